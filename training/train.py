@@ -1,0 +1,164 @@
+"""Train an emotion CNN on FER2013 with checkpoints every epoch and exact resume."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from model import EMOTIONS, preprocess
+from training.architectures import build
+from training.augment import build_augmenter, random_erasing
+from training.data import FerSplit, load_fer
+
+WEIGHTS_NAME = "emotion.onnx"
+BEST_NAME = "best.keras"
+LOG_NAME = "training_log.csv"
+METRICS_NAME = "metrics.json"
+SETTINGS_NAME = "settings.json"
+BACKUP_DIR = "checkpoint"
+
+
+class TrainingError(RuntimeError):
+    """A training run that cannot start or continue; the message says why."""
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    """Everything that decides a training run; saved beside its outputs."""
+
+    data: str
+    arch: str = "vgg_lite"
+    epochs: int = 40
+    batch_size: int = 64
+    learning_rate: float = 0.05
+    momentum: float = 0.9
+    warmup_epochs: int = 1
+    schedule: str = "cosine"
+    label_smoothing: float = 0.1
+    erase_probability: float = 0.5
+    seed: int = 1
+    hyper_parameters: dict[str, object] = field(default_factory=dict)
+
+
+def preprocess_split(split: FerSplit) -> tuple[np.ndarray, np.ndarray]:
+    """Run the shared inference preprocessing over a whole split; labels one-hot."""
+    return preprocess(split.images), keras.utils.to_categorical(split.labels, len(EMOTIONS))
+
+
+def make_train_dataset(x: np.ndarray, y: np.ndarray, settings: TrainSettings) -> tf.data.Dataset:
+    augmenter = build_augmenter(seed=settings.seed)
+
+    def augment(images: tf.Tensor, labels: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+        images = augmenter(images, training=True)
+        return random_erasing(images, settings.erase_probability), labels
+
+    return (
+        tf.data.Dataset.from_tensor_slices((x, y))
+        .shuffle(len(x), seed=settings.seed, reshuffle_each_iteration=True)
+        .batch(settings.batch_size, drop_remainder=True)
+        .map(augment, num_parallel_calls=tf.data.AUTOTUNE)
+        .prefetch(tf.data.AUTOTUNE)
+    )
+
+
+def learning_rate_at(settings: TrainSettings) -> Callable[[int, float], float]:
+    """Per-epoch schedule: linear warm-up, then cosine decay to zero (or constant for plateau)."""
+
+    def schedule(epoch: int, _lr: float) -> float:
+        if epoch < settings.warmup_epochs:
+            return settings.learning_rate * (epoch + 1) / (settings.warmup_epochs + 1)
+        if settings.schedule == "plateau":
+            return _lr
+        span = max(1, settings.epochs - settings.warmup_epochs)
+        progress = (epoch - settings.warmup_epochs) / span
+        return 0.5 * settings.learning_rate * (1.0 + math.cos(math.pi * progress))
+
+    return schedule
+
+
+def export_onnx(model: keras.Model, path: Path) -> Path:
+    """Write the model as ONNX, the format the inference runtime loads."""
+    model.predict_on_batch(np.zeros((1, 48, 48, 1), np.float32))
+    model.export(str(path), format="onnx", verbose=False)
+    return path
+
+
+def _prepare_out(out: Path, settings: TrainSettings, resume: bool) -> None:
+    backup = out / BACKUP_DIR
+    saved = out / SETTINGS_NAME
+    if resume:
+        if not backup.exists() or not saved.exists():
+            raise TrainingError(f"{out}: nothing to resume (no {BACKUP_DIR}/ and {SETTINGS_NAME} there)")
+        previous = json.loads(saved.read_text())
+        if previous.get("arch") != settings.arch:
+            raise TrainingError(f"{out}: was trained as {previous.get('arch')!r}, not {settings.arch!r}")
+        return
+    if backup.exists():
+        raise TrainingError(f"{out}: holds a checkpoint of an earlier run; pass --resume or choose another --out")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / LOG_NAME).unlink(missing_ok=True)
+    saved.write_text(json.dumps(asdict(settings), indent=2) + "\n")
+
+
+def train(settings: TrainSettings, out: Path, resume: bool = False, verbose: int | None = None) -> dict[str, object]:
+    """Train (or resume) a run in ``out`` and return its final metrics."""
+    out = Path(out)
+    _prepare_out(out, settings, resume)
+    if resume:
+        saved = json.loads((out / SETTINGS_NAME).read_text())
+        settings = TrainSettings(**{**saved, "epochs": settings.epochs})
+    keras.utils.set_random_seed(settings.seed)
+    started = time.monotonic()
+    train_x, train_y = preprocess_split(load_fer(Path(settings.data), "train"))
+    val_x, val_y = preprocess_split(load_fer(Path(settings.data), "test"))
+    model = build(settings.arch, **settings.hyper_parameters)
+    model.compile(
+        optimizer=keras.optimizers.SGD(settings.learning_rate, momentum=settings.momentum, nesterov=True),
+        loss=keras.losses.CategoricalCrossentropy(label_smoothing=settings.label_smoothing),
+        metrics=["accuracy"],
+    )
+    callbacks: list[keras.callbacks.Callback] = [
+        keras.callbacks.BackupAndRestore(str(out / BACKUP_DIR), save_freq="epoch", delete_checkpoint=False),
+        keras.callbacks.ModelCheckpoint(str(out / BEST_NAME), monitor="val_accuracy", save_best_only=True),
+        keras.callbacks.CSVLogger(str(out / LOG_NAME), append=True),
+        keras.callbacks.LearningRateScheduler(learning_rate_at(settings)),
+    ]
+    if settings.schedule == "plateau":
+        callbacks.append(keras.callbacks.ReduceLROnPlateau(monitor="val_accuracy", factor=0.5, patience=3))
+    model.fit(
+        make_train_dataset(train_x, train_y, settings),
+        validation_data=(val_x, val_y),
+        epochs=settings.epochs,
+        callbacks=callbacks,
+        verbose=verbose if verbose is not None else (1 if sys.stdout.isatty() else 2),
+    )
+    best = keras.models.load_model(str(out / BEST_NAME)) if (out / BEST_NAME).exists() else model
+    export_onnx(best, out / WEIGHTS_NAME)
+    probabilities = best.predict(val_x, batch_size=256, verbose=0)
+    accuracy = float(np.mean(np.argmax(probabilities, 1) == np.argmax(val_y, 1)))
+    metrics = {
+        "arch": settings.arch,
+        "params": int(best.count_params()),
+        "epochs": settings.epochs,
+        "val_accuracy": accuracy,
+        "train_n": int(len(train_x)),
+        "val_n": int(len(val_x)),
+        "wall_s_this_run": round(time.monotonic() - started, 1),
+    }
+    (out / METRICS_NAME).write_text(json.dumps(metrics, indent=2) + "\n")
+    return metrics
+
+
+def clear_run(out: Path) -> None:
+    """Delete a run folder (used by tests)."""
+    shutil.rmtree(out, ignore_errors=True)
