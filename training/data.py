@@ -16,13 +16,10 @@ import cv2
 import numpy as np
 
 from model import EMOTIONS
+from training.errors import DatasetError
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp"})
 CSV_USAGE = {"train": ("Training",), "test": ("PublicTest",), "private": ("PrivateTest",)}
-
-
-class DatasetError(ValueError):
-    """A dataset that cannot be read; the message names the offending path."""
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from model import EMOTIONS, preprocess
 from training.architectures import build
 from training.augment import build_augmenter, random_erasing
 from training.data import FerSplit, load_fer
+from training.errors import TrainingError
 
 WEIGHTS_NAME = "emotion.onnx"
 BEST_NAME = "best.keras"
@@ -26,10 +27,6 @@ LOG_NAME = "training_log.csv"
 METRICS_NAME = "metrics.json"
 SETTINGS_NAME = "settings.json"
 BACKUP_DIR = "checkpoint"
-
-
-class TrainingError(RuntimeError):
-    """A training run that cannot start or continue; the message says why."""
 
 
 @dataclass(frozen=True)
