@@ -46,7 +46,7 @@ def _conv_bn_relu(x: keras.KerasTensor, filters: int, weight_decay: float) -> ke
 
 
 def vgg_lite(
-    widths: Sequence[int] = (32, 64, 128, 256),
+    widths: Sequence[int] = (32, 48, 96, 192),
     convs_per_stage: Sequence[int] = (1, 2, 2, 2),
     dropout: float = 0.4,
     weight_decay: float = 5e-5,

@@ -20,6 +20,7 @@ from training.architectures import build
 from training.augment import build_augmenter, random_erasing
 from training.data import FerSplit, load_fer
 from training.errors import TrainingError
+from training.export import export_onnx
 
 WEIGHTS_NAME = "emotion.onnx"
 BEST_NAME = "best.keras"
@@ -83,13 +84,6 @@ def learning_rate_at(settings: TrainSettings) -> Callable[[int, float], float]:
     return schedule
 
 
-def export_onnx(model: keras.Model, path: Path) -> Path:
-    """Write the model as ONNX, the format the inference runtime loads."""
-    model.predict_on_batch(np.zeros((1, 48, 48, 1), np.float32))
-    model.export(str(path), format="onnx", verbose=False)
-    return path
-
-
 def _prepare_out(out: Path, settings: TrainSettings, resume: bool) -> None:
     backup = out / BACKUP_DIR
     saved = out / SETTINGS_NAME
@@ -136,6 +130,7 @@ def train(settings: TrainSettings, out: Path, resume: bool = False, verbose: int
         make_train_dataset(train_x, train_y, settings),
         validation_data=(val_x, val_y),
         epochs=settings.epochs,
+        shuffle=False,
         callbacks=callbacks,
         verbose=verbose if verbose is not None else (1 if sys.stdout.isatty() else 2),
     )

@@ -1,0 +1,46 @@
+"""`classmood evaluate`: accuracy, macro-F1, per-class recall and confusion of the emotion model."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from classmood.config import Settings
+
+
+def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "evaluate",
+        parents=[common["config"]],
+        help="score the emotion model on labelled faces",
+        description="DATA is a folder of <emotion>/ subfolders, a dataset root containing test/, or fer2013.csv.",
+    )
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--weights", type=Path, default=None, help="ONNX weights (default: model.path or the committed model)")
+    parser.add_argument("--json", action="store_true", help="print exactly one JSON object on stdout")
+    parser.add_argument("--plot", type=Path, default=None, metavar="PNG", help="write a confusion-matrix PNG")
+    parser.add_argument("--dim", action="store_true", help="darken every face first (x0.4, then gamma 1.5)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from tqdm import tqdm
+
+    from training.data import load_fer
+    from training.evaluate import evaluate, format_report, plot_confusion
+
+    weights = args.weights or settings.model.path
+    split = load_fer(args.data, "test")
+    with tqdm(total=len(split), unit="face", desc="evaluating", disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
+        result = evaluate(split, weights, dim=args.dim, threads=settings.model.threads, progress=bar.update)
+    if args.plot is not None:
+        plot_confusion(result, args.plot, title="Darkened faces" if args.dim else "Confusion matrix")
+    if args.json:
+        print(json.dumps(result.as_dict()))
+    else:
+        print(format_report(result))
+        if args.plot is not None:
+            print(f"\nconfusion matrix: {args.plot}")
+    return 0

@@ -1,0 +1,53 @@
+"""`classmood train`: train an emotion CNN on FER2013 with checkpoints and --resume."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from classmood.config import Settings
+
+ARCH_CHOICES = ("seed", "vgg_lite")
+
+
+def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "train",
+        parents=[common["config"]],
+        help="train the emotion CNN on FER2013",
+        description="Train on DATA/train, validate on DATA/test; a checkpoint every epoch in OUT/checkpoint.",
+    )
+    parser.add_argument("--data", type=Path, required=True, help="FER2013 root (train/ and test/) or fer2013.csv")
+    parser.add_argument("--arch", choices=ARCH_CHOICES, default="vgg_lite")
+    parser.add_argument("--epochs", type=int, default=60)
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--lr", type=float, default=0.05, help="peak SGD learning rate")
+    parser.add_argument("--schedule", choices=("cosine", "plateau"), default="cosine")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=None, help="run folder (default: runs/<arch>)")
+    parser.add_argument("--resume", action="store_true", help="continue the run in --out from its last checkpoint")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from classmood.errors import UserError
+
+    if args.epochs < 1:
+        raise UserError("--epochs must be at least 1")
+    from training.train import TrainSettings, train
+
+    out = args.out or Path("runs") / args.arch
+    train_settings = TrainSettings(
+        data=str(args.data.resolve()),
+        arch=args.arch,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        learning_rate=args.lr,
+        schedule=args.schedule,
+        seed=args.seed,
+    )
+    metrics = train(train_settings, out, resume=args.resume)
+    print(json.dumps(metrics, indent=2))
+    print(f"weights: {out / 'emotion.onnx'}  (copy to model/weights/emotion.onnx to make them the default)")
+    return 0

@@ -1,0 +1,55 @@
+"""The CPU inference runtime: ONNX Runtime over the weights that training exported."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+
+from model.emotions import EMOTIONS
+from model.errors import ModelError
+from model.preprocess import INPUT_SIZE, preprocess
+
+DEFAULT_WEIGHTS = Path(__file__).resolve().parent / "weights" / "emotion.onnx"
+
+
+class EmotionClassifier:
+    """Face crops in, one probability vector over :data:`EMOTIONS` per face out."""
+
+    def __init__(self, session: ort.InferenceSession, path: Path) -> None:
+        self._session = session
+        self._input = session.get_inputs()[0].name
+        self.path = path
+
+    @classmethod
+    def load(cls, path: Path | None = None, threads: int = 2) -> EmotionClassifier:
+        """Load ONNX weights (default: the committed ``model/weights/emotion.onnx``)."""
+        path = Path(path) if path is not None else DEFAULT_WEIGHTS
+        if not path.is_file():
+            raise ModelError(f"{path}: emotion model weights not found")
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        try:
+            session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        except Exception as exc:  # onnxruntime raises several private exception types
+            raise ModelError(f"{path}: not a loadable ONNX model ({type(exc).__name__})") from None
+        shape = session.get_inputs()[0].shape
+        outputs = session.get_outputs()[0].shape
+        if list(shape[1:]) != [INPUT_SIZE, INPUT_SIZE, 1] or outputs[-1] != len(EMOTIONS):
+            raise ModelError(f"{path}: expects input {shape} and output {outputs}, not (n, 48, 48, 1) -> (n, 7)")
+        return cls(session, path)
+
+    def predict_preprocessed(self, batch: np.ndarray) -> np.ndarray:
+        """Probabilities for a batch already passed through :func:`model.preprocess`."""
+        if batch.shape[0] == 0:
+            return np.zeros((0, len(EMOTIONS)), dtype=np.float32)
+        (scores,) = self._session.run(None, {self._input: np.ascontiguousarray(batch, dtype=np.float32)})
+        return np.asarray(scores, dtype=np.float32)
+
+    def predict(self, crops: Sequence[np.ndarray]) -> np.ndarray:
+        """Face crops of any size, BGR or grayscale -> (n, 7) probabilities."""
+        return self.predict_preprocessed(preprocess(crops))

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Install the Debian packages ClassMood's demo and tests need, if any is missing.
+set -euo pipefail
+packages=(xvfb x11-utils xdotool chromium chromium-driver fonts-noto-core fonts-noto-cjk postgresql)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+((${#missing[@]})) || exit 0
+echo "Installing Debian packages: ${missing[*]}" >&2
+sudo=""
+[[ $(id -u) -eq 0 ]] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

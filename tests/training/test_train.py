@@ -1,0 +1,112 @@
+"""One-epoch training, resume after a kill, and the exported model's parity with Keras."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from model import EmotionClassifier, preprocess
+from training.data import load_fer
+from training.errors import TrainingError
+
+TINY_HP = {"widths": [4, 8, 8, 8], "convs_per_stage": [1, 1, 1, 1], "dropout": 0.0}
+
+
+def _settings(data: Path, epochs: int):
+    from training.train import TrainSettings
+
+    return TrainSettings(data=str(data), arch="vgg_lite", epochs=epochs, batch_size=8, hyper_parameters=TINY_HP)
+
+
+def _logged_epochs(out: Path) -> list[int]:
+    with (out / "training_log.csv").open() as handle:
+        return [int(row["epoch"]) for row in csv.DictReader(handle)]
+
+
+def test_one_epoch_writes_weights_log_and_metrics(tiny_fer: Path, tmp_path: Path) -> None:
+    from training.train import train
+
+    out = tmp_path / "run"
+    metrics = train(_settings(tiny_fer, 1), out, verbose=0)
+    assert _logged_epochs(out) == [0]
+    saved = json.loads((out / "metrics.json").read_text())
+    assert saved["val_n"] == 14 and 0.0 <= saved["val_accuracy"] <= 1.0
+    assert metrics["epochs"] == 1
+    classifier = EmotionClassifier.load(out / "emotion.onnx")
+    probabilities = classifier.predict(load_fer(tiny_fer, "test").images)
+    assert probabilities.shape == (14, 7)
+    assert np.allclose(probabilities.sum(axis=1), 1.0, atol=1e-4)
+
+
+def test_resume_continues_where_the_run_stopped(tiny_fer: Path, tmp_path: Path) -> None:
+    from training.train import train
+
+    out = tmp_path / "run"
+    train(_settings(tiny_fer, 2), out, verbose=0)
+    with pytest.raises(TrainingError, match="--resume"):
+        train(_settings(tiny_fer, 2), out, verbose=0)
+    train(_settings(tiny_fer, 4), out, resume=True, verbose=0)
+    assert _logged_epochs(out) == [0, 1, 2, 3]
+
+
+def test_resume_without_a_run_is_a_clear_error(tiny_fer: Path, tmp_path: Path) -> None:
+    from training.train import train
+
+    with pytest.raises(TrainingError, match="nothing to resume"):
+        train(_settings(tiny_fer, 1), tmp_path / "none", resume=True, verbose=0)
+
+
+def test_kill_then_resume_loses_at_most_one_epoch(tiny_fer: Path, tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    command = [sys.executable, "-m", "classmood.cli", "train", "--data", str(tiny_fer), "--arch", "vgg_lite",
+               "--epochs", "400", "--batch-size", "8", "--out", str(out)]
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            if (out / "training_log.csv").exists() and len(_logged_epochs(out)) >= 2:
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail("training never logged two epochs")
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    done_before_kill = len(_logged_epochs(out))
+    resumed = subprocess.run(command[:6] + ["--epochs", str(done_before_kill + 1), "--batch-size", "8",
+                                           "--out", str(out), "--resume"], capture_output=True, text=True, env=env)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    epochs = _logged_epochs(out)
+    assert epochs[-1] == done_before_kill, epochs
+    assert len(epochs) - done_before_kill <= 2, f"restarted from scratch instead of resuming: {epochs}"
+
+
+def test_exported_onnx_matches_keras(tiny_fer: Path, tmp_path: Path) -> None:
+    from training.export import export_onnx
+    from training.architectures import build
+
+    model = build("vgg_lite", **TINY_HP)
+    batch = preprocess(load_fer(tiny_fer, "test").images)
+    expected = model.predict(batch, verbose=0)
+    path = export_onnx(model, tmp_path / "m.onnx")
+    got = EmotionClassifier.load(path).predict_preprocessed(batch)
+    assert np.allclose(got, expected, atol=1e-5)
+
+
+def test_training_uses_the_inference_preprocessing(tiny_fer: Path) -> None:
+    from training.train import preprocess_split
+
+    split = load_fer(tiny_fer, "train")
+    x, y = preprocess_split(split)
+    assert np.array_equal(x, preprocess(split.images))
+    assert np.array_equal(y.argmax(axis=1), split.labels)
