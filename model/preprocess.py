@@ -17,9 +17,11 @@ INPUT_SIZE = 48
 
 def to_gray(crop: np.ndarray) -> np.ndarray:
     """Return a uint8 single-channel view of a BGR, BGRA or grayscale crop."""
+    if crop.size == 0:
+        raise ValueError(f"empty face crop of shape {crop.shape}")
     if crop.ndim == 3 and crop.shape[2] == 1:
         crop = crop[:, :, 0]
-    if crop.ndim == 3:
+    if crop.ndim == 3 and crop.shape[2] in (3, 4):
         code = cv2.COLOR_BGRA2GRAY if crop.shape[2] == 4 else cv2.COLOR_BGR2GRAY
         crop = cv2.cvtColor(crop, code)
     if crop.ndim != 2:
@@ -32,8 +34,6 @@ def to_gray(crop: np.ndarray) -> np.ndarray:
 def normalize_face(crop: np.ndarray) -> np.ndarray:
     """One crop -> equalised 48x48 uint8 grayscale."""
     gray = to_gray(crop)
-    if gray.shape[0] == 0 or gray.shape[1] == 0:
-        raise ValueError("empty face crop")
     if gray.shape != (INPUT_SIZE, INPUT_SIZE):
         interp = cv2.INTER_AREA if min(gray.shape) > INPUT_SIZE else cv2.INTER_LINEAR
         gray = cv2.resize(gray, (INPUT_SIZE, INPUT_SIZE), interpolation=interp)

@@ -1,0 +1,39 @@
+"""The `classmood evaluate` contract, through the real command line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from model import EMOTIONS
+
+
+def _classmood(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "classmood.cli", *args], capture_output=True, text=True)
+
+
+def test_json_is_exactly_one_object(tiny_fer: Path, tmp_path: Path) -> None:
+    plot = tmp_path / "cm.png"
+    result = _classmood("evaluate", "--data", str(tiny_fer), "--json", "--plot", str(plot))
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["n"] == 14
+    assert {"accuracy", "macro_f1", "n", "per_class", "confusion"} <= report.keys()
+    assert list(report["per_class"]) == list(EMOTIONS)
+    assert sum(map(sum, report["confusion"])) == 14
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_folder_of_emotion_folders_works_too(tiny_fer: Path) -> None:
+    result = _classmood("evaluate", "--data", str(tiny_fer / "test"))
+    assert result.returncode == 0, result.stderr
+    assert "accuracy" in result.stdout and "confusion" in result.stdout
+
+
+def test_bad_data_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    result = _classmood("evaluate", "--data", str(tmp_path / "missing"))
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "missing" in result.stderr
+    assert "Traceback" not in result.stderr
