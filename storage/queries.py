@@ -1,0 +1,592 @@
+"""Read queries for the dashboard: pandas DataFrames, aggregated in SQL.
+
+Every time bucket is computed in the database from epoch seconds with integer division,
+so SQLite and PostgreSQL return the same buckets and no Python loop walks the observations.
+Timestamps come back as timezone-aware UTC pandas datetimes.
+
+Definitions shared by every query:
+
+* a *face* is an observation with probabilities (camera on and a face found);
+* *absent* means camera off or no face;
+* mood index of a face = P(happy) + P(surprise) - P(angry) - P(disgust) - P(fear) - P(sad),
+  in [-1, 1]; a group's mood index is the mean over its faces.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Float, Integer, String, and_, case, cast, func, literal, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.expression import ClauseElement
+
+from model.emotions import EMOTIONS, NEGATIVE_EMOTIONS, POSITIVE_EMOTIONS
+from storage.schema import LectureSession, Observation, Participant
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.sql import Select
+
+
+class _HasEngine(Protocol):
+    """What the queries need from :class:`storage.database.Database`: its ``engine``."""
+
+    @property
+    def engine(self) -> Engine: ...
+
+
+MOOD_INDEX_DEFINITION = (
+    "Mood index = P(happy) + P(surprise) − P(angry) − P(disgust) − P(fear) − P(sad), "
+    "averaged over the visible faces; −1 is entirely negative, +1 entirely positive, 0 neutral or balanced."
+)
+_NICE_BUCKETS: tuple[int, ...] = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600)
+
+_O = Observation.__table__.c
+_P = Participant.__table__.c
+_S = LectureSession.__table__.c
+
+
+class EpochBucket(ColumnElement[int]):
+    """Start of the ``seconds``-wide bucket holding ``column``, as integer epoch seconds."""
+
+    inherit_cache = False
+    type = Integer()
+
+    def __init__(self, column: ClauseElement, seconds: int) -> None:
+        if int(seconds) != seconds or seconds < 1:
+            raise ValueError(f"bucket_seconds: must be a whole number >= 1 (got {seconds!r})")
+        self.column = column
+        self.seconds = int(seconds)
+
+
+@compiles(EpochBucket)
+def _epoch_bucket_default(element: EpochBucket, compiler: Any, **kw: Any) -> str:
+    inner = compiler.process(element.column, **kw)
+    return f"((CAST(FLOOR(EXTRACT(EPOCH FROM {inner})) AS BIGINT) / {element.seconds}) * {element.seconds})"
+
+
+@compiles(EpochBucket, "sqlite")
+def _epoch_bucket_sqlite(element: EpochBucket, compiler: Any, **kw: Any) -> str:
+    inner = compiler.process(element.column, **kw)
+    return f"((CAST(strftime('%s', {inner}) AS INTEGER) / {element.seconds}) * {element.seconds})"
+
+
+def _mood_expr() -> ColumnElement[float]:
+    expr: ColumnElement[float] = literal(0.0, Float)
+    for name in EMOTIONS:
+        if name in POSITIVE_EMOTIONS:
+            expr = expr + _O[name]
+        elif name in NEGATIVE_EMOTIONS:
+            expr = expr - _O[name]
+    return expr
+
+
+def _is_face() -> ColumnElement[bool]:
+    return _O.happy.is_not(None)
+
+
+def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _student_name() -> ColumnElement[str]:
+    return func.coalesce(_P.display_name, _P.pseudonym, literal("Student ") + cast(_P.id, String))
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError(f"expected a timezone-aware datetime (got naive {value.isoformat()})")
+    return value.astimezone(timezone.utc)
+
+
+def _read(db: _HasEngine, stmt: Select[Any]) -> pd.DataFrame:
+    with db.engine.connect() as conn:
+        result = conn.execute(stmt)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def _as_utc_times(df: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    for column in columns:
+        df[column] = pd.to_datetime(df[column], utc=True)
+    return df
+
+
+def _as_floats(df: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    for column in columns:
+        df[column] = pd.to_numeric(df[column], errors="coerce").astype(float)
+    return df
+
+
+def _epoch_to_utc(df: pd.DataFrame, column: str) -> pd.DataFrame:
+    df[column] = pd.to_datetime(df[column].astype("int64"), unit="s", utc=True)
+    return df
+
+
+def dominant_emotion(df: pd.DataFrame) -> pd.Series:
+    """Per row, the emotion column with the highest value; None where all seven are missing."""
+    values = df[list(EMOTIONS)].to_numpy(dtype=float)
+    missing = np.isnan(values).all(axis=1) if len(values) else np.zeros(0, dtype=bool)
+    best = np.argmax(np.nan_to_num(values, nan=-1.0), axis=1) if len(values) else np.zeros(0, dtype=int)
+    names = np.asarray(EMOTIONS, dtype=object)[best]
+    names[missing] = None
+    return pd.Series(names, index=df.index, dtype=object)
+
+
+def auto_bucket_seconds(duration_seconds: float, max_buckets: int = 360) -> int:
+    """The smallest 'nice' bucket width giving at most ``max_buckets`` buckets."""
+    for seconds in _NICE_BUCKETS:
+        if duration_seconds / seconds <= max_buckets:
+            return seconds
+    return int(math.ceil(duration_seconds / max_buckets))
+
+
+# ---------------------------------------------------------------- sessions
+
+
+def list_sessions(db: _HasEngine) -> pd.DataFrame:
+    """All sessions, newest first: id, title, source, privacy_mode, started_at, ended_at,
+    frames_written, running, n_students, last_seen."""
+    students = (
+        select(func.count(_P.id)).where(_P.session_id == _S.id).correlate(LectureSession.__table__).scalar_subquery()
+    )
+    last_seen = (
+        select(func.max(_P.last_seen)).where(_P.session_id == _S.id).correlate(LectureSession.__table__).scalar_subquery()
+    )
+    stmt = select(
+        _S.id,
+        _S.title,
+        _S.source,
+        _S.privacy_mode,
+        _S.started_at,
+        _S.ended_at,
+        _S.frames_written,
+        students.label("n_students"),
+        last_seen.label("last_seen"),
+    ).order_by(_S.started_at.desc(), _S.id.desc())
+    df = _read(db, stmt)
+    df["running"] = df["ended_at"].isna()
+    return _as_utc_times(df, "started_at", "ended_at", "last_seen")
+
+
+def latest_session_id(db: _HasEngine) -> int | None:
+    """The most recently started running session, else the most recently started one."""
+    stmt = (
+        select(_S.id)
+        .order_by(case((_S.ended_at.is_(None), 0), else_=1), _S.started_at.desc(), _S.id.desc())
+        .limit(1)
+    )
+    with db.engine.connect() as conn:
+        value = conn.execute(stmt).scalar_one_or_none()
+    return None if value is None else int(value)
+
+
+def _last_timestamp(db: _HasEngine, session_id: int) -> datetime | None:
+    stmt = select(func.max(_O.timestamp)).where(_O.session_id == session_id)
+    with db.engine.connect() as conn:
+        value = conn.execute(stmt).scalar_one_or_none()
+    if value is None:
+        return None
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+# ---------------------------------------------------------------- class level
+
+_TIMELINE_COLUMNS = ("bucket_start", *EMOTIONS, "mood_index", "n_frames", "n_faces", "n_students", "n_camera_off")
+
+
+def class_timeline(
+    db: _HasEngine, session_id: int, bucket_seconds: int, since: datetime | None = None
+) -> pd.DataFrame:
+    """The class per time bucket: mean of each probability over the faces, mood_index,
+    n_frames, n_faces (face observations), n_students and n_camera_off (mean per frame)."""
+    bucket = EpochBucket(_O.timestamp, bucket_seconds).label("bucket")
+    rows = select(
+        bucket,
+        _O.frame,
+        _O.camera_on,
+        *(_O[name] for name in EMOTIONS),
+        _mood_expr().label("mood"),
+    ).where(_O.session_id == session_id)
+    since = _utc(since)
+    if since is not None:
+        rows = rows.where(_O.timestamp >= since)
+    sub = rows.subquery()
+    frames = func.count(func.distinct(sub.c.frame))
+    stmt = (
+        select(
+            sub.c.bucket.label("bucket_start"),
+            *(func.avg(sub.c[name]).label(name) for name in EMOTIONS),
+            func.avg(sub.c.mood).label("mood_index"),
+            frames.label("n_frames"),
+            func.count(sub.c.happy).label("n_faces"),
+            (cast(func.count(), Float) / frames).label("n_students"),
+            (cast(func.sum(case((sub.c.camera_on, 0), else_=1)), Float) / frames).label("n_camera_off"),
+        )
+        .group_by(sub.c.bucket)
+        .order_by(sub.c.bucket)
+    )
+    df = _read(db, stmt)
+    if df.empty:
+        return pd.DataFrame(columns=list(_TIMELINE_COLUMNS))
+    _epoch_to_utc(df, "bucket_start")
+    return _as_floats(df, *EMOTIONS, "mood_index", "n_students", "n_camera_off")
+
+
+def current_state(
+    db: _HasEngine, session_id: int, window_seconds: float = 60.0, now: datetime | None = None
+) -> pd.DataFrame:
+    """One row describing the class over the last ``window_seconds`` before ``now``
+    (default: the session's latest observation).
+
+    Columns: as_of, window_seconds, students_present and cameras_off (in the latest frame of the
+    window), faces_visible (same frame), faces (face observations in the window),
+    positive_share, negative_share, neutral_share (mean probability mass) and mood_index.
+    """
+    end = _utc(now) or _last_timestamp(db, session_id)
+    columns = [
+        "as_of", "window_seconds", "students_present", "cameras_off", "faces_visible",
+        "faces", "positive_share", "negative_share", "neutral_share", "mood_index",
+    ]
+    if end is None:
+        return pd.DataFrame(columns=columns)
+    start = end - timedelta(seconds=window_seconds)
+    in_window = and_(_O.session_id == session_id, _O.timestamp > start, _O.timestamp <= end)
+    last_frame = select(func.max(_O.frame)).where(in_window).scalar_subquery()
+    positive = sum((_O[name] for name in sorted(POSITIVE_EMOTIONS)), literal(0.0, Float))
+    negative = sum((_O[name] for name in sorted(NEGATIVE_EMOTIONS)), literal(0.0, Float))
+    latest = _O.frame == last_frame
+    stmt = select(
+        _count_if(latest).label("students_present"),
+        _count_if(and_(latest, _O.camera_on == False)).label("cameras_off"),  # noqa: E712
+        _count_if(and_(latest, _is_face())).label("faces_visible"),
+        func.count(_O.happy).label("faces"),
+        func.avg(positive).label("positive_share"),
+        func.avg(negative).label("negative_share"),
+        func.avg(_O.neutral).label("neutral_share"),
+        func.avg(_mood_expr()).label("mood_index"),
+    ).where(in_window)
+    df = _read(db, stmt)
+    df.insert(0, "window_seconds", float(window_seconds))
+    df.insert(0, "as_of", pd.Timestamp(end))
+    for column in ("students_present", "cameras_off", "faces_visible", "faces"):
+        df[column] = pd.to_numeric(df[column]).fillna(0).astype(int)
+    return _as_floats(df, "positive_share", "negative_share", "neutral_share", "mood_index")[columns]
+
+
+def needs_attention(
+    db: _HasEngine,
+    session_id: int,
+    minutes: float,
+    negative_share: float,
+    absent_share: float,
+    now: datetime | None = None,
+    min_frames: int = 3,
+) -> pd.DataFrame:
+    """Students whose frames over the last ``minutes`` were negative (dominant emotion angry,
+    disgust, fear or sad) at least ``negative_share`` of the time, or absent (camera off or no
+    face) at least ``absent_share`` of the time. Worst first.
+
+    Columns: participant_id, student, frames, negative_share, absent_share, camera_off_share,
+    mood_index, last_seen, reason ("negative", "absent" or "negative, absent").
+    """
+    end = _utc(now) or _last_timestamp(db, session_id)
+    columns = [
+        "participant_id", "student", "frames", "negative_share", "absent_share",
+        "camera_off_share", "mood_index", "last_seen", "reason",
+    ]
+    if end is None:
+        return pd.DataFrame(columns=columns)
+    start = end - timedelta(minutes=minutes)
+    frames = func.count()
+    neg = cast(_count_if(_O.emotion.in_(sorted(NEGATIVE_EMOTIONS))), Float) / frames
+    absent = cast(_count_if(_O.happy.is_(None)), Float) / frames
+    camera_off = cast(_count_if(_O.camera_on == False), Float) / frames  # noqa: E712
+    per_student = (
+        select(
+            _O.participant_id.label("participant_id"),
+            frames.label("frames"),
+            neg.label("negative_share"),
+            absent.label("absent_share"),
+            camera_off.label("camera_off_share"),
+            func.avg(_mood_expr()).label("mood_index"),
+            func.max(_O.timestamp).label("last_seen"),
+        )
+        .where(
+            _O.session_id == session_id,
+            _O.participant_id.is_not(None),
+            _O.timestamp > start,
+            _O.timestamp <= end,
+        )
+        .group_by(_O.participant_id)
+        .having(and_(frames >= min_frames, (neg >= negative_share) | (absent >= absent_share)))
+        .subquery()
+    )
+    stmt = select(
+        per_student.c.participant_id,
+        _student_name().label("student"),
+        per_student.c.frames,
+        per_student.c.negative_share,
+        per_student.c.absent_share,
+        per_student.c.camera_off_share,
+        per_student.c.mood_index,
+        per_student.c.last_seen,
+    ).join_from(per_student, Participant.__table__, _P.id == per_student.c.participant_id)
+    df = _read(db, stmt)
+    if df.empty:
+        return pd.DataFrame(columns=columns)
+    _as_floats(df, "negative_share", "absent_share", "camera_off_share", "mood_index")
+    _as_utc_times(df, "last_seen")
+    is_negative = df["negative_share"] >= negative_share
+    is_absent = df["absent_share"] >= absent_share
+    df["reason"] = np.where(
+        is_negative & is_absent, "negative, absent", np.where(is_negative, "negative", "absent")
+    )
+    severity = np.maximum(df["negative_share"] / negative_share, df["absent_share"] / absent_share)
+    order = np.lexsort((df["student"].to_numpy(dtype=str), -severity.to_numpy()))
+    return df.iloc[order].reset_index(drop=True)[columns]
+
+
+# ---------------------------------------------------------------- per student
+
+
+def student_heatmap(db: _HasEngine, session_id: int, bucket_seconds: int) -> pd.DataFrame:
+    """Student x time bucket: mood_index, dominant emotion (of the mean probabilities),
+    faces and absent_share. Long format, one row per (student, bucket) observed."""
+    bucket = EpochBucket(_O.timestamp, bucket_seconds).label("bucket")
+    rows = (
+        select(
+            _O.participant_id,
+            bucket,
+            *(_O[name] for name in EMOTIONS),
+            _mood_expr().label("mood"),
+        )
+        .where(_O.session_id == session_id, _O.participant_id.is_not(None))
+        .subquery()
+    )
+    cells = (
+        select(
+            rows.c.participant_id,
+            rows.c.bucket,
+            *(func.avg(rows.c[name]).label(name) for name in EMOTIONS),
+            func.avg(rows.c.mood).label("mood_index"),
+            func.count(rows.c.happy).label("faces"),
+            (cast(_count_if(rows.c.happy.is_(None)), Float) / func.count()).label("absent_share"),
+        )
+        .group_by(rows.c.participant_id, rows.c.bucket)
+        .subquery()
+    )
+    stmt = (
+        select(
+            cells.c.participant_id,
+            _student_name().label("student"),
+            cells.c.bucket.label("bucket_start"),
+            *(cells.c[name] for name in EMOTIONS),
+            cells.c.mood_index,
+            cells.c.faces,
+            cells.c.absent_share,
+        )
+        .join_from(cells, Participant.__table__, _P.id == cells.c.participant_id)
+        .order_by(_student_name(), cells.c.participant_id, cells.c.bucket)
+    )
+    df = _read(db, stmt)
+    columns = ["participant_id", "student", "bucket_start", "mood_index", "emotion", "faces", "absent_share"]
+    if df.empty:
+        return pd.DataFrame(columns=columns)
+    _epoch_to_utc(df, "bucket_start")
+    _as_floats(df, *EMOTIONS, "mood_index", "absent_share")
+    df["emotion"] = dominant_emotion(df)
+    return df[columns]
+
+
+def student_timeline(
+    db: _HasEngine, session_id: int, participant_id: int, bucket_seconds: int | None = None
+) -> pd.DataFrame:
+    """One student's probabilities over time: every observation (``bucket_seconds`` None) or
+    bucket means. Columns: timestamp, the seven probabilities, mood_index, camera_on share
+    (``camera_on``), emotion (dominant)."""
+    where = (_O.session_id == session_id, _O.participant_id == participant_id)
+    if bucket_seconds is None:
+        stmt = (
+            select(
+                _O.timestamp,
+                *(_O[name] for name in EMOTIONS),
+                _mood_expr().label("mood_index"),
+                cast(case((_O.camera_on, 1.0), else_=0.0), Float).label("camera_on"),
+                _O.emotion,
+            )
+            .where(*where)
+            .order_by(_O.timestamp, _O.frame)
+        )
+        df = _read(db, stmt)
+        _as_utc_times(df, "timestamp")
+        return _as_floats(df, *EMOTIONS, "mood_index", "camera_on")
+    bucket = EpochBucket(_O.timestamp, bucket_seconds).label("bucket")
+    rows = select(
+        bucket, _O.camera_on, *(_O[name] for name in EMOTIONS), _mood_expr().label("mood")
+    ).where(*where).subquery()
+    stmt = (
+        select(
+            rows.c.bucket.label("timestamp"),
+            *(func.avg(rows.c[name]).label(name) for name in EMOTIONS),
+            func.avg(rows.c.mood).label("mood_index"),
+            (cast(_count_if(rows.c.camera_on), Float) / func.count()).label("camera_on"),
+        )
+        .group_by(rows.c.bucket)
+        .order_by(rows.c.bucket)
+    )
+    df = _read(db, stmt)
+    if df.empty:
+        return pd.DataFrame(columns=["timestamp", *EMOTIONS, "mood_index", "camera_on", "emotion"])
+    _epoch_to_utc(df, "timestamp")
+    _as_floats(df, *EMOTIONS, "mood_index", "camera_on")
+    df["emotion"] = dominant_emotion(df)
+    return df
+
+
+def student_summary(db: _HasEngine, session_id: int) -> pd.DataFrame:
+    """Per student: frames, camera_on_share, face_share, mean probabilities, dominant emotion,
+    mood_index, first_seen and last_seen (of their observations). Sorted by name."""
+    frames = func.count()
+    per_student = (
+        select(
+            _O.participant_id.label("participant_id"),
+            frames.label("frames"),
+            (cast(_count_if(_O.camera_on), Float) / frames).label("camera_on_share"),
+            (cast(func.count(_O.happy), Float) / frames).label("face_share"),
+            *(func.avg(_O[name]).label(name) for name in EMOTIONS),
+            func.avg(_mood_expr()).label("mood_index"),
+            func.min(_O.timestamp).label("first_seen"),
+            func.max(_O.timestamp).label("last_seen"),
+        )
+        .where(_O.session_id == session_id, _O.participant_id.is_not(None))
+        .group_by(_O.participant_id)
+        .subquery()
+    )
+    stmt = (
+        select(_student_name().label("student"), *per_student.c)
+        .join_from(per_student, Participant.__table__, _P.id == per_student.c.participant_id)
+        .order_by(_student_name(), per_student.c.participant_id)
+    )
+    df = _read(db, stmt)
+    columns = [
+        "participant_id", "student", "frames", "camera_on_share", "face_share", *EMOTIONS,
+        "emotion", "mood_index", "first_seen", "last_seen",
+    ]
+    if df.empty:
+        return pd.DataFrame(columns=columns)
+    _as_floats(df, "camera_on_share", "face_share", *EMOTIONS, "mood_index")
+    _as_utc_times(df, "first_seen", "last_seen")
+    df["emotion"] = dominant_emotion(df)
+    return df[columns]
+
+
+# ---------------------------------------------------------------- report
+
+
+@dataclass(frozen=True)
+class SessionReport:
+    """Everything the post-lecture report shows."""
+
+    session: pd.DataFrame  # one row: id, title, source, privacy_mode, started_at, ended_at, running, duration_seconds
+    attendance: pd.DataFrame  # one row: students, mean_present, peak_present, camera_on_share, face_share
+    bucket_seconds: int
+    timeline: pd.DataFrame  # class_timeline
+    hardest: pd.DataFrame  # start, end, mood_before, mood_after, drop
+    students: pd.DataFrame  # student_summary
+
+
+def hardest_moments(timeline: pd.DataFrame, bucket_seconds: int, count: int = 3, span_seconds: int = 120) -> pd.DataFrame:
+    """Where the class mood index fell most within ``span_seconds`` (non-overlapping, biggest first).
+
+    Columns: start, end, mood_before, mood_after, drop (positive = got worse).
+    """
+    columns = ["start", "end", "mood_before", "mood_after", "drop"]
+    if timeline.empty or count < 1:
+        return pd.DataFrame(columns=columns)
+    steps = max(1, int(round(span_seconds / bucket_seconds)))
+    mood = timeline["mood_index"].astype(float).rolling(3, min_periods=1, center=True).mean().to_numpy()
+    times = timeline["bucket_start"].reset_index(drop=True)
+    n = len(mood)
+    if n < 2:
+        return pd.DataFrame(columns=columns)
+    steps = min(steps, n - 1)
+    before = mood[:-steps]
+    after = mood[steps:]
+    drops = before - after
+    starts = np.arange(n - steps)
+    picked: list[int] = []
+    available = ~np.isnan(drops) & (drops > 0)
+    for _ in range(count):
+        if not available.any():
+            break
+        best = int(np.nanargmax(np.where(available, drops, -np.inf)))
+        picked.append(best)
+        available &= np.abs(starts - best) >= steps
+    if not picked:
+        return pd.DataFrame(columns=columns)
+    index = np.asarray(picked)
+    return pd.DataFrame(
+        {
+            "start": times.iloc[index].to_numpy(),
+            "end": (times.iloc[index + steps] + pd.Timedelta(seconds=bucket_seconds)).to_numpy(),
+            "mood_before": before[index],
+            "mood_after": after[index],
+            "drop": drops[index],
+        }
+    ).assign(start=lambda d: pd.to_datetime(d["start"], utc=True), end=lambda d: pd.to_datetime(d["end"], utc=True))
+
+
+def session_report(
+    db: _HasEngine, session_id: int, bucket_seconds: int | None = None, n_hardest: int = 3
+) -> SessionReport:
+    """Duration, attendance, mood timeline, hardest moments and per-student summary of a session."""
+    sessions = _read(
+        db,
+        select(
+            _S.id, _S.title, _S.source, _S.privacy_mode, _S.started_at, _S.ended_at, _S.frames_written
+        ).where(_S.id == session_id),
+    )
+    if sessions.empty:
+        raise LookupError(f"session {session_id}: no such session")
+    _as_utc_times(sessions, "started_at", "ended_at")
+    last = _last_timestamp(db, session_id)
+    started = sessions.at[0, "started_at"]
+    ended = sessions.at[0, "ended_at"]
+    sessions["running"] = pd.isna(ended)
+    finish = ended if not pd.isna(ended) else (pd.Timestamp(last) if last is not None else started)
+    duration = max(0.0, (finish - started).total_seconds())
+    sessions["duration_seconds"] = duration
+    bucket = bucket_seconds or auto_bucket_seconds(duration)
+    timeline = class_timeline(db, session_id, bucket)
+
+    frames = func.count(func.distinct(_O.frame))
+    attendance = _read(
+        db,
+        select(
+            func.count(func.distinct(_O.participant_id)).label("students"),
+            (cast(func.count(), Float) / func.nullif(frames, 0)).label("mean_present"),
+            (cast(_count_if(_O.camera_on), Float) / func.nullif(func.count(), 0)).label("camera_on_share"),
+            (cast(func.count(_O.happy), Float) / func.nullif(func.count(), 0)).label("face_share"),
+        ).where(_O.session_id == session_id),
+    )
+    per_frame = select(func.count().label("n")).where(_O.session_id == session_id).group_by(_O.frame).subquery()
+    with db.engine.connect() as conn:
+        peak = conn.execute(select(func.max(per_frame.c.n))).scalar_one_or_none()
+    attendance["peak_present"] = int(peak or 0)
+    _as_floats(attendance, "mean_present", "camera_on_share", "face_share")
+    return SessionReport(
+        session=sessions,
+        attendance=attendance,
+        bucket_seconds=bucket,
+        timeline=timeline,
+        hardest=hardest_moments(timeline, bucket, n_hardest),
+        students=student_summary(db, session_id),
+    )
