@@ -1,0 +1,377 @@
+"""Find the participant tiles of a video-meeting screenshot (Zoom, Meet, Teams; any theme).
+
+The approach is theme-agnostic: the meeting background is the flat colour whose pixels form the
+largest connected network (the gaps and margins between tiles); a recursive XY-cut on that
+background mask splits the content into tiles; the tiles are then regularised (equal sizes in a
+gallery, tiles merged by a missing gap split apart) and sorted in reading order. Speaker view (one
+big tile and a strip of small ones) is recognised. Work is done on a 2x subsampled frame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import cv2
+import numpy as np
+
+Box = tuple[int, int, int, int]
+LayoutKind = Literal["gallery", "speaker", "empty"]
+
+BG_TOLERANCE = 6          # per channel, on 0..255
+GAP_SHARE = 0.98          # a row/column is background when this share of it is background
+CANDIDATES = 4            # background colours tried
+MIN_TILE = (32, 18)       # smallest tile (w, h) in frame pixels
+MAX_LEAVES = 600
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One participant tile; ``box`` and ``name_box`` are (x, y, w, h) in frame pixels.
+
+    ``image`` is a view of the frame inside ``box``.
+    """
+
+    index: int
+    box: Box
+    image: np.ndarray = field(repr=False, compare=False)
+    name_box: Box | None
+    speaking: bool
+
+
+@dataclass(frozen=True)
+class GalleryLayout:
+    """The tiles of one frame in reading order; ``content_box`` is the meeting area found."""
+
+    tiles: tuple[Tile, ...]
+    kind: LayoutKind
+    content_box: Box | None
+
+    def __len__(self) -> int:
+        return len(self.tiles)
+
+
+EMPTY = GalleryLayout((), "empty", None)
+
+
+def _as_bgr(image: np.ndarray) -> np.ndarray:
+    if not isinstance(image, np.ndarray):
+        raise ValueError(f"expected an image as a numpy array, got {type(image).__name__}")
+    if image.dtype != np.uint8:
+        raise ValueError(f"expected a uint8 image, got dtype {image.dtype}")
+    if image.ndim == 2:
+        return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    if image.ndim == 3 and image.shape[2] == 1:
+        return cv2.cvtColor(image[:, :, 0], cv2.COLOR_GRAY2BGR)
+    if image.ndim == 3 and image.shape[2] == 3:
+        return image
+    if image.ndim == 3 and image.shape[2] == 4:
+        return image[:, :, :3]
+    raise ValueError(f"expected a gray, BGR or BGRA image, got shape {image.shape}")
+
+
+def _bin_colour(sample: np.ndarray, packed_bin: int) -> np.ndarray:
+    """Mean colour of the pixels of ``sample`` in one 5-bit-per-channel bin."""
+    low = np.array([(packed_bin >> 10) & 31, (packed_bin >> 5) & 31, packed_bin & 31]) << 3
+    mask = cv2.inRange(sample, low.astype(np.uint8), (low + 7).astype(np.uint8))
+    return np.array(cv2.mean(sample, mask=mask)[:3])
+
+
+def _background_candidates(small: np.ndarray) -> list[np.ndarray]:
+    """The most common colours of the frame and of its outer edge (5 bits per channel bins)."""
+    h, w = small.shape[:2]
+    sample = cv2.resize(small, (max(w // 2, 1), max(h // 2, 1)), interpolation=cv2.INTER_NEAREST)
+    hist = cv2.calcHist([sample], [0, 1, 2], None, [32, 32, 32], [0, 256, 0, 256, 0, 256]).ravel()
+    top = np.argpartition(hist, -CANDIDATES)[-CANDIDATES:]
+    top = top[np.argsort(hist[top])[::-1]]
+    minimum = max(8.0, sample.shape[0] * sample.shape[1] / 400)
+    bins = [int(b) for b in top if hist[b] >= minimum]
+    edge = np.concatenate((small[0], small[-1], small[:, 0], small[:, -1])).astype(np.int32)
+    packed = (edge[:, 0] >> 3) << 10 | (edge[:, 1] >> 3) << 5 | (edge[:, 2] >> 3)
+    edge_bin = int(np.argmax(np.bincount(packed, minlength=1 << 15)))
+    return [_bin_colour(sample if edge_bin in bins else small, edge_bin)] + [
+        _bin_colour(sample, b) for b in bins if b != edge_bin
+    ]
+
+
+def _background_mask(small: np.ndarray, colour: np.ndarray) -> np.ndarray:
+    lo = np.clip(colour - BG_TOLERANCE, 0, 255).astype(np.uint8)
+    hi = np.clip(colour + BG_TOLERANCE, 0, 255).astype(np.uint8)
+    return cv2.inRange(small, lo, hi)
+
+
+def _network(mask: np.ndarray) -> tuple[tuple[int, int, int, int], int] | None:
+    """Bounding box (x0, y0, x1, y1) and bbox area of the background's widest connected piece."""
+    h, w = mask.shape
+    pooled = mask
+    factor = 4 if min(h, w) >= 256 else 2 if min(h, w) >= 64 else 1
+    if factor > 1:
+        pooled = cv2.resize(mask, (w // factor, h // factor), interpolation=cv2.INTER_AREA)
+        cv2.threshold(pooled, 0, 255, cv2.THRESH_BINARY, dst=pooled)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(pooled, connectivity=4)
+    if count <= 1:
+        return None
+    areas = stats[1:, cv2.CC_STAT_WIDTH].astype(np.int64) * stats[1:, cv2.CC_STAT_HEIGHT]
+    best = int(np.argmax(areas)) + 1
+    x, y, bw, bh = (int(v) for v in stats[best, :4])
+    scale_x, scale_y = w / pooled.shape[1], h / pooled.shape[0]
+    box = (int(x * scale_x), int(y * scale_y), min(w, int(np.ceil((x + bw) * scale_x))),
+           min(h, int(np.ceil((y + bh) * scale_y))))
+    return box, int(areas[best - 1])
+
+
+def _runs(profile: np.ndarray, min_len: int) -> list[tuple[int, int]]:
+    """Runs [start, end) where the background share is below GAP_SHARE, at least ``min_len`` long."""
+    content = (profile < GAP_SHARE * 255).astype(np.int8)
+    edges = np.diff(np.concatenate(([0], content, [0])))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    return [(int(a), int(b)) for a, b in zip(starts, ends, strict=True) if b - a >= min_len]
+
+
+def _row_runs(mask: np.ndarray, box: tuple[int, int, int, int], min_len: int) -> list[tuple[int, int]]:
+    x0, y0, x1, y1 = box
+    return _runs(cv2.reduce(mask[y0:y1, x0:x1], 1, cv2.REDUCE_AVG, dtype=cv2.CV_32F).ravel(), min_len)
+
+
+def _xycut(mask: np.ndarray, box: tuple[int, int, int, int], min_len: int, out: list, depth: int = 0) -> None:
+    """Recursive XY-cut: split ``box`` at background rows, each band at background columns, and so on."""
+    x0, y0, x1, y1 = box
+    for a, b in _row_runs(mask, box, min_len):
+        cols = _runs(cv2.reduce(mask[y0 + a : y0 + b, x0:x1], 0, cv2.REDUCE_AVG, dtype=cv2.CV_32F).ravel(), min_len)
+        for c, d in cols:
+            if len(out) >= MAX_LEAVES:
+                return
+            child = (x0 + c, y0 + a, x0 + d, y0 + b)
+            if child == box or depth >= 12:
+                out.append(child)
+                continue
+            rows = _row_runs(mask, child, min_len)
+            if len(rows) == 1 and rows[0] == (0, child[3] - child[1]):
+                out.append(child)
+            elif rows:
+                _xycut(mask, child, min_len, out, depth + 1)
+
+
+def _similar(a: Box, b: Box, share: float = 0.1) -> bool:
+    return abs(a[2] - b[2]) <= share * max(a[2], b[2]) + 2 and abs(a[3] - b[3]) <= share * max(a[3], b[3]) + 2
+
+
+def _tile_like(box: Box) -> bool:
+    return 0.9 <= box[2] / box[3] <= 2.6
+
+
+def _resize_about_centre(box: Box, w: int, h: int, frame_w: int, frame_h: int) -> Box:
+    cx, cy = box[0] + box[2] / 2, box[1] + box[3] / 2
+    x = int(round(min(max(cx - w / 2, 0), frame_w - w)))
+    y = int(round(min(max(cy - h / 2, 0), frame_h - h)))
+    return (x, y, w, h)
+
+
+def _split_merged(box: Box, w: int, h: int, gap: float) -> list[Box] | None:
+    """Split a leaf that is k x m tiles of size (w, h) whose separating gaps were lost."""
+    kx = max(1, round((box[2] + gap) / (w + gap)))
+    ky = max(1, round((box[3] + gap) / (h + gap)))
+    if kx * ky < 2 or kx * ky > 49:
+        return None
+    if abs(kx * w + (kx - 1) * gap - box[2]) > 0.06 * box[2] + 3:
+        return None
+    if abs(ky * h + (ky - 1) * gap - box[3]) > 0.06 * box[3] + 3:
+        return None
+    step_x = (box[2] - w) / (kx - 1) if kx > 1 else 0
+    step_y = (box[3] - h) / (ky - 1) if ky > 1 else 0
+    return [
+        (int(round(box[0] + i * step_x)), int(round(box[1] + j * step_y)), w, h)
+        for j in range(ky) for i in range(kx)
+    ]
+
+
+def _gallery(leaves: list[Box], frame_w: int, frame_h: int) -> list[Box]:
+    sizes = np.array([(b[2], b[3]) for b in leaves], dtype=np.float64)
+    limit = 0.1 * np.maximum(sizes[:, None, :], sizes[None, :, :]) + 2
+    similar = (np.abs(sizes[:, None, :] - sizes[None, :, :]) <= limit).all(axis=2)
+    counts = similar.sum(axis=1)
+    main = max(range(len(leaves)), key=lambda i: (counts[i], leaves[i][2] * leaves[i][3]))
+    group = [b for b, same in zip(leaves, similar[main], strict=True) if same]
+    w = int(np.median([b[2] for b in group]))
+    h = int(np.median([b[3] for b in group]))
+    spacings = sorted(
+        b[0] - (a[0] + a[2]) for a in group for b in group
+        if abs(a[1] - b[1]) < h / 2 and 0 <= b[0] - (a[0] + a[2]) < w / 2
+    )
+    gap = float(spacings[len(spacings) // 2]) if spacings else 0.03 * w
+    tiles: list[Box] = []
+    for leaf in leaves:
+        if _similar(leaf, (0, 0, w, h), 0.25):
+            tiles.append(leaf if _similar(leaf, (0, 0, w, h), 0.02) else _resize_about_centre(leaf, w, h, frame_w, frame_h))
+        elif len(group) >= 2 and (parts := _split_merged(leaf, w, h, gap)) is not None:
+            tiles.extend(parts)
+    return tiles
+
+
+def _speaker(leaves: list[Box]) -> tuple[Box, list[Box]] | None:
+    """(big tile, strip tiles) when one tile dwarfs a strip of small ones lying on one side of it."""
+    tile_like = [b for b in leaves if _tile_like(b)]
+    if len(tile_like) < 2:
+        return None
+    big = max(tile_like, key=lambda b: b[2] * b[3])
+    others = [b for b in tile_like if b is not big and b[2] * b[3] >= big[2] * big[3] / 80]
+    if not others or big[2] * big[3] < 3 * float(np.median([b[2] * b[3] for b in others])):
+        return None
+    bx0, by0, bx1, by1 = big[0], big[1], big[0] + big[2], big[1] + big[3]
+    sides = (
+        all(b[1] + b[3] <= by0 + 2 for b in others), all(b[1] >= by1 - 2 for b in others),
+        all(b[0] + b[2] <= bx0 + 2 for b in others), all(b[0] >= bx1 - 2 for b in others),
+    )
+    if not any(sides):
+        return None
+    reference = max(others, key=lambda a: sum(_similar(a, b) for b in others))
+    strip = [b for b in others if _similar(b, reference, 0.25)]
+    return big, strip
+
+
+def _reading_order(boxes: list[Box]) -> list[Box]:
+    rows: list[list[Box]] = []
+    for box in sorted(boxes, key=lambda b: b[1] + b[3] / 2):
+        centre = box[1] + box[3] / 2
+        if rows and abs(centre - (rows[-1][0][1] + rows[-1][0][3] / 2)) < min(box[3], rows[-1][0][3]) / 2:
+            rows[-1].append(box)
+        else:
+            rows.append([box])
+    return [b for row in rows for b in sorted(row, key=lambda b: b[0])]
+
+
+def _speaking(image: np.ndarray, box: Box) -> bool:
+    """True when a saturated, uniform border runs round the tile, unlike the pixels just inside."""
+    x, y, w, h = box
+    if w < 24 or h < 24:
+        return False
+    inset = max(8, min(w, h) // 30)
+    mx, my = w // 10, h // 10
+
+    def ring(d: int) -> np.ndarray:
+        return np.concatenate((
+            image[y + d, x + mx : x + w - mx : 2], image[y + h - 1 - d, x + mx : x + w - mx : 2],
+            image[y + my : y + h - my : 2, x + d], image[y + my : y + h - my : 2, x + w - 1 - d],
+        )).astype(np.int16)
+
+    for depth in (1, 3):
+        probes = np.array(
+            (image[y + depth, x + w // 2], image[y + h - 1 - depth, x + w // 2],
+             image[y + h // 2, x + depth], image[y + h // 2, x + w - 1 - depth]), dtype=np.int16
+        )
+        if np.abs(probes - probes[0]).max() <= 40 and probes[0].max() >= 90 and np.ptp(probes[0]) >= 0.3 * probes[0].max():
+            break
+    else:
+        return False
+    inner = ring(inset)
+    for depth in (1, 3):
+        outer = ring(depth)
+        colour = np.median(outer, axis=0)
+        bright, dull = float(colour.max()), float(colour.min())
+        if bright < 90 or (bright - dull) < 0.35 * bright:
+            continue
+        uniform = float(np.mean(np.abs(outer - colour).max(axis=1) <= 40))
+        inside = float(np.mean(np.abs(inner - colour).max(axis=1) <= 40))
+        if uniform >= 0.85 and inside <= 0.5:
+            return True
+    return False
+
+
+def _name_box(white: np.ndarray, dark: np.ndarray, step: int, box: Box) -> Box:
+    """The name label (white text, usually on a dark box) in the bottom-left; else a bottom-left strip.
+
+    ``white`` and ``dark`` are masks of the frame subsampled by ``step``.
+    """
+    x, y, w, h = box
+    fallback = (x, y + h - max(h // 5, 1), max(w * 3 // 5, 1), max(h // 5, 1))
+    sx, sy, sw, sh = x // step, y // step, max(w // step, 1), max(h // step, 1)
+    top = sy + sh - max(int(sh * 0.3), 6)
+    right = sx + max(int(sw * 0.75), 4)
+    region_white = white[top : sy + sh, sx:right] > 0
+    if region_white.size == 0:
+        return fallback
+    rows = np.flatnonzero(region_white.sum(axis=1) >= 2)
+    if rows.size == 0:
+        return fallback
+    bottom = start = int(rows[-1])
+    for r in rows[::-1]:
+        if start - r > 2:
+            break
+        start = int(r)
+    if bottom - start + 1 > sh * 0.2 + 2:
+        return fallback
+    band_white = region_white[start : bottom + 1]
+    band_ok = (band_white | (dark[top + start : top + bottom + 1, sx:right] > 0)).mean(axis=0) >= 0.9
+    white_cols = np.flatnonzero(band_white.any(axis=0))
+    if white_cols.size == 0 or white_cols[0] > sw * 0.25:
+        return fallback
+    left = right_end = int(white_cols[0])
+    while left > 0 and band_ok[left - 1]:
+        left -= 1
+    while right_end + 1 < band_ok.size and (band_ok[right_end + 1] or band_white[:, right_end + 1].any()):
+        right_end += 1
+    pad = 3
+    x0 = max(x, (sx + left) * step - pad)
+    y0 = max(y, (top + start) * step - pad)
+    x1 = min(x + w, (sx + right_end + 1) * step + pad)
+    y1 = min(y + h, (top + bottom + 1) * step + pad)
+    return (x0, y0, max(x1 - x0, 1), max(y1 - y0, 1))
+
+
+def parse_gallery(image: np.ndarray) -> GalleryLayout:
+    """Find the participant tiles of a meeting screenshot (BGR, BGRA or gray uint8).
+
+    Returns an empty layout for blank frames or frames without tiles. Raises ValueError only for
+    something that is not an 8-bit image array.
+    """
+    frame = _as_bgr(image)
+    frame_h, frame_w = frame.shape[:2]
+    if frame_h < 2 * MIN_TILE[1] or frame_w < 2 * MIN_TILE[0]:
+        return EMPTY
+    step = 2 if min(frame_h, frame_w) >= 360 else 1
+    small = cv2.resize(frame, ((frame_w + step - 1) // step, (frame_h + step - 1) // step), interpolation=cv2.INTER_NEAREST)
+    best: tuple[int, np.ndarray, tuple[int, int, int, int]] | None = None
+    for colour in _background_candidates(small):
+        mask = _background_mask(small, colour)
+        found = _network(mask)
+        if found is not None and (best is None or found[1] > best[0]):
+            best = (found[1], mask, found[0])
+            x0, y0, x1, y1 = found[0]
+            if (x1 - x0) * (y1 - y0) >= 0.9 * small.shape[0] * small.shape[1]:
+                break
+    if best is None:
+        return EMPTY
+    _, mask, content = best
+    leaves_small: list[tuple[int, int, int, int]] = []
+    _xycut(mask, content, max(2, 6 // step), leaves_small)
+    leaves = [
+        (x0 * step, y0 * step, min((x1 - x0) * step, frame_w - x0 * step), min((y1 - y0) * step, frame_h - y0 * step))
+        for x0, y0, x1, y1 in leaves_small
+    ]
+    leaves = [b for b in leaves if b[2] >= MIN_TILE[0] and b[3] >= MIN_TILE[1] and 0.4 <= b[2] / b[3] <= 4.0]
+    if not leaves:
+        return EMPTY
+    speaker = _speaker(leaves)
+    kind: LayoutKind
+    if speaker is not None:
+        big, strip = speaker
+        size = (int(np.median([b[2] for b in strip])), int(np.median([b[3] for b in strip])))
+        boxes = [big] + [
+            b if _similar(b, (0, 0, *size), 0.02) else _resize_about_centre(b, *size, frame_w, frame_h) for b in strip
+        ]
+        kind = "speaker"
+    else:
+        boxes = _gallery(leaves, frame_w, frame_h)
+        kind = "gallery" if boxes else "empty"
+    white = cv2.inRange(small, (200, 200, 200), (255, 255, 255))
+    dark = cv2.inRange(small, (0, 0, 0), (120, 120, 120))
+    tiles = tuple(
+        Tile(
+            i, box, frame[box[1] : box[1] + box[3], box[0] : box[0] + box[2]],
+            _name_box(white, dark, step, box), _speaking(frame, box),
+        )
+        for i, box in enumerate(_reading_order(boxes))
+    )
+    cx0, cy0, cx1, cy1 = content
+    content_box = (cx0 * step, cy0 * step, min((cx1 - cx0) * step, frame_w), min((cy1 - cy0) * step, frame_h))
+    return GalleryLayout(tiles, kind if tiles else "empty", content_box if tiles else None)
