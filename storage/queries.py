@@ -199,45 +199,72 @@ def _last_timestamp(db: _HasEngine, session_id: int) -> datetime | None:
 
 # ---------------------------------------------------------------- class level
 
-_TIMELINE_COLUMNS = ("bucket_start", *EMOTIONS, "mood_index", "n_frames", "n_faces", "n_students", "n_camera_off")
+_TIMELINE_COLUMNS = (
+    "bucket_start", *EMOTIONS, "mood_index", "n_frames", "n_faces", "n_students", "peak_students", "n_camera_off",
+)
+
+
+def _frames(session_id: int, since: datetime | None) -> Select[Any]:
+    """Per frame of the session: its timestamp and sums of the face probabilities (one indexed pass)."""
+    stmt = select(
+        _O.frame.label("frame"),
+        func.min(_O.timestamp).label("ts"),
+        *(func.sum(_O[name]).label(name) for name in EMOTIONS),
+        func.sum(_mood_expr()).label("mood"),
+        func.count(_O.happy).label("faces"),
+        func.count().label("rows"),
+        _count_if(_O.camera_on == False).label("camera_off"),  # noqa: E712
+    ).where(_O.session_id == session_id)
+    since = _utc(since)
+    if since is not None:
+        stmt = stmt.where(_O.timestamp >= since)
+    return stmt.group_by(_O.frame)
 
 
 def class_timeline(
     db: _HasEngine, session_id: int, bucket_seconds: int, since: datetime | None = None
 ) -> pd.DataFrame:
-    """The class per time bucket: mean of each probability over the faces, mood_index,
-    n_frames, n_faces (face observations), n_students and n_camera_off (mean per frame)."""
-    bucket = EpochBucket(_O.timestamp, bucket_seconds).label("bucket")
-    rows = select(
-        bucket,
-        _O.frame,
-        _O.camera_on,
-        *(_O[name] for name in EMOTIONS),
-        _mood_expr().label("mood"),
-    ).where(_O.session_id == session_id)
-    since = _utc(since)
+    """The class per time bucket (buckets starting at or after ``since`` when given).
+
+    Columns: bucket_start, mean of each probability over the faces, mood_index, n_frames,
+    n_faces (face observations), n_students (students per frame, mean), peak_students (max),
+    n_camera_off (cameras off per frame, mean). Aggregated per frame first, then per bucket,
+    so the time arithmetic runs once per frame.
+    """
     if since is not None:
-        rows = rows.where(_O.timestamp >= since)
-    sub = rows.subquery()
-    frames = func.count(func.distinct(sub.c.frame))
+        since = _floor_to_bucket(_utc(since), bucket_seconds)
+    frames = _frames(session_id, since).subquery()
+    bucket = EpochBucket(frames.c.ts, bucket_seconds).label("bucket_start")
+    faces = func.nullif(func.sum(frames.c.faces), 0)
     stmt = (
         select(
-            sub.c.bucket.label("bucket_start"),
-            *(func.avg(sub.c[name]).label(name) for name in EMOTIONS),
-            func.avg(sub.c.mood).label("mood_index"),
-            frames.label("n_frames"),
-            func.count(sub.c.happy).label("n_faces"),
-            (cast(func.count(), Float) / frames).label("n_students"),
-            (cast(func.sum(case((sub.c.camera_on, 0), else_=1)), Float) / frames).label("n_camera_off"),
+            bucket,
+            *((cast(func.sum(frames.c[name]), Float) / faces).label(name) for name in EMOTIONS),
+            (cast(func.sum(frames.c.mood), Float) / faces).label("mood_index"),
+            func.count().label("n_frames"),
+            func.sum(frames.c.faces).label("n_faces"),
+            func.avg(cast(frames.c.rows, Float)).label("n_students"),
+            func.max(frames.c.rows).label("peak_students"),
+            func.avg(cast(frames.c.camera_off, Float)).label("n_camera_off"),
         )
-        .group_by(sub.c.bucket)
-        .order_by(sub.c.bucket)
+        .group_by(bucket)
+        .order_by(bucket)
     )
     df = _read(db, stmt)
     if df.empty:
         return pd.DataFrame(columns=list(_TIMELINE_COLUMNS))
+    df.columns = list(_TIMELINE_COLUMNS)
     _epoch_to_utc(df, "bucket_start")
+    for column in ("n_frames", "n_faces", "peak_students"):
+        df[column] = pd.to_numeric(df[column]).astype("int64")
     return _as_floats(df, *EMOTIONS, "mood_index", "n_students", "n_camera_off")
+
+
+def _floor_to_bucket(value: datetime | None, bucket_seconds: int) -> datetime | None:
+    if value is None:
+        return None
+    epoch = int(value.timestamp())
+    return datetime.fromtimestamp(epoch - epoch % bucket_seconds, tz=timezone.utc)
 
 
 def current_state(
@@ -357,30 +384,47 @@ def needs_attention(
 # ---------------------------------------------------------------- per student
 
 
-def student_heatmap(db: _HasEngine, session_id: int, bucket_seconds: int) -> pd.DataFrame:
-    """Student x time bucket: mood_index, dominant emotion (of the mean probabilities),
-    faces and absent_share. Long format, one row per (student, bucket) observed."""
-    bucket = EpochBucket(_O.timestamp, bucket_seconds).label("bucket")
-    rows = (
-        select(
-            _O.participant_id,
-            bucket,
-            *(_O[name] for name in EMOTIONS),
-            _mood_expr().label("mood"),
-        )
-        .where(_O.session_id == session_id, _O.participant_id.is_not(None))
-        .subquery()
+_CELL_COLUMNS = (
+    "participant_id", "student", "bucket_start", "frames", "camera_on_frames", "faces", *EMOTIONS,
+    "mood_index", "emotion", "absent_share", "first_seen", "last_seen",
+)
+
+
+def student_heatmap(
+    db: _HasEngine, session_id: int, bucket_seconds: int, since: datetime | None = None
+) -> pd.DataFrame:
+    """Student x time bucket cells (buckets starting at or after ``since`` when given), one row
+    per (student, bucket) observed: frames, camera_on_frames, faces, mean probabilities,
+    mood_index, dominant emotion (of the mean probabilities), absent_share, first/last seen.
+
+    Each frame's bucket is computed once (per-frame subquery joined back by frame number).
+    """
+    since = _floor_to_bucket(_utc(since), bucket_seconds)
+    frame_times = select(_O.frame.label("frame"), func.min(_O.timestamp).label("ts")).where(
+        _O.session_id == session_id
     )
+    if since is not None:
+        frame_times = frame_times.where(_O.timestamp >= since)
+    frame_times = frame_times.group_by(_O.frame).subquery()
+    buckets = select(
+        frame_times.c.frame, EpochBucket(frame_times.c.ts, bucket_seconds).label("bucket")
+    ).subquery()
+    frames = func.count()
     cells = (
         select(
-            rows.c.participant_id,
-            rows.c.bucket,
-            *(func.avg(rows.c[name]).label(name) for name in EMOTIONS),
-            func.avg(rows.c.mood).label("mood_index"),
-            func.count(rows.c.happy).label("faces"),
-            (cast(_count_if(rows.c.happy.is_(None)), Float) / func.count()).label("absent_share"),
+            _O.participant_id.label("participant_id"),
+            buckets.c.bucket.label("bucket"),
+            frames.label("frames"),
+            _count_if(_O.camera_on).label("camera_on_frames"),
+            func.count(_O.happy).label("faces"),
+            *(func.avg(_O[name]).label(name) for name in EMOTIONS),
+            func.avg(_mood_expr()).label("mood_index"),
+            func.min(_O.timestamp).label("first_seen"),
+            func.max(_O.timestamp).label("last_seen"),
         )
-        .group_by(rows.c.participant_id, rows.c.bucket)
+        .join_from(buckets, Observation.__table__, _O.frame == buckets.c.frame)
+        .where(_O.session_id == session_id, _O.participant_id.is_not(None))
+        .group_by(_O.participant_id, buckets.c.bucket)
         .subquery()
     )
     stmt = (
@@ -388,22 +432,52 @@ def student_heatmap(db: _HasEngine, session_id: int, bucket_seconds: int) -> pd.
             cells.c.participant_id,
             _student_name().label("student"),
             cells.c.bucket.label("bucket_start"),
-            *(cells.c[name] for name in EMOTIONS),
-            cells.c.mood_index,
-            cells.c.faces,
-            cells.c.absent_share,
+            *(c for c in cells.c if c.name not in ("participant_id", "bucket")),
         )
         .join_from(cells, Participant.__table__, _P.id == cells.c.participant_id)
         .order_by(_student_name(), cells.c.participant_id, cells.c.bucket)
     )
     df = _read(db, stmt)
-    columns = ["participant_id", "student", "bucket_start", "mood_index", "emotion", "faces", "absent_share"]
     if df.empty:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=list(_CELL_COLUMNS))
     _epoch_to_utc(df, "bucket_start")
-    _as_floats(df, *EMOTIONS, "mood_index", "absent_share")
+    _as_floats(df, *EMOTIONS, "mood_index")
+    _as_utc_times(df, "first_seen", "last_seen")
+    for column in ("frames", "camera_on_frames", "faces"):
+        df[column] = pd.to_numeric(df[column]).astype("int64")
+    df["absent_share"] = 1.0 - df["faces"] / df["frames"]
     df["emotion"] = dominant_emotion(df)
-    return df[columns]
+    return df[list(_CELL_COLUMNS)]
+
+
+_SUMMARY_COLUMNS = (
+    "participant_id", "student", "frames", "camera_on_share", "face_share", *EMOTIONS,
+    "emotion", "mood_index", "first_seen", "last_seen",
+)
+
+
+def summarize_students(cells: pd.DataFrame) -> pd.DataFrame:
+    """:func:`student_summary` computed from :func:`student_heatmap` cells (vectorized pandas),
+    so a cached heatmap gives the summary without another pass over the observations."""
+    if cells.empty:
+        return pd.DataFrame(columns=list(_SUMMARY_COLUMNS))
+    weighted = cells[["participant_id", "student", "frames", "camera_on_frames", "faces"]].copy()
+    for name in (*EMOTIONS, "mood_index"):
+        weighted[name] = cells[name].fillna(0.0) * cells["faces"]
+    grouped = weighted.groupby(["participant_id", "student"], sort=False)
+    totals = grouped.sum(numeric_only=True)
+    times = cells.groupby(["participant_id", "student"], sort=False).agg(
+        first_seen=("first_seen", "min"), last_seen=("last_seen", "max")
+    )
+    out = totals.join(times).reset_index()
+    faces = out["faces"].where(out["faces"] > 0)
+    for name in (*EMOTIONS, "mood_index"):
+        out[name] = out[name] / faces
+    out["camera_on_share"] = out["camera_on_frames"] / out["frames"]
+    out["face_share"] = out["faces"] / out["frames"]
+    out["emotion"] = dominant_emotion(out)
+    out = out.sort_values(["student", "participant_id"], kind="stable").reset_index(drop=True)
+    return out[list(_SUMMARY_COLUMNS)]
 
 
 def student_timeline(
@@ -495,7 +569,7 @@ def student_summary(db: _HasEngine, session_id: int) -> pd.DataFrame:
 class SessionReport:
     """Everything the post-lecture report shows."""
 
-    session: pd.DataFrame  # one row: id, title, source, privacy_mode, started_at, ended_at, running, duration_seconds
+    session: pd.DataFrame  # session_info
     attendance: pd.DataFrame  # one row: students, mean_present, peak_present, camera_on_share, face_share
     bucket_seconds: int
     timeline: pd.DataFrame  # class_timeline
@@ -544,49 +618,71 @@ def hardest_moments(timeline: pd.DataFrame, bucket_seconds: int, count: int = 3,
     ).assign(start=lambda d: pd.to_datetime(d["start"], utc=True), end=lambda d: pd.to_datetime(d["end"], utc=True))
 
 
+def session_info(db: _HasEngine, session_id: int) -> pd.DataFrame:
+    """One row: id, title, source, privacy_mode, started_at, ended_at, frames_written, running,
+    last_observation and duration_seconds (to the end, or to the latest observation while running)."""
+    last = select(func.max(_O.timestamp)).where(_O.session_id == _S.id).scalar_subquery()
+    df = _read(
+        db,
+        select(
+            _S.id, _S.title, _S.source, _S.privacy_mode, _S.started_at, _S.ended_at, _S.frames_written,
+            last.label("last_observation"),
+        ).where(_S.id == session_id),
+    )
+    if df.empty:
+        raise LookupError(f"session {session_id}: no such session")
+    _as_utc_times(df, "started_at", "ended_at", "last_observation")
+    df["running"] = df["ended_at"].isna()
+    finish = df["ended_at"].fillna(df["last_observation"]).fillna(df["started_at"])
+    df["duration_seconds"] = (finish - df["started_at"]).dt.total_seconds().clip(lower=0.0)
+    return df
+
+
+def report_buckets(duration_seconds: float) -> tuple[int, int]:
+    """(timeline, heatmap) bucket widths for a session of this length."""
+    return auto_bucket_seconds(duration_seconds, 360), auto_bucket_seconds(duration_seconds, 120)
+
+
+def build_session_report(
+    session: pd.DataFrame, timeline: pd.DataFrame, cells: pd.DataFrame, bucket_seconds: int, n_hardest: int = 3
+) -> SessionReport:
+    """Assemble the report from :func:`session_info`, :func:`class_timeline` and
+    :func:`student_heatmap` results (pure pandas)."""
+    frames = timeline["n_frames"].astype(float)
+    tiles = float((timeline["n_students"] * frames).sum()) if not timeline.empty else 0.0
+    total_frames = float(frames.sum()) if not timeline.empty else 0.0
+    attendance = pd.DataFrame(
+        {
+            "students": [int(cells["participant_id"].nunique()) if not cells.empty else 0],
+            "mean_present": [tiles / total_frames if total_frames else 0.0],
+            "peak_present": [int(timeline["peak_students"].max()) if not timeline.empty else 0],
+            "camera_on_share": [
+                1.0 - float((timeline["n_camera_off"] * frames).sum()) / tiles if tiles else float("nan")
+            ],
+            "face_share": [float(timeline["n_faces"].sum()) / tiles if tiles else float("nan")],
+        }
+    )
+    return SessionReport(
+        session=session,
+        attendance=attendance,
+        bucket_seconds=bucket_seconds,
+        timeline=timeline,
+        hardest=hardest_moments(timeline, bucket_seconds, n_hardest),
+        students=summarize_students(cells),
+    )
+
+
 def session_report(
     db: _HasEngine, session_id: int, bucket_seconds: int | None = None, n_hardest: int = 3
 ) -> SessionReport:
     """Duration, attendance, mood timeline, hardest moments and per-student summary of a session."""
-    sessions = _read(
-        db,
-        select(
-            _S.id, _S.title, _S.source, _S.privacy_mode, _S.started_at, _S.ended_at, _S.frames_written
-        ).where(_S.id == session_id),
-    )
-    if sessions.empty:
-        raise LookupError(f"session {session_id}: no such session")
-    _as_utc_times(sessions, "started_at", "ended_at")
-    last = _last_timestamp(db, session_id)
-    started = sessions.at[0, "started_at"]
-    ended = sessions.at[0, "ended_at"]
-    sessions["running"] = pd.isna(ended)
-    finish = ended if not pd.isna(ended) else (pd.Timestamp(last) if last is not None else started)
-    duration = max(0.0, (finish - started).total_seconds())
-    sessions["duration_seconds"] = duration
-    bucket = bucket_seconds or auto_bucket_seconds(duration)
-    timeline = class_timeline(db, session_id, bucket)
-
-    frames = func.count(func.distinct(_O.frame))
-    attendance = _read(
-        db,
-        select(
-            func.count(func.distinct(_O.participant_id)).label("students"),
-            (cast(func.count(), Float) / func.nullif(frames, 0)).label("mean_present"),
-            (cast(_count_if(_O.camera_on), Float) / func.nullif(func.count(), 0)).label("camera_on_share"),
-            (cast(func.count(_O.happy), Float) / func.nullif(func.count(), 0)).label("face_share"),
-        ).where(_O.session_id == session_id),
-    )
-    per_frame = select(func.count().label("n")).where(_O.session_id == session_id).group_by(_O.frame).subquery()
-    with db.engine.connect() as conn:
-        peak = conn.execute(select(func.max(per_frame.c.n))).scalar_one_or_none()
-    attendance["peak_present"] = int(peak or 0)
-    _as_floats(attendance, "mean_present", "camera_on_share", "face_share")
-    return SessionReport(
-        session=sessions,
-        attendance=attendance,
-        bucket_seconds=bucket,
-        timeline=timeline,
-        hardest=hardest_moments(timeline, bucket, n_hardest),
-        students=student_summary(db, session_id),
+    session = session_info(db, session_id)
+    timeline_bucket, cell_bucket = report_buckets(float(session.at[0, "duration_seconds"]))
+    bucket = bucket_seconds or timeline_bucket
+    return build_session_report(
+        session,
+        class_timeline(db, session_id, bucket),
+        student_heatmap(db, session_id, cell_bucket),
+        bucket,
+        n_hardest,
     )

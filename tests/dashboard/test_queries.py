@@ -21,6 +21,7 @@ from storage.queries import (
     student_heatmap,
     student_summary,
     student_timeline,
+    summarize_students,
 )
 from dashboard_seed import T0, XSS_NAME, seed_lecture
 
@@ -167,6 +168,7 @@ def test_session_report(any_db) -> None:
     assert report.attendance.at[0, "students"] == 3
     assert report.attendance.at[0, "peak_present"] == 3
     assert report.attendance.at[0, "mean_present"] == pytest.approx(3.0)
+    assert report.attendance.at[0, "face_share"] == pytest.approx(lecture.raw["happy"].notna().mean())
     assert report.attendance.at[0, "camera_on_share"] == pytest.approx(lecture.raw["camera_on"].mean())
     assert len(report.students) == 3
     assert len(report.timeline) == 120
@@ -193,3 +195,20 @@ def test_auto_bucket_seconds() -> None:
     assert auto_bucket_seconds(120) == 1
     assert auto_bucket_seconds(2 * 3600) == 30
     assert auto_bucket_seconds(10 * 3600) == 120
+
+
+def test_summary_from_cells_equals_sql_summary(any_db) -> None:
+    with any_db.session() as s:
+        lecture = seed_lecture(s, seconds=50)
+    direct = student_summary(any_db, lecture.session_id)
+    derived = summarize_students(student_heatmap(any_db, lecture.session_id, 15))
+    pd.testing.assert_frame_equal(direct, derived, check_dtype=False, atol=1e-9)
+
+
+def test_heatmap_since_returns_whole_buckets(any_db) -> None:
+    with any_db.session() as s:
+        lecture = seed_lecture(s, seconds=40)
+    full = student_heatmap(any_db, lecture.session_id, 10)
+    tail = student_heatmap(any_db, lecture.session_id, 10, since=T0 + timedelta(seconds=25))
+    expected = full[full["bucket_start"] >= T0 + timedelta(seconds=20)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(tail, expected)
