@@ -1,0 +1,192 @@
+"""How fast the dashboard's pages get their data on a big lecture.
+
+Seeds a database with a 2-hour lecture of 50 students, one observation per student per second
+(360,000 rows, bulk insert), then times each page's data function (query + figure building)
+and the raw queries: median of several runs. Target: < 300 ms each.
+
+    .venv/bin/python bench/dashboard_speed.py            # temporary SQLite file
+    .venv/bin/python bench/dashboard_speed.py --db postgresql+psycopg://... --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import create_engine, insert, text
+from sqlalchemy.engine import Engine
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from classmood.config import Settings  # noqa: E402
+from model.emotions import EMOTIONS  # noqa: E402
+from storage import queries  # noqa: E402
+from storage.schema import Base, LectureSession, Observation, Participant  # noqa: E402
+
+TARGET_MS = 300.0
+START = datetime(2024, 3, 1, 9, 0, tzinfo=timezone.utc)
+
+
+class BenchDatabase:
+    """Engine holder for the bench (the queries need only ``engine``)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+
+def seed(engine: Engine, students: int, seconds: int, running: bool, chunk_frames: int = 600) -> int:
+    """Insert one lecture (Core executemany in chunks); return its session id."""
+    rng = np.random.default_rng(7)
+    with engine.begin() as conn:
+        session_id = conn.execute(
+            insert(LectureSession).values(
+                title="Benchmark lecture",
+                source="synth",
+                privacy_mode="named",
+                started_at=START,
+                ended_at=None if running else START + timedelta(seconds=seconds),
+                frames_written=seconds,
+            )
+        ).inserted_primary_key[0]
+        conn.execute(
+            insert(Participant),
+            [
+                {
+                    "session_id": session_id,
+                    "display_name": f"Student {i:02d}",
+                    "first_seen": START,
+                    "last_seen": START + timedelta(seconds=seconds - 1),
+                }
+                for i in range(students)
+            ],
+        )
+        ids = [r[0] for r in conn.execute(text("SELECT id FROM participants WHERE session_id = :s ORDER BY id"), {"s": session_id})]
+    # A slow drift of mood per student plus noise; 5% camera off, 3% no face.
+    base_logits = rng.normal(0, 1, size=(students, len(EMOTIONS)))
+    for first in range(0, seconds, chunk_frames):
+        frames = np.arange(first, min(seconds, first + chunk_frames))
+        logits = base_logits[None, :, :] + np.sin(frames[:, None, None] / 600.0 + np.arange(len(EMOTIONS))) + rng.normal(
+            0, 0.7, size=(len(frames), students, len(EMOTIONS))
+        )
+        probs = np.exp(logits)
+        probs /= probs.sum(axis=2, keepdims=True)
+        camera_on = rng.random((len(frames), students)) > 0.05
+        face = camera_on & (rng.random((len(frames), students)) > 0.03)
+        rows = []
+        for fi, frame in enumerate(frames):
+            timestamp = START + timedelta(seconds=int(frame), milliseconds=100)
+            for si in range(students):
+                p = probs[fi, si]
+                has_face = bool(face[fi, si])
+                best = int(np.argmax(p))
+                rows.append(
+                    {
+                        "session_id": session_id,
+                        "participant_id": ids[si],
+                        "frame": int(frame),
+                        "timestamp": timestamp,
+                        "camera_on": bool(camera_on[fi, si]),
+                        "emotion": EMOTIONS[best] if has_face else None,
+                        "confidence": float(p[best]) if has_face else None,
+                        **{e: (float(p[k]) if has_face else None) for k, e in enumerate(EMOTIONS)},
+                    }
+                )
+        with engine.begin() as conn:
+            conn.execute(insert(Observation), rows)
+    return int(session_id)
+
+
+def median_ms(fn: Callable[[], Any], runs: int) -> float:
+    fn()  # warm caches the way a refreshing dashboard does
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def cases(db: BenchDatabase, session_id: int, settings: Settings, participant_id: int) -> dict[str, Callable[[], Any]]:
+    dash = settings.dashboard
+    last = queries._last_timestamp(db, session_id)  # noqa: SLF001
+    assert last is not None
+    return {
+        "query list_sessions": lambda: queries.list_sessions(db),
+        "query class_timeline (10 s, whole lecture)": lambda: queries.class_timeline(db, session_id, 10),
+        "query class_timeline (since last 2 min)": lambda: queries.class_timeline(
+            db, session_id, 10, since=last - timedelta(minutes=2)
+        ),
+        "query current_state (60 s)": lambda: queries.current_state(db, session_id, 60),
+        "query needs_attention": lambda: queries.needs_attention(
+            db, session_id, dash.attention_minutes, dash.attention_negative_share, dash.attention_absent_share
+        ),
+        "query student_heatmap (60 s)": lambda: queries.student_heatmap(db, session_id, 60),
+        "query student_timeline (10 s)": lambda: queries.student_timeline(db, session_id, participant_id, 10),
+        "query student_summary": lambda: queries.student_summary(db, session_id),
+        "query session_report": lambda: queries.session_report(db, session_id),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default=None, help="database URL (default: a temporary SQLite file)")
+    parser.add_argument("--students", type=int, default=50)
+    parser.add_argument("--minutes", type=int, default=120)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.db or f"sqlite:///{Path(tmp) / 'bench.db'}"
+        engine = create_engine(url)
+        if url.startswith("sqlite"):
+            with engine.begin() as conn:
+                conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+        Base.metadata.drop_all(engine)
+        Base.metadata.create_all(engine)
+        t0 = time.perf_counter()
+        session_id = seed(engine, args.students, args.minutes * 60, running=True)
+        seed_s = time.perf_counter() - t0
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT COUNT(*) FROM observations")).scalar_one()
+            participant_id = conn.execute(text("SELECT MIN(id) FROM participants")).scalar_one()
+            if url.startswith("postgresql"):
+                conn.execute(text("ANALYZE"))
+            else:
+                conn.exec_driver_sql("ANALYZE")
+        db = BenchDatabase(engine)
+        results = {name: median_ms(fn, args.runs) for name, fn in cases(db, session_id, Settings(), participant_id).items()}
+        engine.dispose()
+
+    report = {
+        "database": engine.dialect.name,
+        "rows": rows,
+        "students": args.students,
+        "minutes": args.minutes,
+        "seed_seconds": round(seed_s, 1),
+        "runs": args.runs,
+        "target_ms": TARGET_MS,
+        "median_ms": {k: round(v, 1) for k, v in results.items()},
+    }
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(f"{report['database']}: {rows} observations ({args.students} students x {args.minutes} min), seeded in {seed_s:.1f} s")
+        width = max(len(k) for k in results)
+        print(f"{'case'.ljust(width)}  median ms  target {TARGET_MS:.0f}")
+        for name, ms in results.items():
+            print(f"{name.ljust(width)}  {ms:9.1f}  {'ok' if ms < TARGET_MS else 'SLOW'}")
+    return 0 if all(v < TARGET_MS for v in results.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,7 @@
+"""Web dashboard (Dash/Plotly on Flask): live class mood, students, reports, CSV export, behind a login."""
+
+from dashboard.app import create_app
+from dashboard.errors import DashboardError
+from dashboard.serve import serve
+
+__all__ = ["DashboardError", "create_app", "serve"]

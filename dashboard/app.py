@@ -1,0 +1,106 @@
+"""The app factory: a Flask server with the login guard, and the Dash app on top of it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, tzinfo
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from dash import Dash, Input, Output, dcc, html
+from flask import Flask
+
+from classmood.config import Settings
+from dashboard.auth import (
+    HttpsAwareSessionInterface,
+    LoginRateLimiter,
+    SignedInUser,
+    current_user,
+    install_guard,
+    load_secret_key,
+)
+from dashboard.cache import AggregateCache
+from dashboard.components import AppContext, query_params
+from dashboard.downloads import register_routes as register_downloads
+from dashboard.pages import export, live, login, reports, students
+from storage.export import export_csv
+from storage.users import authenticate, get_user
+
+PAGES: tuple[ModuleType, ...] = (live, students, reports, export)
+SESSION_LIFETIME = timedelta(hours=12)
+
+
+def _signed_in(user: Any) -> SignedInUser | None:
+    if user is None:
+        return None
+    return SignedInUser(id=int(user.id), name=str(user.name), role=str(user.role))
+
+
+def _nav(user: SignedInUser | None) -> html.Header:
+    links = [dcc.Link(page.TITLE, href=page.PATH, className="nav-link", id=f"nav-{page.TITLE.lower()}")
+             for page in PAGES if page is not export or (user is not None and user.is_admin)]
+    who = [html.Span(user.name, className="user-name", id="nav-user"), html.Span(f" ({user.role})", className="muted")] if user else []
+    return html.Header(
+        [
+            html.Div("ClassMood", className="brand"),
+            html.Nav(links),
+            html.Div([*who, html.A("Sign out", href="/logout", className="nav-link", id="nav-logout")], className="who"),
+        ],
+        className="topbar",
+    )
+
+
+def create_app(settings: Settings, db: Any, *, tz: tzinfo | None = None) -> tuple[Flask, Dash]:
+    """The dashboard: every page, callback and download behind the login (``db`` is a storage.Database).
+
+    ``tz`` is the time zone times are shown in (default: this computer's).
+    """
+    dash_settings = settings.dashboard
+    server = Flask("classmood.dashboard")
+    server.config.update(
+        SECRET_KEY=load_secret_key(dash_settings, settings.storage.data_dir),
+        SESSION_COOKIE_NAME="classmood_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=False,
+        PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+    )
+    server.session_interface = HttpsAwareSessionInterface()
+    ctx = AppContext(settings=settings, db=db, cache=AggregateCache(db), tz=tz or datetime.now().astimezone().tzinfo)
+
+    install_guard(server, lambda user_id: _signed_in(get_user(db, user_id)), login.PUBLIC_ENDPOINTS)
+    login.register_routes(
+        server,
+        lambda name, password: _signed_in(authenticate(db, name, password)),
+        LoginRateLimiter(dash_settings.login_attempts_per_minute),
+    )
+    register_downloads(server, ctx, export_csv)
+
+    app = Dash(
+        "classmood.dashboard",
+        server=server,
+        title="ClassMood",
+        update_title=None,
+        suppress_callback_exceptions=True,
+        assets_folder=str(Path(__file__).with_name("assets")),
+        serve_locally=True,
+        compress=False,
+    )
+
+    def _layout() -> html.Div:
+        return html.Div([dcc.Location(id="url"), _nav(current_user()), html.Main(id="page", className="page")])
+
+    app.layout = _layout
+
+    @app.callback(Output("page", "children"), Input("url", "pathname"), Input("url", "search"))
+    def _route(pathname: str | None, search: str | None) -> Any:
+        params = query_params(search)
+        for page in PAGES:
+            if pathname == page.PATH:
+                return page.layout(ctx, params)
+        return html.Div([html.H2("Not found"), html.P(f"No page at {pathname}."), dcc.Link("Go to the live page", href="/")])
+
+    for page in PAGES:
+        page.register_callbacks(app, ctx)
+    return server, app

@@ -1,0 +1,201 @@
+"""Pure figure builders: DataFrames from :mod:`storage.queries` in, plotly Figures out.
+
+Plotly renders a small HTML subset inside text (``<b>``, ``<br>``, links), so every student
+name or session title is HTML-escaped before it goes into a figure: it then shows as typed.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import tzinfo
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from model.emotions import EMOTIONS
+
+EMOTION_COLORS: dict[str, str] = {
+    "angry": "#d62728",
+    "disgust": "#8c564b",
+    "fear": "#9467bd",
+    "happy": "#2ca02c",
+    "sad": "#1f77b4",
+    "surprise": "#ff7f0e",
+    "neutral": "#b8b8b8",
+}
+MOOD_COLOR = "#111111"
+_FONT = dict(family="system-ui, -apple-system, 'Segoe UI', 'Noto Sans', sans-serif", size=13)
+
+
+def safe_text(value: object) -> str:
+    """A value as plain text for plotly (HTML-escaped, so tags show literally)."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _local(times: pd.Series, tz: tzinfo) -> pd.Series:
+    return pd.to_datetime(times, utc=True).dt.tz_convert(tz).dt.tz_localize(None)
+
+
+def _axis_title(tz: tzinfo) -> str:
+    name = pd.Timestamp.now(tz=tz).tzname() or str(tz)
+    return f"time ({safe_text(name)})"
+
+
+def _base_layout(fig: go.Figure, uirevision: object, height: int) -> go.Figure:
+    fig.update_layout(
+        template="plotly_white",
+        font=_FONT,
+        height=height,
+        margin=dict(l=60, r=60, t=40, b=50),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
+        hovermode="x unified",
+        uirevision=uirevision,
+    )
+    return fig
+
+
+def empty(message: str, height: int = 320) -> go.Figure:
+    """A blank figure that says why there is nothing to show."""
+    fig = go.Figure()
+    fig.add_annotation(text=safe_text(message), showarrow=False, font=dict(size=16), x=0.5, y=0.5, xref="paper", yref="paper")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.update_layout(template="plotly_white", font=_FONT, height=height, margin=dict(l=20, r=20, t=20, b=20))
+    return fig
+
+
+def class_mood(
+    timeline: pd.DataFrame,
+    *,
+    tz: tzinfo,
+    hardest: pd.DataFrame | None = None,
+    uirevision: object = None,
+    height: int = 420,
+) -> go.Figure:
+    """Stacked area of the seven mean emotion shares, with the mood index line on a second axis.
+
+    ``hardest`` (from :func:`storage.queries.hardest_moments`) is marked as shaded spans.
+    """
+    if timeline.empty:
+        return empty("No observations yet for this session.", height)
+    x = _local(timeline["bucket_start"], tz)
+    fig = go.Figure()
+    for emotion in EMOTIONS:
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=timeline[emotion],
+                name=emotion,
+                mode="lines",
+                stackgroup="shares",
+                line=dict(width=0.5, color=EMOTION_COLORS[emotion]),
+                hovertemplate=f"{emotion}: %{{y:.0%}}<extra></extra>",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=timeline["mood_index"],
+            name="mood index",
+            mode="lines",
+            yaxis="y2",
+            line=dict(width=2.5, color=MOOD_COLOR),
+            customdata=np.stack([timeline["n_faces"], timeline["n_students"]], axis=-1),
+            hovertemplate="mood index: %{y:+.2f}<br>faces: %{customdata[0]}, students/frame: %{customdata[1]:.1f}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        xaxis=dict(title=_axis_title(tz)),
+        yaxis=dict(title="share of faces", range=[0, 1], tickformat=".0%"),
+        yaxis2=dict(
+            title="mood index", range=[-1, 1], overlaying="y", side="right", zeroline=True,
+            zerolinecolor="#888", showgrid=False,
+        ),
+    )
+    if hardest is not None and not hardest.empty:
+        starts = _local(hardest["start"], tz)
+        ends = _local(hardest["end"], tz)
+        for rank, (start, end, drop) in enumerate(zip(starts, ends, hardest["drop"]), start=1):
+            fig.add_vrect(
+                x0=start, x1=end, fillcolor="rgba(214,39,40,0.15)", line_width=1, line_color="rgba(214,39,40,0.6)",
+                annotation_text=f"#{rank} ({-drop:+.2f})", annotation_position="top left",
+            )
+    return _base_layout(fig, uirevision, height)
+
+
+def student_heatmap(cells: pd.DataFrame, *, tz: tzinfo, uirevision: object = None) -> go.Figure:
+    """Students (rows) x time buckets (columns), colored by mood index; hover shows the dominant emotion."""
+    if cells.empty:
+        return empty("No named students in this session.")
+    students = cells.drop_duplicates("participant_id")[["participant_id", "student"]].reset_index(drop=True)
+    times = pd.Index(sorted(cells["bucket_start"].unique()))
+    frame = cells.set_index(["participant_id", "bucket_start"])
+    full = pd.MultiIndex.from_product([students["participant_id"], times], names=["participant_id", "bucket_start"])
+    frame = frame.reindex(full)
+    shape = (len(students), len(times))
+    z = frame["mood_index"].to_numpy(dtype=float).reshape(shape)
+    emotion = frame["emotion"].fillna("no face").to_numpy(dtype=object).reshape(shape)
+    absent = frame["absent_share"].to_numpy(dtype=float).reshape(shape)
+    ids = np.repeat(students["participant_id"].to_numpy()[:, None], len(times), axis=1)
+    names = [safe_text(name) for name in students["student"]]
+    customdata = np.dstack([ids, emotion, np.nan_to_num(absent, nan=1.0)])
+    fig = go.Figure(
+        go.Heatmap(
+            x=_local(pd.Series(times), tz),
+            y=names,
+            z=z,
+            zmin=-1,
+            zmax=1,
+            zmid=0,
+            colorscale="RdBu",
+            customdata=customdata,
+            colorbar=dict(title="mood"),
+            hoverongaps=False,
+            hovertemplate="%{y}<br>%{x}<br>mood index: %{z:+.2f}<br>mostly: %{customdata[1]}"
+            "<br>absent: %{customdata[2]:.0%}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        xaxis=dict(title=_axis_title(tz)),
+        yaxis=dict(autorange="reversed", automargin=True, type="category"),
+        hovermode="closest",
+    )
+    return _base_layout(fig, uirevision, max(320, 22 * len(students) + 120))
+
+
+def student_lines(timeline: pd.DataFrame, student: str, *, tz: tzinfo, uirevision: object = None) -> go.Figure:
+    """One student's seven probabilities over time (gaps where the camera was off or no face)."""
+    if timeline.empty:
+        return empty("No observations for this student.")
+    x = _local(timeline["timestamp"], tz)
+    fig = go.Figure()
+    for emotion in EMOTIONS:
+        fig.add_trace(
+            go.Scatter(
+                x=x, y=timeline[emotion], name=emotion, mode="lines",
+                line=dict(width=1.8, color=EMOTION_COLORS[emotion]),
+                hovertemplate=f"{emotion}: %{{y:.0%}}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        title=dict(text=safe_text(student), x=0),
+        xaxis=dict(title=_axis_title(tz)),
+        yaxis=dict(title="probability", range=[0, 1], tickformat=".0%"),
+    )
+    return _base_layout(fig, uirevision, 360)
+
+
+def attendance(timeline: pd.DataFrame, *, tz: tzinfo, uirevision: object = None) -> go.Figure:
+    """Students per frame and cameras off per frame over the session."""
+    if timeline.empty:
+        return empty("No observations for this session.", 260)
+    x = _local(timeline["bucket_start"], tz)
+    fig = go.Figure(
+        [
+            go.Scatter(x=x, y=timeline["n_students"], name="students", mode="lines", line=dict(color="#1f77b4")),
+            go.Scatter(x=x, y=timeline["n_camera_off"], name="cameras off", mode="lines", line=dict(color="#7f7f7f")),
+        ]
+    )
+    fig.update_layout(xaxis=dict(title=_axis_title(tz)), yaxis=dict(title="per frame", rangemode="tozero"))
+    return _base_layout(fig, uirevision, 260)
