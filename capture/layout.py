@@ -23,6 +23,7 @@ GAP_SHARE = 0.98          # a row/column is background when this share of it is 
 CANDIDATES = 4            # background colours tried
 MIN_TILE = (32, 18)       # smallest tile (w, h) in frame pixels
 MAX_LEAVES = 600
+WHITE = 200               # name-label text is at least this bright in every channel
 
 
 @dataclass(frozen=True)
@@ -277,10 +278,10 @@ def _speaking(image: np.ndarray, box: Box) -> bool:
     return False
 
 
-def _name_box(white: np.ndarray, dark: np.ndarray, step: int, box: Box) -> Box:
+def _name_box(small: np.ndarray, white: np.ndarray, step: int, box: Box) -> Box:
     """The name label (white text, usually on a dark box) in the bottom-left; else a bottom-left strip.
 
-    ``white`` and ``dark`` are masks of the frame subsampled by ``step``.
+    ``small`` is the frame subsampled by ``step`` and ``white`` its mask of near-white pixels.
     """
     x, y, w, h = box
     fallback = (x, y + h - max(h // 5, 1), max(w * 3 // 5, 1), max(h // 5, 1))
@@ -290,7 +291,8 @@ def _name_box(white: np.ndarray, dark: np.ndarray, step: int, box: Box) -> Box:
     region_white = white[top : sy + sh, sx:right] > 0
     if region_white.size == 0:
         return fallback
-    rows = np.flatnonzero(region_white.sum(axis=1) >= 2)
+    counts = region_white.sum(axis=1)
+    rows = np.flatnonzero((counts >= 2) & (counts <= 0.45 * region_white.shape[1]))
     if rows.size == 0:
         return fallback
     bottom = start = int(rows[-1])
@@ -301,20 +303,27 @@ def _name_box(white: np.ndarray, dark: np.ndarray, step: int, box: Box) -> Box:
     if bottom - start + 1 > sh * 0.2 + 2:
         return fallback
     band_white = region_white[start : bottom + 1]
-    band_ok = (band_white | (dark[top + start : top + bottom + 1, sx:right] > 0)).mean(axis=0) >= 0.9
-    white_cols = np.flatnonzero(band_white.any(axis=0))
+    has_text = band_white.any(axis=0)
+    white_cols = np.flatnonzero(has_text)
     if white_cols.size == 0 or white_cols[0] > sw * 0.25:
         return fallback
-    left = right_end = int(white_cols[0])
-    while left > 0 and band_ok[left - 1]:
+    band = small[top + start : top + bottom + 1, sx:right].astype(np.int16)
+    first = int(white_cols[0])
+    behind = band[:, max(first - 2, 0) : max(first, 1)].reshape(-1, 3)
+    label_colour = np.median(behind, axis=0)
+    near = (np.abs(band - label_colour).max(axis=2) <= 30).mean(axis=0) >= 0.6
+    band_ok = has_text | near
+    left = right_end = first
+    reach = 6  # anti-aliased stroke columns are neither white nor dark: step over a few
+    while left > 0 and band_ok[max(left - reach, 0) : left].any():
         left -= 1
-    while right_end + 1 < band_ok.size and (band_ok[right_end + 1] or band_white[:, right_end + 1].any()):
+    while right_end + 1 < band_ok.size and band_ok[right_end + 1 : right_end + 1 + reach].any():
         right_end += 1
-    pad = 3
-    x0 = max(x, (sx + left) * step - pad)
-    y0 = max(y, (top + start) * step - pad)
-    x1 = min(x + w, (sx + right_end + 1) * step + pad)
-    y1 = min(y + h, (top + bottom + 1) * step + pad)
+    pad_x, pad_y = 4, 3 + (bottom - start + 1) * step // 4
+    x0 = max(x, (sx + left) * step - pad_x)
+    y0 = max(y, (top + start) * step - pad_y)
+    x1 = min(x + w, (sx + right_end + 1) * step + pad_x)
+    y1 = min(y + h, (top + bottom + 1) * step + pad_y)
     return (x0, y0, max(x1 - x0, 1), max(y1 - y0, 1))
 
 
@@ -324,24 +333,26 @@ def parse_gallery(image: np.ndarray) -> GalleryLayout:
     Returns an empty layout for blank frames or frames without tiles. Raises ValueError only for
     something that is not an 8-bit image array.
     """
+    if isinstance(image, np.ndarray) and image.dtype == np.uint8 and image.ndim in (2, 3) and 0 in image.shape[:2]:
+        return EMPTY
     frame = _as_bgr(image)
     frame_h, frame_w = frame.shape[:2]
     if frame_h < 2 * MIN_TILE[1] or frame_w < 2 * MIN_TILE[0]:
         return EMPTY
     step = 2 if min(frame_h, frame_w) >= 360 else 1
     small = cv2.resize(frame, ((frame_w + step - 1) // step, (frame_h + step - 1) // step), interpolation=cv2.INTER_NEAREST)
-    best: tuple[int, np.ndarray, tuple[int, int, int, int]] | None = None
+    best: tuple[int, np.ndarray, tuple[int, int, int, int], np.ndarray] | None = None
     for colour in _background_candidates(small):
         mask = _background_mask(small, colour)
         found = _network(mask)
         if found is not None and (best is None or found[1] > best[0]):
-            best = (found[1], mask, found[0])
+            best = (found[1], mask, found[0], colour)
             x0, y0, x1, y1 = found[0]
             if (x1 - x0) * (y1 - y0) >= 0.9 * small.shape[0] * small.shape[1]:
                 break
     if best is None:
         return EMPTY
-    _, mask, content = best
+    _, mask, content, colour_found = best
     leaves_small: list[tuple[int, int, int, int]] = []
     _xycut(mask, content, max(2, 6 // step), leaves_small)
     leaves = [
@@ -363,12 +374,13 @@ def parse_gallery(image: np.ndarray) -> GalleryLayout:
     else:
         boxes = _gallery(leaves, frame_w, frame_h)
         kind = "gallery" if boxes else "empty"
-    white = cv2.inRange(small, (200, 200, 200), (255, 255, 255))
-    dark = cv2.inRange(small, (0, 0, 0), (120, 120, 120))
+    white = cv2.inRange(small, (WHITE, WHITE, WHITE), (255, 255, 255))
+    lo, hi = np.clip(colour_found - 2, 0, 255), np.clip(colour_found + 2, 0, 255)
+    cv2.bitwise_and(white, cv2.bitwise_not(cv2.inRange(small, lo, hi)), dst=white)  # not the app background
     tiles = tuple(
         Tile(
             i, box, frame[box[1] : box[1] + box[3], box[0] : box[0] + box[2]],
-            _name_box(white, dark, step, box), _speaking(frame, box),
+            _name_box(small, white, step, box), _speaking(frame, box),
         )
         for i, box in enumerate(_reading_order(boxes))
     )

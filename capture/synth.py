@@ -580,7 +580,8 @@ class LectureRenderer:
             if speaking:
                 x, y, w, h = box
                 thick = int(np.clip(h // 50, 2, 5))
-                cv2.rectangle(canvas, (x, y), (x + w - 1, y + h - 1), self.speaker_colour, thick)
+                half = thick // 2
+                cv2.rectangle(canvas, (x + half, y + half), (x + w - 1 - half, y + h - 1 - half), self.speaker_colour, thick)
             if self.style.rounded:
                 self._corners(canvas, box)
             truth.append(TruthStudent(student.name, box, camera, emotion, speaking, label))

@@ -1,0 +1,138 @@
+"""parse_gallery: tile recall on synthetic meetings of every variant, robustness on anything else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from capture import GalleryLayout, parse_gallery, render_lecture
+from capture_helpers import iou, matched
+
+VARIANTS = {
+    "dark": {},
+    "light": {"theme": "light"},
+    "chrome": {"chrome": True},
+    "speaker": {"view": "speaker"},
+    "rounded-thin-gap": {"rounded": True, "gap": 2},
+    "light-chrome-speaker-rounded": {"theme": "light", "chrome": True, "view": "speaker", "rounded": True},
+    "wide-gap": {"gap": 12, "theme": "light", "rounded": True},
+}
+
+
+@pytest.mark.parametrize("students", [1, 9, 25, 49])
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_every_tile_is_found(faces_dir: Path, variant: str, students: int) -> None:
+    for image, truth in render_lecture(faces_dir, students=students, frames=2, seed=students, **VARIANTS[variant]):
+        layout = parse_gallery(image)
+        expected = [s.box for s in truth.students]
+        found = [t.box for t in layout.tiles]
+        assert matched(expected, found, 0.8) == len(expected), (variant, students, truth.index)
+        assert len(found) == len(expected)
+        # reading order: the i-th tile is the i-th truth tile
+        assert all(iou(t.box, s.box) >= 0.8 for t, s in zip(layout.tiles, truth.students, strict=True))
+        assert [t.speaking for t in layout.tiles] == [s.speaking for s in truth.students]
+        assert [t.index for t in layout.tiles] == list(range(len(found)))
+        if truth.view == "speaker" and len(expected) > 1:
+            assert layout.kind == "speaker"
+        else:
+            assert layout.kind == "gallery"
+
+
+def test_tiles_are_views_with_name_boxes_on_the_labels(faces_dir: Path) -> None:
+    hits = centred = total = 0
+    for image, truth in render_lecture(faces_dir, students=25, frames=3, seed=11):
+        layout = parse_gallery(image)
+        for tile, student in zip(layout.tiles, truth.students, strict=True):
+            x, y, w, h = tile.box
+            assert tile.image.shape == (h, w, 3) and np.shares_memory(tile.image, image)
+            assert tile.name_box is not None
+            nx, ny, nw, nh = tile.name_box
+            assert x <= nx and y <= ny and nx + nw <= x + w and ny + nh <= y + h
+            lx, ly, lw, lh = student.label_box
+            total += 1
+            hits += iou(tile.name_box, student.label_box) >= 0.5
+            centred += nx <= lx + lw // 2 <= nx + nw and ny <= ly + lh // 2 <= ny + nh
+    assert hits >= 0.75 * total
+    assert centred >= 0.9 * total
+
+
+def test_gray_and_bgra_frames_work(faces_dir: Path) -> None:
+    image, truth = next(render_lecture(faces_dir, students=9, frames=1, seed=4))
+    for converted in (cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), cv2.cvtColor(image, cv2.COLOR_BGR2BGRA)):
+        layout = parse_gallery(converted)
+        assert matched([s.box for s in truth.students], [t.box for t in layout.tiles]) == 9
+
+
+def test_half_size_capture_still_finds_all_tiles(faces_dir: Path) -> None:
+    image, truth = next(render_lecture(faces_dir, students=25, frames=1, seed=8, gap=8))
+    small = cv2.resize(image, (960, 540), interpolation=cv2.INTER_AREA)
+    layout = parse_gallery(small)
+    halved = [tuple(v // 2 for v in s.box) for s in truth.students]
+    assert matched(halved, [t.box for t in layout.tiles], 0.8) == 25
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        np.zeros((1080, 1920, 3), np.uint8),
+        np.full((1080, 1920, 3), 255, np.uint8),
+        np.full((720, 1280, 3), (40, 90, 200), np.uint8),
+        np.zeros((1, 1, 3), np.uint8),
+        np.zeros((0, 0, 3), np.uint8),
+        np.zeros((30, 2000, 3), np.uint8),
+    ],
+    ids=["black", "white", "flat-colour", "1x1", "0x0", "thin-strip"],
+)
+def test_blank_frames_give_an_empty_layout(image: np.ndarray) -> None:
+    layout = parse_gallery(image)
+    assert layout == GalleryLayout((), "empty", None)
+
+
+@pytest.mark.parametrize(
+    "bad", [np.zeros((10, 10, 3), np.float32), np.zeros((4, 4, 4, 4), np.uint8), np.zeros((9, 9, 2), np.uint8), [[0]]]
+)
+def test_non_images_raise_value_error(bad: object) -> None:
+    with pytest.raises(ValueError):
+        parse_gallery(bad)  # type: ignore[arg-type]
+
+
+def _check(layout: GalleryLayout, image: np.ndarray) -> None:
+    assert isinstance(layout, GalleryLayout)
+    assert layout.kind in ("gallery", "speaker", "empty")
+    h, w = image.shape[:2]
+    for tile in layout.tiles:
+        x, y, bw, bh = tile.box
+        assert 0 <= x and 0 <= y and bw > 0 and bh > 0 and x + bw <= w and y + bh <= h
+        assert tile.image.shape[:2] == (bh, bw)
+        if tile.name_box is not None:
+            nx, ny, nw, nh = tile.name_box
+            assert x <= nx and y <= ny and nx + nw <= x + bw and ny + nh <= y + bh
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(arrays(np.uint8, st.tuples(st.integers(0, 260), st.integers(0, 420), st.sampled_from([1, 3, 4]))))
+def test_random_images_never_crash(image: np.ndarray) -> None:
+    _check(parse_gallery(image), image)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(64, 700), st.integers(64, 500), st.tuples(*[st.integers(0, 255)] * 3),
+    st.lists(
+        st.tuples(st.integers(-50, 700), st.integers(-50, 500), st.integers(1, 400), st.integers(1, 300),
+                  st.tuples(*[st.integers(0, 255)] * 3)),
+        max_size=60,
+    ),
+)
+def test_adversarial_rectangles_never_crash(width: int, height: int, bg: tuple, rects: list) -> None:
+    image = np.empty((height, width, 3), np.uint8)
+    image[:] = bg
+    for x, y, w, h, colour in rects:
+        cv2.rectangle(image, (x, y), (x + w, y + h), colour, -1)
+    _check(parse_gallery(image), image)

@@ -1,0 +1,133 @@
+"""The synthetic lecture generator: files, truth.json schema, realism features, errors, CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from capture import CaptureError, render_lecture, synthesize
+from capture.synth import FRAME_SIZE, gallery_boxes, grid_shape
+from classmood.cli import main
+from model import EMOTIONS
+
+
+def test_synthesize_writes_frames_and_exact_truth_schema(tiny_faces: Path, tmp_path: Path) -> None:
+    out = tmp_path / "lecture"
+    calls: list[tuple[int, int]] = []
+    lecture = synthesize(tiny_faces, out, students=6, frames=4, seed=3, progress=lambda d, t: calls.append((d, t)))
+    assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    assert sorted(p.name for p in out.iterdir()) == [f"frame_{i:05d}.png" for i in range(4)] + ["truth.json"]
+    truth = json.loads((out / "truth.json").read_text(encoding="utf-8"))
+    assert list(truth) == ["frames"]
+    assert [f["index"] for f in truth["frames"]] == [0, 1, 2, 3]
+    for frame in truth["frames"]:
+        assert list(frame) == ["index", "file", "students"]
+        assert frame["file"] == f"frame_{frame['index']:05d}.png"
+        image = cv2.imread(str(out / frame["file"]))
+        assert image.shape == (FRAME_SIZE[1], FRAME_SIZE[0], 3)
+        assert 1 <= len(frame["students"]) <= 6
+        for student in frame["students"]:
+            assert list(student) == ["name", "box", "camera", "emotion"]
+            x, y, w, h = student["box"]
+            assert all(isinstance(v, int) for v in student["box"])
+            assert 0 <= x and 0 <= y and x + w <= FRAME_SIZE[0] and y + h <= FRAME_SIZE[1]
+            assert abs(w / h - 16 / 9) < 0.02
+            if student["camera"]:
+                assert student["emotion"] in EMOTIONS
+            else:
+                assert student["emotion"] is None
+    assert lecture.truth_path == out / "truth.json"
+    assert [f.to_json() for f in lecture.frames] == truth["frames"]
+
+
+def test_same_seed_same_lecture_other_seed_other_lecture(tiny_faces: Path) -> None:
+    def run(seed: int) -> list[tuple[np.ndarray, dict]]:
+        return [(img, t.to_json()) for img, t in render_lecture(tiny_faces, students=5, frames=3, seed=seed)]
+
+    first, again, other = run(1), run(1), run(2)
+    assert [t for _, t in first] == [t for _, t in again]
+    assert all(np.array_equal(a, b) for (a, _), (b, _) in zip(first, again, strict=True))
+    assert [t for _, t in first] != [t for _, t in other]
+
+
+def test_lecture_has_names_in_many_scripts_joins_leaves_reorders_and_changes(faces_dir: Path) -> None:
+    frames = [t for _, t in render_lecture(faces_dir, students=30, frames=80, seed=5)]
+    names = {s.name for f in frames for s in f.students}
+    assert len(names) == 30
+    assert any(not n.isascii() and any(c.isalpha() and ord(c) < 0x250 for c in n) for n in names)  # Latin diacritics
+    assert any("\u0400" <= c <= "\u04ff" for n in names for c in n)  # Cyrillic
+    assert any("\u4e00" <= c <= "\u9fff" or "\uac00" <= c <= "\ud7a3" for n in names for c in n)  # CJK / Hangul
+    counts = {len(f.students) for f in frames}
+    assert len(counts) > 1, "students should join or leave"
+    orders = {tuple(s.name for s in f.students) for f in frames}
+    assert len(orders) > 2
+    assert any(not s.camera for f in frames for s in f.students)
+    speakers = {s.name for f in frames for s in f.students if s.speaking}
+    assert len(speakers) >= 2
+    per_student: dict[str, set[str]] = {}
+    for f in frames:
+        for s in f.students:
+            if s.emotion is not None:
+                per_student.setdefault(s.name, set()).add(s.emotion)
+    assert max(len(v) for v in per_student.values()) >= 2
+    # an emotion is held for stretches, not redrawn every frame
+    changes = sum(
+        a.emotion != b.emotion
+        for f0, f1 in zip(frames, frames[1:])
+        for a in f0.students for b in f1.students
+        if a.name == b.name and a.camera and b.camera
+    )
+    pairs = sum(
+        1 for f0, f1 in zip(frames, frames[1:]) for a in f0.students for b in f1.students
+        if a.name == b.name and a.camera and b.camera
+    )
+    assert changes < pairs * 0.35
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 5, 9, 10, 25, 26, 49])
+def test_gallery_grid_is_zoom_like_with_last_row_centred(n: int) -> None:
+    cols, rows = grid_shape(n)
+    assert cols * rows >= n and (cols - 1) * rows < n <= cols * rows
+    boxes = gallery_boxes(n, (0, 0, 1920, 1080), gap=6)
+    assert len(boxes) == n and len({(b[2], b[3]) for b in boxes}) == 1
+    last_row = [b for b in boxes if b[1] == boxes[-1][1]]
+    left = last_row[0][0]
+    right = 1920 - (last_row[-1][0] + last_row[-1][2])
+    assert abs(left - right) <= boxes[0][2] // 2 + 2
+    for a in boxes:
+        for b in boxes:
+            if a is not b:
+                assert a[0] + a[2] <= b[0] or b[0] + b[2] <= a[0] or a[1] + a[3] <= b[1] or b[1] + b[3] <= a[1]
+
+
+def test_missing_or_empty_faces_folder_is_a_capture_error(tmp_path: Path) -> None:
+    with pytest.raises(CaptureError, match="nowhere"):
+        synthesize(tmp_path / "nowhere", tmp_path / "out", frames=1)
+    (tmp_path / "empty" / "happy").mkdir(parents=True)
+    with pytest.raises(CaptureError, match="empty"):
+        synthesize(tmp_path / "empty", tmp_path / "out", frames=1)
+    assert not (tmp_path / "out").exists()
+
+
+def test_student_count_outside_1_to_49_is_a_capture_error(tiny_faces: Path) -> None:
+    with pytest.raises(CaptureError, match="students"):
+        next(render_lecture(tiny_faces, students=50, frames=1))
+    with pytest.raises(CaptureError, match="students"):
+        next(render_lecture(tiny_faces, students=0, frames=1))
+
+
+def test_synth_command(tiny_faces: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "cli"
+    code = main(["synth", "--faces", str(tiny_faces), "--out", str(out), "--students", "3", "--frames", "2",
+                 "--theme", "light", "--chrome"])
+    assert code == 0
+    assert (out / "truth.json").is_file() and (out / "frame_00001.png").is_file()
+    assert "wrote 2 frames" in capsys.readouterr().out
+    code = main(["synth", "--faces", str(tmp_path / "missing"), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and "missing" in err and "Traceback" not in err
