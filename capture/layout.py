@@ -9,6 +9,7 @@ big tile and a strip of small ones) is recognised. Work is done on a 2x subsampl
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -78,21 +79,24 @@ def _bin_colour(sample: np.ndarray, packed_bin: int) -> np.ndarray:
     return np.array(cv2.mean(sample, mask=mask)[:3])
 
 
-def _background_candidates(small: np.ndarray) -> list[np.ndarray]:
-    """The most common colours of the frame and of its outer edge (5 bits per channel bins)."""
+def _background_candidates(small: np.ndarray) -> Iterator[np.ndarray]:
+    """The most common colour of the frame's outer edge, then the most common colours of the frame.
+
+    Colours are binned at 5 bits per channel; each candidate is the exact mean of its bin. Lazy, so
+    a caller that is happy with the edge colour never pays for the histogram.
+    """
+    edge = np.concatenate((small[0], small[-1], small[:, 0], small[:, -1])).astype(np.int32)
+    packed = (edge[:, 0] >> 3) << 10 | (edge[:, 1] >> 3) << 5 | (edge[:, 2] >> 3)
+    edge_bin = int(np.argmax(np.bincount(packed, minlength=1 << 15)))
+    yield _bin_colour(small, edge_bin)
     h, w = small.shape[:2]
     sample = cv2.resize(small, (max(w // 2, 1), max(h // 2, 1)), interpolation=cv2.INTER_NEAREST)
     hist = cv2.calcHist([sample], [0, 1, 2], None, [32, 32, 32], [0, 256, 0, 256, 0, 256]).ravel()
     top = np.argpartition(hist, -CANDIDATES)[-CANDIDATES:]
-    top = top[np.argsort(hist[top])[::-1]]
     minimum = max(8.0, sample.shape[0] * sample.shape[1] / 400)
-    bins = [int(b) for b in top if hist[b] >= minimum]
-    edge = np.concatenate((small[0], small[-1], small[:, 0], small[:, -1])).astype(np.int32)
-    packed = (edge[:, 0] >> 3) << 10 | (edge[:, 1] >> 3) << 5 | (edge[:, 2] >> 3)
-    edge_bin = int(np.argmax(np.bincount(packed, minlength=1 << 15)))
-    return [_bin_colour(sample if edge_bin in bins else small, edge_bin)] + [
-        _bin_colour(sample, b) for b in bins if b != edge_bin
-    ]
+    for bin_index in top[np.argsort(hist[top])[::-1]]:
+        if hist[bin_index] >= minimum and int(bin_index) != edge_bin:
+            yield _bin_colour(sample, int(bin_index))
 
 
 def _background_mask(small: np.ndarray, colour: np.ndarray) -> np.ndarray:
@@ -126,7 +130,8 @@ def _runs(profile: np.ndarray, min_len: int) -> list[tuple[int, int]]:
     content = (profile < GAP_SHARE * 255).astype(np.int8)
     edges = np.diff(np.concatenate(([0], content, [0])))
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    return [(int(a), int(b)) for a, b in zip(starts, ends, strict=True) if b - a >= min_len]
+    keep = (ends - starts) >= min_len
+    return list(zip(starts[keep].tolist(), ends[keep].tolist(), strict=True))
 
 
 def _row_runs(mask: np.ndarray, box: tuple[int, int, int, int], min_len: int) -> list[tuple[int, int]]:
@@ -313,12 +318,15 @@ def _name_box(small: np.ndarray, white: np.ndarray, step: int, box: Box) -> Box:
     label_colour = np.median(behind, axis=0)
     near = (np.abs(band - label_colour).max(axis=2) <= 30).mean(axis=0) >= 0.6
     band_ok = has_text | near
-    left = right_end = first
-    reach = 6  # anti-aliased stroke columns are neither white nor dark: step over a few
-    while left > 0 and band_ok[max(left - reach, 0) : left].any():
-        left -= 1
-    while right_end + 1 < band_ok.size and band_ok[right_end + 1 : right_end + 1 + reach].any():
-        right_end += 1
+    # anti-aliased stroke columns are neither white nor label-coloured: close gaps of a few columns
+    ok = np.flatnonzero(band_ok)
+    closed = band_ok.copy()
+    jumps = np.diff(ok)
+    for k in np.flatnonzero((jumps > 1) & (jumps <= 6)):
+        closed[ok[k] : ok[k + 1]] = True
+    bad = np.flatnonzero(~closed)
+    left = int(bad[bad < first].max()) + 1 if (bad < first).any() else 0
+    right_end = int(bad[bad > first].min()) - 1 if (bad > first).any() else closed.size - 1
     pad_x, pad_y = 4, 3 + (bottom - start + 1) * step // 4
     x0 = max(x, (sx + left) * step - pad_x)
     y0 = max(y, (top + start) * step - pad_y)
