@@ -183,7 +183,9 @@ def student_lines(timeline: pd.DataFrame, student: str, *, tz: tzinfo, uirevisio
         xaxis=dict(title=_axis_title(tz)),
         yaxis=dict(title="probability", range=[0, 1], tickformat=".0%"),
     )
-    return _base_layout(fig, uirevision, 360)
+    _base_layout(fig, uirevision, 380)
+    fig.update_layout(margin=dict(t=80), legend=dict(y=1.0, yanchor="bottom"), title=dict(y=0.97, yanchor="top"))
+    return fig
 
 
 def attendance(timeline: pd.DataFrame, *, tz: tzinfo, uirevision: object = None) -> go.Figure:

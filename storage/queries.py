@@ -639,8 +639,8 @@ def session_info(db: _HasEngine, session_id: int) -> pd.DataFrame:
 
 
 def report_buckets(duration_seconds: float) -> tuple[int, int]:
-    """(timeline, heatmap) bucket widths for a session of this length."""
-    return auto_bucket_seconds(duration_seconds, 360), auto_bucket_seconds(duration_seconds, 120)
+    """(timeline, heatmap) bucket widths for a session of this length (timeline: at least 5 s)."""
+    return max(5, auto_bucket_seconds(duration_seconds, 360)), auto_bucket_seconds(duration_seconds, 120)
 
 
 def build_session_report(

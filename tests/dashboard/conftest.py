@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -69,3 +70,59 @@ def postgres_db() -> Iterator[TestDatabase]:
 def any_db(request: pytest.FixtureRequest) -> TestDatabase:
     """Each test using this runs on SQLite and on PostgreSQL."""
     return request.getfixturevalue(f"{request.param}_db")
+
+
+@dataclass
+class DashboardEnv:
+    """A migrated SQLite database with one admin, one teacher and a running lecture, plus its app."""
+
+    db: object
+    settings: object
+    server: object
+    app: object
+    session_id: int
+    participant_ids: dict[str, int]
+
+
+@pytest.fixture()
+def dashboard_env(tmp_path: Path) -> Iterator[DashboardEnv]:
+    from classmood.config import Settings
+    from dashboard import create_app
+    from dashboard_seed import ADMIN, TEACHER, seed_lecture
+    from storage import add_user, connect
+
+    db = connect(f"sqlite:///{tmp_path / 'classmood.db'}")
+    add_user(db, ADMIN[0], ADMIN[1], "admin")
+    add_user(db, TEACHER[0], TEACHER[1], "teacher")
+    with db.session() as s:
+        lecture = seed_lecture(s, seconds=240, ended=False)
+    settings = Settings()
+    settings.storage.data_dir = tmp_path / "data"
+    settings.dashboard.login_attempts_per_minute = 3
+    settings.dashboard.refresh_seconds = 1
+    server, app = create_app(settings, db)
+    server.config["TESTING"] = True
+    yield DashboardEnv(db, settings, server, app, lecture.session_id, lecture.participant_ids)
+    db.engine.dispose()
+
+
+def _run_until_closed(server) -> None:  # type: ignore[no-untyped-def]
+    try:
+        server.run()
+    except (OSError, ValueError):
+        pass  # the socket was closed under the loop at teardown
+
+
+@pytest.fixture()
+def served(dashboard_env: DashboardEnv) -> Iterator[str]:
+    """The dashboard behind waitress on a free loopback port; yields its base URL."""
+    from waitress import create_server
+
+    server = create_server(dashboard_env.server, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=_run_until_closed, args=(server,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.close()
+        thread.join(timeout=5)

@@ -14,6 +14,8 @@ from storage.schema import LectureSession, Observation, Participant
 
 T0 = datetime(2024, 3, 1, 10, 0, 0, tzinfo=timezone.utc)
 XSS_NAME = "<script>alert(1)</script>"
+ADMIN = ("ada", "correct horse battery")
+TEACHER = ("tom", "staple paper clip")
 
 
 @dataclass(frozen=True)
@@ -105,3 +107,21 @@ def seed_lecture(
     for e in EMOTIONS:
         raw[e] = raw[e].astype(float)
     return SeededLecture(lecture.id, {n: p.id for n, p in participants.items()}, raw)
+
+
+def append_frames(session: Session, lecture: SeededLecture, first_frame: int, count: int, mood: str = "happy") -> None:
+    """More frames for an existing lecture: every student on camera showing ``mood``."""
+    rows = []
+    for frame in range(first_frame, first_frame + count):
+        timestamp = T0 + timedelta(seconds=frame, microseconds=250_000)
+        for pid in lecture.participant_ids.values():
+            probs = dict.fromkeys(EMOTIONS, 0.02)
+            probs[mood] = 1 - 0.02 * (len(EMOTIONS) - 1)
+            rows.append(
+                Observation(
+                    session_id=lecture.session_id, participant_id=pid, frame=frame, timestamp=timestamp,
+                    camera_on=True, emotion=mood, confidence=probs[mood], **probs,
+                )
+            )
+    session.add_all(rows)
+    session.commit()
