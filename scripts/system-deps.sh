@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages ClassMood's demo and tests need, if any is missing.
 set -euo pipefail
-packages=(xvfb x11-utils xdotool chromium chromium-driver fonts-noto-core fonts-noto-cjk postgresql)
+packages=(xvfb x11-utils xdotool libtk8.6 libfribidi0 chromium chromium-driver fonts-noto-core fonts-noto-cjk postgresql)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
