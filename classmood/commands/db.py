@@ -1,0 +1,23 @@
+"""`classmood db upgrade`: create or migrate the database schema."""
+
+from __future__ import annotations
+
+import argparse
+
+from classmood.config import Settings
+
+
+def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("db", help="database maintenance")
+    actions = parser.add_subparsers(dest="db_action", metavar="ACTION", required=True)
+    upgrade = actions.add_parser("upgrade", parents=[common["config"], common["db"]], help="create or migrate the schema")
+    upgrade.set_defaults(handler=run_upgrade)
+
+
+def run_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from storage import connect, upgrade
+
+    db = connect(settings.storage.database_url(), migrate=False)
+    revision = upgrade(db)
+    print(f"{db.url}: schema at revision {revision}")
+    return 0

@@ -1,0 +1,58 @@
+"""`classmood export`: observations as CSV, for one session, all, or a date range."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from classmood.config import Settings
+from classmood.errors import UserError
+
+
+def _date(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO date or date-time (e.g. 2026-11-24)") from None
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+
+
+def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "export", parents=[common["config"], common["db"]], help="export observations as CSV",
+        description="Writes CSV to --out, or to standard output.",
+    )
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--session", type=int, metavar="ID")
+    which.add_argument("--all", action="store_true")
+    which.add_argument("--from", dest="start", type=_date, metavar="DATE", help="start of a date range (UTC)")
+    parser.add_argument("--to", dest="end", type=_date, metavar="DATE", help="end of the date range (exclusive)")
+    parser.add_argument("--out", type=Path, default=None, metavar="FILE")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from classmood.wiring import open_database
+    from storage import export_csv
+
+    if args.end is not None and args.start is None:
+        raise UserError("--to needs --from")
+    db = open_database(settings)
+    if args.out is None:
+        export_csv(db, sys.stdout, args.session, args.start, args.end)
+        return 0
+    partial = args.out.with_name(args.out.name + ".part")
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as handle:
+            rows = export_csv(db, handle, args.session, args.start, args.end)
+        partial.replace(args.out)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise UserError(f"{args.out}: {exc.strerror or exc}") from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    print(f"wrote {rows} rows to {args.out}", file=sys.stderr)
+    return 0

@@ -1,0 +1,92 @@
+"""Dashboard users: salted scrypt password hashes, roles teacher and admin."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from storage.database import Database
+from storage.errors import StorageError
+from storage.schema import DashboardUser
+from storage.writes import utc
+
+Role = Literal["teacher", "admin"]
+ROLES: tuple[str, ...] = ("teacher", "admin")
+MIN_PASSWORD_LENGTH = 8
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    name: str
+    role: str
+
+
+def hash_password(password: str, salt: bytes | None = None) -> str:
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, dklen=32, **_SCRYPT)
+    return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${salt.hex()}${digest.hex()}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        candidate = hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=32)
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(candidate.hex(), digest)
+
+
+def add_user(db: Database, name: str, password: str, role: str) -> User:
+    name = name.strip()
+    if not name:
+        raise StorageError("user name must not be empty")
+    if role not in ROLES:
+        raise StorageError(f"role {role!r} is not one of {', '.join(ROLES)}")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise StorageError(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
+    try:
+        with db.session() as session:
+            row = DashboardUser(name=name, password_hash=hash_password(password), role=role, created_at=utc())
+            session.add(row)
+            session.flush()
+            return User(row.id, row.name, row.role)
+    except IntegrityError:
+        raise StorageError(f"a user named {name!r} already exists") from None
+
+
+_DUMMY_HASH = hash_password(secrets.token_hex(8))
+
+
+def authenticate(db: Database, name: str, password: str) -> User | None:
+    """The user if the password matches; the same work is done for unknown names."""
+    with db.session() as session:
+        row = session.scalar(select(DashboardUser).where(DashboardUser.name == name.strip()))
+        if row is None:
+            verify_password(password, _DUMMY_HASH)
+            return None
+        return User(row.id, row.name, row.role) if verify_password(password, row.password_hash) else None
+
+
+def get_user(db: Database, user_id: int) -> User | None:
+    with db.session() as session:
+        row = session.get(DashboardUser, user_id)
+        return User(row.id, row.name, row.role) if row is not None else None
+
+
+def list_users(db: Database) -> list[User]:
+    with db.session() as session:
+        return [User(r.id, r.name, r.role) for r in session.scalars(select(DashboardUser).order_by(DashboardUser.name))]
+
+
+def count_users(db: Database) -> int:
+    return len(list_users(db))

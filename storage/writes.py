@@ -1,0 +1,190 @@
+"""What the capture agent writes: sessions, one transaction per frame, privacy applied here."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Literal
+
+from sqlalchemy import func, insert, select, update
+
+from model.emotions import EMOTIONS
+from storage.database import Database
+from storage.errors import StorageError
+from storage.schema import LectureSession, Observation, Participant
+
+PrivacyMode = Literal["named", "pseudonymous", "aggregate"]
+
+
+@dataclass(frozen=True)
+class StudentObservation:
+    """One student in one frame, as the agent saw it. ``scores`` follow ``EMOTIONS``; None = no face."""
+
+    name: str | None
+    camera_on: bool
+    face_box: tuple[int, int, int, int] | None = None
+    scores: tuple[float, ...] | None = None
+
+
+@dataclass(frozen=True)
+class PrivacyPolicy:
+    """How names are stored: as given, as keyed pseudonyms, or not at all."""
+
+    mode: PrivacyMode = "named"
+    exclude: frozenset[str] = field(default_factory=frozenset)
+    pseudonym_key: bytes = b""
+
+    def __post_init__(self) -> None:
+        if self.mode not in ("named", "pseudonymous", "aggregate"):
+            raise StorageError(f"privacy mode {self.mode!r} is not named, pseudonymous or aggregate")
+        if self.mode == "pseudonymous" and len(self.pseudonym_key) < 16:
+            raise StorageError("pseudonymous mode needs a secret pseudonym key of at least 16 bytes")
+        object.__setattr__(self, "exclude", frozenset(normalize_name(n) for n in self.exclude))
+
+    def excludes(self, name: str | None) -> bool:
+        return name is not None and normalize_name(name) in self.exclude
+
+    def pseudonym(self, name: str) -> str:
+        """A stable pseudonym: the same name and key always give the same one."""
+        digest = hmac.new(self.pseudonym_key, normalize_name(name).encode("utf-8"), hashlib.sha256).hexdigest()
+        return f"Student {digest[:8]}"
+
+
+def normalize_name(name: str) -> str:
+    """Names compare in NFKC, case-folded, with collapsed white space."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def utc(moment: datetime | None = None) -> datetime:
+    """``moment`` (or now) as an aware UTC datetime; naive values are taken as UTC."""
+    if moment is None:
+        return datetime.now(timezone.utc)
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
+def start_session(
+    db: Database, title: str, source: str, privacy: PrivacyPolicy, started_at: datetime | None = None
+) -> int:
+    """Open a lecture session; returns its id."""
+    with db.session() as session:
+        row = LectureSession(
+            title=title[:200], source=source[:500], privacy_mode=privacy.mode, started_at=utc(started_at), frames_written=0
+        )
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def end_session(db: Database, session_id: int, ended_at: datetime | None = None) -> None:
+    with db.session() as session:
+        result = session.execute(
+            update(LectureSession).where(LectureSession.id == session_id).values(ended_at=utc(ended_at))
+        )
+        if result.rowcount == 0:
+            raise StorageError(f"no lecture session with id {session_id}")
+
+
+def open_session(db: Database, title: str, source: str) -> tuple[int, int] | None:
+    """The latest unfinished session with this title and source, and the next frame number to write."""
+    with db.session() as session:
+        row = session.execute(
+            select(LectureSession.id)
+            .where(LectureSession.title == title[:200], LectureSession.source == source[:500], LectureSession.ended_at.is_(None))
+            .order_by(LectureSession.started_at.desc(), LectureSession.id.desc())
+            .limit(1)
+        ).first()
+        if row is None:
+            return None
+        last = session.scalar(select(func.max(Observation.frame)).where(Observation.session_id == row.id))
+        return row.id, (last + 1 if last is not None else 0)
+
+
+def _participant_ids(session: object, session_id: int, keys: set[str], column: str, moment: datetime) -> dict[str, int]:
+    """Ids of this session's participants by name (or pseudonym), creating the new ones."""
+    attribute = getattr(Participant, column)
+    found = dict(
+        session.execute(  # type: ignore[attr-defined]
+            select(attribute, Participant.id).where(Participant.session_id == session_id, attribute.in_(keys))
+        ).all()
+    )
+    missing = keys - found.keys()
+    if missing:
+        session.execute(  # type: ignore[attr-defined]
+            insert(Participant),
+            [{"session_id": session_id, column: key, "first_seen": moment, "last_seen": moment} for key in sorted(missing)],
+        )
+        found.update(
+            session.execute(  # type: ignore[attr-defined]
+                select(attribute, Participant.id).where(Participant.session_id == session_id, attribute.in_(missing))
+            ).all()
+        )
+    if found:
+        session.execute(  # type: ignore[attr-defined]
+            update(Participant).where(Participant.id.in_(found.values())).values(last_seen=moment)
+        )
+    return found
+
+
+def _observation_row(
+    session_id: int, participant_id: int | None, frame: int, moment: datetime, seen: StudentObservation, keep_box: bool
+) -> dict[str, object]:
+    row: dict[str, object] = {
+        "session_id": session_id,
+        "participant_id": participant_id,
+        "frame": frame,
+        "timestamp": moment,
+        "camera_on": bool(seen.camera_on),
+        "face_x": None, "face_y": None, "face_w": None, "face_h": None,
+        "emotion": None,
+        "confidence": None,
+        **{name: None for name in EMOTIONS},
+    }
+    if seen.face_box is not None and keep_box:
+        row["face_x"], row["face_y"], row["face_w"], row["face_h"] = (int(v) for v in seen.face_box)
+    if seen.scores is not None and seen.camera_on:
+        if len(seen.scores) != len(EMOTIONS):
+            raise StorageError(f"expected {len(EMOTIONS)} emotion scores, got {len(seen.scores)}")
+        scores = [float(s) for s in seen.scores]
+        best = max(range(len(scores)), key=scores.__getitem__)
+        row.update(zip(EMOTIONS, scores))
+        row["emotion"], row["confidence"] = EMOTIONS[best], scores[best]
+    return row
+
+
+def write_frame(
+    db: Database,
+    session_id: int,
+    frame: int,
+    timestamp: datetime,
+    observations: Sequence[StudentObservation],
+    privacy: PrivacyPolicy,
+) -> int:
+    """Write one frame's observations in one transaction; returns the number of rows written."""
+    moment = utc(timestamp)
+    kept = [o for o in observations if not privacy.excludes(o.name)]
+    with db.session() as session:
+        if privacy.mode == "aggregate":
+            rows = [_observation_row(session_id, None, frame, moment, o, keep_box=False) for o in kept]
+            secrets.SystemRandom().shuffle(rows)
+        else:
+            column = "display_name" if privacy.mode == "named" else "pseudonym"
+            keyed = [(o, None if not o.name else (o.name[:200] if privacy.mode == "named" else privacy.pseudonym(o.name))) for o in kept]
+            ids = _participant_ids(session, session_id, {k for _, k in keyed if k}, column, moment)
+            rows = [_observation_row(session_id, ids.get(k) if k else None, frame, moment, o, keep_box=True) for o, k in keyed]
+        if rows:
+            session.execute(insert(Observation), rows)
+        updated = session.execute(
+            update(LectureSession)
+            .where(LectureSession.id == session_id)
+            .values(frames_written=func.max(LectureSession.frames_written, frame + 1)
+                    if db.engine.dialect.name == "sqlite"
+                    else func.greatest(LectureSession.frames_written, frame + 1))
+        )
+        if updated.rowcount == 0:
+            raise StorageError(f"no lecture session with id {session_id}")
+    return len(rows)
