@@ -23,8 +23,7 @@ from dashboard.cache import AggregateCache
 from dashboard.components import AppContext, query_params
 from dashboard.downloads import register_routes as register_downloads
 from dashboard.pages import export, live, login, reports, students
-from storage.export import export_csv
-from storage.users import authenticate, get_user
+from storage import authenticate, get_user, iter_csv
 
 PAGES: tuple[ModuleType, ...] = (live, students, reports, export)
 SESSION_LIFETIME = timedelta(hours=12)
@@ -75,7 +74,7 @@ def create_app(settings: Settings, db: Any, *, tz: tzinfo | None = None) -> tupl
         lambda name, password: _signed_in(authenticate(db, name, password)),
         LoginRateLimiter(dash_settings.login_attempts_per_minute),
     )
-    register_downloads(server, ctx, export_csv)
+    register_downloads(server, ctx, iter_csv)
 
     app = Dash(
         "classmood.dashboard",

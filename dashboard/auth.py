@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 import threading
 import time
@@ -16,6 +15,7 @@ from flask.sessions import SecureCookieSessionInterface
 
 from classmood.config import DashboardSettings
 from dashboard.errors import DashboardError
+from storage import load_or_create_secret
 
 ROLE_ADMIN = "admin"
 SECRET_KEY_FILE = "secret_key"
@@ -43,19 +43,11 @@ def load_secret_key(settings: DashboardSettings, data_dir: Path) -> str:
         return settings.secret_key
     path = data_dir / SECRET_KEY_FILE
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        key = path.read_text(encoding="ascii").strip()
-        if len(key) < 32:
-            raise DashboardError(f"{path}: secret key file is damaged (delete it to generate a new one)") from None
-        return key
+        return load_or_create_secret(path).hex()
+    except ValueError:
+        raise DashboardError(f"{path}: secret key file is damaged (delete it to generate a new one)") from None
     except OSError as exc:
-        raise DashboardError(f"{path}: cannot create the secret key file ({exc.strerror})") from None
-    key = secrets.token_hex(32)
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(key + "\n")
-    return key
+        raise DashboardError(f"{path}: cannot read or create the secret key ({exc.strerror})") from None
 
 
 class HttpsAwareSessionInterface(SecureCookieSessionInterface):

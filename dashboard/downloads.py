@@ -1,19 +1,25 @@
-"""File downloads: the self-contained HTML report (any signed-in user) and the CSV export (admins only)."""
+"""File downloads: the self-contained HTML report (any signed-in user) and the CSV export (admins only).
+
+The CSV is streamed: storage.iter_csv reads with a server-side cursor in partitions and the
+response body is that generator, so an export of any size never sits whole in memory.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, TextIO
+from typing import Any
 
 from flask import Flask, Response, abort, jsonify, request
 
 from dashboard.auth import current_user
 from dashboard.components import AppContext
 from dashboard.report import render_report_html
-from dashboard.streaming import stream_text
+from storage import StorageError
 
-ExportCsv = Callable[..., int]
+CsvChunks = Callable[..., Iterator[str]]
 
 
 def export_window(values: Any) -> dict[str, Any]:
@@ -45,7 +51,19 @@ def export_filename(window: dict[str, Any]) -> str:
     return f"classmood-{window['start']:%Y-%m-%d}-to-{last:%Y-%m-%d}.csv"
 
 
-def register_routes(server: Flask, ctx: AppContext, export_csv: ExportCsv) -> None:
+def _encoded(chunks: Iterator[str]) -> Iterator[bytes]:
+    try:
+        for chunk in chunks:
+            yield chunk.encode("utf-8")
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
+
+
+def register_routes(server: Flask, ctx: AppContext, csv_chunks: CsvChunks) -> None:
+    """``csv_chunks`` is :func:`storage.iter_csv`: the export's text, header first, a few thousand rows a chunk."""
+
     @server.route("/download/report/<int:session_id>.html", endpoint="download_report")
     def download_report(session_id: int) -> Response:
         try:
@@ -73,11 +91,15 @@ def register_routes(server: Flask, ctx: AppContext, export_csv: ExportCsv) -> No
             response.status_code = 400
             return response
 
-        def write(out: TextIO) -> None:
-            export_csv(ctx.db, out, **window)
-
+        chunks = csv_chunks(ctx.db, **window)
+        try:
+            header = next(chunks)
+        except StorageError as exc:
+            response = jsonify(error=str(exc))
+            response.status_code = 404
+            return response
         return Response(
-            stream_text(write),
+            _encoded(itertools.chain([header], chunks)),
             mimetype="text/csv",
             headers={"Content-Disposition": f'attachment; filename="{export_filename(window)}"'},
         )

@@ -43,7 +43,12 @@ def _axis_title(tz: tzinfo) -> str:
 
 
 def _base_layout(fig: go.Figure, uirevision: object, height: int) -> go.Figure:
-    fig.update_layout(
+    fig.update_layout(_layout_defaults(uirevision, height))
+    return fig
+
+
+def _layout_defaults(uirevision: object, height: int) -> dict[str, object]:
+    return dict(
         template="plotly_white",
         font=_FONT,
         height=height,
@@ -52,7 +57,6 @@ def _base_layout(fig: go.Figure, uirevision: object, height: int) -> go.Figure:
         hovermode="x unified",
         uirevision=uirevision,
     )
-    return fig
 
 
 def empty(message: str, height: int = 320) -> go.Figure:
@@ -80,32 +84,33 @@ def class_mood(
     if timeline.empty:
         return empty("No observations yet for this session.", height)
     x = _local(timeline["bucket_start"], tz)
-    fig = go.Figure()
-    for emotion in EMOTIONS:
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=timeline[emotion],
-                name=emotion,
-                mode="lines",
-                stackgroup="shares",
-                line=dict(width=0.5, color=EMOTION_COLORS[emotion]),
-                hovertemplate=f"{emotion}: %{{y:.0%}}<extra></extra>",
-            )
-        )
-    fig.add_trace(
+    traces = [
         go.Scatter(
             x=x,
-            y=timeline["mood_index"],
+            y=timeline[emotion].to_numpy(dtype=float),
+            name=emotion,
+            mode="lines",
+            stackgroup="shares",
+            line=dict(width=0.5, color=EMOTION_COLORS[emotion]),
+            hovertemplate=f"{emotion}: %{{y:.0%}}<extra></extra>",
+        )
+        for emotion in EMOTIONS
+    ]
+    traces.append(
+        go.Scatter(
+            x=x,
+            y=timeline["mood_index"].to_numpy(dtype=float),
             name="mood index",
             mode="lines",
             yaxis="y2",
             line=dict(width=2.5, color=MOOD_COLOR),
-            customdata=np.stack([timeline["n_faces"], timeline["n_students"]], axis=-1),
+            customdata=np.stack(
+                [timeline["n_faces"].to_numpy(dtype=float), timeline["n_students"].to_numpy(dtype=float)], axis=-1
+            ),
             hovertemplate="mood index: %{y:+.2f}<br>faces: %{customdata[0]}, students/frame: %{customdata[1]:.1f}<extra></extra>",
         )
     )
-    fig.update_layout(
+    layout = _layout_defaults(uirevision, height) | dict(
         xaxis=dict(title=_axis_title(tz)),
         yaxis=dict(title="share of faces", range=[0, 1], tickformat=".0%"),
         yaxis2=dict(
@@ -114,14 +119,19 @@ def class_mood(
         ),
     )
     if hardest is not None and not hardest.empty:
-        starts = _local(hardest["start"], tz)
-        ends = _local(hardest["end"], tz)
-        for rank, (start, end, drop) in enumerate(zip(starts, ends, hardest["drop"]), start=1):
-            fig.add_vrect(
-                x0=start, x1=end, fillcolor="rgba(214,39,40,0.15)", line_width=1, line_color="rgba(214,39,40,0.6)",
-                annotation_text=f"#{rank} ({-drop:+.2f})", annotation_position="top left",
-            )
-    return _base_layout(fig, uirevision, height)
+        starts, ends = _local(hardest["start"], tz), _local(hardest["end"], tz)
+        spans = list(zip(starts, ends, hardest["drop"]))
+        layout["shapes"] = [
+            dict(type="rect", xref="x", yref="paper", x0=start, x1=end, y0=0, y1=1, fillcolor="rgba(214,39,40,0.15)",
+                 line=dict(width=1, color="rgba(214,39,40,0.6)"), layer="above")
+            for start, end, _ in spans
+        ]
+        layout["annotations"] = [
+            dict(x=start, y=1, xref="x", yref="paper", text=f"#{rank} ({-drop:+.2f})", showarrow=False,
+                 xanchor="left", yanchor="top", font=dict(color="#8a1c1c"))
+            for rank, (start, _, drop) in enumerate(spans, start=1)
+        ]
+    return go.Figure(traces, layout)
 
 
 def student_heatmap(cells: pd.DataFrame, *, tz: tzinfo, uirevision: object = None) -> go.Figure:
@@ -135,11 +145,13 @@ def student_heatmap(cells: pd.DataFrame, *, tz: tzinfo, uirevision: object = Non
     frame = frame.reindex(full)
     shape = (len(students), len(times))
     z = frame["mood_index"].to_numpy(dtype=float).reshape(shape)
-    emotion = frame["emotion"].fillna("no face").to_numpy(dtype=object).reshape(shape)
+    emotion = frame["emotion"].fillna("no face").to_numpy(dtype=str).reshape(shape)
     absent = frame["absent_share"].to_numpy(dtype=float).reshape(shape)
-    ids = np.repeat(students["participant_id"].to_numpy()[:, None], len(times), axis=1)
+    customdata = np.dstack(
+        [np.repeat(students["participant_id"].to_numpy(dtype=float)[:, None], len(times), axis=1),
+         np.nan_to_num(absent, nan=1.0)]
+    )
     names = [safe_text(name) for name in students["student"]]
-    customdata = np.dstack([ids, emotion, np.nan_to_num(absent, nan=1.0)])
     fig = go.Figure(
         go.Heatmap(
             x=_local(pd.Series(times), tz),
@@ -150,16 +162,17 @@ def student_heatmap(cells: pd.DataFrame, *, tz: tzinfo, uirevision: object = Non
             zmid=0,
             colorscale="RdBu",
             customdata=customdata,
+            text=emotion,
             colorbar=dict(title="mood"),
             hoverongaps=False,
-            hovertemplate="%{y}<br>%{x}<br>mood index: %{z:+.2f}<br>mostly: %{customdata[1]}"
-            "<br>absent: %{customdata[2]:.0%}<extra></extra>",
-        )
-    )
-    fig.update_layout(
-        xaxis=dict(title=_axis_title(tz)),
-        yaxis=dict(autorange="reversed", automargin=True, type="category"),
-        hovermode="closest",
+            hovertemplate="%{y}<br>%{x}<br>mood index: %{z:+.2f}<br>mostly: %{text}"
+            "<br>absent: %{customdata[1]:.0%}<extra></extra>",
+        ),
+        layout=dict(
+            xaxis=dict(title=_axis_title(tz)),
+            yaxis=dict(autorange="reversed", automargin=True, type="category"),
+            hovermode="closest",
+        ),
     )
     return _base_layout(fig, uirevision, max(320, 22 * len(students) + 120))
 

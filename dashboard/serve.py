@@ -6,12 +6,10 @@ import logging
 import sys
 from typing import Any, TextIO
 
-from sqlalchemy import func, select
-
 from classmood.config import Settings
 from dashboard.app import create_app
 from dashboard.errors import DashboardError
-from storage.schema import DashboardUser
+from storage.users import count_users
 
 log = logging.getLogger(__name__)
 
@@ -19,11 +17,6 @@ NO_USERS_WARNING = (
     "No dashboard users yet, so nobody can sign in. Add one with:\n"
     "    classmood users add NAME --role admin"
 )
-
-
-def user_count(db: Any) -> int:
-    with db.engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(DashboardUser)).scalar_one())
 
 
 def serve(
@@ -39,7 +32,7 @@ def serve(
     stderr = stderr or sys.stderr
     host = host or settings.dashboard.host
     port = port or settings.dashboard.port
-    if user_count(db) == 0:
+    if count_users(db) == 0:
         print(f"classmood: warning: {NO_USERS_WARNING}", file=stderr)
     server, app = create_app(settings, db)
     shown = f"[{host}]" if ":" in host else host

@@ -217,8 +217,21 @@ def _frames(session_id: int, since: datetime | None) -> Select[Any]:
     ).where(_O.session_id == session_id)
     since = _utc(since)
     if since is not None:
-        stmt = stmt.where(_O.timestamp >= since)
+        stmt = stmt.where(*_since_filter(session_id, since))
     return stmt.group_by(_O.frame)
+
+
+def _since_filter(session_id: int, since: datetime) -> tuple[ColumnElement[bool], ...]:
+    """Rows at or after ``since``. The frame bound (frame numbers grow with time within a session)
+    lets the planner range-scan the (session_id, frame) index instead of the whole session."""
+    first_frame = (
+        select(_O.frame)
+        .where(_O.session_id == session_id, _O.timestamp >= since)
+        .order_by(_O.timestamp, _O.frame)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return (_O.timestamp >= since, _O.frame >= first_frame)
 
 
 def class_timeline(
@@ -404,7 +417,7 @@ def student_heatmap(
         _O.session_id == session_id
     )
     if since is not None:
-        frame_times = frame_times.where(_O.timestamp >= since)
+        frame_times = frame_times.where(*_since_filter(session_id, since))
     frame_times = frame_times.group_by(_O.frame).subquery()
     buckets = select(
         frame_times.c.frame, EpochBucket(frame_times.c.ts, bucket_seconds).label("bucket")
@@ -478,6 +491,12 @@ def summarize_students(cells: pd.DataFrame) -> pd.DataFrame:
     out["emotion"] = dominant_emotion(out)
     out = out.sort_values(["student", "participant_id"], kind="stable").reset_index(drop=True)
     return out[list(_SUMMARY_COLUMNS)]
+
+
+def participant_name(db: _HasEngine, participant_id: int) -> str | None:
+    """The name a student is shown under (display name, else pseudonym)."""
+    with db.engine.connect() as conn:
+        return conn.execute(select(_student_name()).where(_P.id == participant_id)).scalar_one_or_none()
 
 
 def student_timeline(

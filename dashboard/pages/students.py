@@ -71,9 +71,7 @@ def detail(ctx: AppContext, session_id: int | None, participant_id: int | None) 
     info = queries.session_info(ctx.db, session_id)
     bucket = queries.auto_bucket_seconds(float(info.at[0, "duration_seconds"]), DETAIL_MAX_POINTS)
     timeline = queries.student_timeline(ctx.db, session_id, participant_id, bucket_seconds=bucket)
-    names = ctx.cache.student_cells(session_id, heatmap_bucket_seconds(float(info.at[0, "duration_seconds"])))
-    match = names.loc[names["participant_id"] == participant_id, "student"]
-    name = str(match.iloc[0]) if not match.empty else f"Student {participant_id}"
+    name = queries.participant_name(ctx.db, participant_id) or f"Student {participant_id}"
     return figures.student_lines(timeline, name, tz=ctx.tz, uirevision=f"student-{session_id}-{participant_id}")
 
 

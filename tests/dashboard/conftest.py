@@ -10,45 +10,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import sessionmaker
 
-from storage.schema import Base
+from storage import Database, connect, upgrade
 
 POSTGRES_URL = os.environ.get("CLASSMOOD_TEST_POSTGRES_URL")
 
 
-@dataclass
-class TestDatabase:
-    """The part of storage.Database the read queries use, over a schema made with create_all."""
-
-    engine: Engine
-
-    def session(self) -> Session:
-        return sessionmaker(self.engine, expire_on_commit=False)()
-
-
-def _sqlite(path: Path) -> TestDatabase:
-    engine = create_engine(f"sqlite:///{path}")
-
-    @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-        dbapi_connection.execute("PRAGMA foreign_keys=ON")
-
-    Base.metadata.create_all(engine)
-    return TestDatabase(engine)
-
-
 @pytest.fixture()
-def sqlite_db(tmp_path: Path) -> Iterator[TestDatabase]:
-    db = _sqlite(tmp_path / "test.db")
+def sqlite_db(tmp_path: Path) -> Iterator[Database]:
+    db = connect(f"sqlite:///{tmp_path / 'test.db'}")
     yield db
-    db.engine.dispose()
+    db.dispose()
 
 
 @pytest.fixture()
-def postgres_db() -> Iterator[TestDatabase]:
+def postgres_db() -> Iterator[Database]:
+    """A fresh PostgreSQL schema per test, migrated by Alembic, dropped afterwards."""
     if not POSTGRES_URL:
         pytest.skip("CLASSMOOD_TEST_POSTGRES_URL not set")
     schema = f"dash_{uuid.uuid4().hex[:12]}"
@@ -56,9 +35,10 @@ def postgres_db() -> Iterator[TestDatabase]:
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     engine = create_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
-    Base.metadata.create_all(engine)
+    db = Database(engine, sessionmaker(engine, expire_on_commit=False))
+    upgrade(db)
     try:
-        yield TestDatabase(engine)
+        yield db
     finally:
         engine.dispose()
         with admin.begin() as conn:
@@ -67,7 +47,7 @@ def postgres_db() -> Iterator[TestDatabase]:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def any_db(request: pytest.FixtureRequest) -> TestDatabase:
+def any_db(request: pytest.FixtureRequest) -> Database:
     """Each test using this runs on SQLite and on PostgreSQL."""
     return request.getfixturevalue(f"{request.param}_db")
 
@@ -89,7 +69,7 @@ def dashboard_env(tmp_path: Path) -> Iterator[DashboardEnv]:
     from classmood.config import Settings
     from dashboard import create_app
     from dashboard_seed import ADMIN, TEACHER, seed_lecture
-    from storage import add_user, connect
+    from storage import add_user
 
     db = connect(f"sqlite:///{tmp_path / 'classmood.db'}")
     add_user(db, ADMIN[0], ADMIN[1], "admin")
@@ -103,7 +83,7 @@ def dashboard_env(tmp_path: Path) -> Iterator[DashboardEnv]:
     server, app = create_app(settings, db)
     server.config["TESTING"] = True
     yield DashboardEnv(db, settings, server, app, lecture.session_id, lecture.participant_ids)
-    db.engine.dispose()
+    db.dispose()
 
 
 def _run_until_closed(server) -> None:  # type: ignore[no-untyped-def]

@@ -101,7 +101,7 @@ def seed_lecture(
         )
         for r in records
     )
-    session.commit()
+    session.flush()
     raw = pd.DataFrame.from_records(records)
     raw["timestamp"] = pd.to_datetime(raw["timestamp"], utc=True)
     for e in EMOTIONS:
@@ -124,4 +124,4 @@ def append_frames(session: Session, lecture: SeededLecture, first_frame: int, co
                 )
             )
     session.add_all(rows)
-    session.commit()
+    session.flush()
