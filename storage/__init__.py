@@ -41,3 +41,34 @@ __all__ = [
     "upgrade",
     "write_frame",
 ]
+
+# Dashboard read queries (storage/queries.py): pandas DataFrames aggregated in SQL.
+from storage.queries import (  # noqa: E402
+    MOOD_INDEX_DEFINITION,
+    SessionReport,
+    class_timeline,
+    current_state,
+    latest_session_id,
+    list_sessions,
+    needs_attention,
+    session_info,
+    session_report,
+    student_heatmap,
+    student_summary,
+    student_timeline,
+)
+
+__all__ += [
+    "MOOD_INDEX_DEFINITION",
+    "SessionReport",
+    "class_timeline",
+    "current_state",
+    "latest_session_id",
+    "list_sessions",
+    "needs_attention",
+    "session_info",
+    "session_report",
+    "student_heatmap",
+    "student_summary",
+    "student_timeline",
+]
