@@ -167,7 +167,15 @@ def write_frame(
     """Write one frame's observations in one transaction; returns the number of rows written."""
     moment = utc(timestamp)
     kept = [o for o in observations if not privacy.excludes(o.name)]
+    larger = func.max if db.engine.dialect.name == "sqlite" else func.greatest
     with db.session() as session:
+        updated = session.execute(
+            update(LectureSession)
+            .where(LectureSession.id == session_id)
+            .values(frames_written=larger(LectureSession.frames_written, frame + 1))
+        )
+        if updated.rowcount == 0:
+            raise StorageError(f"no lecture session with id {session_id}")
         if privacy.mode == "aggregate":
             rows = [_observation_row(session_id, None, frame, moment, o, keep_box=False) for o in kept]
             secrets.SystemRandom().shuffle(rows)
@@ -178,13 +186,4 @@ def write_frame(
             rows = [_observation_row(session_id, ids.get(k) if k else None, frame, moment, o, keep_box=True) for o, k in keyed]
         if rows:
             session.execute(insert(Observation), rows)
-        updated = session.execute(
-            update(LectureSession)
-            .where(LectureSession.id == session_id)
-            .values(frames_written=func.max(LectureSession.frames_written, frame + 1)
-                    if db.engine.dialect.name == "sqlite"
-                    else func.greatest(LectureSession.frames_written, frame + 1))
-        )
-        if updated.rowcount == 0:
-            raise StorageError(f"no lecture session with id {session_id}")
     return len(rows)

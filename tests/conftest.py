@@ -60,3 +60,49 @@ def tiny_fer_csv(tmp_path: Path) -> Path:
     path = tmp_path / "fer2013.csv"
     path.write_text("\n".join(lines) + "\n")
     return path
+
+
+POSTGRES_URL = os.environ.get("CLASSMOOD_TEST_POSTGRES_URL")
+
+
+@pytest.fixture()
+def sqlite_db(tmp_path: Path):  # type: ignore[no-untyped-def]
+    from storage import connect
+
+    db = connect(f"sqlite:///{tmp_path / 'test.db'}")
+    yield db
+    db.dispose()
+
+
+@pytest.fixture()
+def postgres_db():  # type: ignore[no-untyped-def]
+    """A fresh PostgreSQL schema per test, migrated by Alembic, dropped afterwards."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.orm import sessionmaker
+
+    from storage import Database, upgrade
+
+    if not POSTGRES_URL:
+        pytest.skip("CLASSMOOD_TEST_POSTGRES_URL not set")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = create_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+    db = Database(engine, sessionmaker(engine, expire_on_commit=False))
+    upgrade(db)
+    try:
+        yield db
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_db(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """Each test using this runs on SQLite and on PostgreSQL."""
+    return request.getfixturevalue(f"{request.param}_db")
