@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import insert, text
 from sqlalchemy.engine import Engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -35,18 +35,11 @@ from dashboard.components import AppContext  # noqa: E402
 from dashboard.pages import live, reports, students  # noqa: E402
 from dashboard.report import render_report_html  # noqa: E402
 from model.emotions import EMOTIONS  # noqa: E402
-from storage import queries  # noqa: E402
-from storage.schema import Base, LectureSession, Observation, Participant  # noqa: E402
+from storage import Database, connect, queries  # noqa: E402
+from storage.schema import LectureSession, Observation, Participant  # noqa: E402
 
 TARGET_MS = 300.0
 START = datetime(2024, 3, 1, 9, 0, tzinfo=timezone.utc)
-
-
-class BenchDatabase:
-    """Engine holder for the bench (the queries need only ``engine``)."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
 
 
 def seed(engine: Engine, students: int, seconds: int, running: bool, chunk_frames: int = 600) -> int:
@@ -121,7 +114,7 @@ def median_ms(fn: Callable[[], Any], runs: int) -> float:
     return statistics.median(times)
 
 
-def cases(db: BenchDatabase, session_id: int, settings: Settings, participant_id: int) -> dict[str, Callable[[], Any]]:
+def cases(db: Database, session_id: int, settings: Settings, participant_id: int) -> dict[str, Callable[[], Any]]:
     dash = settings.dashboard
     last = queries.session_info(db, session_id).at[0, "last_observation"].to_pydatetime()
     warm = AppContext(settings=settings, db=db, cache=AggregateCache(db), tz=timezone.utc)
@@ -164,25 +157,21 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         url = args.db or f"sqlite:///{Path(tmp) / 'bench.db'}"
-        engine = create_engine(url)
-        if url.startswith("sqlite"):
-            with engine.begin() as conn:
-                conn.exec_driver_sql("PRAGMA journal_mode=WAL")
-        Base.metadata.drop_all(engine)
-        Base.metadata.create_all(engine)
+        db = connect(url)
+        engine = db.engine
         t0 = time.perf_counter()
         session_id = seed(engine, args.students, args.minutes * 60, running=True)
         seed_s = time.perf_counter() - t0
-        with engine.connect() as conn:
-            rows = conn.execute(text("SELECT COUNT(*) FROM observations")).scalar_one()
-            participant_id = conn.execute(text("SELECT MIN(id) FROM participants")).scalar_one()
-            if url.startswith("postgresql"):
-                conn.execute(text("ANALYZE"))
-            else:
-                conn.exec_driver_sql("ANALYZE")
-        db = BenchDatabase(engine)
+        with engine.begin() as conn:
+            rows = conn.execute(
+                text("SELECT COUNT(*) FROM observations WHERE session_id = :s"), {"s": session_id}
+            ).scalar_one()
+            participant_id = conn.execute(
+                text("SELECT MIN(id) FROM participants WHERE session_id = :s"), {"s": session_id}
+            ).scalar_one()
+            conn.execute(text("ANALYZE"))
         results = {name: median_ms(fn, args.runs) for name, fn in cases(db, session_id, Settings(), participant_id).items()}
-        engine.dispose()
+        db.dispose()
 
     report = {
         "database": engine.dialect.name,
