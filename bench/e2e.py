@@ -1,0 +1,165 @@
+"""End-to-end speed and accuracy on synthetic 1920x1080 galleries, side by side with the `fer` package.
+
+    .venv/bin/python bench/e2e.py --students 49 [--frames 30] [--faces DIR] [--json] [--no-fer]
+
+1. Writes a synthetic lecture (``classmood synth``'s generator) to a cache folder.
+2. Ours: every frame, already decoded, goes through the real pipeline (layout, face detection,
+   names, one emotion batch) and is committed to a fresh SQLite database with ``write_frame``;
+   each stage is timed.
+3. fer: the same PNG files through ``fer.fer.FER()`` (its Haar detector and its own model) in a
+   separate virtual environment, ``.venv-fer``, created on first use with
+   ``pip install --no-deps fer`` plus only what its FER class imports.
+4. Both are scored against ``truth.json``: face recall over camera-on students, and emotion
+   accuracy over camera-on students (a missed face counts as wrong).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import cv2
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from capture.frames import Frame  # noqa: E402
+from capture.pipeline import FrameAnalyser  # noqa: E402
+from capture.synth import synthesize  # noqa: E402
+from model import EMOTIONS, EmotionClassifier  # noqa: E402
+from storage import PrivacyPolicy, StudentObservation, connect, start_session, write_frame  # noqa: E402
+
+FER_VENV = ROOT / ".venv-fer"
+FER_PACKAGES = ["tensorflow-cpu>=2.17,<2.22", "opencv-contrib-python-headless<5", "setuptools<81", "requests", "pillow"]
+DEFAULT_FACES = ROOT.parent / "shared" / "datasets" / "fer2013" / "test"
+Box = tuple[int, int, int, int]
+
+
+def ensure_fer_venv() -> Path:
+    """The fer package's own environment (created once; about 1 GB, mostly TensorFlow)."""
+    python = FER_VENV / "bin" / "python"
+    if python.exists() and subprocess.run([python, "-c", "import fer.fer"], capture_output=True).returncode == 0:
+        return python
+    print("creating .venv-fer for the fer package (once) ...", file=sys.stderr)
+    subprocess.run([sys.executable, "-m", "venv", str(FER_VENV)], check=True)
+    pip = [str(python), "-m", "pip", "install", "--quiet"]
+    subprocess.run(pip + ["--no-deps", "fer==25.10.3"], check=True)
+    subprocess.run(pip + FER_PACKAGES, check=True)
+    return python
+
+
+def _inside(box: Box, point: tuple[float, float]) -> bool:
+    return box[0] <= point[0] < box[0] + box[2] and box[1] <= point[1] < box[1] + box[3]
+
+
+def _centre(box: Box) -> tuple[float, float]:
+    return box[0] + box[2] / 2, box[1] + box[3] / 2
+
+
+def score(truth: dict, per_frame_faces: list[list[tuple[Box, str]]]) -> dict[str, float]:
+    """Face recall and emotion accuracy over camera-on students, given (face box, emotion) per frame."""
+    students = found = correct = 0
+    for frame, faces in zip(truth["frames"], per_frame_faces, strict=True):
+        for student in frame["students"]:
+            if not student["camera"]:
+                continue
+            students += 1
+            tile = tuple(student["box"])
+            inside = [(b, e) for b, e in faces if _inside(tile, _centre(b))]  # type: ignore[arg-type]
+            if not inside:
+                continue
+            found += 1
+            box, emotion = max(inside, key=lambda f: f[0][2] * f[0][3])
+            correct += emotion == student["emotion"]
+    return {"students": students, "face_recall": found / students, "emotion_accuracy": correct / students}
+
+
+def run_ours(folder: Path, truth: dict, threads: int) -> dict[str, object]:
+    classifier = EmotionClassifier.load(threads=threads)
+    names = sorted({s["name"] for f in truth["frames"] for s in f["students"]})
+    stages: dict[str, list[float]] = {}
+    totals: list[float] = []
+    faces: list[list[tuple[Box, str]]] = []
+    policy = PrivacyPolicy("named")
+    start_time = datetime.now(timezone.utc)
+    with tempfile.TemporaryDirectory() as tmp, FrameAnalyser.create(classifier, roster=names, threads=threads, smoothing_window=1) as analyser:
+        db = connect(f"sqlite:///{Path(tmp) / 'bench.db'}")
+        session_id = start_session(db, "bench", "synth", policy, started_at=start_time)
+        for frame_truth in truth["frames"]:
+            image = cv2.imread(str(folder / frame_truth["file"]), cv2.IMREAD_COLOR)
+            frame = Frame(frame_truth["index"], start_time + timedelta(seconds=frame_truth["index"]), image)
+            begin = time.perf_counter()
+            analysis = analyser.analyse(frame)
+            stored = time.perf_counter()
+            write_frame(db, session_id, frame.index, frame.timestamp,
+                        [StudentObservation(s.name, s.camera_on, s.face_box, s.scores) for s in analysis.students], policy)
+            end = time.perf_counter()
+            totals.append((end - begin) * 1000)
+            for stage, ms in {**analysis.timings, "storage": (end - stored) * 1000}.items():
+                stages.setdefault(stage, []).append(ms)
+            faces.append([(s.face_box, EMOTIONS[max(range(7), key=s.scores.__getitem__)])
+                          for s in analysis.students if s.face_box is not None and s.scores is not None])
+        db.dispose()
+    return {"ms_per_frame": statistics.median(totals), "stages": {k: statistics.median(v) for k, v in stages.items()},
+            **score(truth, faces)}
+
+
+def run_fer(folder: Path, truth: dict) -> dict[str, object]:
+    python = ensure_fer_venv()
+    result = subprocess.run([str(python), str(ROOT / "bench" / "fer_runner.py"), str(folder)],
+                            capture_output=True, text=True, check=True, env={"TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"})
+    frames = json.loads(result.stdout.strip().splitlines()[-1])["frames"]
+    faces = [[(tuple(f["box"]), f["emotion"]) for f in frame["faces"]] for frame in frames]
+    return {"ms_per_frame": statistics.median(f["ms"] for f in frames), **score(truth, faces)}  # type: ignore[arg-type]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--students", type=int, default=25)
+    parser.add_argument("--frames", type=int, default=30)
+    parser.add_argument("--faces", type=Path, default=DEFAULT_FACES)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--no-fer", action="store_true", help="skip the fer package")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+
+    folder = ROOT / "runs" / "bench" / f"lecture_{args.students}x{args.frames}_s{args.seed}"
+    if not (folder / "truth.json").exists():
+        synthesize(args.faces, folder, students=args.students, frames=args.frames, seed=args.seed)
+    truth = json.loads((folder / "truth.json").read_text())
+    ours = run_ours(folder, truth, args.threads)
+    result: dict[str, object] = {
+        "students": args.students,
+        "frames": args.frames,
+        "ms_per_frame": round(ours["ms_per_frame"], 1),
+        "fps": round(1000.0 / ours["ms_per_frame"], 2),
+        "face_recall": round(ours["face_recall"], 4),
+        "emotion_accuracy": round(ours["emotion_accuracy"], 4),
+        "stages_ms": {k: round(v, 1) for k, v in ours["stages"].items()},
+    }
+    if not args.no_fer:
+        fer = run_fer(folder, truth)
+        result.update({
+            "fer_ms_per_frame": round(fer["ms_per_frame"], 1),
+            "fer_face_recall": round(fer["face_recall"], 4),
+            "fer_emotion_accuracy": round(fer["emotion_accuracy"], 4),
+            "speedup_vs_fer": round(fer["ms_per_frame"] / ours["ms_per_frame"], 2),
+        })
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for key, value in result.items():
+            print(f"{key:>22}: {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
