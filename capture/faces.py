@@ -28,13 +28,14 @@ MODEL_FILE = "data/face_detection_short_range.tflite"
 INPUT = 128
 MIN_SCORE = 0.4
 NMS_IOU = 0.3
+RANK_SCORE_MARGIN = 0.1  # faces this close to the best score compete on size
 MAX_FACE_FLAT = 0.45    # a face box flatter than this is a drawn avatar disc, not a camera face
 CAMERA_OFF_FLAT = 0.6   # a tile without a face at least this flat shows the camera-off screen
 SKIP_FLAT = 0.9         # tiles this flat are UI only: no detection is run on them
 # The detector's box is tighter than a FER2013 image: FER crops are this much wider and taller,
 # centred this share of the box's height lower (measured on FER faces placed into tiles; see
 # docs/capture.md).
-CROP_SCALE = 1.2
+CROP_SCALE = 1.1
 CROP_SHIFT_Y = -0.1
 
 
@@ -270,11 +271,10 @@ class FaceDetector:
             if min(bw, bh) < self.min_face_size:
                 continue
             found.append(FaceBox((int(round(bx0)), int(round(by0)), int(round(bw)), int(round(bh))), score))
-        found.sort(key=lambda f: f.box[2] * f.box[3], reverse=True)
-        return found
+        return _rank(found)
 
     def detect_faces(self, tile_image: np.ndarray) -> list[FaceBox]:
-        """Faces in one tile image (BGR or gray), largest first; boxes in tile pixels."""
+        """Faces in one tile image (BGR or gray), best first (see :func:`_rank`); boxes in tile pixels."""
         return self._run(0, tile_image)
 
     def _best_face(self, worker: int, image: np.ndarray) -> FaceBox | None:
@@ -317,6 +317,20 @@ class FaceDetector:
             crop = images[i][cy : cy + ch, cx : cx + cw]
             out.append(TileFace(index, True, FaceCrop(index, (tx + cx, ty + cy, cw, ch), crop, face.score)))
         return out
+
+
+def _rank(faces: list[FaceBox]) -> list[FaceBox]:
+    """Largest first among the faces nearly as confident as the best one, then the rest by score.
+
+    The student is the largest face; a much less confident large box is more often a false
+    detection (a poster, a pattern) than a face.
+    """
+    if not faces:
+        return []
+    best = max(f.score for f in faces)
+    near = sorted((f for f in faces if f.score >= best - RANK_SCORE_MARGIN), key=lambda f: -f.box[2] * f.box[3])
+    rest = sorted((f for f in faces if f.score < best - RANK_SCORE_MARGIN), key=lambda f: -f.score)
+    return near + rest
 
 
 def _views(image: np.ndarray) -> list[tuple[np.ndarray, int]]:

@@ -39,7 +39,7 @@ TESSDATA_DIRS: tuple[str, ...] = (
 )
 ACCEPT_CONFIDENCE = 85     # a read this confident in its script model ends the search
 MIN_CONFIDENCE = 55        # below this (and matching no known name) a read counts as unreadable
-ROSTER_MATCH = 70.0        # rapidfuzz ratio (0..100) for a read to be taken as a roster name
+ROSTER_MATCH = 80.0        # rapidfuzz ratio (0..100) for a read to be taken as a roster name
 LEARNED_MATCH = 90.0       # ... as a name read earlier in the session (similar names are common)
 PREFIX_MIN = 5             # a read this long may match the beginning of one roster name
 MASK_HEIGHT = 16           # label masks are compared at this height

@@ -1,0 +1,144 @@
+"""Face detection on generated tiles with real FER2013 faces: BlazeFace through LiteRT and OpenCV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from capture.errors import CaptureError
+from capture.faces import ANCHORS, INPUT, FaceBox, FaceDetector, _rank, decode, fer_crop_box, flat_share
+from capture.synth import TextRenderer
+from tiles import fer_faces, make_tile
+
+SIZES = [(262, 147), (370, 208), (180, 101)]
+
+
+@pytest.fixture(scope="module")
+def detector() -> FaceDetector:
+    with FaceDetector.load(threads=2) as found:
+        yield found
+
+
+@pytest.fixture(scope="module")
+def face_tiles(faces_dir: Path) -> list:
+    rng = np.random.default_rng(21)
+    text = TextRenderer()
+    faces = fer_faces(faces_dir, 20, seed=5)
+    return [make_tile(rng, text, "Zoë Dvořák", face=f, emotion=e, size=SIZES[i % 3]) for i, (e, f) in enumerate(faces)]
+
+
+def _frame_of(tiles: list) -> tuple[np.ndarray, list[tuple[int, tuple[int, int, int, int]]]]:
+    """Stack tiles in a column of one frame; return it and the (index, box) list."""
+    width = max(t.image.shape[1] for t in tiles)
+    height = sum(t.image.shape[0] + 4 for t in tiles)
+    frame = np.full((height, width, 3), 30, np.uint8)
+    boxes, y = [], 0
+    for i, t in enumerate(tiles):
+        h, w = t.image.shape[:2]
+        frame[y : y + h, :w] = t.image
+        boxes.append((i, (0, y, w, h)))
+        y += h + 4
+    return frame, boxes
+
+
+def test_finds_real_faces_in_tiles(detector: FaceDetector, face_tiles: list) -> None:
+    frame, boxes = _frame_of(face_tiles)
+    found = detector.find_faces(frame, boxes)
+    hits = [f.face is not None for f in found]
+    assert np.mean(hits) >= 0.95, f"face recall {np.mean(hits):.3f}"
+    assert all(f.camera_on for f in found)
+    on_face = []
+    for tile, (index, (tx, ty, tw, th)), result in zip(face_tiles, boxes, found, strict=True):
+        assert result.tile_index == index
+        if result.face is None:
+            continue
+        x, y, w, h = result.face.box
+        assert tx <= x and ty <= y and x + w <= tx + tw and y + h <= ty + th
+        assert result.face.image.shape[:2] == (h, w)
+        fx, fy, fs, _ = tile.face_box
+        centre = (x - tx + w / 2, y - ty + h / 2)
+        on_face.append(fx <= centre[0] <= fx + fs and fy <= centre[1] <= fy + fs)
+    assert np.mean(on_face) >= 0.97, f"crops centred on the face: {np.mean(on_face):.3f}"
+
+
+def test_camera_off_tiles_have_no_face(detector: FaceDetector) -> None:
+    rng = np.random.default_rng(3)
+    text = TextRenderer()
+    names = [("latin", "Łukasz Wójcik"), ("cyrillic", "Ольга Мельник"), ("cjk", "王伟"), ("arabic", "ليلى حداد")]
+    tiles = [
+        make_tile(rng, text, names[i % 4][1], names[i % 4][0], avatar=i % 2 == 0, size=SIZES[i % 3])
+        for i in range(24)
+    ]
+    frame, boxes = _frame_of(tiles)
+    found = detector.find_faces(frame, boxes)
+    assert [f.camera_on for f in found] == [False] * len(tiles)
+    assert all(f.face is None for f in found)
+
+
+def test_detect_faces_in_tile_pixels(detector: FaceDetector, face_tiles: list) -> None:
+    tile = face_tiles[0]
+    faces = detector.detect_faces(tile.image)
+    assert faces, "no face in the first generated tile"
+    x, y, w, h = faces[0].box
+    assert 0 <= x and 0 <= y and x + w <= tile.image.shape[1] and y + h <= tile.image.shape[0]
+    assert 0.4 <= faces[0].score <= 1.0
+
+
+def test_both_backends_agree(face_tiles: list) -> None:
+    with FaceDetector.load(threads=1, backend="opencv") as opencv, FaceDetector.load(threads=1, backend="litert") as litert:
+        assert (opencv.backend, litert.backend) == ("opencv-dnn", "litert")
+        for tile in face_tiles[:10]:
+            a, b = opencv.detect_faces(tile.image), litert.detect_faces(tile.image)
+            assert bool(a) == bool(b)
+            if a:
+                assert np.allclose(a[0].box, b[0].box, atol=3)
+
+
+def test_decode_places_a_box_on_its_anchor() -> None:
+    scores = np.full(len(ANCHORS), -10.0, np.float32)
+    regressors = np.zeros((len(ANCHORS), 16), np.float32)
+    k = 100
+    scores[k] = 5.0
+    regressors[k, 2:4] = 32.0  # 32 px wide and tall in the 128-pixel input
+    (box, score), = decode(scores, regressors, 0.5)
+    cx, cy = ANCHORS[k]
+    assert np.allclose(box, [cx - 0.125, cy - 0.125, cx + 0.125, cy + 0.125], atol=1e-6)
+    assert score == pytest.approx(1 / (1 + np.exp(-5.0)))
+    assert decode(scores - 20, regressors, 0.5) == []
+    assert INPUT == 128
+
+
+def test_fer_crop_box_stays_inside_the_tile() -> None:
+    assert fer_crop_box((0, 0, 50, 50), (60, 40)) == (0, 0, 52, 40)
+    x, y, w, h = fer_crop_box((100, 50, 40, 40), (300, 200))
+    assert (w, h) == (44, 44) and x == 98 and y == 44
+
+
+def test_flat_share_separates_ui_from_video() -> None:
+    rng = np.random.default_rng(0)
+    flat = np.full((120, 200, 3), 40, np.uint8)
+    noisy = np.clip(rng.normal(120, 12, (120, 200, 3)), 0, 255).astype(np.uint8)
+    assert flat_share(flat) == 1.0
+    assert flat_share(noisy) < 0.2
+    assert flat_share(np.zeros((0, 5, 3), np.uint8)) == 1.0
+
+
+def test_missing_weights_are_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(CaptureError, match="file not found"):
+        FaceDetector.load(tmp_path / "none.tflite")
+    bogus = tmp_path / "bogus.tflite"
+    bogus.write_bytes(b"not a model")
+    with pytest.raises(CaptureError, match="not a TFLite model"):
+        FaceDetector.load(bogus, backend="opencv")
+    with pytest.raises(CaptureError, match="backend"):
+        FaceDetector.load(backend="cuda")
+
+
+def test_rank_prefers_the_largest_of_the_confident_faces() -> None:
+    small_sure = FaceBox((0, 0, 40, 40), 0.9)
+    big_sure = FaceBox((50, 0, 80, 80), 0.85)
+    big_doubtful = FaceBox((0, 50, 120, 120), 0.5)
+    assert _rank([small_sure, big_doubtful, big_sure]) == [big_sure, small_sure, big_doubtful]
+    assert _rank([]) == []

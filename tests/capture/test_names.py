@@ -1,0 +1,89 @@
+"""Name reading with the real Tesseract script models on generated labels in many scripts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from capture.names import NameReader, compatible, display_form, label_mask, normalise, same_label, scripts_of
+from capture.synth import TextRenderer
+from tiles import make_tile
+
+# Scripts Tesseract reads reliably at label sizes, each with two names.
+CLEAR = [
+    ("latin", "Jürgen Gonçalves"), ("latin", "Siobhán Ødegaard"), ("cyrillic", "Дмитрий Шевченко"),
+    ("cyrillic", "Юлия Бондаренко"), ("greek", "Κατερίνα Οικονόμου"), ("greek", "Νίκος Γεωργίου"),
+    ("devanagari", "अर्जुन शर्मा"), ("devanagari", "प्रिया पटेल"),
+]
+HARD = [("cjk", "王伟"), ("cjk", "佐藤花子"), ("arabic", "يوسف منصور"), ("arabic", "فاطمة حداد"),
+        ("hebrew", "תמר כהן"), ("thai", "สุดา ใจดี")]
+
+
+def _label(name: str, script: str, seed: int, size: tuple[int, int] = (370, 208)) -> np.ndarray:
+    tile = make_tile(np.random.default_rng(seed), TextRenderer(), name, script, face=np.full((48, 48), 120, np.uint8),
+                     emotion="neutral", size=size)
+    x, y, w, h = tile.label_box
+    return tile.image[y : y + h, x : x + w].copy()
+
+
+@pytest.fixture()
+def reader() -> NameReader:
+    with NameReader() as found:
+        yield found
+
+
+def test_reads_names_in_several_scripts_without_a_roster(reader: NameReader) -> None:
+    read = [reader.read(_label(name, script, i)).name for i, (script, name) in enumerate(CLEAR)]
+    correct = [r is not None and normalise(r) == normalise(n) for r, (_, n) in zip(read, CLEAR, strict=True)]
+    assert sum(correct) >= len(CLEAR) - 1, list(zip(read, CLEAR, strict=True))
+
+
+def test_roster_turns_imperfect_reads_into_the_right_names() -> None:
+    names = CLEAR + HARD
+    with NameReader(roster=[n for _, n in names]) as reader:
+        read = [reader.read(_label(name, script, 100 + i)).name for i, (script, name) in enumerate(names)]
+    correct = [r == display_form(n) for r, (_, n) in zip(read, names, strict=True)]
+    assert sum(correct) >= len(names) - 2, list(zip(read, names, strict=True))
+    assert all(r is None or r in {display_form(n) for _, n in names} for r in read)
+
+
+def test_a_label_is_read_once_then_cached(reader: NameReader) -> None:
+    first = reader.read(_label("Tomáš Novák", "latin", 1))
+    calls = reader.ocr_calls
+    assert not first.cached and calls >= 1
+    again = reader.read(_label("Tomáš Novák", "latin", 2))  # another background behind the label
+    bigger = reader.read(_label("Tomáš Novák", "latin", 3, size=(620, 349)))  # redrawn larger
+    assert again.cached and bigger.cached and reader.ocr_calls == calls
+    assert again.name == bigger.name == first.name
+    other = reader.read(_label("Amara Okafor", "latin", 4))
+    assert not other.cached and reader.ocr_calls > calls
+
+
+def test_unreadable_or_missing_labels(reader: NameReader) -> None:
+    assert reader.read(None).name is None
+    assert reader.read(np.zeros((2, 30, 3), np.uint8)).name is None
+    blank = np.full((24, 120, 3), 40, np.uint8)
+    assert reader.read(blank).name is None
+    assert reader.ocr_calls == 0
+
+
+def test_matching_keeps_similar_names_apart() -> None:
+    with NameReader(roster=["Мария Лысенко", "Ana Novák"]) as reader:
+        assert reader.match("Мария Лысенкс") == ("Мария Лысенко", pytest.approx(91.7, abs=0.1))
+        assert reader.match("Ana Novak") is not None and reader.match("Ana Novak")[0] == "Ana Novák"
+        assert reader.match("Мария Олейник") is None
+        reader.add_known("Анна Олейник", roster=False)
+        assert reader.match("Анна Олейчук") is None  # learned names need a close read
+        assert reader.match("Анна Олейник")[0] == "Анна Олейник"
+        assert reader.match("Мария Лыс")[0] == "Мария Лысенко"  # a label cut short by a narrow tile
+
+
+def test_helpers() -> None:
+    assert normalise("  Ana  NOVÁK ") == "ananovák"
+    assert normalise("لیلی") == normalise("ليلى".replace("ى", "ی").replace("ي", "ی"))
+    assert display_form("王 伟") == "王伟" and display_form("Ana   Novák") == "Ana Novák"
+    assert scripts_of("Ivan Иванов Ив") == ["Cyrillic", "Latin"]
+    assert compatible("佐藤", "Japanese") and compatible("佐藤", "HanS") and not compatible("Ana", "Greek")
+    mask = label_mask(_label("Søren Müller", "latin", 5))
+    assert mask.shape[0] == 16 and same_label(mask, mask)
+    assert not same_label(mask, label_mask(_label("Inês Dubois", "latin", 6)))
