@@ -32,9 +32,8 @@ RANK_SCORE_MARGIN = 0.1  # faces this close to the best score compete on size
 MAX_FACE_FLAT = 0.45    # a face box flatter than this is a drawn avatar disc, not a camera face
 CAMERA_OFF_FLAT = 0.6   # a tile without a face at least this flat shows the camera-off screen
 SKIP_FLAT = 0.9         # tiles this flat are UI only: no detection is run on them
-# The detector's box is tighter than a FER2013 image: FER crops are this much wider and taller,
-# centred this share of the box's height lower (measured on FER faces placed into tiles; see
-# docs/capture.md).
+# Emotion crops: the detector's box widened this much and moved up this share of its height,
+# the framing that classified FER faces placed into tiles best (see docs/capture.md).
 CROP_SCALE = 1.1
 CROP_SHIFT_Y = -0.1
 
