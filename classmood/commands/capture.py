@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -65,10 +64,9 @@ def read_roster(path: Path | None) -> list[str]:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from capture import FrameAnalyser, open_source, run_agent
-    from classmood.wiring import open_database, privacy_policy
-    from model import EmotionClassifier
-    from storage import StudentObservation, end_session, start_session, write_frame
+    from capture import open_source
+    from classmood.recording import record_lecture
+    from classmood.wiring import open_database
 
     kind, path, camera_index = parse_source(args.source, settings.capture.source)
     fps = args.fps if args.fps is not None else settings.capture.fps
@@ -76,43 +74,23 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise UserError(f"--fps {fps}: must be above 0 and at most 30")
     if args.max_frames is not None and args.max_frames < 1:
         raise UserError(f"--max-frames {args.max_frames}: must be at least 1")
-    if args.fps is not None:
-        settings.capture.fps = fps
+    settings.capture.fps = fps
     roster = read_roster(args.roster)
-    classifier = EmotionClassifier.load(settings.model.path, threads=settings.model.threads)
-    frames = args.max_frames or 200
     source = open_source(kind, settings=settings.capture, path=path, camera_index=camera_index,
-                         faces_dir=args.faces, students=args.students, frames=frames)
+                         faces_dir=args.faces, students=args.students, frames=args.max_frames or 200)
     db = open_database(settings)
-    privacy = privacy_policy(settings)
-    title = args.title or source.describe()
-    session_id = start_session(db, title, source.describe(), privacy)
-    debug_dir = settings.storage.data_dir / "debug_frames" / f"session_{session_id}" if settings.privacy.save_debug_frames else None
-    written = 0
-
-    def sink(analysis) -> None:  # type: ignore[no-untyped-def]
-        nonlocal written
-        observations = [StudentObservation(s.name, s.camera_on, s.face_box, s.scores) for s in analysis.students]
-        write_frame(db, session_id, written, analysis.timestamp, observations, privacy)
-        written += 1
-
     interactive = sys.stderr.isatty()
 
     def status(state) -> None:  # type: ignore[no-untyped-def]
         if interactive:
             print(f"\r\033[K{state.line()}", end="", file=sys.stderr, flush=True)
 
-    stop = threading.Event()
     try:
-        with source, FrameAnalyser.create(
-            classifier, roster=roster, threads=settings.model.threads, min_face_size=settings.capture.min_face_size,
-            smoothing_window=settings.capture.smoothing_window, debug_dir=debug_dir,
-        ) as analyser:
-            result = run_agent(source, analyser, sink, fps=fps, max_frames=args.max_frames, on_status=status, stop=stop)
+        recording = record_lecture(settings, db, source, title=args.title, roster=roster,
+                                   max_frames=args.max_frames, on_status=status)
     finally:
-        end_session(db, session_id)
         if interactive:
             print(file=sys.stderr)
-    print(f"session {session_id}: {written} frames from {source.describe()} ({result.reason}"
-          + (f", {result.skipped} slots skipped" if result.skipped else "") + ")", file=sys.stderr)
-    return 130 if result.reason == "interrupted" else 0
+    print(f"session {recording.session_id}: {recording.frames} frames from {source.describe()} ({recording.reason}"
+          + (f", {recording.skipped} slots skipped" if recording.skipped else "") + ")", file=sys.stderr)
+    return 130 if recording.reason == "interrupted" else 0

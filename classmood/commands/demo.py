@@ -1,0 +1,103 @@
+"""`classmood demo`: a synthetic lecture through the real pipeline into a fresh SQLite DB, then the dashboard."""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from classmood.config import REPO_ROOT, Settings
+from classmood.errors import UserError
+from model import EMOTIONS
+
+DOWNLOAD_HINT = (
+    "no FER2013 face images found. Download FER2013 in its Kaggle folder layout "
+    "(https://www.kaggle.com/datasets/msambare/fer2013: train/ and test/ with one folder per emotion) "
+    "and unpack it to data/fer2013, or pass --faces DIR"
+)
+
+
+def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "demo",
+        parents=[common["config"]],
+        help="run a synthetic lecture through the pipeline and open the dashboard",
+        description="Renders a Zoom-like lecture from FER2013 test faces, runs it through the real capture "
+        "pipeline into a fresh SQLite database in the data directory, then serves the dashboard.",
+    )
+    parser.add_argument("--students", type=int, default=25, metavar="N")
+    parser.add_argument("--frames", type=int, default=120, metavar="F", help="frames, one per second of lecture")
+    parser.add_argument("--faces", type=Path, default=None, metavar="DIR",
+                        help="FER2013 root or a folder of <emotion>/ images (default: data/fer2013, ../shared/datasets/fer2013)")
+    parser.add_argument("--no-serve", action="store_true", help="stop once the records are written")
+    parser.add_argument("--port", type=int, default=None, help="dashboard port (default: dashboard.port)")
+    parser.set_defaults(handler=run)
+
+
+def _emotion_folders(root: Path) -> Path | None:
+    for candidate in (root / "test", root):
+        if all((candidate / emotion).is_dir() for emotion in EMOTIONS):
+            return candidate
+    return None
+
+
+def find_faces(explicit: Path | None, data_dir: Path) -> Path:
+    """The folder of ``<emotion>/`` face images to draw the lecture from."""
+    if explicit is not None:
+        found = _emotion_folders(explicit)
+        if found is None:
+            raise UserError(f"--faces {explicit}: expected a FER2013 root with test/ or one folder per emotion")
+        return found
+    for root in (data_dir / "fer2013", REPO_ROOT / "data" / "fer2013", REPO_ROOT.parent / "shared" / "datasets" / "fer2013"):
+        found = _emotion_folders(root)
+        if found is not None:
+            return found
+    raise UserError(DOWNLOAD_HINT)
+
+
+def _fresh_sqlite(path: Path) -> str:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return f"sqlite:///{path.as_posix()}"
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from tqdm import tqdm
+
+    from capture import open_source
+    from classmood.recording import record_lecture
+    from classmood.wiring import open_database
+    from storage import add_user
+
+    if not 1 <= args.students <= 49:
+        raise UserError(f"--students {args.students}: must be between 1 and 49")
+    if args.frames < 1:
+        raise UserError(f"--frames {args.frames}: must be at least 1")
+    faces = find_faces(args.faces, settings.storage.data_dir)
+    settings.storage.url = _fresh_sqlite(settings.storage.data_dir / "demo.db")
+    db = open_database(settings)
+    start = datetime.now(timezone.utc) - timedelta(seconds=args.frames / settings.capture.fps)
+    source = open_source("synth", settings=settings.capture, faces_dir=faces, students=args.students,
+                         frames=args.frames, start=start)
+    print(f"demo: {source.describe()} from {faces}", file=sys.stderr)
+    with tqdm(total=args.frames, unit="frame", desc="capturing", file=sys.stderr, disable=None) as bar:
+        def status(state) -> None:  # type: ignore[no-untyped-def]
+            bar.update(state.frames - bar.n)
+            bar.set_postfix_str(f"{state.faces} faces, {state.students} students, {state.last_ms:.0f} ms/frame")
+
+        recording = record_lecture(settings, db, source, title="Demo lecture", on_status=status)
+    print(f"demo: session {recording.session_id}, {recording.frames} frames written to {settings.storage.database_url()}",
+          file=sys.stderr)
+    if args.no_serve:
+        return 0
+    from dashboard import serve
+
+    password = secrets.token_urlsafe(12)
+    add_user(db, "demo", password, "admin")
+    host, port = settings.dashboard.host, args.port or settings.dashboard.port
+    print(f"\nDashboard: http://{host}:{port}/  user: demo  password: {password}  (this run only; Ctrl-C stops)\n",
+          file=sys.stderr, flush=True)
+    serve(settings, db, port=port)
+    return 0
