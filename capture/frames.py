@@ -160,6 +160,8 @@ class ScreenSource(_SourceBase):
         self.window_title = window_title
         self._grabber: Any = None
         self._count = 0
+        self._window_missing = False
+        self._last_size = (360, 640)
         try:
             self._grabber = self._mss_module.mss()
             monitors = list(self._grabber.monitors)
@@ -190,31 +192,50 @@ class ScreenSource(_SourceBase):
             self.close()
             raise CaptureError(f"{name}: not inside the screen; available monitors: {monitors}")
 
-    def _target(self) -> dict[str, int]:
-        if self.window_title is not None:
-            x, y, w, h = find_window(self.window_title)
+    def _window_target(self, title: str) -> dict[str, int] | None:
+        """The window's on-screen box, or None (one warning) while it is closed, minimised or off-screen."""
+        try:
+            x, y, w, h = find_window(title)
+        except CaptureError as exc:
+            reason = str(exc)
+        else:
             everything = self._monitors[0]
             left, top = max(x, everything["left"]), max(y, everything["top"])
             right = min(x + w, everything["left"] + everything["width"])
             bottom = min(y + h, everything["top"] + everything["height"])
-            if right <= left or bottom <= top:
-                raise CaptureError(f"window {self.window_title!r}: not on the screen")
-            return {"left": left, "top": top, "width": right - left, "height": bottom - top}
+            if right > left and bottom > top:
+                if self._window_missing:
+                    log.warning("window %r: visible again", title)
+                    self._window_missing = False
+                return {"left": left, "top": top, "width": right - left, "height": bottom - top}
+            reason = f"window {title!r}: not on the screen"
+        if not self._window_missing:
+            log.warning("%s (closed or minimised?): blank frames until it is back", reason)
+            self._window_missing = True
+        return None
+
+    def _target(self) -> dict[str, int] | None:
+        if self.window_title is not None:
+            return self._window_target(self.window_title)
         if self.region is not None:
             x, y, w, h = self.region
             return {"left": x, "top": y, "width": w, "height": h}
         return dict(self._monitors[self.monitor])
 
     def grab(self) -> Frame:
-        """Take one screenshot now."""
+        """Take one screenshot now (a black one while the captured window is closed or minimised)."""
         if self._grabber is None:
             raise CaptureError("screen: source is closed")
         target = self._target()
-        try:
-            shot = self._grabber.grab(target)
-        except self._mss_module.exception.ScreenShotError as exc:
-            raise CaptureError(f"{self.describe()}: screenshot failed ({str(exc).splitlines()[0]})") from None
-        image = np.asarray(shot, dtype=np.uint8)[:, :, :3]
+        if target is None:
+            image = np.zeros((*self._last_size, 3), dtype=np.uint8)
+        else:
+            try:
+                shot = self._grabber.grab(target)
+            except self._mss_module.exception.ScreenShotError as exc:
+                raise CaptureError(f"{self.describe()}: screenshot failed ({str(exc).splitlines()[0]})") from None
+            image = np.asarray(shot, dtype=np.uint8)[:, :, :3]
+            self._last_size = (image.shape[0], image.shape[1])
         frame = Frame(self._count, datetime.now(UTC), np.ascontiguousarray(image))
         self._count += 1
         return frame

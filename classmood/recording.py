@@ -2,25 +2,112 @@
 
 The one place that joins capture, model and storage; `classmood capture` and `classmood demo`
 both call :func:`record_lecture`.
+
+Reliability: each frame is one transaction (a killed agent leaves whole frames only); a restarted
+agent continues its unfinished session (same title and source) unless told to start a new one;
+frames go through :class:`storage.spool.SpoolingWriter`, so a database outage or a full disk
+buffers them in memory instead of stopping capture; frames without any participant tile (window
+closed, minimised or covered) give one warning, not an error.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from types import TracebackType
+from typing import Any, Self
 
 from classmood.config import Settings
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Recording:
-    """What a recording run did."""
+    """What a recording run did: ``first_frame`` > 0 when an unfinished session was continued;
+    ``unwritten`` frames could not reach the database before the run ended."""
 
     session_id: int
     frames: int
     skipped: int
     reason: str
+    resumed: bool = False
+    first_frame: int = 0
+    unwritten: int = 0
+
+
+class ContinuedSource:
+    """A source picking up a session at ``next_frame``: offline sources skip the frames already
+    written (same positions in the same source); live sources number their frames on from there."""
+
+    def __init__(self, source: Any, next_frame: int) -> None:
+        self.source = source
+        self.next_frame = next_frame
+        self.live: bool = bool(source.live)
+
+    def __iter__(self) -> Iterator[Any]:
+        for frame in self.source:
+            if self.live:
+                yield replace(frame, index=frame.index + self.next_frame)
+            elif frame.index >= self.next_frame:
+                yield frame
+
+    def describe(self) -> str:
+        return str(self.source.describe())
+
+    def close(self) -> None:
+        self.source.close()
+
+    def __enter__(self) -> Self:
+        self.source.__enter__()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.source.__exit__(exc_type, exc, tb)
+
+
+def open_or_continue_session(db: Any, title: str, source: str, privacy: Any, *, new_session: bool = False) -> tuple[int, int]:
+    """(session id, next frame): the unfinished session with this title and source, else a new one.
+
+    A session recorded under another privacy mode is never continued.
+    """
+    from storage import latest_open_session, resume_session, start_session
+    from storage.queries import session_info
+
+    if not new_session:
+        found = latest_open_session(db, source, title)
+        if found is not None:
+            mode = str(session_info(db, found).at[0, "privacy_mode"])
+            if mode == privacy.mode:
+                return found, resume_session(db, found)
+            log.warning("session %d was recorded in %s mode, not %s: starting a new session", found, mode, privacy.mode)
+    return start_session(db, title, source, privacy), 0
+
+
+class BlankFrameWarning:
+    """One warning when frames stop showing participant tiles, one line when they come back."""
+
+    def __init__(self) -> None:
+        self.blank_since: int | None = None
+        self.blank_frames = 0
+
+    def __call__(self, frame_index: int, students: int) -> None:
+        if students == 0:
+            self.blank_frames += 1
+            if self.blank_since is None:
+                self.blank_since = frame_index
+                log.warning(
+                    "frame %d: no participant tiles found (meeting window closed, minimised or covered?); "
+                    "still watching", frame_index,
+                )
+        elif self.blank_since is not None:
+            log.warning("frame %d: participant tiles back after %d frame(s) without any", frame_index, self.blank_frames)
+            self.blank_since = None
+            self.blank_frames = 0
 
 
 def record_lecture(
@@ -33,30 +120,45 @@ def record_lecture(
     max_frames: int | None = None,
     on_status: Callable[[object], None] | None = None,
     stop: threading.Event | None = None,
+    new_session: bool = False,
+    writer_options: dict[str, Any] | None = None,
+    final_wait_seconds: float = 60.0,
 ) -> Recording:
-    """Run ``source`` through the pipeline, one database transaction per frame; always ends the session."""
+    """Run ``source`` through the pipeline, one database transaction per frame.
+
+    Continues the unfinished session with the same title and source unless ``new_session``.
+    The session is ended when the run ends and every frame is written; frames the database
+    still refuses after ``final_wait_seconds`` are counted in ``Recording.unwritten``.
+    ``writer_options`` go to :class:`storage.spool.SpoolingWriter`.
+    """
     from capture import FrameAnalyser, run_agent
     from classmood.wiring import privacy_policy
     from model import EmotionClassifier
-    from storage import StudentObservation, end_session, start_session, write_frame
+    from storage import StudentObservation
+    from storage.spool import SpoolingWriter
 
     classifier = EmotionClassifier.load(settings.model.path, threads=settings.model.threads)
     privacy = privacy_policy(settings)
-    session_id = start_session(db, title or source.describe(), source.describe(), privacy)  # type: ignore[arg-type, attr-defined]
+    described = source.describe()  # type: ignore[attr-defined]
+    session_id, next_frame = open_or_continue_session(db, title or described, described, privacy, new_session=new_session)
+    resumed = next_frame > 0
+    if resumed:
+        log.warning("continuing unfinished session %d from frame %d (--new-session starts a new one)", session_id, next_frame)
     debug_dir = (
         settings.storage.data_dir / "debug_frames" / f"session_{session_id}" if settings.privacy.save_debug_frames else None
     )
-    written = 0
+    writer = SpoolingWriter(db, privacy, **(writer_options or {}))  # type: ignore[arg-type]
+    blank = BlankFrameWarning()
 
     def sink(analysis) -> None:  # type: ignore[no-untyped-def]
-        nonlocal written
+        blank(analysis.frame_index, len(analysis.students))
         observations = [StudentObservation(s.name, s.camera_on, s.face_box, s.scores) for s in analysis.students]
-        write_frame(db, session_id, analysis.frame_index, analysis.timestamp, observations, privacy)  # type: ignore[arg-type]
-        written += 1
+        writer.write(session_id, analysis.frame_index, analysis.timestamp, observations)
 
     result = None
+    continued = ContinuedSource(source, next_frame) if resumed else source
     try:
-        with source, FrameAnalyser.create(  # type: ignore[attr-defined]
+        with continued, FrameAnalyser.create(  # type: ignore[attr-defined]
             classifier,
             roster=roster,
             threads=settings.model.threads,
@@ -64,8 +166,10 @@ def record_lecture(
             smoothing_window=settings.capture.smoothing_window,
             debug_dir=debug_dir,
         ) as analyser:
-            result = run_agent(source, analyser, sink, fps=settings.capture.fps, max_frames=max_frames,  # type: ignore[arg-type]
+            result = run_agent(continued, analyser, sink, fps=settings.capture.fps, max_frames=max_frames,  # type: ignore[arg-type]
                                on_status=on_status, stop=stop)
     finally:
-        end_session(db, session_id)  # type: ignore[arg-type]
-    return Recording(session_id, written, result.skipped, result.reason)
+        unwritten = writer.close(wait_seconds=final_wait_seconds)
+        if unwritten == 0:
+            writer.end_session(session_id)
+    return Recording(session_id, writer.written, result.skipped, result.reason, resumed, next_frame, unwritten)

@@ -31,6 +31,9 @@ def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.
     parser.add_argument("--students", type=int, default=25, metavar="N", help="synth: number of students (default 25)")
     parser.add_argument("--roster", type=Path, default=None, metavar="FILE",
                         help="class list, one name per line (UTF-8): OCR reads are matched to it")
+    parser.add_argument("--new-session", action="store_true",
+                        help="always start a new session (default: continue an unfinished one with the same "
+                        "title and source, e.g. after a crash)")
     parser.set_defaults(handler=run)
 
 
@@ -87,10 +90,15 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         recording = record_lecture(settings, db, source, title=args.title, roster=roster,
-                                   max_frames=args.max_frames, on_status=status)
+                                   max_frames=args.max_frames, on_status=status, new_session=args.new_session)
     finally:
         if interactive:
             print(file=sys.stderr)
+    continued = f", continued from frame {recording.first_frame}" if recording.resumed else ""
     print(f"session {recording.session_id}: {recording.frames} frames from {source.describe()} ({recording.reason}"
-          + (f", {recording.skipped} slots skipped" if recording.skipped else "") + ")", file=sys.stderr)
+          + (f", {recording.skipped} slots skipped" if recording.skipped else "") + continued + ")", file=sys.stderr)
+    if recording.unwritten:
+        print(f"classmood: {recording.unwritten} frame(s) could not be written: the database stayed unavailable; "
+              "the session stays open", file=sys.stderr)
+        return 1
     return 130 if recording.reason == "interrupted" else 0
