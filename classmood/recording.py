@@ -75,17 +75,21 @@ def open_or_continue_session(db: Any, title: str, source: str, privacy: Any, *, 
 
     A session recorded under another privacy mode is never continued.
     """
-    from storage import latest_open_session, resume_session, start_session
+    from storage import StorageError, latest_open_session, resume_session, start_session
     from storage.queries import session_info
+    from storage.spool import TRANSIENT_ERRORS, describe_error
 
-    if not new_session:
-        found = latest_open_session(db, source, title)
-        if found is not None:
-            mode = str(session_info(db, found).at[0, "privacy_mode"])
-            if mode == privacy.mode:
-                return found, resume_session(db, found)
-            log.warning("session %d was recorded in %s mode, not %s: starting a new session", found, mode, privacy.mode)
-    return start_session(db, title, source, privacy), 0
+    try:
+        if not new_session:
+            found = latest_open_session(db, source, title)
+            if found is not None:
+                mode = str(session_info(db, found).at[0, "privacy_mode"])
+                if mode == privacy.mode:
+                    return found, resume_session(db, found)
+                log.warning("session %d was recorded in %s mode, not %s: starting a new session", found, mode, privacy.mode)
+        return start_session(db, title, source, privacy), 0
+    except TRANSIENT_ERRORS as exc:
+        raise StorageError(f"cannot start the session in the database: {describe_error(exc)}") from None
 
 
 class BlankFrameWarning:

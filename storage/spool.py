@@ -41,7 +41,8 @@ class PendingFrame:
     observations: tuple[StudentObservation, ...]
 
 
-def _reason(exc: BaseException) -> str:
+def describe_error(exc: BaseException) -> str:
+    """The first line of the database's own message."""
     original = getattr(exc, "orig", None) or exc
     text = str(original).strip()
     return text.splitlines()[0] if text else type(original).__name__
@@ -160,7 +161,7 @@ class SpoolingWriter:
         try:
             end_session(self.db, session_id)
         except TRANSIENT_ERRORS as exc:
-            log.warning("session %d could not be marked ended (%s); the next run continues it", session_id, _reason(exc))
+            log.warning("session %d could not be marked ended (%s); the next run continues it", session_id, describe_error(exc))
             return False
         return True
 
@@ -183,11 +184,11 @@ class SpoolingWriter:
         if self.last_error is None:
             self._delay = self.retry_seconds
             log.warning(
-                "database unavailable (%s): keeping frames in memory and retrying; capture goes on", _reason(exc)
+                "database unavailable (%s): keeping frames in memory and retrying; capture goes on", describe_error(exc)
             )
         else:
             self._delay = min(self._delay * 2, self.max_retry_seconds)
-        self.last_error = _reason(exc)
+        self.last_error = describe_error(exc)
         self._next_try = now + self._delay
 
     def _recovered(self) -> None:
