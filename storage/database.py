@@ -6,13 +6,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.errors import StorageError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 ALEMBIC_DIR = Path(__file__).resolve().parent.parent / "alembic"
 
@@ -40,8 +44,8 @@ class Database:
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA cache_size=-65536")
@@ -54,36 +58,83 @@ def create_database_engine(url: str) -> Engine:
         parsed = make_url(url)
     except ArgumentError:
         raise StorageError(f"{url!r} is not a database URL") from None
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, connect_args={"timeout": 10})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    if parsed.get_backend_name() == "postgresql":
-        if parsed.drivername == "postgresql":
-            parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args={"connect_timeout": 5})
-    raise StorageError(f"unsupported database {parsed.get_backend_name()!r}; use sqlite:/// or postgresql://")
+    backend = parsed.get_backend_name()
+    try:
+        if backend == "sqlite":
+            if parsed.database and parsed.database != ":memory:":
+                folder = Path(parsed.database).expanduser().parent
+                try:
+                    folder.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise StorageError(f"cannot create the database folder {folder}: {exc.strerror or exc}") from None
+            engine = create_engine(parsed, connect_args={"timeout": 10})
+            event.listen(engine, "connect", _sqlite_pragmas)
+            return engine
+        if backend == "postgresql":
+            if parsed.drivername == "postgresql":
+                parsed = parsed.set(drivername="postgresql+psycopg")
+            return create_engine(
+                parsed, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args={"connect_timeout": 5}
+            )
+    except ImportError as exc:
+        raise StorageError(f"the database driver for {parsed.drivername} is not installed ({exc.name})") from None
+    raise StorageError(f"unsupported database {backend!r}; use sqlite:/// or postgresql+psycopg://")
 
 
-def alembic_config(engine: Engine) -> object:
+def alembic_config(engine: Engine | None = None) -> Config:
+    """Alembic's configuration, built here (no alembic.ini): our scripts, our engine."""
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(ALEMBIC_DIR))
-    config.attributes["engine"] = engine
+    if engine is not None:
+        config.attributes["engine"] = engine
     return config
 
 
-def upgrade(db: Database, revision: str = "head") -> str:
-    """Apply pending migrations; returns the revision the database is now at."""
-    from alembic import command
+@contextmanager
+def _user_errors(db: Database) -> Iterator[None]:
+    """Database and migration failures as one-line StorageErrors naming the database."""
+    from alembic.util import CommandError
+
+    try:
+        yield
+    except DBAPIError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None and str(exc.orig).strip() else "unreachable"
+        raise StorageError(f"cannot open database {db.url}: {reason}") from None
+    except CommandError as exc:
+        raise StorageError(f"cannot migrate database {db.url}: {str(exc).strip().splitlines()[0]}") from None
+
+
+def current_revision(db: Database) -> str | None:
+    """The Alembic revision the database is at (None for an empty database)."""
     from alembic.runtime.migration import MigrationContext
 
-    command.upgrade(alembic_config(db.engine), revision)
-    with db.engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision() or "base"
+    with _user_errors(db), db.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str:
+    """The newest revision this code knows."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def upgrade(db: Database, revision: str = "head") -> str:
+    """Apply pending migrations; returns the revision the database is now at.
+
+    Concurrent callers are safe: migrations run under a database lock (see alembic/env.py).
+    """
+    from alembic import command
+
+    if revision == "head" and current_revision(db) == head_revision():
+        return head_revision()
+    with _user_errors(db):
+        command.upgrade(alembic_config(db.engine), revision)
+    return current_revision(db) or "base"
 
 
 def connect(url: str, *, migrate: bool = True) -> Database:
@@ -94,9 +145,9 @@ def connect(url: str, *, migrate: bool = True) -> Database:
         if migrate:
             upgrade(db)
         else:
-            inspect(engine).get_table_names()
-    except OperationalError as exc:
+            with _user_errors(db):
+                inspect(engine).get_table_names()
+    except StorageError:
         engine.dispose()
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "unreachable"
-        raise StorageError(f"cannot open database {db.url}: {reason}") from None
+        raise
     return db
