@@ -21,6 +21,7 @@ EXPORT_COLUMNS: tuple[str, ...] = (
 )
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_ROWS = 5000
+LINE_END = "\r\n"  # RFC 4180; it also makes the csv writer quote cells holding a lone CR
 
 
 def escape_formula(value: object) -> object:
@@ -70,31 +71,43 @@ def _format(rows: list[tuple[object, ...]]) -> pd.DataFrame:
     return df
 
 
-def iter_csv(
-    db: Database, session_id: int | None = None, start: datetime | None = None, end: datetime | None = None
-) -> Iterator[str]:
-    """CSV text in chunks: the header first, then up to CHUNK_ROWS rows per chunk."""
+def _chunks(
+    db: Database, session_id: int | None, start: datetime | None, end: datetime | None
+) -> Iterator[tuple[str, int]]:
+    """(CSV text, data rows in it): the header first, then up to CHUNK_ROWS rows per chunk."""
     if session_id is not None:
         with db.session() as session:
             if session.get(LectureSession, session_id) is None:
                 raise StorageError(f"no lecture session with id {session_id}")
-    yield ",".join(EXPORT_COLUMNS) + "\n"
+    yield ",".join(EXPORT_COLUMNS) + LINE_END, 0
     with db.engine.connect() as connection:
         result = connection.execution_options(stream_results=True, yield_per=CHUNK_ROWS).execute(
             _statement(session_id, start, end)
         )
         for partition in result.partitions(CHUNK_ROWS):
             buffer = io.StringIO()
-            _format([tuple(row) for row in partition]).to_csv(buffer, header=False, index=False, lineterminator="\n")
-            yield buffer.getvalue()
+            _format([tuple(row) for row in partition]).to_csv(buffer, header=False, index=False, lineterminator=LINE_END)
+            yield buffer.getvalue(), len(partition)
+
+
+def iter_csv(
+    db: Database, session_id: int | None = None, start: datetime | None = None, end: datetime | None = None
+) -> Iterator[str]:
+    """CSV text in chunks: the header first, then up to CHUNK_ROWS rows per chunk.
+
+    Rows are read with a server-side cursor (PostgreSQL) in partitions, so memory stays bounded.
+    ``start`` is inclusive, ``end`` exclusive; an unknown ``session_id`` is a StorageError.
+    """
+    for text, _ in _chunks(db, session_id, start, end):
+        yield text
 
 
 def export_csv(
     db: Database, out: TextIO, session_id: int | None = None, start: datetime | None = None, end: datetime | None = None
 ) -> int:
     """Write the CSV to ``out``; returns the number of data rows."""
-    rows = -1
-    for chunk in iter_csv(db, session_id, start, end):
-        out.write(chunk)
-        rows += chunk.count("\n")
+    rows = 0
+    for text, count in _chunks(db, session_id, start, end):
+        out.write(text)
+        rows += count
     return rows

@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from storage.database import Database
@@ -19,6 +19,7 @@ from storage.writes import utc
 Role = Literal["teacher", "admin"]
 ROLES: tuple[str, ...] = ("teacher", "admin")
 MIN_PASSWORD_LENGTH = 8
+MAX_NAME_LENGTH = 100
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 
@@ -50,6 +51,8 @@ def add_user(db: Database, name: str, password: str, role: str) -> User:
     name = name.strip()
     if not name:
         raise StorageError("user name must not be empty")
+    if len(name) > MAX_NAME_LENGTH:
+        raise StorageError(f"user name must be at most {MAX_NAME_LENGTH} characters")
     if role not in ROLES:
         raise StorageError(f"role {role!r} is not one of {', '.join(ROLES)}")
     if len(password) < MIN_PASSWORD_LENGTH:
@@ -89,4 +92,5 @@ def list_users(db: Database) -> list[User]:
 
 
 def count_users(db: Database) -> int:
-    return len(list_users(db))
+    with db.session() as session:
+        return session.scalar(select(func.count()).select_from(DashboardUser)) or 0

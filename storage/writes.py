@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
 import unicodedata
 from collections.abc import Sequence
@@ -12,6 +13,7 @@ from datetime import datetime, timezone
 from typing import Literal
 
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
 
 from model.emotions import EMOTIONS
 from storage.database import Database
@@ -89,43 +91,60 @@ def end_session(db: Database, session_id: int, ended_at: datetime | None = None)
             raise StorageError(f"no lecture session with id {session_id}")
 
 
+def latest_open_session(db: Database, source: str, title: str | None = None) -> int | None:
+    """The newest never-ended session from ``source`` (and ``title``, when given): a restarted agent's."""
+    stmt = select(LectureSession.id).where(LectureSession.source == source[:500], LectureSession.ended_at.is_(None))
+    if title is not None:
+        stmt = stmt.where(LectureSession.title == title[:200])
+    with db.session() as session:
+        return session.scalar(stmt.order_by(LectureSession.started_at.desc(), LectureSession.id.desc()).limit(1))
+
+
+def resume_session(db: Database, session_id: int) -> int:
+    """Continue writing to a session (reopening it if it was ended); returns the next frame number."""
+    with db.session() as session:
+        row = session.get(LectureSession, session_id)
+        if row is None:
+            raise StorageError(f"no lecture session with id {session_id}")
+        row.ended_at = None
+        return row.frames_written
+
+
 def open_session(db: Database, title: str, source: str) -> tuple[int, int] | None:
     """The latest unfinished session with this title and source, and the next frame number to write."""
-    with db.session() as session:
-        row = session.execute(
-            select(LectureSession.id)
-            .where(LectureSession.title == title[:200], LectureSession.source == source[:500], LectureSession.ended_at.is_(None))
-            .order_by(LectureSession.started_at.desc(), LectureSession.id.desc())
-            .limit(1)
-        ).first()
-        if row is None:
-            return None
-        last = session.scalar(select(func.max(Observation.frame)).where(Observation.session_id == row.id))
-        return row.id, (last + 1 if last is not None else 0)
+    session_id = latest_open_session(db, source, title)
+    return None if session_id is None else (session_id, resume_session(db, session_id))
 
 
-def _participant_ids(session: object, session_id: int, keys: set[str], column: str, moment: datetime) -> dict[str, int]:
+def _participant_ids(
+    session: Session, session_id: int, keys: set[str], column: str, moment: datetime, sqlite: bool
+) -> dict[str, int]:
     """Ids of this session's participants by name (or pseudonym), creating the new ones."""
+    if not keys:
+        return {}
     attribute = getattr(Participant, column)
     found = dict(
-        session.execute(  # type: ignore[attr-defined]
+        session.execute(
             select(attribute, Participant.id).where(Participant.session_id == session_id, attribute.in_(keys))
         ).all()
     )
     missing = keys - found.keys()
     if missing:
-        session.execute(  # type: ignore[attr-defined]
+        session.execute(
             insert(Participant),
             [{"session_id": session_id, column: key, "first_seen": moment, "last_seen": moment} for key in sorted(missing)],
         )
         found.update(
-            session.execute(  # type: ignore[attr-defined]
+            session.execute(
                 select(attribute, Participant.id).where(Participant.session_id == session_id, attribute.in_(missing))
             ).all()
         )
     if found:
-        session.execute(  # type: ignore[attr-defined]
-            update(Participant).where(Participant.id.in_(found.values())).values(last_seen=moment)
+        smaller, larger = (func.min, func.max) if sqlite else (func.least, func.greatest)
+        session.execute(
+            update(Participant)
+            .where(Participant.id.in_(found.values()))
+            .values(first_seen=smaller(Participant.first_seen, moment), last_seen=larger(Participant.last_seen, moment))
         )
     return found
 
@@ -150,6 +169,8 @@ def _observation_row(
         if len(seen.scores) != len(EMOTIONS):
             raise StorageError(f"expected {len(EMOTIONS)} emotion scores, got {len(seen.scores)}")
         scores = [float(s) for s in seen.scores]
+        if not all(math.isfinite(s) for s in scores):
+            raise StorageError(f"emotion scores must be finite numbers, got {scores}")
         best = max(range(len(scores)), key=scores.__getitem__)
         row.update(zip(EMOTIONS, scores))
         row["emotion"], row["confidence"] = EMOTIONS[best], scores[best]
@@ -165,9 +186,12 @@ def write_frame(
     privacy: PrivacyPolicy,
 ) -> int:
     """Write one frame's observations in one transaction; returns the number of rows written."""
+    if frame < 0:
+        raise StorageError(f"frame numbers start at 0, got {frame}")
     moment = utc(timestamp)
     kept = [o for o in observations if not privacy.excludes(o.name)]
-    larger = func.max if db.engine.dialect.name == "sqlite" else func.greatest
+    sqlite = db.engine.dialect.name == "sqlite"
+    larger = func.max if sqlite else func.greatest
     with db.session() as session:
         updated = session.execute(
             update(LectureSession)
@@ -182,7 +206,7 @@ def write_frame(
         else:
             column = "display_name" if privacy.mode == "named" else "pseudonym"
             keyed = [(o, None if not o.name else (o.name[:200] if privacy.mode == "named" else privacy.pseudonym(o.name))) for o in kept]
-            ids = _participant_ids(session, session_id, {k for _, k in keyed if k}, column, moment)
+            ids = _participant_ids(session, session_id, {k for _, k in keyed if k}, column, moment, sqlite)
             rows = [_observation_row(session_id, ids.get(k) if k else None, frame, moment, o, keep_box=True) for o, k in keyed]
         if rows:
             session.execute(insert(Observation), rows)
