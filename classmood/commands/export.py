@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from classmood.config import Settings
@@ -12,11 +12,21 @@ from classmood.errors import UserError
 
 
 def _date(text: str) -> datetime:
+    """An ISO date or date-time; without a zone it is UTC."""
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not an ISO date or date-time (e.g. 2026-11-24)") from None
     return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+
+
+def _end_date(text: str) -> datetime:
+    """Like :func:`_date`, but a plain date means the end of that day, so --to includes it."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return _date(text)
+    return datetime(day.year, day.month, day.day, tzinfo=timezone.utc) + timedelta(days=1)
 
 
 def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.ArgumentParser]) -> None:
@@ -27,8 +37,11 @@ def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--session", type=int, metavar="ID")
     which.add_argument("--all", action="store_true")
-    which.add_argument("--from", dest="start", type=_date, metavar="DATE", help="start of a date range (UTC)")
-    parser.add_argument("--to", dest="end", type=_date, metavar="DATE", help="end of the date range (exclusive)")
+    which.add_argument("--from", dest="start", type=_date, metavar="DATE", help="start of a date range (UTC, inclusive)")
+    parser.add_argument(
+        "--to", dest="end", type=_end_date, metavar="DATE",
+        help="end of the date range (UTC; a plain date includes that whole day, a date-time is exclusive)",
+    )
     parser.add_argument("--out", type=Path, default=None, metavar="FILE")
     parser.set_defaults(handler=run)
 
@@ -39,6 +52,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.end is not None and args.start is None:
         raise UserError("--to needs --from")
+    if args.end is not None and args.end <= args.start:
+        raise UserError("--to must be after --from")
     db = open_database(settings)
     if args.out is None:
         export_csv(db, sys.stdout, args.session, args.start, args.end)

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
-import sys
+import math
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import func, select, text
 
 from model import EMOTIONS
@@ -23,15 +19,23 @@ from storage import (
     StorageError,
     StudentObservation,
     add_user,
+    apply_retention,
     authenticate,
+    count_users,
     end_session,
     export_csv,
+    get_user,
+    iter_csv,
+    latest_open_session,
+    list_users,
     open_session,
     purge,
+    resume_session,
+    sessions_older_than,
     start_session,
     write_frame,
 )
-from storage.schema import Base, LectureSession, Observation, Participant
+from storage.schema import LectureSession, Observation, Participant
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
 HAPPY = (0.05, 0.0, 0.05, 0.7, 0.1, 0.05, 0.05)
@@ -45,19 +49,6 @@ def _frame(*names: str, camera: bool = True) -> list[StudentObservation]:
 def _count(db: Database, model: type) -> int:
     with db.session() as session:
         return session.scalar(select(func.count()).select_from(model))
-
-
-def test_migrated_schema_matches_the_models(any_db: Database) -> None:
-    with any_db.engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata)
-    assert diff == []
-
-
-def test_sqlite_pragmas(sqlite_db: Database) -> None:
-    with sqlite_db.engine.connect() as connection:
-        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
-        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
-        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 10000
 
 
 def test_frames_participants_and_dominant_emotion(any_db: Database) -> None:
@@ -166,32 +157,157 @@ def test_purge_removes_old_sessions_with_their_rows(any_db: Database) -> None:
         assert session.scalar(select(func.count()).select_from(Observation)) == 1
 
 
-def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "classmood.cli", *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})})
+def test_first_and_last_seen_follow_the_frames_even_out_of_order(any_db: Database) -> None:
+    sid = start_session(any_db, "L", "synth", NAMED, started_at=T0)
+    write_frame(any_db, sid, 5, T0 + timedelta(seconds=5), _frame("Ana"), NAMED)
+    write_frame(any_db, sid, 9, T0 + timedelta(seconds=9), _frame("Ana", "Bo"), NAMED)
+    write_frame(any_db, sid, 2, T0 + timedelta(seconds=2), _frame("Ana"), NAMED)
+    with any_db.session() as session:
+        seen = {p.display_name: (utc_of(p.first_seen), utc_of(p.last_seen)) for p in session.scalars(select(Participant))}
+        frames_written = session.scalar(select(LectureSession.frames_written))
+    assert seen == {
+        "Ana": (T0 + timedelta(seconds=2), T0 + timedelta(seconds=9)),
+        "Bo": (T0 + timedelta(seconds=9), T0 + timedelta(seconds=9)),
+    }
+    assert frames_written == 10
 
 
-def test_cli_db_users_export_roundtrip(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    assert "0001_initial" in _cli("db", "upgrade", "--db", url).stdout
-    added = _cli("users", "add", "kim", "--role", "teacher", "--db", url, env={"CLASSMOOD_PASSWORD": "s3cret-pass"})
-    assert added.returncode == 0, added.stderr
-    again = _cli("users", "add", "kim", "--role", "teacher", "--db", url, env={"CLASSMOOD_PASSWORD": "s3cret-pass"})
-    assert again.returncode == 2 and "already exists" in again.stderr and "Traceback" not in again.stderr
-    exported = _cli("export", "--all", "--db", url)
-    assert exported.returncode == 0 and exported.stdout.strip() == ",".join(EXPORT_COLUMNS)
-    missing = _cli("export", "--session", "42", "--db", url)
-    assert missing.returncode == 2 and missing.stderr.strip() == "classmood: no lecture session with id 42"
-    out = tmp_path / "x.csv"
-    assert _cli("export", "--all", "--db", url, "--out", str(out)).returncode == 0 and out.exists()
+def utc_of(moment: datetime) -> datetime:
+    """SQLite hands back naive UTC, PostgreSQL aware values."""
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
-def test_cli_bad_config_value_exits_2(tmp_path: Path) -> None:
-    result = _cli("db", "upgrade", "--db", f"sqlite:///{tmp_path / 'x.db'}", env={"CLASSMOOD_DASHBOARD__PORT": "abc"})
-    assert result.returncode == 2
-    assert result.stderr.count("\n") == 1 and "dashboard.port" in result.stderr
+def test_same_name_twice_in_a_frame_is_one_participant(any_db: Database) -> None:
+    sid = start_session(any_db, "L", "synth", NAMED)
+    write_frame(any_db, sid, 0, T0, _frame("Ana", "ana ", "Ana"), NAMED)
+    assert _count(any_db, Participant) == 2  # "Ana" and "ana " are displayed differently in named mode
+    assert _count(any_db, Observation) == 3
 
 
-def test_cli_unreachable_database_is_one_line(tmp_path: Path) -> None:
-    result = _cli("export", "--all", "--db", "postgresql://nobody@127.0.0.1:9/none")
-    assert result.returncode == 2 and "cannot open database" in result.stderr and "Traceback" not in result.stderr
+def test_a_restarted_agent_finds_and_resumes_its_session(any_db: Database) -> None:
+    first = start_session(any_db, "Algebra", "screen", NAMED, started_at=T0)
+    write_frame(any_db, first, 0, T0, _frame("Ana"), NAMED)
+    write_frame(any_db, first, 1, T0, _frame("Ana"), NAMED)
+    other = start_session(any_db, "Algebra", "video:/x.mp4", NAMED, started_at=T0 + timedelta(minutes=1))
+    assert latest_open_session(any_db, "screen") == first
+    assert latest_open_session(any_db, "video:/x.mp4") == other
+    assert latest_open_session(any_db, "screen", title="Biology") is None
+    assert resume_session(any_db, first) == 2
+    end_session(any_db, first)
+    assert latest_open_session(any_db, "screen") is None
+    assert resume_session(any_db, first) == 2  # resuming an ended session reopens it
+    assert latest_open_session(any_db, "screen") == first
+    with pytest.raises(StorageError, match="no lecture session with id 777"):
+        resume_session(any_db, 777)
+    with pytest.raises(StorageError, match="no lecture session with id 777"):
+        end_session(any_db, 777)
+
+
+@pytest.mark.parametrize("scores", [(math.nan,) * 7, (0.1, 0.1, 0.1, math.inf, 0.1, 0.1, 0.1)])
+def test_non_finite_scores_are_refused(sqlite_db: Database, scores: tuple[float, ...]) -> None:
+    sid = start_session(sqlite_db, "L", "synth", NAMED)
+    with pytest.raises(StorageError, match="finite"):
+        write_frame(sqlite_db, sid, 0, T0, [StudentObservation("Ana", True, None, scores)], NAMED)
+    with pytest.raises(StorageError, match="start at 0"):
+        write_frame(sqlite_db, sid, -1, T0, _frame("Ana"), NAMED)
+    assert _count(sqlite_db, Observation) == 0
+
+
+def test_camera_off_stores_no_scores_and_no_face(any_db: Database) -> None:
+    sid = start_session(any_db, "L", "synth", NAMED)
+    write_frame(any_db, sid, 0, T0, [StudentObservation("Ana", False, None, HAPPY)], NAMED)
+    with any_db.session() as session:
+        row = session.scalars(select(Observation)).one()
+    assert (row.camera_on, row.emotion, row.confidence, row.happy, row.face_x) == (False, None, None, None, None)
+
+
+def test_privacy_policy_checks_its_inputs() -> None:
+    with pytest.raises(StorageError, match="privacy mode 'public'"):
+        PrivacyPolicy("public")  # type: ignore[arg-type]
+    with pytest.raises(StorageError, match="pseudonym key"):
+        PrivacyPolicy("pseudonymous", pseudonym_key=b"short")
+    a, b = PrivacyPolicy("pseudonymous", pseudonym_key=b"a" * 32), PrivacyPolicy("pseudonymous", pseudonym_key=b"b" * 32)
+    assert a.pseudonym("Ana") != b.pseudonym("Ana")
+    assert a.pseudonym("Ana") != a.pseudonym("Bo")
+
+
+def test_pseudonymous_export_shows_pseudonyms_only(any_db: Database) -> None:
+    policy = PrivacyPolicy("pseudonymous", pseudonym_key=b"k" * 32)
+    sid = start_session(any_db, "L", "synth", policy)
+    write_frame(any_db, sid, 0, T0, _frame("Zoë Ünal"), policy)
+    out = io.StringIO()
+    export_csv(any_db, out, session_id=sid)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert [r["student"] for r in rows] == [policy.pseudonym("Zoë Ünal")]
+    assert "Zoë" not in out.getvalue()
+
+
+def test_export_streams_in_chunks_in_frame_order(any_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    import storage.export
+
+    monkeypatch.setattr(storage.export, "CHUNK_ROWS", 4)
+    sid = start_session(any_db, "L", "synth", NAMED, started_at=T0)
+    for frame in range(5):
+        write_frame(any_db, sid, frame, T0 + timedelta(seconds=frame), _frame("Ana", "Bo"), NAMED)
+    chunks = list(iter_csv(any_db, session_id=sid))
+    assert len(chunks) == 1 + 3  # header, then 4 + 4 + 2 rows
+    rows = list(csv.DictReader(io.StringIO("".join(chunks))))
+    assert [int(r["frame"]) for r in rows] == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]
+    assert export_csv(any_db, io.StringIO(), session_id=sid) == 10
+
+
+def test_export_time_range_and_utc_timestamps(any_db: Database) -> None:
+    plus_two = timezone(timedelta(hours=2))
+    sid = start_session(any_db, "L", "synth", NAMED, started_at=T0)
+    for minute in range(4):
+        write_frame(any_db, sid, minute, T0 + timedelta(minutes=minute), _frame("Ana"), NAMED)
+    start = (T0 + timedelta(minutes=1)).astimezone(plus_two)
+    out = io.StringIO()
+    assert export_csv(any_db, out, start=start, end=T0 + timedelta(minutes=3)) == 2
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert [r["timestamp"] for r in rows] == ["2026-11-24T09:01:00.000Z", "2026-11-24T09:02:00.000Z"]
+    assert export_csv(any_db, io.StringIO()) == 4
+    with pytest.raises(StorageError, match="no lecture session with id 31"):
+        export_csv(any_db, io.StringIO(), session_id=31)
+
+
+def test_export_quotes_commas_newlines_and_every_formula_prefix(sqlite_db: Database) -> None:
+    names = ["+1", "=SUM(A1)", "-2", "@cmd", "\tTab", "\rCR", "Smith, Jo", "Line\nBreak", "李雷", "O'Neil"]
+    sid = start_session(sqlite_db, "L", "synth", NAMED)
+    write_frame(sqlite_db, sid, 0, T0, _frame(*names), NAMED)
+    out = io.StringIO()
+    export_csv(sqlite_db, out, session_id=sid)
+    got = sorted(r["student"] for r in csv.DictReader(io.StringIO(out.getvalue())))
+    expected = sorted(["'+1", "'=SUM(A1)", "'-2", "'@cmd", "'\tTab", "'\rCR", "Smith, Jo", "Line\nBreak", "李雷", "O'Neil"])
+    assert got == expected
+
+
+def test_retention_counts_and_keeps_everything_at_zero(any_db: Database) -> None:
+    start_session(any_db, "old", "synth", NAMED, started_at=T0 - timedelta(days=200))
+    start_session(any_db, "new", "synth", NAMED, started_at=T0)
+    assert sessions_older_than(any_db, 180, now=T0) == 1
+    assert apply_retention(any_db, 0, now=T0) == 0
+    assert _count(any_db, LectureSession) == 2
+    assert apply_retention(any_db, 180, now=T0) == 1
+    assert _count(any_db, LectureSession) == 1
+    with pytest.raises(StorageError, match="0 days or more"):
+        purge(any_db, -1)
+
+
+def test_user_lookup_and_listing(any_db: Database) -> None:
+    kim = add_user(any_db, "  kim ", "long enough", "teacher")
+    assert kim.name == "kim" and get_user(any_db, kim.id) == kim
+    assert get_user(any_db, kim.id + 100) is None
+    add_user(any_db, "ada", "long enough", "admin")
+    assert [(u.name, u.role) for u in list_users(any_db)] == [("ada", "admin"), ("kim", "teacher")]
+    assert count_users(any_db) == 2
+    assert authenticate(any_db, "kim", "LONG ENOUGH") is None
+    with pytest.raises(StorageError, match="role 'root'"):
+        add_user(any_db, "x", "long enough", "root")
+    with pytest.raises(StorageError, match="must not be empty"):
+        add_user(any_db, "  ", "long enough", "teacher")
+    with pytest.raises(StorageError, match="at most 100"):
+        add_user(any_db, "n" * 101, "long enough", "teacher")
+    with any_db.session() as session:
+        salts = [h.split("$")[4] for h in session.scalars(text("SELECT password_hash FROM dashboard_users"))]
+    assert len(set(salts)) == 2  # the same password hashes differently for each user
