@@ -27,7 +27,7 @@ def export_window(values: Any) -> dict[str, Any]:
     session = values.get("session", "")
     start, end = values.get("start", ""), values.get("end", "")
     if session:
-        if not session.isdigit():
+        if not (session.isascii() and session.isdigit()) or len(session) > 18:
             raise ValueError("session: expected a session number")
         return {"session_id": int(session)}
     if not start or not end:
@@ -38,6 +38,8 @@ def export_window(values: Any) -> dict[str, Any]:
         raise ValueError("start/end: expected dates as YYYY-MM-DD") from None
     if last < first:
         raise ValueError("end: must not be before start")
+    if last == date.max:
+        raise ValueError("end: date out of range")
     return {
         "start": datetime.combine(first, time.min, tzinfo=timezone.utc),
         "end": datetime.combine(last + timedelta(days=1), time.min, tzinfo=timezone.utc),

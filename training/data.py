@@ -96,7 +96,7 @@ def load_fer_csv(path: Path, split: str) -> FerSplit:
                 try:
                     label = int(row["emotion"])
                     pixels = np.array(row["pixels"].split(), dtype=np.int64)
-                except (TypeError, ValueError, AttributeError) as exc:
+                except (TypeError, ValueError, AttributeError, OverflowError) as exc:
                     raise DatasetError(f"{path}:{line}: unreadable row ({exc})") from None
                 if not 0 <= label < len(EMOTIONS):
                     raise DatasetError(f"{path}:{line}: emotion label {label} is not in 0..6")
@@ -108,6 +108,8 @@ def load_fer_csv(path: Path, split: str) -> FerSplit:
         raise DatasetError(f"{path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise DatasetError(f"{path}: not a text CSV file") from None
+    except csv.Error as exc:
+        raise DatasetError(f"{path}: not a readable CSV file ({exc})") from None
     if not labels:
         raise DatasetError(f"{path}: no rows with Usage {'/'.join(usages)}")
     return FerSplit(np.stack(images), np.asarray(labels, dtype=np.int32), f"{path}[{split}]")
