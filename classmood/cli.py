@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from classmood.config import ConfigError, Settings, load_config
-from classmood.errors import USER_ERRORS, describe
+from classmood.errors import describe, is_user_error
 
 COMMAND_MODULES: tuple[str, ...] = (
     "db",
@@ -73,9 +73,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"classmood: config: {exc}", file=sys.stderr)
         return 2
-    except USER_ERRORS as exc:
-        print(f"classmood: {describe(exc)}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         print("classmood: interrupted", file=sys.stderr)
         return 130
@@ -83,6 +80,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except Exception as exc:
+        if not is_user_error(exc):
+            raise
+        print(f"classmood: {describe(exc)}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -1,41 +1,36 @@
-"""The user-facing error types of every package, so the CLI can print them as one line."""
+"""Which exceptions are the user's to fix, so the CLI prints them as one line and exits 2.
+
+Each package keeps its own error types; they are named here rather than imported, so that
+starting the CLI does not import every package (and Dash, TensorFlow, ...) up front.
+"""
 
 from __future__ import annotations
-
-import importlib
-
-from pydantic import ValidationError
 
 
 class UserError(Exception):
     """A problem the user can fix (bad argument, missing file); printed without a traceback."""
 
 
-_ERROR_TYPES: tuple[tuple[str, str], ...] = (
-    ("training.errors", "DatasetError"),
-    ("training.errors", "TrainingError"),
-    ("model.errors", "ModelError"),
-    ("storage.errors", "StorageError"),
-    ("capture.errors", "CaptureError"),
-    ("dashboard.errors", "DashboardError"),
+USER_ERROR_TYPES: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("training.errors", "DatasetError"),
+        ("training.errors", "TrainingError"),
+        ("model.errors", "ModelError"),
+        ("storage.errors", "StorageError"),
+        ("capture.errors", "CaptureError"),
+        ("dashboard.errors", "DashboardError"),
+        ("pydantic_core._pydantic_core", "ValidationError"),
+    }
 )
 
 
-def _load_user_errors() -> tuple[type[BaseException], ...]:
-    found: list[type[BaseException]] = [UserError, ValidationError]
-    for module_name, class_name in _ERROR_TYPES:
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        error = getattr(module, class_name, None)
-        if isinstance(error, type) and issubclass(error, BaseException):
-            found.append(error)
-    return tuple(found)
-
-
-USER_ERRORS: tuple[type[BaseException], ...] = _load_user_errors()
+def is_user_error(exc: BaseException) -> bool:
+    """True for :class:`UserError` and the packages' documented error types (and their subclasses)."""
+    return any(
+        cls is UserError or (cls.__module__, cls.__name__) in USER_ERROR_TYPES for cls in type(exc).__mro__
+    )
 
 
 def describe(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from classmood.config import REPO_ROOT, Settings
 from classmood.errors import UserError
-from model import EMOTIONS
 
 DOWNLOAD_HINT = (
     "no FER2013 face images found. Download FER2013 in its Kaggle folder layout "
@@ -37,6 +36,8 @@ def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.
 
 
 def _emotion_folders(root: Path) -> Path | None:
+    from model.emotions import EMOTIONS
+
     for candidate in (root / "test", root):
         if all((candidate / emotion).is_dir() for emotion in EMOTIONS):
             return candidate
