@@ -46,23 +46,24 @@ def missing_requirements() -> str | None:
     return None
 
 
-def _free_display() -> int:
-    for number in range(99, 160):
-        if not Path(f"/tmp/.X11-unix/X{number}").exists() and not Path(f"/tmp/.X{number}-lock").exists():
-            return number
-    raise RuntimeError("no free X display number between :99 and :159")
-
-
 @contextmanager
 def xvfb_display(width: int = 1920, height: int = 1080) -> Iterator[str]:
-    """Start Xvfb with one ``width`` x ``height`` x 24 screen; yields the DISPLAY string (":99")."""
-    number = _free_display()
-    display = f":{number}"
+    """Start Xvfb with one ``width`` x ``height`` x 24 screen; yields the DISPLAY string (":99").
+
+    Xvfb picks a free display number itself (``-displayfd``), so parallel runs never share one.
+    """
+    read_end, write_end = os.pipe()
     process = subprocess.Popen(
-        ["Xvfb", display, "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(write_end,),
     )
+    os.close(write_end)
     try:
+        with os.fdopen(read_end) as announced:
+            number = announced.readline().strip()
+        if not number.isdigit():
+            raise RuntimeError("Xvfb did not start")
+        display = f":{number}"
         deadline = time.monotonic() + 20
         while not Path(f"/tmp/.X11-unix/X{number}").exists():
             if process.poll() is not None or time.monotonic() > deadline:
