@@ -36,7 +36,8 @@ Theme = Literal["dark", "light"]
 View = Literal["gallery", "speaker"]
 
 # Our own small lists of common given names and family names, by script, with the fontconfig
-# language that picks a font able to draw them.
+# language that picks a font able to draw them. Each name is drawn from one list, so it is written
+# in one script and culture, as real names are ("cjk" is Chinese; Japanese and Korean are their own).
 NAMES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "latin": (
         "vi",
@@ -55,10 +56,20 @@ NAMES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("Νίκος", "Μαρία", "Γιώργος", "Ελένη", "Δημήτρης", "Κατερίνα", "Αθηνά", "Σπύρος"),
         ("Παπαδόπουλου", "Γεωργίου", "Νικολάου", "Οικονόμου", "Δημητρίου", "Ιωάννου"),
     ),
-    "cjk": (
+    "cjk": (  # Chinese: family name then given name, no space
+        "zh-cn",
+        ("王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周"),
+        ("伟", "娜", "敏", "洋", "静", "丽", "强", "磊", "秀英", "志强", "婷婷", "建华"),
+    ),
+    "japanese": (
         "ja",
-        ("王", "李", "张", "刘", "陈", "佐藤", "鈴木", "高橋", "김", "이", "박"),
-        ("伟", "娜", "敏", "洋", "静", "花子", "大翔", "陽菜", "민준", "서연", "지훈"),
+        ("佐藤", "鈴木", "高橋", "田中", "渡辺", "伊藤", "山本", "中村"),
+        ("花子", "大翔", "陽菜", "結衣", "翔太", "美咲", "さくら", "健太"),
+    ),
+    "korean": (
+        "ko",
+        ("김", "이", "박", "최", "정", "강", "조", "윤"),
+        ("민준", "서연", "지훈", "하은", "도윤", "수빈", "예준", "지우"),
     ),
     "arabic": (
         "ar",
@@ -74,7 +85,7 @@ NAMES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "thai": ("th", ("สมชาย", "สุดา", "ประเสริฐ", "มาลี"), ("ใจดี", "ศรีสุข", "วงศ์ไทย")),
 }
 SCRIPT_WEIGHTS: dict[str, float] = {
-    "latin": 0.42, "cyrillic": 0.1, "greek": 0.06, "cjk": 0.16, "arabic": 0.09,
+    "latin": 0.42, "cyrillic": 0.1, "greek": 0.06, "cjk": 0.08, "japanese": 0.04, "korean": 0.04, "arabic": 0.09,
     "devanagari": 0.09, "hebrew": 0.04, "thai": 0.04,
 }
 EMOTION_WEIGHTS: dict[str, float] = {
@@ -295,7 +306,7 @@ def _names(rng: np.random.Generator, count: int, text: TextRenderer) -> list[tup
         script = _weighted(rng, SCRIPT_WEIGHTS, scripts)
         _, firsts, lasts = NAMES[script]
         first, last = str(rng.choice(firsts)), str(rng.choice(lasts))
-        if script == "cjk":
+        if script in ("cjk", "japanese", "korean"):
             name = first + last
             initials = first[0]
         else:
