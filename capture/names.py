@@ -24,6 +24,8 @@ from rapidfuzz import fuzz, process
 
 from capture.errors import CaptureError
 
+Box = tuple[int, int, int, int]
+
 # Tesseract script model for each Unicode script prefix of a character name.
 SCRIPT_MODELS: dict[str, str] = {
     "LATIN": "Latin", "CYRILLIC": "Cyrillic", "GREEK": "Greek", "ARABIC": "Arabic",
@@ -37,24 +39,31 @@ TESSDATA_DIRS: tuple[str, ...] = (
     "/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata", "/usr/share/tessdata",
     "/usr/local/share/tessdata", "/opt/homebrew/share/tessdata", "C:/Program Files/Tesseract-OCR/tessdata",
 )
-ACCEPT_CONFIDENCE = 85     # a read this confident in its script model ends the search
+ACCEPT_CONFIDENCE = 90     # without a roster, a read this confident in its script model ends the search
 MIN_CONFIDENCE = 55        # below this (and matching no known name) a read counts as unreadable
 ROSTER_MATCH = 80.0        # rapidfuzz ratio (0..100) for a read to be taken as a roster name
 LEARNED_MATCH = 90.0       # ... as a name read earlier in the session (similar names are common)
-PREFIX_MIN = 5             # a read this long may match the beginning of one roster name
+SURE_MATCH = 90.0          # a read matching a known name this well ends the search over models
+PREFIX_MIN = 5             # a read this long may match the beginning of a roster name (label cut short)
+PREFIX_WEIGHT = 0.95       # ... scored as this share of its ratio with that beginning
 MASK_HEIGHT = 16           # label masks are compared at this height
-SAME_LABEL = 0.9           # cosine similarity of two label masks that show the same text
-OCR_SCALE_HEIGHT = 48      # labels are upscaled to about this height before OCR
+SAME_LABEL = 0.95          # cosine similarity of two label masks that show the same text
+INK_DEPTH = 0.4            # ink is within this share of the core's range from its brightest pixels
+BOX_TOLERANCE = 30         # a label box's background varies this much (0..255) around its median
+GREY_SPREAD = 50           # anti-aliased edges of white or black text are this close to grey
+RAW_CACHE_SIZE = 20000     # crops remembered by their exact pixels
 
 
 @dataclass(frozen=True)
 class NameRead:
-    """The name on one label: ``name`` None when unreadable; ``cached`` when no OCR ran for it."""
+    """The name on one label: ``name`` None when unreadable; ``cached`` when no OCR ran for it;
+    ``deferred`` when it was not read because the frame's OCR budget was spent."""
 
     name: str | None
     raw: str
     confidence: float
     cached: bool
+    deferred: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,9 +83,22 @@ def normalise(name: str) -> str:
     return "".join(text.split())
 
 
+def match_key(name: str) -> str:
+    """What fuzzy matching compares: :func:`normalise` keeping only letters, marks and digits.
+
+    OCR adds stray punctuation ("| Ana Novák |") and Zoom cuts long names with an ellipsis.
+    """
+    return "".join(ch for ch in normalise(name) if unicodedata.category(ch)[0] in "LMN")
+
+
 def display_form(text: str) -> str:
-    """OCR text as a name: NFC, single spaces, no spaces between letters of unspaced scripts."""
+    """OCR text as a name: NFC, single spaces, no spaces between letters of unspaced scripts, and
+    no stray one-character tokens at either end ("| Ana Novák |"; label edges read as letters)."""
     words = unicodedata.normalize("NFC", text).split()
+    while len(words) > 1 and len(words[0]) == 1 and not _unspaced(words[0]):
+        words.pop(0)
+    while len(words) > 1 and len(words[-1]) == 1 and not _unspaced(words[-1]):
+        words.pop()
     out = ""
     for word in words:
         if out and not (_unspaced(out[-1]) and _unspaced(word[0])):
@@ -128,23 +150,165 @@ def find_tessdata(explicit: Path | None = None) -> Path:
     )
 
 
-def label_mask(label: np.ndarray) -> np.ndarray:
-    """The label's text as a soft mask (text = 1), cropped to the text and scaled to :data:`MASK_HEIGHT`.
+def label_region(image: np.ndarray, tile_box: Box, name_box: Box) -> tuple[np.ndarray, Box]:
+    """The name box grown up, down, right and to the tile's left edge, and where it lies in that crop.
 
-    Text is the minority side of an Otsu split, bright or dark, so light-on-dark and dark-on-light
-    labels both work; cropping and scaling make the mask the same when the app redraws the label
-    at another size (tiles resize when someone joins).
+    Layout boxes can cut a label's top or bottom (diacritics, Thai vowels) or its first letters;
+    :meth:`NameReader.read` finds the text line itself inside this larger crop.
     """
-    gray = label if label.ndim == 2 else cv2.cvtColor(label, cv2.COLOR_BGR2GRAY)
-    _, binary = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    if binary.mean() > 0.5:
-        binary = 1 - binary
-    rows, cols = np.flatnonzero(binary.any(axis=1)), np.flatnonzero(binary.any(axis=0))
-    if rows.size == 0:
+    tx, ty, tw, th = tile_box
+    x, y, w, h = name_box
+    pad_y = max(h // 2, 8)
+    x0 = tx
+    y0 = max(ty, y - pad_y)
+    x1, y1 = min(tx + tw, x + w + max(tw // 3, h)), min(ty + th, y + h + pad_y)
+    crop = image[y0:y1, x0:x1]
+    return crop, (x - x0, y - y0, min(w, x1 - x), min(h, y1 - y))
+
+
+def _text_channels(label: np.ndarray, core: Box) -> tuple[np.ndarray, np.ndarray] | None:
+    """Two channels in which the label's text is bright: the darkest and the brightest of B, G, R
+    for light text (min, max), the same turned over for dark text; None when the core is flat."""
+    x, y, w, h = core
+    if label.ndim == 2:
+        low = high = gray = np.ascontiguousarray(label)
+    else:
+        b, g, r = cv2.split(np.ascontiguousarray(label[:, :, :3]))
+        low, high = cv2.min(cv2.min(b, g), r), cv2.max(cv2.max(b, g), r)
+        gray = cv2.cvtColor(np.ascontiguousarray(label[:, :, :3]), cv2.COLOR_BGR2GRAY)
+    inner = np.ascontiguousarray(gray[y : y + h, x : x + w])
+    if inner.size == 0 or int(inner.max()) - int(inner.min()) < 40:
+        return None
+    threshold, _ = cv2.threshold(inner, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    if float((inner > threshold).mean()) < 0.5:
+        return np.ascontiguousarray(low), np.ascontiguousarray(high)
+    return np.ascontiguousarray(255 - high), np.ascontiguousarray(255 - low)
+
+
+def _grow(has_ink: np.ndarray, blocked: np.ndarray, start: int, step: int, max_gap: int) -> int:
+    """Last index from ``start`` in direction ``step`` reached through inked entries with gaps of at most
+    ``max_gap`` and without a blocked one."""
+    edge, gap, i = start, 0, start + step
+    while 0 <= i < has_ink.size and not blocked[i]:
+        if has_ink[i]:
+            gap, edge = 0, i
+        else:
+            gap += 1
+            if gap > max_gap:
+                break
+        i += step
+    return edge
+
+
+def _runs_at_least(flags: np.ndarray, length: int) -> np.ndarray:
+    """``flags`` keeping only runs of at least ``length`` consecutive True."""
+    out = np.zeros_like(flags)
+    padded = np.concatenate(([False], flags, [False])).astype(np.int8)
+    starts, ends = np.flatnonzero(np.diff(padded) == 1), np.flatnonzero(np.diff(padded) == -1)
+    for a, b in zip(starts, ends, strict=True):
+        if b - a >= length:
+            out[a:b] = True
+    return out
+
+
+def text_line(label: np.ndarray, core: Box | None = None) -> np.ndarray | None:
+    """The label's text line as ink coverage (float32, 1 = text, 0 = background), or None when blank.
+
+    ``core`` is the part of ``label`` known to hold (some of) the text, by default all of it. Ink is
+    the minority side of an Otsu split inside ``core``, bright or dark. Rows and columns of the crop
+    around the core are added while they hold ink (small gaps allowed: diacritics, word spaces) and
+    are not flooded with it (a bright room around the label box is not text).
+    """
+    core = core or (0, 0, label.shape[1], label.shape[0])
+    channels = _text_channels(label, core)
+    if channels is None:
+        return None
+    chan, other = channels
+    cx, cy, cw, ch = core
+    inner = np.ascontiguousarray(chan[cy : cy + ch, cx : cx + cw])
+    otsu, _ = cv2.threshold(inner, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    darkest, brightest = np.percentile(inner, [5, 99.5])
+    # text is the extreme end (white or black): a room showing in the core sits between it and the box
+    threshold = max(float(otsu), brightest - INK_DEPTH * (brightest - darkest))
+    ink = chan > threshold
+    core_ink = ink[cy : cy + ch, cx : cx + cw]
+    core_rows = np.flatnonzero(core_ink.any(axis=1))
+    if core_rows.size == 0:
+        return None
+    # label-like pixels: the label box's own background (sampled between the inked rows and
+    # columns of the core), ink, or greyish anti-aliased ink edges
+    cols = np.flatnonzero(core_ink.any(axis=0))
+    rows_slice = slice(cy + int(core_rows[0]), cy + int(core_rows[-1]) + 1)
+    cols_slice = slice(cx + int(cols[0]), cx + int(cols[-1]) + 1)
+    back = ~ink[rows_slice, cols_slice]
+    if not back.any():
+        return None
+    back_chan = float(np.median(chan[rows_slice, cols_slice][back]))
+    back_other = float(np.median(other[rows_slice, cols_slice][back]))
+    edge_level = back_chan + 0.3 * (threshold - back_chan)
+    near_ink = cv2.dilate(ink.view(np.uint8), np.ones((3, 3), np.uint8)).view(bool)
+    boxlike = ink | (other <= back_other + BOX_TOLERANCE) | (
+        near_ink & (chan > edge_level) & (other.astype(np.int16) - chan <= GREY_SPREAD)
+    )
+    # seed columns: inked core columns outside runs flooded with ink over the core's inked rows
+    col_fill = core_ink[core_rows[0] : core_rows[-1] + 1].mean(axis=0)
+    seed_cols = np.flatnonzero(core_ink.any(axis=0) & ~_runs_at_least(col_fill > 0.75, 4)) + cx
+    if seed_cols.size == 0:
+        return None
+    sx0, sx1 = int(seed_cols[0]), int(seed_cols[-1])
+    soft = chan > edge_level                # ink with its anti-aliased edges: for the line's extent
+    seed_rows = np.flatnonzero(core_ink.any(axis=1)) + cy
+    top, bottom, x0, x1 = int(seed_rows[0]), int(seed_rows[-1]), sx0, sx1
+    for _ in range(2):                      # rows seen over the columns found, then columns over those rows
+        row_blocked = (ink[:, x0 : x1 + 1].mean(axis=1) > 0.6) | (boxlike[:, x0 : x1 + 1].mean(axis=1) < 0.7)
+        row_ink = soft[:, x0 : x1 + 1].any(axis=1) & ~row_blocked
+        max_gap = 1 + (bottom - top + 1) // 8
+        top = _grow(row_ink, row_blocked, top, -1, max_gap)
+        bottom = _grow(row_ink, row_blocked, bottom, 1, max_gap)
+        band = ink[top : bottom + 1]
+        col_blocked = _runs_at_least(band.mean(axis=0) > 0.75, 4) | _runs_at_least(
+            boxlike[top : bottom + 1].mean(axis=0) < 0.7, 2
+        )
+        col_ink = band.any(axis=0) & ~col_blocked
+        gap_cols = max(4, (bottom - top + 1) * 3 // 4)
+        x0 = _grow(col_ink, col_blocked, x0, -1, gap_cols)
+        x1 = _grow(col_ink, col_blocked, x1, 1, gap_cols)
+    top, bottom = max(top - 1, 0), min(bottom + 1, ink.shape[0] - 1)
+    x0, x1 = max(x0 - 1, 0), min(x1 + 1, ink.shape[1] - 1)
+    values = chan[top : bottom + 1, x0 : x1 + 1].astype(np.float32)
+    text = ink[top : bottom + 1, x0 : x1 + 1]
+    text_px, back_px = values[text], values[~text]
+    high = float(np.percentile(text_px, 90)) if text_px.size else 255.0
+    low = float(np.median(back_px)) if back_px.size else 0.0
+    if high - low < 30:
+        return None
+    coverage = np.clip((values - low) / (high - low), 0.0, 1.0)
+    # keep only strokes joined to ink (faint ones too): the room around a label box is not text
+    box_soft = np.ascontiguousarray(soft[top : bottom + 1, x0 : x1 + 1]).view(np.uint8)
+    count, parts = cv2.connectedComponents(box_soft, connectivity=8)
+    inked = np.zeros(count, bool)
+    inked[np.unique(parts[text])] = True
+    inked[0] = False
+    keep = inked[parts] | (boxlike[top : bottom + 1, x0 : x1 + 1] & ~box_soft.view(bool))
+    coverage[~keep] = 0.0
+    return coverage
+
+
+def label_mask(label: np.ndarray, core: Box | None = None) -> np.ndarray:
+    """The label's text (see :func:`text_line`) as a soft mask scaled to :data:`MASK_HEIGHT`.
+
+    Scaling makes the mask the same when the app redraws the label at another size (tiles resize
+    when someone joins), and only text pixels count, so the video behind a label box does not.
+    """
+    line = text_line(label, core)
+    return _mask_of(line)
+
+
+def _mask_of(line: np.ndarray | None) -> np.ndarray:
+    if line is None:
         return np.zeros((MASK_HEIGHT, 1), np.float32)
-    text = binary[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1].astype(np.float32)
-    width = max(1, round(text.shape[1] * MASK_HEIGHT / text.shape[0]))
-    small = cv2.resize(text, (width, MASK_HEIGHT), interpolation=cv2.INTER_AREA)
+    width = max(1, round(line.shape[1] * MASK_HEIGHT / line.shape[0]))
+    small = cv2.resize(line, (width, MASK_HEIGHT), interpolation=cv2.INTER_AREA)
     return cv2.GaussianBlur(small, (3, 3), 0.8)
 
 
@@ -158,39 +322,82 @@ def same_label(a: np.ndarray, b: np.ndarray) -> bool:
     return norm > 0 and float((a * b).sum()) / norm >= SAME_LABEL
 
 
-def _ocr_image(label: np.ndarray) -> np.ndarray:
-    """Dark text on white, upscaled, with a margin: what Tesseract reads best."""
-    gray = label if label.ndim == 2 else cv2.cvtColor(label, cv2.COLOR_BGR2GRAY)
-    _, binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    if binary.mean() < 127:
-        gray = 255 - gray
-    scale = max(1.0, OCR_SCALE_HEIGHT / max(gray.shape[0], 1))
-    big = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-    return cv2.copyMakeBorder(big, 12, 12, 12, 12, cv2.BORDER_REPLICATE)
+OCR_VARIANTS: tuple[tuple[int, bool], ...] = ((40, False), (24, False), (20, False), (48, True))
+
+
+def ocr_image(line: np.ndarray, variant: int = 0) -> np.ndarray:
+    """A text line (coverage, 1 = ink) as dark text on white, upscaled (INTER_CUBIC), with a margin.
+
+    ``variant`` picks the text height in pixels and whether to binarise from :data:`OCR_VARIANTS`
+    (measured on generated labels: 40 px grey reads most, the others read some of what it misses);
+    rereads of a hard label try the next one.
+    """
+    height, binarise = OCR_VARIANTS[variant % len(OCR_VARIANTS)]
+    scale = height / max(line.shape[0], 1)
+    big = cv2.resize(line, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
+    gray = np.clip(255.0 * (1.0 - big), 0, 255).astype(np.uint8)
+    if binarise:
+        _, gray = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    margin = max(8, gray.shape[0] // 3)
+    return cv2.copyMakeBorder(gray, margin, margin, margin, margin, cv2.BORDER_CONSTANT, value=255)
+
+
+@dataclass
+class _Entry:
+    """One distinct label seen this session: its mask, every read so far and the name they give."""
+
+    mask: np.ndarray
+    candidates: list[_Candidate]
+    attempts: int
+    frame: int
+    result: NameRead
 
 
 class NameReader:
-    """Reads names from label crops for one session; keeps the OCR engines and the label cache."""
+    """Reads names from label crops for one session; keeps the OCR engines and the label cache.
 
-    def __init__(self, roster: Iterable[str] = (), tessdata: Path | None = None, models: Sequence[str] | None = None) -> None:
+    :meth:`read_frame` reads all labels of one frame: labels seen before come from the cache, at
+    most ``max_reads_per_frame`` new or unreadable labels are OCRed (the rest wait for a later
+    frame, so a first frame of 49 tiles does not take seconds), and a label that gave no name is
+    read again on later frames, up to ``max_attempts`` times, each time prepared another way.
+    """
+
+    def __init__(
+        self,
+        roster: Iterable[str] = (),
+        tessdata: Path | None = None,
+        models: Sequence[str] | None = None,
+        *,
+        max_reads_per_frame: int = 16,
+        max_attempts: int = len(OCR_VARIANTS),
+    ) -> None:
         try:
             import tesserocr
         except ImportError:
             raise CaptureError("name reading needs the 'tesserocr' package (pip install tesserocr)") from None
+        if max_reads_per_frame < 1 or max_attempts < 1:
+            raise CaptureError("name reader: max_reads_per_frame and max_attempts must be at least 1")
         self._tesserocr: Any = tesserocr
         self.tessdata = find_tessdata(tessdata)
         available = [m for m in (models or MODEL_ORDER) if (self.tessdata / f"{m}.traineddata").is_file()]
         if not available:
             raise CaptureError(f"tesseract script models: none of {', '.join(models or MODEL_ORDER)} in {self.tessdata}")
         self.models = tuple(available)
+        self.max_reads_per_frame = max_reads_per_frame
+        self.max_attempts = max_attempts
         self._apis: dict[str, Any] = {}
         self.known: dict[str, str] = {}          # normalised -> display form
+        self._keys: dict[str, str] = {}          # match key -> normalised
         self._roster: set[str] = set()
-        self._seen_models: dict[str, int] = {}
+        self._seen_models: dict[str, float] = {}
+        self._roster_models: set[str] = set()
         for name in roster:
             self.add_known(name)
-        self._exact: dict[bytes, tuple[_Candidate, ...]] = {}
-        self._masks: list[tuple[np.ndarray, tuple[_Candidate, ...]]] = []
+        self._exact: dict[bytes, _Entry] = {}     # mask key -> the label it shows
+        self._masks: dict[bytes, np.ndarray] = {}  # mask key -> mask, for labels not read yet
+        self._raw: dict[bytes, bytes | None] = {}  # hash of a crop's pixels -> its mask key (None: blank)
+        self._entries: list[_Entry] = []
+        self._frame = 0
         self.ocr_calls = 0
 
     def close(self) -> None:
@@ -207,36 +414,48 @@ class NameReader:
     def add_known(self, name: str, roster: bool = True) -> None:
         """Add a name to the session's known names (from the roster, or learned from a confident read)."""
         clean = display_form(name)
-        if not clean:
-            return
         key = normalise(clean)
+        if not key:
+            return
         self.known.setdefault(key, clean)
+        self._keys.setdefault(match_key(clean), key)
         if roster:
             self._roster.add(key)
-        for model in scripts_of(clean):
-            if model in self.models:
-                self._seen_models[model] = self._seen_models.get(model, 0) + 1
+        for rank, model in enumerate(scripts_of(clean)):
+            weight = 1.0 if rank == 0 else 0.5
+            for m, w in ((model, weight), ("Japanese", weight * 0.5) if model == "HanS" else (model, 0.0)):
+                if m in self.models and w > 0:
+                    self._seen_models[m] = self._seen_models.get(m, 0.0) + w
+                    if roster:
+                        self._roster_models.add(m)
 
     def match(self, text: str) -> tuple[str, float] | None:
-        """The known name closest to ``text`` with its rapidfuzz score, if it is close enough.
+        """The known name closest to ``text`` with its score (0..100), if it is close enough.
 
-        Roster names match from :data:`ROSTER_MATCH`, names learned from reads only from
-        :data:`LEARNED_MATCH` (two students often share a first or a family name).
+        Roster names match from :data:`ROSTER_MATCH`; a read of at least :data:`PREFIX_MIN` letters
+        also matches the beginning of a roster name (a label cut short), when only one roster name
+        begins that way. Names learned from reads match only from :data:`LEARNED_MATCH` (two
+        students often share a first or family name).
         """
-        key = normalise(text)
-        if not self.known or not key:
+        key = match_key(text)
+        if not self._keys or not key:
             return None
-        best: tuple[str, float] | None = None
-        for found, score, _ in process.extract(key, list(self.known), scorer=fuzz.ratio, limit=3):
-            cutoff = ROSTER_MATCH if found in self._roster else LEARNED_MATCH
-            if score >= cutoff and (best is None or score > best[1]):
-                best = (self.known[found], float(score))
-        if best is None and len(key) >= PREFIX_MIN:
-            # a label cut short by a narrow tile: the one roster name it begins
-            starts = [k for k in self._roster if fuzz.ratio(k[: len(key)], key) >= LEARNED_MATCH]
-            if len(starts) == 1:
-                best = (self.known[starts[0]], float(ROSTER_MATCH))
-        return best
+        scored: list[tuple[float, bool, str]] = []
+        for candidate, known in self._keys.items():
+            score, prefix = float(fuzz.ratio(key, candidate)), False
+            if known in self._roster and PREFIX_MIN <= len(key) < len(candidate):
+                cut = PREFIX_WEIGHT * fuzz.ratio(key, candidate[: len(key)])
+                if cut > score:
+                    score, prefix = cut, True
+            scored.append((score, prefix, known))
+        scored.sort(reverse=True)
+        best_score, prefix, best = scored[0]
+        cutoff = ROSTER_MATCH if best in self._roster else LEARNED_MATCH
+        if best_score < cutoff:
+            return None
+        if prefix and len(scored) > 1 and scored[1][0] >= cutoff:
+            return None                     # the beginning of several names
+        return self.known[best], best_score
 
     def _api(self, model: str) -> Any:
         api = self._apis.get(model)
@@ -253,49 +472,108 @@ class NameReader:
         seen = sorted(self._seen_models, key=lambda m: -self._seen_models[m])
         return seen + [m for m in self.models if m not in seen]
 
-    def _ocr(self, label: np.ndarray) -> tuple[_Candidate, ...]:
-        """Reads of the label by the script models, stopping at a confident or known read."""
-        image = np.ascontiguousarray(_ocr_image(label))
+    def _ocr(self, line: np.ndarray, variant: int) -> list[_Candidate]:
+        """Reads of a text line by the script models, stopping at a known name or a confident read.
+
+        With a roster, the models of the roster's scripts come first and the others only when
+        none of them gave a roster name.
+        """
+        image = np.ascontiguousarray(ocr_image(line, variant))
         height, width = image.shape
         found: list[_Candidate] = []
-        for model in self._model_order():
+        order = self._model_order()
+        for index, model in enumerate(order):
             api = self._api(model)
             api.SetImageBytes(image.tobytes(), width, height, 1, width)
             text = display_form(api.GetUTF8Text())
             self.ocr_calls += 1
-            if not any(ch.isalpha() for ch in text):
-                continue
-            candidate = _Candidate(text, float(api.MeanTextConf()), model)
-            found.append(candidate)
-            matched = self.match(text)
-            if (matched is not None and matched[1] >= 90) or (
-                candidate.confidence >= ACCEPT_CONFIDENCE and compatible(text, model)
-            ):
-                break
-        return tuple(found)
-
-    def read(self, label: np.ndarray | None) -> NameRead:
-        """The name on a label crop (BGR or gray); OCR runs only for a label not seen before."""
-        if label is None or label.size == 0 or min(label.shape[:2]) < 4:
-            return NameRead(None, "", 0.0, True)
-        mask = label_mask(label)
-        key = hashlib.blake2b((mask > 0.5).tobytes() + bytes(str(mask.shape), "ascii"), digest_size=16).digest()
-        hit = self._exact.get(key)
-        if hit is None:
-            for cached_mask, cached in self._masks:
-                if same_label(mask, cached_mask):
-                    hit = cached
+            if any(ch.isalpha() for ch in text):
+                candidate = _Candidate(text, float(api.MeanTextConf()), model)
+                found.append(candidate)
+                matched = self.match(text)
+                if matched is not None and matched[1] >= SURE_MATCH:
                     break
-            if hit is not None:
-                self._exact[key] = hit
-        cached_read = hit is not None
-        if hit is None:
-            hit = self._ocr(label) if mask.max() > 0.5 else ()
-            self._exact[key] = hit
-            self._masks.append((mask, hit))
-        return self._resolve(hit, cached_read)
+                if not self._roster and candidate.confidence >= ACCEPT_CONFIDENCE and compatible(text, model):
+                    break
+            last_roster_model = index + 1 < len(order) and model in self._roster_models and (
+                order[index + 1] not in self._roster_models
+            )
+            if last_roster_model and any(self.match(c.text) is not None for c in found):
+                break
+        return found
 
-    def _resolve(self, candidates: tuple[_Candidate, ...], cached: bool) -> NameRead:
+    def read(self, label: np.ndarray | None, core: Box | None = None) -> NameRead:
+        """The name on one label crop (BGR or gray), as a frame of its own (see :meth:`read_frame`)."""
+        return self.read_frame([label if core is None or label is None else (label, core)])[0]
+
+    def read_frame(self, labels: Sequence[np.ndarray | tuple[np.ndarray, Box] | None]) -> list[NameRead]:
+        """The names on the labels of one frame; each label is a crop or (crop, box of the text in it)."""
+        self._frame += 1
+        if len(self._raw) > RAW_CACHE_SIZE:
+            self._raw.clear()
+        out: list[NameRead | None] = [None] * len(labels)
+        work: list[tuple[int, int, bytes, np.ndarray | None, tuple[np.ndarray, Box | None]]] = []
+        for i, item in enumerate(labels):
+            label, core = item if isinstance(item, tuple) else (item, None)
+            if label is None or label.size == 0 or min(label.shape[:2]) < 4:
+                out[i] = NameRead(None, "", 0.0, True)
+                continue
+            raw = hashlib.blake2b(np.ascontiguousarray(label).tobytes(), digest_size=16)
+            raw.update(bytes(f"{label.shape}{core}", "ascii"))
+            raw_key = raw.digest()
+            if raw_key in self._raw:            # the very same pixels as before: no image work at all
+                key = self._raw[raw_key]
+                line = None
+            else:
+                line = text_line(label, core)
+                key = None if line is None else self._mask_key(_mask_of(line))
+                self._raw[raw_key] = key
+            if key is None:
+                out[i] = NameRead(None, "", 0.0, True)
+                continue
+            entry = self._exact.get(key)
+            if entry is not None and (
+                entry.result.name is not None or entry.attempts >= self.max_attempts or entry.frame == self._frame
+            ):
+                out[i] = NameRead(entry.result.name, entry.result.raw, entry.result.confidence, True)
+                continue
+            work.append((0 if entry is None else 1, i, key, line, (label, core)))
+        reads = 0
+        for _, i, key, line, (label, core) in sorted(work, key=lambda w: (w[0], w[1])):
+            entry = self._exact.get(key)
+            if entry is not None and entry.frame == self._frame:
+                out[i] = NameRead(entry.result.name, entry.result.raw, entry.result.confidence, True)
+                continue
+            if reads >= self.max_reads_per_frame:
+                out[i] = NameRead(None, "", 0.0, False, deferred=True)
+                continue
+            line = text_line(label, core) if line is None else line
+            if line is None:
+                continue
+            reads += 1
+            if entry is None:
+                entry = _Entry(self._masks[key], [], 0, self._frame, NameRead(None, "", 0.0, False))
+                self._exact[key] = entry
+                self._entries.append(entry)
+            entry.candidates.extend(self._ocr(line, entry.attempts))
+            entry.attempts += 1
+            entry.frame = self._frame
+            entry.result = self._resolve(entry.candidates)
+            out[i] = entry.result
+        return [r if r is not None else NameRead(None, "", 0.0, True) for r in out]
+
+    def _mask_key(self, mask: np.ndarray) -> bytes:
+        """The cache key of a label mask: its own, or that of a cached label showing the same text."""
+        key = hashlib.blake2b((mask > 0.5).tobytes() + bytes(str(mask.shape), "ascii"), digest_size=16).digest()
+        if key not in self._exact and key not in self._masks:
+            similar = next((e for e in self._entries if same_label(mask, e.mask)), None)
+            if similar is not None:
+                self._exact[key] = similar
+            else:
+                self._masks[key] = mask
+        return key
+
+    def _resolve(self, candidates: Sequence[_Candidate]) -> NameRead:
         """Reads -> a known name (best fuzzy match), a new name (a confident read), or unreadable."""
         best_match: tuple[str, float, _Candidate] | None = None
         for candidate in candidates:
@@ -303,14 +581,14 @@ class NameReader:
             if matched is not None and (best_match is None or matched[1] > best_match[1]):
                 best_match = (matched[0], matched[1], candidate)
         if best_match is not None:
-            return NameRead(best_match[0], best_match[2].text, best_match[2].confidence, cached)
+            return NameRead(best_match[0], best_match[2].text, best_match[2].confidence, False)
         plausible = [c for c in candidates if compatible(c.text, c.model)]
         if not plausible:
             best = max(candidates, key=lambda c: c.confidence, default=None)
-            return NameRead(None, best.text if best else "", best.confidence if best else 0.0, cached)
+            return NameRead(None, best.text if best else "", best.confidence if best else 0.0, False)
         best = max(plausible, key=lambda c: c.confidence)
         letters = sum(ch.isalpha() for ch in best.text)
-        if best.confidence >= MIN_CONFIDENCE and letters >= 2:
+        if not self._roster and best.confidence >= MIN_CONFIDENCE and letters >= 2:
             self.add_known(best.text, roster=False)
-            return NameRead(best.text, best.text, best.confidence, cached)
-        return NameRead(None, best.text, best.confidence, cached)
+            return NameRead(best.text, best.text, best.confidence, False)
+        return NameRead(None, best.text, best.confidence, False)

@@ -22,7 +22,7 @@ from capture.faces import FaceDetector, TileFace
 from capture.frames import Frame
 from capture.identity import IdentityTracker, TileObservation
 from capture.layout import GalleryLayout, parse_gallery
-from capture.names import NameReader
+from capture.names import NameReader, label_region
 
 Box = tuple[int, int, int, int]
 STAGES: tuple[str, ...] = ("layout", "detection", "names", "emotions")
@@ -145,13 +145,11 @@ class FrameAnalyser:
         timings["detection"] = (time.perf_counter() - start) * 1000
 
         start = time.perf_counter()
-        names = []
-        for tile in tiles:
-            label = None
-            if tile.name_box is not None:
-                x, y, w, h = tile.name_box
-                label = frame.image[y : y + h, x : x + w]
-            names.append(self.reader.read(label).name)
+        labels = [
+            label_region(frame.image, tile.box, tile.name_box) if tile.name_box is not None else None
+            for tile in tiles
+        ]
+        names = [read.name for read in self.reader.read_frame(labels)]
         identities = self.tracker.assign([
             TileObservation(tile.box, name, tile.image, tf.face.image if tf.face is not None else None)
             for tile, name, tf in zip(tiles, names, found, strict=True)
