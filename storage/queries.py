@@ -4,6 +4,12 @@ Every time bucket is computed in the database from epoch seconds with integer di
 so SQLite and PostgreSQL return the same buckets and no Python loop walks the observations.
 Timestamps come back as timezone-aware UTC pandas datetimes.
 
+Whole-session aggregates read the rollups that :func:`storage.writes.write_frame` keeps in each
+frame's transaction (``frame_rollups``: one row per frame; ``student_minute_rollups``: one row per
+student per minute) instead of every observation; ``from_rollups=False`` reads the observations
+(same results, slower: for checks). Per-student buckets that are not whole minutes, and the
+short windows of the live page, read the observations through their indexes.
+
 Definitions shared by every query:
 
 * a *face* is an observation with probabilities (camera on and a face found);
@@ -21,13 +27,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Float, Integer, String, and_, case, cast, func, literal, select
+from sqlalchemy import Float, Integer, String, and_, case, cast, func, literal, literal_column, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.expression import ClauseElement
 
 from model.emotions import EMOTIONS, NEGATIVE_EMOTIONS, POSITIVE_EMOTIONS
-from storage.schema import LectureSession, Observation, Participant
+from storage.schema import FrameRollup, LectureSession, Observation, Participant, StudentMinuteRollup
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -50,6 +56,8 @@ _NICE_BUCKETS: tuple[int, ...] = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1
 _O = Observation.__table__.c
 _P = Participant.__table__.c
 _S = LectureSession.__table__.c
+_F = FrameRollup.__table__.c
+_M = StudentMinuteRollup.__table__.c
 
 
 class EpochBucket(ColumnElement[int]):
@@ -234,19 +242,35 @@ def _since_filter(session_id: int, since: datetime) -> tuple[ColumnElement[bool]
     return (_O.timestamp >= since, _O.frame >= first_frame)
 
 
+def _rollup_frames(session_id: int, since: datetime | None) -> Select[Any]:
+    """The same per-frame totals as :func:`_frames`, read from ``frame_rollups``."""
+    stmt = select(
+        _F.frame.label("frame"),
+        _F.ts.label("ts"),
+        *(_F[f"sum_{name}"].label(name) for name in EMOTIONS),
+        _F.sum_mood.label("mood"),
+        _F.faces.label("faces"),
+        _F.rows.label("rows"),
+        _F.camera_off.label("camera_off"),
+    ).where(_F.session_id == session_id)
+    if since is not None:
+        stmt = stmt.where(_F.ts >= since)
+    return stmt
+
+
 def class_timeline(
-    db: _HasEngine, session_id: int, bucket_seconds: int, since: datetime | None = None
+    db: _HasEngine, session_id: int, bucket_seconds: int, since: datetime | None = None, *, from_rollups: bool = True
 ) -> pd.DataFrame:
     """The class per time bucket (buckets starting at or after ``since`` when given).
 
     Columns: bucket_start, mean of each probability over the faces, mood_index, n_frames,
     n_faces (face observations), n_students (students per frame, mean), peak_students (max),
     n_camera_off (cameras off per frame, mean). Aggregated per frame first, then per bucket,
-    so the time arithmetic runs once per frame.
+    so the time arithmetic runs once per frame (the per-frame totals come from ``frame_rollups``).
     """
     if since is not None:
         since = _floor_to_bucket(_utc(since), bucket_seconds)
-    frames = _frames(session_id, since).subquery()
+    frames = (_rollup_frames if from_rollups else _frames)(session_id, since).subquery()
     bucket = EpochBucket(frames.c.ts, bucket_seconds).label("bucket_start")
     faces = func.nullif(func.sum(frames.c.faces), 0)
     stmt = (
@@ -404,42 +428,20 @@ _CELL_COLUMNS = (
 
 
 def student_heatmap(
-    db: _HasEngine, session_id: int, bucket_seconds: int, since: datetime | None = None
+    db: _HasEngine, session_id: int, bucket_seconds: int, since: datetime | None = None, *, from_rollups: bool = True
 ) -> pd.DataFrame:
     """Student x time bucket cells (buckets starting at or after ``since`` when given), one row
     per (student, bucket) observed: frames, camera_on_frames, faces, mean probabilities,
     mood_index, dominant emotion (of the mean probabilities), absent_share, first/last seen.
 
-    Each frame's bucket is computed once (per-frame subquery joined back by frame number).
+    Buckets of whole minutes read ``student_minute_rollups``; other widths read the observations,
+    each frame's bucket computed once (per-frame subquery joined back by frame number).
     """
     since = _floor_to_bucket(_utc(since), bucket_seconds)
-    frame_times = select(_O.frame.label("frame"), func.min(_O.timestamp).label("ts")).where(
-        _O.session_id == session_id
-    )
-    if since is not None:
-        frame_times = frame_times.where(*_since_filter(session_id, since))
-    frame_times = frame_times.group_by(_O.frame).subquery()
-    buckets = select(
-        frame_times.c.frame, EpochBucket(frame_times.c.ts, bucket_seconds).label("bucket")
-    ).subquery()
-    frames = func.count()
-    cells = (
-        select(
-            _O.participant_id.label("participant_id"),
-            buckets.c.bucket.label("bucket"),
-            frames.label("frames"),
-            _count_if(_O.camera_on).label("camera_on_frames"),
-            func.count(_O.happy).label("faces"),
-            *(func.avg(_O[name]).label(name) for name in EMOTIONS),
-            func.avg(_mood_expr()).label("mood_index"),
-            func.min(_O.timestamp).label("first_seen"),
-            func.max(_O.timestamp).label("last_seen"),
-        )
-        .join_from(buckets, Observation.__table__, _O.frame == buckets.c.frame)
-        .where(_O.session_id == session_id, _O.participant_id.is_not(None))
-        .group_by(_O.participant_id, buckets.c.bucket)
-        .subquery()
-    )
+    if from_rollups and bucket_seconds % 60 == 0:
+        cells = _rollup_cells(session_id, bucket_seconds, since)
+    else:
+        cells = _raw_cells(session_id, bucket_seconds, since)
     stmt = (
         select(
             cells.c.participant_id,
@@ -461,6 +463,63 @@ def student_heatmap(
     df["absent_share"] = 1.0 - df["faces"] / df["frames"]
     df["emotion"] = dominant_emotion(df)
     return df[list(_CELL_COLUMNS)]
+
+
+def _per_face(total: ColumnElement[Any], faces: ColumnElement[Any]) -> ColumnElement[float]:
+    return cast(total, Float) / func.nullif(faces, 0)
+
+
+def _rollup_cells(session_id: int, bucket_seconds: int, since: datetime | None) -> Any:
+    """Heatmap cells from ``student_minute_rollups`` (``bucket_seconds`` a multiple of 60)."""
+    minutes = bucket_seconds // 60
+    bucket = _M.minute.op("/", return_type=Integer)(literal_column(str(minutes))).op("*", return_type=Integer)(
+        literal_column(str(bucket_seconds))
+    )
+    stmt = select(
+        _M.participant_id.label("participant_id"),
+        bucket.label("bucket"),
+        func.sum(_M.rows).label("frames"),
+        func.sum(_M.camera_on).label("camera_on_frames"),
+        func.sum(_M.faces).label("faces"),
+        *(_per_face(func.sum(_M[f"sum_{name}"]), func.sum(_M.faces)).label(name) for name in EMOTIONS),
+        _per_face(func.sum(_M.sum_mood), func.sum(_M.faces)).label("mood_index"),
+        func.min(_M.first_seen).label("first_seen"),
+        func.max(_M.last_seen).label("last_seen"),
+    ).where(_M.session_id == session_id)
+    if since is not None:
+        stmt = stmt.where(_M.minute >= int(since.timestamp()) // 60)
+    return stmt.group_by(_M.participant_id, bucket).subquery()
+
+
+def _raw_cells(session_id: int, bucket_seconds: int, since: datetime | None) -> Any:
+    """Heatmap cells from the observations (any bucket width)."""
+    frame_times = select(_O.frame.label("frame"), func.min(_O.timestamp).label("ts")).where(
+        _O.session_id == session_id
+    )
+    if since is not None:
+        frame_times = frame_times.where(*_since_filter(session_id, since))
+    frame_times = frame_times.group_by(_O.frame).subquery()
+    buckets = select(
+        frame_times.c.frame, EpochBucket(frame_times.c.ts, bucket_seconds).label("bucket")
+    ).subquery()
+    frames = func.count()
+    return (
+        select(
+            _O.participant_id.label("participant_id"),
+            buckets.c.bucket.label("bucket"),
+            frames.label("frames"),
+            _count_if(_O.camera_on).label("camera_on_frames"),
+            func.count(_O.happy).label("faces"),
+            *(func.avg(_O[name]).label(name) for name in EMOTIONS),
+            func.avg(_mood_expr()).label("mood_index"),
+            func.min(_O.timestamp).label("first_seen"),
+            func.max(_O.timestamp).label("last_seen"),
+        )
+        .join_from(buckets, Observation.__table__, _O.frame == buckets.c.frame)
+        .where(_O.session_id == session_id, _O.participant_id.is_not(None))
+        .group_by(_O.participant_id, buckets.c.bucket)
+        .subquery()
+    )
 
 
 _SUMMARY_COLUMNS = (
@@ -544,25 +603,10 @@ def student_timeline(
     return df
 
 
-def student_summary(db: _HasEngine, session_id: int) -> pd.DataFrame:
+def student_summary(db: _HasEngine, session_id: int, *, from_rollups: bool = True) -> pd.DataFrame:
     """Per student: frames, camera_on_share, face_share, mean probabilities, dominant emotion,
     mood_index, first_seen and last_seen (of their observations). Sorted by name."""
-    frames = func.count()
-    per_student = (
-        select(
-            _O.participant_id.label("participant_id"),
-            frames.label("frames"),
-            (cast(_count_if(_O.camera_on), Float) / frames).label("camera_on_share"),
-            (cast(func.count(_O.happy), Float) / frames).label("face_share"),
-            *(func.avg(_O[name]).label(name) for name in EMOTIONS),
-            func.avg(_mood_expr()).label("mood_index"),
-            func.min(_O.timestamp).label("first_seen"),
-            func.max(_O.timestamp).label("last_seen"),
-        )
-        .where(_O.session_id == session_id, _O.participant_id.is_not(None))
-        .group_by(_O.participant_id)
-        .subquery()
-    )
+    per_student = _rollup_summary(session_id) if from_rollups else _raw_summary(session_id)
     stmt = (
         select(_student_name().label("student"), *per_student.c)
         .join_from(per_student, Participant.__table__, _P.id == per_student.c.participant_id)
@@ -577,8 +621,48 @@ def student_summary(db: _HasEngine, session_id: int) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     _as_floats(df, "camera_on_share", "face_share", *EMOTIONS, "mood_index")
     _as_utc_times(df, "first_seen", "last_seen")
+    df["frames"] = pd.to_numeric(df["frames"]).astype("int64")
     df["emotion"] = dominant_emotion(df)
     return df[columns]
+
+
+def _rollup_summary(session_id: int) -> Any:
+    frames = func.sum(_M.rows)
+    faces = func.sum(_M.faces)
+    return (
+        select(
+            _M.participant_id.label("participant_id"),
+            frames.label("frames"),
+            (cast(func.sum(_M.camera_on), Float) / frames).label("camera_on_share"),
+            (cast(faces, Float) / frames).label("face_share"),
+            *(_per_face(func.sum(_M[f"sum_{name}"]), faces).label(name) for name in EMOTIONS),
+            _per_face(func.sum(_M.sum_mood), faces).label("mood_index"),
+            func.min(_M.first_seen).label("first_seen"),
+            func.max(_M.last_seen).label("last_seen"),
+        )
+        .where(_M.session_id == session_id)
+        .group_by(_M.participant_id)
+        .subquery()
+    )
+
+
+def _raw_summary(session_id: int) -> Any:
+    frames = func.count()
+    return (
+        select(
+            _O.participant_id.label("participant_id"),
+            frames.label("frames"),
+            (cast(_count_if(_O.camera_on), Float) / frames).label("camera_on_share"),
+            (cast(func.count(_O.happy), Float) / frames).label("face_share"),
+            *(func.avg(_O[name]).label(name) for name in EMOTIONS),
+            func.avg(_mood_expr()).label("mood_index"),
+            func.min(_O.timestamp).label("first_seen"),
+            func.max(_O.timestamp).label("last_seen"),
+        )
+        .where(_O.session_id == session_id, _O.participant_id.is_not(None))
+        .group_by(_O.participant_id)
+        .subquery()
+    )
 
 
 # ---------------------------------------------------------------- report
@@ -657,9 +741,16 @@ def session_info(db: _HasEngine, session_id: int) -> pd.DataFrame:
     return df
 
 
+ROLLUP_HEATMAP_AFTER_SECONDS = 15 * 60
+
+
 def report_buckets(duration_seconds: float) -> tuple[int, int]:
-    """(timeline, heatmap) bucket widths for a session of this length (timeline: at least 5 s)."""
-    return max(5, auto_bucket_seconds(duration_seconds, 360)), auto_bucket_seconds(duration_seconds, 120)
+    """(timeline, heatmap) bucket widths for a session of this length (timeline: at least 5 s;
+    heatmap: whole minutes past :data:`ROLLUP_HEATMAP_AFTER_SECONDS`, so it reads the minute rollup)."""
+    cells = auto_bucket_seconds(duration_seconds, 120)
+    if duration_seconds > ROLLUP_HEATMAP_AFTER_SECONDS:
+        cells = max(60, cells)
+    return max(5, auto_bucket_seconds(duration_seconds, 360)), cells
 
 
 def build_session_report(
@@ -692,7 +783,7 @@ def build_session_report(
 
 
 def session_report(
-    db: _HasEngine, session_id: int, bucket_seconds: int | None = None, n_hardest: int = 3
+    db: _HasEngine, session_id: int, bucket_seconds: int | None = None, n_hardest: int = 3, *, from_rollups: bool = True
 ) -> SessionReport:
     """Duration, attendance, mood timeline, hardest moments and per-student summary of a session."""
     session = session_info(db, session_id)
@@ -700,8 +791,8 @@ def session_report(
     bucket = bucket_seconds or timeline_bucket
     return build_session_report(
         session,
-        class_timeline(db, session_id, bucket),
-        student_heatmap(db, session_id, cell_bucket),
+        class_timeline(db, session_id, bucket, from_rollups=from_rollups),
+        student_heatmap(db, session_id, cell_bucket, from_rollups=from_rollups),
         bucket,
         n_hardest,
     )

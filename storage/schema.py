@@ -110,6 +110,65 @@ class Observation(Base):
     )
 
 
+class FrameRollup(Base):
+    """One frame of a session, pre-aggregated over its observations (kept by :func:`storage.writes.write_frame`
+    in the frame's transaction): the class timeline reads these instead of the observations.
+
+    ``ts`` is the earliest observation timestamp of the frame; ``sum_*`` are sums over the faces
+    (observations with probabilities), ``sum_mood`` the sum of their mood indices.
+    """
+
+    __tablename__ = "frame_rollups"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("lecture_sessions.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    frame: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    ts: Mapped[datetime] = mapped_column(UtcDateTime)
+    rows: Mapped[int] = mapped_column(Integer)
+    faces: Mapped[int] = mapped_column(Integer)
+    camera_off: Mapped[int] = mapped_column(Integer)
+    sum_angry: Mapped[float] = mapped_column(Float)
+    sum_disgust: Mapped[float] = mapped_column(Float)
+    sum_fear: Mapped[float] = mapped_column(Float)
+    sum_happy: Mapped[float] = mapped_column(Float)
+    sum_sad: Mapped[float] = mapped_column(Float)
+    sum_surprise: Mapped[float] = mapped_column(Float)
+    sum_neutral: Mapped[float] = mapped_column(Float)
+    sum_mood: Mapped[float] = mapped_column(Float)
+
+
+class StudentMinuteRollup(Base):
+    """One student's observations in one minute (``minute`` = integer epoch seconds // 60),
+    pre-aggregated in the frame's transaction: the per-student pages read these instead of the
+    observations for buckets that are whole minutes. Observations without a participant
+    (aggregate mode, unnamed tiles) have no row here.
+    """
+
+    __tablename__ = "student_minute_rollups"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("lecture_sessions.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    minute: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    rows: Mapped[int] = mapped_column(Integer)
+    camera_on: Mapped[int] = mapped_column(Integer)
+    faces: Mapped[int] = mapped_column(Integer)
+    sum_angry: Mapped[float] = mapped_column(Float)
+    sum_disgust: Mapped[float] = mapped_column(Float)
+    sum_fear: Mapped[float] = mapped_column(Float)
+    sum_happy: Mapped[float] = mapped_column(Float)
+    sum_sad: Mapped[float] = mapped_column(Float)
+    sum_surprise: Mapped[float] = mapped_column(Float)
+    sum_neutral: Mapped[float] = mapped_column(Float)
+    sum_mood: Mapped[float] = mapped_column(Float)
+    first_seen: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_seen: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class DashboardUser(Base):
     """Someone allowed into the dashboard."""
 

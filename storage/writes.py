@@ -9,16 +9,17 @@ import secrets
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Literal
+from datetime import datetime, timedelta, timezone
+from typing import Any, Literal
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from model.emotions import EMOTIONS
+from model.emotions import EMOTIONS, NEGATIVE_EMOTIONS, POSITIVE_EMOTIONS
 from storage.database import Database
 from storage.errors import StorageError
-from storage.schema import LectureSession, Observation, Participant
+from storage.schema import FrameRollup, LectureSession, Observation, Participant, StudentMinuteRollup
 
 PrivacyMode = Literal["named", "pseudonymous", "aggregate"]
 
@@ -210,4 +211,121 @@ def write_frame(
             rows = [_observation_row(session_id, ids.get(k) if k else None, frame, moment, o, keep_box=True) for o, k in keyed]
         if rows:
             session.execute(insert(Observation), rows)
+            _upsert_rollups(session, session_id, frame, moment, rows, sqlite)
     return len(rows)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_SUM_COLUMNS = tuple(f"sum_{name}" for name in EMOTIONS) + ("sum_mood",)
+
+
+def _mood(row: dict[str, Any]) -> float:
+    """The mood index of one face row, summed in the same order as the SQL queries do."""
+    mood = 0.0
+    for name in EMOTIONS:
+        if name in POSITIVE_EMOTIONS:
+            mood += row[name]
+        elif name in NEGATIVE_EMOTIONS:
+            mood -= row[name]
+    return mood
+
+
+def _totals(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    faces = [r for r in rows if r["happy"] is not None]
+    return {
+        "rows": len(rows),
+        "faces": len(faces),
+        **{f"sum_{name}": sum((r[name] for r in faces), 0.0) for name in EMOTIONS},
+        "sum_mood": sum((_mood(r) for r in faces), 0.0),
+    }
+
+
+def _upsert(session: Session, table: Any, keys: list[str], params: list[dict[str, Any]], sqlite_db: bool) -> None:
+    """INSERT ... ON CONFLICT (keys) DO UPDATE adding the counts and sums, widening first/last times."""
+    stmt = (sqlite.insert if sqlite_db else postgresql.insert)(table)
+    smaller, larger = (func.min, func.max) if sqlite_db else (func.least, func.greatest)
+    changes: dict[str, Any] = {}
+    for column in params[0]:
+        if column in keys:
+            continue
+        if column in ("ts", "first_seen"):
+            changes[column] = smaller(table.c[column], stmt.excluded[column])
+        elif column == "last_seen":
+            changes[column] = larger(table.c[column], stmt.excluded[column])
+        else:
+            changes[column] = table.c[column] + stmt.excluded[column]
+    session.execute(stmt.on_conflict_do_update(index_elements=keys, set_=changes), params)
+
+
+def _upsert_rollups(
+    session: Session, session_id: int, frame: int, moment: datetime, rows: Sequence[dict[str, Any]], sqlite_db: bool
+) -> None:
+    """Add one frame's observation rows to ``frame_rollups`` and ``student_minute_rollups``
+    (inside the frame's transaction, so the rollups always match the observations)."""
+    frame_row = {
+        "session_id": session_id,
+        "frame": frame,
+        "ts": moment,
+        "camera_off": sum(1 for r in rows if not r["camera_on"]),
+        **_totals(rows),
+    }
+    _upsert(session, FrameRollup.__table__, ["session_id", "frame"], [frame_row], sqlite_db)
+    by_student: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        if row["participant_id"] is not None:
+            by_student.setdefault(int(row["participant_id"]), []).append(row)
+    if not by_student:
+        return
+    minute = (moment - _EPOCH) // timedelta(minutes=1)
+    students = [
+        {
+            "session_id": session_id,
+            "participant_id": participant_id,
+            "minute": minute,
+            "camera_on": sum(1 for r in mine if r["camera_on"]),
+            **_totals(mine),
+            "first_seen": moment,
+            "last_seen": moment,
+        }
+        for participant_id, mine in sorted(by_student.items())
+    ]
+    _upsert(session, StudentMinuteRollup.__table__, ["session_id", "participant_id", "minute"], students, sqlite_db)
+
+
+def _rollup_sql(dialect: str, where: str) -> tuple[str, str]:
+    """INSERT ... SELECT statements rebuilding both rollups from the observations matching ``where``."""
+    if dialect == "sqlite":
+        minute = "CAST(strftime('%s', timestamp) AS INTEGER) / 60"
+    else:
+        minute = "CAST(FLOOR(EXTRACT(EPOCH FROM timestamp)) AS BIGINT) / 60"
+    mood = " ".join(
+        ("+ " if name in POSITIVE_EMOTIONS else "- ") + name
+        for name in EMOTIONS
+        if name in POSITIVE_EMOTIONS or name in NEGATIVE_EMOTIONS
+    )
+    sums = ", ".join([*(f"COALESCE(SUM({name}), 0.0)" for name in EMOTIONS), f"COALESCE(SUM(0.0 {mood}), 0.0)"])
+    sum_columns = ", ".join(_SUM_COLUMNS)
+    frames = (
+        f"INSERT INTO frame_rollups (session_id, frame, ts, rows, faces, camera_off, {sum_columns}) "
+        f"SELECT session_id, frame, MIN(timestamp), COUNT(*), COUNT(happy), "
+        f"SUM(CASE WHEN camera_on THEN 0 ELSE 1 END), {sums} "
+        f"FROM observations WHERE {where} GROUP BY session_id, frame"
+    )
+    students = (
+        f"INSERT INTO student_minute_rollups (session_id, participant_id, minute, rows, camera_on, faces, "
+        f"{sum_columns}, first_seen, last_seen) "
+        f"SELECT session_id, participant_id, {minute}, COUNT(*), SUM(CASE WHEN camera_on THEN 1 ELSE 0 END), "
+        f"COUNT(happy), {sums}, MIN(timestamp), MAX(timestamp) "
+        f"FROM observations WHERE participant_id IS NOT NULL AND {where} "
+        f"GROUP BY session_id, participant_id, {minute}"
+    )
+    return frames, students
+
+
+def rebuild_rollups(connection: Connection, session_id: int) -> None:
+    """Recompute one session's rollups from its observations (for rows inserted around
+    :func:`write_frame`, e.g. bulk-loaded benchmark or test data). Runs in the caller's transaction."""
+    for table in (FrameRollup, StudentMinuteRollup):
+        connection.execute(delete(table).where(table.session_id == session_id))
+    for statement in _rollup_sql(connection.dialect.name, "session_id = :session_id"):
+        connection.execute(text(statement), {"session_id": session_id})

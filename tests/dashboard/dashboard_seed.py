@@ -1,4 +1,5 @@
-"""Seed a database with lectures whose content the tests know exactly (ORM inserts)."""
+"""Seed a database with lectures whose content the tests know exactly (ORM inserts, then the
+rollups rebuilt from them as the migration's backfill does)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from model.emotions import EMOTIONS
 from storage.schema import LectureSession, Observation, Participant
+from storage.writes import rebuild_rollups
 
 T0 = datetime(2024, 3, 1, 10, 0, 0, tzinfo=timezone.utc)
 XSS_NAME = "<script>alert(1)</script>"
@@ -102,6 +104,7 @@ def seed_lecture(
         for r in records
     )
     session.flush()
+    rebuild_rollups(session.connection(), lecture.id)
     raw = pd.DataFrame.from_records(records)
     raw["timestamp"] = pd.to_datetime(raw["timestamp"], utc=True)
     for e in EMOTIONS:
@@ -125,3 +128,4 @@ def append_frames(session: Session, lecture: SeededLecture, first_frame: int, co
             )
     session.add_all(rows)
     session.flush()
+    rebuild_rollups(session.connection(), lecture.session_id)

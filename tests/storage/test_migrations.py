@@ -15,7 +15,10 @@ from storage import StorageError, connect, current_revision, head_revision, upgr
 from storage.database import alembic_config
 from storage.schema import Base
 
-TABLES = {"lecture_sessions", "participants", "observations", "dashboard_users", "alembic_version"}
+TABLES = {
+    "lecture_sessions", "participants", "observations", "dashboard_users", "frame_rollups",
+    "student_minute_rollups", "alembic_version",
+}
 
 
 def _diff(db) -> list:  # type: ignore[no-untyped-def]
@@ -27,7 +30,7 @@ def test_connect_migrates_an_empty_database_to_exactly_the_models(empty_url: str
     db = connect(empty_url)
     try:
         assert set(inspect(db.engine).get_table_names()) == TABLES
-        assert current_revision(db) == head_revision() == "0001_initial"
+        assert current_revision(db) == head_revision() == "0002_rollups"
         assert _diff(db) == []
     finally:
         db.dispose()
@@ -39,7 +42,7 @@ def test_downgrade_then_upgrade_round_trips(empty_url: str) -> None:
         command.downgrade(alembic_config(db.engine), "base")
         assert set(inspect(db.engine).get_table_names()) == {"alembic_version"}
         assert current_revision(db) is None
-        assert upgrade(db) == "0001_initial"
+        assert upgrade(db) == "0002_rollups"
         assert _diff(db) == []
     finally:
         db.dispose()
@@ -78,7 +81,7 @@ def test_processes_starting_together_migrate_once(empty_url: str) -> None:
         worker.join(120)
     assert [w.exitcode for w in workers] == [0, 0, 0]
     db = connect(empty_url, migrate=False)
-    assert current_revision(db) == "0001_initial"
+    assert current_revision(db) == "0002_rollups"
     db.dispose()
 
 
