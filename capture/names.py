@@ -33,8 +33,11 @@ SCRIPT_MODELS: dict[str, str] = {
     "HIRAGANA": "Japanese", "KATAKANA": "Japanese", "HANGUL": "Hangul",
 }
 MODEL_ORDER: tuple[str, ...] = (
-    "Latin", "Cyrillic", "HanS", "Arabic", "Devanagari", "Greek", "Japanese", "Hangul", "Hebrew", "Thai",
+    "Latin", "Cyrillic", "HanS", "Arabic", "Devanagari", "Greek", "Japanese", "Hangul", "Hebrew", "Thai", "kor",
 )
+# Models that also read a script, after its own script model, when installed: Tesseract's Korean
+# language model (Debian tesseract-ocr-kor) reads small Hangul labels the Hangul model cuts short.
+ALSO_READ_BY: dict[str, tuple[tuple[str, float], ...]] = {"HanS": (("Japanese", 0.5),), "Hangul": (("kor", 0.9),)}
 TESSDATA_DIRS: tuple[str, ...] = (
     "/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata", "/usr/share/tessdata",
     "/usr/local/share/tessdata", "/opt/homebrew/share/tessdata", "C:/Program Files/Tesseract-OCR/tessdata",
@@ -45,6 +48,8 @@ ROSTER_MATCH = 80.0        # rapidfuzz ratio (0..100) for a read to be taken as 
 LEARNED_MATCH = 90.0       # ... as a name read earlier in the session (similar names are common)
 SURE_MATCH = 90.0          # a read matching a known name this well ends the search over models
 PREFIX_MIN = 5             # a read this long may match the beginning of a roster name (label cut short)
+FOLDED_WEIGHT = 0.97       # a match found only without accents scores this share of its ratio
+FOLDED_SCRIPTS = frozenset({"LATIN", "GREEK", "CYRILLIC"})
 PREFIX_WEIGHT = 0.95       # ... scored as this share of its ratio with that beginning
 MASK_HEIGHT = 16           # label masks are compared at this height
 SAME_LABEL = 0.95          # cosine similarity of two label masks that show the same text
@@ -91,6 +96,20 @@ def match_key(name: str) -> str:
     return "".join(ch for ch in normalise(name) if unicodedata.category(ch)[0] in "LMN")
 
 
+def fold_marks(key: str) -> str:
+    """``key`` without the accents of Latin, Greek and Cyrillic letters (OCR often drops or swaps them).
+
+    Marks of other scripts (Devanagari and Thai vowel signs, Arabic and Hebrew points) are letters'
+    substance there and stay.
+    """
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFD", key):
+        if unicodedata.category(ch) == "Mn" and out and unicodedata.name(out[-1], "").split(" ")[0] in FOLDED_SCRIPTS:
+            continue
+        out.append(ch)
+    return unicodedata.normalize("NFC", "".join(out))
+
+
 def display_form(text: str) -> str:
     """OCR text as a name: NFC, single spaces, no spaces between letters of unspaced scripts, and
     no stray one-character tokens at either end ("| Ana Novák |"; label edges read as letters)."""
@@ -126,11 +145,11 @@ def scripts_of(name: str) -> list[str]:
 
 
 def compatible(text: str, model: str) -> bool:
-    """Whether ``model`` is a script model for the main script of ``text`` (Han is read by HanS and Japanese)."""
+    """Whether ``model`` reads the main script of ``text`` (its script model or one of :data:`ALSO_READ_BY`)."""
     scripts = scripts_of(text)
     if not scripts:
         return False
-    return model == scripts[0] or (scripts[0] == "HanS" and model == "Japanese")
+    return model == scripts[0] or any(model == other for other, _ in ALSO_READ_BY.get(scripts[0], ()))
 
 
 def find_tessdata(explicit: Path | None = None) -> Path:
@@ -288,6 +307,16 @@ def text_line(label: np.ndarray, core: Box | None = None) -> np.ndarray | None:
     count, parts = cv2.connectedComponents(box_soft, connectivity=8)
     inked = np.zeros(count, bool)
     inked[np.unique(parts[text])] = True
+    # ... and faint strokes of their own (a thin anti-aliased vertical stroke) inside the line
+    height = bottom - top + 1
+    for part in range(1, count):
+        if inked[part]:
+            continue
+        ys, xs = np.nonzero(parts == part)
+        if ys.max() - ys.min() + 1 >= 0.3 * height and 0 < xs.min() and xs.max() < parts.shape[1] - 1 and (
+            0 < ys.min() or ys.max() < height - 1
+        ):
+            inked[part] = True
     inked[0] = False
     keep = inked[parts] | (boxlike[top : bottom + 1, x0 : x1 + 1] & ~box_soft.view(bool))
     coverage[~keep] = 0.0
@@ -388,6 +417,7 @@ class NameReader:
         self._apis: dict[str, Any] = {}
         self.known: dict[str, str] = {}          # normalised -> display form
         self._keys: dict[str, str] = {}          # match key -> normalised
+        self._folded: dict[str, str] = {}        # match key -> the same without Latin/Greek/Cyrillic accents
         self._roster: set[str] = set()
         self._seen_models: dict[str, float] = {}
         self._roster_models: set[str] = set()
@@ -419,12 +449,13 @@ class NameReader:
             return
         self.known.setdefault(key, clean)
         self._keys.setdefault(match_key(clean), key)
+        self._folded.setdefault(match_key(clean), fold_marks(match_key(clean)))
         if roster:
             self._roster.add(key)
         for rank, model in enumerate(scripts_of(clean)):
             weight = 1.0 if rank == 0 else 0.5
-            for m, w in ((model, weight), ("Japanese", weight * 0.5) if model == "HanS" else (model, 0.0)):
-                if m in self.models and w > 0:
+            for m, w in ((model, weight), *((other, weight * share) for other, share in ALSO_READ_BY.get(model, ()))):
+                if m in self.models:
                     self._seen_models[m] = self._seen_models.get(m, 0.0) + w
                     if roster:
                         self._roster_models.add(m)
@@ -441,8 +472,11 @@ class NameReader:
         if not self._keys or not key:
             return None
         scored: list[tuple[float, bool, str]] = []
+        folded = fold_marks(key)
         for candidate, known in self._keys.items():
             score, prefix = float(fuzz.ratio(key, candidate)), False
+            if folded != key or self._folded[candidate] != candidate:
+                score = max(score, FOLDED_WEIGHT * fuzz.ratio(folded, self._folded[candidate]))
             if known in self._roster and PREFIX_MIN <= len(key) < len(candidate):
                 cut = PREFIX_WEIGHT * fuzz.ratio(key, candidate[: len(key)])
                 if cut > score:
