@@ -118,7 +118,9 @@ def _utc(value: datetime | None) -> datetime | None:
 def _read(db: _HasEngine, stmt: Select[Any]) -> pd.DataFrame:
     with db.engine.connect() as conn:
         result = conn.execute(stmt)
-        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        columns = list(result.keys())
+        # Plain tuples: pandas probes each Row object for named-tuple attributes, which costs more than the query.
+        return pd.DataFrame([tuple(row) for row in result.fetchall()], columns=columns)
 
 
 def _as_utc_times(df: pd.DataFrame, *columns: str) -> pd.DataFrame:
