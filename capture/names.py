@@ -389,6 +389,7 @@ class NameReader:
     most ``max_reads_per_frame`` new or unreadable labels are OCRed (the rest wait for a later
     frame, so a first frame of 49 tiles does not take seconds), and a label that gave no name is
     read again on later frames, up to ``max_attempts`` times, each time prepared another way.
+    The script models of the roster's names are loaded when the reader is made.
     """
 
     def __init__(
@@ -429,6 +430,9 @@ class NameReader:
         self._entries: list[_Entry] = []
         self._frame = 0
         self.ocr_calls = 0
+        for model in self._model_order():
+            if model in self._roster_models:   # loaded now, at session start, not in the first frame
+                self._api(model)
 
     def close(self) -> None:
         for api in self._apis.values():
