@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import cv2
 
@@ -31,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from capture.frames import Frame  # noqa: E402
+from capture.layout import parse_gallery  # noqa: E402
 from capture.pipeline import FrameAnalyser  # noqa: E402
 from capture.synth import synthesize  # noqa: E402
 from model import EMOTIONS, EmotionClassifier  # noqa: E402
@@ -81,34 +85,98 @@ def score(truth: dict, per_frame_faces: list[list[tuple[Box, str]]]) -> dict[str
     return {"students": students, "face_recall": found / students, "emotion_accuracy": correct / students}
 
 
-def run_ours(folder: Path, truth: dict, threads: int) -> dict[str, object]:
-    classifier = EmotionClassifier.load(threads=threads)
+class _CpuTimed:
+    """Calls ``method`` and adds the process CPU seconds it took (all threads) to ``spent[stage]``."""
+
+    def __init__(self, method: Callable[..., Any], stage: str, spent: dict[str, float]) -> None:
+        self.method, self.stage, self.spent = method, stage, spent
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        begin = time.process_time()
+        try:
+            return self.method(*args, **kwargs)
+        finally:
+            self.spent[self.stage] = self.spent.get(self.stage, 0.0) + time.process_time() - begin
+
+
+class _TimedClassifier:
+    """The emotion classifier with its ``predict`` CPU time counted as the "emotions" stage."""
+
+    def __init__(self, classifier: EmotionClassifier, spent: dict[str, float]) -> None:
+        self.predict = _CpuTimed(classifier.predict, "emotions", spent)
+
+
+def _busy_jiffies() -> tuple[int, int]:
+    """(busy, total) CPU jiffies of the whole machine since boot, from /proc/stat (Linux)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return sum(fields) - idle, sum(fields)
+
+
+def run_ours(folder: Path, truth: dict, threads: int) -> dict[str, Any]:
+    """Every frame through layout, the analyser and ``write_frame``; wall and CPU milliseconds per stage."""
+    spent: dict[str, float] = {}
+    classifier = _TimedClassifier(EmotionClassifier.load(threads=threads), spent)
     names = sorted({s["name"] for f in truth["frames"] for s in f["students"]})
     stages: dict[str, list[float]] = {}
+    cpu_stages: dict[str, list[float]] = {}
     totals: list[float] = []
+    cpu_totals: list[float] = []
     faces: list[list[tuple[Box, str]]] = []
     policy = PrivacyPolicy("named")
     start_time = datetime.now(timezone.utc)
-    with tempfile.TemporaryDirectory() as tmp, FrameAnalyser.create(classifier, roster=names, threads=threads, smoothing_window=1) as analyser:
+    with tempfile.TemporaryDirectory() as tmp, FrameAnalyser.create(
+        classifier, roster=names, threads=threads, smoothing_window=1  # type: ignore[arg-type]
+    ) as analyser:
+        analyser.detector.find_faces = _CpuTimed(analyser.detector.find_faces, "detection", spent)  # type: ignore[method-assign]
+        analyser.reader.read_frame = _CpuTimed(analyser.reader.read_frame, "names", spent)  # type: ignore[method-assign]
         db = connect(f"sqlite:///{Path(tmp) / 'bench.db'}")
         session_id = start_session(db, "bench", "synth", policy, started_at=start_time)
+        busy0, all0 = _busy_jiffies()
+        run_wall0, run_cpu0 = time.perf_counter(), time.process_time()
         for frame_truth in truth["frames"]:
             image = cv2.imread(str(folder / frame_truth["file"]), cv2.IMREAD_COLOR)
             frame = Frame(frame_truth["index"], start_time + timedelta(seconds=frame_truth["index"]), image)
-            begin = time.perf_counter()
-            analysis = analyser.analyse(frame)
-            stored = time.perf_counter()
+            spent.clear()
+            begin, cpu_begin = time.perf_counter(), time.process_time()
+            layout = parse_gallery(frame.image)
+            laid, cpu_laid = time.perf_counter(), time.process_time()
+            analysis = analyser.analyse(frame, layout)
+            stored, cpu_stored = time.perf_counter(), time.process_time()
             write_frame(db, session_id, frame.index, frame.timestamp,
                         [StudentObservation(s.name, s.camera_on, s.face_box, s.scores) for s in analysis.students], policy)
-            end = time.perf_counter()
+            end, cpu_end = time.perf_counter(), time.process_time()
             totals.append((end - begin) * 1000)
-            for stage, ms in {**analysis.timings, "storage": (end - stored) * 1000}.items():
+            cpu_totals.append((cpu_end - cpu_begin) * 1000)
+            wall = {**analysis.timings, "layout": (laid - begin) * 1000, "storage": (end - stored) * 1000}
+            for stage, ms in wall.items():
                 stages.setdefault(stage, []).append(ms)
+            cpu = {**{k: v * 1000 for k, v in spent.items()}, "layout": (cpu_laid - cpu_begin) * 1000,
+                   "storage": (cpu_end - cpu_stored) * 1000}
+            cpu["other"] = (cpu_stored - cpu_laid) * 1000 - sum(spent.values()) * 1000
+            for stage, ms in cpu.items():
+                cpu_stages.setdefault(stage, []).append(ms)
             faces.append([(s.face_box, EMOTIONS[max(range(7), key=s.scores.__getitem__)])
                           for s in analysis.students if s.face_box is not None and s.scores is not None])
+        run_wall, run_cpu = time.perf_counter() - run_wall0, time.process_time() - run_cpu0
+        busy1, all1 = _busy_jiffies()
         db.dispose()
-    return {"ms_per_frame": statistics.median(totals), "stages": {k: statistics.median(v) for k, v in stages.items()},
-            **score(truth, faces)}
+    machine_busy = (busy1 - busy0) / max(all1 - all0, 1) * (os.cpu_count() or 1)
+    return {
+        "ms_per_frame": statistics.median(totals),
+        "ms_per_frame_p90": _quantile(totals, 0.9),
+        "cpu_ms_per_frame": statistics.median(cpu_totals),
+        "stages": {k: statistics.median(v) for k, v in stages.items()},
+        "cpu_stages": {k: statistics.median(v) for k, v in cpu_stages.items()},
+        # cores kept busy by everything else on the machine while we ran (the training job, ...)
+        "other_load_cores": max(0.0, machine_busy - run_cpu / run_wall),
+        **score(truth, faces),
+    }
+
+
+def _quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def run_fer(folder: Path, truth: dict) -> dict[str, object]:
@@ -117,7 +185,9 @@ def run_fer(folder: Path, truth: dict) -> dict[str, object]:
                             capture_output=True, text=True, check=True, env={"TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"})
     frames = json.loads(result.stdout.strip().splitlines()[-1])["frames"]
     faces = [[(tuple(f["box"]), f["emotion"]) for f in frame["faces"]] for frame in frames]
-    return {"ms_per_frame": statistics.median(f["ms"] for f in frames), **score(truth, faces)}  # type: ignore[arg-type]
+    return {"ms_per_frame": statistics.median(f["ms"] for f in frames),
+            "cpu_ms_per_frame": statistics.median(f.get("cpu_ms", float("nan")) for f in frames),
+            **score(truth, faces)}  # type: ignore[arg-type]
 
 
 def main() -> int:
@@ -128,7 +198,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--no-fer", action="store_true", help="skip the fer package")
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--out", type=Path, help="also write the JSON object to this file")
     args = parser.parse_args()
 
     folder = ROOT / "runs" / "bench" / f"lecture_{args.students}x{args.frames}_s{args.seed}"
@@ -137,24 +208,37 @@ def main() -> int:
     truth = json.loads((folder / "truth.json").read_text())
     ours = run_ours(folder, truth, args.threads)
     result: dict[str, object] = {
+        "command": " ".join(["bench/e2e.py", *sys.argv[1:]]),
         "students": args.students,
         "frames": args.frames,
+        "threads": args.threads,
         "ms_per_frame": round(ours["ms_per_frame"], 1),
+        "ms_per_frame_p90": round(ours["ms_per_frame_p90"], 1),
         "fps": round(1000.0 / ours["ms_per_frame"], 2),
+        "cpu_ms_per_frame": round(ours["cpu_ms_per_frame"], 1),
         "face_recall": round(ours["face_recall"], 4),
         "emotion_accuracy": round(ours["emotion_accuracy"], 4),
         "stages_ms": {k: round(v, 1) for k, v in ours["stages"].items()},
+        "stages_cpu_ms": {k: round(v, 1) for k, v in ours["cpu_stages"].items()},
+        "other_load_cores": round(ours["other_load_cores"], 2),
+        "cpu_count": os.cpu_count(),
     }
     if not args.no_fer:
         fer = run_fer(folder, truth)
         result.update({
             "fer_ms_per_frame": round(fer["ms_per_frame"], 1),
+            "fer_cpu_ms_per_frame": round(fer["cpu_ms_per_frame"], 1),
             "fer_face_recall": round(fer["face_recall"], 4),
             "fer_emotion_accuracy": round(fer["emotion_accuracy"], 4),
             "speedup_vs_fer": round(fer["ms_per_frame"] / ours["ms_per_frame"], 2),
+            "cpu_speedup_vs_fer": round(fer["cpu_ms_per_frame"] / ours["cpu_ms_per_frame"], 2),
         })
+    text = json.dumps(result, ensure_ascii=False)
+    if args.out is not None:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text + "\n", encoding="utf-8")
     if args.json:
-        print(json.dumps(result))
+        print(text)
     else:
         for key, value in result.items():
             print(f"{key:>22}: {value}")
