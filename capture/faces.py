@@ -36,10 +36,10 @@ RANK_SCORE_MARGIN = 0.1  # faces this close to the best score compete on size
 MAX_FACE_FLAT = 0.45    # a face box flatter than this is a drawn avatar disc, not a camera face
 CAMERA_OFF_FLAT = 0.6   # a tile without a face at least this flat shows the camera-off screen
 SKIP_FLAT = 0.9         # tiles this flat are UI only: no detection is run on them
-# Emotion crops: the detector's box widened this much and moved up this share of its height,
-# the framing that classified FER faces placed into tiles best (see docs/capture.md).
-CROP_SCALE = 1.1
-CROP_SHIFT_Y = -0.1
+# Emotion crops: the detector's box widened this much and moved down this share of its height,
+# the framing that classified FER faces placed into tiles best (bench/crop_framing.py, docs/capture.md).
+CROP_SCALE = 1.2
+CROP_SHIFT_Y = 0.0
 
 
 def default_model_path() -> Path:
@@ -165,17 +165,35 @@ def decode(scores: np.ndarray, regressors: np.ndarray, min_score: float = MIN_SC
     return found
 
 
-def fer_crop_box(face: Box, bounds: tuple[int, int]) -> Box:
+def fer_crop_box(face: Box, bounds: tuple[int, int], scale: float = CROP_SCALE, shift_y: float = CROP_SHIFT_Y) -> Box:
     """Widen a detector box to the framing of FER2013 faces, clipped to ``bounds`` (w, h)."""
-    x, y, w, h = face
-    side = max(w, h) * CROP_SCALE
-    cx = x + w / 2
-    cy = y + h / 2 + CROP_SHIFT_Y * h
-    x0 = int(round(max(cx - side / 2, 0)))
-    y0 = int(round(max(cy - side / 2, 0)))
-    x1 = int(round(min(cx + side / 2, bounds[0])))
-    y1 = int(round(min(cy + side / 2, bounds[1])))
+    x0, y0, side, _ = _fer_square(face, scale, shift_y)
+    x1, y1 = min(x0 + side, bounds[0]), min(y0 + side, bounds[1])
+    x0, y0 = max(x0, 0), max(y0, 0)
     return x0, y0, max(x1 - x0, 1), max(y1 - y0, 1)
+
+
+def _fer_square(face: Box, scale: float, shift_y: float) -> Box:
+    x, y, w, h = face
+    side = max(int(round(max(w, h) * scale)), 1)
+    cx = x + w / 2
+    cy = y + h / 2 + shift_y * h
+    return int(round(cx - side / 2)), int(round(cy - side / 2)), side, side
+
+
+def crop_face(image: np.ndarray, face: Box, scale: float = CROP_SCALE, shift_y: float = CROP_SHIFT_Y) -> np.ndarray:
+    """The square FER-framed crop of ``face`` from ``image``; edge pixels repeat where it leaves the image.
+
+    Square even at a tile's edge, so the classifier never sees a squashed face.
+    """
+    x0, y0, side, _ = _fer_square(face, scale, shift_y)
+    h, w = image.shape[:2]
+    top, left = max(-y0, 0), max(-x0, 0)
+    bottom, right = max(y0 + side - h, 0), max(x0 + side - w, 0)
+    inner = image[max(y0, 0) : min(y0 + side, h), max(x0, 0) : min(x0 + side, w)]
+    if not (top or left or bottom or right):
+        return inner
+    return cv2.copyMakeBorder(inner, top, bottom, left, right, cv2.BORDER_REPLICATE)
 
 
 class _OpenCVNet:
@@ -327,6 +345,10 @@ class FaceDetector:
         """Faces in one tile image (BGR or gray), best first (see :func:`_rank`); boxes in tile pixels."""
         return self._run(0, tile_image)
 
+    def best_face(self, tile_image: np.ndarray) -> FaceBox | None:
+        """The largest plausible face of one tile (see :meth:`find_faces`), or None."""
+        return self._best_face(0, tile_image)
+
     def _best_face(self, worker: int, image: np.ndarray) -> FaceBox | None:
         """The largest plausible face: the whole tile first, then a centre zoom if nothing was found."""
         for view, x_offset in _views(image):
@@ -364,7 +386,7 @@ class FaceDetector:
                 out.append(TileFace(index, flats[i] < CAMERA_OFF_FLAT, None))
                 continue
             cx, cy, cw, ch = fer_crop_box(face.box, (tw, th))
-            crop = images[i][cy : cy + ch, cx : cx + cw]
+            crop = crop_face(images[i], face.box)
             out.append(TileFace(index, True, FaceCrop(index, (tx + cx, ty + cy, cw, ch), crop, face.score)))
         return out
 

@@ -110,6 +110,7 @@ class TruthStudent:
     emotion: str | None
     speaking: bool = False
     label_box: Box | None = None
+    face_box: Box | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"name": self.name, "box": list(self.box), "camera": self.camera, "emotion": self.emotion}
@@ -505,7 +506,7 @@ class LectureRenderer:
     def _feather_mask(self, size: int) -> np.ndarray:
         mask = self._feather.get(size)
         if mask is None:
-            edge = max(2, size // 12)
+            edge = max(1, size // 48)
             mask = np.zeros((size, size), np.float32)
             mask[edge:-edge, edge:-edge] = 1.0
             k = edge * 2 + 1
@@ -539,7 +540,8 @@ class LectureRenderer:
             mask = mask[:, : max(1, w - 16)]
             _paint(canvas, mask, x + (w - mask.shape[1]) // 2, y + (h - mask.shape[0]) // 2, self.off_text)
 
-    def _camera_on(self, canvas: np.ndarray, index: int, student: Student, box: Box, face: np.ndarray) -> None:
+    def _camera_on(self, canvas: np.ndarray, index: int, student: Student, box: Box, face: np.ndarray) -> Box:
+        """Paint the student's room and face into ``box``; returns where the face image went."""
         x, y, w, h = box
         canvas[y : y + h, x : x + w] = self._room(index, student, w, h)
         size = max(int(h * student.face_scale), 12)
@@ -552,6 +554,7 @@ class LectureRenderer:
         alpha = self._feather_mask(size)
         region = canvas[fy : fy + size, fx : fx + size].astype(np.float32)
         canvas[fy : fy + size, fx : fx + size] = (region + (colour - region) * alpha).astype(np.uint8)
+        return fx, fy, size, size
 
     def _corners(self, canvas: np.ndarray, box: Box) -> None:
         x, y, w, h = box
@@ -580,10 +583,11 @@ class LectureRenderer:
             student = people[i]
             camera = bool(student.camera[index])
             emotion = student.emotions[index] if camera else None
+            face_box = None
             if camera and emotion is not None:
                 pool = student.faces[emotion]
                 face = self.library.image(pool[int(self.rng.integers(0, len(pool)))])
-                self._camera_on(canvas, i, student, box, face)
+                face_box = self._camera_on(canvas, i, student, box, face)
             else:
                 self._camera_off(canvas, student, box)
             label = self._label(canvas, student, box)
@@ -595,7 +599,7 @@ class LectureRenderer:
                 cv2.rectangle(canvas, (x + half, y + half), (x + w - 1 - half, y + h - 1 - half), self.speaker_colour, thick)
             if self.style.rounded:
                 self._corners(canvas, box)
-            truth.append(TruthStudent(student.name, box, camera, emotion, speaking, label))
+            truth.append(TruthStudent(student.name, box, camera, emotion, speaking, label, face_box))
         if self.style.view == "speaker" and truth:
             truth = truth[1:] + truth[:1]
         return canvas, truth

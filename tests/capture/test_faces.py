@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 
 from capture.errors import CaptureError
-from capture.faces import ANCHORS, INPUT, FaceBox, FaceDetector, _rank, decode, fer_crop_box, flat_share, input_size
+from capture.faces import (
+    ANCHORS, INPUT, FaceBox, FaceDetector, _rank, crop_face, decode, fer_crop_box, flat_share, input_size,
+)
 from capture.synth import TextRenderer
 from tiles import fer_faces, make_tile
 
@@ -56,7 +58,8 @@ def test_finds_real_faces_in_tiles(detector: FaceDetector, face_tiles: list) -> 
             continue
         x, y, w, h = result.face.box
         assert tx <= x and ty <= y and x + w <= tx + tw and y + h <= ty + th
-        assert result.face.image.shape[:2] == (h, w)
+        side = result.face.image.shape[0]
+        assert result.face.image.shape[:2] == (side, side) and side >= max(w, h)
         fx, fy, fs, _ = tile.face_box
         centre = (x - tx + w / 2, y - ty + h / 2)
         on_face.append(fx <= centre[0] <= fx + fs and fy <= centre[1] <= fy + fs)
@@ -111,9 +114,19 @@ def test_decode_places_a_box_on_its_anchor() -> None:
 
 
 def test_fer_crop_box_stays_inside_the_tile() -> None:
-    assert fer_crop_box((0, 0, 50, 50), (60, 40)) == (0, 0, 52, 40)
-    x, y, w, h = fer_crop_box((100, 50, 40, 40), (300, 200))
-    assert (w, h) == (44, 44) and x == 98 and y == 44
+    assert fer_crop_box((0, 0, 50, 50), (60, 40), scale=1.1, shift_y=-0.1) == (0, 0, 53, 40)
+    assert fer_crop_box((100, 50, 40, 40), (300, 200), scale=1.1, shift_y=-0.1) == (98, 44, 44, 44)
+    assert fer_crop_box((100, 50, 40, 40), (300, 200), scale=1.5, shift_y=0.0) == (90, 40, 60, 60)
+
+
+def test_face_crops_are_square_even_at_the_tile_edge() -> None:
+    tile = np.arange(40 * 60, dtype=np.uint32).reshape(40, 60).astype(np.uint8)
+    inside = crop_face(tile, (20, 10, 20, 20), scale=1.0, shift_y=0.0)
+    assert inside.shape == (20, 20) and np.array_equal(inside, tile[10:30, 20:40])
+    edge = crop_face(tile, (0, 0, 50, 50), scale=1.1, shift_y=-0.1)
+    assert edge.shape == (55, 55)
+    assert np.array_equal(edge[8:48, 2:55], tile[:, :53])
+    assert np.array_equal(edge[0], edge[8]) and np.array_equal(edge[:, 0], edge[:, 2])
 
 
 def test_flat_share_separates_ui_from_video() -> None:
