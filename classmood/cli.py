@@ -46,13 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     common = common_parsers()
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"classmood.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"classmood.commands.{name}":
-                raise
-            continue
-        module.register(subparsers, common)
+        importlib.import_module(f"classmood.commands.{name}").register(subparsers, common)
     return parser
 
 

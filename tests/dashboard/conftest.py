@@ -1,55 +1,15 @@
-"""Databases for the dashboard tests: SQLite always, PostgreSQL when CLASSMOOD_TEST_POSTGRES_URL is set."""
+"""A served dashboard for the dashboard tests (databases: ``sqlite_db``/``any_db`` from tests/conftest.py)."""
 
 from __future__ import annotations
 
-import os
 import threading
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.orm import sessionmaker
 
-from storage import Database, connect, upgrade
-
-POSTGRES_URL = os.environ.get("CLASSMOOD_TEST_POSTGRES_URL")
-
-
-@pytest.fixture()
-def sqlite_db(tmp_path: Path) -> Iterator[Database]:
-    db = connect(f"sqlite:///{tmp_path / 'test.db'}")
-    yield db
-    db.dispose()
-
-
-@pytest.fixture()
-def postgres_db() -> Iterator[Database]:
-    """A fresh PostgreSQL schema per test, migrated by Alembic, dropped afterwards."""
-    if not POSTGRES_URL:
-        pytest.skip("CLASSMOOD_TEST_POSTGRES_URL not set")
-    schema = f"dash_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = create_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
-    db = Database(engine, sessionmaker(engine, expire_on_commit=False))
-    upgrade(db)
-    try:
-        yield db
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def any_db(request: pytest.FixtureRequest) -> Database:
-    """Each test using this runs on SQLite and on PostgreSQL."""
-    return request.getfixturevalue(f"{request.param}_db")
+from storage import connect
 
 
 @dataclass
