@@ -21,6 +21,13 @@ LayoutKind = Literal["gallery", "speaker", "empty"]
 
 BG_TOLERANCE = 6          # per channel, on 0..255
 GAP_SHARE = 0.98          # a row/column is background when this share of it is background
+# Lossy frames (JPEG screenshots, H.264 recordings) ring around every tile edge, so gaps are only
+# roughly the background colour. A frame is lossy when under this share of its background pixels
+# have exactly the background's colour (measured: lossless 0.82-0.94, JPEG q95-q50 0-0.66).
+EXACT_BACKGROUND_SHARE = 0.75
+LOSSY_TOLERANCE = 20
+LOSSY_GAP_SHARE = 0.92
+MIN_LOSSY_COVER = 0.25    # the lossy reading is kept only if its tiles cover this share of the frame
 CANDIDATES = 4            # background colours tried
 MIN_TILE = (32, 18)       # smallest tile (w, h) in frame pixels
 MAX_LEAVES = 600
@@ -99,10 +106,19 @@ def _background_candidates(small: np.ndarray) -> Iterator[np.ndarray]:
             yield _bin_colour(sample, int(bin_index))
 
 
-def _background_mask(small: np.ndarray, colour: np.ndarray) -> np.ndarray:
-    lo = np.clip(colour - BG_TOLERANCE, 0, 255).astype(np.uint8)
-    hi = np.clip(colour + BG_TOLERANCE, 0, 255).astype(np.uint8)
+def _background_mask(small: np.ndarray, colour: np.ndarray, tolerance: int = BG_TOLERANCE) -> np.ndarray:
+    lo = np.clip(colour - tolerance, 0, 255).astype(np.uint8)
+    hi = np.clip(colour + tolerance, 0, 255).astype(np.uint8)
     return cv2.inRange(small, lo, hi)
+
+
+def _looks_lossy(small: np.ndarray, mask: np.ndarray) -> bool:
+    """True when the background pixels are not one exact colour (compression noise)."""
+    pixels = small[mask > 0]
+    if len(pixels) < 64:
+        return False
+    mode = np.median(pixels[:: max(1, len(pixels) // 4096)], axis=0)
+    return float(np.mean(np.all(pixels == mode, axis=1))) < EXACT_BACKGROUND_SHARE
 
 
 def _network(mask: np.ndarray) -> tuple[tuple[int, int, int, int], int] | None:
@@ -125,25 +141,29 @@ def _network(mask: np.ndarray) -> tuple[tuple[int, int, int, int], int] | None:
     return box, int(areas[best - 1])
 
 
-def _runs(profile: np.ndarray, min_len: int) -> list[tuple[int, int]]:
-    """Runs [start, end) where the background share is below GAP_SHARE, at least ``min_len`` long."""
-    content = (profile < GAP_SHARE * 255).astype(np.int8)
+def _runs(profile: np.ndarray, min_len: int, gap_share: float = GAP_SHARE) -> list[tuple[int, int]]:
+    """Runs [start, end) where the background share is below ``gap_share``, at least ``min_len`` long."""
+    content = (profile < gap_share * 255).astype(np.int8)
     edges = np.diff(np.concatenate(([0], content, [0])))
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
     keep = (ends - starts) >= min_len
     return list(zip(starts[keep].tolist(), ends[keep].tolist(), strict=True))
 
 
-def _row_runs(mask: np.ndarray, box: tuple[int, int, int, int], min_len: int) -> list[tuple[int, int]]:
+def _row_runs(mask: np.ndarray, box: tuple[int, int, int, int], min_len: int, gap_share: float) -> list[tuple[int, int]]:
     x0, y0, x1, y1 = box
-    return _runs(cv2.reduce(mask[y0:y1, x0:x1], 1, cv2.REDUCE_AVG, dtype=cv2.CV_32F).ravel(), min_len)
+    return _runs(cv2.reduce(mask[y0:y1, x0:x1], 1, cv2.REDUCE_AVG, dtype=cv2.CV_32F).ravel(), min_len, gap_share)
 
 
-def _xycut(mask: np.ndarray, box: tuple[int, int, int, int], min_len: int, out: list, depth: int = 0) -> None:
+def _xycut(
+    mask: np.ndarray, box: tuple[int, int, int, int], min_len: int, out: list, depth: int = 0,
+    gap_share: float = GAP_SHARE,
+) -> None:
     """Recursive XY-cut: split ``box`` at background rows, each band at background columns, and so on."""
     x0, y0, x1, y1 = box
-    for a, b in _row_runs(mask, box, min_len):
-        cols = _runs(cv2.reduce(mask[y0 + a : y0 + b, x0:x1], 0, cv2.REDUCE_AVG, dtype=cv2.CV_32F).ravel(), min_len)
+    for a, b in _row_runs(mask, box, min_len, gap_share):
+        band = cv2.reduce(mask[y0 + a : y0 + b, x0:x1], 0, cv2.REDUCE_AVG, dtype=cv2.CV_32F).ravel()
+        cols = _runs(band, min_len, gap_share)
         for c, d in cols:
             if len(out) >= MAX_LEAVES:
                 return
@@ -151,11 +171,11 @@ def _xycut(mask: np.ndarray, box: tuple[int, int, int, int], min_len: int, out: 
             if child == box or depth >= 12:
                 out.append(child)
                 continue
-            rows = _row_runs(mask, child, min_len)
+            rows = _row_runs(mask, child, min_len, gap_share)
             if len(rows) == 1 and rows[0] == (0, child[3] - child[1]):
                 out.append(child)
             elif rows:
-                _xycut(mask, child, min_len, out, depth + 1)
+                _xycut(mask, child, min_len, out, depth + 1, gap_share)
 
 
 def _similar(a: Box, b: Box, share: float = 0.1) -> bool:
@@ -316,14 +336,14 @@ def _name_box(small: np.ndarray, white: np.ndarray, step: int, box: Box) -> Box:
     first = int(white_cols[0])
     behind = band[:, max(first - 2, 0) : max(first, 1)].reshape(-1, 3)
     label_colour = np.median(behind, axis=0)
-    near = (np.abs(band - label_colour).max(axis=2) <= 30).mean(axis=0) >= 0.6
-    band_ok = has_text | near
+    distance = np.abs(band - label_colour).max(axis=2)
+    near = (distance <= 30).mean(axis=0) >= 0.6
+    if near.mean() >= 0.85:  # the plate is close to a flat tile's colour (camera off): a tighter match
+        near = (distance <= 8).mean(axis=0) >= 0.6
+    # a label drawn straight on a flat tile has no plate of its own: only its text counts
+    band_ok = has_text | near if near.mean() < 0.85 else _close_gaps(has_text, 2 * (bottom - start + 1))
     # anti-aliased stroke columns are neither white nor label-coloured: close gaps of a few columns
-    ok = np.flatnonzero(band_ok)
-    closed = band_ok.copy()
-    jumps = np.diff(ok)
-    for k in np.flatnonzero((jumps > 1) & (jumps <= 6)):
-        closed[ok[k] : ok[k + 1]] = True
+    closed = _close_gaps(band_ok, 5)
     bad = np.flatnonzero(~closed)
     left = int(bad[bad < first].max()) + 1 if (bad < first).any() else 0
     right_end = int(bad[bad > first].min()) - 1 if (bad > first).any() else closed.size - 1
@@ -333,6 +353,29 @@ def _name_box(small: np.ndarray, white: np.ndarray, step: int, box: Box) -> Box:
     x1 = min(x + w, (sx + right_end + 1) * step + pad_x)
     y1 = min(y + h, (top + bottom + 1) * step + pad_y)
     return (x0, y0, max(x1 - x0, 1), max(y1 - y0, 1))
+
+
+def _close_gaps(columns: np.ndarray, longest: int) -> np.ndarray:
+    """``columns`` with runs of False no longer than ``longest`` between two True filled in."""
+    closed = columns.copy()
+    ok = np.flatnonzero(columns)
+    jumps = np.diff(ok)
+    for k in np.flatnonzero((jumps > 1) & (jumps <= longest + 1)):
+        closed[ok[k] : ok[k + 1]] = True
+    return closed
+
+
+def _leaves(
+    mask: np.ndarray, content: tuple[int, int, int, int], step: int, gap_share: float, frame_w: int, frame_h: int,
+) -> list[Box]:
+    """XY-cut leaves of the background ``mask`` (on the ``step``-subsampled frame) that can be tiles."""
+    leaves_small: list[tuple[int, int, int, int]] = []
+    _xycut(mask, content, max(2, 6 // step), leaves_small, gap_share=gap_share)
+    leaves = [
+        (x0 * step, y0 * step, min((x1 - x0) * step, frame_w - x0 * step), min((y1 - y0) * step, frame_h - y0 * step))
+        for x0, y0, x1, y1 in leaves_small
+    ]
+    return [b for b in leaves if b[2] >= MIN_TILE[0] and b[3] >= MIN_TILE[1] and 0.4 <= b[2] / b[3] <= 4.0]
 
 
 def parse_gallery(image: np.ndarray) -> GalleryLayout:
@@ -361,13 +404,15 @@ def parse_gallery(image: np.ndarray) -> GalleryLayout:
     if best is None:
         return EMPTY
     _, mask, content, colour_found = best
-    leaves_small: list[tuple[int, int, int, int]] = []
-    _xycut(mask, content, max(2, 6 // step), leaves_small)
-    leaves = [
-        (x0 * step, y0 * step, min((x1 - x0) * step, frame_w - x0 * step), min((y1 - y0) * step, frame_h - y0 * step))
-        for x0, y0, x1, y1 in leaves_small
-    ]
-    leaves = [b for b in leaves if b[2] >= MIN_TILE[0] and b[3] >= MIN_TILE[1] and 0.4 <= b[2] / b[3] <= 4.0]
+    leaves = _leaves(mask, content, step, GAP_SHARE, frame_w, frame_h)
+    if _looks_lossy(small, mask):
+        lossy_mask = _background_mask(small, colour_found, LOSSY_TOLERANCE)
+        network = _network(lossy_mask)
+        lossy = _leaves(lossy_mask, network[0] if network else content, step, LOSSY_GAP_SHARE, frame_w, frame_h)
+        covered = sum(w * h for _, _, w, h in lossy)
+        if len(lossy) > len(leaves) and covered >= MIN_LOSSY_COVER * frame_w * frame_h:
+            mask, leaves = lossy_mask, lossy
+            content = network[0] if network else content
     if not leaves:
         return EMPTY
     speaker = _speaker(leaves)

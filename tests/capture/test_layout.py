@@ -78,6 +78,19 @@ def test_half_size_capture_still_finds_all_tiles(faces_dir: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("variant", "quality"),
+    [("dark", 90), ("light", 90), ("chrome", 90), ("wide-gap", 90), ("dark", 75), ("light", 75), ("wide-gap", 75)],
+)
+def test_jpeg_compressed_frames_still_give_every_tile(faces_dir: Path, variant: str, quality: int) -> None:
+    """Screenshots saved as JPEG and video recordings ring around the tiles: gaps are only roughly one colour."""
+    image, truth = next(render_lecture(faces_dir, students=25, frames=1, seed=4, **VARIANTS[variant]))
+    ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    layout = parse_gallery(cv2.imdecode(encoded, cv2.IMREAD_COLOR))
+    expected = [s.box for s in truth.students]
+    assert matched(expected, [t.box for t in layout.tiles], 0.8) == len(expected) == len(layout.tiles)
+
+
+@pytest.mark.parametrize(
     "image",
     [
         np.zeros((1080, 1920, 3), np.uint8),
