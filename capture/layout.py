@@ -114,10 +114,10 @@ def _background_mask(small: np.ndarray, colour: np.ndarray, tolerance: int = BG_
 
 def _looks_lossy(small: np.ndarray, mask: np.ndarray) -> bool:
     """True when the background pixels are not one exact colour (compression noise)."""
-    pixels = small[mask > 0]
+    pixels = small[::4, ::4][mask[::4, ::4] > 0]
     if len(pixels) < 64:
         return False
-    mode = np.median(pixels[:: max(1, len(pixels) // 4096)], axis=0)
+    mode = np.median(pixels[:: max(1, len(pixels) // 2048)], axis=0)
     return float(np.mean(np.all(pixels == mode, axis=1))) < EXACT_BACKGROUND_SHARE
 
 
