@@ -45,6 +45,13 @@ def test_one_epoch_writes_weights_log_and_metrics(tiny_fer: Path, tmp_path: Path
     probabilities = classifier.predict(load_fer(tiny_fer, "test").images)
     assert probabilities.shape == (14, 7)
     assert np.allclose(probabilities.sum(axis=1), 1.0, atol=1e-4)
+    int8 = EmotionClassifier.load(out / "emotion.int8.onnx").predict(load_fer(tiny_fer, "test").images)
+    assert int8.shape == (14, 7) and np.abs(int8 - probabilities).max() < 0.2
+    assert 0.0 <= saved["val_accuracy_int8"] <= 1.0
+    import onnx
+
+    ops = {node.op_type for node in onnx.load(str(out / "emotion.int8.onnx")).graph.node}
+    assert {"QuantizeLinear", "DequantizeLinear"} <= ops
 
 
 def test_resume_continues_where_the_run_stopped(tiny_fer: Path, tmp_path: Path) -> None:
