@@ -13,7 +13,9 @@ import cv2
 import numpy as np
 import pytest
 
-from reliability_helpers import LECTURE_STUDENTS, Lecture, classmood_env, query, run_classmood, start_classmood, wait_until
+from reliability_helpers import (
+    LECTURE_STUDENTS, Lecture, classmood_env, frames_written, query, run_classmood, start_classmood, wait_until,
+)
 
 
 def _one_line_error(result: subprocess.CompletedProcess[str], expected: str) -> None:
@@ -92,7 +94,7 @@ def test_window_closed_or_minimised_mid_lecture_gives_blank_frames_and_one_warni
     db = tmp_path / "window.db"
 
     def written() -> int:
-        return int(query(db, "SELECT COALESCE(MAX(frames_written), 0) FROM lecture_sessions")[0][0]) if db.exists() else 0
+        return frames_written(db)
 
     with xvfb_display(1280, 720) as display:
         env = classmood_env(tmp_path / "data", {"DISPLAY": display, "CLASSMOOD_CAPTURE__WINDOW_TITLE": "Class meeting"})
