@@ -474,6 +474,21 @@ def _per_face(total: ColumnElement[Any], faces: ColumnElement[Any]) -> ColumnEle
 def _rollup_cells(session_id: int, bucket_seconds: int, since: datetime | None) -> Any:
     """Heatmap cells from ``student_minute_rollups`` (``bucket_seconds`` a multiple of 60)."""
     minutes = bucket_seconds // 60
+    if minutes == 1:  # the rollup's own grain: one row per cell, nothing to group
+        one = select(
+            _M.participant_id.label("participant_id"),
+            (_M.minute * literal_column("60")).label("bucket"),
+            _M.rows.label("frames"),
+            _M.camera_on.label("camera_on_frames"),
+            _M.faces.label("faces"),
+            *(_per_face(_M[f"sum_{name}"], _M.faces).label(name) for name in EMOTIONS),
+            _per_face(_M.sum_mood, _M.faces).label("mood_index"),
+            _M.first_seen.label("first_seen"),
+            _M.last_seen.label("last_seen"),
+        ).where(_M.session_id == session_id)
+        if since is not None:
+            one = one.where(_M.minute >= int(since.timestamp()) // 60)
+        return one.subquery()
     bucket = _M.minute.op("/", return_type=Integer)(literal_column(str(minutes))).op("*", return_type=Integer)(
         literal_column(str(bucket_seconds))
     )
