@@ -448,6 +448,12 @@ class SynthSource(_SourceBase):
             self._truth[truth.index] = truth
             yield Frame(truth.index, self.start + timedelta(seconds=truth.index / self.fps), image)
 
+    def class_list(self) -> tuple[str, ...]:
+        """Everyone this lecture will show, as a teacher's roster would list them."""
+        from capture.synth import class_list
+
+        return class_list(self.library, students=self.students, frames=self.frames, seed=self.seed, **self.style)
+
     def truth(self, index: int) -> Any:
         """The :class:`capture.synth.TruthFrame` of a yielded frame."""
         return self._truth[index]

@@ -635,15 +635,7 @@ def render_lecture(
 
     ``dynamics`` turns joining/leaving, reordering and speaker changes on (the default).
     """
-    if not 1 <= students <= MAX_TILES:
-        raise CaptureError(f"students: must be between 1 and {MAX_TILES} (got {students})")
-    if frames < 1:
-        raise CaptureError(f"frames: must be at least 1 (got {frames})")
-    library = faces if isinstance(faces, FaceLibrary) else FaceLibrary.load(Path(faces))
-    rng = np.random.default_rng(seed)
-    style = _style(rng, theme, view, chrome, rounded, gap)
-    renderer = LectureRenderer(library, style, rng)
-    people = _students(rng, library, students, frames, dynamics, renderer.text, renderer.bg)
+    rng, style, renderer, people = _cast(faces, students, frames, seed, theme, view, chrome, rounded, gap, dynamics)
     order = list(rng.permutation(students))
     speaker: int | None = int(rng.integers(0, students)) if dynamics else None
     for index in range(frames):
@@ -655,6 +647,32 @@ def render_lecture(
                 speaker = int(rng.choice(present)) if present and rng.random() < 0.8 else None
         image, truth = renderer.render(index, people, order, speaker)
         yield image, TruthFrame(index, f"frame_{index:05d}.png", tuple(truth), style.view)
+
+
+def _cast(
+    faces: FaceLibrary | Path, students: int, frames: int, seed: int, theme: Theme | None, view: View | None,
+    chrome: bool | None, rounded: bool | None, gap: int | None, dynamics: bool,
+) -> tuple[np.random.Generator, LectureStyle, LectureRenderer, list[Student]]:
+    """The lecture's random state, style, renderer and students, as ``render_lecture`` starts them."""
+    if not 1 <= students <= MAX_TILES:
+        raise CaptureError(f"students: must be between 1 and {MAX_TILES} (got {students})")
+    if frames < 1:
+        raise CaptureError(f"frames: must be at least 1 (got {frames})")
+    library = faces if isinstance(faces, FaceLibrary) else FaceLibrary.load(Path(faces))
+    rng = np.random.default_rng(seed)
+    style = _style(rng, theme, view, chrome, rounded, gap)
+    renderer = LectureRenderer(library, style, rng)
+    return rng, style, renderer, _students(rng, library, students, frames, dynamics, renderer.text, renderer.bg)
+
+
+def class_list(
+    faces: FaceLibrary | Path, *, students: int = 25, frames: int = 200, seed: int = 0, theme: Theme | None = None,
+    view: View | None = None, chrome: bool | None = None, rounded: bool | None = None, gap: int | None = None,
+    dynamics: bool = True,
+) -> tuple[str, ...]:
+    """The names of everyone ``render_lecture`` with the same arguments will show: the class roster."""
+    _, _, _, people = _cast(faces, students, frames, seed, theme, view, chrome, rounded, gap, dynamics)
+    return tuple(person.name for person in people)
 
 
 def synthesize(

@@ -67,7 +67,7 @@ def _fresh_sqlite(path: Path) -> str:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
-    from capture import open_source
+    from capture import SynthSource, open_source
     from classmood.recording import record_lecture
     from classmood.wiring import open_database
     from storage import add_user
@@ -88,7 +88,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             bar.update(state.frames - bar.n)
             bar.set_postfix_str(f"{state.faces} faces, {state.students} students, {state.last_ms:.0f} ms/frame")
 
-        recording = record_lecture(settings, db, source, title="Demo lecture", on_status=status)
+        # the teacher's class list, as `classmood capture --roster FILE` would give it
+        roster = source.class_list() if isinstance(source, SynthSource) else ()
+        recording = record_lecture(settings, db, source, title="Demo lecture", roster=roster, on_status=status)
     print(f"demo: session {recording.session_id}, {recording.frames} frames written to {settings.storage.database_url()}",
           file=sys.stderr)
     if args.no_serve:
