@@ -36,9 +36,9 @@ sys.path.insert(0, str(ROOT))
 from capture.frames import Frame  # noqa: E402
 from capture.layout import parse_gallery  # noqa: E402
 from capture.pipeline import FrameAnalyser  # noqa: E402
-from capture.synth import synthesize  # noqa: E402
 from model import EMOTIONS, EmotionClassifier  # noqa: E402
 from storage import PrivacyPolicy, StudentObservation, connect, start_session, write_frame  # noqa: E402
+from bench.report import cached_lecture, emit  # noqa: E402
 
 FER_VENV = ROOT / ".venv-fer"
 FER_PACKAGES = ["tensorflow-cpu>=2.17,<2.22", "opencv-contrib-python-headless<5", "setuptools<81", "requests", "pillow"]
@@ -202,10 +202,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, help="also write the JSON object to this file")
     args = parser.parse_args()
 
-    folder = ROOT / "runs" / "bench" / f"lecture_{args.students}x{args.frames}_s{args.seed}"
-    if not (folder / "truth.json").exists():
-        synthesize(args.faces, folder, students=args.students, frames=args.frames, seed=args.seed)
-    truth = json.loads((folder / "truth.json").read_text())
+    folder, truth = cached_lecture(ROOT, args.faces, args.students, args.frames, args.seed)
     ours = run_ours(folder, truth, args.threads)
     result: dict[str, object] = {
         "command": " ".join(["bench/e2e.py", *sys.argv[1:]]),
@@ -233,15 +230,7 @@ def main() -> int:
             "speedup_vs_fer": round(fer["ms_per_frame"] / ours["ms_per_frame"], 2),
             "cpu_speedup_vs_fer": round(fer["cpu_ms_per_frame"] / ours["cpu_ms_per_frame"], 2),
         })
-    text = json.dumps(result, ensure_ascii=False)
-    if args.out is not None:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text + "\n", encoding="utf-8")
-    if args.json:
-        print(text)
-    else:
-        for key, value in result.items():
-            print(f"{key:>22}: {value}")
+    emit(result, args.json, args.out)
     return 0
 
 

@@ -9,7 +9,6 @@ preprocessing of 48x48..160x160 BGR crops plus the network), after a warm-up.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import statistics
@@ -22,6 +21,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from model import DEFAULT_WEIGHTS, EmotionClassifier, preprocess  # noqa: E402
+from bench.report import emit  # noqa: E402
 
 
 def main() -> int:
@@ -63,11 +63,7 @@ def main() -> int:
         "cpu": platform.processor() or platform.machine(),
         "cpus": os.cpu_count(),
     }
-    if args.json:
-        print(json.dumps(result))
-    else:
-        for key, value in result.items():
-            print(f"{key:>22}: {value}")
+    emit(result, args.json)
     return 0
 
 

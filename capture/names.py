@@ -20,7 +20,7 @@ from typing import Any
 
 import cv2
 import numpy as np
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from capture.errors import CaptureError
 

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from model import EMOTIONS
 from reliability_helpers import LECTURE_FRAMES, LECTURE_STUDENTS, Lecture, integrity, query
 from storage import Database, PrivacyPolicy, StudentObservation, connect, start_session
 from storage.spool import SpoolingWriter

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from model import EMOTIONS
 from storage import (
     EXPORT_COLUMNS,
     Database,
