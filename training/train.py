@@ -110,6 +110,7 @@ def train(settings: TrainSettings, out: Path, resume: bool = False, verbose: int
     if resume:
         saved = json.loads((out / SETTINGS_NAME).read_text())
         settings = TrainSettings(**{**saved, "epochs": settings.epochs})
+        (out / SETTINGS_NAME).write_text(json.dumps(asdict(settings), indent=2) + "\n")
     keras.utils.set_random_seed(settings.seed)
     started = time.monotonic()
     train_x, train_y = preprocess_split(load_fer(Path(settings.data), "train"))
