@@ -49,5 +49,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     )
     metrics = train(train_settings, out, resume=args.resume)
     print(json.dumps(metrics, indent=2))
-    print(f"weights: {out / 'emotion.onnx'}  (copy to model/weights/emotion.onnx to make them the default)")
+    print(f"weights: {out / 'emotion.onnx'} (float32) and {out / 'emotion.int8.onnx'} (int8; copy it to "
+          "model/weights/emotion.onnx to make it the default, see model/MODEL_CARD.md)")
     return 0
