@@ -66,19 +66,32 @@ def face_signature(face: np.ndarray) -> np.ndarray | None:
     return _unit(small)
 
 
-def _iou(a: Box, b: Box) -> float:
-    ax1, ay1, bx1, by1 = a[0] + a[2], a[1] + a[3], b[0] + b[2], b[1] + b[3]
-    iw = max(0, min(ax1, bx1) - max(a[0], b[0]))
-    ih = max(0, min(ay1, by1) - max(a[1], b[1]))
+CUE_WEIGHTS = (0.35, 0.45, 0.2)   # position (overlap), appearance (tile colours), face
+
+
+def _ious(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """IoU of every (x, y, w, h) row of ``boxes`` with every row of ``others``: shape (n, m)."""
+    a, b = boxes[:, None, :].astype(np.float64), others[None, :, :].astype(np.float64)
+    iw = np.clip(np.minimum(a[..., 0] + a[..., 2], b[..., 0] + b[..., 2]) - np.maximum(a[..., 0], b[..., 0]), 0, None)
+    ih = np.clip(np.minimum(a[..., 1] + a[..., 3], b[..., 1] + b[..., 3]) - np.maximum(a[..., 1], b[..., 1]), 0, None)
     inter = iw * ih
-    union = a[2] * a[3] + b[2] * b[3] - inter
-    return inter / union if union > 0 else 0.0
+    union = a[..., 2] * a[..., 3] + b[..., 2] * b[..., 3] - inter
+    return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
 
 
-def _cosine(a: np.ndarray | None, b: np.ndarray | None) -> float | None:
-    if a is None or b is None or a.shape != b.shape:
-        return None
-    return float(np.clip(np.dot(a, b), -1.0, 1.0))
+def _cosines(vectors: Sequence[np.ndarray | None], others: Sequence[np.ndarray | None]) -> tuple[np.ndarray, np.ndarray]:
+    """Cosines (clipped at 0) of unit vectors, and where both were present: two (n, m) arrays."""
+    n, m = len(vectors), len(others)
+    size = next((len(v) for v in [*vectors, *others] if v is not None), 0)
+    present = np.array([v is not None and len(v) == size for v in vectors], bool)
+    present_other = np.array([v is not None and len(v) == size for v in others], bool)
+    if not size or not present.any() or not present_other.any():
+        return np.zeros((n, m)), np.zeros((n, m), bool)
+    matrix = np.zeros((n, size), np.float32)
+    matrix[present] = np.stack([v for v, ok in zip(vectors, present, strict=True) if ok])
+    other = np.zeros((m, size), np.float32)
+    other[present_other] = np.stack([v for v, ok in zip(others, present_other, strict=True) if ok])
+    return np.clip(matrix @ other.T, 0.0, 1.0).astype(np.float64), present[:, None] & present_other[None, :]
 
 
 class IdentityTracker:
@@ -98,17 +111,20 @@ class IdentityTracker:
     def identities(self) -> tuple[str, ...]:
         return tuple(self._tracks)
 
-    def _similarity(self, track: _Track, box: Box, appearance: np.ndarray | None, face: np.ndarray | None) -> float:
-        position = _iou(track.box, box)
-        cues = [(position, 0.35)]
-        look = _cosine(track.appearance, appearance)
-        if look is not None:
-            cues.append((max(look, 0.0), 0.45))
-        face_sim = _cosine(track.face, face)
-        if face_sim is not None:
-            cues.append((max(face_sim, 0.0), 0.2))
-        total = sum(weight for _, weight in cues)
-        return sum(value * weight for value, weight in cues) / total
+    @staticmethod
+    def _similarities(
+        tracks: Sequence[_Track], boxes: Sequence[Box], signatures: Sequence[tuple[np.ndarray | None, np.ndarray | None]],
+    ) -> np.ndarray:
+        """Similarity in [0, 1] of each observation (rows) to each track (columns): a weighted mean of
+        position overlap, appearance and face cosine, over the cues both sides have."""
+        if not tracks or not boxes:
+            return np.zeros((len(boxes), len(tracks)))
+        position = _ious(np.array(boxes).reshape(-1, 4), np.array([t.box for t in tracks]).reshape(-1, 4))
+        look, has_look = _cosines([sig[0] for sig in signatures], [t.appearance for t in tracks])
+        face, has_face = _cosines([sig[1] for sig in signatures], [t.face for t in tracks])
+        w_pos, w_look, w_face = CUE_WEIGHTS
+        total = w_pos + w_look * has_look + w_face * has_face
+        return (w_pos * position + w_look * look * has_look + w_face * face * has_face) / total
 
     def _update(self, track: _Track, box: Box, appearance: np.ndarray | None, face: np.ndarray | None) -> None:
         track.box = box
@@ -150,11 +166,10 @@ class IdentityTracker:
             t for t in self._tracks.values()
             if t.name not in claimed and (t.named or self._frame - t.last_seen <= self.forget_after)
         ]
+        scores = self._similarities(live, [observations[i].box for i in pending], [signatures[i] for i in pending])
+        rows, cols = np.nonzero(scores >= self.threshold)
         pairs = sorted(
-            (
-                (self._similarity(t, observations[i].box, *signatures[i]), i, t.name)
-                for i in pending for t in live
-            ),
+            ((float(scores[r, c]), pending[r], live[c].name) for r, c in zip(rows.tolist(), cols.tolist(), strict=True)),
             reverse=True,
         )
         for score, i, name in pairs:
@@ -183,10 +198,8 @@ class IdentityTracker:
     def _adopt(self, obs: TileObservation, signature: tuple[np.ndarray | None, np.ndarray | None]) -> _Track:
         """A first read name: take over the unnamed identity this tile was tracked as, if any."""
         best: tuple[float, _Track] | None = None
-        for track in self._tracks.values():
-            if track.named or track.last_seen != self._frame - 1:
-                continue
-            score = self._similarity(track, obs.box, *signature)
+        candidates = [t for t in self._tracks.values() if not t.named and t.last_seen == self._frame - 1]
+        for score, track in zip(self._similarities(candidates, [obs.box], [signature])[0].tolist(), candidates, strict=True):
             if score >= self.threshold and (best is None or score > best[0]):
                 best = (score, track)
         assert obs.name is not None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -389,6 +390,8 @@ class NameReader:
     most ``max_reads_per_frame`` new or unreadable labels are OCRed (the rest wait for a later
     frame, so a first frame of 49 tiles does not take seconds), and a label that gave no name is
     read again on later frames, up to ``max_attempts`` times, each time prepared another way.
+    ``budget_ms`` caps the OCR time of one frame: once it is spent, the remaining labels wait for
+    later frames too (at least one label is read per frame; None: no time cap).
     The script models of the roster's names are loaded when the reader is made.
     """
 
@@ -400,6 +403,7 @@ class NameReader:
         *,
         max_reads_per_frame: int = 16,
         max_attempts: int = len(OCR_VARIANTS),
+        budget_ms: float | None = 60.0,
     ) -> None:
         try:
             import tesserocr
@@ -407,6 +411,8 @@ class NameReader:
             raise CaptureError("name reading needs the 'tesserocr' package (pip install tesserocr)") from None
         if max_reads_per_frame < 1 or max_attempts < 1:
             raise CaptureError("name reader: max_reads_per_frame and max_attempts must be at least 1")
+        if budget_ms is not None and budget_ms <= 0:
+            raise CaptureError(f"name reader: budget_ms must be positive (got {budget_ms})")
         self._tesserocr: Any = tesserocr
         self.tessdata = find_tessdata(tessdata)
         available = [m for m in (models or MODEL_ORDER) if (self.tessdata / f"{m}.traineddata").is_file()]
@@ -415,6 +421,7 @@ class NameReader:
         self.models = tuple(available)
         self.max_reads_per_frame = max_reads_per_frame
         self.max_attempts = max_attempts
+        self.budget_ms = budget_ms
         self._apis: dict[str, Any] = {}
         self.known: dict[str, str] = {}          # normalised -> display form
         self._keys: dict[str, str] = {}          # match key -> normalised
@@ -547,6 +554,7 @@ class NameReader:
     def read_frame(self, labels: Sequence[np.ndarray | tuple[np.ndarray, Box] | None]) -> list[NameRead]:
         """The names on the labels of one frame; each label is a crop or (crop, box of the text in it)."""
         self._frame += 1
+        started = time.perf_counter()
         if len(self._raw) > RAW_CACHE_SIZE:
             self._raw.clear()
         out: list[NameRead | None] = [None] * len(labels)
@@ -582,7 +590,8 @@ class NameReader:
             if entry is not None and entry.frame == self._frame:
                 out[i] = NameRead(entry.result.name, entry.result.raw, entry.result.confidence, True)
                 continue
-            if reads >= self.max_reads_per_frame:
+            over_budget = self.budget_ms is not None and (time.perf_counter() - started) * 1000 >= self.budget_ms
+            if reads >= self.max_reads_per_frame or (reads and over_budget):
                 out[i] = NameRead(None, "", 0.0, False, deferred=True)
                 continue
             line = text_line(label, core) if line is None else line

@@ -98,11 +98,12 @@ class FrameAnalyser:
         smoothing_window: int = 3,
         debug_dir: Path | None = None,
         tessdata: Path | None = None,
+        names_budget_ms: float | None = 60.0,
     ) -> FrameAnalyser:
         """An analyser with the default detector weights and Tesseract models."""
         detector = FaceDetector.load(threads=threads, min_face_size=min_face_size)
         try:
-            reader = NameReader(roster=roster, tessdata=tessdata)
+            reader = NameReader(roster=roster, tessdata=tessdata, budget_ms=names_budget_ms)
         except CaptureError:
             detector.close()
             raise
