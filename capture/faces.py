@@ -38,8 +38,8 @@ CAMERA_OFF_FLAT = 0.6   # a tile without a face at least this flat shows the cam
 SKIP_FLAT = 0.9         # tiles this flat are UI only: no detection is run on them
 # Emotion crops: the detector's box widened this much and moved down this share of its height,
 # the framing that classified FER faces placed into tiles best (bench/crop_framing.py, docs/capture.md).
-CROP_SCALE = 1.1
-CROP_SHIFT_Y = 0.0
+CROP_SCALE = 1.2
+CROP_SHIFT_Y = -0.1
 
 
 def default_model_path() -> Path:

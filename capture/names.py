@@ -403,7 +403,7 @@ class NameReader:
         *,
         max_reads_per_frame: int = 16,
         max_attempts: int = len(OCR_VARIANTS),
-        budget_ms: float | None = 60.0,
+        budget_ms: float | None = None,
     ) -> None:
         try:
             import tesserocr

@@ -98,7 +98,7 @@ class FrameAnalyser:
         smoothing_window: int = 3,
         debug_dir: Path | None = None,
         tessdata: Path | None = None,
-        names_budget_ms: float | None = 60.0,
+        names_budget_ms: float | None = None,
     ) -> FrameAnalyser:
         """An analyser with the default detector weights and Tesseract models."""
         detector = FaceDetector.load(threads=threads, min_face_size=min_face_size)

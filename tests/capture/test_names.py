@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from capture.errors import CaptureError
 from capture.names import (
     NameReader,
     compatible,
@@ -142,6 +143,17 @@ def test_the_ocr_budget_spreads_new_labels_over_frames() -> None:
         assert [r.cached for r in second[:2]] == [True, True] and [r.deferred for r in second] == [False] * 2 + [False] * 2 + [True]
         third = reader.read_frame(labels)
         assert [r.name for r in third] == names
+
+
+def test_a_time_budget_reads_at_least_one_new_label_per_frame() -> None:
+    names = ["Amara Okafor", "Tomáš Novák", "Inês Dubois"]
+    labels = [_label(name, "latin", 60 + k) for k, name in enumerate(names)]
+    with NameReader(roster=names, budget_ms=0.001) as reader:
+        frames = [reader.read_frame(labels) for _ in range(3)]
+    assert [sum(not r.cached and not r.deferred for r in frame) for frame in frames] == [1, 1, 1]
+    assert [r.name for r in frames[-1]] == names
+    with pytest.raises(CaptureError, match="budget_ms"):
+        NameReader(budget_ms=0)
 
 
 def test_an_unreadable_label_is_read_again_a_few_times_then_left_alone() -> None:
