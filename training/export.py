@@ -56,9 +56,13 @@ def quantize_onnx(source: Path, target: Path, calibration: np.ndarray) -> Path:
         prepared = Path(tmp) / "prepared.onnx"
         quant_pre_process(str(source), str(prepared), skip_symbolic_shape=True)
         staged = Path(tmp) / target.name
+        import onnx
+
+        # the softmax stays float: its output is the probabilities, which must sum to one
+        softmax = [node.name for node in onnx.load(str(prepared)).graph.node if node.op_type == "Softmax"]
         quantize_static(
             str(prepared), str(staged), Faces(), quant_format=QuantFormat.QDQ, per_channel=True,
-            activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,
+            activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8, nodes_to_exclude=softmax,
         )
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(staged), target)
