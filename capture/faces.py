@@ -36,7 +36,7 @@ RANK_SCORE_MARGIN = 0.1  # faces this close to the best score compete on size
 MAX_FACE_FLAT = 0.45    # a face box flatter than this is a drawn avatar disc, not a camera face
 CAMERA_OFF_FLAT = 0.6   # a tile without a face at least this flat shows the camera-off screen
 SKIP_FLAT = 0.9         # tiles this flat are UI only: no detection is run on them
-# Emotion crops: the detector's box widened this much and moved down this share of its height,
+# Emotion crops: the detector's box widened this much and moved this share of its height (negative: up),
 # the framing that classified FER faces placed into tiles best (bench/crop_framing.py, docs/capture.md).
 CROP_SCALE = 1.2
 CROP_SHIFT_Y = -0.1

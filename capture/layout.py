@@ -408,11 +408,11 @@ def parse_gallery(image: np.ndarray) -> GalleryLayout:
     if _looks_lossy(small, mask):
         lossy_mask = _background_mask(small, colour_found, LOSSY_TOLERANCE)
         network = _network(lossy_mask)
-        lossy = _leaves(lossy_mask, network[0] if network else content, step, LOSSY_GAP_SHARE, frame_w, frame_h)
+        lossy_content = network[0] if network is not None else content
+        lossy = _leaves(lossy_mask, lossy_content, step, LOSSY_GAP_SHARE, frame_w, frame_h)
         covered = sum(w * h for _, _, w, h in lossy)
         if len(lossy) > len(leaves) and covered >= MIN_LOSSY_COVER * frame_w * frame_h:
-            mask, leaves = lossy_mask, lossy
-            content = network[0] if network else content
+            mask, leaves, content = lossy_mask, lossy, lossy_content
     if not leaves:
         return EMPTY
     speaker = _speaker(leaves)

@@ -472,40 +472,33 @@ def _per_face(total: ColumnElement[Any], faces: ColumnElement[Any]) -> ColumnEle
 
 
 def _rollup_cells(session_id: int, bucket_seconds: int, since: datetime | None) -> Any:
-    """Heatmap cells from ``student_minute_rollups`` (``bucket_seconds`` a multiple of 60)."""
+    """Heatmap cells from ``student_minute_rollups`` (``bucket_seconds`` a multiple of 60).
+
+    One-minute cells are the rollup's own rows (nothing to group); wider cells sum several."""
     minutes = bucket_seconds // 60
-    if minutes == 1:  # the rollup's own grain: one row per cell, nothing to group
-        one = select(
-            _M.participant_id.label("participant_id"),
-            (_M.minute * literal_column("60")).label("bucket"),
-            _M.rows.label("frames"),
-            _M.camera_on.label("camera_on_frames"),
-            _M.faces.label("faces"),
-            *(_per_face(_M[f"sum_{name}"], _M.faces).label(name) for name in EMOTIONS),
-            _per_face(_M.sum_mood, _M.faces).label("mood_index"),
-            _M.first_seen.label("first_seen"),
-            _M.last_seen.label("last_seen"),
-        ).where(_M.session_id == session_id)
-        if since is not None:
-            one = one.where(_M.minute >= int(since.timestamp()) // 60)
-        return one.subquery()
+    grouped = minutes > 1
+
+    def as_is(column: Any) -> Any:
+        return column
+
+    total, first, last = (func.sum, func.min, func.max) if grouped else (as_is, as_is, as_is)
     bucket = _M.minute.op("/", return_type=Integer)(literal_column(str(minutes))).op("*", return_type=Integer)(
         literal_column(str(bucket_seconds))
-    )
+    ) if grouped else _M.minute * literal_column("60")
     stmt = select(
         _M.participant_id.label("participant_id"),
         bucket.label("bucket"),
-        func.sum(_M.rows).label("frames"),
-        func.sum(_M.camera_on).label("camera_on_frames"),
-        func.sum(_M.faces).label("faces"),
-        *(_per_face(func.sum(_M[f"sum_{name}"]), func.sum(_M.faces)).label(name) for name in EMOTIONS),
-        _per_face(func.sum(_M.sum_mood), func.sum(_M.faces)).label("mood_index"),
-        func.min(_M.first_seen).label("first_seen"),
-        func.max(_M.last_seen).label("last_seen"),
+        total(_M.rows).label("frames"),
+        total(_M.camera_on).label("camera_on_frames"),
+        total(_M.faces).label("faces"),
+        *(_per_face(total(_M[f"sum_{name}"]), total(_M.faces)).label(name) for name in EMOTIONS),
+        _per_face(total(_M.sum_mood), total(_M.faces)).label("mood_index"),
+        first(_M.first_seen).label("first_seen"),
+        last(_M.last_seen).label("last_seen"),
     ).where(_M.session_id == session_id)
     if since is not None:
         stmt = stmt.where(_M.minute >= int(since.timestamp()) // 60)
-    return stmt.group_by(_M.participant_id, bucket).subquery()
+    return (stmt.group_by(_M.participant_id, bucket) if grouped else stmt).subquery()
 
 
 def _raw_cells(session_id: int, bucket_seconds: int, since: datetime | None) -> Any:

@@ -37,29 +37,29 @@ def load_keras(path: Path) -> keras.Model:
 
 def quantize_onnx(source: Path, target: Path, calibration: np.ndarray) -> Path:
     """Write an int8 copy of the ONNX model ``source`` to ``target``: static QDQ quantisation,
-    weights per channel, activations calibrated on ``calibration`` (preprocessed faces, n x 48 x 48 x 1)."""
+    weights per channel, activations calibrated on ``calibration`` (preprocessed faces, n x 48 x 48 x 1).
+    The final softmax stays float: its output is the probabilities, which must sum to one."""
+    import onnx
     from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
     from onnxruntime.quantization.shape_inference import quant_pre_process
 
     source, target = Path(source), Path(target)
-    session_input = _input_name(source)
-
-    class Faces(CalibrationDataReader):
-        def __init__(self) -> None:
-            self._batches = iter(np.array_split(calibration.astype(np.float32), max(1, len(calibration) // 64)))
-
-        def get_next(self) -> dict[str, np.ndarray] | None:
-            batch = next(self._batches, None)
-            return None if batch is None else {session_input: batch}
-
     with tempfile.TemporaryDirectory() as tmp:
         prepared = Path(tmp) / "prepared.onnx"
         quant_pre_process(str(source), str(prepared), skip_symbolic_shape=True)
-        staged = Path(tmp) / target.name
-        import onnx
+        graph = onnx.load(str(prepared)).graph
+        input_name = graph.input[0].name
+        softmax = [node.name for node in graph.node if node.op_type == "Softmax"]
 
-        # the softmax stays float: its output is the probabilities, which must sum to one
-        softmax = [node.name for node in onnx.load(str(prepared)).graph.node if node.op_type == "Softmax"]
+        class Faces(CalibrationDataReader):
+            def __init__(self) -> None:
+                self._batches = iter(np.array_split(calibration.astype(np.float32), max(1, len(calibration) // 64)))
+
+            def get_next(self) -> dict[str, np.ndarray] | None:
+                batch = next(self._batches, None)
+                return None if batch is None else {input_name: batch}
+
+        staged = Path(tmp) / target.name
         quantize_static(
             str(prepared), str(staged), Faces(), quant_format=QuantFormat.QDQ, per_channel=True,
             activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8, nodes_to_exclude=softmax,
@@ -67,9 +67,3 @@ def quantize_onnx(source: Path, target: Path, calibration: np.ndarray) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(staged), target)
     return target
-
-
-def _input_name(path: Path) -> str:
-    import onnxruntime as ort
-
-    return str(ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).get_inputs()[0].name)
