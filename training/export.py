@@ -38,7 +38,11 @@ def load_keras(path: Path) -> keras.Model:
 def quantize_onnx(source: Path, target: Path, calibration: np.ndarray) -> Path:
     """Write an int8 copy of the ONNX model ``source`` to ``target``: static QDQ quantisation,
     weights per channel, activations calibrated on ``calibration`` (preprocessed faces, n x 48 x 48 x 1).
-    The final softmax stays float: its output is the probabilities, which must sum to one."""
+    The final softmax stays float: its output is the probabilities, which must sum to one.
+
+    Weights use 7 bits (``reduce_range``): ONNX Runtime's uint8 x int8 kernels on x86 CPUs without
+    VNNI (AVX2 laptops) saturate their 16-bit intermediate sums with full 8-bit weights; that cost
+    8 points of accuracy on FER2013 on such a machine, 7-bit weights cost 0.4 everywhere."""
     import onnx
     from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
     from onnxruntime.quantization.shape_inference import quant_pre_process
@@ -63,6 +67,7 @@ def quantize_onnx(source: Path, target: Path, calibration: np.ndarray) -> Path:
         quantize_static(
             str(prepared), str(staged), Faces(), quant_format=QuantFormat.QDQ, per_channel=True,
             activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8, nodes_to_exclude=softmax,
+            reduce_range=True,
         )
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(staged), target)
