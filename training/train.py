@@ -46,6 +46,7 @@ class TrainSettings:
     schedule: str = "cosine"
     label_smoothing: float = 0.1
     erase_probability: float = 0.5
+    zoom: float = 0.1
     seed: int = 1
     hyper_parameters: dict[str, object] = field(default_factory=dict)
 
@@ -56,7 +57,7 @@ def preprocess_split(split: FerSplit) -> tuple[np.ndarray, np.ndarray]:
 
 
 def make_train_dataset(x: np.ndarray, y: np.ndarray, settings: TrainSettings) -> tf.data.Dataset:
-    augmenter = build_augmenter(seed=settings.seed)
+    augmenter = build_augmenter(zoom=settings.zoom, seed=settings.seed)
 
     def augment(images: tf.Tensor, labels: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
         images = augmenter(images, training=True)

@@ -24,6 +24,7 @@ def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--lr", type=float, default=0.05, help="peak SGD learning rate")
     parser.add_argument("--schedule", choices=("cosine", "plateau"), default="cosine")
+    parser.add_argument("--zoom", type=float, default=0.1, help="random zoom range of the augmentation (0.1: ±10%%)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=None, help="run folder (default: runs/<arch>)")
     parser.add_argument("--resume", action="store_true", help="continue the run in --out from its last checkpoint")
@@ -35,6 +36,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.epochs < 1:
         raise UserError("--epochs must be at least 1")
+    if not 0.0 <= args.zoom < 1.0:
+        raise UserError(f"--zoom must be in [0, 1) (got {args.zoom})")
     from training.train import TrainSettings, train
 
     out = args.out or Path("runs") / args.arch
@@ -45,6 +48,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         batch_size=args.batch_size,
         learning_rate=args.lr,
         schedule=args.schedule,
+        zoom=args.zoom,
         seed=args.seed,
     )
     metrics = train(train_settings, out, resume=args.resume)
