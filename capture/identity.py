@@ -138,16 +138,36 @@ class IdentityTracker:
                 (1 - APPEARANCE_UPDATE) * track.face + APPEARANCE_UPDATE * face
             )
 
+    def expect(self, observations: Sequence[TileObservation]) -> list[str | None]:
+        """The named identity each tile most likely shows, judged by position, appearance and face only
+        (labels not read yet), or None; nothing is updated. Name reading uses it as a hint."""
+        named = [t for t in self._tracks.values() if t.named]
+        if not named or not observations:
+            return [None] * len(observations)
+        signatures = [self._signature(o) for o in observations]
+        scores = self._similarities(named, [o.box for o in observations], signatures)
+        result: list[str | None] = [None] * len(observations)
+        taken: set[int] = set()
+        for flat in np.argsort(-scores, axis=None).tolist():
+            row, col = divmod(flat, len(named))
+            if scores[row, col] < self.threshold:
+                break
+            if result[row] is None and col not in taken:
+                result[row] = named[col].name
+                taken.add(col)
+        return result
+
+    @staticmethod
+    def _signature(obs: TileObservation) -> tuple[np.ndarray | None, np.ndarray | None]:
+        return (
+            appearance_signature(obs.tile_image) if obs.tile_image is not None and obs.tile_image.size else None,
+            face_signature(obs.face_image) if obs.face_image is not None and obs.face_image.size else None,
+        )
+
     def assign(self, observations: Sequence[TileObservation]) -> list[str]:
         """The identity name of each observation of one frame, in the same order."""
         self._frame += 1
-        signatures = [
-            (
-                appearance_signature(o.tile_image) if o.tile_image is not None and o.tile_image.size else None,
-                face_signature(o.face_image) if o.face_image is not None and o.face_image.size else None,
-            )
-            for o in observations
-        ]
+        signatures = [self._signature(o) for o in observations]
         result: list[str | None] = [None] * len(observations)
         claimed: set[str] = set()
         # 1. names read from labels

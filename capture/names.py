@@ -57,7 +57,9 @@ SAME_LABEL = 0.95          # cosine similarity of two label masks that show the 
 INK_DEPTH = 0.4            # ink is within this share of the core's range from its brightest pixels
 BOX_TOLERANCE = 30         # a label box's background varies this much (0..255) around its median
 GREY_SPREAD = 50           # anti-aliased edges of white or black text are this close to grey
-RAW_CACHE_SIZE = 20000     # crops remembered by their exact pixels
+RAW_CACHE_SIZE = 20000     # crops remembered by their near-white and near-black pixels
+EXTREME_DARK, EXTREME_LIGHT = 55, 200   # gray levels of white or black label text, not of the video behind
+EXTREME_SHARE = 0.03       # share of a core's pixels that must be extreme for them alone to stand for the crop
 
 
 @dataclass(frozen=True)
@@ -231,6 +233,44 @@ def _runs_at_least(flags: np.ndarray, length: int) -> np.ndarray:
     return out
 
 
+def crop_key(label: np.ndarray, core: Box | None = None) -> bytes:
+    """What identifies a label crop between frames: the near-white (or near-black) pixels of the core's
+    rows, whichever are fewer there, i.e. white (or black) text, which the video showing through a
+    see-through label box does not change; the exact pixels when neither is common enough (text in
+    mid greys)."""
+    gray = label if label.ndim == 2 else cv2.cvtColor(np.ascontiguousarray(label[:, :, :3]), cv2.COLOR_BGR2GRAY)
+    x, y, w, h = core or (0, 0, gray.shape[1], gray.shape[0])
+    rows, inner = gray[y : y + h], gray[y : y + h, x : x + w]
+    enough = EXTREME_SHARE * max(inner.size, 1)
+    counts = {"light": int((inner >= EXTREME_LIGHT).sum()), "dark": int((inner <= EXTREME_DARK).sum())}
+    text = [side for side in sorted(counts, key=counts.__getitem__) if counts[side] >= enough][:1]
+    digest = hashlib.blake2b(digest_size=16)
+    if text == ["light"]:
+        digest.update(np.packbits(rows >= EXTREME_LIGHT).tobytes())
+    elif text == ["dark"]:
+        digest.update(np.packbits(rows <= EXTREME_DARK).tobytes())
+    else:
+        digest.update(np.ascontiguousarray(label).tobytes())
+    digest.update(bytes(f"{text}{label.shape}{core}", "ascii"))
+    return digest.digest()
+
+
+def _text_band(core_ink: np.ndarray) -> np.ndarray:
+    """``core_ink`` keeping only its most text-like band of inked rows (bands are split by blank
+    rows): the one with the most ink edges per row. A bright face or room showing above a label
+    is a band too, with few edges for its height."""
+    inked = core_ink.any(axis=1)
+    padded = np.concatenate(([False], inked, [False])).astype(np.int8)
+    starts, ends = np.flatnonzero(np.diff(padded) == 1), np.flatnonzero(np.diff(padded) == -1)
+    if starts.size < 2:
+        return core_ink
+    edges = np.abs(np.diff(core_ink.astype(np.int8), axis=1)).sum(axis=1)
+    best = max(range(starts.size), key=lambda b: edges[starts[b] : ends[b]].sum() / (ends[b] - starts[b]))
+    out = np.zeros_like(core_ink)
+    out[starts[best] : ends[best]] = core_ink[starts[best] : ends[best]]
+    return out
+
+
 def text_line(label: np.ndarray, core: Box | None = None) -> np.ndarray | None:
     """The label's text line as ink coverage (float32, 1 = text, 0 = background), or None when blank.
 
@@ -251,7 +291,7 @@ def text_line(label: np.ndarray, core: Box | None = None) -> np.ndarray | None:
     # text is the extreme end (white or black): a room showing in the core sits between it and the box
     threshold = max(float(otsu), brightest - INK_DEPTH * (brightest - darkest))
     ink = chan > threshold
-    core_ink = ink[cy : cy + ch, cx : cx + cw]
+    core_ink = _text_band(ink[cy : cy + ch, cx : cx + cw])
     core_rows = np.flatnonzero(core_ink.any(axis=1))
     if core_rows.size == 0:
         return None
@@ -513,20 +553,29 @@ class NameReader:
             self._apis[model] = api
         return api
 
-    def _model_order(self) -> list[str]:
+    def _model_order(self, hint: str | None = None) -> list[str]:
+        """Script models in the order to try: those of ``hint`` (the name expected on the label), then
+        the scripts of the known names, most common first, then the rest."""
         seen = sorted(self._seen_models, key=lambda m: -self._seen_models[m])
-        return seen + [m for m in self.models if m not in seen]
+        return list(dict.fromkeys([*self._hint_models(hint), *seen, *self.models]))
 
-    def _ocr(self, line: np.ndarray, variant: int) -> list[_Candidate]:
+    def _hint_models(self, hint: str | None) -> list[str]:
+        """The installed script models that read ``hint``'s scripts (:data:`ALSO_READ_BY` included)."""
+        models: list[str] = []
+        for script in scripts_of(hint) if hint else ():
+            models += [m for m in (script, *(other for other, _ in ALSO_READ_BY.get(script, ()))) if m in self.models]
+        return list(dict.fromkeys(models))
+
+    def _ocr(self, line: np.ndarray, variant: int, hint: str | None = None, only_hint: bool = False) -> list[_Candidate]:
         """Reads of a text line by the script models, stopping at a known name or a confident read.
 
-        With a roster, the models of the roster's scripts come first and the others only when
-        none of them gave a roster name.
+        The models of ``hint``'s scripts come first (``only_hint``: no others); then, with a roster,
+        the models of the roster's scripts, and the others only when none of them gave a roster name.
         """
         image = np.ascontiguousarray(ocr_image(line, variant))
         height, width = image.shape
         found: list[_Candidate] = []
-        order = self._model_order()
+        order = (only_hint and self._hint_models(hint)) or self._model_order(hint)
         for index, model in enumerate(order):
             api = self._api(model)
             api.SetImageBytes(image.tobytes(), width, height, 1, width)
@@ -551,8 +600,19 @@ class NameReader:
         """The name on one label crop (BGR or gray), as a frame of its own (see :meth:`read_frame`)."""
         return self.read_frame([label if core is None or label is None else (label, core)])[0]
 
-    def read_frame(self, labels: Sequence[np.ndarray | tuple[np.ndarray, Box] | None]) -> list[NameRead]:
-        """The names on the labels of one frame; each label is a crop or (crop, box of the text in it)."""
+    def read_frame(
+        self, labels: Sequence[np.ndarray | tuple[np.ndarray, Box] | None], expected: Sequence[str | None] | None = None,
+    ) -> list[NameRead]:
+        """The names on the labels of one frame; each label is a crop or (crop, box of the text in it).
+
+        ``expected`` may give, per label, the name its tile is thought to show (tile and face
+        continuity): a new label is then read with that name's script models only (all models on
+        its last attempt), so a label redrawn at another size usually takes one OCR call. The read
+        still decides the name.
+        """
+        hints = list(expected) if expected is not None else [None] * len(labels)
+        if len(hints) != len(labels):
+            raise CaptureError(f"name reader: {len(hints)} expected names for {len(labels)} labels")
         self._frame += 1
         started = time.perf_counter()
         if len(self._raw) > RAW_CACHE_SIZE:
@@ -564,10 +624,8 @@ class NameReader:
             if label is None or label.size == 0 or min(label.shape[:2]) < 4:
                 out[i] = NameRead(None, "", 0.0, True)
                 continue
-            raw = hashlib.blake2b(np.ascontiguousarray(label).tobytes(), digest_size=16)
-            raw.update(bytes(f"{label.shape}{core}", "ascii"))
-            raw_key = raw.digest()
-            if raw_key in self._raw:            # the very same pixels as before: no image work at all
+            raw_key = crop_key(label, core)
+            if raw_key in self._raw:            # the same text pixels as before: no image work at all
                 key = self._raw[raw_key]
                 line = None
             else:
@@ -602,7 +660,8 @@ class NameReader:
                 entry = _Entry(self._masks[key], [], 0, self._frame, NameRead(None, "", 0.0, False))
                 self._exact[key] = entry
                 self._entries.append(entry)
-            entry.candidates.extend(self._ocr(line, entry.attempts))
+            last_attempt = entry.attempts + 1 >= self.max_attempts
+            entry.candidates.extend(self._ocr(line, entry.attempts, hints[i], only_hint=not last_attempt))
             entry.attempts += 1
             entry.frame = self._frame
             entry.result = self._resolve(entry.candidates)

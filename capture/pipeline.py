@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
@@ -150,11 +150,12 @@ class FrameAnalyser:
             label_region(frame.image, tile.box, tile.name_box) if tile.name_box is not None else None
             for tile in tiles
         ]
-        names = [read.name for read in self.reader.read_frame(labels)]
-        identities = self.tracker.assign([
-            TileObservation(tile.box, name, tile.image, tf.face.image if tf.face is not None else None)
-            for tile, name, tf in zip(tiles, names, found, strict=True)
-        ])
+        unnamed = [
+            TileObservation(tile.box, None, tile.image, tf.face.image if tf.face is not None else None)
+            for tile, tf in zip(tiles, found, strict=True)
+        ]
+        names = [read.name for read in self.reader.read_frame(labels, self.tracker.expect(unnamed))]
+        identities = self.tracker.assign([replace(obs, name=name) for obs, name in zip(unnamed, names, strict=True)])
         timings["names"] = (time.perf_counter() - start) * 1000
 
         start = time.perf_counter()

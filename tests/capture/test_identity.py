@@ -76,3 +76,19 @@ def test_signatures_are_unit_vectors_and_tell_students_apart(faces_dir: Path) ->
     x, y, s, _ = tiles[0].face_box
     face = face_signature(tiles[0].image[y : y + s, x : x + s])
     assert face is not None and face.shape == (256,)
+
+
+def test_expect_names_reordered_tiles_without_changing_anything(faces_dir: Path) -> None:
+    tiles = _students(faces_dir, 6)
+    tracker = IdentityTracker()
+    names = [f"Name {i}" for i in range(6)]
+    assert tracker.expect(_frame(tiles, list(range(6)), [None] * 6)) == [None] * 6   # nothing named yet
+    tracker.assign(_frame(tiles, list(range(6)), names))
+    order = [4, 2, 0, 5, 1, 3]
+    observations = _frame(tiles, order, [None] * 6)
+    assert tracker.expect(observations) == [names[i] for i in order]
+    assert tracker.expect(observations) == [names[i] for i in order]   # no state was changed
+    stranger = make_tile(np.random.default_rng(99), TextRenderer(), "New", face=np.full((48, 48), 90, np.uint8),
+                         emotion="neutral", size=(W, H))
+    far = TileObservation((3000, 3000, W, H), None, stranger.image, None)
+    assert tracker.expect([far]) == [None]

@@ -9,6 +9,7 @@ from capture.errors import CaptureError
 from capture.names import (
     NameReader,
     compatible,
+    crop_key,
     display_form,
     label_mask,
     label_region,
@@ -164,3 +165,51 @@ def test_an_unreadable_label_is_read_again_a_few_times_then_left_alone() -> None
             assert reader.read_frame([label])[0].name is None
             calls.append(reader.ocr_calls)
     assert calls[0] > 0 and calls[0] < calls[1] < calls[2] == calls[3] == calls[4]
+
+
+def test_the_expected_name_picks_the_script_model_to_read_with() -> None:
+    """A label redrawn at another size is read with the script model of the name its tile is
+    expected to show; the read, not the hint, decides the name."""
+    roster = ["Amara Okafor", "Дмитрий Шевченко", "Νίκος Γεωργίου", "प्रिया पटेल", "Tomáš Novák"]
+    label = _label("Дмитрий Шевченко", "cyrillic", 5)
+    with NameReader(roster=roster) as plain:
+        assert plain.read_frame([label])[0].name == "Дмитрий Шевченко"
+        unhinted = plain.ocr_calls
+    with NameReader(roster=roster) as hinted:
+        assert hinted.read_frame([label], ["Дмитрий Шевченко"])[0].name == "Дмитрий Шевченко"
+        assert hinted.ocr_calls == 1 < unhinted
+    with NameReader(roster=roster, max_attempts=2) as wrong:
+        first = wrong.read_frame([label], ["Tomáš Novák"])[0]   # hint-only first attempt: Latin cannot read it
+        assert first.name != "Tomáš Novák"
+        last = wrong.read_frame([label], ["Tomáš Novák"])[0]    # the last attempt tries every model
+        assert last.name == "Дмитрий Шевченко"
+        with pytest.raises(CaptureError, match="expected names"):
+            wrong.read_frame([label], [])
+
+
+def test_a_bright_face_above_the_label_is_not_part_of_the_line() -> None:
+    """The layout's fallback strip can hold the bottom of the video above the label: the line is the
+    band of rows that looks most like text, not the face."""
+    tile = _tile("Amara Okafor", "latin", 8)
+    x, y, w, h = tile.label_box
+    label = tile.image[y : y + h, x : x + w]
+    plain = text_line(label)
+    face = np.full((h, w, 3), 40, np.uint8)
+    face[2 : h - 3, w // 4 : w * 3 // 4] = 235          # a bright chin, then two dark rows
+    crop = np.vstack([face, label])
+    line = text_line(crop, (0, 0, w, 2 * h))
+    assert plain is not None and line is not None and abs(line.shape[0] - plain.shape[0]) <= 2
+
+
+def test_a_crop_is_known_again_by_its_text_pixels_when_the_video_behind_changes() -> None:
+    a = _label("Amara Okafor", "latin", 1)
+    b = a.copy()
+    mid = (a > 70) & (a < 180)
+    b[mid] = a[mid] + np.random.default_rng(0).integers(-15, 16, int(mid.sum()))   # the video behind the box moved
+    assert not np.array_equal(a, b) and crop_key(a) == crop_key(b)
+    assert crop_key(a) != crop_key(_label("Amara Okafur", "latin", 1))
+    grey = np.full((24, 120, 3), 60, np.uint8)
+    grey[8:16, 10:100:4] = 150                                       # mid-grey text: exact pixels decide
+    shifted = grey.copy()
+    shifted[0, 0] = 61
+    assert crop_key(grey) != crop_key(shifted)
