@@ -23,12 +23,24 @@ APPEARANCE_UPDATE = 0.3    # weight of the newest frame in an identity's appeara
 
 @dataclass(frozen=True)
 class TileObservation:
-    """What identity tracking needs from one tile of one frame."""
+    """What identity tracking needs from one tile of one frame.
+
+    The images' signatures are computed once, when the observation is made; ``dataclasses.replace``
+    (to add the name read later) carries them over instead of computing them again.
+    """
 
     box: Box
     name: str | None
     tile_image: np.ndarray | None = field(default=None, repr=False, compare=False)
     face_image: np.ndarray | None = field(default=None, repr=False, compare=False)
+    appearance: np.ndarray | None = field(default=None, repr=False, compare=False)
+    face: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.appearance is None and self.tile_image is not None and self.tile_image.size:
+            object.__setattr__(self, "appearance", appearance_signature(self.tile_image))
+        if self.face is None and self.face_image is not None and self.face_image.size:
+            object.__setattr__(self, "face", face_signature(self.face_image))
 
 
 @dataclass
@@ -50,8 +62,9 @@ def _unit(vector: np.ndarray) -> np.ndarray | None:
 
 def appearance_signature(tile: np.ndarray) -> np.ndarray | None:
     """A tile's colour layout: 8x4 Lab thumbnail of its upper four fifths (the label is left out)."""
-    h = tile.shape[0]
-    body = tile[: max(1, h * 4 // 5)]
+    h, w = tile.shape[:2]
+    step = max(1, min(h, w) // 32)          # a 32-px-high view is plenty for 8x4 cells, and cheap
+    body = tile[: max(1, h * 4 // 5) : step, ::step]
     bgr = body if body.ndim == 3 else cv2.cvtColor(body, cv2.COLOR_GRAY2BGR)
     small = cv2.resize(bgr[:, :, :3], (8, 4), interpolation=cv2.INTER_AREA)
     return _unit(cv2.cvtColor(small, cv2.COLOR_BGR2LAB))
@@ -159,10 +172,7 @@ class IdentityTracker:
 
     @staticmethod
     def _signature(obs: TileObservation) -> tuple[np.ndarray | None, np.ndarray | None]:
-        return (
-            appearance_signature(obs.tile_image) if obs.tile_image is not None and obs.tile_image.size else None,
-            face_signature(obs.face_image) if obs.face_image is not None and obs.face_image.size else None,
-        )
+        return obs.appearance, obs.face
 
     def assign(self, observations: Sequence[TileObservation]) -> list[str]:
         """The identity name of each observation of one frame, in the same order."""
