@@ -117,3 +117,13 @@ def test_training_uses_the_inference_preprocessing(tiny_fer: Path) -> None:
     x, y = preprocess_split(split)
     assert np.array_equal(x, preprocess(split.images))
     assert np.array_equal(y.argmax(axis=1), split.labels)
+
+
+def test_zoom_is_checked_and_saved_with_the_run(tiny_fer: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    base = [sys.executable, "-m", "classmood.cli", "train", "--data", str(tiny_fer), "--epochs", "1", "--batch-size", "8"]
+    bad = subprocess.run(base + ["--zoom", "1.5", "--out", str(tmp_path / "bad")], capture_output=True, text=True, env=env)
+    assert bad.returncode != 0 and "--zoom must be in [0, 1)" in bad.stderr and "Traceback" not in bad.stderr
+    good = subprocess.run(base + ["--zoom", "0.2", "--out", str(tmp_path / "run")], capture_output=True, text=True, env=env)
+    assert good.returncode == 0, good.stderr[-2000:]
+    assert json.loads((tmp_path / "run" / "settings.json").read_text())["zoom"] == 0.2
