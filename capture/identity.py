@@ -157,7 +157,7 @@ class IdentityTracker:
         named = [t for t in self._tracks.values() if t.named]
         if not named or not observations:
             return [None] * len(observations)
-        signatures = [self._signature(o) for o in observations]
+        signatures = [(o.appearance, o.face) for o in observations]
         scores = self._similarities(named, [o.box for o in observations], signatures)
         result: list[str | None] = [None] * len(observations)
         taken: set[int] = set()
@@ -170,14 +170,10 @@ class IdentityTracker:
                 taken.add(col)
         return result
 
-    @staticmethod
-    def _signature(obs: TileObservation) -> tuple[np.ndarray | None, np.ndarray | None]:
-        return obs.appearance, obs.face
-
     def assign(self, observations: Sequence[TileObservation]) -> list[str]:
         """The identity name of each observation of one frame, in the same order."""
         self._frame += 1
-        signatures = [self._signature(o) for o in observations]
+        signatures = [(o.appearance, o.face) for o in observations]
         result: list[str | None] = [None] * len(observations)
         claimed: set[str] = set()
         # 1. names read from labels

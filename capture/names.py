@@ -222,11 +222,16 @@ def _grow(has_ink: np.ndarray, blocked: np.ndarray, start: int, step: int, max_g
     return edge
 
 
+def _runs(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end (exclusive) indices of the runs of consecutive True in ``flags``."""
+    padded = np.concatenate(([False], flags, [False])).astype(np.int8)
+    return np.flatnonzero(np.diff(padded) == 1), np.flatnonzero(np.diff(padded) == -1)
+
+
 def _runs_at_least(flags: np.ndarray, length: int) -> np.ndarray:
     """``flags`` keeping only runs of at least ``length`` consecutive True."""
     out = np.zeros_like(flags)
-    padded = np.concatenate(([False], flags, [False])).astype(np.int8)
-    starts, ends = np.flatnonzero(np.diff(padded) == 1), np.flatnonzero(np.diff(padded) == -1)
+    starts, ends = _runs(flags)
     for a, b in zip(starts, ends, strict=True):
         if b - a >= length:
             out[a:b] = True
@@ -242,12 +247,13 @@ def crop_key(label: np.ndarray, core: Box | None = None) -> bytes:
     x, y, w, h = core or (0, 0, gray.shape[1], gray.shape[0])
     rows, inner = gray[y : y + h], gray[y : y + h, x : x + w]
     enough = EXTREME_SHARE * max(inner.size, 1)
-    counts = {"light": int((inner >= EXTREME_LIGHT).sum()), "dark": int((inner <= EXTREME_DARK).sum())}
-    text = [side for side in sorted(counts, key=counts.__getitem__) if counts[side] >= enough][:1]
+    light, dark = int((inner >= EXTREME_LIGHT).sum()), int((inner <= EXTREME_DARK).sum())
+    sides = [(count, side) for count, side in ((light, "light"), (dark, "dark")) if count >= enough]
+    text = min(sides)[1] if sides else None
     digest = hashlib.blake2b(digest_size=16)
-    if text == ["light"]:
+    if text == "light":
         digest.update(np.packbits(rows >= EXTREME_LIGHT).tobytes())
-    elif text == ["dark"]:
+    elif text == "dark":
         digest.update(np.packbits(rows <= EXTREME_DARK).tobytes())
     else:
         digest.update(np.ascontiguousarray(label).tobytes())
@@ -259,9 +265,7 @@ def _text_band(core_ink: np.ndarray) -> np.ndarray:
     """``core_ink`` keeping only its most text-like band of inked rows (bands are split by blank
     rows): the one with the most ink edges per row. A bright face or room showing above a label
     is a band too, with few edges for its height."""
-    inked = core_ink.any(axis=1)
-    padded = np.concatenate(([False], inked, [False])).astype(np.int8)
-    starts, ends = np.flatnonzero(np.diff(padded) == 1), np.flatnonzero(np.diff(padded) == -1)
+    starts, ends = _runs(core_ink.any(axis=1))
     if starts.size < 2:
         return core_ink
     edges = np.abs(np.diff(core_ink.astype(np.int8), axis=1)).sum(axis=1)
