@@ -373,18 +373,64 @@ def _students(
         for emotion, files in library.files.items():
             picks = rng.choice(len(files), size=min(FACES_PER_EMOTION, len(files)), replace=False)
             faces[emotion] = tuple(files[int(k)] for k in picks)
+        emotions = _timeline(rng, frames, library.emotions)
+        room = _room(rng, theme_bg)
+        tint = _tint(rng)
+        face_scale, face_offset = _face_placement(rng)
         people.append(
             Student(
                 name=name, script=script, initials=initials, present=(join, leave), camera=camera,
-                emotions=_timeline(rng, frames, library.emotions), faces=faces, room=_room(rng, theme_bg),
-                tint=(float(rng.uniform(0.72, 0.9)), float(rng.uniform(0.85, 0.96)), 1.0),
-                face_scale=float(rng.uniform(0.55, 0.78)),
-                face_offset=(float(rng.uniform(-0.12, 0.12)), float(rng.uniform(-0.06, 0.06))),
+                emotions=emotions, faces=faces, room=room, tint=tint, face_scale=face_scale, face_offset=face_offset,
                 avatar=bool(rng.random() < 0.5),
                 avatar_colour=tuple(int(v) for v in rng.integers(60, 200, 3)),  # type: ignore[arg-type]
             )
         )
     return people
+
+
+def feather_mask(size: int) -> np.ndarray:
+    """(size, size, 1) float32 alpha: 1 inside, a 1/48-of-the-side anti-aliased edge."""
+    edge = max(1, size // 48)
+    mask = np.zeros((size, size), np.float32)
+    mask[edge:-edge, edge:-edge] = 1.0
+    k = edge * 2 + 1
+    return cv2.GaussianBlur(mask, (k, k), edge / 1.5)[:, :, None]
+
+
+def _paint_face(
+    canvas: np.ndarray, face: np.ndarray, box: Box, tint: tuple[float, float, float], alpha: np.ndarray
+) -> None:
+    """Blend the grayscale ``face`` image, scaled to the square ``box`` and tinted, into ``canvas``."""
+    fx, fy, size, _ = box
+    big = cv2.resize(face, (size, size), interpolation=cv2.INTER_CUBIC).astype(np.float32)
+    colour = np.stack([big * tint[0], big * tint[1], big * tint[2]], axis=2)
+    region = canvas[fy : fy + size, fx : fx + size].astype(np.float32)
+    canvas[fy : fy + size, fx : fx + size] = (region + (colour - region) * alpha).astype(np.uint8)
+
+
+def _tint(rng: np.random.Generator) -> tuple[float, float, float]:
+    return float(rng.uniform(0.72, 0.9)), float(rng.uniform(0.85, 0.96)), 1.0
+
+
+def _face_placement(rng: np.random.Generator) -> tuple[float, tuple[float, float]]:
+    """A student's face size (share of the tile height) and offset (shares of the tile's sides)."""
+    return float(rng.uniform(0.55, 0.78)), (float(rng.uniform(-0.12, 0.12)), float(rng.uniform(-0.06, 0.06)))
+
+
+def camera_tile(face: np.ndarray, rng: np.random.Generator, size: tuple[int, int]) -> tuple[np.ndarray, Box]:
+    """One camera-on tile of ``size`` (w, h) showing the grayscale ``face`` image as a lecture
+    draws a student: a random room, the face tinted, scaled and placed as ``_students`` and
+    ``LectureRenderer`` do. Returns the BGR tile and the square the face image was painted into."""
+    w, h = size
+    grey = int(rng.integers(14, 34))
+    room = cv2.resize(_room(rng, np.array([grey + 2, grey, grey])), (w, h), interpolation=cv2.INTER_LINEAR)
+    scale, offset = _face_placement(rng)
+    side = max(int(h * scale), 12)
+    jitter = rng.integers(-2, 3, 2)
+    fx = int(np.clip((w - side) // 2 + int(offset[0] * w) + int(jitter[0]), 0, w - side))
+    fy = int(np.clip((h - side) // 2 + int(offset[1] * h) + int(jitter[1]), 0, h - side))
+    _paint_face(room, face, (fx, fy, side, side), _tint(rng), feather_mask(side))
+    return room, (fx, fy, side, side)
 
 
 # --- layout geometry ----------------------------------------------------------------------------
@@ -506,12 +552,7 @@ class LectureRenderer:
     def _feather_mask(self, size: int) -> np.ndarray:
         mask = self._feather.get(size)
         if mask is None:
-            edge = max(1, size // 48)
-            mask = np.zeros((size, size), np.float32)
-            mask[edge:-edge, edge:-edge] = 1.0
-            k = edge * 2 + 1
-            mask = cv2.GaussianBlur(mask, (k, k), edge / 1.5)[:, :, None]
-            self._feather[size] = mask
+            mask = self._feather[size] = feather_mask(size)
         return mask
 
     def _label(self, canvas: np.ndarray, student: Student, box: Box) -> Box:
@@ -549,11 +590,7 @@ class LectureRenderer:
         fx = x + (w - size) // 2 + int(student.face_offset[0] * w) + int(jitter[0])
         fy = y + (h - size) // 2 + int(student.face_offset[1] * h) + int(jitter[1])
         fx, fy = int(np.clip(fx, x, x + w - size)), int(np.clip(fy, y, y + h - size))
-        big = cv2.resize(face, (size, size), interpolation=cv2.INTER_CUBIC).astype(np.float32)
-        colour = np.stack([big * student.tint[0], big * student.tint[1], big * student.tint[2]], axis=2)
-        alpha = self._feather_mask(size)
-        region = canvas[fy : fy + size, fx : fx + size].astype(np.float32)
-        canvas[fy : fy + size, fx : fx + size] = (region + (colour - region) * alpha).astype(np.uint8)
+        _paint_face(canvas, face, (fx, fy, size, size), student.tint, self._feather_mask(size))
         return fx, fy, size, size
 
     def _corners(self, canvas: np.ndarray, box: Box) -> None:

@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "export",
     "purge",
     "train",
+    "reframe",
     "evaluate",
     "synth",
     "capture",

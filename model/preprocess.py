@@ -31,13 +31,18 @@ def to_gray(crop: np.ndarray) -> np.ndarray:
     return crop
 
 
-def normalize_face(crop: np.ndarray) -> np.ndarray:
-    """One crop -> equalised 48x48 uint8 grayscale."""
+def resize_gray(crop: np.ndarray) -> np.ndarray:
+    """One crop -> 48x48 uint8 grayscale (area interpolation when shrinking), not yet equalised."""
     gray = to_gray(crop)
     if gray.shape != (INPUT_SIZE, INPUT_SIZE):
         interp = cv2.INTER_AREA if min(gray.shape) > INPUT_SIZE else cv2.INTER_LINEAR
         gray = cv2.resize(gray, (INPUT_SIZE, INPUT_SIZE), interpolation=interp)
-    return cv2.equalizeHist(np.ascontiguousarray(gray))
+    return gray
+
+
+def normalize_face(crop: np.ndarray) -> np.ndarray:
+    """One crop -> equalised 48x48 uint8 grayscale."""
+    return cv2.equalizeHist(np.ascontiguousarray(resize_gray(crop)))
 
 
 def preprocess(crops: Sequence[np.ndarray] | np.ndarray) -> np.ndarray:

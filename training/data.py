@@ -47,10 +47,8 @@ def _read_gray(path: Path) -> np.ndarray:
     return image
 
 
-def load_emotion_folders(
-    folder: Path, progress: Callable[[int, int], None] | None = None
-) -> FerSplit:
-    """Read ``folder/<emotion>/*.jpg`` for all seven emotions."""
+def emotion_files(folder: Path) -> list[tuple[Path, str]]:
+    """The image files of ``folder/<emotion>/`` with their emotion, in the order the loaders read them."""
     folder = Path(folder)
     if not folder.is_dir():
         raise DatasetError(f"{folder}: no such folder")
@@ -60,17 +58,25 @@ def load_emotion_folders(
             f"{folder}: missing class folder(s) {', '.join(missing)}; "
             f"expected one subfolder per emotion: {', '.join(EMOTIONS)}"
         )
-    files: list[tuple[Path, int]] = []
-    for label, emotion in enumerate(EMOTIONS):
+    files: list[tuple[Path, str]] = []
+    for emotion in EMOTIONS:
         found = sorted(p for p in (folder / emotion).iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
-        files.extend((p, label) for p in found)
+        files.extend((p, emotion) for p in found)
+    return files
+
+
+def load_emotion_folders(
+    folder: Path, progress: Callable[[int, int], None] | None = None
+) -> FerSplit:
+    """Read ``folder/<emotion>/*.jpg`` for all seven emotions."""
+    files = emotion_files(folder)
     if not files:
         raise DatasetError(f"{folder}: the emotion folders hold no images")
     images = np.empty((len(files), 48, 48), dtype=np.uint8)
     labels = np.empty(len(files), dtype=np.int32)
-    for i, (path, label) in enumerate(files):
+    for i, (path, emotion) in enumerate(files):
         images[i] = _read_gray(path)
-        labels[i] = label
+        labels[i] = EMOTIONS.index(emotion)
         if progress is not None:
             progress(i + 1, len(files))
     return FerSplit(images, labels, str(folder))

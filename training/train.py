@@ -21,6 +21,7 @@ from training.augment import build_augmenter, random_erasing
 from training.data import FerSplit, load_fer
 from training.errors import TrainingError
 from training.export import export_onnx, quantize_onnx
+from training.warmstart import load_onnx_weights
 
 WEIGHTS_NAME = "emotion.onnx"
 INT8_WEIGHTS_NAME = "emotion.int8.onnx"
@@ -48,6 +49,9 @@ class TrainSettings:
     erase_probability: float = 0.5
     zoom: float = 0.1
     seed: int = 1
+    init_weights: str | None = None
+    reframed: str | None = None
+    reframed_share: float = 0.5
     hyper_parameters: dict[str, object] = field(default_factory=dict)
 
 
@@ -56,20 +60,43 @@ def preprocess_split(split: FerSplit) -> tuple[np.ndarray, np.ndarray]:
     return preprocess(split.images), keras.utils.to_categorical(split.labels, len(EMOTIONS))
 
 
-def make_train_dataset(x: np.ndarray, y: np.ndarray, settings: TrainSettings) -> tf.data.Dataset:
+def make_train_dataset(
+    x: np.ndarray, y: np.ndarray, settings: TrainSettings, x_reframed: np.ndarray | None = None
+) -> tf.data.Dataset:
+    """Shuffled, augmented batches. With ``x_reframed`` (the same faces as the capture agent frames
+    them, aligned with ``x``) each face is shown in that framing with ``settings.reframed_share``."""
     augmenter = build_augmenter(zoom=settings.zoom, seed=settings.seed)
 
     def augment(images: tf.Tensor, labels: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
         images = augmenter(images, training=True)
         return random_erasing(images, settings.erase_probability), labels
 
+    if x_reframed is None:
+        faces = tf.data.Dataset.from_tensor_slices((x, y))
+    else:
+        share = settings.reframed_share
+
+        def pick(original: tf.Tensor, reframed: tf.Tensor, label: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+            return tf.where(tf.random.uniform([]) < share, reframed, original), label
+
+        faces = tf.data.Dataset.from_tensor_slices((x, x_reframed, y)).map(pick)
     return (
-        tf.data.Dataset.from_tensor_slices((x, y))
-        .shuffle(len(x), seed=settings.seed, reshuffle_each_iteration=True)
+        faces.shuffle(len(x), seed=settings.seed, reshuffle_each_iteration=True)
         .batch(settings.batch_size, drop_remainder=True)
         .map(augment, num_parallel_calls=tf.data.AUTOTUNE)
         .prefetch(tf.data.AUTOTUNE)
     )
+
+
+def load_reframed(root: Path, split: str, like: FerSplit) -> FerSplit:
+    """The reframed copy of a split (``classmood reframe``), checked to hold the same faces in the same order."""
+    reframed = load_fer(root, split)
+    if len(reframed) != len(like) or not np.array_equal(reframed.labels, like.labels):
+        raise TrainingError(
+            f"{root}: its {split} split ({len(reframed)} faces) does not match {like.source} "
+            f"({len(like)} faces); make it with 'classmood reframe --data' from that dataset"
+        )
+    return reframed
 
 
 def learning_rate_at(settings: TrainSettings) -> Callable[[int, float], float]:
@@ -114,9 +141,15 @@ def train(settings: TrainSettings, out: Path, resume: bool = False, verbose: int
         (out / SETTINGS_NAME).write_text(json.dumps(asdict(settings), indent=2) + "\n")
     keras.utils.set_random_seed(settings.seed)
     started = time.monotonic()
-    train_x, train_y = preprocess_split(load_fer(Path(settings.data), "train"))
+    train_split = load_fer(Path(settings.data), "train")
+    train_x, train_y = preprocess_split(train_split)
     val_x, val_y = preprocess_split(load_fer(Path(settings.data), "test"))
+    reframed_x = None
+    if settings.reframed is not None:
+        reframed_x, _ = preprocess_split(load_reframed(Path(settings.reframed), "train", train_split))
     model = build(settings.arch, **settings.hyper_parameters)
+    if settings.init_weights is not None:
+        load_onnx_weights(model, Path(settings.init_weights))
     model.compile(
         optimizer=keras.optimizers.SGD(settings.learning_rate, momentum=settings.momentum, nesterov=True),
         loss=keras.losses.CategoricalCrossentropy(label_smoothing=settings.label_smoothing),
@@ -131,7 +164,7 @@ def train(settings: TrainSettings, out: Path, resume: bool = False, verbose: int
     if settings.schedule == "plateau":
         callbacks.append(keras.callbacks.ReduceLROnPlateau(monitor="val_accuracy", factor=0.5, patience=3))
     model.fit(
-        make_train_dataset(train_x, train_y, settings),
+        make_train_dataset(train_x, train_y, settings, reframed_x),
         validation_data=(val_x, val_y),
         epochs=settings.epochs,
         shuffle=False,
@@ -150,6 +183,7 @@ def train(settings: TrainSettings, out: Path, resume: bool = False, verbose: int
         "epochs": settings.epochs,
         "val_accuracy": accuracy,
         "val_accuracy_int8": _onnx_accuracy(out / INT8_WEIGHTS_NAME, val_x, val_y),
+        **_reframed_accuracy(settings, out / INT8_WEIGHTS_NAME),
         "train_n": int(len(train_x)),
         "val_n": int(len(val_x)),
         "wall_s_this_run": round(time.monotonic() - started, 1),
@@ -165,6 +199,14 @@ def _onnx_accuracy(path: Path, x: np.ndarray, y: np.ndarray) -> float:
     classifier = EmotionClassifier.load(path)
     predicted = np.concatenate([classifier.predict_preprocessed(x[i : i + 512]) for i in range(0, len(x), 512)])
     return float(np.mean(np.argmax(predicted, 1) == np.argmax(y, 1)))
+
+
+def _reframed_accuracy(settings: TrainSettings, weights: Path) -> dict[str, float]:
+    """Accuracy of the int8 model on the reframed test split, when the run has one."""
+    if settings.reframed is None or not (Path(settings.reframed) / "test").is_dir():
+        return {}
+    x, y = preprocess_split(load_fer(Path(settings.reframed), "test"))
+    return {"val_accuracy_int8_reframed": _onnx_accuracy(weights, x, y)}
 
 
 def clear_run(out: Path) -> None:

@@ -26,6 +26,12 @@ def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.
     parser.add_argument("--schedule", choices=("cosine", "plateau"), default="cosine")
     parser.add_argument("--zoom", type=float, default=0.1, help="random zoom range of the augmentation (0.1: ±10%%)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--init-weights", type=Path, default=None, metavar="ONNX",
+                        help="fine-tune: start from an exported model of the same --arch (e.g. model/weights/emotion-fp32.onnx)")
+    parser.add_argument("--reframed", type=Path, default=None, metavar="DIR",
+                        help="the same dataset framed as the capture agent frames faces (made by 'classmood reframe')")
+    parser.add_argument("--reframed-share", type=float, default=0.5, metavar="P",
+                        help="share of training faces shown in the --reframed framing (default 0.5)")
     parser.add_argument("--out", type=Path, default=None, help="run folder (default: runs/<arch>)")
     parser.add_argument("--resume", action="store_true", help="continue the run in --out from its last checkpoint")
     parser.set_defaults(handler=run)
@@ -38,6 +44,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise UserError("--epochs must be at least 1")
     if not 0.0 <= args.zoom < 1.0:
         raise UserError(f"--zoom must be in [0, 1) (got {args.zoom})")
+    if not 0.0 <= args.reframed_share <= 1.0:
+        raise UserError(f"--reframed-share must be in [0, 1] (got {args.reframed_share})")
+    if args.init_weights is not None and not args.init_weights.is_file():
+        raise UserError(f"--init-weights {args.init_weights}: no such file")
+    if args.reframed is not None and not args.reframed.is_dir():
+        raise UserError(f"--reframed {args.reframed}: no such folder (make it with 'classmood reframe')")
     from training.train import TrainSettings, train
 
     out = args.out or Path("runs") / args.arch
@@ -50,6 +62,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         schedule=args.schedule,
         zoom=args.zoom,
         seed=args.seed,
+        init_weights=str(args.init_weights.resolve()) if args.init_weights else None,
+        reframed=str(args.reframed.resolve()) if args.reframed else None,
+        reframed_share=args.reframed_share,
     )
     metrics = train(train_settings, out, resume=args.resume)
     print(json.dumps(metrics, indent=2))

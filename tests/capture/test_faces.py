@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
@@ -197,3 +198,27 @@ def test_tile_shaped_input_finds_the_letterboxed_faces(detector: FaceDetector, f
         else:
             same.append(bool(a) == bool(b))
     assert np.mean(same) >= 0.9, f"agreement {np.mean(same):.2f}"
+
+
+def test_camera_tile_paints_the_face_where_it_says(faces_dir: Path) -> None:
+    from capture.synth import camera_tile
+
+    _, face = fer_faces(faces_dir, 1, seed=3)[3]
+    tile, (x, y, side, _) = camera_tile(face, np.random.default_rng(4), (320, 180))
+    assert tile.shape == (180, 320, 3) and tile.dtype == np.uint8
+    assert 0 <= x and x + side <= 320 and 0 <= y and y + side <= 180 and side >= 0.55 * 180 - 1
+    painted = cv2.resize(tile[y : y + side, x : x + side, 2], (48, 48), interpolation=cv2.INTER_AREA)
+    assert np.corrcoef(painted.ravel().astype(float), face.ravel().astype(float))[0, 1] > 0.95
+    again, box = camera_tile(face, np.random.default_rng(4), (320, 180))
+    assert box == (x, y, side, side) and np.array_equal(again, tile)
+
+
+def test_agent_crop_frames_a_face_about_as_the_painted_square(detector: FaceDetector, faces_dir: Path) -> None:
+    from capture.framing import agent_crop
+
+    rng = np.random.default_rng(8)
+    crops = [agent_crop(face, detector, rng) for _, face in fer_faces(faces_dir, 6, seed=9)]
+    found = [c for c in crops if c is not None]
+    assert len(found) >= 0.9 * len(crops)
+    for crop in found:
+        assert crop.ndim == 3 and crop.shape[0] == crop.shape[1] >= 60  # tiles 140-360 px high

@@ -1,0 +1,116 @@
+"""Fine-tuning from an exported model and training on faces framed as the capture agent frames them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from model import EMOTIONS, EmotionClassifier, preprocess
+from training.data import load_fer
+from training.errors import TrainingError
+
+TINY_HP = {"widths": [4, 8, 8, 8], "convs_per_stage": [1, 1, 1, 1], "dropout": 0.0}
+
+
+def _settings(data: Path, epochs: int, **extra: object):
+    from training.train import TrainSettings
+
+    return TrainSettings(data=str(data), arch="vgg_lite", epochs=epochs, batch_size=8, hyper_parameters=TINY_HP, **extra)
+
+
+def _reframe(data: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "classmood.cli", "reframe", "--data", str(data), "--out", str(out)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture()
+def trained_onnx(tiny_fer: Path, tmp_path: Path) -> Path:
+    from training.train import train
+
+    train(_settings(tiny_fer, 1), tmp_path / "base", verbose=0)
+    return tmp_path / "base" / "emotion.onnx"
+
+
+def test_onnx_weights_load_into_keras_exactly(trained_onnx: Path, tiny_fer: Path) -> None:
+    from training.architectures import build
+    from training.warmstart import load_onnx_weights
+
+    model = load_onnx_weights(build("vgg_lite", **TINY_HP), trained_onnx)
+    faces = preprocess(load_fer(tiny_fer, "test").images)
+    expected = EmotionClassifier.load(trained_onnx).predict_preprocessed(faces)
+    assert np.abs(model.predict(faces, verbose=0) - expected).max() < 1e-4
+    assert not any(layer.trainable for layer in model.layers if "batch_normalization" in layer.name)
+
+
+def test_onnx_weights_of_another_architecture_are_a_clear_error(trained_onnx: Path) -> None:
+    from training.architectures import build
+    from training.warmstart import load_onnx_weights
+
+    with pytest.raises(TrainingError, match="convolutions"):
+        load_onnx_weights(build("vgg_lite"), trained_onnx)
+    with pytest.raises(TrainingError, match="no such ONNX model"):
+        load_onnx_weights(build("vgg_lite"), trained_onnx.with_name("missing.onnx"))
+
+
+def test_fine_tuning_on_reframed_faces_starts_from_the_given_weights(
+    trained_onnx: Path, tiny_fer: Path, tmp_path: Path
+) -> None:
+    from training.train import train
+
+    reframed = tmp_path / "reframed"
+    result = _reframe(tiny_fer, reframed)
+    assert result.returncode == 0, result.stderr
+    assert json.loads((reframed / "reframe.json").read_text())["splits"]["train"]["faces"] == 6 * len(EMOTIONS)
+    out = tmp_path / "tuned"
+    settings = _settings(tiny_fer, 1, init_weights=str(trained_onnx), reframed=str(reframed), learning_rate=0.0)
+    metrics = train(settings, out, verbose=0)
+    assert 0.0 <= metrics["val_accuracy_int8_reframed"] <= 1.0
+    saved = json.loads((out / "settings.json").read_text())
+    assert saved["init_weights"] == str(trained_onnx) and saved["reframed"] == str(reframed)
+    faces = preprocess(load_fer(tiny_fer, "test").images)
+    before = EmotionClassifier.load(trained_onnx).predict_preprocessed(faces)
+    after = EmotionClassifier.load(out / "emotion.onnx").predict_preprocessed(faces)
+    assert np.abs(after - before).max() < 1e-3  # learning rate 0: the starting weights, unchanged
+
+
+def test_reframed_data_of_other_faces_is_refused(tiny_fer: Path, tmp_path: Path) -> None:
+    from training.train import train
+
+    other = tmp_path / "other"
+    shutil.copytree(tiny_fer, other)
+    next((other / "train" / "happy").iterdir()).unlink()
+    with pytest.raises(TrainingError, match="does not match"):
+        train(_settings(tiny_fer, 1, reframed=str(other)), tmp_path / "run", verbose=0)
+
+
+def test_reframe_crops_real_faces_as_the_agent_does(fer_root: Path, tmp_path: Path) -> None:
+    data = tmp_path / "fer"
+    for emotion in EMOTIONS:
+        for split in ("train", "test"):
+            (data / split / emotion).mkdir(parents=True)
+        for path in sorted((fer_root / "test" / emotion).iterdir())[:2]:
+            shutil.copy(path, data / "test" / emotion / path.name)
+    result = _reframe(data, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads((tmp_path / "out" / "reframe.json").read_text())["splits"]
+    assert summary["test"]["faces"] == 14 and summary["test"]["found"] >= 12
+    changed = 0
+    for path in sorted((data / "test").glob("*/*.jpg")):
+        framed = cv2.imread(str(tmp_path / "out" / "test" / path.parent.name / f"{path.stem}.png"), cv2.IMREAD_GRAYSCALE)
+        assert framed is not None and framed.shape == (48, 48)
+        original = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE).astype(np.float32)
+        changed += float(np.abs(framed.astype(np.float32) - original).mean()) > 5
+    assert changed >= 12
+
+
+def test_reframe_needs_the_folder_layout(tmp_path: Path) -> None:
+    result = _reframe(tmp_path, tmp_path / "out")
+    assert result.returncode == 2
+    assert "no train/ folder" in result.stderr and "Traceback" not in result.stderr
