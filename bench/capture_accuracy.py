@@ -5,7 +5,7 @@ Renders lectures with ``capture.synth.render_lecture`` (FER2013 test faces), run
 ground truth. The emotion figure is compared with the model's own accuracy on exactly the face
 images the lecture showed (recorded while rendering), so it isolates what capture loses.
 
-    .venv/bin/python bench/capture_accuracy.py --students 25 49 --frames 200 [--no-roster] [--json]
+    .venv/bin/python bench/capture_accuracy.py --students 25 49 --frames 200 [--no-roster] [--weights ONNX] [--json]
 """
 
 from __future__ import annotations
@@ -127,9 +127,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--frames", type=int, default=200)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-roster", dest="roster", action="store_false", help="no class list: names only from OCR")
+    parser.add_argument("--weights", type=Path, default=None, help="emotion model (default: the committed one)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
-    classifier = EmotionClassifier.load(threads=2)
+    classifier = EmotionClassifier.load(args.weights, threads=2)
     results = [run(n, args.frames, args.seed + n, args.roster, classifier) for n in args.students]
     if args.json:
         print(json.dumps(results, indent=1))
