@@ -80,6 +80,7 @@ def face_signature(face: np.ndarray) -> np.ndarray | None:
 
 
 CUE_WEIGHTS = (0.35, 0.45, 0.2)   # position (overlap), appearance (tile colours), face
+MOVED_WEIGHT = 0.8                # similarity by appearance and face alone, for a tile that moved
 
 
 def _ious(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
@@ -137,7 +138,10 @@ class IdentityTracker:
         face, has_face = _cosines([sig[1] for sig in signatures], [t.face for t in tracks])
         w_pos, w_look, w_face = CUE_WEIGHTS
         total = w_pos + w_look * has_look + w_face * has_face
-        return (w_pos * position + w_look * look * has_look + w_face * face * has_face) / total
+        together = (w_pos * position + w_look * look * has_look + w_face * face * has_face) / total
+        # a tile that moved (the gallery reordered, someone joined) keeps its identity by its looks alone
+        looks = (w_look * look + w_face * face) / (w_look + w_face)
+        return np.where(has_look & has_face, np.maximum(together, MOVED_WEIGHT * looks), together)
 
     def _update(self, track: _Track, box: Box, appearance: np.ndarray | None, face: np.ndarray | None) -> None:
         track.box = box

@@ -22,6 +22,7 @@ from typing import Any
 import cv2
 import numpy as np
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from capture.errors import CaptureError
 
@@ -54,6 +55,7 @@ FOLDED_SCRIPTS = frozenset({"LATIN", "GREEK", "CYRILLIC"})
 PREFIX_WEIGHT = 0.95       # ... scored as this share of its ratio with that beginning
 MASK_HEIGHT = 16           # label masks are compared at this height
 SAME_LABEL = 0.95          # cosine similarity of two label masks that show the same text
+CONFUSABLE_EDITS = 2       # known names this few letter edits apart (प्रिया शर्मा / प्रिया वर्मा) look alike as masks
 INK_DEPTH = 0.4            # ink is within this share of the core's range from its brightest pixels
 BOX_TOLERANCE = 30         # a label box's background varies this much (0..255) around its median
 GREY_SPREAD = 50           # anti-aliased edges of white or black text are this close to grey
@@ -471,6 +473,7 @@ class NameReader:
         self._keys: dict[str, str] = {}          # match key -> normalised
         self._folded: dict[str, str] = {}        # match key -> the same without Latin/Greek/Cyrillic accents
         self._roster: set[str] = set()
+        self._confusable: set[str] = set()       # normalised names with a look-alike among the known names
         self._seen_models: dict[str, float] = {}
         self._roster_models: set[str] = set()
         for name in roster:
@@ -502,6 +505,13 @@ class NameReader:
         key = normalise(clean)
         if not key:
             return
+        if key not in self.known:
+            letters = match_key(clean)
+            for other_letters, other in self._keys.items():
+                if abs(len(other_letters) - len(letters)) <= 1 and (
+                    Levenshtein.distance(letters, other_letters, score_cutoff=CONFUSABLE_EDITS) <= CONFUSABLE_EDITS
+                ):
+                    self._confusable.update((key, other))
         self.known.setdefault(key, clean)
         self._keys.setdefault(match_key(clean), key)
         self._folded.setdefault(match_key(clean), fold_marks(match_key(clean)))
@@ -677,11 +687,16 @@ class NameReader:
         key = hashlib.blake2b((mask > 0.5).tobytes() + bytes(str(mask.shape), "ascii"), digest_size=16).digest()
         if key not in self._exact and key not in self._masks:
             similar = next((e for e in self._entries if same_label(mask, e.mask)), None)
-            if similar is not None:
+            if similar is not None and not self._looks_alike(similar.result.name):
                 self._exact[key] = similar
             else:
                 self._masks[key] = mask
         return key
+
+    def _looks_alike(self, name: str | None) -> bool:
+        """Whether a label read as ``name`` may look like another known name's label: such a label
+        is only taken from the cache when its mask is the same exactly, not when it is similar."""
+        return name is not None and normalise(name) in self._confusable
 
     def _resolve(self, candidates: Sequence[_Candidate]) -> NameRead:
         """Reads -> a known name (best fuzzy match), a new name (a confident read), or unreadable."""

@@ -92,3 +92,24 @@ def test_expect_names_reordered_tiles_without_changing_anything(faces_dir: Path)
                          emotion="neutral", size=(W, H))
     far = TileObservation((3000, 3000, W, H), None, stranger.image, None)
     assert tracker.expect([far]) == [None]
+
+
+def _unit_near(base: np.ndarray, cosine: float, seed: int) -> np.ndarray:
+    """A unit vector whose cosine with the unit vector ``base`` is ``cosine``."""
+    other = np.random.default_rng(seed).normal(size=base.shape).astype(np.float32)
+    other -= other.dot(base) * base
+    other /= np.linalg.norm(other)
+    return (cosine * base + np.sqrt(1 - cosine**2) * other).astype(np.float32)
+
+
+def test_a_moved_tile_keeps_its_identity_by_its_looks_alone() -> None:
+    rng = np.random.default_rng(3)
+    look, face = (v / np.linalg.norm(v) for v in rng.normal(size=(2, 64)).astype(np.float32))
+    elsewhere = (3 * W, 2 * H, W, H)   # the gallery reordered: no overlap with where Ana was
+    # her label is unreadable this frame: a little light change in the room (cosine 0.85) and
+    # another expression (0.6) still say Ana; another student's room and face do not
+    for cosines, expected in (((0.85, 0.6), True), ((0.4, 0.3), False)):
+        tracker = IdentityTracker()
+        assert tracker.assign([TileObservation((0, 0, W, H), "Ana", appearance=look, face=face)]) == ["Ana"]
+        moved = TileObservation(elsewhere, None, appearance=_unit_near(look, cosines[0], 1), face=_unit_near(face, cosines[1], 2))
+        assert (tracker.assign([moved]) == ["Ana"]) is expected

@@ -213,3 +213,15 @@ def test_a_crop_is_known_again_by_its_text_pixels_when_the_video_behind_changes(
     shifted = grey.copy()
     shifted[0, 0] = 61
     assert crop_key(grey) != crop_key(shifted)
+
+
+def test_look_alike_names_are_not_taken_from_each_others_cached_label() -> None:
+    sharma, varma = "प्रिया शर्मा", "प्रिया वर्मा"
+    a, b = _label(sharma, "devanagari", 1), _label(varma, "devanagari", 2, size=(380, 214))
+    assert same_label(label_mask(a), label_mask(b))     # one glyph apart: their masks pass as the same text
+    with NameReader(roster=[sharma, varma, "Tomáš Novák"]) as reader:
+        assert reader.read(a).name == display_form(sharma)
+        assert reader.read(b).name == display_form(varma)
+        first = reader.read(_label("Tomáš Novák", "latin", 3))
+        bigger = reader.read(_label("Tomáš Novák", "latin", 4, size=(620, 349)))   # no look-alike: cached
+        assert first.name == bigger.name == "Tomáš Novák" and bigger.cached
