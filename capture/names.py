@@ -55,7 +55,8 @@ FOLDED_SCRIPTS = frozenset({"LATIN", "GREEK", "CYRILLIC"})
 PREFIX_WEIGHT = 0.95       # ... scored as this share of its ratio with that beginning
 MASK_HEIGHT = 16           # label masks are compared at this height
 SAME_LABEL = 0.95          # cosine similarity of two label masks that show the same text
-CONFUSABLE_EDITS = 2       # known names this few letter edits apart (प्रिया शर्मा / प्रिया वर्मा) look alike as masks
+CONFUSABLE_EDITS = 2       # known names this few letter edits apart (प्रिया शर्मा / प्रिया वर्मा) look alike as masks,
+CONFUSABLE_SHARE = 0.2     # when the edits are at most this share of the name (吴磊 / 吴伟 do not look alike)
 INK_DEPTH = 0.4            # ink is within this share of the core's range from its brightest pixels
 BOX_TOLERANCE = 30         # a label box's background varies this much (0..255) around its median
 GREY_SPREAD = 50           # anti-aliased edges of white or black text are this close to grey
@@ -508,8 +509,10 @@ class NameReader:
         if key not in self.known:
             letters = match_key(clean)
             for other_letters, other in self._keys.items():
-                if abs(len(other_letters) - len(letters)) <= 1 and (
-                    Levenshtein.distance(letters, other_letters, score_cutoff=CONFUSABLE_EDITS) <= CONFUSABLE_EDITS
+                longest = max(len(letters), len(other_letters))
+                allowed = min(CONFUSABLE_EDITS, int(CONFUSABLE_SHARE * longest))
+                if allowed and abs(len(other_letters) - len(letters)) <= 1 and (
+                    Levenshtein.distance(letters, other_letters, score_cutoff=allowed) <= allowed
                 ):
                     self._confusable.update((key, other))
         self.known.setdefault(key, clean)
