@@ -506,8 +506,8 @@ class NameReader:
         key = normalise(clean)
         if not key:
             return
+        letters = match_key(clean)
         if key not in self.known:
-            letters = match_key(clean)
             for other_letters, other in self._keys.items():
                 longest = max(len(letters), len(other_letters))
                 allowed = min(CONFUSABLE_EDITS, int(CONFUSABLE_SHARE * longest))
@@ -516,8 +516,8 @@ class NameReader:
                 ):
                     self._confusable.update((key, other))
         self.known.setdefault(key, clean)
-        self._keys.setdefault(match_key(clean), key)
-        self._folded.setdefault(match_key(clean), fold_marks(match_key(clean)))
+        self._keys.setdefault(letters, key)
+        self._folded.setdefault(letters, fold_marks(letters))
         if roster:
             self._roster.add(key)
         for rank, model in enumerate(scripts_of(clean)):

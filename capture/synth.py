@@ -417,6 +417,18 @@ def _face_placement(rng: np.random.Generator) -> tuple[float, tuple[float, float
     return float(rng.uniform(0.55, 0.78)), (float(rng.uniform(-0.12, 0.12)), float(rng.uniform(-0.06, 0.06)))
 
 
+def _face_square(
+    w: int, h: int, scale: float, offset: tuple[float, float], rng: np.random.Generator
+) -> tuple[int, int, int]:
+    """Where a student's face image goes in a w x h tile: (x, y, side), tile-relative, jittered by
+    up to 2 px and kept inside the tile."""
+    side = max(int(h * scale), 12)
+    jitter = rng.integers(-2, 3, 2)
+    fx = int(np.clip((w - side) // 2 + int(offset[0] * w) + int(jitter[0]), 0, w - side))
+    fy = int(np.clip((h - side) // 2 + int(offset[1] * h) + int(jitter[1]), 0, h - side))
+    return fx, fy, side
+
+
 def camera_tile(face: np.ndarray, rng: np.random.Generator, size: tuple[int, int]) -> tuple[np.ndarray, Box]:
     """One camera-on tile of ``size`` (w, h) showing the grayscale ``face`` image as a lecture
     draws a student: a random room, the face tinted, scaled and placed as ``_students`` and
@@ -425,10 +437,7 @@ def camera_tile(face: np.ndarray, rng: np.random.Generator, size: tuple[int, int
     grey = int(rng.integers(14, 34))
     room = cv2.resize(_room(rng, np.array([grey + 2, grey, grey])), (w, h), interpolation=cv2.INTER_LINEAR)
     scale, offset = _face_placement(rng)
-    side = max(int(h * scale), 12)
-    jitter = rng.integers(-2, 3, 2)
-    fx = int(np.clip((w - side) // 2 + int(offset[0] * w) + int(jitter[0]), 0, w - side))
-    fy = int(np.clip((h - side) // 2 + int(offset[1] * h) + int(jitter[1]), 0, h - side))
+    fx, fy, side = _face_square(w, h, scale, offset, rng)
     _paint_face(room, face, (fx, fy, side, side), _tint(rng), feather_mask(side))
     return room, (fx, fy, side, side)
 
@@ -585,11 +594,8 @@ class LectureRenderer:
         """Paint the student's room and face into ``box``; returns where the face image went."""
         x, y, w, h = box
         canvas[y : y + h, x : x + w] = self._room(index, student, w, h)
-        size = max(int(h * student.face_scale), 12)
-        jitter = self.rng.integers(-2, 3, 2)
-        fx = x + (w - size) // 2 + int(student.face_offset[0] * w) + int(jitter[0])
-        fy = y + (h - size) // 2 + int(student.face_offset[1] * h) + int(jitter[1])
-        fx, fy = int(np.clip(fx, x, x + w - size)), int(np.clip(fy, y, y + h - size))
+        fx, fy, size = _face_square(w, h, student.face_scale, student.face_offset, self.rng)
+        fx, fy = x + fx, y + fy
         _paint_face(canvas, face, (fx, fy, size, size), student.tint, self._feather_mask(size))
         return fx, fy, size, size
 

@@ -47,6 +47,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     with FaceDetector.load(threads=1) as detector:
         for index, (split, files) in enumerate(jobs.items()):
             rng = np.random.default_rng([args.seed, index])
+            for emotion in {emotion for _, emotion in files}:
+                (args.out / split / emotion).mkdir(parents=True, exist_ok=True)
             found = 0
             for path, emotion in tqdm(files, desc=split, unit="face", disable=not sys.stderr.isatty()):
                 face = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
@@ -55,7 +57,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                 crop = agent_crop(face, detector, rng)
                 found += crop is not None
                 target = args.out / split / emotion / f"{path.stem}.png"
-                target.parent.mkdir(parents=True, exist_ok=True)
                 if not cv2.imwrite(str(target), resize_gray(face if crop is None else crop)):
                     raise UserError(f"{target}: cannot write")
             summary[split] = {"faces": len(files), "found": found}
