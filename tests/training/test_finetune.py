@@ -14,7 +14,7 @@ import pytest
 
 from model import EMOTIONS, EmotionClassifier, preprocess
 from training.data import load_fer
-from training.errors import TrainingError
+from training.errors import DatasetError, TrainingError
 
 TINY_HP = {"widths": [4, 8, 8, 8], "convs_per_stage": [1, 1, 1, 1], "dropout": 0.0}
 
@@ -110,7 +110,35 @@ def test_reframe_crops_real_faces_as_the_agent_does(fer_root: Path, tmp_path: Pa
     assert changed >= 12
 
 
-def test_reframe_needs_the_folder_layout(tmp_path: Path) -> None:
+def test_reframe_needs_a_dataset(tmp_path: Path) -> None:
     result = _reframe(tmp_path, tmp_path / "out")
     assert result.returncode == 2
-    assert "no train/ folder" in result.stderr and "Traceback" not in result.stderr
+    assert "no train/ folder" in result.stderr and "fer2013.csv" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_reframe_of_fer2013_csv_keeps_its_rows_for_training(tiny_fer_csv: Path, tmp_path: Path) -> None:
+    from training.train import load_reframed
+
+    out = tmp_path / "reframed"
+    assert (result := _reframe(tiny_fer_csv, out)).returncode == 0, result.stderr
+    summary = json.loads((out / "reframe.json").read_text())["splits"]
+    assert summary["train"]["faces"] == 5 * len(EMOTIONS) and summary["test"]["faces"] == 2 * len(EMOTIONS)
+    for split in ("train", "test"):
+        original = load_fer(tiny_fer_csv, split)
+        framed = load_reframed(out, split, like=original)
+        assert framed.images.shape == original.images.shape
+        assert np.array_equal(framed.labels, original.labels)
+    again = _reframe(tiny_fer_csv.parent, out)  # the folder holding fer2013.csv; the rows are replaced, not added
+    assert again.returncode == 0, again.stderr
+    assert len(load_fer(out, "train")) == 5 * len(EMOTIONS)
+    with pytest.raises(DatasetError, match="no rows with Usage PrivateTest"):
+        load_fer(out, "private")
+
+
+def test_reframe_of_a_broken_csv_is_a_clear_error(tmp_path: Path) -> None:
+    broken = tmp_path / "fer2013.csv"
+    broken.write_text("emotion,pixels,Usage\n3,1 2 3,Training\n")
+    result = _reframe(broken, tmp_path / "out")
+    assert result.returncode == 2
+    assert f"{broken}:2" in result.stderr and "Traceback" not in result.stderr
