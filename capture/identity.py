@@ -4,7 +4,8 @@ The name read from a tile's label is the identity. When it cannot be read, the t
 the identities seen recently by appearance (a small colour thumbnail of the tile, which captures
 the room behind the student, and a normalised face thumbnail, compared by cosine) and by position
 (overlap with where the identity was last seen), so identities survive reordered tiles and
-unreadable labels. A tile never matched and never named is ``Participant N`` until a name is read.
+unreadable labels; a named student seen in the previous frame needs less similarity than one seen
+longer ago. A tile never matched and never named is ``Participant N`` until a name is read.
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ import numpy as np
 Box = tuple[int, int, int, int]
 PLACEHOLDER = "Participant {}"
 MATCH_THRESHOLD = 0.55     # combined similarity needed to carry an identity over to an unnamed tile
+# ... for a named identity that was on screen in the previous frame and whose name no label gave
+# this frame: a student there a second ago is far likelier to still be there (label redrawn at a
+# new tile size, unreadable) than to have left the moment someone unnamed joined
+RECENT_THRESHOLD = 0.4
 APPEARANCE_UPDATE = 0.3    # weight of the newest frame in an identity's appearance signature
 
 
@@ -114,9 +119,12 @@ class IdentityTracker:
     ``forget_after`` frames without a sighting drop an unnamed identity from matching.
     """
 
-    def __init__(self, forget_after: int = 300, threshold: float = MATCH_THRESHOLD) -> None:
+    def __init__(
+        self, forget_after: int = 300, threshold: float = MATCH_THRESHOLD, recent_threshold: float = RECENT_THRESHOLD,
+    ) -> None:
         self.forget_after = forget_after
         self.threshold = threshold
+        self.recent_threshold = min(recent_threshold, threshold)
         self._tracks: dict[str, _Track] = {}
         self._placeholders = 0
         self._frame = -1
@@ -197,14 +205,16 @@ class IdentityTracker:
             if t.name not in claimed and (t.named or self._frame - t.last_seen <= self.forget_after)
         ]
         scores = self._similarities(live, [observations[i].box for i in pending], [signatures[i] for i in pending])
-        rows, cols = np.nonzero(scores >= self.threshold)
+        needed = np.array(
+            [self.recent_threshold if t.named and t.last_seen == self._frame - 1 else self.threshold for t in live],
+            dtype=np.float64,
+        )
+        rows, cols = np.nonzero(scores >= needed[None, :])
         pairs = sorted(
             ((float(scores[r, c]), pending[r], live[c].name) for r, c in zip(rows.tolist(), cols.tolist(), strict=True)),
             reverse=True,
         )
-        for score, i, name in pairs:
-            if score < self.threshold:
-                break
+        for _, i, name in pairs:
             if result[i] is not None or name in claimed:
                 continue
             self._update(self._tracks[name], observations[i].box, *signatures[i])

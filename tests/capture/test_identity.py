@@ -113,3 +113,18 @@ def test_a_moved_tile_keeps_its_identity_by_its_looks_alone() -> None:
         assert tracker.assign([TileObservation((0, 0, W, H), "Ana", appearance=look, face=face)]) == ["Ana"]
         moved = TileObservation(elsewhere, None, appearance=_unit_near(look, cosines[0], 1), face=_unit_near(face, cosines[1], 2))
         assert (tracker.assign([moved]) == ["Ana"]) is expected
+
+
+def test_a_student_on_screen_a_frame_ago_needs_less_likeness_than_one_seen_earlier() -> None:
+    rng = np.random.default_rng(4)
+    look, face = (v / np.linalg.norm(v) for v in rng.normal(size=(2, 64)).astype(np.float32))
+    elsewhere = (3 * W, 2 * H, W, H)
+    # tiles resized and moved, label unreadable, the room a little changed (0.85) and another face
+    # (0.1): similarity about 0.48, below the general threshold, above the one for a moment ago
+    moved = TileObservation(elsewhere, None, appearance=_unit_near(look, 0.85, 1), face=_unit_near(face, 0.1, 2))
+    for gap, expected in ((0, "Ana"), (1, "Participant 1")):
+        tracker = IdentityTracker()
+        assert tracker.assign([TileObservation((0, 0, W, H), "Ana", appearance=look, face=face)]) == ["Ana"]
+        for _ in range(gap):
+            tracker.assign([])
+        assert tracker.assign([moved]) == [expected]
