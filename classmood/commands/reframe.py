@@ -52,20 +52,23 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     from capture.faces import FaceDetector
     from classmood.errors import UserError
+    from training.data import emotion_files
 
     source = _csv_source(args.data)
+    files: dict[str, list[tuple[Path, str]]] = {}
     if source is None:
         for split in args.splits:
             if not (args.data / split).is_dir():
                 raise UserError(
                     f"{args.data}: no {split}/ folder (reframe needs ROOT/{split}/<emotion>/ or fer2013.csv)"
                 )
+        files = {split: emotion_files(args.data / split) for split in args.splits}  # every split checked first
     summary: dict[str, dict[str, int]] = {}
     with FaceDetector.load(threads=1) as detector:
         for index, split in enumerate(args.splits):
             rng = np.random.default_rng([args.seed, index])
             if source is None:
-                faces, found = _reframe_folder(args.data / split, args.out / split, detector, rng, split)
+                faces, found = _reframe_folder(files[split], args.out / split, detector, rng, split)
             else:
                 faces, found = _reframe_csv(source, split, args.out / "fer2013.csv", detector, rng)
             summary[split] = {"faces": faces, "found": found}
@@ -92,15 +95,13 @@ def _framed(
 
 
 def _reframe_folder(
-    folder: Path, out: Path, detector: FaceDetector, rng: np.random.Generator, split: str
+    files: list[tuple[Path, str]], out: Path, detector: FaceDetector, rng: np.random.Generator, split: str
 ) -> tuple[int, int]:
-    """Reframe ``folder/<emotion>/*`` into ``out/<emotion>/*.png``; (faces, faces found)."""
+    """Reframe the images ``files`` (with their emotions) into ``out/<emotion>/*.png``; (faces, faces found)."""
     import cv2
 
     from classmood.errors import UserError
-    from training.data import emotion_files
 
-    files = emotion_files(folder)
     for emotion in {emotion for _, emotion in files}:
         (out / emotion).mkdir(parents=True, exist_ok=True)
 
