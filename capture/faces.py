@@ -12,6 +12,7 @@ tile is kept and cropped with the framing of the FER2013 training images.
 from __future__ import annotations
 
 import importlib.util
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -345,48 +346,95 @@ class FaceDetector:
         """Faces in one tile image (BGR or gray), best first (see :func:`_rank`); boxes in tile pixels."""
         return self._run(0, tile_image)
 
-    def best_face(self, tile_image: np.ndarray) -> FaceBox | None:
-        """The largest plausible face of one tile (see :meth:`find_faces`), or None."""
-        return self._best_face(0, tile_image)
-
-    def _best_face(self, worker: int, image: np.ndarray) -> FaceBox | None:
-        """The largest plausible face: the whole tile first, then a centre zoom if nothing was found."""
-        for view, x_offset in _views(image):
+    def best_face(self, tile_image: np.ndarray, worker: int = 0) -> FaceBox | None:
+        """The largest plausible face of one tile (see :meth:`find_faces`), or None: the whole tile
+        first, then a centre zoom if nothing was found. ``worker`` picks the network (one per thread)."""
+        for view, x_offset in _views(tile_image):
             for face in self._run(worker, view):
                 x, y, w, h = face.box
                 if flat_share(view[y : y + h, x : x + w]) < MAX_FACE_FLAT:
                     return FaceBox((x + x_offset, y, w, h), face.score)
         return None
 
+    def search(self, frame: np.ndarray, tiles: Sequence[tuple[int, Box]]) -> FaceSearch:
+        """The face search of one frame's tiles, for threads to work on together (see :class:`FaceSearch`)."""
+        return FaceSearch(self, frame, tiles)
+
     def find_faces(self, frame: np.ndarray, tiles: Sequence[tuple[int, Box]]) -> list[TileFace]:
         """For each ``(tile_index, tile box)`` of ``frame``: camera on or off, and its face crop.
 
         A tile is camera-off when no plausible face is found and most of it is one flat colour
         (a name or an avatar on the app's background, in any theme). Faces on flat discs (avatars)
-        are not plausible faces.
+        are not plausible faces. The detector's ``threads`` workers share the tiles.
         """
-        images = [frame[y : y + h, x : x + w] for _, (x, y, w, h) in tiles]
-        flats = [flat_share(image) for image in images]
-        todo = [i for i, flat in enumerate(flats) if flat < SKIP_FLAT]
-        found: dict[int, FaceBox | None] = dict.fromkeys(range(len(tiles)))
-        if self._pool is None or len(todo) < 2:
-            found.update((i, self._best_face(0, images[i])) for i in todo)
+        search = self.search(frame, tiles)
+        if self._pool is None or len(tiles) < 2:
+            search.work(0)
         else:
-            chunks = [todo[k :: self.threads] for k in range(self.threads)]
+            list(self._pool.map(search.work, range(self.threads)))
+        return search.result()
 
-            def work(worker: int) -> list[tuple[int, FaceBox | None]]:
-                return [(i, self._best_face(worker, images[i])) for i in chunks[worker]]
 
-            for part in self._pool.map(work, range(self.threads)):
-                found.update(part)
+class FaceSearch:
+    """The tiles of one frame, handed out one at a time to whichever thread asks next.
+
+    Each thread calls :meth:`work` with its own worker slot (``0 <= worker < detector.threads``:
+    one network each); a thread that has finished other work can join a search already under way,
+    so two cores stay busy whatever else each thread had to do (capture.pipeline: name reading).
+    :meth:`result` waits until every tile is done.
+    """
+
+    def __init__(self, detector: FaceDetector, frame: np.ndarray, tiles: Sequence[tuple[int, Box]]) -> None:
+        self.detector = detector
+        self.tiles = list(tiles)
+        self._images = [frame[y : y + h, x : x + w] for _, (x, y, w, h) in self.tiles]
+        self._flats = [1.0] * len(self.tiles)
+        self._found: list[FaceBox | None] = [None] * len(self.tiles)
+        self._next = 0
+        self._done = 0
+        self._failure: BaseException | None = None
+        self._lock = threading.Condition()
+
+    def work(self, worker: int) -> None:
+        """Search tiles until none are left to start (returns at once when the search is over)."""
+        if not 0 <= worker < self.detector.threads:
+            raise CaptureError(f"face search: worker {worker} of a detector with {self.detector.threads}")
+        while True:
+            with self._lock:
+                i = self._next
+                if i >= len(self.tiles) or self._failure is not None:
+                    return
+                self._next += 1
+            try:
+                flat = flat_share(self._images[i])
+                self._flats[i] = flat
+                if flat < SKIP_FLAT:
+                    self._found[i] = self.detector.best_face(self._images[i], worker)
+            except BaseException as exc:
+                with self._lock:
+                    self._failure = exc
+                    self._lock.notify_all()
+                raise
+            with self._lock:
+                self._done += 1
+                if self._done == len(self.tiles):
+                    self._lock.notify_all()
+
+    def result(self) -> list[TileFace]:
+        """Every tile's :class:`TileFace`, once all are done (work must be under way in some thread)."""
+        with self._lock:
+            while self._done < len(self.tiles) and self._failure is None:
+                self._lock.wait()
+            if self._failure is not None:
+                raise self._failure
         out: list[TileFace] = []
-        for i, (index, (tx, ty, tw, th)) in enumerate(tiles):
-            face = found[i]
+        for i, (index, (tx, ty, tw, th)) in enumerate(self.tiles):
+            face = self._found[i]
             if face is None:
-                out.append(TileFace(index, flats[i] < CAMERA_OFF_FLAT, None))
+                out.append(TileFace(index, self._flats[i] < CAMERA_OFF_FLAT, None))
                 continue
             cx, cy, cw, ch = fer_crop_box(face.box, (tw, th))
-            crop = crop_face(images[i], face.box)
+            crop = crop_face(self._images[i], face.box)
             out.append(TileFace(index, True, FaceCrop(index, (tx + cx, ty + cy, cw, ch), crop, face.score)))
         return out
 

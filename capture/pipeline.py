@@ -25,10 +25,10 @@ import cv2
 import numpy as np
 
 from capture.errors import CaptureError
-from capture.faces import FaceDetector, TileFace
+from capture.faces import FaceDetector, FaceSearch, TileFace
 from capture.frames import Frame
 from capture.identity import IdentityTracker, TileObservation
-from capture.layout import GalleryLayout, Tile, parse_gallery
+from capture.layout import GalleryLayout, parse_gallery
 from capture.names import NameReader, label_region
 
 Box = tuple[int, int, int, int]
@@ -157,7 +157,8 @@ class FrameAnalyser:
         timings["layout"] = (time.perf_counter() - start) * 1000
         tiles = layout.tiles
 
-        faces_job = self._faces_worker.submit(self._faces_and_scores, frame.image, tiles)
+        search = self.detector.search(frame.image, [(t.index, t.box) for t in tiles])
+        faces_job = self._faces_worker.submit(self._faces_and_scores, search)
         start = time.perf_counter()
         labels = [
             label_region(frame.image, tile.box, tile.name_box) if tile.name_box is not None else None
@@ -166,6 +167,8 @@ class FrameAnalyser:
         views = [TileObservation(tile.box, None, tile.image) for tile in tiles]
         names = [read.name for read in self.reader.read_frame(labels, self.tracker.expect(views))]
         names_ms = (time.perf_counter() - start) * 1000
+        if self.detector.threads > 1:
+            search.work(1)          # names done: help with the tiles not yet searched
         found, per_tile, detection_ms, emotions_ms = faces_job.result()
         start = time.perf_counter()
         observations = [
@@ -189,12 +192,14 @@ class FrameAnalyser:
         return analysis
 
     def _faces_and_scores(
-        self, image: np.ndarray, tiles: Sequence[Tile]
+        self, search: FaceSearch
     ) -> tuple[list[TileFace], dict[int, np.ndarray], float, float]:
         """Faces of every tile and the emotion probabilities of each tile with a face (by tile
-        position), with the milliseconds of each step; run on the worker thread."""
+        position), with the milliseconds of each step; run on the worker thread, which searches
+        the tiles from the start while the caller reads names and then joins it."""
         start = time.perf_counter()
-        found = self.detector.find_faces(image, [(t.index, t.box) for t in tiles])
+        search.work(0)
+        found = search.result()
         detected = time.perf_counter()
         with_face = [i for i, tf in enumerate(found) if tf.face is not None]
         probs = self.classifier.predict([found[i].face.image for i in with_face]) if with_face else None  # type: ignore[union-attr]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import cv2
@@ -222,3 +223,31 @@ def test_agent_crop_frames_a_face_about_as_the_painted_square(detector: FaceDete
     assert len(found) >= 0.9 * len(crops)
     for crop in found:
         assert crop.ndim == 3 and crop.shape[0] == crop.shape[1] >= 60  # tiles 140-360 px high
+
+
+def test_a_face_search_shared_by_two_threads_finds_what_one_thread_finds(detector: FaceDetector, face_tiles: list) -> None:
+    frame, boxes = _frame_of(face_tiles)
+    with FaceDetector.load(threads=1) as single:
+        alone = single.find_faces(frame, boxes)
+    search = detector.search(frame, boxes)
+    helper = threading.Thread(target=search.work, args=(0,))
+    helper.start()
+    search.work(1)                   # the calling thread joins the search under way
+    together = search.result()
+    helper.join()
+    search.work(1)                   # joining a finished search returns at once
+    assert [(f.tile_index, f.camera_on, f.face.box if f.face else None) for f in together] == [
+        (f.tile_index, f.camera_on, f.face.box if f.face else None) for f in alone
+    ]
+
+
+def test_a_face_search_reports_a_worker_failure_and_rejects_unknown_workers(detector: FaceDetector) -> None:
+    frame = np.zeros((100, 100, 3), np.uint8)
+    with pytest.raises(CaptureError, match="worker 2"):
+        detector.search(frame, [(0, (0, 0, 100, 100))]).work(2)
+    not_an_image = np.zeros((100, 100, 7), np.uint8)   # seven channels: the tile check fails on it
+    broken = detector.search(not_an_image, [(0, (0, 0, 100, 100)), (1, (0, 0, 50, 50))])
+    with pytest.raises(ValueError):
+        broken.work(0)
+    with pytest.raises(ValueError):
+        broken.result()              # a waiting thread sees the failure instead of hanging
