@@ -195,8 +195,8 @@ def write_frame(
     sqlite = db.engine.dialect.name == "sqlite"
     larger = func.max if sqlite else func.greatest
     lectures = LectureSession.__table__
-    # SQLAlchemy Core on one connection: the ORM's bulk machinery cost more than SQLite itself
-    # (49 students: 9.4 -> 3 ms a frame, docs/benchmarks.md)
+    # SQLAlchemy Core on one connection, upserts built once: 49 students 9.4 -> 5.3 ms a frame
+    # (docs/benchmarks.md)
     with db.transaction() as connection:
         updated = connection.execute(
             update(lectures)
