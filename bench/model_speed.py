@@ -30,13 +30,14 @@ def main() -> int:
     parser.add_argument("--batch", type=int, default=49)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--mirror", action="store_true", help="average with mirrored faces (model.mirror_average)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
     rng = np.random.default_rng(0)
     sizes = rng.integers(48, 161, size=args.batch)
     crops = [rng.integers(0, 256, size=(int(s), int(s), 3), dtype=np.uint8) for s in sizes]
-    classifier = EmotionClassifier.load(args.weights, threads=args.threads)
+    classifier = EmotionClassifier.load(args.weights, threads=args.threads, mirror=args.mirror)
     for _ in range(5):
         classifier.predict(crops)
     batch_times: list[float] = []
@@ -54,6 +55,7 @@ def main() -> int:
     result = {
         "batch": args.batch,
         "threads": args.threads,
+        "mirror": args.mirror,
         "faces_per_s": round(args.batch / median, 1),
         "ms_per_batch": round(median * 1000, 2),
         "ms_per_face": round(median * 1000 / args.batch, 3),

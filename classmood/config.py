@@ -89,6 +89,7 @@ class DashboardSettings(Section):
 class ModelSettings(Section):
     path: Path | None = None
     threads: int = Field(2, ge=1, le=64)
+    mirror_average: bool = False
 
 
 class PrivacySettings(Section):

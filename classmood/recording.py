@@ -141,7 +141,9 @@ def record_lecture(
     from storage import StudentObservation
     from storage.spool import SpoolingWriter
 
-    classifier = EmotionClassifier.load(settings.model.path, threads=settings.model.threads)
+    classifier = EmotionClassifier.load(
+        settings.model.path, threads=settings.model.threads, mirror=settings.model.mirror_average
+    )
     privacy = privacy_policy(settings)
     described = source.describe()  # type: ignore[attr-defined]
     session_id, next_frame = open_or_continue_session(db, title or described, described, privacy, new_session=new_session)

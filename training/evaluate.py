@@ -80,13 +80,14 @@ def predict_split(
 
 def evaluate(
     data: Path | FerSplit, weights: Path | None = None, dim: bool = False, threads: int = 2,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], None] | None = None, mirror: bool = False,
 ) -> Evaluation:
-    """Evaluate weights on a split, or on ``data`` (an ``<emotion>/`` folder or a root holding ``test/``)."""
+    """Evaluate weights on a split, or on ``data`` (an ``<emotion>/`` folder or a root holding ``test/``);
+    ``mirror``: average each face's probabilities with its mirror image's."""
     split = data if isinstance(data, FerSplit) else load_fer(Path(data), "test")
     if dim:
         split = FerSplit(darken(split.images), split.labels, split.source + " (darkened)")
-    classifier = EmotionClassifier.load(weights, threads=threads)
+    classifier = EmotionClassifier.load(weights, threads=threads, mirror=mirror)
     return score(split.labels, predict_split(classifier, split, progress=progress))
 
 

@@ -22,6 +22,8 @@ def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.
     parser.add_argument("--json", action="store_true", help="print exactly one JSON object on stdout")
     parser.add_argument("--plot", type=Path, default=None, metavar="PNG", help="write a confusion-matrix PNG")
     parser.add_argument("--dim", action="store_true", help="darken every face first (x0.4, then gamma 1.5)")
+    parser.add_argument("--mirror", action=argparse.BooleanOptionalAction, default=None,
+                        help="average each face with its mirror image (default: model.mirror_average)")
     parser.set_defaults(handler=run)
 
 
@@ -34,7 +36,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     weights = args.weights or settings.model.path
     split = load_fer(args.data, "test")
     with tqdm(total=len(split), unit="face", desc="evaluating", disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
-        result = evaluate(split, weights, dim=args.dim, threads=settings.model.threads, progress=bar.update)
+        mirror = settings.model.mirror_average if args.mirror is None else args.mirror
+        result = evaluate(split, weights, dim=args.dim, threads=settings.model.threads, progress=bar.update, mirror=mirror)
     if args.plot is not None:
         plot_confusion(result, args.plot, title="Darkened faces" if args.dim else "Confusion matrix")
     if args.json:

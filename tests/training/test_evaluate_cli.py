@@ -37,3 +37,19 @@ def test_bad_data_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and "missing" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_mirror_flag_matches_the_config_setting_and_no_mirror_overrides_it(tiny_fer: Path, tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("model:\n  mirror_average: true\n")
+    runs = {
+        name: _classmood("evaluate", "--data", str(tiny_fer), "--json", *extra)
+        for name, extra in {
+            "plain": (), "mirror": ("--mirror",), "config": ("--config", str(config)),
+            "config_off": ("--config", str(config), "--no-mirror"),
+        }.items()
+    }
+    assert all(r.returncode == 0 for r in runs.values()), [r.stderr for r in runs.values()]
+    reports = {name: json.loads(r.stdout) for name, r in runs.items()}
+    assert reports["mirror"] == reports["config"]
+    assert reports["config_off"] == reports["plain"]
