@@ -91,7 +91,9 @@ def _busy_jiffies() -> tuple[int, int]:
     return sum(fields) - idle, sum(fields)
 
 
-def run_ours(folder: Path, truth: dict, threads: int, names_budget_ms: float | None = None) -> dict[str, Any]:
+def run_ours(
+    folder: Path, truth: dict, threads: int, names_budget_ms: float | None = None, face_process: bool = True,
+) -> dict[str, Any]:
     """Every frame through layout, the analyser and ``write_frame``; wall and CPU milliseconds per stage."""
     classifier = EmotionClassifier.load(threads=threads)
     names = sorted({s["name"] for f in truth["frames"] for s in f["students"]})
@@ -104,7 +106,7 @@ def run_ours(folder: Path, truth: dict, threads: int, names_budget_ms: float | N
     start_time = datetime.now(timezone.utc)
     with tempfile.TemporaryDirectory() as tmp, FrameAnalyser.create(
         classifier, roster=names, threads=threads, smoothing_window=1,
-        names_budget_ms=names_budget_ms,
+        names_budget_ms=names_budget_ms, face_process=face_process,
     ) as analyser:
         db = connect(f"sqlite:///{Path(tmp) / 'bench.db'}")
         session_id = start_session(db, "bench", "synth", policy, started_at=start_time)
@@ -175,18 +177,21 @@ def main() -> int:
     parser.add_argument("--no-fer", action="store_true", help="skip the fer package")
     parser.add_argument("--names-budget-ms", type=float, default=None,
                         help="cap name reading per frame, as capture.names_budget_ms does (default: no cap)")
+    parser.add_argument("--face-thread", action="store_true",
+                        help="faces and emotions on a thread, as capture.face_process: false does (default: a process)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--out", type=Path, help="also write the JSON object to this file")
     args = parser.parse_args()
 
     folder, truth = cached_lecture(ROOT, args.faces, args.students, args.frames, args.seed)
-    ours = run_ours(folder, truth, args.threads, args.names_budget_ms)
+    ours = run_ours(folder, truth, args.threads, args.names_budget_ms, face_process=not args.face_thread)
     result: dict[str, object] = {
         "command": " ".join(["bench/e2e.py", *sys.argv[1:]]),
         "students": args.students,
         "frames": args.frames,
         "threads": args.threads,
         "names_budget_ms": args.names_budget_ms,
+        "face_process": not args.face_thread,
         "ms_per_frame": round(ours["ms_per_frame"], 1),
         "ms_per_frame_p90": round(ours["ms_per_frame_p90"], 1),
         "fps": round(1000.0 / ours["ms_per_frame"], 2),

@@ -386,6 +386,7 @@ class FaceSearch:
 
     def __init__(self, detector: FaceDetector, frame: np.ndarray, tiles: Sequence[tuple[int, Box]]) -> None:
         self.detector = detector
+        self.frame = frame
         self.tiles = list(tiles)
         self._images = [frame[y : y + h, x : x + w] for _, (x, y, w, h) in self.tiles]
         self._flats = [1.0] * len(self.tiles)
@@ -420,23 +421,36 @@ class FaceSearch:
                 if self._done == len(self.tiles):
                     self._lock.notify_all()
 
-    def result(self) -> list[TileFace]:
-        """Every tile's :class:`TileFace`, once all are done (work must be under way in some thread)."""
+    def boxes(self) -> tuple[list[FaceBox | None], list[float]]:
+        """Each tile's best face (tile pixels) and flat share, once all are done (work must be under
+        way in some thread)."""
         with self._lock:
             while self._done < len(self.tiles) and self._failure is None:
                 self._lock.wait()
             if self._failure is not None:
                 raise self._failure
-        out: list[TileFace] = []
-        for i, (index, (tx, ty, tw, th)) in enumerate(self.tiles):
-            face = self._found[i]
-            if face is None:
-                out.append(TileFace(index, self._flats[i] < CAMERA_OFF_FLAT, None))
-                continue
-            cx, cy, cw, ch = fer_crop_box(face.box, (tw, th))
-            crop = crop_face(self._images[i], face.box)
-            out.append(TileFace(index, True, FaceCrop(index, (tx + cx, ty + cy, cw, ch), crop, face.score)))
-        return out
+        return list(self._found), list(self._flats)
+
+    def result(self) -> list[TileFace]:
+        """Every tile's :class:`TileFace`, once all are done (see :meth:`boxes`)."""
+        found, flats = self.boxes()
+        return tile_faces(self.frame, self.tiles, found, flats)
+
+
+def tile_faces(
+    frame: np.ndarray, tiles: Sequence[tuple[int, Box]], found: Sequence[FaceBox | None], flats: Sequence[float],
+) -> list[TileFace]:
+    """The :class:`TileFace` of each ``(tile_index, tile box)`` of ``frame`` from its best face (tile
+    pixels, or None) and flat share: camera off when no face was found and the tile is mostly flat."""
+    out: list[TileFace] = []
+    for (index, (tx, ty, tw, th)), face, flat in zip(tiles, found, flats, strict=True):
+        if face is None:
+            out.append(TileFace(index, flat < CAMERA_OFF_FLAT, None))
+            continue
+        cx, cy, cw, ch = fer_crop_box(face.box, (tw, th))
+        crop = crop_face(frame[ty : ty + th, tx : tx + tw], face.box)
+        out.append(TileFace(index, True, FaceCrop(index, (tx + cx, ty + cy, cw, ch), crop, face.score)))
+    return out
 
 
 def _rank(faces: list[FaceBox]) -> list[FaceBox]:

@@ -3,11 +3,11 @@
 All faces of a frame go through the emotion classifier in one batch; each student's probabilities
 are smoothed over the last ``smoothing_window`` frames (mean of the probability vectors).
 
-Face detection and emotion classification run on a worker thread while this thread reads the
-name labels (Tesseract, like BlazeFace and ONNX Runtime, releases the GIL), so on two cores a
-frame costs about the longer of the two instead of their sum; identities are then assigned with
-both. The name hints (``IdentityTracker.expect``) therefore use each tile's position and colours,
-not its face.
+Face detection and emotion classification run beside name reading: by default in a child process
+(:class:`capture.face_worker.FaceProcess`: its own interpreter, so the Python work of both sides
+does not queue for one interpreter lock), else on a worker thread. On two cores a frame then costs
+about the longer of the two instead of their sum; identities are assigned with both. The name
+hints (``IdentityTracker.expect``) therefore use each tile's position and colours, not its face.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -25,7 +24,8 @@ import cv2
 import numpy as np
 
 from capture.errors import CaptureError
-from capture.faces import FaceDetector, FaceSearch, TileFace
+from capture.face_worker import FaceProcess, FaceThread, FrameFaces
+from capture.faces import FaceDetector, default_model_path
 from capture.frames import Frame
 from capture.identity import IdentityTracker, TileObservation
 from capture.layout import GalleryLayout, parse_gallery
@@ -36,9 +36,19 @@ STAGES: tuple[str, ...] = ("layout", "detection", "names", "emotions")
 
 
 class EmotionModel(Protocol):
-    """What the pipeline needs of :class:`model.EmotionClassifier`."""
+    """What the pipeline needs of :class:`model.EmotionClassifier` (picklable, for the face process)."""
 
     def predict(self, crops: Sequence[np.ndarray]) -> np.ndarray: ...
+
+
+class FaceStage(Protocol):
+    """Faces and emotions of a frame beside name reading (:class:`FaceProcess` or :class:`FaceThread`)."""
+
+    def start(self, image: np.ndarray, tiles: Sequence[tuple[int, Box]]) -> None: ...
+
+    def finish(self) -> FrameFaces: ...
+
+    def close(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -67,7 +77,7 @@ class FrameAnalysis:
 
 
 class FrameAnalyser:
-    """The per-session analysis state: detector, name reader, identities and smoothing windows.
+    """The per-session analysis state: the face stage, name reader, identities and smoothing windows.
 
     ``debug_dir`` (given only when ``privacy.save_debug_frames`` is on) receives each analysed frame
     annotated with tiles, faces and names; nothing else here writes an image anywhere.
@@ -75,9 +85,8 @@ class FrameAnalyser:
 
     def __init__(
         self,
-        detector: FaceDetector,
+        faces: FaceStage,
         reader: NameReader,
-        classifier: EmotionModel,
         *,
         tracker: IdentityTracker | None = None,
         smoothing_window: int = 3,
@@ -85,15 +94,13 @@ class FrameAnalyser:
     ) -> None:
         if smoothing_window < 1:
             raise CaptureError(f"smoothing window: must be at least 1 frame (got {smoothing_window})")
-        self.detector = detector
+        self.faces = faces
         self.reader = reader
-        self.classifier = classifier
         self.tracker = tracker or IdentityTracker()
         self.smoothing_window = smoothing_window
         self.debug_dir = debug_dir
         self._history: dict[str, deque[tuple[int, np.ndarray]]] = {}
         self._frames = 0
-        self._faces_worker = ThreadPoolExecutor(1, thread_name_prefix="faces-emotions")
 
     @classmethod
     def create(
@@ -107,26 +114,32 @@ class FrameAnalyser:
         debug_dir: Path | None = None,
         tessdata: Path | None = None,
         names_budget_ms: float | None = None,
+        face_process: bool = True,
     ) -> FrameAnalyser:
         """An analyser with the default detector weights and Tesseract models.
 
-        OpenCV is set to one thread per call (process-wide): the analyser runs its own threads (the
-        detector's workers, faces and emotions beside name reading), and OpenCV's pool splitting
-        every small resize on top of them only fights them for the same cores (49 students on 2
-        cores: 178 instead of 211 ms a frame).
+        ``face_process``: faces and emotions in a child process (:class:`FaceProcess`; the
+        classifier is pickled and loaded there), else on a thread of this one with ``threads``
+        detector workers (:class:`FaceThread`). OpenCV is set to one thread per call (process-wide):
+        the analyser runs its own threads and processes, and OpenCV's pool splitting every small
+        resize on top of them only fights them for the same cores (49 students on 2 cores: 178
+        instead of 211 ms a frame).
         """
         cv2.setNumThreads(1)
-        detector = FaceDetector.load(threads=threads, min_face_size=min_face_size)
+        reader = NameReader(roster=roster, tessdata=tessdata, budget_ms=names_budget_ms)
+        faces: FaceStage
         try:
-            reader = NameReader(roster=roster, tessdata=tessdata, budget_ms=names_budget_ms)
+            if face_process:
+                faces = FaceProcess(classifier, model_path=default_model_path(), min_face_size=min_face_size)
+            else:
+                faces = FaceThread(FaceDetector.load(threads=threads, min_face_size=min_face_size), classifier)
         except CaptureError:
-            detector.close()
+            reader.close()
             raise
-        return cls(detector, reader, classifier, smoothing_window=smoothing_window, debug_dir=debug_dir)
+        return cls(faces, reader, smoothing_window=smoothing_window, debug_dir=debug_dir)
 
     def close(self) -> None:
-        self._faces_worker.shutdown(wait=True)
-        self.detector.close()
+        self.faces.close()
         self.reader.close()
 
     def __enter__(self) -> FrameAnalyser:
@@ -157,26 +170,31 @@ class FrameAnalyser:
         timings["layout"] = (time.perf_counter() - start) * 1000
         tiles = layout.tiles
 
-        search = self.detector.search(frame.image, [(t.index, t.box) for t in tiles])
-        faces_job = self._faces_worker.submit(self._faces_and_scores, search)
+        self.faces.start(frame.image, [(t.index, t.box) for t in tiles])
         start = time.perf_counter()
-        labels = [
-            label_region(frame.image, tile.box, tile.name_box) if tile.name_box is not None else None
-            for tile in tiles
-        ]
-        views = [TileObservation(tile.box, None, tile.image) for tile in tiles]
-        names = [read.name for read in self.reader.read_frame(labels, self.tracker.expect(views))]
+        try:
+            labels = [
+                label_region(frame.image, tile.box, tile.name_box) if tile.name_box is not None else None
+                for tile in tiles
+            ]
+            views = [TileObservation(tile.box, None, tile.image) for tile in tiles]
+            names = [read.name for read in self.reader.read_frame(labels, self.tracker.expect(views))]
+        except BaseException:
+            try:
+                self.faces.finish()     # collected, so that the next frame can start
+            except CaptureError:
+                pass
+            raise
         names_ms = (time.perf_counter() - start) * 1000
-        if self.detector.threads > 1:
-            search.work(1)          # names done: help with the tiles not yet searched
-        found, per_tile, detection_ms, emotions_ms = faces_job.result()
+        faces = self.faces.finish()
+        found, per_tile = faces.tiles, faces.scores
         start = time.perf_counter()
         observations = [
             replace(view, name=name, face_image=tf.face.image if tf.face is not None else None)
             for view, name, tf in zip(views, names, found, strict=True)
         ]
         identities = self.tracker.assign(observations)
-        timings["detection"] = detection_ms
+        timings["detection"] = faces.detection_ms
         timings["names"] = names_ms + (time.perf_counter() - start) * 1000
         start = time.perf_counter()
         students = []
@@ -185,26 +203,11 @@ class FrameAnalyser:
             face_box = tf.face.box if tf.face is not None else None
             students.append(StudentReading(identities[i], tf.camera_on, face_box, scores, tile.box))
         self._frames += 1
-        timings["emotions"] = emotions_ms + (time.perf_counter() - start) * 1000
+        timings["emotions"] = faces.emotions_ms + (time.perf_counter() - start) * 1000
         analysis = FrameAnalysis(frame.index, frame.timestamp, tuple(students), timings)
         if self.debug_dir is not None:
             save_debug_frame(self.debug_dir, frame, analysis)
         return analysis
-
-    def _faces_and_scores(
-        self, search: FaceSearch
-    ) -> tuple[list[TileFace], dict[int, np.ndarray], float, float]:
-        """Faces of every tile and the emotion probabilities of each tile with a face (by tile
-        position), with the milliseconds of each step; run on the worker thread, which searches
-        the tiles from the start while the caller reads names and then joins it."""
-        start = time.perf_counter()
-        search.work(0)
-        found = search.result()
-        detected = time.perf_counter()
-        with_face = [i for i, tf in enumerate(found) if tf.face is not None]
-        probs = self.classifier.predict([found[i].face.image for i in with_face]) if with_face else None  # type: ignore[union-attr]
-        per_tile = {i: probs[k] for k, i in enumerate(with_face)} if probs is not None else {}
-        return found, per_tile, (detected - start) * 1000, (time.perf_counter() - detected) * 1000
 
 
 def analyse_frame(frame: Frame, analyser: FrameAnalyser) -> FrameAnalysis:

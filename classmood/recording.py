@@ -171,6 +171,7 @@ def record_lecture(
             min_face_size=settings.capture.min_face_size,
             smoothing_window=settings.capture.smoothing_window,
             names_budget_ms=settings.capture.names_budget_ms or None,
+            face_process=settings.capture.face_process,
             debug_dir=debug_dir,
         ) as analyser:
             result = run_agent(continued, analyser, sink, fps=settings.capture.fps, max_frames=max_frames,  # type: ignore[arg-type]

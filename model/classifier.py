@@ -23,11 +23,16 @@ class EmotionClassifier:
     model/MODEL_CARD.md).
     """
 
-    def __init__(self, session: ort.InferenceSession, path: Path, mirror: bool = False) -> None:
+    def __init__(self, session: ort.InferenceSession, path: Path, mirror: bool = False, threads: int = 2) -> None:
         self._session = session
         self._input = session.get_inputs()[0].name
         self.path = path
         self.mirror = mirror
+        self.threads = threads
+
+    def __reduce__(self) -> tuple[object, tuple[Path, int, bool]]:
+        """Pickled as how to load it: another process (the agent's face worker) loads its own copy."""
+        return (EmotionClassifier.load, (self.path, self.threads, self.mirror))
 
     @classmethod
     def load(cls, path: Path | None = None, threads: int = 2, mirror: bool = False) -> EmotionClassifier:
@@ -49,7 +54,7 @@ class EmotionClassifier:
         outputs = session.get_outputs()[0].shape
         if list(shape[1:]) != [INPUT_SIZE, INPUT_SIZE, 1] or outputs[-1] != len(EMOTIONS):
             raise ModelError(f"{path}: expects input {shape} and output {outputs}, not (n, 48, 48, 1) -> (n, 7)")
-        return cls(session, path, mirror)
+        return cls(session, path, mirror, threads)
 
     def predict_preprocessed(self, batch: np.ndarray) -> np.ndarray:
         """Probabilities for a batch already passed through :func:`model.preprocess`."""

@@ -1,0 +1,286 @@
+"""Faces and emotion scores of a frame's tiles beside name reading: in a child process or a thread.
+
+:class:`FaceProcess` (the default) finds them in a child process. Threads of one Python process share one interpreter lock. Face detection and name reading both run
+many small steps of Python and numpy between their native calls (BlazeFace, Tesseract), so on two
+cores two threads were hardly faster than one after the other (49 tiles: 0.82 s of detection and
+0.51 s of text-line extraction took 1.62 s side by side in threads, docs/benchmarks.md). The worker
+process has its own interpreter, face detector and emotion model: the frame reaches it through
+shared memory, and only face boxes, flatness shares and emotion probabilities come back.
+
+:class:`FaceThread` does the same on a thread of this process (the caller's thread joins the face
+search once its names are read); it needs no picklable emotion model, and is what runs where a
+process cannot be started (``capture.face_process: false``).
+
+The process is started with ``spawn`` (the same on Linux, macOS and Windows; the parent's threads and
+native libraries are not forked). It ignores Ctrl-C, which the parent handles, and stops with it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import threading
+import time
+import traceback
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.shared_memory import SharedMemory
+from pathlib import Path
+from typing import Any, Protocol
+
+import cv2
+import numpy as np
+
+from capture.errors import CaptureError
+from capture.faces import FaceBox, FaceDetector, FaceSearch, TileFace, crop_face, tile_faces
+
+Box = tuple[int, int, int, int]
+START_TIMEOUT_S = 120.0     # loading the detector and the emotion model (a cold disk, a slow laptop)
+STOP_TIMEOUT_S = 5.0
+
+
+class EmotionModel(Protocol):
+    """What the worker needs of :class:`model.EmotionClassifier`: ``predict``, and to be picklable
+    (the worker process loads its own copy)."""
+
+    def predict(self, crops: Sequence[np.ndarray]) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class FrameFaces:
+    """Every tile's face, the emotion probabilities of each tile with a face (by tile position), and
+    the milliseconds each step took."""
+
+    tiles: list[TileFace]
+    scores: dict[int, np.ndarray] = field(repr=False)
+    detection_ms: float
+    emotions_ms: float
+
+
+@dataclass(frozen=True)
+class _Request:
+    memory: str
+    shape: tuple[int, ...]
+    tiles: list[tuple[int, Box]]
+
+
+def faces_and_scores(
+    search: FaceSearch, classifier: EmotionModel,
+) -> tuple[list[FaceBox | None], list[float], np.ndarray | None, float, float]:
+    """Work on ``search`` until its tiles are done, then one emotion batch over the tiles with a face:
+    each tile's best face and flat share, the probabilities (rows in tile order, None without faces),
+    and the milliseconds of each step. What the worker computes, in a process or a thread."""
+    start = time.perf_counter()
+    search.work(0)
+    boxes, flats = search.boxes()
+    detected = time.perf_counter()
+    crops = [
+        crop_face(search.frame[y : y + h, x : x + w], face.box)
+        for face, (_, (x, y, w, h)) in zip(boxes, search.tiles, strict=True) if face is not None
+    ]
+    probs = classifier.predict(crops) if crops else None
+    return boxes, flats, probs, (detected - start) * 1000, (time.perf_counter() - detected) * 1000
+
+
+def frame_faces(
+    frame: np.ndarray, tiles: Sequence[tuple[int, Box]],
+    found: tuple[list[FaceBox | None], list[float], np.ndarray | None, float, float],
+) -> FrameFaces:
+    """:class:`FrameFaces` of ``frame`` from what :func:`faces_and_scores` found in it."""
+    boxes, flats, probs, detection_ms, emotions_ms = found
+    with_face = [k for k, face in enumerate(boxes) if face is not None]
+    scores = {k: probs[row] for row, k in enumerate(with_face)} if probs is not None else {}
+    return FrameFaces(tile_faces(frame, tiles, boxes, flats), scores, detection_ms, emotions_ms)
+
+
+def _serve(conn: Connection, classifier: EmotionModel, detector_options: dict[str, Any]) -> None:
+    """The worker process: load, say ready (or why not), then answer one request per frame until None."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    cv2.setNumThreads(1)
+    try:
+        detector = FaceDetector.load(threads=1, **detector_options)
+    except Exception as exc:  # any failure to load is reported to the parent as a message
+        conn.send(("error", str(exc)))
+        return
+    conn.send(("ready", detector.backend))
+    memory: SharedMemory | None = None
+    try:
+        while True:
+            request = conn.recv()
+            if request is None:
+                break
+            try:
+                if memory is None or memory.name != request.memory:
+                    if memory is not None:
+                        memory.close()
+                    memory = SharedMemory(request.memory)
+                image = np.ndarray(request.shape, np.uint8, memory.buf)
+                search = detector.search(image, request.tiles)
+                conn.send(("ok", faces_and_scores(search, classifier)))
+                del image, search
+            except Exception as exc:  # reported per frame; the worker keeps serving
+                conn.send(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"))
+    except (EOFError, OSError):
+        pass                      # the parent went away
+    finally:
+        detector.close()
+        if memory is not None:
+            memory.close()
+
+
+class FaceProcess:
+    """The child process that finds faces and classifies emotions for :class:`capture.pipeline.FrameAnalyser`.
+
+    :meth:`start` hands it a frame and returns at once; :meth:`finish` waits for its answer. One
+    frame at a time.
+    """
+
+    def __init__(
+        self, classifier: EmotionModel, *, model_path: Path | None = None, min_face_size: int = 24,
+        backend: str = "auto", start_timeout_s: float = START_TIMEOUT_S,
+    ) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._conn, child = context.Pipe()
+        options = {"model_path": model_path, "min_face_size": min_face_size, "backend": backend}
+        self._process = context.Process(
+            target=_serve, args=(child, classifier, options), name="classmood-faces", daemon=True,
+        )
+        try:
+            self._process.start()
+        except Exception as exc:  # pickling the classifier, or the platform refusing a process
+            raise CaptureError(f"face worker process: cannot start it ({type(exc).__name__}: {exc})") from None
+        finally:
+            child.close()
+        self._memory: SharedMemory | None = None
+        self._retired: SharedMemory | None = None
+        self._pending: tuple[np.ndarray, list[tuple[int, Box]]] | None = None
+        if not self._conn.poll(start_timeout_s):
+            self.close()
+            raise CaptureError(f"face worker process: not ready after {start_timeout_s:.0f} s")
+        kind, detail = self._receive()
+        if kind != "ready":
+            self.close()
+            raise CaptureError(f"face worker process: {detail}")
+        self.backend: str = detail
+
+    @property
+    def pid(self) -> int | None:
+        """The worker process's id (for a task manager or a test)."""
+        return self._process.pid
+
+    def _receive(self) -> tuple[Any, ...]:
+        try:
+            return self._conn.recv()  # type: ignore[no-any-return]
+        except (EOFError, OSError):
+            self._process.join(1.0)
+            code = self._process.exitcode
+            raise CaptureError(f"face worker process stopped unexpectedly (exit code {code})") from None
+
+    def start(self, image: np.ndarray, tiles: Sequence[tuple[int, Box]]) -> None:
+        """Send one frame (BGR uint8) and its tiles' ``(index, box)`` to the worker."""
+        if self._pending is not None:
+            raise CaptureError("face worker process: the previous frame's faces were not collected")
+        frame = np.ascontiguousarray(image)
+        if frame.dtype != np.uint8:
+            raise CaptureError(f"face worker process: expected a uint8 image, got {frame.dtype}")
+        if self._memory is None or self._memory.size < frame.nbytes:
+            self._retired, self._memory = self._memory, SharedMemory(create=True, size=max(frame.nbytes, 1))
+        np.copyto(np.ndarray(frame.shape, np.uint8, self._memory.buf), frame)
+        boxes = [(int(i), tuple(int(v) for v in box)) for i, box in tiles]
+        try:
+            self._conn.send(_Request(self._memory.name, frame.shape, boxes))  # type: ignore[arg-type]
+        except (BrokenPipeError, OSError):
+            raise CaptureError("face worker process stopped unexpectedly") from None
+        self._pending = (frame, boxes)  # type: ignore[assignment]
+
+    def finish(self) -> FrameFaces:
+        """The faces and scores of the frame given to :meth:`start`."""
+        if self._pending is None:
+            raise CaptureError("face worker process: no frame was started")
+        frame, boxes = self._pending
+        self._pending = None
+        reply = self._receive()
+        if self._retired is not None:           # the worker has moved to the new memory
+            _release(self._retired)
+            self._retired = None
+        if reply[0] != "ok":
+            raise CaptureError(f"face worker process: {reply[1]}")
+        return frame_faces(frame, boxes, reply[1])
+
+    def close(self) -> None:
+        """Stop the worker process and free the shared memory."""
+        if self._process.is_alive():
+            try:
+                self._conn.send(None)
+            except (BrokenPipeError, OSError):
+                pass
+            self._process.join(STOP_TIMEOUT_S)
+            if self._process.is_alive():
+                self._process.terminate()
+                self._process.join(STOP_TIMEOUT_S)
+        self._conn.close()
+        for memory in (self._memory, self._retired):
+            if memory is not None:
+                _release(memory)
+        self._memory = self._retired = None
+
+    def __enter__(self) -> FaceProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _release(memory: SharedMemory) -> None:
+    memory.close()
+    try:
+        memory.unlink()
+    except FileNotFoundError:
+        pass
+
+
+class FaceThread:
+    """Faces and emotions on a worker thread of this process, with the same :meth:`start` and
+    :meth:`finish` as :class:`FaceProcess`. The worker takes the frame's tiles from the start; the
+    caller's thread joins the search in :meth:`finish` (when the detector has a second worker slot)."""
+
+    def __init__(self, detector: FaceDetector, classifier: EmotionModel) -> None:
+        self.detector = detector
+        self.classifier = classifier
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="faces-emotions")
+        self._pending: tuple[FaceSearch, Future[FrameFaces]] | None = None
+        self._lock = threading.Lock()
+
+    def start(self, image: np.ndarray, tiles: Sequence[tuple[int, Box]]) -> None:
+        """Start the face search of one frame's tiles on the worker thread."""
+        with self._lock:
+            if self._pending is not None:
+                raise CaptureError("face worker thread: the previous frame's faces were not collected")
+            search = self.detector.search(image, tiles)
+            self._pending = (search, self._pool.submit(self._run, search))
+
+    def finish(self) -> FrameFaces:
+        """Help with the tiles not searched yet, then the faces and scores of the frame."""
+        with self._lock:
+            if self._pending is None:
+                raise CaptureError("face worker thread: no frame was started")
+            search, job = self._pending
+            self._pending = None
+        if self.detector.threads > 1:
+            search.work(1)
+        return job.result()
+
+    def _run(self, search: FaceSearch) -> FrameFaces:
+        return frame_faces(search.frame, search.tiles, faces_and_scores(search, self.classifier))
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+        self.detector.close()
+
+    def __enter__(self) -> FaceThread:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
