@@ -50,13 +50,15 @@ class EmotionModel(Protocol):
 
 @dataclass(frozen=True)
 class FrameFaces:
-    """Every tile's face, the emotion probabilities of each tile with a face (by tile position), and
-    the milliseconds each step took."""
+    """Every tile's face, the emotion probabilities of each tile with a face (by tile position), the
+    milliseconds each step took, and the CPU milliseconds of the worker process for the frame (0 on
+    a thread, whose CPU is this process's)."""
 
     tiles: list[TileFace]
     scores: dict[int, np.ndarray] = field(repr=False)
     detection_ms: float
     emotions_ms: float
+    worker_cpu_ms: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -86,13 +88,13 @@ def faces_and_scores(
 
 def frame_faces(
     frame: np.ndarray, tiles: Sequence[tuple[int, Box]],
-    found: tuple[list[FaceBox | None], list[float], np.ndarray | None, float, float],
+    found: tuple[list[FaceBox | None], list[float], np.ndarray | None, float, float], worker_cpu_ms: float = 0.0,
 ) -> FrameFaces:
     """:class:`FrameFaces` of ``frame`` from what :func:`faces_and_scores` found in it."""
     boxes, flats, probs, detection_ms, emotions_ms = found
     with_face = [k for k, face in enumerate(boxes) if face is not None]
     scores = {k: probs[row] for row, k in enumerate(with_face)} if probs is not None else {}
-    return FrameFaces(tile_faces(frame, tiles, boxes, flats), scores, detection_ms, emotions_ms)
+    return FrameFaces(tile_faces(frame, tiles, boxes, flats), scores, detection_ms, emotions_ms, worker_cpu_ms)
 
 
 def _serve(conn: Connection, classifier: EmotionModel, detector_options: dict[str, Any]) -> None:
@@ -118,8 +120,10 @@ def _serve(conn: Connection, classifier: EmotionModel, detector_options: dict[st
                     memory = SharedMemory(request.memory)
                 image = np.ndarray(request.shape, np.uint8, memory.buf)
                 search = detector.search(image, request.tiles)
-                conn.send(("ok", faces_and_scores(search, classifier)))
-                del image, search
+                cpu = time.process_time()
+                found = faces_and_scores(search, classifier)
+                conn.send(("ok", found, (time.process_time() - cpu) * 1000))
+                del image, search, found
             except Exception as exc:  # reported per frame; the worker keeps serving
                 conn.send(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"))
     except (EOFError, OSError):
@@ -207,7 +211,7 @@ class FaceProcess:
             self._retired = None
         if reply[0] != "ok":
             raise CaptureError(f"face worker process: {reply[1]}")
-        return frame_faces(frame, boxes, reply[1])
+        return frame_faces(frame, boxes, reply[1], reply[2])
 
     def close(self) -> None:
         """Stop the worker process and free the shared memory."""

@@ -63,6 +63,41 @@ class GalleryLayout:
 EMPTY = GalleryLayout((), "empty", None)
 
 
+@dataclass(frozen=True)
+class TileGrid:
+    """The tiles of one frame before their labels are looked at: boxes in reading order, the kind
+    of view and the meeting area. :meth:`layout` finds each tile's name box and speaking border;
+    the capture pipeline starts the face search on :attr:`boxes` before it does."""
+
+    boxes: tuple[Box, ...]
+    kind: LayoutKind
+    content_box: Box | None
+    frame: np.ndarray = field(repr=False, compare=False)
+    small: np.ndarray | None = field(default=None, repr=False, compare=False)
+    step: int = 1
+    background: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    def layout(self) -> GalleryLayout:
+        """The full layout: every tile with its name box and whether its speaking border is lit."""
+        if not self.boxes or self.small is None or self.background is None:
+            return EMPTY
+        small, frame = self.small, self.frame
+        white = cv2.inRange(small, (WHITE, WHITE, WHITE), (255, 255, 255))
+        lo, hi = np.clip(self.background - 2, 0, 255), np.clip(self.background + 2, 0, 255)
+        cv2.bitwise_and(white, cv2.bitwise_not(cv2.inRange(small, lo, hi)), dst=white)  # not the app background
+        tiles = tuple(
+            Tile(
+                i, box, frame[box[1] : box[1] + box[3], box[0] : box[0] + box[2]],
+                _name_box(small, white, self.step, box), _speaking(frame, box),
+            )
+            for i, box in enumerate(self.boxes)
+        )
+        return GalleryLayout(tiles, self.kind, self.content_box)
+
+
+EMPTY_GRID = TileGrid((), "empty", None, np.zeros((0, 0, 3), np.uint8))
+
+
 def _as_bgr(image: np.ndarray) -> np.ndarray:
     if not isinstance(image, np.ndarray):
         raise ValueError(f"expected an image as a numpy array, got {type(image).__name__}")
@@ -379,17 +414,23 @@ def _leaves(
 
 
 def parse_gallery(image: np.ndarray) -> GalleryLayout:
-    """Find the participant tiles of a meeting screenshot (BGR, BGRA or gray uint8).
+    """Find the participant tiles of a meeting screenshot (BGR, BGRA or gray uint8), with their
+    name boxes and speaking borders.
 
     Returns an empty layout for blank frames or frames without tiles. Raises ValueError only for
     something that is not an 8-bit image array.
     """
+    return find_tiles(image).layout()
+
+
+def find_tiles(image: np.ndarray) -> TileGrid:
+    """The tile boxes of a meeting screenshot, in reading order (see :func:`parse_gallery`)."""
     if isinstance(image, np.ndarray) and image.dtype == np.uint8 and image.ndim in (2, 3) and 0 in image.shape[:2]:
-        return EMPTY
+        return EMPTY_GRID
     frame = _as_bgr(image)
     frame_h, frame_w = frame.shape[:2]
     if frame_h < 2 * MIN_TILE[1] or frame_w < 2 * MIN_TILE[0]:
-        return EMPTY
+        return EMPTY_GRID
     step = 2 if min(frame_h, frame_w) >= 360 else 1
     small = cv2.resize(frame, ((frame_w + step - 1) // step, (frame_h + step - 1) // step), interpolation=cv2.INTER_NEAREST)
     best: tuple[int, np.ndarray, tuple[int, int, int, int], np.ndarray] | None = None
@@ -402,7 +443,7 @@ def parse_gallery(image: np.ndarray) -> GalleryLayout:
             if (x1 - x0) * (y1 - y0) >= 0.9 * small.shape[0] * small.shape[1]:
                 break
     if best is None:
-        return EMPTY
+        return EMPTY_GRID
     _, mask, content, colour_found = best
     leaves = _leaves(mask, content, step, GAP_SHARE, frame_w, frame_h)
     if _looks_lossy(small, mask):
@@ -414,7 +455,7 @@ def parse_gallery(image: np.ndarray) -> GalleryLayout:
         if len(lossy) > len(leaves) and covered >= MIN_LOSSY_COVER * frame_w * frame_h:
             mask, leaves, content = lossy_mask, lossy, lossy_content
     if not leaves:
-        return EMPTY
+        return EMPTY_GRID
     speaker = _speaker(leaves)
     kind: LayoutKind
     if speaker is not None:
@@ -427,16 +468,9 @@ def parse_gallery(image: np.ndarray) -> GalleryLayout:
     else:
         boxes = _gallery(leaves, frame_w, frame_h)
         kind = "gallery" if boxes else "empty"
-    white = cv2.inRange(small, (WHITE, WHITE, WHITE), (255, 255, 255))
-    lo, hi = np.clip(colour_found - 2, 0, 255), np.clip(colour_found + 2, 0, 255)
-    cv2.bitwise_and(white, cv2.bitwise_not(cv2.inRange(small, lo, hi)), dst=white)  # not the app background
-    tiles = tuple(
-        Tile(
-            i, box, frame[box[1] : box[1] + box[3], box[0] : box[0] + box[2]],
-            _name_box(small, white, step, box), _speaking(frame, box),
-        )
-        for i, box in enumerate(_reading_order(boxes))
-    )
     cx0, cy0, cx1, cy1 = content
     content_box = (cx0 * step, cy0 * step, min((cx1 - cx0) * step, frame_w), min((cy1 - cy0) * step, frame_h))
-    return GalleryLayout(tiles, kind if tiles else "empty", content_box if tiles else None)
+    ordered = tuple(_reading_order(boxes))
+    if not ordered:
+        return EMPTY_GRID
+    return TileGrid(ordered, kind, content_box, frame, small, step, colour_found)

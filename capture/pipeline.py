@@ -28,7 +28,7 @@ from capture.face_worker import FaceProcess, FaceThread, FrameFaces
 from capture.faces import FaceDetector, default_model_path
 from capture.frames import Frame
 from capture.identity import IdentityTracker, TileObservation
-from capture.layout import GalleryLayout, parse_gallery
+from capture.layout import GalleryLayout, find_tiles
 from capture.names import NameReader, label_region
 
 Box = tuple[int, int, int, int]
@@ -64,12 +64,14 @@ class StudentReading:
 
 @dataclass(frozen=True)
 class FrameAnalysis:
-    """The readings of one frame and the milliseconds each stage took."""
+    """The readings of one frame, the milliseconds each stage took, and the CPU milliseconds the face
+    worker process spent on it (0 when faces ran on a thread of this process)."""
 
     frame_index: int
     timestamp: datetime
     students: tuple[StudentReading, ...]
     timings: dict[str, float] = field(default_factory=dict)
+    worker_cpu_ms: float = 0.0
 
     @property
     def faces(self) -> int:
@@ -166,13 +168,17 @@ class FrameAnalyser:
         """Analyse one frame (``layout`` may be given when already parsed)."""
         timings: dict[str, float] = {}
         start = time.perf_counter()
-        layout = parse_gallery(frame.image) if layout is None else layout
-        timings["layout"] = (time.perf_counter() - start) * 1000
-        tiles = layout.tiles
+        grid = find_tiles(frame.image) if layout is None else None
+        boxes = list(enumerate(grid.boxes)) if grid is not None else [(t.index, t.box) for t in layout.tiles]  # type: ignore[union-attr]
+        layout_ms = (time.perf_counter() - start) * 1000
 
-        self.faces.start(frame.image, [(t.index, t.box) for t in tiles])
-        start = time.perf_counter()
+        self.faces.start(frame.image, boxes)
         try:
+            start = time.perf_counter()
+            # the name boxes and speaking borders, beside the face search
+            tiles = (grid.layout() if grid is not None else layout).tiles  # type: ignore[union-attr]
+            timings["layout"] = layout_ms + (time.perf_counter() - start) * 1000
+            start = time.perf_counter()
             labels = [
                 label_region(frame.image, tile.box, tile.name_box) if tile.name_box is not None else None
                 for tile in tiles
@@ -204,7 +210,7 @@ class FrameAnalyser:
             students.append(StudentReading(identities[i], tf.camera_on, face_box, scores, tile.box))
         self._frames += 1
         timings["emotions"] = faces.emotions_ms + (time.perf_counter() - start) * 1000
-        analysis = FrameAnalysis(frame.index, frame.timestamp, tuple(students), timings)
+        analysis = FrameAnalysis(frame.index, frame.timestamp, tuple(students), timings, faces.worker_cpu_ms)
         if self.debug_dir is not None:
             save_debug_frame(self.debug_dir, frame, analysis)
         return analysis
