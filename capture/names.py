@@ -10,6 +10,7 @@ the session's known names: the roster given by the teacher and the names read so
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import time
@@ -55,6 +56,8 @@ FOLDED_SCRIPTS = frozenset({"LATIN", "GREEK", "CYRILLIC"})
 PREFIX_WEIGHT = 0.95       # ... scored as this share of its ratio with that beginning
 MASK_HEIGHT = 16           # label masks are compared at this height
 SAME_LABEL = 0.95          # cosine similarity of two label masks that show the same text
+MAX_LINE_SHARE = 0.25      # a name's text line alone is at most this share of its tile's height (measured: 0.10 median, 0.14 at the 95th percentile)
+GUESS_SIMILARITY = 0.5     # ... of a new label to a read one, for that name's script models to be tried first
 CONFUSABLE_EDITS = 2       # known names this few letter edits apart (प्रिया शर्मा / प्रिया वर्मा) look alike as masks,
 CONFUSABLE_SHARE = 0.2     # when the edits are at most this share of the name (吴磊 / 吴伟 do not look alike)
 INK_DEPTH = 0.4            # ink is within this share of the core's range from its brightest pixels
@@ -139,6 +142,11 @@ def _unspaced(ch: str) -> bool:
 
 def scripts_of(name: str) -> list[str]:
     """Tesseract script models for the letters of ``name``, most frequent first."""
+    return list(_scripts(name))
+
+
+@functools.lru_cache(maxsize=4096)
+def _scripts(name: str) -> tuple[str, ...]:
     counts: dict[str, int] = {}
     for ch in name:
         if not ch.isalpha():
@@ -147,7 +155,7 @@ def scripts_of(name: str) -> list[str]:
         model = SCRIPT_MODELS.get(prefix)
         if model is not None:
             counts[model] = counts.get(model, 0) + 1
-    return sorted(counts, key=lambda m: -counts[m])
+    return tuple(sorted(counts, key=lambda m: -counts[m]))
 
 
 def compatible(text: str, model: str) -> bool:
@@ -484,6 +492,8 @@ class NameReader:
         self._raw: dict[bytes, bytes | None] = {}  # hash of a crop's pixels -> its mask key (None: blank)
         self._entries: list[_Entry] = []
         self._frame = 0
+        self._previous: set[str] = set()          # normalised names read on the previous frame
+        self._name_masks: dict[str, np.ndarray] = {}  # name -> the mask of its last label read by OCR
         self.ocr_calls = 0
         for model in self._model_order():
             if model in self._roster_models:   # loaded now, at session start, not in the first frame
@@ -570,11 +580,24 @@ class NameReader:
             self._apis[model] = api
         return api
 
-    def _model_order(self, hint: str | None = None) -> list[str]:
+    def _model_order(self, hint: str | None = None, absent: Sequence[str] = ()) -> list[str]:
         """Script models in the order to try: those of ``hint`` (the name expected on the label), then
-        the scripts of the known names, most common first, then the rest."""
+        those of the ``absent`` roster names (no other label of the frame shows them), most common
+        first, then the scripts of the known names, most common first, then the rest."""
         seen = sorted(self._seen_models, key=lambda m: -self._seen_models[m])
-        return list(dict.fromkeys([*self._hint_models(hint), *seen, *self.models]))
+        return list(dict.fromkeys([*self._hint_models(hint), *self._likely_models(absent), *seen, *self.models]))
+
+    def _likely_models(self, names: Sequence[str]) -> list[str]:
+        """The installed script models that read ``names``, weighted as the known names are
+        (:meth:`add_known`), each name counting less than the one before it."""
+        weights: dict[str, float] = {}
+        for order, name in enumerate(names):
+            for rank, model in enumerate(scripts_of(name)):
+                weight = (1.0 if rank == 0 else 0.5) * 0.9**order
+                for m, w in ((model, weight), *((other, weight * share) for other, share in ALSO_READ_BY.get(model, ()))):
+                    if m in self.models:
+                        weights[m] = weights.get(m, 0.0) + w
+        return sorted(weights, key=lambda m: -weights[m])
 
     def _hint_models(self, hint: str | None) -> list[str]:
         """The installed script models that read ``hint``'s scripts (:data:`ALSO_READ_BY` included)."""
@@ -583,16 +606,20 @@ class NameReader:
             models += [m for m in (script, *(other for other, _ in ALSO_READ_BY.get(script, ()))) if m in self.models]
         return list(dict.fromkeys(models))
 
-    def _ocr(self, line: np.ndarray, variant: int, hint: str | None = None, only_hint: bool = False) -> list[_Candidate]:
+    def _ocr(
+        self, line: np.ndarray, variant: int, hint: str | None = None, only_hint: bool = False, absent: Sequence[str] = (),
+    ) -> list[_Candidate]:
         """Reads of a text line by the script models, stopping at a known name or a confident read.
 
-        The models of ``hint``'s scripts come first (``only_hint``: no others); then, with a roster,
-        the models of the roster's scripts, and the others only when none of them gave a roster name.
+        The models of ``hint``'s scripts come first (``only_hint``: no others); then those of the
+        ``absent`` roster names (a label nobody is expected on is most likely one of them: a student
+        who joins); then, with a roster, the models of the roster's scripts, and the others only when
+        none of them gave a roster name.
         """
         image = np.ascontiguousarray(ocr_image(line, variant))
         height, width = image.shape
         found: list[_Candidate] = []
-        order = (only_hint and self._hint_models(hint)) or self._model_order(hint)
+        order = (only_hint and self._hint_models(hint)) or self._model_order(hint, absent)
         for index, model in enumerate(order):
             api = self._api(model)
             api.SetImageBytes(image.tobytes(), width, height, 1, width)
@@ -619,17 +646,24 @@ class NameReader:
 
     def read_frame(
         self, labels: Sequence[np.ndarray | tuple[np.ndarray, Box] | None], expected: Sequence[str | None] | None = None,
+        tile_heights: Sequence[int] | None = None,
     ) -> list[NameRead]:
         """The names on the labels of one frame; each label is a crop or (crop, box of the text in it).
 
         ``expected`` may give, per label, the name its tile is thought to show (tile and face
         continuity): a new label is then read with that name's script models only (all models on
         its last attempt), so a label redrawn at another size usually takes one OCR call. The read
-        still decides the name.
+        still decides the name. A label without an expected name is read first with the script
+        models of the name whose label looks most like it.
+        ``tile_heights`` may give each label's tile height: a text line taller than
+        :data:`MAX_LINE_SHARE` of it holds video above the label too (a label box found too tall),
+        and is read only with the script models of its expected name, not at all without one.
         """
         hints = list(expected) if expected is not None else [None] * len(labels)
         if len(hints) != len(labels):
             raise CaptureError(f"name reader: {len(hints)} expected names for {len(labels)} labels")
+        if tile_heights is not None and len(tile_heights) != len(labels):
+            raise CaptureError(f"name reader: {len(tile_heights)} tile heights for {len(labels)} labels")
         self._frame += 1
         started = time.perf_counter()
         if len(self._raw) > RAW_CACHE_SIZE:
@@ -659,6 +693,10 @@ class NameReader:
                 out[i] = NameRead(entry.result.name, entry.result.raw, entry.result.confidence, True)
                 continue
             work.append((0 if entry is None else 1, i, key, line, (label, core)))
+        shown = {normalise(r.name) for r in out if r is not None and r.name} | {normalise(h) for h in hints if h}
+        # names no other label shows: first those read on the previous frame (tiles moved), then the roster's
+        recent = [self.known[key] for key in sorted(self._previous - shown)]
+        absent = recent + [self.known[key] for key in sorted(self._roster - shown - self._previous)]
         reads = 0
         for _, i, key, line, (label, core) in sorted(work, key=lambda w: (w[0], w[1])):
             entry = self._exact.get(key)
@@ -672,17 +710,31 @@ class NameReader:
             line = text_line(label, core) if line is None else line
             if line is None:
                 continue
+            # a line this tall holds video above the label too: read only as the name the tile is
+            # expected to show (all script models on such a line mostly read the video)
+            tall = tile_heights is not None and line.shape[0] > MAX_LINE_SHARE * tile_heights[i]
+            if tall and hints[i] is None:
+                out[i] = NameRead(None, "", 0.0, False)
+                continue
             reads += 1
             if entry is None:
                 entry = _Entry(self._masks[key], [], 0, self._frame, NameRead(None, "", 0.0, False))
                 self._exact[key] = entry
                 self._entries.append(entry)
             last_attempt = entry.attempts + 1 >= self.max_attempts
-            entry.candidates.extend(self._ocr(line, entry.attempts, hints[i], only_hint=not last_attempt))
+            hint, only_hint = hints[i], tall or not last_attempt
+            if hint is None:        # no tile continuity: the name whose label looks most like it goes first
+                hint, only_hint = self._look_alike(entry.mask), False
+            entry.candidates.extend(self._ocr(line, entry.attempts, hint, only_hint=only_hint, absent=absent))
             entry.attempts += 1
             entry.frame = self._frame
             entry.result = self._resolve(entry.candidates)
             out[i] = entry.result
+            if entry.result.name is not None:
+                self._name_masks[entry.result.name] = entry.mask
+                if entry.result.name in absent:
+                    absent.remove(entry.result.name)
+        self._previous = {normalise(r.name) for r in out if r is not None and r.name}
         return [r if r is not None else NameRead(None, "", 0.0, True) for r in out]
 
     def _mask_key(self, mask: np.ndarray) -> bytes:
@@ -695,6 +747,22 @@ class NameReader:
             else:
                 self._masks[key] = mask
         return key
+
+    def _look_alike(self, mask: np.ndarray) -> str | None:
+        """The name whose last read label looks most like ``mask`` (widths within a quarter, cosine at
+        least :data:`GUESS_SIMILARITY`), or None: a guess that orders the script models, never a read."""
+        best, best_score = None, GUESS_SIMILARITY
+        norm = float(np.linalg.norm(mask))
+        for name, other in self._name_masks.items():
+            if norm == 0 or abs(other.shape[1] - mask.shape[1]) > 0.25 * mask.shape[1]:
+                continue
+            if other.shape != mask.shape:
+                other = cv2.resize(other, (mask.shape[1], mask.shape[0]), interpolation=cv2.INTER_LINEAR)
+            scale = norm * float(np.linalg.norm(other))
+            score = float((mask * other).sum()) / scale if scale > 0 else 0.0
+            if score > best_score:
+                best, best_score = name, score
+        return best
 
     def _looks_alike(self, name: str | None) -> bool:
         """Whether a label read as ``name`` may look like another known name's label: such a label

@@ -184,7 +184,8 @@ class FrameAnalyser:
                 for tile in tiles
             ]
             views = [TileObservation(tile.box, None, tile.image) for tile in tiles]
-            names = [read.name for read in self.reader.read_frame(labels, self.tracker.expect(views))]
+            reads = self.reader.read_frame(labels, self.tracker.expect(views), [tile.box[3] for tile in tiles])
+            names = [read.name for read in reads]
         except BaseException:
             try:
                 self.faces.finish()     # collected, so that the next frame can start

@@ -225,3 +225,41 @@ def test_look_alike_names_are_not_taken_from_each_others_cached_label() -> None:
         first = reader.read(_label("Tomáš Novák", "latin", 3))
         bigger = reader.read(_label("Tomáš Novák", "latin", 4, size=(620, 349)))   # no look-alike: cached
         assert first.name == bigger.name == "Tomáš Novák" and bigger.cached
+
+
+def test_a_new_label_without_a_hint_is_read_first_as_the_name_it_looks_like() -> None:
+    """A label redrawn at another size (not similar enough to be taken from the cache) and with no
+    tile continuity is read first with the script model of the read label it looks most like."""
+    roster = ["Amara Okafor", "Tomáš Novák", "Inês Dubois", "Дмитрий Шевченко", "Νίκος Γεωργίου", "प्रिया पटेल"]
+    big = _label("Дмитрий Шевченко", "cyrillic", 5, size=(370, 208))
+    small = _label("Дмитрий Шевченко", "cyrillic", 6, size=(260, 146))
+    with NameReader(roster=roster) as fresh:
+        assert fresh.read_frame([small])[0].name == "Дмитрий Шевченко"
+        unguessed = fresh.ocr_calls
+    with NameReader(roster=roster) as reader:
+        assert reader.read_frame([big])[0].name == "Дмитрий Шевченко"
+        before = reader.ocr_calls
+        again = reader.read_frame([small])[0]
+        assert again.name == "Дмитрий Шевченко" and not again.cached
+        assert reader.ocr_calls - before == 1 < unguessed
+
+
+def test_a_line_too_tall_for_its_tile_is_read_only_as_its_expected_name() -> None:
+    """A text line taller than a quarter of its tile holds video above the label: with no expected
+    name it is not OCRed, with one only that name's script models read it."""
+    roster = ["Amara Okafor", "Дмитрий Шевченко"]
+    label = _label("Дмитрий Шевченко", "cyrillic", 9)
+    line = text_line(label)
+    assert line is not None
+    short_tile = [3 * line.shape[0]]
+    with NameReader(roster=roster, max_attempts=1) as reader:
+        assert reader.read_frame([label], tile_heights=short_tile)[0].name is None and reader.ocr_calls == 0
+        assert reader.read_frame([label], ["Amara Okafor"], short_tile)[0].name is None
+        assert reader.ocr_calls == 1       # the Latin model only, even on the last attempt
+    with NameReader(roster=roster) as reader:
+        assert reader.read_frame([label], ["Дмитрий Шевченко"], short_tile)[0].name == "Дмитрий Шевченко"
+        assert reader.ocr_calls == 1
+    with NameReader(roster=roster) as reader:
+        assert reader.read_frame([label], tile_heights=[10 * line.shape[0]])[0].name == "Дмитрий Шевченко"
+        with pytest.raises(CaptureError, match="tile heights"):
+            reader.read_frame([label], tile_heights=[])
