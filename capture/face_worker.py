@@ -5,7 +5,9 @@ many small steps of Python and numpy between their native calls (BlazeFace, Tess
 cores two threads were hardly faster than one after the other (49 tiles: 0.82 s of detection and
 0.51 s of text-line extraction took 1.62 s side by side in threads, docs/benchmarks.md). The worker
 process has its own interpreter, face detector and emotion model: the frame reaches it through
-shared memory, and only face boxes, flatness shares and emotion probabilities come back.
+shared memory, and only face boxes, flatness shares and emotion probabilities come back. Once this
+process has read the names it searches the tiles the worker has not reached yet (one shared
+counter hands out the tiles), so both cores work on faces until the frame is done.
 
 :class:`FaceThread` does the same on a thread of this process (the caller's thread joins the face
 search once its names are read); it needs no picklable emotion model, and is what runs where a
@@ -34,11 +36,12 @@ import cv2
 import numpy as np
 
 from capture.errors import CaptureError
-from capture.faces import FaceBox, FaceDetector, FaceSearch, TileFace, crop_face, tile_faces
+from capture.faces import FaceBox, FaceDetector, FaceSearch, TileFace, crop_face, search_tile, tile_faces
 
 Box = tuple[int, int, int, int]
 START_TIMEOUT_S = 120.0     # loading the detector and the emotion model (a cold disk, a slow laptop)
 STOP_TIMEOUT_S = 5.0
+LOCK_TIMEOUT_S = 5.0        # the tile counter is held for microseconds; longer means its holder died
 
 
 class EmotionModel(Protocol):
@@ -97,7 +100,53 @@ def frame_faces(
     return FrameFaces(tile_faces(frame, tiles, boxes, flats), scores, detection_ms, emotions_ms, worker_cpu_ms)
 
 
-def _serve(conn: Connection, classifier: EmotionModel, detector_options: dict[str, Any]) -> None:
+class TileCounter(Protocol):
+    """A counter shared by the two processes (``multiprocessing.Value("i")``): the next tile to search."""
+
+    value: int
+
+    def get_lock(self) -> Any: ...
+
+
+def _claim(counter: TileCounter, count: int) -> int | None:
+    """The next unclaimed tile position of the frame, or None when every tile is taken."""
+    lock = counter.get_lock()
+    if not lock.acquire(timeout=LOCK_TIMEOUT_S):
+        raise CaptureError("face worker: the shared tile counter stayed locked (the other process died?)")
+    try:
+        k = counter.value
+        if k >= count:
+            return None
+        counter.value = k + 1
+        return k
+    finally:
+        lock.release()
+
+
+def claim_and_score(
+    detector: FaceDetector, classifier: EmotionModel, image: np.ndarray, tiles: Sequence[tuple[int, Box]],
+    counter: TileCounter,
+) -> tuple[dict[int, tuple[FaceBox | None, float]], dict[int, np.ndarray], float, float]:
+    """Search the tiles claimed from ``counter`` until none are left, then one emotion batch over
+    their faces: {tile position: (best face, flat share)}, {tile position: probabilities}, and the
+    milliseconds of each step. Both processes run it on the same frame, so both cores search."""
+    start = time.perf_counter()
+    found: dict[int, tuple[FaceBox | None, float]] = {}
+    while (k := _claim(counter, len(tiles))) is not None:
+        _, (x, y, w, h) = tiles[k]
+        found[k] = search_tile(detector, image[y : y + h, x : x + w])
+    detected = time.perf_counter()
+    with_face = [k for k, (face, _) in found.items() if face is not None]
+    crops = []
+    for k in with_face:
+        _, (x, y, w, h) = tiles[k]
+        crops.append(crop_face(image[y : y + h, x : x + w], found[k][0].box))  # type: ignore[union-attr]
+    probs = classifier.predict(crops) if crops else None
+    scores = {k: probs[row] for row, k in enumerate(with_face)} if probs is not None else {}
+    return found, scores, (detected - start) * 1000, (time.perf_counter() - detected) * 1000
+
+
+def _serve(conn: Connection, classifier: EmotionModel, detector_options: dict[str, Any], counter: TileCounter) -> None:
     """The worker process: load, say ready (or why not), then answer one request per frame until None."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     cv2.setNumThreads(1)
@@ -119,11 +168,10 @@ def _serve(conn: Connection, classifier: EmotionModel, detector_options: dict[st
                         memory.close()
                     memory = SharedMemory(request.memory)
                 image = np.ndarray(request.shape, np.uint8, memory.buf)
-                search = detector.search(image, request.tiles)
                 cpu = time.process_time()
-                found = faces_and_scores(search, classifier)
+                found = claim_and_score(detector, classifier, image, request.tiles, counter)
                 conn.send(("ok", found, (time.process_time() - cpu) * 1000))
-                del image, search, found
+                del image, found
             except Exception as exc:  # reported per frame; the worker keeps serving
                 conn.send(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"))
     except (EOFError, OSError):
@@ -137,8 +185,10 @@ def _serve(conn: Connection, classifier: EmotionModel, detector_options: dict[st
 class FaceProcess:
     """The child process that finds faces and classifies emotions for :class:`capture.pipeline.FrameAnalyser`.
 
-    :meth:`start` hands it a frame and returns at once; :meth:`finish` waits for its answer. One
-    frame at a time.
+    :meth:`start` hands it a frame and returns at once. :meth:`finish`, called once this process
+    has read the names, searches the tiles the worker has not taken yet with a detector of its own
+    (the two take tiles from one shared counter), classifies their faces with ``classifier``, and
+    waits for the worker's answer. One frame at a time.
     """
 
     def __init__(
@@ -147,13 +197,17 @@ class FaceProcess:
     ) -> None:
         context = multiprocessing.get_context("spawn")
         self._conn, child = context.Pipe()
+        self._counter: TileCounter = context.Value("i", 0)
+        self.classifier = classifier
         options = {"model_path": model_path, "min_face_size": min_face_size, "backend": backend}
+        self._detector = FaceDetector.load(threads=1, **options)  # type: ignore[arg-type]
         self._process = context.Process(
-            target=_serve, args=(child, classifier, options), name="classmood-faces", daemon=True,
+            target=_serve, args=(child, classifier, options, self._counter), name="classmood-faces", daemon=True,
         )
         try:
             self._process.start()
         except Exception as exc:  # pickling the classifier, or the platform refusing a process
+            self._detector.close()
             raise CaptureError(f"face worker process: cannot start it ({type(exc).__name__}: {exc})") from None
         finally:
             child.close()
@@ -193,6 +247,7 @@ class FaceProcess:
             self._retired, self._memory = self._memory, SharedMemory(create=True, size=max(frame.nbytes, 1))
         np.copyto(np.ndarray(frame.shape, np.uint8, self._memory.buf), frame)
         boxes = [(int(i), tuple(int(v) for v in box)) for i, box in tiles]
+        self._counter.value = 0           # the worker is idle between frames
         try:
             self._conn.send(_Request(self._memory.name, frame.shape, boxes))  # type: ignore[arg-type]
         except (BrokenPipeError, OSError):
@@ -205,13 +260,22 @@ class FaceProcess:
             raise CaptureError("face worker process: no frame was started")
         frame, boxes = self._pending
         self._pending = None
-        reply = self._receive()
+        try:
+            own, own_scores, _, _ = claim_and_score(self._detector, self.classifier, frame, boxes, self._counter)
+        finally:
+            reply = self._receive()
         if self._retired is not None:           # the worker has moved to the new memory
             _release(self._retired)
             self._retired = None
         if reply[0] != "ok":
             raise CaptureError(f"face worker process: {reply[1]}")
-        return frame_faces(frame, boxes, reply[1], reply[2])
+        (found, scores, detection_ms, emotions_ms), cpu_ms = reply[1], reply[2]
+        found.update(own)
+        scores.update(own_scores)
+        if len(found) != len(boxes):
+            raise CaptureError(f"face worker: {len(found)} of {len(boxes)} tiles searched")
+        tiles = tile_faces(frame, boxes, [found[k][0] for k in range(len(boxes))], [found[k][1] for k in range(len(boxes))])
+        return FrameFaces(tiles, scores, detection_ms, emotions_ms, cpu_ms)
 
     def close(self) -> None:
         """Stop the worker process and free the shared memory."""
@@ -225,6 +289,7 @@ class FaceProcess:
                 self._process.terminate()
                 self._process.join(STOP_TIMEOUT_S)
         self._conn.close()
+        self._detector.close()
         for memory in (self._memory, self._retired):
             if memory is not None:
                 _release(memory)

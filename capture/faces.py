@@ -407,10 +407,7 @@ class FaceSearch:
                     return
                 self._next += 1
             try:
-                flat = flat_share(self._images[i])
-                self._flats[i] = flat
-                if flat < SKIP_FLAT:
-                    self._found[i] = self.detector.best_face(self._images[i], worker)
+                self._found[i], self._flats[i] = search_tile(self.detector, self._images[i], worker)
             except BaseException as exc:
                 with self._lock:
                     self._failure = exc
@@ -435,6 +432,13 @@ class FaceSearch:
         """Every tile's :class:`TileFace`, once all are done (see :meth:`boxes`)."""
         found, flats = self.boxes()
         return tile_faces(self.frame, self.tiles, found, flats)
+
+
+def search_tile(detector: FaceDetector, tile: np.ndarray, worker: int = 0) -> tuple[FaceBox | None, float]:
+    """The best face of one tile image (tile pixels, or None) and its flat share; a tile at least
+    :data:`SKIP_FLAT` flat is UI only and not run through the detector."""
+    flat = flat_share(tile)
+    return (detector.best_face(tile, worker) if flat < SKIP_FLAT else None), flat
 
 
 def tile_faces(
