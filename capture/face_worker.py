@@ -37,6 +37,7 @@ import numpy as np
 
 from capture.errors import CaptureError
 from capture.faces import FaceBox, FaceDetector, FaceSearch, TileFace, crop_face, search_tile, tile_faces
+from capture.identity import face_signature
 
 Box = tuple[int, int, int, int]
 START_TIMEOUT_S = 120.0     # loading the detector and the emotion model (a cold disk, a slow laptop)
@@ -53,7 +54,8 @@ class EmotionModel(Protocol):
 
 @dataclass(frozen=True)
 class FrameFaces:
-    """Every tile's face, the emotion probabilities of each tile with a face (by tile position), the
+    """Every tile's face, the emotion probabilities and identity signature
+    (:func:`capture.identity.face_signature`) of each tile with a face (by tile position), the
     milliseconds each step took, and the CPU milliseconds of the worker process for the frame (0 on
     a thread, whose CPU is this process's)."""
 
@@ -62,6 +64,7 @@ class FrameFaces:
     detection_ms: float
     emotions_ms: float
     worker_cpu_ms: float = 0.0
+    signatures: dict[int, np.ndarray | None] = field(default_factory=dict, repr=False)
 
 
 @dataclass(frozen=True)
@@ -71,33 +74,20 @@ class _Request:
     tiles: list[tuple[int, Box]]
 
 
-def faces_and_scores(
-    search: FaceSearch, classifier: EmotionModel,
-) -> tuple[list[FaceBox | None], list[float], np.ndarray | None, float, float]:
-    """Work on ``search`` until its tiles are done, then one emotion batch over the tiles with a face:
-    each tile's best face and flat share, the probabilities (rows in tile order, None without faces),
-    and the milliseconds of each step. What the worker computes, in a process or a thread."""
+def faces_and_scores(search: FaceSearch, classifier: EmotionModel) -> FrameFaces:
+    """Work on ``search`` until its tiles are done, then one emotion batch over the tiles with a face
+    (the worker thread's part; the caller's thread may join the search)."""
     start = time.perf_counter()
     search.work(0)
-    boxes, flats = search.boxes()
+    found = search.result()
     detected = time.perf_counter()
-    crops = [
-        crop_face(search.frame[y : y + h, x : x + w], face.box)
-        for face, (_, (x, y, w, h)) in zip(boxes, search.tiles, strict=True) if face is not None
-    ]
+    with_face = [k for k, tf in enumerate(found) if tf.face is not None]
+    crops = [found[k].face.image for k in with_face]  # type: ignore[union-attr]
     probs = classifier.predict(crops) if crops else None
-    return boxes, flats, probs, (detected - start) * 1000, (time.perf_counter() - detected) * 1000
-
-
-def frame_faces(
-    frame: np.ndarray, tiles: Sequence[tuple[int, Box]],
-    found: tuple[list[FaceBox | None], list[float], np.ndarray | None, float, float], worker_cpu_ms: float = 0.0,
-) -> FrameFaces:
-    """:class:`FrameFaces` of ``frame`` from what :func:`faces_and_scores` found in it."""
-    boxes, flats, probs, detection_ms, emotions_ms = found
-    with_face = [k for k, face in enumerate(boxes) if face is not None]
     scores = {k: probs[row] for row, k in enumerate(with_face)} if probs is not None else {}
-    return FrameFaces(tile_faces(frame, tiles, boxes, flats), scores, detection_ms, emotions_ms, worker_cpu_ms)
+    signatures = {k: face_signature(crop) for k, crop in zip(with_face, crops, strict=True)}
+    return FrameFaces(found, scores, (detected - start) * 1000, (time.perf_counter() - detected) * 1000,
+                      signatures=signatures)
 
 
 class TileCounter(Protocol):
@@ -126,10 +116,11 @@ def _claim(counter: TileCounter, count: int) -> int | None:
 def claim_and_score(
     detector: FaceDetector, classifier: EmotionModel, image: np.ndarray, tiles: Sequence[tuple[int, Box]],
     counter: TileCounter,
-) -> tuple[dict[int, tuple[FaceBox | None, float]], dict[int, np.ndarray], float, float]:
+) -> tuple[dict[int, tuple[FaceBox | None, float]], dict[int, np.ndarray], dict[int, np.ndarray | None], float, float]:
     """Search the tiles claimed from ``counter`` until none are left, then one emotion batch over
-    their faces: {tile position: (best face, flat share)}, {tile position: probabilities}, and the
-    milliseconds of each step. Both processes run it on the same frame, so both cores search."""
+    their faces: {tile position: (best face, flat share)}, {tile position: probabilities}, {tile
+    position: face signature}, and the milliseconds of each step. Both processes run it on the same
+    frame, so both cores search."""
     start = time.perf_counter()
     found: dict[int, tuple[FaceBox | None, float]] = {}
     while (k := _claim(counter, len(tiles))) is not None:
@@ -143,7 +134,8 @@ def claim_and_score(
         crops.append(crop_face(image[y : y + h, x : x + w], found[k][0].box))  # type: ignore[union-attr]
     probs = classifier.predict(crops) if crops else None
     scores = {k: probs[row] for row, k in enumerate(with_face)} if probs is not None else {}
-    return found, scores, (detected - start) * 1000, (time.perf_counter() - detected) * 1000
+    signatures = {k: face_signature(crop) for k, crop in zip(with_face, crops, strict=True)}
+    return found, scores, signatures, (detected - start) * 1000, (time.perf_counter() - detected) * 1000
 
 
 def _serve(conn: Connection, classifier: EmotionModel, detector_options: dict[str, Any], counter: TileCounter) -> None:
@@ -261,7 +253,9 @@ class FaceProcess:
         frame, boxes = self._pending
         self._pending = None
         try:
-            own, own_scores, _, _ = claim_and_score(self._detector, self.classifier, frame, boxes, self._counter)
+            own, own_scores, own_signatures, _, _ = claim_and_score(
+                self._detector, self.classifier, frame, boxes, self._counter,
+            )
         finally:
             reply = self._receive()
         if self._retired is not None:           # the worker has moved to the new memory
@@ -269,13 +263,14 @@ class FaceProcess:
             self._retired = None
         if reply[0] != "ok":
             raise CaptureError(f"face worker process: {reply[1]}")
-        (found, scores, detection_ms, emotions_ms), cpu_ms = reply[1], reply[2]
+        (found, scores, signatures, detection_ms, emotions_ms), cpu_ms = reply[1], reply[2]
         found.update(own)
         scores.update(own_scores)
+        signatures.update(own_signatures)
         if len(found) != len(boxes):
             raise CaptureError(f"face worker: {len(found)} of {len(boxes)} tiles searched")
         tiles = tile_faces(frame, boxes, [found[k][0] for k in range(len(boxes))], [found[k][1] for k in range(len(boxes))])
-        return FrameFaces(tiles, scores, detection_ms, emotions_ms, cpu_ms)
+        return FrameFaces(tiles, scores, detection_ms, emotions_ms, cpu_ms, signatures)
 
     def close(self) -> None:
         """Stop the worker process and free the shared memory."""
@@ -342,7 +337,7 @@ class FaceThread:
         return job.result()
 
     def _run(self, search: FaceSearch) -> FrameFaces:
-        return frame_faces(search.frame, search.tiles, faces_and_scores(search, self.classifier))
+        return faces_and_scores(search, self.classifier)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)

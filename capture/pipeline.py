@@ -197,8 +197,9 @@ class FrameAnalyser:
         found, per_tile = faces.tiles, faces.scores
         start = time.perf_counter()
         observations = [
-            replace(view, name=name, face_image=tf.face.image if tf.face is not None else None)
-            for view, name, tf in zip(views, names, found, strict=True)
+            replace(view, name=name, face_image=tf.face.image if tf.face is not None else None,
+                    face=faces.signatures.get(i))
+            for i, (view, name, tf) in enumerate(zip(views, names, found, strict=True))
         ]
         identities = self.tracker.assign(observations)
         timings["detection"] = faces.detection_ms
