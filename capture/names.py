@@ -272,6 +272,24 @@ def crop_key(label: np.ndarray, core: Box | None = None) -> bytes:
     return digest.digest()
 
 
+def _percentiles(values: np.ndarray, percents: Sequence[float]) -> list[float]:
+    """``np.percentile(values, percents)`` (linear interpolation) of whole numbers 0..255, from their
+    histogram: the same values at about half the cost on label-sized arrays."""
+    flat = values.ravel().astype(np.intp, copy=False)
+    counts = np.cumsum(np.bincount(flat, minlength=256))
+    last = flat.size - 1
+    out: list[float] = []
+    for percent in percents:
+        position = percent / 100 * last
+        below = int(np.floor(position))
+        share = position - below
+        low = float(np.searchsorted(counts, below, side="right"))
+        high = float(np.searchsorted(counts, min(below + 1, last), side="right"))
+        step = high - low
+        out.append(high - step * (1 - share) if share >= 0.5 else low + step * share)  # as numpy's _lerp
+    return out
+
+
 def _text_band(core_ink: np.ndarray) -> np.ndarray:
     """``core_ink`` keeping only its most text-like band of inked rows (bands are split by blank
     rows): the one with the most ink edges per row. A bright face or room showing above a label
@@ -302,7 +320,7 @@ def text_line(label: np.ndarray, core: Box | None = None) -> np.ndarray | None:
     cx, cy, cw, ch = core
     inner = np.ascontiguousarray(chan[cy : cy + ch, cx : cx + cw])
     otsu, _ = cv2.threshold(inner, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    darkest, brightest = np.percentile(inner, [5, 99.5])
+    darkest, brightest = _percentiles(inner, (5, 99.5))
     # text is the extreme end (white or black): a room showing in the core sits between it and the box
     threshold = max(float(otsu), brightest - INK_DEPTH * (brightest - darkest))
     ink = chan > threshold
@@ -318,8 +336,8 @@ def text_line(label: np.ndarray, core: Box | None = None) -> np.ndarray | None:
     back = ~ink[rows_slice, cols_slice]
     if not back.any():
         return None
-    back_chan = float(np.median(chan[rows_slice, cols_slice][back]))
-    back_other = float(np.median(other[rows_slice, cols_slice][back]))
+    back_chan, = _percentiles(chan[rows_slice, cols_slice][back], (50,))
+    back_other, = _percentiles(other[rows_slice, cols_slice][back], (50,))
     edge_level = back_chan + 0.3 * (threshold - back_chan)
     near_ink = cv2.dilate(ink.view(np.uint8), np.ones((3, 3), np.uint8)).view(bool)
     boxlike = ink | (other <= back_other + BOX_TOLERANCE) | (
@@ -353,8 +371,8 @@ def text_line(label: np.ndarray, core: Box | None = None) -> np.ndarray | None:
     values = chan[top : bottom + 1, x0 : x1 + 1].astype(np.float32)
     text = ink[top : bottom + 1, x0 : x1 + 1]
     text_px, back_px = values[text], values[~text]
-    high = float(np.percentile(text_px, 90)) if text_px.size else 255.0
-    low = float(np.median(back_px)) if back_px.size else 0.0
+    high = _percentiles(text_px, (90,))[0] if text_px.size else 255.0
+    low = _percentiles(back_px, (50,))[0] if back_px.size else 0.0
     if high - low < 30:
         return None
     coverage = np.clip((values - low) / (high - low), 0.0, 1.0)

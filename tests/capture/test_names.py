@@ -263,3 +263,14 @@ def test_a_line_too_tall_for_its_tile_is_read_only_as_its_expected_name() -> Non
         assert reader.read_frame([label], tile_heights=[10 * line.shape[0]])[0].name == "Дмитрий Шевченко"
         with pytest.raises(CaptureError, match="tile heights"):
             reader.read_frame([label], tile_heights=[])
+
+
+def test_label_percentiles_are_numpys() -> None:
+    from capture.names import _percentiles
+
+    rng = np.random.default_rng(0)
+    for size in (1, 2, 3, 10, 257, 4000):
+        values = rng.integers(0, 256, size).astype(np.uint8)
+        for kind in (np.uint8, np.float32):
+            got = _percentiles(values.astype(kind), (0, 5, 50, 90, 99.5, 100))
+            assert got == [float(v) for v in np.percentile(values, [0, 5, 50, 90, 99.5, 100])]
