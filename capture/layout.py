@@ -370,7 +370,7 @@ def _name_box(small: np.ndarray, white: np.ndarray, step: int, box: Box) -> Box:
     band = small[top + start : top + bottom + 1, sx:right].astype(np.int16)
     first = int(white_cols[0])
     behind = band[:, max(first - 2, 0) : max(first, 1)].reshape(-1, 3)
-    label_colour = np.median(behind, axis=0)
+    label_colour = _median_rows(behind)
     distance = np.abs(band - label_colour).max(axis=2)
     near = (distance <= 30).mean(axis=0) >= 0.6
     if near.mean() >= 0.85:  # the plate is close to a flat tile's colour (camera off): a tighter match
@@ -388,6 +388,15 @@ def _name_box(small: np.ndarray, white: np.ndarray, step: int, box: Box) -> Box:
     x1 = min(x + w, (sx + right_end + 1) * step + pad_x)
     y1 = min(y + h, (top + bottom + 1) * step + pad_y)
     return (x0, y0, max(x1 - x0, 1), max(y1 - y0, 1))
+
+
+def _median_rows(values: np.ndarray) -> np.ndarray:
+    """``np.median(values, axis=0)`` of a small (n, channels) array, without numpy's general machinery."""
+    ordered = np.sort(values, axis=0)
+    middle = ordered.shape[0] // 2
+    if ordered.shape[0] % 2:
+        return ordered[middle].astype(np.float64)
+    return (ordered[middle - 1].astype(np.float64) + ordered[middle]) / 2
 
 
 def _close_gaps(columns: np.ndarray, longest: int) -> np.ndarray:
