@@ -24,7 +24,7 @@ import cv2
 import numpy as np
 
 from capture.errors import CaptureError
-from capture.face_worker import FaceProcess, FaceThread, FrameFaces
+from capture.face_worker import EmotionModel, FaceProcess, FaceThread, FrameFaces
 from capture.faces import FaceDetector, default_model_path
 from capture.frames import Frame
 from capture.identity import IdentityTracker, TileObservation
@@ -33,12 +33,6 @@ from capture.names import NameReader, label_region
 
 Box = tuple[int, int, int, int]
 STAGES: tuple[str, ...] = ("layout", "detection", "names", "emotions")
-
-
-class EmotionModel(Protocol):
-    """What the pipeline needs of :class:`model.EmotionClassifier` (picklable, for the face process)."""
-
-    def predict(self, crops: Sequence[np.ndarray]) -> np.ndarray: ...
 
 
 class FaceStage(Protocol):
