@@ -8,9 +8,10 @@
 3. The real agent runs in this process: ``classmood.recording.record_lecture`` with a
    ``ScreenSource`` (mss) on that display, the default settings (1 frame/s, 2 threads), the class
    roster, and an SQLite database written through the spooling writer, until ``--minutes`` are up.
-4. This process's CPU time (all threads, user + system) divided by wall time is the agent's CPU
-   use in % of one core: for the whole run, and in steady state (after the first frame, which
-   OCRs every name label). Xvfb and the slideshow run in other processes and are not counted.
+4. The CPU time (user + system) of this process, all threads, and of the agent's face worker
+   process (``capture.face_worker``) divided by wall time is the agent's CPU use in % of one
+   core: for the whole run, and in steady state (after the first frame, which OCRs every name
+   label). Xvfb and the slideshow run in other processes and are not counted.
 
 Needs Linux with Xvfb and a Python with tkinter (for the slideshow window).
 """
@@ -105,8 +106,33 @@ def slideshow(display: str, frames: list[Path], period: float) -> Iterator[None]
 
 
 def _cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    """CPU seconds of this process and of its children that have ended (the agent's face worker
+    process, once the recording is over)."""
+    seconds = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        seconds += usage.ru_utime + usage.ru_stime
+    return seconds
+
+
+def _worker_cpu_seconds() -> float:
+    """CPU seconds so far of this process's live multiprocessing children (the face worker), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for pid in children:
+            try:
+                if b"spawn_main" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    continue
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / tick
+            except OSError:
+                continue
+    return total
 
 
 def _rss_mib() -> float:
@@ -132,7 +158,8 @@ def measure(folder: Path, truth: dict[str, Any], minutes: float, fps: float) -> 
     def on_status(status: Any) -> None:
         per_frame_ms.append(status.last_ms)
         if status.frames == 1:
-            steady.update(cpu=_cpu_seconds(), wall=time.monotonic(), busy=_busy_jiffies()[0], all=_busy_jiffies()[1])
+            steady.update(cpu=_cpu_seconds() + _worker_cpu_seconds(), wall=time.monotonic(),
+                          busy=_busy_jiffies()[0], all=_busy_jiffies()[1])
 
     with tempfile.TemporaryDirectory() as tmp, xvfb_display() as display, slideshow(display, frames, 1.0 / fps):
         os.environ["DISPLAY"] = display
@@ -164,6 +191,7 @@ def measure(folder: Path, truth: dict[str, Any], minutes: float, fps: float) -> 
         "steady_cpu_ms_per_frame": round(1000 * steady_cpu / max(recording.frames - 1, 1), 1),
         "median_ms_per_frame": round(statistics.median(per_frame_ms), 1) if per_frame_ms else None,
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "face_worker_peak_rss_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
         "final_rss_mib": round(_rss_mib(), 1),
         "other_load_cores": round(max(0.0, machine_busy - steady_cpu / steady_wall), 2),
         "cpu_count": os.cpu_count(),
