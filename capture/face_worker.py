@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
-import threading
 import time
 import traceback
 from collections.abc import Sequence
@@ -315,23 +314,20 @@ class FaceThread:
         self.classifier = classifier
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="faces-emotions")
         self._pending: tuple[FaceSearch, Future[FrameFaces]] | None = None
-        self._lock = threading.Lock()
 
     def start(self, image: np.ndarray, tiles: Sequence[tuple[int, Box]]) -> None:
         """Start the face search of one frame's tiles on the worker thread."""
-        with self._lock:
-            if self._pending is not None:
-                raise CaptureError("face worker thread: the previous frame's faces were not collected")
-            search = self.detector.search(image, tiles)
-            self._pending = (search, self._pool.submit(self._run, search))
+        if self._pending is not None:
+            raise CaptureError("face worker thread: the previous frame's faces were not collected")
+        search = self.detector.search(image, tiles)
+        self._pending = (search, self._pool.submit(self._run, search))
 
     def finish(self) -> FrameFaces:
         """Help with the tiles not searched yet, then the faces and scores of the frame."""
-        with self._lock:
-            if self._pending is None:
-                raise CaptureError("face worker thread: no frame was started")
-            search, job = self._pending
-            self._pending = None
+        if self._pending is None:
+            raise CaptureError("face worker thread: no frame was started")
+        search, job = self._pending
+        self._pending = None
         if self.detector.threads > 1:
             search.work(1)
         return job.result()

@@ -415,14 +415,19 @@ def _mask_of(line: np.ndarray | None) -> np.ndarray:
     return cv2.GaussianBlur(small, (3, 3), 0.8)
 
 
+def mask_similarity(a: np.ndarray, b: np.ndarray) -> float:
+    """Cosine similarity of two label masks, ``b`` resized to ``a``'s shape (0 for a blank mask)."""
+    if a.shape != b.shape:
+        b = cv2.resize(b, (a.shape[1], a.shape[0]), interpolation=cv2.INTER_LINEAR)
+    norm = float(np.linalg.norm(a) * np.linalg.norm(b))
+    return float((a * b).sum()) / norm if norm > 0 else 0.0
+
+
 def same_label(a: np.ndarray, b: np.ndarray) -> bool:
     """Whether two label masks show the same text: widths within 10% and cosine similarity high."""
     if abs(a.shape[1] - b.shape[1]) > max(2, 0.1 * a.shape[1]):
         return False
-    if a.shape != b.shape:
-        b = cv2.resize(b, (a.shape[1], a.shape[0]), interpolation=cv2.INTER_LINEAR)
-    norm = float(np.linalg.norm(a) * np.linalg.norm(b))
-    return norm > 0 and float((a * b).sum()) / norm >= SAME_LABEL
+    return mask_similarity(a, b) >= SAME_LABEL
 
 
 OCR_VARIANTS: tuple[tuple[int, bool], ...] = ((40, False), (24, False), (20, False), (48, True))
@@ -770,14 +775,10 @@ class NameReader:
         """The name whose last read label looks most like ``mask`` (widths within a quarter, cosine at
         least :data:`GUESS_SIMILARITY`), or None: a guess that orders the script models, never a read."""
         best, best_score = None, GUESS_SIMILARITY
-        norm = float(np.linalg.norm(mask))
         for name, other in self._name_masks.items():
-            if norm == 0 or abs(other.shape[1] - mask.shape[1]) > 0.25 * mask.shape[1]:
+            if abs(other.shape[1] - mask.shape[1]) > 0.25 * mask.shape[1]:
                 continue
-            if other.shape != mask.shape:
-                other = cv2.resize(other, (mask.shape[1], mask.shape[0]), interpolation=cv2.INTER_LINEAR)
-            scale = norm * float(np.linalg.norm(other))
-            score = float((mask * other).sum()) / scale if scale > 0 else 0.0
+            score = mask_similarity(mask, other)
             if score > best_score:
                 best, best_score = name, score
         return best
