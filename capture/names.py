@@ -430,6 +430,7 @@ def same_label(a: np.ndarray, b: np.ndarray) -> bool:
     return mask_similarity(a, b) >= SAME_LABEL
 
 
+INVERTED_COVERAGE = 0.5    # a text line this much ink on average came out light-on-dark (real lines: 0.2 median, 0.36 at the 95th percentile)
 OCR_VARIANTS: tuple[tuple[int, bool], ...] = ((40, False), (24, False), (20, False), (48, True))
 
 
@@ -441,6 +442,8 @@ def ocr_image(line: np.ndarray, variant: int = 0) -> np.ndarray:
     rereads of a hard label try the next one.
     """
     height, binarise = OCR_VARIANTS[variant % len(OCR_VARIANTS)]
+    if float(line.mean()) > INVERTED_COVERAGE:   # mostly "ink": the box behind the text was taken as ink
+        line = 1.0 - line
     scale = height / max(line.shape[0], 1)
     big = cv2.resize(line, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
     gray = np.clip(255.0 * (1.0 - big), 0, 255).astype(np.uint8)
@@ -597,7 +600,10 @@ class NameReader:
         if api is None:
             tess = self._tesserocr
             try:
-                api = tess.PyTessBaseAPI(path=str(self.tessdata), lang=model, psm=tess.PSM.SINGLE_LINE)
+                # the line is always dark on white (ocr_image): no second read of it inverted,
+                # which Tesseract does after every unconfident read (a third of each such call)
+                api = tess.PyTessBaseAPI(path=str(self.tessdata), lang=model, psm=tess.PSM.SINGLE_LINE,
+                                         variables={"tessedit_do_invert": "0"})
             except RuntimeError:
                 raise CaptureError(f"tesseract model {model}: cannot load it from {self.tessdata}") from None
             self._apis[model] = api
