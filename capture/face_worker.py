@@ -82,12 +82,24 @@ def faces_and_scores(search: FaceSearch, classifier: EmotionModel) -> FrameFaces
     found = search.result()
     detected = time.perf_counter()
     with_face = [k for k, tf in enumerate(found) if tf.face is not None]
-    crops = [found[k].face.image for k in with_face]  # type: ignore[union-attr]
-    probs = classifier.predict(crops) if crops else None
-    scores = {k: probs[row] for row, k in enumerate(with_face)} if probs is not None else {}
-    signatures = {k: face_signature(crop) for k, crop in zip(with_face, crops, strict=True)}
+    scores: dict[int, np.ndarray] = {}
+    signatures: dict[int, np.ndarray | None] = {}
+    _score(classifier, with_face, [found[k].face.image for k in with_face], scores, signatures)  # type: ignore[union-attr]
     return FrameFaces(found, scores, (detected - start) * 1000, (time.perf_counter() - detected) * 1000,
                       signatures=signatures)
+
+
+def _score(
+    classifier: EmotionModel, positions: Sequence[int], crops: Sequence[np.ndarray],
+    scores: dict[int, np.ndarray], signatures: dict[int, np.ndarray | None],
+) -> None:
+    """One emotion batch over ``crops`` (the faces of the tiles at ``positions``): their
+    probabilities and identity signatures into ``scores`` and ``signatures``."""
+    if not crops:
+        return
+    probs = classifier.predict(crops)
+    for row, k in enumerate(positions):
+        scores[k], signatures[k] = probs[row], face_signature(crops[row])
 
 
 class TileCounter(Protocol):
@@ -134,9 +146,7 @@ def claim_and_score(
             _, (x, y, w, h) = tiles[k]
             crops.append(crop_face(image[y : y + h, x : x + w], found[k][0].box))  # type: ignore[union-attr]
         start = time.perf_counter()
-        probs = classifier.predict(crops)
-        for row, k in enumerate(positions):
-            scores[k], signatures[k] = probs[row], face_signature(crops[row])
+        _score(classifier, positions, crops, scores, signatures)
         return time.perf_counter() - start
 
     start = time.perf_counter()
@@ -286,7 +296,8 @@ class FaceProcess:
         signatures.update(own_signatures)
         if len(found) != len(boxes):
             raise CaptureError(f"face worker: {len(found)} of {len(boxes)} tiles searched")
-        tiles = tile_faces(frame, boxes, [found[k][0] for k in range(len(boxes))], [found[k][1] for k in range(len(boxes))])
+        faces = [found[k] for k in range(len(boxes))]
+        tiles = tile_faces(frame, boxes, [face for face, _ in faces], [flat for _, flat in faces])
         return FrameFaces(tiles, scores, detection_ms, emotions_ms, cpu_ms, signatures)
 
     def close(self) -> None:

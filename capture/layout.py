@@ -73,13 +73,13 @@ class TileGrid:
     kind: LayoutKind
     content_box: Box | None
     frame: np.ndarray = field(repr=False, compare=False)
-    small: np.ndarray | None = field(default=None, repr=False, compare=False)
-    step: int = 1
-    background: np.ndarray | None = field(default=None, repr=False, compare=False)
+    small: np.ndarray = field(repr=False, compare=False)      # the frame subsampled by ``step``
+    step: int
+    background: np.ndarray = field(repr=False, compare=False)  # the app background's colour
 
     def layout(self) -> GalleryLayout:
         """The full layout: every tile with its name box and whether its speaking border is lit."""
-        if not self.boxes or self.small is None or self.background is None:
+        if not self.boxes:
             return EMPTY
         small, frame = self.small, self.frame
         white = cv2.inRange(small, (WHITE, WHITE, WHITE), (255, 255, 255))
@@ -95,7 +95,7 @@ class TileGrid:
         return GalleryLayout(tiles, self.kind, self.content_box)
 
 
-EMPTY_GRID = TileGrid((), "empty", None, np.zeros((0, 0, 3), np.uint8))
+EMPTY_GRID = TileGrid((), "empty", None, np.zeros((0, 0, 3), np.uint8), np.zeros((0, 0, 3), np.uint8), 1, np.zeros(3))
 
 
 def _as_bgr(image: np.ndarray) -> np.ndarray:

@@ -556,13 +556,21 @@ class NameReader:
         self._folded.setdefault(letters, fold_marks(letters))
         if roster:
             self._roster.add(key)
-        for rank, model in enumerate(scripts_of(clean)):
+        for m, w in self._model_weights(clean):
+            self._seen_models[m] = self._seen_models.get(m, 0.0) + w
+            if roster:
+                self._roster_models.add(m)
+
+    def _model_weights(self, name: str) -> list[tuple[str, float]]:
+        """The installed script models that read ``name``, with how much each counts: 1 for its main
+        script, 0.5 for others, times the share of :data:`ALSO_READ_BY` for the models that also read one."""
+        out: list[tuple[str, float]] = []
+        for rank, model in enumerate(scripts_of(name)):
             weight = 1.0 if rank == 0 else 0.5
             for m, w in ((model, weight), *((other, weight * share) for other, share in ALSO_READ_BY.get(model, ()))):
                 if m in self.models:
-                    self._seen_models[m] = self._seen_models.get(m, 0.0) + w
-                    if roster:
-                        self._roster_models.add(m)
+                    out.append((m, w))
+        return out
 
     def match(self, text: str) -> tuple[str, float] | None:
         """The known name closest to ``text`` with its score (0..100), if it is close enough.
@@ -621,11 +629,8 @@ class NameReader:
         (:meth:`add_known`), each name counting less than the one before it."""
         weights: dict[str, float] = {}
         for order, name in enumerate(names):
-            for rank, model in enumerate(scripts_of(name)):
-                weight = (1.0 if rank == 0 else 0.5) * 0.9**order
-                for m, w in ((model, weight), *((other, weight * share) for other, share in ALSO_READ_BY.get(model, ()))):
-                    if m in self.models:
-                        weights[m] = weights.get(m, 0.0) + w
+            for m, w in self._model_weights(name):
+                weights[m] = weights.get(m, 0.0) + w * 0.9**order
         return sorted(weights, key=lambda m: -weights[m])
 
     def _hint_models(self, hint: str | None) -> list[str]:
