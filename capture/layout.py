@@ -32,6 +32,8 @@ CANDIDATES = 4            # background colours tried
 MIN_TILE = (32, 18)       # smallest tile (w, h) in frame pixels
 MAX_LEAVES = 600
 WHITE = 200               # name-label text is at least this bright in every channel
+PLATE_TOLERANCE = 30      # per channel: a label plate's colour along its rows (video behind it shows through)
+PLATE_ROW_SHARE = 0.8     # a row beyond a label's text is still its plate when this share of it is plate-coloured
 
 
 @dataclass(frozen=True)
@@ -360,6 +362,11 @@ def _name_box(small: np.ndarray, white: np.ndarray, step: int, box: Box) -> Box:
         if start - r > 2:
             break
         start = int(r)
+    white_cols = np.flatnonzero(region_white[start : bottom + 1].any(axis=0))
+    above_plate = 0         # white rows above the label's plate (a bright face just above it)
+    if white_cols.size and white_cols[0] <= sw * 0.25:
+        above_plate = _plate_top(small[top + start : top + bottom + 1, sx:right], int(white_cols[0]))
+        start += above_plate
     if bottom - start + 1 > sh * 0.2 + 2:
         return fallback
     band_white = region_white[start : bottom + 1]
@@ -367,8 +374,8 @@ def _name_box(small: np.ndarray, white: np.ndarray, step: int, box: Box) -> Box:
     white_cols = np.flatnonzero(has_text)
     if white_cols.size == 0 or white_cols[0] > sw * 0.25:
         return fallback
-    band = small[top + start : top + bottom + 1, sx:right].astype(np.int16)
     first = int(white_cols[0])
+    band = small[top + start : top + bottom + 1, sx:right].astype(np.int16)
     behind = band[:, max(first - 2, 0) : max(first, 1)].reshape(-1, 3)
     label_colour = _median_rows(behind)
     distance = np.abs(band - label_colour).max(axis=2)
@@ -387,7 +394,49 @@ def _name_box(small: np.ndarray, white: np.ndarray, step: int, box: Box) -> Box:
     y0 = max(y, (top + start) * step - pad_y)
     x1 = min(x + w, (sx + right_end + 1) * step + pad_x)
     y1 = min(y + h, (top + bottom + 1) * step + pad_y)
+    if near.mean() < 0.85:      # a plate of its own: the box ends where the plate does (video beyond it)
+        columns = slice(sx + left, sx + right_end + 1)
+        plate_top = top + start if above_plate else _plate_edge(small, label_colour, top + start, sy, columns, -1)
+        plate_bottom = _plate_edge(small, label_colour, top + bottom, sy + sh - 1, columns, 1)
+        if plate_top is not None:
+            y0 = max(y0, plate_top * step)
+        if plate_bottom is not None:
+            y1 = min(y1, (plate_bottom + 1) * step)
     return (x0, y0, max(x1 - x0, 1), max(y1 - y0, 1))
+
+
+def _plate_edge(small: np.ndarray, colour: np.ndarray, row: int, limit: int, columns: slice, direction: int) -> int | None:
+    """The last row of a label's plate beyond its text row ``row`` in ``direction`` (-1 up, 1 down;
+    not past ``limit``): rows over ``columns`` mostly of the plate's ``colour``. None when the next
+    row is not plate-coloured (no plate margin there: the text reaches the plate's edge, or the
+    plate's colour is the video's)."""
+    edge = row
+    while edge != limit:
+        pixels = small[edge + direction, columns].astype(np.int16)
+        if (np.abs(pixels - colour).max(axis=1) <= PLATE_TOLERANCE).mean() < PLATE_ROW_SHARE:
+            break
+        edge += direction
+    return edge if edge != row else None
+
+
+def _plate_top(band: np.ndarray, first: int) -> int:
+    """How many of ``band``'s top rows lie above the label's plate. ``band`` is the subsampled rows
+    holding a label's white text, which starts at column ``first``. A bright face or room just above
+    a label box is white too and joins the text's rows, but the plate ends below it: the run of rows
+    at the top where both pixels left of the text differ from what the lower half of the rows shows
+    in their column. Without a plate (text straight on video) the margin keeps its colours, or few
+    rows differ (then none go)."""
+    rows = band.shape[0]
+    if first < 2 or rows < 4:
+        return 0
+    margin = band[:, first - 2 : first].astype(np.int16)
+    reference = np.stack([_median_rows(margin[rows // 2 :, k]) for k in range(2)])
+    off = (np.abs(margin - reference).max(axis=2) > PLATE_TOLERANCE).all(axis=1)
+    if off.all():
+        return 0
+    # the run of off rows at the top only: an off row lower down is a glyph's stroke reaching left
+    above = int(np.argmin(off))
+    return above if rows - above >= max(3, rows // 4) else 0
 
 
 def _median_rows(values: np.ndarray) -> np.ndarray:

@@ -149,3 +149,21 @@ def test_adversarial_rectangles_never_crash(width: int, height: int, bg: tuple, 
     for x, y, w, h, colour in rects:
         cv2.rectangle(image, (x, y), (x + w, y + h), colour, -1)
     _check(parse_gallery(image), image)
+
+
+def test_a_bright_face_just_above_a_label_stays_out_of_its_name_box(faces_dir: Path) -> None:
+    """A face or lamp touching the top of a label's plate is white too; the name box ends at the plate."""
+    image, truth = next(render_lecture(faces_dir, students=25, frames=1, seed=11))
+    image = image.copy()
+    for student in truth.students:
+        lx, ly, lw, lh = student.label_box
+        # a bright patch over the right part of the label's width, from well above it down to the plate
+        image[ly - 3 * lh : ly, lx + lw // 2 : lx + lw // 2 + max(lw // 3, 8)] = (235, 240, 245)
+    layout = parse_gallery(image)
+    tight = 0
+    for tile, student in zip(layout.tiles, truth.students, strict=True):
+        assert tile.name_box is not None
+        _, ly, _, lh = student.label_box
+        _, ny, _, nh = tile.name_box
+        tight += ny >= ly - 2 and nh <= 1.4 * lh
+    assert tight >= 0.95 * len(truth.students)
