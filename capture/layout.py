@@ -34,6 +34,7 @@ MAX_LEAVES = 600
 WHITE = 200               # name-label text is at least this bright in every channel
 PLATE_TOLERANCE = 30      # per channel: a label plate's colour along its rows (video behind it shows through)
 PLATE_ROW_SHARE = 0.8     # a row beyond a label's text is still its plate when this share of it is plate-coloured
+DARK_PLATE = 100          # a plate no brighter than this (any channel) darkens the video behind it
 
 
 @dataclass(frozen=True)
@@ -412,11 +413,21 @@ def _plate_edge(small: np.ndarray, colour: np.ndarray, row: int, limit: int, col
     plate's colour is the video's)."""
     edge = row
     while edge != limit:
-        pixels = small[edge + direction, columns].astype(np.int16)
-        if (np.abs(pixels - colour).max(axis=1) <= PLATE_TOLERANCE).mean() < PLATE_ROW_SHARE:
+        if _plate_pixels(small[edge + direction, columns], colour).mean() < PLATE_ROW_SHARE:
             break
         edge += direction
     return edge if edge != row else None
+
+
+def _plate_pixels(pixels: np.ndarray, colour: np.ndarray) -> np.ndarray:
+    """Which of ``pixels`` (..., 3) show a label's plate of ``colour``: that colour within
+    :data:`PLATE_TOLERANCE`, or, for a dark plate (see-through: the video behind it shows darkened),
+    no brighter than that colour plus the tolerance in any channel."""
+    pixels = pixels.astype(np.int16)
+    plate = np.abs(pixels - colour).max(axis=-1) <= PLATE_TOLERANCE
+    if float(colour.max()) <= DARK_PLATE:
+        plate |= (pixels <= colour + PLATE_TOLERANCE).all(axis=-1)
+    return plate
 
 
 def _plate_top(band: np.ndarray, first: int) -> int:

@@ -167,3 +167,25 @@ def test_a_bright_face_just_above_a_label_stays_out_of_its_name_box(faces_dir: P
         _, ny, _, nh = tile.name_box
         tight += ny >= ly - 2 and nh <= 1.4 * lh
     assert tight >= 0.95 * len(truth.students)
+
+
+def test_dark_video_behind_a_see_through_plate_does_not_end_the_plate(faces_dir: Path) -> None:
+    """Dark hair seen through a dark, see-through label plate is darker than the plate's colour; the
+    name box still reaches as high as without it."""
+    plain, truth = next(render_lecture(faces_dir, students=25, frames=1, seed=11))
+    image = plain.copy()
+    dark = []
+    for student in truth.students:
+        lx, ly, lw, lh = student.label_box
+        plate = image[ly + 1, lx + 1].astype(int)
+        if plate.max() > 100:
+            continue
+        dark.append(student)
+        # the top rows of the plate, over its right half, show something dark behind it
+        image[ly : ly + 4, lx + lw // 2 : lx + lw] = (plate * 0.4).astype(np.uint8)
+    assert len(dark) >= 10
+    before = {s.name: t.name_box for t, s in zip(parse_gallery(plain).tiles, truth.students, strict=True)}
+    after = {s.name: t.name_box for t, s in zip(parse_gallery(image).tiles, truth.students, strict=True)}
+    same_top = sum(before[s.name] is not None and after[s.name] is not None
+                   and abs(after[s.name][1] - before[s.name][1]) <= 2 for s in dark)
+    assert same_top >= 0.95 * len(dark)
