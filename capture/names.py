@@ -58,6 +58,8 @@ MASK_HEIGHT = 16           # label masks are compared at this height
 SAME_LABEL = 0.95          # cosine similarity of two label masks that show the same text
 MAX_LINE_SHARE = 0.25      # a name's text line alone is at most this share of its tile's height (measured: 0.10 median, 0.14 at the 95th percentile)
 GUESS_SIMILARITY = 0.5     # ... of a new label to a read one, for that name's script models to be tried first
+HINT_OVERRIDE = 0.93       # ... for them to come before those of the name its tile is expected to show
+CONFIRM_SIMILARITY = 0.9   # ... to the label last read as the name its tile is expected to show: that name, unread
 CONFUSABLE_EDITS = 2       # known names this few letter edits apart (प्रिया शर्मा / प्रिया वर्मा) look alike as masks,
 CONFUSABLE_SHARE = 0.2     # when the edits are at most this share of the name (吴磊 / 吴伟 do not look alike)
 INK_DEPTH = 0.4            # ink is within this share of the core's range from its brightest pixels
@@ -256,7 +258,8 @@ def crop_key(label: np.ndarray, core: Box | None = None) -> bytes:
     mid greys)."""
     gray = label if label.ndim == 2 else cv2.cvtColor(np.ascontiguousarray(label[:, :, :3]), cv2.COLOR_BGR2GRAY)
     x, y, w, h = core or (0, 0, gray.shape[1], gray.shape[0])
-    rows, inner = gray[y : y + h], gray[y : y + h, x : x + w]
+    margin = max(h // 2, 2)
+    rows, inner = gray[y : y + h, max(x - margin, 0) : x + w + margin], gray[y : y + h, x : x + w]
     enough = EXTREME_SHARE * max(inner.size, 1)
     light, dark = int((inner >= EXTREME_LIGHT).sum()), int((inner <= EXTREME_DARK).sum())
     sides = [(count, side) for count, side in ((light, "light"), (dark, "dark")) if count >= enough]
@@ -750,6 +753,18 @@ class NameReader:
             if tall and hints[i] is None:
                 out[i] = NameRead(None, "", 0.0, False)
                 continue
+            look_alike, similarity = self._look_alike(self._masks[key] if entry is None else entry.mask)
+            if entry is None and not tall and hints[i] is not None and look_alike == hints[i] and (
+                similarity >= CONFIRM_SIMILARITY and not self._looks_alike(look_alike)
+            ):
+                # the name its tile is expected to show (tile continuity), on a label that looks like
+                # the last one read as that name (redrawn at another size): two cues agree, no OCR.
+                # Kept for this exact label only, so that similar labels are not taken from it in turn.
+                self._exact[key] = _Entry(self._masks[key], [], 0, self._frame, NameRead(look_alike, "", 0.0, True))
+                out[i] = self._exact[key].result
+                if look_alike in absent:
+                    absent.remove(look_alike)
+                continue
             reads += 1
             if entry is None:
                 entry = _Entry(self._masks[key], [], 0, self._frame, NameRead(None, "", 0.0, False))
@@ -758,7 +773,9 @@ class NameReader:
             last_attempt = entry.attempts + 1 >= self.max_attempts
             hint, only_hint = hints[i], tall or not last_attempt
             if hint is None:        # no tile continuity: the name whose label looks most like it goes first
-                hint, only_hint = self._look_alike(entry.mask), False
+                hint, only_hint = look_alike, False
+            elif look_alike is not None and similarity >= HINT_OVERRIDE:
+                hint = look_alike   # the label looks like another name's: tiles moved, continuity guessed wrong
             entry.candidates.extend(self._ocr(line, entry.attempts, hint, only_hint=only_hint, absent=absent))
             entry.attempts += 1
             entry.frame = self._frame
@@ -782,9 +799,10 @@ class NameReader:
                 self._masks[key] = mask
         return key
 
-    def _look_alike(self, mask: np.ndarray) -> str | None:
+    def _look_alike(self, mask: np.ndarray) -> tuple[str | None, float]:
         """The name whose last read label looks most like ``mask`` (widths within a quarter, cosine at
-        least :data:`GUESS_SIMILARITY`), or None: a guess that orders the script models, never a read."""
+        least :data:`GUESS_SIMILARITY`) and that cosine, or (None, 0): a guess that orders the script
+        models (and, with the tile's expected name agreeing, stands for a read)."""
         best, best_score = None, GUESS_SIMILARITY
         for name, other in self._name_masks.items():
             if abs(other.shape[1] - mask.shape[1]) > 0.25 * mask.shape[1]:
@@ -792,7 +810,7 @@ class NameReader:
             score = mask_similarity(mask, other)
             if score > best_score:
                 best, best_score = name, score
-        return best
+        return best, (best_score if best is not None else 0.0)
 
     def _looks_alike(self, name: str | None) -> bool:
         """Whether a label read as ``name`` may look like another known name's label: such a label

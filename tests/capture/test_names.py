@@ -215,6 +215,21 @@ def test_a_crop_is_known_again_by_its_text_pixels_when_the_video_behind_changes(
     assert crop_key(grey) != crop_key(shifted)
 
 
+def test_a_crop_is_known_again_when_a_bright_face_beside_its_text_changes() -> None:
+    """Only the text rows of the label box and a little either side identify a crop: a bright face
+    further right in those rows, changing every frame, does not make the label new."""
+    label = _label("Amara Okafor", "latin", 1)
+    h, w = label.shape[:2]
+    crop = np.hstack([label, np.full((h, 60, 3), 90, np.uint8)])
+    core = (0, 0, w, h)
+    moved = crop.copy()
+    moved[2 : h - 2, w + h : w + 60] = 240                    # the face beside, brighter this frame
+    assert crop_key(crop, core) == crop_key(moved, core)
+    near = crop.copy()
+    near[2 : h - 2, w : w + 2] = 240                          # white right at the box's edge: a letter
+    assert crop_key(crop, core) != crop_key(near, core)
+
+
 def test_look_alike_names_are_not_taken_from_each_others_cached_label() -> None:
     sharma, varma = "प्रिया शर्मा", "प्रिया वर्मा"
     a, b = _label(sharma, "devanagari", 1), _label(varma, "devanagari", 2, size=(380, 214))
@@ -242,6 +257,38 @@ def test_a_new_label_without_a_hint_is_read_first_as_the_name_it_looks_like() ->
         again = reader.read_frame([small])[0]
         assert again.name == "Дмитрий Шевченко" and not again.cached
         assert reader.ocr_calls - before == 1 < unguessed
+
+
+def test_a_redrawn_label_of_the_name_its_tile_is_expected_to_show_needs_no_ocr() -> None:
+    """Tile continuity and a label that looks like the one last read as that name (redrawn at another
+    size) agree: the name is taken without OCR. When continuity names someone else, the label is read."""
+    roster = ["Amara Okafor", "Tomáš Novák", "Дмитрий Шевченко", "Νίκος Γεωργίου"]
+    big = _label("Дмитрий Шевченко", "cyrillic", 5, size=(370, 208))
+    small = _label("Дмитрий Шевченко", "cyrillic", 6, size=(260, 146))
+    assert not same_label(label_mask(small), label_mask(big))     # not taken from the cache by itself
+    with NameReader(roster=roster) as reader:
+        assert reader.read_frame([big])[0].name == "Дмитрий Шевченко"
+        before = reader.ocr_calls
+        confirmed = reader.read_frame([small], ["Дмитрий Шевченко"])[0]
+        assert confirmed.name == "Дмитрий Шевченко" and confirmed.cached and reader.ocr_calls == before
+        assert reader.read_frame([small], ["Amara Okafor"])[0].cached       # that exact label, known now
+    with NameReader(roster=roster) as reader:
+        reader.read_frame([big])
+        before = reader.ocr_calls
+        assert not reader.read_frame([small], ["Νίκος Γεωργίου"])[0].cached   # the cues disagree: OCR
+        assert reader.ocr_calls > before
+
+
+def test_a_label_that_looks_like_another_names_is_read_with_that_names_script_first() -> None:
+    """Continuity guessed wrong (tiles moved): a label that looks much more like the last one read as
+    another name is read with that name's script models, so one OCR call gives the right name."""
+    roster = ["Amara Okafor", "Tomáš Novák", "Дмитрий Шевченко", "Νίκος Γεωργίου"]
+    with NameReader(roster=roster) as reader:
+        assert reader.read_frame([_label("Дмитрий Шевченко", "cyrillic", 5)])[0].name == "Дмитрий Шевченко"
+        before = reader.ocr_calls
+        small = _label("Дмитрий Шевченко", "cyrillic", 6, size=(260, 146))
+        assert reader.read_frame([small], ["Tomáš Novák"])[0].name == "Дмитрий Шевченко"
+        assert reader.ocr_calls - before == 1
 
 
 def test_a_line_too_tall_for_its_tile_is_read_only_as_its_expected_name() -> None:
