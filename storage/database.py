@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 ALEMBIC_DIR = Path(__file__).resolve().parent.parent / "alembic"
+SQLITE_TIMEOUT_S = 10     # how long a connection waits for another one's lock
 
 
 @dataclass(frozen=True)
@@ -50,12 +53,27 @@ class Database:
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_TIMEOUT_S * 1000}")
+    _write_ahead_log(cursor)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA cache_size=-65536")
     cursor.close()
+
+
+def _write_ahead_log(cursor: sqlite3.Cursor) -> None:
+    """Switch the database to WAL. Processes opening a brand-new file together race for it, and SQLite
+    answers the loser "database is locked" at once, without waiting (its busy timeout does not apply
+    to this switch): try again until the timeout."""
+    deadline = time.monotonic() + SQLITE_TIMEOUT_S
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
 
 
 def create_database_engine(url: str) -> Engine:
@@ -73,7 +91,7 @@ def create_database_engine(url: str) -> Engine:
                     folder.mkdir(parents=True, exist_ok=True)
                 except OSError as exc:
                     raise StorageError(f"cannot create the database folder {folder}: {exc.strerror or exc}") from None
-            engine = create_engine(parsed, connect_args={"timeout": 10})
+            engine = create_engine(parsed, connect_args={"timeout": SQLITE_TIMEOUT_S})
             event.listen(engine, "connect", _sqlite_pragmas)
             return engine
         if backend == "postgresql":
