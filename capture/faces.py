@@ -520,8 +520,8 @@ def flat_share(image: np.ndarray, tolerance: int = 4) -> float:
     q = (pixels >> 4).astype(np.int32)
     packed = (q[:, 0] << 8) | (q[:, 1] << 4) | q[:, 2]
     mode = int(np.bincount(packed, minlength=4096).argmax())
-    colour = pixels[int(np.argmax(packed == mode))].astype(np.int32)
-    low = np.clip(colour - tolerance, 0, 255).astype(np.float64)
-    high = np.clip(colour + tolerance, 0, 255).astype(np.float64)
+    colour = pixels[int(np.argmax(packed == mode))].tolist()     # three ints: no numpy steps for them
+    low = tuple(float(max(c - tolerance, 0)) for c in colour)
+    high = tuple(float(min(c + tolerance, 255)) for c in colour)
     near = cv2.inRange(small, low, high)
     return cv2.countNonZero(near) / float(pixels.shape[0])
