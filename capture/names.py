@@ -253,7 +253,8 @@ def _runs_at_least(flags: np.ndarray, length: int) -> np.ndarray:
 
 def crop_key(label: np.ndarray, core: Box | None = None) -> bytes:
     """What identifies a label crop between frames: the near-white (or near-black) pixels of the core's
-    rows, whichever are fewer there, i.e. white (or black) text, which the video showing through a
+    rows, over the core and half its height either side (not a bright face further along those
+    rows), whichever are fewer there, i.e. white (or black) text, which the video showing through a
     see-through label box does not change; the exact pixels when neither is common enough (text in
     mid greys)."""
     gray = label if label.ndim == 2 else cv2.cvtColor(np.ascontiguousarray(label[:, :, :3]), cv2.COLOR_BGR2GRAY)
