@@ -50,6 +50,7 @@ class TrainSettings:
     zoom: float = 0.1
     seed: int = 1
     init_weights: str | None = None
+    prune: bool = False
     reframed: str | None = None
     reframed_share: float = 0.5
     hyper_parameters: dict[str, object] = field(default_factory=dict)
@@ -149,7 +150,7 @@ def train(settings: TrainSettings, out: Path, resume: bool = False, verbose: int
         reframed_x, _ = preprocess_split(load_reframed(Path(settings.reframed), "train", train_split))
     model = build(settings.arch, **settings.hyper_parameters)
     if settings.init_weights is not None:
-        load_onnx_weights(model, Path(settings.init_weights))
+        load_onnx_weights(model, Path(settings.init_weights), prune=settings.prune)
     model.compile(
         optimizer=keras.optimizers.SGD(settings.learning_rate, momentum=settings.momentum, nesterov=True),
         loss=keras.losses.CategoricalCrossentropy(label_smoothing=settings.label_smoothing),

@@ -5,6 +5,11 @@ bias) and the classifier as MatMul + Add. Those values are written into a freshl
 of the same architecture whose batch-normalisation layers become fixed per-channel biases
 (mean 0, variance 1, scale 1, offset = the folded bias) and are frozen, so the Keras model computes
 exactly what the ONNX file does and fine-tuning adjusts the convolutions and the classifier.
+
+With ``prune`` the Keras model may be narrower than the file (``vgg_slim`` from a ``vgg_lite``):
+each narrower convolution keeps the file's output channels that matter most, by the L1 norm of
+the channel's filter times that of the weights the next layer gives it, and the next layer keeps
+the matching inputs.
 """
 
 from __future__ import annotations
@@ -39,8 +44,9 @@ def _onnx_layers(path: Path) -> tuple[list[tuple[np.ndarray, np.ndarray | None]]
     return convs, (matmul[0], adds[-1])
 
 
-def load_onnx_weights(model: keras.Model, path: Path) -> keras.Model:
-    """Copy an exported model's weights into ``model`` (same architecture); returns ``model``."""
+def load_onnx_weights(model: keras.Model, path: Path, prune: bool = False) -> keras.Model:
+    """Copy an exported model's weights into ``model`` (same architecture, or with ``prune`` the same
+    with fewer channels); returns ``model``."""
     path = Path(path)
     if not path.is_file():
         raise TrainingError(f"{path}: no such ONNX model")
@@ -53,18 +59,33 @@ def load_onnx_weights(model: keras.Model, path: Path) -> keras.Model:
             f"{path}: has {len(convs)} convolutions; the {model.name} architecture built here has "
             f"{len(conv_layers)} (choose the --arch and hyper-parameters it was trained with)"
         )
-    for layer, norm, (weights, conv_bias) in zip(conv_layers, norms, convs, strict=True):
-        kernel = weights.transpose(2, 3, 1, 0)
+    following = [w for w, _ in convs[1:]] + [matrix.T]       # what reads each convolution's outputs
+    inputs = np.arange(convs[0][0].shape[1])
+    for layer, norm, (weights, conv_bias), reader in zip(conv_layers, norms, convs, following, strict=True):
+        weights = weights[:, inputs]
+        wanted = int(layer.kernel.shape[-1])
+        if prune and wanted < weights.shape[0]:
+            read = np.abs(reader).reshape(reader.shape[0], reader.shape[1], -1).sum(axis=(0, 2))
+            importance = np.abs(weights).sum(axis=(1, 2, 3)) * read
+            kept = np.sort(np.argsort(-importance, kind="stable")[:wanted])
+        else:
+            kept = np.arange(weights.shape[0])
+        kernel = weights[kept].transpose(2, 3, 1, 0)
         if tuple(layer.kernel.shape) != kernel.shape:
-            raise TrainingError(f"{path}: convolution of shape {kernel.shape} where {layer.name} has {tuple(layer.kernel.shape)}")
+            hint = "" if prune else " (--prune keeps the strongest channels of a wider model)"
+            raise TrainingError(
+                f"{path}: convolution of shape {kernel.shape} where {layer.name} has {tuple(layer.kernel.shape)}{hint}"
+            )
         layer.kernel.assign(kernel)
         channels = kernel.shape[-1]
-        offset = conv_bias if conv_bias is not None else np.zeros(channels, np.float32)
+        offset = conv_bias[kept] if conv_bias is not None else np.zeros(channels, np.float32)
         norm.set_weights([
             np.ones(channels, np.float32), offset.astype(np.float32),
             np.zeros(channels, np.float32), np.full(channels, 1.0 - norm.epsilon, np.float32),
         ])
         norm.trainable = False
+        inputs = kept
+    matrix = matrix[inputs]
     if tuple(dense[0].kernel.shape) != matrix.shape:
         raise TrainingError(f"{path}: classifier of shape {matrix.shape} where the model has {tuple(dense[0].kernel.shape)}")
     dense[0].set_weights([matrix, bias.astype(np.float32)])

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from classmood.config import Settings
 
-ARCH_CHOICES = ("seed", "vgg_lite")
+ARCH_CHOICES = ("seed", "vgg_lite", "vgg_slim")
 
 
 def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.ArgumentParser]) -> None:
@@ -28,6 +28,9 @@ def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--init-weights", type=Path, default=None, metavar="ONNX",
                         help="fine-tune: start from an exported model of the same --arch (e.g. model/weights/emotion-fp32.onnx)")
+    parser.add_argument("--prune", action="store_true",
+                        help="--init-weights may be wider than --arch (a vgg_lite for --arch vgg_slim): "
+                             "each narrower convolution keeps its strongest channels")
     parser.add_argument("--reframed", type=Path, default=None, metavar="DIR",
                         help="the same dataset framed as the capture agent frames faces (made by 'classmood reframe')")
     parser.add_argument("--reframed-share", type=float, default=0.5, metavar="P",
@@ -48,6 +51,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise UserError(f"--reframed-share must be in [0, 1] (got {args.reframed_share})")
     if args.init_weights is not None and not args.init_weights.is_file():
         raise UserError(f"--init-weights {args.init_weights}: no such file")
+    if args.prune and args.init_weights is None:
+        raise UserError("--prune needs --init-weights (the wider model to prune)")
     if args.reframed is not None and not args.reframed.is_dir():
         raise UserError(f"--reframed {args.reframed}: no such folder (make it with 'classmood reframe')")
     from training.train import TrainSettings, train
@@ -63,6 +68,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         zoom=args.zoom,
         seed=args.seed,
         init_weights=str(args.init_weights.resolve()) if args.init_weights else None,
+        prune=args.prune,
         reframed=str(args.reframed.resolve()) if args.reframed else None,
         reframed_share=args.reframed_share,
     )

@@ -59,6 +59,68 @@ def test_onnx_weights_of_another_architecture_are_a_clear_error(trained_onnx: Pa
         load_onnx_weights(build("vgg_lite"), trained_onnx.with_name("missing.onnx"))
 
 
+WIDE_HP = {"widths": [4, 8, 8, 8], "convs_per_stage": [1, 2, 1, 1], "dropout": 0.0}
+
+
+def _silence_channels(source: Path, target: Path, conv: int, channels: list[int]) -> None:
+    """Copy an exported model with the outputs of some channels of one convolution set to zero."""
+    import onnx
+    from onnx import numpy_helper
+
+    model = onnx.load(str(source))
+    values = {init.name: init for init in model.graph.initializer}
+    node = [n for n in model.graph.node if n.op_type == "Conv"][conv]
+    for name in node.input[1:3]:
+        array = numpy_helper.to_array(values[name]).copy()
+        array[channels] = 0
+        values[name].CopyFrom(numpy_helper.from_array(array, name))
+    onnx.save(model, str(target))
+
+
+def test_pruning_keeps_the_channels_that_matter(tiny_fer: Path, tmp_path: Path) -> None:
+    from training.architectures import build
+    from training.train import TrainSettings, train
+    from training.warmstart import load_onnx_weights
+
+    settings = TrainSettings(data=str(tiny_fer), arch="vgg_lite", epochs=1, batch_size=8, hyper_parameters=WIDE_HP)
+    train(settings, tmp_path / "wide", verbose=0)
+    wide = tmp_path / "wide" / "emotion.onnx"
+    silenced = tmp_path / "silenced.onnx"
+    _silence_channels(wide, silenced, conv=1, channels=[0, 2, 5, 7])   # stage 2's inner convolution
+    narrow = {**WIDE_HP, "inner_widths": [4, 4, 8, 8]}
+    with pytest.raises(TrainingError, match="--prune"):
+        load_onnx_weights(build("vgg_lite", **narrow), silenced)
+    pruned = load_onnx_weights(build("vgg_lite", **narrow), silenced, prune=True)
+    faces = preprocess(load_fer(tiny_fer, "test").images)
+    expected = EmotionClassifier.load(silenced).predict_preprocessed(faces)
+    # the four silent channels are the ones dropped: the narrower model computes what the file does
+    assert np.abs(pruned.predict(faces, verbose=0) - expected).max() < 1e-4
+    assert pruned.count_params() < build("vgg_lite", **WIDE_HP).count_params()
+    other = load_onnx_weights(build("vgg_lite", **narrow), wide, prune=True)
+    assert np.abs(other.predict(faces, verbose=0) - expected).max() > 1e-3
+
+
+def test_vgg_slim_is_vgg_lite_with_half_width_inner_convolutions() -> None:
+    from keras import layers
+
+    from training.architectures import build
+
+    def widths(arch: str) -> list[int]:
+        return [int(layer.filters) for layer in build(arch).layers if isinstance(layer, layers.Conv2D)]
+
+    assert widths("vgg_lite") == [32, 48, 48, 96, 96, 192, 192]
+    assert widths("vgg_slim") == [32, 24, 48, 48, 96, 96, 192]
+    assert build("vgg_slim").name == "vgg_slim"
+
+
+def test_prune_without_init_weights_is_a_clear_error(tiny_fer: Path, tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "classmood.cli", "train", "--data", str(tiny_fer), "--arch", "vgg_slim",
+               "--prune", "--epochs", "1", "--out", str(tmp_path / "run")]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "--prune needs --init-weights" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "run").exists()
+
+
 def test_fine_tuning_on_reframed_faces_starts_from_the_given_weights(
     trained_onnx: Path, tiny_fer: Path, tmp_path: Path
 ) -> None:
