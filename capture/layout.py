@@ -9,6 +9,7 @@ big tile and a strip of small ones) is recognised. Work is done on a 2x subsampl
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
@@ -408,26 +409,27 @@ def _name_box(small: np.ndarray, white: np.ndarray, step: int, box: Box) -> Box:
 
 def _plate_edge(small: np.ndarray, colour: np.ndarray, row: int, limit: int, columns: slice, direction: int) -> int | None:
     """The last row of a label's plate beyond its text row ``row`` in ``direction`` (-1 up, 1 down;
-    not past ``limit``): rows over ``columns`` mostly of the plate's ``colour``. None when the next
-    row is not plate-coloured (no plate margin there: the text reaches the plate's edge, or the
-    plate's colour is the video's)."""
+    not past ``limit``): rows over ``columns`` mostly of the plate's ``colour`` (:func:`_plate_range`).
+    None when the next row is not plate-coloured (no plate margin there: the text reaches the
+    plate's edge, or the plate's colour is the video's)."""
+    low, high = _plate_range(colour)
     edge = row
     while edge != limit:
-        if _plate_pixels(small[edge + direction, columns], colour).mean() < PLATE_ROW_SHARE:
+        pixels = small[edge + direction, columns]
+        if cv2.countNonZero(cv2.inRange(pixels[None], low, high)) < PLATE_ROW_SHARE * pixels.shape[0]:
             break
         edge += direction
     return edge if edge != row else None
 
 
-def _plate_pixels(pixels: np.ndarray, colour: np.ndarray) -> np.ndarray:
-    """Which of ``pixels`` (..., 3) show a label's plate of ``colour``: that colour within
-    :data:`PLATE_TOLERANCE`, or, for a dark plate (see-through: the video behind it shows darkened),
-    no brighter than that colour plus the tolerance in any channel."""
-    pixels = pixels.astype(np.int16)
-    plate = np.abs(pixels - colour).max(axis=-1) <= PLATE_TOLERANCE
-    if float(colour.max()) <= DARK_PLATE:
-        plate |= (pixels <= colour + PLATE_TOLERANCE).all(axis=-1)
-    return plate
+def _plate_range(colour: np.ndarray) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
+    """The pixel values (per channel, inclusive) that show a label's plate of ``colour``: that colour
+    within :data:`PLATE_TOLERANCE`, or, for a dark plate (see-through: the video behind it shows
+    darkened), anything no brighter than that colour plus the tolerance."""
+    dark = float(colour.max()) <= DARK_PLATE
+    low = tuple(0 if dark else max(math.ceil(c - PLATE_TOLERANCE), 0) for c in colour.tolist())
+    high = tuple(min(math.floor(c + PLATE_TOLERANCE), 255) for c in colour.tolist())
+    return low, high  # type: ignore[return-value]
 
 
 def _plate_top(band: np.ndarray, first: int) -> int:
