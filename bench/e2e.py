@@ -1,6 +1,6 @@
 """End-to-end speed and accuracy on synthetic 1920x1080 galleries, side by side with the `fer` package.
 
-    .venv/bin/python bench/e2e.py --students 49 [--frames 30] [--faces DIR] [--json] [--no-fer]
+    .venv/bin/python bench/e2e.py --students 49 [--frames 30] [--faces DIR] [--weights ONNX] [--json] [--no-fer]
 
 1. Writes a synthetic lecture (``classmood synth``'s generator) to a cache folder.
 2. Ours: every frame, already decoded, goes through the real pipeline (layout, face detection,
@@ -93,9 +93,10 @@ def _busy_jiffies() -> tuple[int, int]:
 
 def run_ours(
     folder: Path, truth: dict, threads: int, names_budget_ms: float | None = None, face_process: bool = True,
+    weights: Path | None = None,
 ) -> dict[str, Any]:
     """Every frame through layout, the analyser and ``write_frame``; wall and CPU milliseconds per stage."""
-    classifier = EmotionClassifier.load(threads=threads)
+    classifier = EmotionClassifier.load(weights, threads=threads)
     names = sorted({s["name"] for f in truth["frames"] for s in f["students"]})
     stages: dict[str, list[float]] = {}
     cpu_stages: dict[str, list[float]] = {}
@@ -175,6 +176,8 @@ def main() -> int:
     parser.add_argument("--faces", type=Path, default=DEFAULT_FACES)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--weights", type=Path, default=None,
+                        help="emotion model (ONNX) instead of the default model/weights/emotion.onnx")
     parser.add_argument("--no-fer", action="store_true", help="skip the fer package")
     parser.add_argument("--names-budget-ms", type=float, default=None,
                         help="cap name reading per frame, as capture.names_budget_ms does (default: no cap)")
@@ -185,7 +188,8 @@ def main() -> int:
     args = parser.parse_args()
 
     folder, truth = cached_lecture(ROOT, args.faces, args.students, args.frames, args.seed)
-    ours = run_ours(folder, truth, args.threads, args.names_budget_ms, face_process=not args.face_thread)
+    ours = run_ours(folder, truth, args.threads, args.names_budget_ms, face_process=not args.face_thread,
+                    weights=args.weights)
     result: dict[str, object] = {
         "command": " ".join(["bench/e2e.py", *sys.argv[1:]]),
         "students": args.students,
@@ -193,6 +197,7 @@ def main() -> int:
         "threads": args.threads,
         "names_budget_ms": args.names_budget_ms,
         "face_process": not args.face_thread,
+        "weights": str(args.weights) if args.weights is not None else None,
         "ms_per_frame": round(ours["ms_per_frame"], 1),
         "ms_per_frame_p90": round(ours["ms_per_frame_p90"], 1),
         "fps": round(1000.0 / ours["ms_per_frame"], 2),
