@@ -53,6 +53,8 @@ class TrainSettings:
     prune: bool = False
     reframed: str | None = None
     reframed_share: float = 0.5
+    teacher: str | None = None
+    teacher_share: float = 0.5
     hyper_parameters: dict[str, object] = field(default_factory=dict)
 
 
@@ -65,12 +67,19 @@ def make_train_dataset(
     x: np.ndarray, y: np.ndarray, settings: TrainSettings, x_reframed: np.ndarray | None = None
 ) -> tf.data.Dataset:
     """Shuffled, augmented batches. With ``x_reframed`` (the same faces as the capture agent frames
-    them, aligned with ``x``) each face is shown in that framing with ``settings.reframed_share``."""
+    them, aligned with ``x``) each face is shown in that framing with ``settings.reframed_share``.
+    With ``settings.teacher`` (an exported model) each target is the label mixed with the teacher's
+    probabilities for the augmented face, ``settings.teacher_share`` of them (distillation)."""
     augmenter = build_augmenter(zoom=settings.zoom, seed=settings.seed)
+    teach = _teacher(Path(settings.teacher)) if settings.teacher is not None else None
 
     def augment(images: tf.Tensor, labels: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
-        images = augmenter(images, training=True)
-        return random_erasing(images, settings.erase_probability), labels
+        images = random_erasing(augmenter(images, training=True), settings.erase_probability)
+        if teach is not None:
+            taught = tf.numpy_function(teach, [images], tf.float32, stateful=False)
+            share = settings.teacher_share
+            labels = (1.0 - share) * tf.cast(labels, tf.float32) + share * tf.reshape(taught, tf.shape(labels))
+        return images, labels
 
     if x_reframed is None:
         faces = tf.data.Dataset.from_tensor_slices((x, y))
@@ -87,6 +96,21 @@ def make_train_dataset(
         .map(augment, num_parallel_calls=tf.data.AUTOTUNE)
         .prefetch(tf.data.AUTOTUNE)
     )
+
+
+def _teacher(path: Path) -> Callable[[np.ndarray], np.ndarray]:
+    """The probabilities of an exported model (ONNX Runtime) for a batch of preprocessed faces."""
+    from model import EmotionClassifier, ModelError
+
+    try:
+        classifier = EmotionClassifier.load(path)
+    except ModelError as exc:
+        raise TrainingError(f"teacher: {exc}") from None
+
+    def teach(images: np.ndarray) -> np.ndarray:
+        return classifier.predict_preprocessed(np.asarray(images, np.float32)).astype(np.float32)
+
+    return teach
 
 
 def load_reframed(root: Path, split: str, like: FerSplit) -> FerSplit:

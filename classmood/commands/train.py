@@ -35,6 +35,11 @@ def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.
                         help="the same dataset framed as the capture agent frames faces (made by 'classmood reframe')")
     parser.add_argument("--reframed-share", type=float, default=0.5, metavar="P",
                         help="share of training faces shown in the --reframed framing (default 0.5)")
+    parser.add_argument("--teacher", type=Path, default=None, metavar="ONNX",
+                        help="distil: also learn an exported model's probabilities for each augmented face "
+                             "(e.g. model/weights/emotion.onnx)")
+    parser.add_argument("--teacher-share", type=float, default=0.5, metavar="P",
+                        help="weight of the --teacher's probabilities in each target, the label the rest (default 0.5)")
     parser.add_argument("--out", type=Path, default=None, help="run folder (default: runs/<arch>)")
     parser.add_argument("--resume", action="store_true", help="continue the run in --out from its last checkpoint")
     parser.set_defaults(handler=run)
@@ -53,6 +58,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise UserError(f"--init-weights {args.init_weights}: no such file")
     if args.prune and args.init_weights is None:
         raise UserError("--prune needs --init-weights (the wider model to prune)")
+    if args.teacher is not None and not args.teacher.is_file():
+        raise UserError(f"--teacher {args.teacher}: no such file")
+    if not 0.0 <= args.teacher_share <= 1.0:
+        raise UserError(f"--teacher-share must be in [0, 1] (got {args.teacher_share})")
     if args.reframed is not None and not args.reframed.is_dir():
         raise UserError(f"--reframed {args.reframed}: no such folder (make it with 'classmood reframe')")
     from training.train import TrainSettings, train
@@ -71,6 +80,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         prune=args.prune,
         reframed=str(args.reframed.resolve()) if args.reframed else None,
         reframed_share=args.reframed_share,
+        teacher=str(args.teacher.resolve()) if args.teacher else None,
+        teacher_share=args.teacher_share,
     )
     metrics = train(train_settings, out, resume=args.resume)
     print(json.dumps(metrics, indent=2))

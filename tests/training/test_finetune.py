@@ -204,3 +204,27 @@ def test_reframe_of_a_broken_csv_is_a_clear_error(tmp_path: Path) -> None:
     result = _reframe(broken, tmp_path / "out")
     assert result.returncode == 2
     assert f"{broken}:2" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_teacher_mixes_its_probabilities_for_the_augmented_faces_into_the_targets(
+    trained_onnx: Path, tiny_fer: Path
+) -> None:
+    from training.train import make_train_dataset, preprocess_split
+
+    x, y = preprocess_split(load_fer(tiny_fer, "train"))
+    teacher = EmotionClassifier.load(trained_onnx)
+    for share in (0.0, 0.3, 1.0):
+        settings = _settings(tiny_fer, 1, teacher=str(trained_onnx), teacher_share=share)
+        images, targets = next(iter(make_train_dataset(x, y, settings)))
+        taught = teacher.predict_preprocessed(images.numpy())
+        rest = np.asarray(targets) - share * taught          # what is left must be the one-hot label
+        assert np.allclose(np.asarray(targets).sum(axis=1), 1.0, atol=1e-5)
+        assert np.allclose(rest, (1.0 - share) * (rest == rest.max(axis=1, keepdims=True)), atol=1e-5)
+
+
+def test_a_missing_teacher_is_a_clear_error(tiny_fer: Path, tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "classmood.cli", "train", "--data", str(tiny_fer), "--teacher",
+               str(tmp_path / "missing.onnx"), "--epochs", "1", "--out", str(tmp_path / "run")]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "--teacher" in result.stderr and "no such file" in result.stderr
+    assert "Traceback" not in result.stderr
