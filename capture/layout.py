@@ -427,9 +427,13 @@ def _plate_range(colour: np.ndarray) -> tuple[tuple[int, int, int], tuple[int, i
     within :data:`PLATE_TOLERANCE`, or, for a dark plate (see-through: the video behind it shows
     darkened), anything no brighter than that colour plus the tolerance."""
     dark = float(colour.max()) <= DARK_PLATE
-    low = tuple(0 if dark else max(math.ceil(c - PLATE_TOLERANCE), 0) for c in colour.tolist())
-    high = tuple(min(math.floor(c + PLATE_TOLERANCE), 255) for c in colour.tolist())
-    return low, high  # type: ignore[return-value]
+    b, g, r = (float(c) for c in colour)
+    high = (min(math.floor(b + PLATE_TOLERANCE), 255), min(math.floor(g + PLATE_TOLERANCE), 255),
+            min(math.floor(r + PLATE_TOLERANCE), 255))
+    if dark:
+        return (0, 0, 0), high
+    return (max(math.ceil(b - PLATE_TOLERANCE), 0), max(math.ceil(g - PLATE_TOLERANCE), 0),
+            max(math.ceil(r - PLATE_TOLERANCE), 0)), high
 
 
 def _plate_top(band: np.ndarray, first: int) -> int:
