@@ -11,6 +11,7 @@ multiply-adds), made by pruning a trained ``vgg_lite`` and fine-tuning it
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import keras
 from keras import layers
@@ -76,9 +77,9 @@ def vgg_lite(
     return keras.Model(inputs, outputs, name=name)
 
 
-def vgg_slim(inner_widths: Sequence[int] = (32, 24, 48, 96), **hyper_parameters: object) -> keras.Model:
+def vgg_slim(inner_widths: Sequence[int] = (32, 24, 48, 96), **hyper_parameters: Any) -> keras.Model:
     """``vgg_lite`` with the inner convolutions of its two-convolution stages half as wide."""
-    return vgg_lite(inner_widths=inner_widths, name="vgg_slim", **hyper_parameters)  # type: ignore[arg-type]
+    return vgg_lite(inner_widths=inner_widths, name="vgg_slim", **hyper_parameters)
 
 
 ARCHITECTURES: dict[str, Callable[..., keras.Model]] = {"seed": seed, "vgg_lite": vgg_lite, "vgg_slim": vgg_slim}
