@@ -7,7 +7,9 @@ cores two threads were hardly faster than one after the other (49 tiles: 0.82 s 
 process has its own interpreter, face detector and emotion model: the frame reaches it through
 shared memory, and only face boxes, flatness shares and emotion probabilities come back. Once this
 process has read the names it searches the tiles the worker has not reached yet (one shared
-counter hands out the tiles), so both cores work on faces until the frame is done.
+counter hands out the tiles), so both cores work on faces until the frame is done. Each side keeps
+the last frame's faces (:class:`capture.faces.FaceTracks`) and sends them along as the priors of
+the next search, so a face that stayed put is looked for only around where it was.
 
 :class:`FaceThread` does the same on a thread of this process (the caller's thread joins the face
 search once its names are read); it needs no picklable emotion model, and is what runs where a
@@ -35,7 +37,7 @@ import cv2
 import numpy as np
 
 from capture.errors import CaptureError
-from capture.faces import FaceBox, FaceDetector, FaceSearch, TileFace, crop_face, search_tile, tile_faces
+from capture.faces import FaceBox, FaceDetector, FaceSearch, FaceTracks, TileFace, crop_face, search_tile, tile_faces
 from capture.identity import face_signature
 
 Box = tuple[int, int, int, int]
@@ -72,6 +74,7 @@ class _Request:
     memory: str
     shape: tuple[int, ...]
     tiles: list[tuple[int, Box]]
+    priors: list[Box | None]
 
 
 def faces_and_scores(search: FaceSearch, classifier: EmotionModel) -> FrameFaces:
@@ -127,15 +130,16 @@ def _claim(counter: TileCounter, count: int) -> int | None:
 
 def claim_and_score(
     detector: FaceDetector, classifier: EmotionModel, image: np.ndarray, tiles: Sequence[tuple[int, Box]],
-    counter: TileCounter,
-) -> tuple[dict[int, tuple[FaceBox | None, float]], dict[int, np.ndarray], dict[int, np.ndarray | None], float, float]:
-    """Search the tiles claimed from ``counter`` until none are left, classifying their faces
+    counter: TileCounter, priors: Sequence[Box | None] | None = None,
+) -> tuple[dict[int, tuple[FaceBox | None, float | None]], dict[int, np.ndarray], dict[int, np.ndarray | None], float, float]:
+    """Search the tiles claimed from ``counter`` until none are left (each near its face of the last
+    frame, ``priors``, when it has one: :func:`capture.faces.search_tile`), classifying their faces
     :data:`EMOTION_CHUNK` at a time as they are found (a batch of 8 costs ONNX Runtime what 8
     faces of a batch of 40 do, and only the last chunk waits for the search to end): {tile
     position: (best face, flat share)}, {tile position: probabilities}, {tile position: face
     signature}, and the milliseconds spent searching and classifying. Both processes run it on the
     same frame, so both cores search."""
-    found: dict[int, tuple[FaceBox | None, float]] = {}
+    found: dict[int, tuple[FaceBox | None, float | None]] = {}
     scores: dict[int, np.ndarray] = {}
     signatures: dict[int, np.ndarray | None] = {}
     classifying = 0.0
@@ -153,7 +157,7 @@ def claim_and_score(
     waiting: list[int] = []
     while (k := _claim(counter, len(tiles))) is not None:
         _, (x, y, w, h) = tiles[k]
-        found[k] = search_tile(detector, image[y : y + h, x : x + w])
+        found[k] = search_tile(detector, image[y : y + h, x : x + w], prior=priors[k] if priors is not None else None)
         if found[k][0] is not None:
             waiting.append(k)
         if len(waiting) >= EMOTION_CHUNK:
@@ -188,7 +192,7 @@ def _serve(conn: Connection, classifier: EmotionModel, detector_options: dict[st
                     memory = SharedMemory(request.memory)
                 image = np.ndarray(request.shape, np.uint8, memory.buf)
                 cpu = time.process_time()
-                found = claim_and_score(detector, classifier, image, request.tiles, counter)
+                found = claim_and_score(detector, classifier, image, request.tiles, counter, request.priors)
                 conn.send(("ok", found, (time.process_time() - cpu) * 1000))
                 del image, found
             except Exception as exc:  # reported per frame; the worker keeps serving
@@ -232,7 +236,8 @@ class FaceProcess:
             child.close()
         self._memory: SharedMemory | None = None
         self._retired: SharedMemory | None = None
-        self._pending: tuple[np.ndarray, list[tuple[int, Box]]] | None = None
+        self._pending: tuple[np.ndarray, list[tuple[int, Box]], list[Box | None]] | None = None
+        self._tracks = FaceTracks()
         if not self._conn.poll(start_timeout_s):
             self.close()
             raise CaptureError(f"face worker process: not ready after {start_timeout_s:.0f} s")
@@ -265,23 +270,24 @@ class FaceProcess:
         if self._memory is None or self._memory.size < frame.nbytes:
             self._retired, self._memory = self._memory, SharedMemory(create=True, size=max(frame.nbytes, 1))
         np.copyto(np.ndarray(frame.shape, np.uint8, self._memory.buf), frame)
-        boxes = [(int(i), tuple(int(v) for v in box)) for i, box in tiles]
+        boxes: list[tuple[int, Box]] = [(int(i), (int(x), int(y), int(w), int(h))) for i, (x, y, w, h) in tiles]
+        priors = self._tracks.priors(boxes)
         self._counter.value = 0           # the worker is idle between frames
         try:
-            self._conn.send(_Request(self._memory.name, frame.shape, boxes))  # type: ignore[arg-type]
+            self._conn.send(_Request(self._memory.name, frame.shape, boxes, priors))
         except (BrokenPipeError, OSError):
             raise CaptureError("face worker process stopped unexpectedly") from None
-        self._pending = (frame, boxes)  # type: ignore[assignment]
+        self._pending = (frame, boxes, priors)
 
     def finish(self) -> FrameFaces:
         """The faces and scores of the frame given to :meth:`start`."""
         if self._pending is None:
             raise CaptureError("face worker process: no frame was started")
-        frame, boxes = self._pending
+        frame, boxes, priors = self._pending
         self._pending = None
         try:
             own, own_scores, own_signatures, _, _ = claim_and_score(
-                self._detector, self.classifier, frame, boxes, self._counter,
+                self._detector, self.classifier, frame, boxes, self._counter, priors,
             )
         finally:
             reply = self._receive()
@@ -297,6 +303,7 @@ class FaceProcess:
         if len(found) != len(boxes):
             raise CaptureError(f"face worker: {len(found)} of {len(boxes)} tiles searched")
         faces = [found[k] for k in range(len(boxes))]
+        self._tracks.update(boxes, [face for face, _ in faces])
         tiles = tile_faces(frame, boxes, [face for face, _ in faces], [flat for _, flat in faces])
         return FrameFaces(tiles, scores, detection_ms, emotions_ms, cpu_ms, signatures)
 
@@ -343,12 +350,13 @@ class FaceThread:
         self.classifier = classifier
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="faces-emotions")
         self._pending: tuple[FaceSearch, Future[FrameFaces]] | None = None
+        self._tracks = FaceTracks()
 
     def start(self, image: np.ndarray, tiles: Sequence[tuple[int, Box]]) -> None:
         """Start the face search of one frame's tiles on the worker thread."""
         if self._pending is not None:
             raise CaptureError("face worker thread: the previous frame's faces were not collected")
-        search = self.detector.search(image, tiles)
+        search = self.detector.search(image, tiles, self._tracks.priors(tiles))
         self._pending = (search, self._pool.submit(self._run, search))
 
     def finish(self) -> FrameFaces:
@@ -359,7 +367,9 @@ class FaceThread:
         self._pending = None
         if self.detector.threads > 1:
             search.work(1)
-        return job.result()
+        faces = job.result()
+        self._tracks.update(search.tiles, search.boxes()[0])
+        return faces
 
     def _run(self, search: FaceSearch) -> FrameFaces:
         return faces_and_scores(search, self.classifier)

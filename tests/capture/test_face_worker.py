@@ -36,7 +36,8 @@ def test_the_classifier_pickles_as_how_to_load_it(classifier: EmotionClassifier)
 
 
 def test_a_process_finds_the_faces_and_scores_a_thread_finds(faces_dir: Path, classifier: EmotionClassifier) -> None:
-    frames = _frames(faces_dir, students=9, count=2)
+    """Frame after frame, so that both also search around the faces of the frame before alike."""
+    frames = _frames(faces_dir, students=9, count=3)
     with FaceProcess(classifier) as process, FaceThread(FaceDetector.load(threads=2), classifier) as thread:
         assert process.backend == "litert"
         for frame in frames:

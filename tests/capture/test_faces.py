@@ -11,7 +11,8 @@ import pytest
 
 from capture.errors import CaptureError
 from capture.faces import (
-    ANCHORS, INPUT, FaceBox, FaceDetector, _rank, crop_face, decode, fer_crop_box, flat_share, input_size,
+    ANCHORS, INPUT, FaceBox, FaceDetector, FaceTracks, _rank, crop_face, decode, fer_crop_box, flat_share, input_size,
+    search_tile, tile_faces, track_region,
 )
 from capture.synth import TextRenderer
 from tiles import fer_faces, make_tile
@@ -251,3 +252,72 @@ def test_a_face_search_reports_a_worker_failure_and_rejects_unknown_workers(dete
         broken.work(0)
     with pytest.raises(ValueError):
         broken.result()              # a waiting thread sees the failure instead of hanging
+
+
+def _iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    inter = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])) * max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
+    return inter / (a[2] * a[3] + b[2] * b[3] - inter)
+
+
+def test_a_face_is_found_again_around_where_it_was(detector: FaceDetector, face_tiles: list) -> None:
+    """Searching only around last frame's face finds about the box the whole-tile search finds."""
+    overlaps = []
+    for tile in face_tiles:
+        whole = detector.best_face(tile.image)
+        if whole is None:
+            continue
+        near = detector.face_near(tile.image, whole.box)
+        overlaps.append(_iou(near.box, whole.box) if near is not None else 0.0)
+    assert len(overlaps) >= 100
+    assert np.mean([o > 0 for o in overlaps]) >= 0.9, f"found again: {np.mean([o > 0 for o in overlaps]):.2f}"
+    assert np.median(overlaps) >= 0.8, f"overlaps {np.round(overlaps, 2)}"
+
+
+def test_a_prior_away_from_the_face_falls_back_to_the_whole_tile(detector: FaceDetector, face_tiles: list) -> None:
+    tile, whole = next((t.image, f) for t in face_tiles if (f := detector.best_face(t.image)) is not None and f.score > 0.8)
+    corner = (0, 0, 16, 16)                      # its square holds no face
+    assert detector.face_near(tile, corner) is None
+    face, flat = search_tile(detector, tile, prior=corner)
+    assert face == whole and flat is not None and flat < 0.5
+    face, flat = search_tile(detector, tile, prior=whole.box)
+    assert face is not None and _iou(face.box, whole.box) >= 0.75 and flat is None   # found near: not measured
+
+
+def test_a_tile_without_a_face_needs_its_flat_share() -> None:
+    frame = np.zeros((50, 50, 3), np.uint8)
+    with pytest.raises(CaptureError, match="flat share"):
+        tile_faces(frame, [(0, (0, 0, 50, 50))], [None], [None])
+
+
+def test_the_region_around_a_face_stays_inside_its_tile() -> None:
+    assert track_region((60, 30, 40, 40), 200, 100, scale=2.0) == (40, 10, 80)
+    assert track_region((10, 10, 40, 40), 200, 100, scale=2.0) == (0, 0, 80)
+    assert track_region((150, 50, 40, 40), 200, 100, scale=2.0) == (120, 20, 80)
+    assert track_region((20, 0, 80, 80), 200, 100, scale=2.0) == (10, 0, 100)   # no larger than the tile's short side
+    assert track_region((60, 30, 40, 40), 200, 100) == (46, 16, 68)              # 1.7 times the face by default
+
+
+def test_face_tracks_hand_on_last_frames_faces() -> None:
+    tiles = [(0, (0, 0, 100, 60)), (1, (104, 0, 100, 60))]
+    face = FaceBox((30, 10, 40, 40), 0.9)
+    tracks = FaceTracks(refresh=3)
+    assert tracks.priors(tiles) == [None, None]
+    tracks.update(tiles, [face, None])
+    assert tracks.priors(tiles) == [face.box, None]
+    assert tracks.priors([(0, (1, 2, 99, 60)), tiles[1]]) == [face.box, None]   # the same tile, a pixel or two off
+    assert tracks.priors([(0, (0, 0, 120, 70)), tiles[1]]) == [None, None]      # resized by the layout: a new tile
+    assert tracks.priors([tiles[1], tiles[0]]) == [None, face.box]                # moved to another place in the order
+
+
+def test_face_tracks_search_each_tile_whole_every_few_frames_and_not_all_at_once() -> None:
+    tiles = [(0, (0, 0, 100, 60)), (1, (104, 0, 100, 60))]
+    face = FaceBox((30, 10, 40, 40), 0.9)
+    tracks = FaceTracks(refresh=3)
+    seen = []
+    for _ in range(8):
+        seen.append([p is not None for p in tracks.priors(tiles)])
+        tracks.update(tiles, [face, face])
+    assert [a for a, _ in seen] == [False, True, True, True, False, True, True, True]
+    assert [b for _, b in seen] == [False, True, True, False, True, True, True, False]
+    with pytest.raises(CaptureError, match="refresh"):
+        FaceTracks(refresh=0)
