@@ -321,3 +321,18 @@ def test_face_tracks_search_each_tile_whole_every_few_frames_and_not_all_at_once
     assert [b for _, b in seen] == [False, True, True, False, True, True, True, False]
     with pytest.raises(CaptureError, match="refresh"):
         FaceTracks(refresh=0)
+
+
+def test_a_tracked_tile_whose_camera_goes_off_is_camera_off(detector: FaceDetector, face_tiles: list) -> None:
+    """A prior from the last frame never makes a face of an avatar or an empty tile."""
+    rng = np.random.default_rng(12)
+    text = TextRenderer()
+    for tile, avatar in zip(face_tiles[:6], (False, True) * 3, strict=True):
+        whole = detector.best_face(tile.image)
+        assert whole is not None
+        h, w = tile.image.shape[:2]
+        off = make_tile(rng, text, "Zoë Dvořák", avatar=avatar, size=(w, h))
+        face, flat = search_tile(detector, off.image, prior=whole.box)
+        assert face is None and flat is not None
+        (result,) = tile_faces(off.image, [(0, (0, 0, w, h))], [face], [flat])
+        assert not result.camera_on
