@@ -649,6 +649,10 @@ class NameReader:
     ) -> list[_Candidate]:
         """Reads of a text line by the script models, stopping at a known name or a confident read.
 
+        A known name stops the search when it matches from :data:`SURE_MATCH`, or from its match
+        cutoff when the read and the name are both of the script the model reads (the other
+        scripts' models cannot match that label better).
+
         The models of ``hint``'s scripts come first (``only_hint``: no others); then those of the
         ``absent`` roster names (a label nobody is expected on is most likely one of them: a student
         who joins); then, with a roster, the models of the roster's scripts, and the others only when
@@ -668,6 +672,8 @@ class NameReader:
                 found.append(candidate)
                 matched = self.match(text)
                 if matched is not None and matched[1] >= SURE_MATCH:
+                    break
+                if matched is not None and compatible(text, model) and compatible(matched[0], model):
                     break
                 if not self._roster and candidate.confidence >= ACCEPT_CONFIDENCE and compatible(text, model):
                     break

@@ -333,3 +333,12 @@ def test_a_line_that_came_out_light_on_dark_is_turned_over_for_ocr() -> None:
     assert np.array_equal(ocr_image(1.0 - line), ocr_image(line))
     with NameReader(roster=["Amara Okafor"]) as reader:
         assert reader.read(_label("Amara Okafor", "latin", 12)).name == "Amara Okafor"
+
+
+def test_a_name_read_by_its_own_script_model_ends_the_search_over_models() -> None:
+    """A read that matches a roster name of the script its model reads (here 82 of 100: "Кравец" for
+    "Кравцова") is not read again by the other scripts' models, which could not match it better."""
+    label = _label("Анна Кравец", "cyrillic", 4)
+    with NameReader(roster=["Анна Кравцова", "ליאור כהן"], models=("Cyrillic", "Hebrew", "Latin")) as reader:
+        assert reader.read_frame([label])[0].name == "Анна Кравцова"
+        assert reader.ocr_calls == 1
