@@ -550,10 +550,12 @@ class FaceTracks:
             if face is None:
                 continue
             known = self._last(k, box)
-            # a new track starts part-way through its count, so that the tiles' whole searches spread over frames
-            tracked = known[1] + 1 if known is not None and known[1] < self.refresh else (
-                0 if known is not None else k % self.refresh
-            )
+            if known is None:
+                tracked = k % self.refresh      # part-way through: the tiles' whole searches spread over frames
+            elif known[1] < self.refresh:
+                tracked = known[1] + 1          # found near its prior (or searched whole after missing there)
+            else:
+                tracked = 0                     # this frame's whole search
             updated[box] = (face.box, tracked)
         self._faces = updated
         self._order = [box for _, box in tiles]
