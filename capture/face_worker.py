@@ -302,9 +302,9 @@ class FaceProcess:
         signatures.update(own_signatures)
         if len(found) != len(boxes):
             raise CaptureError(f"face worker: {len(found)} of {len(boxes)} tiles searched")
-        faces = [found[k] for k in range(len(boxes))]
-        self._tracks.update(boxes, [face for face, _ in faces])
-        tiles = tile_faces(frame, boxes, [face for face, _ in faces], [flat for _, flat in faces])
+        faces = [found[k][0] for k in range(len(boxes))]
+        self._tracks.update(boxes, faces)
+        tiles = tile_faces(frame, boxes, faces, [found[k][1] for k in range(len(boxes))])
         return FrameFaces(tiles, scores, detection_ms, emotions_ms, cpu_ms, signatures)
 
     def close(self) -> None:

@@ -366,10 +366,10 @@ class FaceDetector:
         """The largest plausible face of one tile (see :meth:`find_faces`), or None: the whole tile
         first, then a centre zoom if nothing was found. ``worker`` picks the network (one per thread)."""
         for view, x_offset in _views(tile_image):
-            for face in self._run(worker, view):
+            face = _first_plausible(view, self._run(worker, view))
+            if face is not None:
                 x, y, w, h = face.box
-                if flat_share(view[y : y + h, x : x + w]) < MAX_FACE_FLAT:
-                    return FaceBox((x + x_offset, y, w, h), face.score)
+                return FaceBox((x + x_offset, y, w, h), face.score)
         return None
 
     def face_near(self, tile_image: np.ndarray, prior: Box, worker: int = 0) -> FaceBox | None:
@@ -382,17 +382,16 @@ class FaceDetector:
         """
         x0, y0, side = track_region(prior, tile_image.shape[1], tile_image.shape[0])
         view = tile_image[y0 : y0 + side, x0 : x0 + side]
+        face = _first_plausible(view, self._run(worker, view, TRACK_INPUT))
+        if face is None:
+            return None
+        x, y, w, h = face.box
         px, py, pw, ph = prior
-        for face in self._run(worker, view, TRACK_INPUT):
-            x, y, w, h = face.box
-            if flat_share(view[y : y + h, x : x + w]) >= MAX_FACE_FLAT:
-                continue
-            moved = max(abs(x0 + x + w / 2 - px - pw / 2) / pw, abs(y0 + y + h / 2 - py - ph / 2) / ph)
-            grown = max(w / pw, pw / w, h / ph, ph / h)
-            if moved >= TRACK_SHIFT or grown >= TRACK_SIZE:
-                return None
-            return FaceBox((x0 + x, y0 + y, w, h), face.score)
-        return None
+        moved = max(abs(x0 + x + w / 2 - px - pw / 2) / pw, abs(y0 + y + h / 2 - py - ph / 2) / ph)
+        grown = max(w / pw, pw / w, h / ph, ph / h)
+        if moved >= TRACK_SHIFT or grown >= TRACK_SIZE:
+            return None
+        return FaceBox((x0 + x, y0 + y, w, h), face.score)
 
     def search(
         self, frame: np.ndarray, tiles: Sequence[tuple[int, Box]], priors: Sequence[Box | None] | None = None,
@@ -592,6 +591,16 @@ def _rank(faces: list[FaceBox]) -> list[FaceBox]:
     near = sorted((f for f in faces if f.score >= best - RANK_SCORE_MARGIN), key=lambda f: -f.box[2] * f.box[3])
     rest = sorted((f for f in faces if f.score < best - RANK_SCORE_MARGIN), key=lambda f: -f.score)
     return near + rest
+
+
+def _first_plausible(view: np.ndarray, faces: Sequence[FaceBox]) -> FaceBox | None:
+    """The first of ``faces`` (boxes in ``view``'s pixels) whose own box is not flat (< :data:`MAX_FACE_FLAT`:
+    a flat box is a drawn avatar disc), or None."""
+    for face in faces:
+        x, y, w, h = face.box
+        if flat_share(view[y : y + h, x : x + w]) < MAX_FACE_FLAT:
+            return face
+    return None
 
 
 def _views(image: np.ndarray) -> list[tuple[np.ndarray, int]]:
