@@ -40,7 +40,7 @@ from capture.frames import ScreenSource  # noqa: E402
 from classmood.config import Settings  # noqa: E402
 from classmood.recording import record_lecture  # noqa: E402
 from classmood.wiring import open_database  # noqa: E402
-from bench.report import cached_lecture, emit  # noqa: E402
+from bench.report import cached_lecture, emit, machine  # noqa: E402
 
 DEFAULT_FACES = ROOT.parent / "shared" / "datasets" / "fer2013" / "test"
 SLIDESHOW = r"""
@@ -194,7 +194,7 @@ def measure(folder: Path, truth: dict[str, Any], minutes: float, fps: float) -> 
         "face_worker_peak_rss_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
         "final_rss_mib": round(_rss_mib(), 1),
         "other_load_cores": round(max(0.0, machine_busy - steady_cpu / steady_wall), 2),
-        "cpu_count": os.cpu_count(),
+        **machine(),
     }
 
 

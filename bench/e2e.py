@@ -37,7 +37,7 @@ from capture.frames import Frame  # noqa: E402
 from capture.pipeline import FrameAnalyser  # noqa: E402
 from model import EMOTIONS, EmotionClassifier  # noqa: E402
 from storage import PrivacyPolicy, StudentObservation, connect, start_session, write_frame  # noqa: E402
-from bench.report import cached_lecture, emit  # noqa: E402
+from bench.report import cached_lecture, emit, machine  # noqa: E402
 
 FER_VENV = ROOT / ".venv-fer"
 FER_PACKAGES = ["tensorflow-cpu>=2.17,<2.22", "opencv-contrib-python-headless<5", "setuptools<81", "requests", "pillow"]
@@ -207,7 +207,7 @@ def main() -> int:
         "stages_ms": {k: round(v, 1) for k, v in ours["stages"].items()},
         "stages_cpu_ms": {k: round(v, 1) for k, v in ours["cpu_stages"].items()},
         "other_load_cores": round(ours["other_load_cores"], 2),
-        "cpu_count": os.cpu_count(),
+        **machine(),
     }
     if not args.no_fer:
         fer = run_fer(folder, truth)

@@ -9,8 +9,6 @@ preprocessing of 48x48..160x160 BGR crops plus the network), after a warm-up.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import sys
 import time
@@ -21,7 +19,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from model import DEFAULT_WEIGHTS, EmotionClassifier, preprocess  # noqa: E402
-from bench.report import emit  # noqa: E402
+from bench.report import emit, machine  # noqa: E402
 
 
 def main() -> int:
@@ -62,8 +60,7 @@ def main() -> int:
         "network_ms_per_batch": round(statistics.median(network_times) * 1000, 2),
         "runs": len(batch_times),
         "weights": str(args.weights),
-        "cpu": platform.processor() or platform.machine(),
-        "cpus": os.cpu_count(),
+        **machine(),
     }
     emit(result, args.json)
     return 0
