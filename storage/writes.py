@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Table, delete, func, insert, select, text, update
+from sqlalchemy import Connection, Table, TextClause, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from model.emotions import EMOTIONS, NEGATIVE_EMOTIONS, POSITIVE_EMOTIONS
@@ -245,9 +245,13 @@ def _totals(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 
 @functools.lru_cache(maxsize=8)
-def _upsert_statement(table: Table, keys: tuple[str, ...], columns: tuple[str, ...], sqlite_db: bool) -> Any:
+def _upsert_statement(table: Table, keys: tuple[str, ...], columns: tuple[str, ...], sqlite_db: bool) -> TextClause:
     """INSERT ... ON CONFLICT (keys) DO UPDATE adding the counts and sums, widening first/last times.
-    Built once per table and dialect: constructing it (the ``excluded`` columns) cost more than running it."""
+
+    Built and compiled once per table and dialect. SQLAlchemy does not cache the compiled form of
+    its dialect-specific INSERT (0.8 ms a statement, two a frame), so the statement is kept as the
+    SQL it compiles to, with its parameters typed as the columns are (dates bound as the dialect binds
+    them)."""
     stmt = (sqlite.insert if sqlite_db else postgresql.insert)(table)
     smaller, larger = (func.min, func.max) if sqlite_db else (func.least, func.greatest)
     changes: dict[str, Any] = {}
@@ -260,7 +264,13 @@ def _upsert_statement(table: Table, keys: tuple[str, ...], columns: tuple[str, .
             changes[column] = larger(table.c[column], stmt.excluded[column])
         else:
             changes[column] = table.c[column] + stmt.excluded[column]
-    return stmt.on_conflict_do_update(index_elements=list(keys), set_=changes)
+    upsert = stmt.values({column: bindparam(column) for column in columns}).on_conflict_do_update(
+        index_elements=list(keys), set_=changes,
+    )
+    dialect = sqlite.dialect(paramstyle="named") if sqlite_db else postgresql.dialect(paramstyle="named")
+    return text(str(upsert.compile(dialect=dialect))).bindparams(
+        *(bindparam(column, type_=table.c[column].type) for column in columns)
+    )
 
 
 def _upsert(connection: Connection, table: Table, keys: list[str], params: list[dict[str, Any]], sqlite_db: bool) -> None:
