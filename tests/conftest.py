@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import cv2
 import numpy as np
@@ -23,6 +26,20 @@ def fer_root() -> Path:
     if not (FER_ROOT / "test").is_dir():
         pytest.skip(f"FER2013 not found at {FER_ROOT}")
     return FER_ROOT
+
+
+@pytest.fixture(scope="session")
+def bench_script() -> Callable[[str], ModuleType]:
+    """Loads a script of ``bench/`` by name (the folder is not a package) as a module."""
+
+    def load(name: str) -> ModuleType:
+        spec = importlib.util.spec_from_file_location(f"bench_{name}", REPO_ROOT / "bench" / f"{name}.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    return load
 
 
 def _face(rng: np.random.Generator, label: int) -> np.ndarray:

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-
-from reliability_helpers import REPO_ROOT
-
-
-def _bench_module():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("bench_concurrency", REPO_ROOT / "bench" / "concurrency.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from collections.abc import Callable
+from types import ModuleType
 
 
-def test_writer_and_five_pollers_for_ten_seconds_never_lock_or_fail() -> None:
-    result = _bench_module().run_bench(clients=5, seconds=10, fps=5, students=25, interval=1.0)
+def test_writer_and_five_pollers_for_ten_seconds_never_lock_or_fail(bench_script: Callable[[str], ModuleType]) -> None:
+    result = bench_script("concurrency").run_bench(clients=5, seconds=10, fps=5, students=25, interval=1.0)
     assert result["failed"] == 0, result["failure_samples"]
     assert result["requests"] >= 5 * 2 * 5, "each client polled both live callbacks at least 5 times"
     assert result["server_locked"] == 0 and result["server_tracebacks"] == 0
