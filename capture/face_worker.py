@@ -7,9 +7,10 @@ cores two threads were hardly faster than one after the other (49 tiles: 0.82 s 
 process has its own interpreter, face detector and emotion model: the frame reaches it through
 shared memory, and only face boxes, flatness shares and emotion probabilities come back. Once this
 process has read the names it searches the tiles the worker has not reached yet (one shared
-counter hands out the tiles), so both cores work on faces until the frame is done. Each side keeps
-the last frame's faces (:class:`capture.faces.FaceTracks`) and sends them along as the priors of
-the next search, so a face that stayed put is looked for only around where it was.
+counter hands out the tiles), so both cores work on faces until the frame is done. This process
+keeps the last frame's faces (:class:`capture.faces.FaceTracks`) and sends them with each frame as
+the priors of its search, which both processes use, so a face that stayed put is looked for only
+around where it was.
 
 :class:`FaceThread` does the same on a thread of this process (the caller's thread joins the face
 search once its names are read); it needs no picklable emotion model, and is what runs where a
