@@ -20,13 +20,14 @@ from training.architectures import build
 from training.augment import build_augmenter, random_erasing
 from training.data import FerSplit, load_fer
 from training.errors import TrainingError
-from training.export import export_onnx, quantize_onnx
+from training.export import export_onnx, load_snapshot, quantize_onnx, save_snapshot
 from training.warmstart import load_onnx_weights
 
 WEIGHTS_NAME = "emotion.onnx"
 INT8_WEIGHTS_NAME = "emotion.int8.onnx"
 CALIBRATION_FACES = 1024
 BEST_NAME = "best.keras"
+SNAPSHOT_NAME = "best.fp16.npz"
 LOG_NAME = "training_log.csv"
 METRICS_NAME = "metrics.json"
 SETTINGS_NAME = "settings.json"
@@ -55,6 +56,7 @@ class TrainSettings:
     reframed_share: float = 0.5
     teacher: str | None = None
     teacher_share: float = 0.5
+    precision: str = "float32"
     hyper_parameters: dict[str, object] = field(default_factory=dict)
 
 
@@ -172,8 +174,11 @@ def train(settings: TrainSettings, out: Path, resume: bool = False, verbose: int
     reframed_x = None
     if settings.reframed is not None:
         reframed_x, _ = preprocess_split(load_reframed(Path(settings.reframed), "train", train_split))
-    model = build(settings.arch, **settings.hyper_parameters)
-    if settings.init_weights is not None:
+    train_batches = make_train_dataset(train_x, train_y, settings, reframed_x)
+    model = _build(settings)
+    if settings.init_weights is not None and settings.init_weights.endswith(".npz"):
+        load_snapshot(model, Path(settings.init_weights))
+    elif settings.init_weights is not None:
         load_onnx_weights(model, Path(settings.init_weights), prune=settings.prune)
     model.compile(
         optimizer=keras.optimizers.SGD(settings.learning_rate, momentum=settings.momentum, nesterov=True),
@@ -185,18 +190,20 @@ def train(settings: TrainSettings, out: Path, resume: bool = False, verbose: int
         keras.callbacks.ModelCheckpoint(str(out / BEST_NAME), monitor="val_accuracy", save_best_only=True),
         keras.callbacks.CSVLogger(str(out / LOG_NAME), append=True),
         keras.callbacks.LearningRateScheduler(learning_rate_at(settings)),
+        _SnapshotBest(out / SNAPSHOT_NAME),
     ]
     if settings.schedule == "plateau":
         callbacks.append(keras.callbacks.ReduceLROnPlateau(monitor="val_accuracy", factor=0.5, patience=3))
     model.fit(
-        make_train_dataset(train_x, train_y, settings, reframed_x),
+        train_batches,
         validation_data=(val_x, val_y),
         epochs=settings.epochs,
         shuffle=False,
         callbacks=callbacks,
         verbose=verbose if verbose is not None else (1 if sys.stdout.isatty() else 2),
     )
-    best = keras.models.load_model(str(out / BEST_NAME)) if (out / BEST_NAME).exists() else model
+    best = build(settings.arch, **settings.hyper_parameters)
+    best.set_weights((keras.models.load_model(str(out / BEST_NAME)) if (out / BEST_NAME).exists() else model).get_weights())
     export_onnx(best, out / WEIGHTS_NAME)
     calibration = np.random.default_rng(settings.seed).permutation(len(train_x))[:CALIBRATION_FACES]
     quantize_onnx(out / WEIGHTS_NAME, out / INT8_WEIGHTS_NAME, train_x[calibration])
@@ -215,6 +222,31 @@ def train(settings: TrainSettings, out: Path, resume: bool = False, verbose: int
     }
     (out / METRICS_NAME).write_text(json.dumps(metrics, indent=2) + "\n")
     return metrics
+
+
+def _build(settings: TrainSettings) -> keras.Model:
+    """The model to train, its layers computing in ``settings.precision`` (``mixed_bfloat16`` halves
+    the time of the wide nets on CPUs with bfloat16 instructions); the weights stay float32."""
+    keras.mixed_precision.set_global_policy(settings.precision)
+    try:
+        return build(settings.arch, **settings.hyper_parameters)
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+
+
+class _SnapshotBest(keras.callbacks.Callback):
+    """Keep a float16 snapshot of the best epoch so far (the file to commit between sessions)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self._path = path
+        self._best = -1.0
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
+        accuracy = float((logs or {}).get("val_accuracy", -1.0))
+        if accuracy > self._best:
+            self._best = accuracy
+            save_snapshot(self.model, self._path)
 
 
 def _onnx_accuracy(path: Path, x: np.ndarray, y: np.ndarray) -> float:

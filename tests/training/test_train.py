@@ -127,3 +127,32 @@ def test_zoom_is_checked_and_saved_with_the_run(tiny_fer: Path, tmp_path: Path) 
     good = subprocess.run(base + ["--zoom", "0.2", "--out", str(tmp_path / "run")], capture_output=True, text=True, env=env)
     assert good.returncode == 0, good.stderr[-2000:]
     assert json.loads((tmp_path / "run" / "settings.json").read_text())["zoom"] == 0.2
+
+
+def test_mixed_bfloat16_run_keeps_a_float16_snapshot_to_continue_from(tiny_fer: Path, tmp_path: Path) -> None:
+    """The teacher's path: a run in mixed_bfloat16 exports a float32 ONNX model and keeps its best epoch
+    as a float16 snapshot, and a new run started from that snapshot holds the same weights."""
+    import keras
+
+    from training.architectures import build
+    from training.export import load_snapshot
+    from training.train import SNAPSHOT_NAME, TrainSettings, train
+
+    settings = TrainSettings(
+        data=str(tiny_fer), arch="vgg_teacher", epochs=1, batch_size=8, precision="mixed_bfloat16",
+        hyper_parameters={"widths": [4, 8, 8, 8], "convs_per_stage": [1, 1, 1, 1]},
+    )
+    train(settings, tmp_path / "first", verbose=0)
+    assert keras.mixed_precision.global_policy().name == "float32"
+    snapshot = tmp_path / "first" / SNAPSHOT_NAME
+    with np.load(snapshot) as saved:
+        assert {saved[name].dtype for name in saved.files} == {np.dtype(np.float16)}
+    probabilities = EmotionClassifier.load(tmp_path / "first" / "emotion.onnx").predict(load_fer(tiny_fer, "test").images)
+    assert np.allclose(probabilities.sum(axis=1), 1.0, atol=1e-4)
+
+    restored = load_snapshot(build("vgg_teacher", **settings.hyper_parameters), snapshot)
+    with np.load(snapshot) as saved:
+        for weight, name in zip(restored.get_weights(), sorted(saved.files), strict=True):
+            assert np.array_equal(weight, saved[name].astype(np.float32))
+    with pytest.raises(TrainingError, match="do not fit"):
+        load_snapshot(build("vgg_teacher"), snapshot)
