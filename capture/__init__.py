@@ -7,5 +7,5 @@ from capture.synth import class_list, render_lecture, synthesize
 from capture.faces import FaceBox, FaceCrop, FaceDetector, TileFace, flat_share
 from capture.names import NameRead, NameReader
 from capture.identity import IdentityTracker, TileObservation
-from capture.pipeline import FrameAnalyser, FrameAnalysis, StudentReading, analyse_frame, save_debug_frame
+from capture.pipeline import FrameAnalyser, FrameAnalysis, StudentReading, save_debug_frame
 from capture.agent import AgentResult, AgentStatus, run_agent

@@ -38,7 +38,7 @@ import cv2
 import numpy as np
 
 from capture.errors import CaptureError
-from capture.faces import FaceBox, FaceDetector, FaceSearch, FaceTracks, TileFace, crop_face, search_tile, tile_faces
+from capture.faces import MIN_FACE_SIZE, FaceBox, FaceDetector, FaceSearch, FaceTracks, TileFace, crop_face, search_tile, tile_faces
 from capture.identity import face_signature
 
 Box = tuple[int, int, int, int]
@@ -216,7 +216,7 @@ class FaceProcess:
     """
 
     def __init__(
-        self, classifier: EmotionModel, *, model_path: Path | None = None, min_face_size: int = 24,
+        self, classifier: EmotionModel, *, model_path: Path | None = None, min_face_size: int = MIN_FACE_SIZE,
         backend: str = "auto", start_timeout_s: float = START_TIMEOUT_S,
     ) -> None:
         context = multiprocessing.get_context("spawn")

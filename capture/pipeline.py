@@ -25,7 +25,7 @@ import numpy as np
 
 from capture.errors import CaptureError
 from capture.face_worker import EmotionModel, FaceProcess, FaceThread, FrameFaces
-from capture.faces import FaceDetector, default_model_path
+from capture.faces import MIN_FACE_SIZE, FaceDetector, default_model_path
 from capture.frames import Frame
 from capture.identity import IdentityTracker, TileObservation
 from capture.layout import GalleryLayout, find_tiles
@@ -105,7 +105,7 @@ class FrameAnalyser:
         *,
         roster: Iterable[str] = (),
         threads: int = 2,
-        min_face_size: int = 24,
+        min_face_size: int = MIN_FACE_SIZE,
         smoothing_window: int = 3,
         debug_dir: Path | None = None,
         tessdata: Path | None = None,
@@ -212,25 +212,12 @@ class FrameAnalyser:
         return analysis
 
 
-def analyse_frame(frame: Frame, analyser: FrameAnalyser) -> FrameAnalysis:
-    """Analyse one frame with a session's analyser."""
-    return analyser.analyse(frame)
-
-
 def save_debug_frame(folder: Path, frame: Frame, analysis: FrameAnalysis) -> Path:
-    """Write ``frame`` annotated with tiles, faces and names as a PNG; only for ``privacy.save_debug_frames``."""
+    """Write ``frame`` as :func:`capture.drawing.draw_analysis` draws it, as a PNG; only for ``privacy.save_debug_frames``."""
+    from capture.drawing import draw_analysis
+
     folder.mkdir(parents=True, exist_ok=True)
-    image = frame.image.copy()
-    for student in analysis.students:
-        if student.tile_box is not None:
-            x, y, w, h = student.tile_box
-            cv2.rectangle(image, (x, y), (x + w - 1, y + h - 1), (0, 200, 255), 1)
-            label = student.name.encode("ascii", "replace").decode("ascii")
-            cv2.putText(image, label, (x + 4, y + 14), cv2.FONT_HERSHEY_SIMPLEX, 0.4, (0, 255, 255), 1, cv2.LINE_AA)
-        if student.face_box is not None:
-            x, y, w, h = student.face_box
-            cv2.rectangle(image, (x, y), (x + w - 1, y + h - 1), (0, 255, 0), 2)
     path = folder / f"frame_{frame.index:06d}.png"
-    if not cv2.imwrite(str(path), image):
+    if not cv2.imwrite(str(path), draw_analysis(frame.image, analysis)):
         raise CaptureError(f"debug frames folder {folder}: cannot write {path.name}")
     return path

@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "evaluate",
     "synth",
     "capture",
+    "inspect",
     "demo",
     "dashboard",
 )

@@ -37,7 +37,7 @@ class CaptureSettings(Section):
     camera_index: int = Field(0, ge=0)
     path: Path | None = None
     smoothing_window: int = Field(3, ge=1, le=60)
-    min_face_size: int = Field(24, ge=8)
+    min_face_size: int = Field(12, ge=8)
     names_budget_ms: int = Field(0, ge=0, le=10_000)
     face_process: bool = True
 

@@ -1,0 +1,140 @@
+"""The capture agent on real video-call screenshots (``../shared/galleries/``), each image its own lecture.
+
+For every image the real pipeline (layout, BlazeFace, Tesseract names, the committed emotion model)
+analyses the screenshot once, as ``classmood capture --source images`` does, and the result is
+compared with ``truth.json`` there: participant tiles, live faces recorded with an emotion, and the
+names read (exactly the label's text after Unicode NFC and whitespace normalisation), without and
+with the class list as roster.
+
+    .venv/bin/python bench/real_galleries.py [--galleries DIR] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import cv2
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from capture.frames import Frame  # noqa: E402
+from capture.pipeline import FrameAnalyser, FrameAnalysis  # noqa: E402
+from model import EmotionClassifier  # noqa: E402
+
+GALLERIES = ROOT / ".." / "shared" / "galleries"
+
+
+def exact_name(name: str) -> str:
+    """A label's text as compared: Unicode NFC, runs of white space as one space, no outer spaces."""
+    return " ".join(unicodedata.normalize("NFC", name).split())
+
+
+@dataclass(frozen=True)
+class GalleryScore:
+    """One screenshot: what the truth holds and what the agent recorded."""
+
+    image: str
+    client: str
+    tiles: int
+    tiles_found: int
+    live_faces: int
+    faces_recorded: int
+    names: int
+    names_exact: int
+    names_exact_roster: int
+    ms: float
+
+    @property
+    def tile_recall(self) -> float:
+        return min(self.tiles_found, self.tiles) / self.tiles
+
+    @property
+    def tile_extra(self) -> float:
+        return max(self.tiles_found - self.tiles, 0) / self.tiles
+
+
+def matched(read: Iterable[str], truth: Iterable[str]) -> int:
+    """How many of the truth's names were recorded, each recorded name counting once."""
+    return sum((Counter(exact_name(n) for n in read) & Counter(exact_name(n) for n in truth)).values())
+
+
+def analyse_once(image_path: Path, classifier: EmotionClassifier, roster: Iterable[str] = ()) -> FrameAnalysis:
+    """One screenshot through a fresh analyser, as the first frame of a lecture."""
+    image = cv2.imread(str(image_path), cv2.IMREAD_COLOR)
+    if image is None:
+        raise ValueError(f"{image_path}: not a readable image")
+    with FrameAnalyser.create(classifier, roster=roster, smoothing_window=1) as analyser:
+        return analyser.analyse(Frame(0, datetime(2025, 1, 1, tzinfo=UTC), image))
+
+
+def score_gallery(folder: Path, name: str, truth: dict, classifier: EmotionClassifier) -> GalleryScore:
+    start = time.perf_counter()
+    plain = analyse_once(folder / name, classifier)
+    ms = (time.perf_counter() - start) * 1000
+    with_roster = analyse_once(folder / name, classifier, roster=truth["names"])
+    return GalleryScore(
+        image=name,
+        client=truth["client"],
+        tiles=truth["tiles"],
+        tiles_found=len(plain.students),
+        live_faces=truth["live_faces"],
+        faces_recorded=plain.faces,
+        names=len(truth["names"]),
+        names_exact=matched((s.name for s in plain.students), truth["names"]),
+        names_exact_roster=matched((s.name for s in with_roster.students), truth["names"]),
+        ms=ms,
+    )
+
+
+def score_all(folder: Path, classifier: EmotionClassifier) -> list[GalleryScore]:
+    truth = json.loads((folder / "truth.json").read_text())
+    return [score_gallery(folder, name, entry, classifier) for name, entry in truth.items() if not name.startswith("_")]
+
+
+def totals(scores: list[GalleryScore]) -> dict[str, float]:
+    """Pooled over all images: tile and face recall and extras, name accuracy without and with a roster."""
+    tiles = sum(s.tiles for s in scores)
+    faces = sum(s.live_faces for s in scores)
+    names = sum(s.names for s in scores)
+    return {
+        "tile_recall": sum(min(s.tiles_found, s.tiles) for s in scores) / tiles,
+        "tile_extra": sum(max(s.tiles_found - s.tiles, 0) for s in scores) / tiles,
+        "face_recall": sum(min(s.faces_recorded, s.live_faces) for s in scores) / max(faces, 1),
+        "face_extra": sum(max(s.faces_recorded - s.live_faces, 0) for s in scores) / max(faces, 1),
+        "names_exact": sum(s.names_exact for s in scores) / names,
+        "names_exact_roster": sum(s.names_exact_roster for s in scores) / names,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--galleries", type=Path, default=GALLERIES, help="folder of screenshots with truth.json")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    if not (args.galleries / "truth.json").is_file():
+        print(f"{args.galleries}: no truth.json there", file=sys.stderr)
+        return 2
+    scores = score_all(args.galleries, EmotionClassifier.load(None, threads=2))
+    summary = totals(scores)
+    if args.json:
+        print(json.dumps({"images": [asdict(s) for s in scores], "totals": summary}, indent=1))
+        return 0
+    for s in scores:
+        print(f"{s.image:48s} {s.client:6s} tiles {s.tiles_found:2d}/{s.tiles:2d}  faces {s.faces_recorded:2d}/{s.live_faces:2d}"
+              f"  names {s.names_exact:2d} ({s.names_exact_roster:2d} roster)/{s.names:2d}  {s.ms:6.0f} ms")
+    print("  ".join(f"{k} {v:.1%}" for k, v in summary.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""What the agent sees on one frame, drawn over it: tiles, names read, camera on/off, faces, emotions.
+
+``classmood inspect`` shows this to a teacher before class ("does it see all my students?");
+``privacy.save_debug_frames`` writes it for each analysed frame. Names are drawn in any script:
+the font for each name is the one fontconfig says covers its letters.
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import subprocess
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from model import EMOTIONS
+
+if TYPE_CHECKING:
+    from capture.pipeline import FrameAnalysis
+
+TILE_ON = (60, 200, 60)       # BGR: a tile whose camera is on
+TILE_OFF = (150, 150, 150)    # a tile whose camera is off
+FACE = (0, 215, 255)
+LABEL = (255, 160, 40)
+
+
+@functools.lru_cache(maxsize=64)
+def _font_for(characters: str, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """A font with glyphs for ``characters`` (fontconfig's choice), else Pillow's built-in one."""
+    fc_match = shutil.which("fc-match")
+    if fc_match is not None:
+        charset = " ".join(f"{ord(ch):x}" for ch in sorted(set(characters)) if not ch.isspace())
+        pattern = f"sans-serif:charset={charset}" if charset else "sans-serif"
+        found = subprocess.run([fc_match, "-f", "%{file}", pattern], capture_output=True, text=True, timeout=20,
+                               check=False).stdout.strip()
+        if found and Path(found).is_file():
+            return ImageFont.truetype(found, size)
+    return ImageFont.load_default(size)
+
+
+def _caption(text: str, image_height: int) -> tuple[str, int]:
+    """The characters that choose a caption's font (non-ASCII ones) and its pixel size."""
+    return "".join(sorted({ch for ch in text if ord(ch) > 127})), max(11, min(22, image_height // 60))
+
+
+def draw_analysis(image: np.ndarray, analysis: FrameAnalysis) -> np.ndarray:
+    """A copy of ``image`` (BGR) with each student's tile, face box, name and emotion drawn on it."""
+    canvas = image.copy()
+    captions: list[tuple[tuple[int, int], str, tuple[int, int, int]]] = []
+    for student in analysis.students:
+        colour = TILE_ON if student.camera_on else TILE_OFF
+        if student.tile_box is not None:
+            x, y, w, h = student.tile_box
+            cv2.rectangle(canvas, (x, y), (x + w - 1, y + h - 1), colour, 2)
+        if student.face_box is not None:
+            x, y, w, h = student.face_box
+            cv2.rectangle(canvas, (x, y), (x + w - 1, y + h - 1), FACE, 2)
+        if student.tile_box is None:
+            continue
+        state = "camera off"
+        if student.scores is not None:
+            best = int(np.argmax(student.scores))
+            state = f"{EMOTIONS[best]} {student.scores[best]:.0%}"
+        elif student.camera_on:
+            state = "no face"
+        x, y, _, _ = student.tile_box
+        captions.append(((x + 4, y + 4), f"{student.name}\n{state}", colour))
+    if not captions:
+        return canvas
+    picture = Image.fromarray(cv2.cvtColor(canvas, cv2.COLOR_BGR2RGB))
+    draw = ImageDraw.Draw(picture)
+    for (x, y), text, colour in captions:
+        font = _font_for(*_caption(text, image.shape[0]))
+        left, top, right, bottom = draw.multiline_textbbox((x, y), text, font=font)
+        draw.rectangle((left - 2, top - 2, right + 2, bottom + 2), fill=(0, 0, 0))
+        draw.multiline_text((x, y), text, font=font, fill=(colour[2], colour[1], colour[0]))
+    return cv2.cvtColor(np.asarray(picture), cv2.COLOR_RGB2BGR)
