@@ -61,6 +61,17 @@ TRACK_TILE_SLACK = 2    # a tile moved or resized by at most this many pixels is
 SWEEP_FACE_SHARE = 0.2   # the smallest face the sweep looks for fills this share of its smallest window
 SWEEP_FACES_ACROSS = 40  # ... and is 1/40 of the searched region's shorter side (a 7x7 gallery's faces are 1/20-1/25)
 SWEEP_MIN_SCORE = 0.6    # the sweep sees all of the frame (UI, posters, patterns): it asks for surer faces
+CONFIRM_SCALE = 3.0     # ... and confirms each in a square this many times its size around it
+CONFIRM_SCORE = 0.7
+# Avatar discs (a profile photo while the camera is off): a circle of radius between DISC_RADII times
+# the face's size, just outside which (at DISC_OUTSIDE times its radius) DISC_RING_SHARE of
+# DISC_POINTS points are within DISC_RING_TOLERANCE (per channel) of their median colour.
+DISC_RADII = (1.0, 3.5)
+DISC_OUTSIDE = (1.04, 1.08, 1.12)
+DISC_POINTS = 48
+DISC_RING_TOLERANCE = 24
+DISC_RING_SHARE = 0.85
+DISC_FACE_PIXELS = 20
 
 
 def default_model_path() -> Path:
@@ -376,9 +387,27 @@ class FaceDetector:
                 if face.score < SWEEP_MIN_SCORE or min(face.box[2:]) < smallest:
                     continue
                 fx, fy, fw, fh = face.box
-                if flat_share(view[fy : fy + fh, fx : fx + fw]) < MAX_FACE_FLAT:
-                    found.append(FaceBox((rx + x + fx, ry + y + fy, fw, fh), face.score))
-        return _merge_overlapping(found)
+                found.append(FaceBox((rx + x + fx, ry + y + fy, fw, fh), face.score))
+        return [face for face in _merge_overlapping(found) if self._confirmed(image, face)]
+
+    def _confirmed(self, image: np.ndarray, face: FaceBox) -> bool:
+        """True when a face of the sweep is a camera's face: not flat, not on an avatar disc, and found
+        again when the detector looks closer (a square of :data:`CONFIRM_SCALE` times its size
+        around it; patterns that pass for a face in a wide view rarely do)."""
+        x, y, w, h = face.box
+        if flat_share(image[y : y + h, x : x + w]) >= MAX_FACE_FLAT or on_disc(image, face.box):
+            return False
+        side = int(max(w, h) * CONFIRM_SCALE)
+        x0 = int(min(max(x + w / 2 - side / 2, 0), max(image.shape[1] - side, 0)))
+        y0 = int(min(max(y + h / 2 - side / 2, 0), max(image.shape[0] - side, 0)))
+        closer = self._run(0, image[y0 : y0 + side, x0 : x0 + side])
+        box = np.array([x - x0, y - y0, x - x0 + w, y - y0 + h], np.float64)
+        return any(
+            other.score >= CONFIRM_SCORE
+            and _iou(box, np.array([[other.box[0], other.box[1], other.box[0] + other.box[2],
+                                     other.box[1] + other.box[3]]], np.float64))[0] > NMS_IOU
+            for other in closer
+        )
 
     def detect_faces(self, tile_image: np.ndarray) -> list[FaceBox]:
         """Faces in one tile image (BGR or gray), best first (see :func:`_rank`); boxes in tile pixels."""
@@ -657,13 +686,55 @@ def _rank(faces: list[FaceBox]) -> list[FaceBox]:
 
 
 def _first_plausible(view: np.ndarray, faces: Sequence[FaceBox]) -> FaceBox | None:
-    """The first of ``faces`` (boxes in ``view``'s pixels) whose own box is not flat (< :data:`MAX_FACE_FLAT`:
-    a flat box is a drawn avatar disc), or None."""
+    """The first of ``faces`` (boxes in ``view``'s pixels) that is a camera's face: its own box is not
+    flat (< :data:`MAX_FACE_FLAT`: a flat box is a drawn avatar) and it is not on an avatar disc
+    (a profile photo shown while the camera is off, :func:`on_disc`), or None."""
     for face in faces:
         x, y, w, h = face.box
-        if flat_share(view[y : y + h, x : x + w]) < MAX_FACE_FLAT:
+        if flat_share(view[y : y + h, x : x + w]) < MAX_FACE_FLAT and not on_disc(view, face.box):
             return face
     return None
+
+
+def on_disc(image: np.ndarray, face: Box) -> bool:
+    """True when ``face`` (a box in ``image``) is on a round avatar (a profile photo or a cartoon shown
+    while the camera is off): a circle round it, :data:`DISC_RADII` times the face's size, whose
+    outside runs through one even colour all the way round (the app's background, or a speaking ring
+    round the disc). A camera's face has hair, shoulders and a room round it."""
+    x, y, w, h = face
+    size = max(w, h)
+    ih, iw = image.shape[:2]
+    reach = int(DISC_RADII[1] * size) + 8
+    cx, cy = x + w / 2, y + h / 2
+    x0, y0 = max(int(cx) - reach, 0), max(int(cy) - reach, 0)
+    crop = image[y0 : min(int(cy) + reach, ih), x0 : min(int(cx) + reach, iw)]
+    if crop.size == 0:
+        return False
+    gray = crop if crop.ndim == 2 else cv2.cvtColor(crop[:, :, :3], cv2.COLOR_BGR2GRAY)
+    scale = min(1.0, DISC_FACE_PIXELS / size)      # the circle search runs with the face this small
+    if scale < 1.0:
+        gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    circles = cv2.HoughCircles(
+        cv2.GaussianBlur(gray, (3, 3), 0), cv2.HOUGH_GRADIENT, dp=1, minDist=size * scale,
+        param1=100, param2=20, minRadius=int(DISC_RADII[0] * size * scale), maxRadius=int(DISC_RADII[1] * size * scale),
+    )
+    if circles is None:
+        return False
+    angles = np.linspace(0, 2 * np.pi, DISC_POINTS, endpoint=False)
+    for ccx, ccy, radius in circles[0] / scale:
+        if np.hypot(ccx + x0 - cx, ccy + y0 - cy) > 0.8 * radius:
+            continue
+        for outside in DISC_OUTSIDE:
+            xs = np.round(ccx + x0 + radius * outside * np.cos(angles)).astype(int)
+            ys = np.round(ccy + y0 + radius * outside * np.sin(angles)).astype(int)
+            inside = (xs >= 0) & (xs < iw) & (ys >= 0) & (ys < ih)
+            if inside.mean() < 0.9:
+                break
+            ring = image[ys[inside], xs[inside]].astype(np.float32).reshape(int(inside.sum()), -1)
+            even = np.abs(ring - np.median(ring, axis=0)).max(axis=1) <= DISC_RING_TOLERANCE
+            if even.mean() >= DISC_RING_SHARE:
+                return True
+    return False
 
 
 def _views(image: np.ndarray) -> list[tuple[np.ndarray, int]]:

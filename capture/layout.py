@@ -10,8 +10,8 @@ big tile and a strip of small ones) is recognised. Work is done on a 2x subsampl
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import cv2
@@ -37,6 +37,10 @@ EDGE_SHARE = 0.75
 # frame's reading covers this share of it, the piece is read again with its own background, this many
 # levels deep; the deeper reading is kept when it finds more tiles.
 NESTED_AREA = 0.3
+# A face's own tile (tile_around): how far to look for the tile's edges, in face widths left and right
+# and face heights up and down, and where to put them when none is found there (webcam framing).
+FACE_TILE_REACH = (4.0, 4.0, 2.5, 5.0)
+FACE_TILE_FRAMING = (1.5, 1.5, 0.8, 2.0)
 MAX_TILES_ACROSS = 16
 NESTED_WINDOWS = 2
 CANDIDATES = 4            # background colours tried
@@ -622,6 +626,111 @@ def parse_gallery(image: np.ndarray) -> GalleryLayout:
     return find_tiles(image).layout()
 
 
+def _subsample(frame: np.ndarray) -> tuple[np.ndarray, int]:
+    """The frame subsampled for layout work (every other pixel from 720 lines up), and the step."""
+    frame_h, frame_w = frame.shape[:2]
+    step = 2 if min(frame_h, frame_w) >= 720 else 1
+    small = cv2.resize(frame, ((frame_w + step - 1) // step, (frame_h + step - 1) // step), interpolation=cv2.INTER_NEAREST)
+    return small, step
+
+
+def tiles_with_faces(image: np.ndarray, grid: TileGrid, faces: Sequence[Box]) -> TileGrid:
+    """``grid`` corrected by the faces found anywhere in the frame (``faces``, frame pixels; the safety
+    net of :meth:`capture.faces.FaceDetector.sweep`): a face outside every tile gets a tile of its own,
+    bounded by the nearest gaps or tile edges round it (:func:`tile_around`); a tile holding faces whose
+    own tiles differ, each with edges found on three sides or more (a reading that missed the gaps
+    between them), gives way to theirs, unless it is one of a gallery's equal tiles. Otherwise the faces of one tile share it (a room of people),
+    and tiles without a face stay."""
+    if not faces:
+        return grid
+    frame = _as_bgr(image)
+    small, step = (grid.small, grid.step) if grid.boxes else _subsample(frame)
+    background = grid.background if grid.boxes else np.array(_median_rows(np.concatenate((small[0], small[-1]))))
+    separators = _Separators(_background_mask(small, background), *_colour_steps(frame, step), GAP_SHARE)
+    around: list[Box] = []
+    bounded: set[Box] = set()
+    for face in faces:
+        tile, edges = tile_around(separators, step, face, frame.shape[1], frame.shape[0])
+        if not any(_same_tile(tile, other) for other in around):
+            around.append(tile)
+            if edges >= 3:
+                bounded.add(tile)
+    kept: list[Box] = []
+    faced: list[Box] = []
+    for box in grid.boxes:
+        inside = [t for t in around if _holds(box, t)]
+        regular = sum(_similar(box, other) for other in grid.boxes) >= 3      # one of a gallery's equal tiles
+        if len(inside) >= 2 and not regular and all(t in bounded for t in inside):
+            continue                                      # the reading merged tiles whose edges the faces show
+        for t in inside:
+            around.remove(t)
+        kept.append(box)
+        if inside:
+            faced.append(box)
+    faced += around
+    # a tile without a face stays when it is one of a gallery's equal tiles or the size of a tile with
+    # a face (a camera-off participant); else it is a piece of the app the reading took for a tile
+    kept = [k for k in kept if sum(_similar(k, other) for other in kept) >= 3 or any(_similar(k, f, 0.2) for f in faced)]
+    merged = kept + [t for t in around if not any(_overlap(t, k) > 0.5 for k in kept)]
+    if len(merged) == len(grid.boxes) and set(merged) == set(grid.boxes):
+        return grid
+    kind: LayoutKind = grid.kind if grid.kind != "empty" else "gallery"
+    return replace(grid, boxes=tuple(_reading_order(merged)), kind=kind, frame=frame, small=small, step=step,
+                   background=background)
+
+
+def tile_around(separators: _Separators, step: int, face: Box, frame_w: int, frame_h: int) -> tuple[Box, int]:
+    """The tile of a face found outside the grid, and on how many of its sides an edge was found: from
+    the face out to the nearest separating line on each side (a gap or a straight tile edge along the
+    face's span, :class:`_Separators`), at most :data:`FACE_TILE_REACH` face sizes away; where none is
+    that near, the usual webcam framing (:data:`FACE_TILE_FRAMING`)."""
+    x, y, w, h = (v // step for v in face)
+    w, h = max(w, 1), max(h, 1)
+    small_h, small_w = separators.background.shape[:2]
+    across = (max(y - h // 2, 0), min(y + 2 * h, small_h))         # the rows a side edge must cross
+    along = (max(x - w // 2, 0), min(x + w + w // 2, small_w))      # the columns a top or bottom edge must
+    reach, framing = FACE_TILE_REACH, FACE_TILE_FRAMING
+    found = 0
+
+    def nearest(lines: np.ndarray, start: int, direction: int, default: int) -> int:
+        nonlocal found
+        hits = np.flatnonzero(lines)
+        if not hits.size:
+            return default
+        found += 1
+        return start + int(hits[-1]) + 1 if direction < 0 else start + int(hits[0])
+
+    lo = max(x - int(reach[0] * w), 0)
+    x0 = nearest(separators.between_columns((lo, across[0], x, across[1])), lo, -1, max(x - int(framing[0] * w), 0))
+    hi = min(x + w + int(reach[1] * w), small_w)
+    x1 = nearest(separators.between_columns((x + w, across[0], hi, across[1])), x + w, 1,
+                 min(x + w + int(framing[1] * w), small_w))
+    lo = max(y - int(reach[2] * h), 0)
+    y0 = nearest(separators.between_rows((along[0], lo, along[1], y)), lo, -1, max(y - int(framing[2] * h), 0))
+    hi = min(y + h + int(reach[3] * h), small_h)
+    y1 = nearest(separators.between_rows((along[0], y + h, along[1], hi)), y + h, 1,
+                 min(y + h + int(framing[3] * h), small_h))
+    box = (x0 * step, y0 * step, min((x1 - x0) * step, frame_w - x0 * step), min((y1 - y0) * step, frame_h - y0 * step))
+    return box, found
+
+
+def _overlap(a: Box, b: Box) -> float:
+    """The share of the smaller of two boxes that lies inside the other."""
+    iw = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
+    ih = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
+    return iw * ih / max(min(a[2] * a[3], b[2] * b[3]), 1)
+
+
+def _same_tile(a: Box, b: Box) -> bool:
+    return _overlap(a, b) > 0.8 and _similar(a, b, 0.2)
+
+
+def _holds(box: Box, tile: Box) -> bool:
+    """True when ``tile``'s centre lies inside ``box``."""
+    cx, cy = tile[0] + tile[2] / 2, tile[1] + tile[3] / 2
+    return box[0] <= cx < box[0] + box[2] and box[1] <= cy < box[1] + box[3]
+
+
 def find_tiles(image: np.ndarray) -> TileGrid:
     """The tile boxes of a meeting screenshot, in reading order (see :func:`parse_gallery`)."""
     if isinstance(image, np.ndarray) and image.dtype == np.uint8 and image.ndim in (2, 3) and 0 in image.shape[:2]:
@@ -630,8 +739,7 @@ def find_tiles(image: np.ndarray) -> TileGrid:
     frame_h, frame_w = frame.shape[:2]
     if frame_h < 2 * MIN_TILE[1] or frame_w < 2 * MIN_TILE[0]:
         return EMPTY_GRID
-    step = 2 if min(frame_h, frame_w) >= 720 else 1
-    small = cv2.resize(frame, ((frame_w + step - 1) // step, (frame_h + step - 1) // step), interpolation=cv2.INTER_NEAREST)
+    small, step = _subsample(frame)
     steps = _colour_steps(frame, step)
     reading = _read(frame, small, step, steps, (0, 0, small.shape[1], small.shape[0]))
     for _ in range(NESTED_WINDOWS):

@@ -28,11 +28,16 @@ from capture.face_worker import EmotionModel, FaceProcess, FaceThread, FrameFace
 from capture.faces import MIN_FACE_SIZE, FaceDetector, default_model_path
 from capture.frames import Frame
 from capture.identity import IdentityTracker, TileObservation
-from capture.layout import GalleryLayout, find_tiles
+from capture.layout import GalleryLayout, TileGrid, find_tiles, tiles_with_faces
 from capture.names import NameReader, label_region
 
 Box = tuple[int, int, int, int]
 STAGES: tuple[str, ...] = ("layout", "detection", "names", "emotions")
+# The safety net (FaceDetector.sweep over the whole frame) runs on the first frame, whenever the
+# tiles read change, and every SWEEP_EVERY frames; never on two frames closer than SWEEP_GAP apart
+# (a layout that flickers between readings). In between, its faces are reused.
+SWEEP_EVERY = 30
+SWEEP_GAP = 5
 
 
 class FaceStage(Protocol):
@@ -84,6 +89,7 @@ class FrameAnalyser:
         faces: FaceStage,
         reader: NameReader,
         *,
+        sweeper: FaceDetector | None = None,
         tracker: IdentityTracker | None = None,
         smoothing_window: int = 3,
         debug_dir: Path | None = None,
@@ -92,6 +98,8 @@ class FrameAnalyser:
             raise CaptureError(f"smoothing window: must be at least 1 frame (got {smoothing_window})")
         self.faces = faces
         self.reader = reader
+        self.sweeper = sweeper
+        self._swept: tuple[int, tuple[Box, ...], list[Box]] | None = None    # frame, tiles read, faces
         self.tracker = tracker or IdentityTracker()
         self.smoothing_window = smoothing_window
         self.debug_dir = debug_dir
@@ -129,14 +137,32 @@ class FrameAnalyser:
                 faces = FaceProcess(classifier, model_path=default_model_path(), min_face_size=min_face_size)
             else:
                 faces = FaceThread(FaceDetector.load(threads=threads, min_face_size=min_face_size), classifier)
+            sweeper = FaceDetector.load(threads=1, min_face_size=min_face_size)
         except CaptureError:
             reader.close()
             raise
-        return cls(faces, reader, smoothing_window=smoothing_window, debug_dir=debug_dir)
+        return cls(faces, reader, sweeper=sweeper, smoothing_window=smoothing_window, debug_dir=debug_dir)
 
     def close(self) -> None:
         self.faces.close()
         self.reader.close()
+        if self.sweeper is not None:
+            self.sweeper.close()
+
+    def _safety_net(self, image: np.ndarray, grid: TileGrid) -> TileGrid:
+        """``grid`` with the tiles of faces it missed (:func:`capture.layout.tiles_with_faces`), from
+        a whole-frame face search made as :data:`SWEEP_EVERY` and :data:`SWEEP_GAP` say."""
+        if self.sweeper is None:
+            return grid
+        last = self._swept
+        due = last is None or (
+            self._frames - last[0] >= SWEEP_GAP and (last[1] != grid.boxes or self._frames - last[0] >= SWEEP_EVERY)
+        )
+        if due:
+            faces = [face.box for face in self.sweeper.sweep(image)]
+            self._swept = last = (self._frames, grid.boxes, faces)
+        assert last is not None
+        return tiles_with_faces(image, grid, last[2])
 
     def __enter__(self) -> FrameAnalyser:
         return self
@@ -162,7 +188,7 @@ class FrameAnalyser:
         """Analyse one frame (``layout`` may be given when already parsed)."""
         timings: dict[str, float] = {}
         start = time.perf_counter()
-        grid = find_tiles(frame.image) if layout is None else None
+        grid = self._safety_net(frame.image, find_tiles(frame.image)) if layout is None else None
         boxes = list(enumerate(grid.boxes)) if grid is not None else [(t.index, t.box) for t in layout.tiles]  # type: ignore[union-attr]
         layout_ms = (time.perf_counter() - start) * 1000
 
