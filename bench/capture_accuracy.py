@@ -6,6 +6,7 @@ ground truth. The emotion figure is compared with the model's own accuracy on ex
 images the lecture showed (recorded while rendering), so it isolates what capture loses.
 
     .venv/bin/python bench/capture_accuracy.py --students 25 49 --frames 200 [--no-roster] [--weights ONNX] [--json]
+    .venv/bin/python bench/capture_accuracy.py --real [DIR] [--json]     # real screenshots: bench/real_galleries.py
 """
 
 from __future__ import annotations
@@ -129,7 +130,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-roster", dest="roster", action="store_false", help="no class list: names only from OCR")
     parser.add_argument("--weights", type=Path, default=None, help="emotion model (default: the committed one)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--real", nargs="?", type=Path, const=Path(), default=None, metavar="DIR",
+                        help="score real call screenshots with truth.json instead (default: ../shared/galleries)")
     args = parser.parse_args(argv)
+    if args.real is not None:
+        import real_galleries
+
+        return real_galleries.main([*(["--galleries", str(args.real)] if args.real != Path() else []),
+                                    *(["--json"] if args.json else [])])
     classifier = EmotionClassifier.load(args.weights, threads=2)
     results = [run(n, args.frames, args.seed + n, args.roster, classifier) for n in args.students]
     if args.json:

@@ -133,6 +133,15 @@ class FaceBox:
 
 
 @dataclass(frozen=True)
+class Sweep:
+    """What :meth:`FaceDetector.sweep` found: cameras' faces, and the avatar discs (boxes) of
+    participants whose camera is off."""
+
+    faces: list[FaceBox]
+    avatars: list[Box]
+
+
+@dataclass(frozen=True)
 class TileFace:
     """What one tile shows: whether its camera is on, and its face (None when none was found)."""
 
@@ -373,11 +382,11 @@ class FaceDetector:
             found.append(FaceBox((int(round(bx0)), int(round(by0)), int(round(bw)), int(round(bh))), score))
         return _rank(found)
 
-    def sweep(self, image: np.ndarray, region: Box | None = None) -> list[FaceBox]:
-        """Every plausible face in ``region`` (x, y, w, h; default the whole image), boxes in image
-        pixels, best first: the region is searched in overlapping square windows at several scales
-        (:func:`sweep_windows`), so faces are found whatever the tiles are. The safety net of a
-        frame whose tiles were not understood; a few dozen detector runs."""
+    def sweep(self, image: np.ndarray, region: Box | None = None) -> Sweep:
+        """Every camera's face in ``region`` (x, y, w, h; default the whole image), boxes in image
+        pixels, best first, and the avatar discs faces were found on: the region is searched in
+        overlapping square windows at several scales (:func:`sweep_windows`), so faces are found
+        whatever the tiles are. The capture pipeline's safety net."""
         rx, ry, rw, rh = region if region is not None else (0, 0, image.shape[1], image.shape[0])
         found: list[FaceBox] = []
         smallest = max(self.min_face_size, min(rw, rh) // SWEEP_FACES_ACROSS)
@@ -388,15 +397,24 @@ class FaceDetector:
                     continue
                 fx, fy, fw, fh = face.box
                 found.append(FaceBox((rx + x + fx, ry + y + fy, fw, fh), face.score))
-        return [face for face in _merge_overlapping(found) if self._confirmed(image, face)]
+        faces: list[FaceBox] = []
+        avatars: list[Box] = []
+        for face in _merge_overlapping(found):
+            x, y, w, h = face.box
+            if flat_share(image[y : y + h, x : x + w]) >= MAX_FACE_FLAT or not self._confirmed(image, face):
+                continue
+            disc = disc_of(image, face.box)
+            if disc is None:
+                faces.append(face)
+            else:
+                avatars.append(disc)
+        return Sweep(faces, avatars)
 
     def _confirmed(self, image: np.ndarray, face: FaceBox) -> bool:
-        """True when a face of the sweep is a camera's face: not flat, not on an avatar disc, and found
-        again when the detector looks closer (a square of :data:`CONFIRM_SCALE` times its size
-        around it; patterns that pass for a face in a wide view rarely do)."""
+        """True when a face of the sweep is found again when the detector looks closer (a square of
+        :data:`CONFIRM_SCALE` times its size around it; patterns that pass for a face in a wide view
+        rarely do)."""
         x, y, w, h = face.box
-        if flat_share(image[y : y + h, x : x + w]) >= MAX_FACE_FLAT or on_disc(image, face.box):
-            return False
         side = int(max(w, h) * CONFIRM_SCALE)
         x0 = int(min(max(x + w / 2 - side / 2, 0), max(image.shape[1] - side, 0)))
         y0 = int(min(max(y + h / 2 - side / 2, 0), max(image.shape[0] - side, 0)))
@@ -697,10 +715,16 @@ def _first_plausible(view: np.ndarray, faces: Sequence[FaceBox]) -> FaceBox | No
 
 
 def on_disc(image: np.ndarray, face: Box) -> bool:
-    """True when ``face`` (a box in ``image``) is on a round avatar (a profile photo or a cartoon shown
-    while the camera is off): a circle round it, :data:`DISC_RADII` times the face's size, whose
-    outside runs through one even colour all the way round (the app's background, or a speaking ring
-    round the disc). A camera's face has hair, shoulders and a room round it."""
+    """True when ``face`` (a box in ``image``) is on a round avatar (:func:`disc_of`)."""
+    return disc_of(image, face) is not None
+
+
+def disc_of(image: np.ndarray, face: Box) -> Box | None:
+    """The round avatar ``face`` (a box in ``image``) is on (a profile photo or a cartoon shown while
+    the camera is off), as the disc's bounding box, or None: a circle round the face, :data:`DISC_RADII`
+    times its size, whose outside runs through one even colour all the way round (the app's
+    background, or a speaking ring round the disc). A camera's face has hair, shoulders and a room
+    round it."""
     x, y, w, h = face
     size = max(w, h)
     ih, iw = image.shape[:2]
@@ -709,7 +733,7 @@ def on_disc(image: np.ndarray, face: Box) -> bool:
     x0, y0 = max(int(cx) - reach, 0), max(int(cy) - reach, 0)
     crop = image[y0 : min(int(cy) + reach, ih), x0 : min(int(cx) + reach, iw)]
     if crop.size == 0:
-        return False
+        return None
     gray = crop if crop.ndim == 2 else cv2.cvtColor(crop[:, :, :3], cv2.COLOR_BGR2GRAY)
     scale = min(1.0, DISC_FACE_PIXELS / size)      # the circle search runs with the face this small
     if scale < 1.0:
@@ -719,7 +743,7 @@ def on_disc(image: np.ndarray, face: Box) -> bool:
         param1=100, param2=20, minRadius=int(DISC_RADII[0] * size * scale), maxRadius=int(DISC_RADII[1] * size * scale),
     )
     if circles is None:
-        return False
+        return None
     angles = np.linspace(0, 2 * np.pi, DISC_POINTS, endpoint=False)
     for ccx, ccy, radius in circles[0] / scale:
         if np.hypot(ccx + x0 - cx, ccy + y0 - cy) > 0.8 * radius:
@@ -733,8 +757,9 @@ def on_disc(image: np.ndarray, face: Box) -> bool:
             ring = image[ys[inside], xs[inside]].astype(np.float32).reshape(int(inside.sum()), -1)
             even = np.abs(ring - np.median(ring, axis=0)).max(axis=1) <= DISC_RING_TOLERANCE
             if even.mean() >= DISC_RING_SHARE:
-                return True
-    return False
+                r = round(float(radius))
+                return (round(float(ccx + x0)) - r, round(float(ccy + y0)) - r, 2 * r, 2 * r)
+    return None
 
 
 def _views(image: np.ndarray) -> list[tuple[np.ndarray, int]]:

@@ -42,7 +42,9 @@ NESTED_AREA = 0.3
 FACE_TILE_REACH = (4.0, 4.0, 2.5, 5.0)
 FACE_TILE_FRAMING = (1.5, 1.5, 0.8, 2.0)
 MAX_TILES_ACROSS = 16
+DISC_CORNER = 0.07
 NESTED_WINDOWS = 2
+APP_BACKGROUND_SHARE = 0.1   # ... a lone tile holds an app's window when this share of it is one flat colour
 CANDIDATES = 4            # background colours tried
 MIN_TILE = (32, 18)       # smallest tile (w, h) in frame pixels
 MAX_LEAVES = 600
@@ -50,6 +52,15 @@ WHITE = 200               # name-label text is at least this bright in every cha
 PLATE_TOLERANCE = 30      # per channel: a label plate's colour along its rows (video behind it shows through)
 PLATE_ROW_SHARE = 0.8     # a row beyond a label's text is still its plate when this share of it is plate-coloured
 DARK_PLATE = 100          # a plate no brighter than this (any channel) darkens the video behind it
+# A label's text line found by its strokes (_text_line_box): in the tile's left LABEL_ZONE[0] and bottom
+# LABEL_ZONE[1], starting in its left LABEL_START, LABEL_MIN_TEXT px tall up to MAX_LABEL_TEXT of the
+# tile's height, its pixels of local contrast (above LABEL_STROKE and Otsu's split) filling LABEL_DENSITY of its box.
+LABEL_ZONE = (0.8, 0.3)
+LABEL_START = 0.2
+LABEL_MIN_TEXT = 5
+MAX_LABEL_TEXT = 0.12
+LABEL_STROKE = 24
+LABEL_DENSITY = (0.2, 0.8)
 
 
 @dataclass(frozen=True)
@@ -64,6 +75,7 @@ class Tile:
     image: np.ndarray = field(repr=False, compare=False)
     name_box: Box | None
     speaking: bool
+    disc: bool = False      # a disc on the app's background: an avatar, so the camera is off
 
 
 @dataclass(frozen=True)
@@ -94,6 +106,7 @@ class TileGrid:
     small: np.ndarray = field(repr=False, compare=False)      # the frame subsampled by ``step``
     step: int
     background: np.ndarray = field(repr=False, compare=False)  # the app background's colour
+    avatars: tuple[Box, ...] = ()           # tiles known to be avatar discs (camera off)
 
     def layout(self) -> GalleryLayout:
         """The full layout: every tile with its name box and whether its speaking border is lit."""
@@ -106,7 +119,8 @@ class TileGrid:
         tiles = tuple(
             Tile(
                 i, box, frame[box[1] : box[1] + box[3], box[0] : box[0] + box[2]],
-                _name_box(small, white, self.step, box), _speaking(frame, box),
+                _name_box(small, white, self.step, box, frame), _speaking(frame, box),
+                box in self.avatars or _disc(small, self.step, box, self.background),
             )
             for i, box in enumerate(self.boxes)
         )
@@ -393,13 +407,30 @@ def _speaking(image: np.ndarray, box: Box) -> bool:
     return False
 
 
-def _name_box(small: np.ndarray, white: np.ndarray, step: int, box: Box) -> Box:
-    """The name label (white text, usually on a dark box) in the bottom-left; else a bottom-left strip.
+def _disc(small: np.ndarray, step: int, box: Box, background: np.ndarray) -> bool:
+    """True when the tile is a disc on the app's background (an avatar circle read as a tile): the
+    points :data:`DISC_CORNER` of its size in from each corner, outside an inscribed circle but inside
+    even a rounded video tile, all show the background colour, and its centre does not."""
+    x, y, w, h = (v // step for v in box)
+    if w < 8 or h < 8 or not 0.8 <= w / h <= 1.25:
+        return False
+    dx, dy = max(int(w * DISC_CORNER), 1), max(int(h * DISC_CORNER), 1)
+    points = [(x + dx, y + dy), (x + w - 1 - dx, y + dy), (x + dx, y + h - 1 - dy), (x + w - 1 - dx, y + h - 1 - dy)]
+    near = [float(np.abs(small[py, px].astype(np.float64) - background).max()) <= LOSSY_TOLERANCE for px, py in points]
+    centre = float(np.abs(small[y + h // 2, x + w // 2].astype(np.float64) - background).max()) > LOSSY_TOLERANCE
+    return all(near) and centre
+
+
+def _name_box(small: np.ndarray, white: np.ndarray, step: int, box: Box, frame: np.ndarray) -> Box:
+    """The name label (white text, usually on a dark box) in the bottom-left; else the text line
+    nearest the bottom-left corner (:func:`_text_line_box`: grey text, light themes, blurred video);
+    else a bottom-left strip.
 
     ``small`` is the frame subsampled by ``step`` and ``white`` its mask of near-white pixels.
     """
     x, y, w, h = box
-    fallback = (x, y + h - max(h // 5, 1), max(w * 3 // 5, 1), max(h // 5, 1))
+    strip = (x, y + h - max(h // 5, 1), max(w * 3 // 5, 1), max(h // 5, 1))
+    fallback = _text_line_box(frame, box) or strip
     sx, sy, sw, sh = x // step, y // step, max(w // step, 1), max(h // step, 1)
     top = sy + sh - max(int(sh * 0.3), 6)
     right = sx + max(int(sw * 0.75), 4)
@@ -456,6 +487,47 @@ def _name_box(small: np.ndarray, white: np.ndarray, step: int, box: Box) -> Box:
         if plate_bottom is not None:
             y1 = min(y1, (plate_bottom + 1) * step)
     return (x0, y0, max(x1 - x0, 1), max(y1 - y0, 1))
+
+
+def _text_line_box(frame: np.ndarray, box: Box) -> Box | None:
+    """The text line nearest a tile's bottom-left corner, found by its strokes: a horizontal run of
+    dense local contrast (letters) in the bottom :data:`LABEL_ZONE` of the tile, starting near its
+    left edge, as tall as a label's text can be. None when there is none."""
+    x, y, w, h = box
+    zone_h = max(int(h * LABEL_ZONE[1]), 16)
+    zx, zy, zw = x, y + h - zone_h, max(int(w * LABEL_ZONE[0]), 16)
+    region = frame[zy : y + h, zx : zx + zw]
+    if region.size == 0:
+        return None
+    gray = cv2.cvtColor(region, cv2.COLOR_BGR2GRAY) if region.ndim == 3 else region
+    contrast = cv2.morphologyEx(gray, cv2.MORPH_GRADIENT, np.ones((2, 2), np.uint8))
+    level = max(LABEL_STROKE, int(cv2.threshold(contrast, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[0]))
+    strokes = cv2.threshold(contrast, level, 255, cv2.THRESH_BINARY)[1]
+    joined = cv2.morphologyEx(strokes, cv2.MORPH_CLOSE, np.ones((1, max(5, zone_h // 12)), np.uint8))
+    _, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    best: tuple[float, Box] | None = None
+    tallest = max(LABEL_MIN_TEXT, int(h * MAX_LABEL_TEXT))
+    for cx, cy, cw, ch, area in stats[1:]:
+        if not LABEL_MIN_TEXT <= ch <= tallest or cw < 2 * ch or cx > w * LABEL_START:
+            continue
+        density = float(cv2.countNonZero(strokes[cy : cy + ch, cx : cx + cw])) / (cw * ch)
+        if not LABEL_DENSITY[0] <= density <= LABEL_DENSITY[1]:
+            continue
+        distance = cx / w + (zone_h - (cy + ch)) / h          # from the tile's bottom-left corner
+        if best is None or distance < best[0]:
+            best = (distance, (int(zx + cx), int(zy + cy), int(cw), int(ch)))
+    if best is None:
+        return None
+    bx, by, bw, bh = best[1]
+    for cx, cy, cw, ch, _ in sorted(stats[1:].tolist()):     # the words after the first: same line, small gaps
+        cx, cy = cx + zx, cy + zy
+        overlap = min(by + bh, cy + ch) - max(by, cy)
+        if cx > bx + bw and cx - (bx + bw) <= 1.5 * bh and overlap >= 0.5 * min(bh, ch) and ch <= 1.5 * bh:
+            top, bottom = min(by, cy), max(by + bh, cy + ch)
+            bw, by, bh = cx + cw - bx, top, bottom - top
+    pad = max(bh // 3, 2)
+    x0, y0 = max(bx - pad, x), max(by - pad, y)
+    return (x0, y0, min(bx + bw + pad, x + w) - x0, min(by + bh + pad, y + h) - y0)
 
 
 def _plate_edge(small: np.ndarray, colour: np.ndarray, row: int, limit: int, columns: slice, direction: int) -> int | None:
@@ -551,6 +623,7 @@ class _Reading:
     content: tuple[int, int, int, int]
     background: np.ndarray
     score: float = 0.0
+    background_share: float = 0.0      # of the window read, the share that is its background colour
 
 
 def _read(
@@ -587,7 +660,8 @@ def _read(
                 tiles, kind = _tiles_of(leaves, frame_w, frame_h)
                 score = _plausibility(tiles, ((x1 - x0) * step, (y1 - y0) * step))
                 if score > best.score:
-                    best = _Reading(leaves, tiles, kind, area, colour, score)
+                    share = cv2.countNonZero(mask[y0:y1, x0:x1]) / max((x1 - x0) * (y1 - y0), 1)
+                    best = _Reading(leaves, tiles, kind, area, colour, score, share)
     return best
 
 
@@ -634,14 +708,15 @@ def _subsample(frame: np.ndarray) -> tuple[np.ndarray, int]:
     return small, step
 
 
-def tiles_with_faces(image: np.ndarray, grid: TileGrid, faces: Sequence[Box]) -> TileGrid:
+def tiles_with_faces(image: np.ndarray, grid: TileGrid, faces: Sequence[Box], avatars: Sequence[Box] = ()) -> TileGrid:
     """``grid`` corrected by the faces found anywhere in the frame (``faces``, frame pixels; the safety
     net of :meth:`capture.faces.FaceDetector.sweep`): a face outside every tile gets a tile of its own,
     bounded by the nearest gaps or tile edges round it (:func:`tile_around`); a tile holding faces whose
     own tiles differ, each with edges found on three sides or more (a reading that missed the gaps
     between them), gives way to theirs, unless it is one of a gallery's equal tiles. Otherwise the faces of one tile share it (a room of people),
-    and tiles without a face stay."""
-    if not faces:
+    and tiles without a face stay. An avatar disc (``avatars``, camera off) outside every tile is a
+    tile of its own."""
+    if not faces and not avatars:
         return grid
     frame = _as_bgr(image)
     small, step = (grid.small, grid.step) if grid.boxes else _subsample(frame)
@@ -651,10 +726,15 @@ def tiles_with_faces(image: np.ndarray, grid: TileGrid, faces: Sequence[Box]) ->
     bounded: set[Box] = set()
     for face in faces:
         tile, edges = tile_around(separators, step, face, frame.shape[1], frame.shape[0])
+        if tile[2] * MAX_TILES_ACROSS < frame.shape[1] and tile[3] * MAX_TILES_ACROSS < frame.shape[0]:
+            continue                    # too small for a participant: a profile picture in the browser's bar
         if not any(_same_tile(tile, other) for other in around):
             around.append(tile)
             if edges >= 3:
                 bounded.add(tile)
+    discs = [d for d in avatars if not any(_overlap(d, t) > 0.5 for t in around)]
+    around += discs
+    bounded.update(discs)
     kept: list[Box] = []
     faced: list[Box] = []
     for box in grid.boxes:
@@ -674,9 +754,10 @@ def tiles_with_faces(image: np.ndarray, grid: TileGrid, faces: Sequence[Box]) ->
     merged = kept + [t for t in around if not any(_overlap(t, k) > 0.5 for k in kept)]
     if len(merged) == len(grid.boxes) and set(merged) == set(grid.boxes):
         return grid
+    new_discs = tuple(d for d in discs if d in merged)
     kind: LayoutKind = grid.kind if grid.kind != "empty" else "gallery"
     return replace(grid, boxes=tuple(_reading_order(merged)), kind=kind, frame=frame, small=small, step=step,
-                   background=background)
+                   background=background, avatars=grid.avatars + new_discs)
 
 
 def tile_around(separators: _Separators, step: int, face: Box, frame_w: int, frame_h: int) -> tuple[Box, int]:
@@ -750,7 +831,11 @@ def find_tiles(image: np.ndarray) -> TileGrid:
             break
         inner = _read(frame, small, step, steps, (x // step, y // step, (x + w) // step, (y + h) // step))
         inner_share = w * h / (frame_w * frame_h)
-        if inner is None or len(inner.boxes) <= len(reading.boxes) or inner.score * inner_share < reading.score / 2:
+        if inner is None or len(inner.boxes) <= len(reading.boxes):
+            break
+        # a window of the app round tiles (its own background between them), not one participant's video
+        app_window = len(reading.boxes) == 1 and inner.background_share >= APP_BACKGROUND_SHARE
+        if inner.score * inner_share < reading.score / 2 and not app_window:
             break
         reading = inner
     if reading is None:

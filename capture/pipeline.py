@@ -25,7 +25,7 @@ import numpy as np
 
 from capture.errors import CaptureError
 from capture.face_worker import EmotionModel, FaceProcess, FaceThread, FrameFaces
-from capture.faces import MIN_FACE_SIZE, FaceDetector, default_model_path
+from capture.faces import MIN_FACE_SIZE, FaceDetector, Sweep, default_model_path
 from capture.frames import Frame
 from capture.identity import IdentityTracker, TileObservation
 from capture.layout import GalleryLayout, TileGrid, find_tiles, tiles_with_faces
@@ -99,7 +99,7 @@ class FrameAnalyser:
         self.faces = faces
         self.reader = reader
         self.sweeper = sweeper
-        self._swept: tuple[int, tuple[Box, ...], list[Box]] | None = None    # frame, tiles read, faces
+        self._swept: tuple[int, tuple[Box, ...], Sweep] | None = None    # frame, tiles read, what was found
         self.tracker = tracker or IdentityTracker()
         self.smoothing_window = smoothing_window
         self.debug_dir = debug_dir
@@ -151,7 +151,8 @@ class FrameAnalyser:
 
     def _safety_net(self, image: np.ndarray, grid: TileGrid) -> TileGrid:
         """``grid`` with the tiles of faces it missed (:func:`capture.layout.tiles_with_faces`), from
-        a whole-frame face search made as :data:`SWEEP_EVERY` and :data:`SWEEP_GAP` say."""
+        a whole-frame face search made as :data:`SWEEP_EVERY` and :data:`SWEEP_GAP` say, and used
+        only while the grid reads the tiles it read then."""
         if self.sweeper is None:
             return grid
         last = self._swept
@@ -159,10 +160,11 @@ class FrameAnalyser:
             self._frames - last[0] >= SWEEP_GAP and (last[1] != grid.boxes or self._frames - last[0] >= SWEEP_EVERY)
         )
         if due:
-            faces = [face.box for face in self.sweeper.sweep(image)]
-            self._swept = last = (self._frames, grid.boxes, faces)
+            self._swept = last = (self._frames, grid.boxes, self.sweeper.sweep(image))
         assert last is not None
-        return tiles_with_faces(image, grid, last[2])
+        if last[1] != grid.boxes:
+            return grid                 # the faces were found on other tiles (a window moved, closed): stale
+        return tiles_with_faces(image, grid, [face.box for face in last[2].faces], last[2].avatars)
 
     def __enter__(self) -> FrameAnalyser:
         return self
@@ -227,9 +229,10 @@ class FrameAnalyser:
         start = time.perf_counter()
         students = []
         for i, (tile, tf) in enumerate(zip(tiles, found, strict=True)):
-            scores = self._smooth(identities[i], per_tile.get(i))
-            face_box = tf.face.box if tf.face is not None else None
-            students.append(StudentReading(identities[i], tf.camera_on, face_box, scores, tile.box))
+            live = tf.camera_on and not tile.disc             # a profile photo on an avatar disc is no camera
+            scores = self._smooth(identities[i], per_tile.get(i) if live else None)
+            face_box = tf.face.box if tf.face is not None and live else None
+            students.append(StudentReading(identities[i], live, face_box, scores, tile.box))
         self._frames += 1
         timings["emotions"] = faces.emotions_ms + (time.perf_counter() - start) * 1000
         analysis = FrameAnalysis(frame.index, frame.timestamp, tuple(students), timings, faces.worker_cpu_ms)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import keras
 import numpy as np
@@ -30,7 +31,7 @@ def save_snapshot(model: keras.Model, path: Path) -> Path:
     training from on another machine (``load_snapshot``)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    arrays = {f"w{i:03d}": np.asarray(w).astype(np.float16) for i, w in enumerate(model.get_weights())}
+    arrays: dict[str, Any] = {f"w{i:03d}": np.asarray(w).astype(np.float16) for i, w in enumerate(model.get_weights())}
     with tempfile.TemporaryDirectory() as tmp:
         staged = Path(tmp) / "snapshot.npz"
         np.savez_compressed(staged, **arrays)
