@@ -61,6 +61,7 @@ TRACK_TILE_SLACK = 2    # a tile moved or resized by at most this many pixels is
 SWEEP_FACE_SHARE = 0.2   # the smallest face the sweep looks for fills this share of its smallest window
 SWEEP_FACES_ACROSS = 40  # ... and is 1/40 of the searched region's shorter side (a 7x7 gallery's faces are 1/20-1/25)
 SWEEP_MIN_SCORE = 0.6    # the sweep sees all of the frame (UI, posters, patterns): it asks for surer faces
+SWEEP_KNOWN_SHARE = 0.7
 CONFIRM_SCALE = 3.0     # ... and confirms each in a square this many times its size around it
 CONFIRM_SCORE = 0.7
 # Avatar discs (a profile photo while the camera is off): a circle of radius between DISC_RADII times
@@ -382,15 +383,21 @@ class FaceDetector:
             found.append(FaceBox((int(round(bx0)), int(round(by0)), int(round(bw)), int(round(bh))), score))
         return _rank(found)
 
-    def sweep(self, image: np.ndarray, region: Box | None = None) -> Sweep:
+    def sweep(self, image: np.ndarray, region: Box | None = None, known: Sequence[Box] = ()) -> Sweep:
         """Every camera's face in ``region`` (x, y, w, h; default the whole image), boxes in image
         pixels, best first, and the avatar discs faces were found on: the region is searched in
         overlapping square windows at several scales (:func:`sweep_windows`), so faces are found
-        whatever the tiles are. The capture pipeline's safety net."""
+        whatever the tiles are. Windows that lie mostly (:data:`SWEEP_KNOWN_SHARE`) in the ``known``
+        boxes (tiles that do not overlap, whose faces the per-tile search finds anyway) are skipped. The capture pipeline's safety net."""
         rx, ry, rw, rh = region if region is not None else (0, 0, image.shape[1], image.shape[0])
         found: list[FaceBox] = []
         smallest = max(self.min_face_size, min(rw, rh) // SWEEP_FACES_ACROSS)
         for x, y, side in sweep_windows(rw, rh, smallest):
+            wx, wy = rx + x, ry + y
+            covered = sum(max(0, min(wx + side, kx + kw) - max(wx, kx)) * max(0, min(wy + side, ky + kh) - max(wy, ky))
+                          for kx, ky, kw, kh in known)
+            if covered >= SWEEP_KNOWN_SHARE * side * side:
+                continue
             view = image[ry + y : ry + y + side, rx + x : rx + x + side]
             for face in self._run(0, view):
                 if face.score < SWEEP_MIN_SCORE or min(face.box[2:]) < smallest:
@@ -709,9 +716,20 @@ def _first_plausible(view: np.ndarray, faces: Sequence[FaceBox]) -> FaceBox | No
     (a profile photo shown while the camera is off, :func:`on_disc`), or None."""
     for face in faces:
         x, y, w, h = face.box
-        if flat_share(view[y : y + h, x : x + w]) < MAX_FACE_FLAT and not on_disc(view, face.box):
+        if flat_share(view[y : y + h, x : x + w]) < MAX_FACE_FLAT and not (_even_corners(view) and on_disc(view, face.box)):
             return face
     return None
+
+
+def _even_corners(view: np.ndarray) -> bool:
+    """True when the four corners of a tile show one colour (within :data:`DISC_RING_TOLERANCE`): the
+    app's background round an avatar disc; a camera's picture rarely. Spares the circle search
+    (:func:`on_disc`) on camera tiles."""
+    h, w = view.shape[:2]
+    dy, dx = max(h // 30, 1), max(w // 30, 1)
+    corners = np.array([view[dy, dx], view[dy, w - 1 - dx], view[h - 1 - dy, dx], view[h - 1 - dy, w - 1 - dx]],
+                       np.int16).reshape(4, -1)
+    return int(np.abs(corners - corners[0]).max()) <= DISC_RING_TOLERANCE
 
 
 def on_disc(image: np.ndarray, face: Box) -> bool:

@@ -9,8 +9,9 @@ big tile and a strip of small ones) is recognised. Work is done on a 2x subsampl
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -42,6 +43,7 @@ NESTED_AREA = 0.3
 FACE_TILE_REACH = (4.0, 4.0, 2.5, 5.0)
 FACE_TILE_FRAMING = (1.5, 1.5, 0.8, 2.0)
 MAX_TILES_ACROSS = 16
+SURE_COVER = 0.5
 DISC_CORNER = 0.07
 NESTED_WINDOWS = 2
 APP_BACKGROUND_SHARE = 0.1   # ... a lone tile holds an app's window when this share of it is one flat colour
@@ -107,6 +109,10 @@ class TileGrid:
     step: int
     background: np.ndarray = field(repr=False, compare=False)  # the app background's colour
     avatars: tuple[Box, ...] = ()           # tiles known to be avatar discs (camera off)
+
+    def equal_tiles(self) -> list[Box]:
+        """The tiles that have two or more others of their size (a gallery's tiles, not a speaker's)."""
+        return [box for box in self.boxes if sum(_similar(box, other) for other in self.boxes) >= 3]
 
     def layout(self) -> GalleryLayout:
         """The full layout: every tile with its name box and whether its speaking border is lit."""
@@ -224,21 +230,23 @@ class _Separators:
     tiles touch, or a thin gap was lost to subsampling). All uint8 masks of the frame's shape."""
 
     background: np.ndarray
-    rows: np.ndarray
-    columns: np.ndarray
+    rows: np.ndarray | None          # None: the background alone separates
+    columns: np.ndarray | None
     gap_share: float
 
     def between_rows(self, box: tuple[int, int, int, int]) -> np.ndarray:
         """Per row of ``box``: True where it parts what is above from what is below."""
         x0, y0, x1, y1 = box
-        return self._separating(self.background[y0:y1, x0:x1], self.rows[y0:y1, x0:x1], 1)
+        return self._separating(self.background[y0:y1, x0:x1], None if self.rows is None else self.rows[y0:y1, x0:x1], 1)
 
     def between_columns(self, box: tuple[int, int, int, int]) -> np.ndarray:
         x0, y0, x1, y1 = box
-        return self._separating(self.background[y0:y1, x0:x1], self.columns[y0:y1, x0:x1], 0)
+        return self._separating(self.background[y0:y1, x0:x1], None if self.columns is None else self.columns[y0:y1, x0:x1], 0)
 
-    def _separating(self, background: np.ndarray, step: np.ndarray, axis: int) -> np.ndarray:
+    def _separating(self, background: np.ndarray, step: np.ndarray | None, axis: int) -> np.ndarray:
         gap = cv2.reduce(background, axis, cv2.REDUCE_AVG, dtype=cv2.CV_32F).ravel()
+        if step is None:
+            return gap >= self.gap_share * 255
         line = cv2.reduce(step, axis, cv2.REDUCE_AVG, dtype=cv2.CV_32F).ravel()
         either = cv2.reduce(cv2.bitwise_or(background, step), axis, cv2.REDUCE_AVG, dtype=cv2.CV_32F).ravel()
         return (gap >= self.gap_share * 255) | (line >= EDGE_SHARE * 255) | (either >= self.gap_share * 255)
@@ -430,17 +438,16 @@ def _name_box(small: np.ndarray, white: np.ndarray, step: int, box: Box, frame: 
     """
     x, y, w, h = box
     strip = (x, y + h - max(h // 5, 1), max(w * 3 // 5, 1), max(h // 5, 1))
-    fallback = _text_line_box(frame, box) or strip
     sx, sy, sw, sh = x // step, y // step, max(w // step, 1), max(h // step, 1)
     top = sy + sh - max(int(sh * 0.3), 6)
     right = sx + max(int(sw * 0.75), 4)
     region_white = white[top : sy + sh, sx:right] > 0
     if region_white.size == 0:
-        return fallback
+        return _text_line_box(frame, box) or strip
     counts = region_white.sum(axis=1)
     rows = np.flatnonzero((counts >= 2) & (counts <= 0.45 * region_white.shape[1]))
     if rows.size == 0:
-        return fallback
+        return _text_line_box(frame, box) or strip
     bottom = start = int(rows[-1])
     for r in rows[::-1]:
         if start - r > 2:
@@ -452,12 +459,12 @@ def _name_box(small: np.ndarray, white: np.ndarray, step: int, box: Box, frame: 
         above_plate = _plate_top(small[top + start : top + bottom + 1, sx:right], int(white_cols[0]))
         start += above_plate
     if bottom - start + 1 > sh * 0.2 + 2:
-        return fallback
+        return _text_line_box(frame, box) or strip
     band_white = region_white[start : bottom + 1]
     has_text = band_white.any(axis=0)
     white_cols = np.flatnonzero(has_text)
     if white_cols.size == 0 or white_cols[0] > sw * 0.25:
-        return fallback
+        return _text_line_box(frame, box) or strip
     first = int(white_cols[0])
     band = small[top + start : top + bottom + 1, sx:right].astype(np.int16)
     behind = band[:, max(first - 2, 0) : max(first, 1)].reshape(-1, 3)
@@ -627,32 +634,38 @@ class _Reading:
 
 
 def _read(
-    frame: np.ndarray, small: np.ndarray, step: int, steps: tuple[np.ndarray, np.ndarray],
+    frame: np.ndarray, small: np.ndarray, step: int, steps: Callable[[], tuple[np.ndarray, np.ndarray]],
     region: tuple[int, int, int, int],
 ) -> _Reading | None:
     """The best reading inside ``region`` (x0, y0, x1, y1 of ``small``): with each candidate background
-    colour, strictly and (for lossy frames) loosely, each with and without colour steps as
-    separators; the one with the most gallery tiles wins."""
+    colour, strictly and (for lossy frames) loosely, each with and without colour steps (``steps()``,
+    made when first needed) as separators; the most plausible wins. The search stops at the first
+    sure reading (:func:`_sure`), so an ordinary gallery costs one XY-cut."""
     frame_h, frame_w = frame.shape[:2]
     x0, y0, x1, y1 = region
+    whole = (x0, y0, x1, y1) == (0, 0, small.shape[1], small.shape[0])
     inside = np.zeros(small.shape[:2], np.uint8)
     inside[y0:y1, x0:x1] = 255
-    no_steps = np.zeros(small.shape[:2], np.uint8)
+
+    def within(mask: np.ndarray) -> np.ndarray:
+        return mask if whole else cv2.bitwise_and(mask, inside)
+
     best: _Reading | None = None
     for colour in _background_candidates(small[y0:y1, x0:x1]):
-        mask = cv2.bitwise_and(_background_mask(small, colour), inside)
+        mask = within(_background_mask(small, colour))
         network = _network(mask)
         if network is None:
             continue
         readings = [(mask, network[0], GAP_SHARE)]
         if _looks_lossy(small[y0:y1, x0:x1], mask[y0:y1, x0:x1]):
-            lossy_mask = cv2.bitwise_and(_background_mask(small, colour, LOSSY_TOLERANCE), inside)
+            lossy_mask = within(_background_mask(small, colour, LOSSY_TOLERANCE))
             lossy_network = _network(lossy_mask)
             readings.append((lossy_mask, lossy_network[0] if lossy_network is not None else network[0], LOSSY_GAP_SHARE))
         if best is None:
             best = _Reading([], [], "empty", network[0], colour)
         for background, area, gap_share in readings:
-            for rows, columns in ((no_steps, no_steps), steps):
+            for stepped in (False, True):
+                rows, columns = steps() if stepped else (None, None)
                 leaves = _leaves(_Separators(background, rows, columns, gap_share), area, step, frame_w, frame_h)
                 covered = sum(w * h for _, _, w, h in leaves)
                 if not leaves or not (background is mask or covered >= MIN_LOSSY_COVER * (x1 - x0) * (y1 - y0) * step * step):
@@ -662,7 +675,19 @@ def _read(
                 if score > best.score:
                     share = cv2.countNonZero(mask[y0:y1, x0:x1]) / max((x1 - x0) * (y1 - y0), 1)
                     best = _Reading(leaves, tiles, kind, area, colour, score, share)
+                    if _sure(best):
+                        return best
     return best
+
+
+def _sure(reading: _Reading) -> bool:
+    """A reading no other is looked for after: a gallery of two or more equal tiles covering at least
+    :data:`SURE_COVER` of the window read."""
+    boxes = reading.boxes
+    return (
+        reading.kind == "gallery" and len(boxes) >= 2 and reading.score >= SURE_COVER
+        and all(_similar(b, boxes[0]) for b in boxes)
+    )
 
 
 def _tiles_of(leaves: list[Box], frame_w: int, frame_h: int) -> tuple[list[Box], LayoutKind]:
@@ -718,6 +743,9 @@ def tiles_with_faces(image: np.ndarray, grid: TileGrid, faces: Sequence[Box], av
     tile of its own."""
     if not faces and not avatars:
         return grid
+    equal = grid.equal_tiles()
+    if len(equal) == len(grid.boxes) and all(any(_holds(box, f) for box in equal) for f in [*faces, *avatars]):
+        return grid                     # a gallery of equal tiles that holds every face: nothing to mend
     frame = _as_bgr(image)
     small, step = (grid.small, grid.step) if grid.boxes else _subsample(frame)
     background = grid.background if grid.boxes else np.array(_median_rows(np.concatenate((small[0], small[-1]))))
@@ -739,8 +767,7 @@ def tiles_with_faces(image: np.ndarray, grid: TileGrid, faces: Sequence[Box], av
     faced: list[Box] = []
     for box in grid.boxes:
         inside = [t for t in around if _holds(box, t)]
-        regular = sum(_similar(box, other) for other in grid.boxes) >= 3      # one of a gallery's equal tiles
-        if len(inside) >= 2 and not regular and all(t in bounded for t in inside):
+        if len(inside) >= 2 and box not in equal and all(t in bounded for t in inside):
             continue                                      # the reading merged tiles whose edges the faces show
         for t in inside:
             around.remove(t)
@@ -821,7 +848,7 @@ def find_tiles(image: np.ndarray) -> TileGrid:
     if frame_h < 2 * MIN_TILE[1] or frame_w < 2 * MIN_TILE[0]:
         return EMPTY_GRID
     small, step = _subsample(frame)
-    steps = _colour_steps(frame, step)
+    steps = functools.cache(lambda: _colour_steps(frame, step))
     reading = _read(frame, small, step, steps, (0, 0, small.shape[1], small.shape[0]))
     for _ in range(NESTED_WINDOWS):
         if reading is None or not reading.leaves:

@@ -37,7 +37,7 @@ STAGES: tuple[str, ...] = ("layout", "detection", "names", "emotions")
 # tiles read change, and every SWEEP_EVERY frames; never on two frames closer than SWEEP_GAP apart
 # (a layout that flickers between readings). In between, its faces are reused.
 SWEEP_EVERY = 30
-SWEEP_GAP = 5
+SWEEP_GAP = 10
 
 
 class FaceStage(Protocol):
@@ -160,7 +160,8 @@ class FrameAnalyser:
             self._frames - last[0] >= SWEEP_GAP and (last[1] != grid.boxes or self._frames - last[0] >= SWEEP_EVERY)
         )
         if due:
-            self._swept = last = (self._frames, grid.boxes, self.sweeper.sweep(image))
+            # the faces of a gallery's equal tiles are the per-tile search's: the sweep looks elsewhere
+            self._swept = last = (self._frames, grid.boxes, self.sweeper.sweep(image, known=grid.equal_tiles()))
         assert last is not None
         if last[1] != grid.boxes:
             return grid                 # the faces were found on other tiles (a window moved, closed): stale
