@@ -44,6 +44,8 @@ FACE_TILE_REACH = (4.0, 4.0, 2.5, 5.0)
 FACE_TILE_FRAMING = (1.5, 1.5, 0.8, 2.0)
 MAX_TILES_ACROSS = 16
 SURE_COVER = 0.5
+MAX_TOUCHING = 8          # a grid of touching tiles is looked for up to this many columns and rows
+TOUCHING_LINE = 0.5
 DISC_CORNER = 0.07
 NESTED_WINDOWS = 2
 APP_BACKGROUND_SHARE = 0.1   # ... a lone tile holds an app's window when this share of it is one flat colour
@@ -639,8 +641,9 @@ def _read(
 ) -> _Reading | None:
     """The best reading inside ``region`` (x0, y0, x1, y1 of ``small``): with each candidate background
     colour, strictly and (for lossy frames) loosely, each with and without colour steps (``steps()``,
-    made when first needed) as separators; the most plausible wins. The search stops at the first
-    sure reading (:func:`_sure`), so an ordinary gallery costs one XY-cut."""
+    made when first needed) as separators, and as a grid of tiles touching each other
+    (:func:`_split_touching`); the most plausible wins. The search stops at the first sure reading
+    (:func:`_sure`), so an ordinary gallery costs one XY-cut."""
     frame_h, frame_w = frame.shape[:2]
     x0, y0, x1, y1 = region
     whole = (x0, y0, x1, y1) == (0, 0, small.shape[1], small.shape[0])
@@ -667,6 +670,8 @@ def _read(
             for stepped in (False, True):
                 rows, columns = steps() if stepped else (None, None)
                 leaves = _leaves(_Separators(background, rows, columns, gap_share), area, step, frame_w, frame_h)
+                if rows is not None and columns is not None:
+                    leaves = [part for leaf in leaves for part in _split_touching(leaf, rows, columns, step) or [leaf]]
                 covered = sum(w * h for _, _, w, h in leaves)
                 if not leaves or not (background is mask or covered >= MIN_LOSSY_COVER * (x1 - x0) * (y1 - y0) * step * step):
                     continue
@@ -677,6 +682,14 @@ def _read(
                     best = _Reading(leaves, tiles, kind, area, colour, score, share)
                     if _sure(best):
                         return best
+    # tiles touching each other all over the window: no background between them at all
+    rows, columns = steps()
+    touching = _split_touching((x0 * step, y0 * step, (x1 - x0) * step, (y1 - y0) * step), rows, columns, step)
+    if touching is not None:
+        score = _plausibility(touching, ((x1 - x0) * step, (y1 - y0) * step))
+        if best is None or score > best.score:
+            colour = best.background if best is not None else np.zeros(3)
+            best = _Reading(touching, touching, "gallery", region, colour, score, 0.0)
     return best
 
 
@@ -688,6 +701,43 @@ def _sure(reading: _Reading) -> bool:
         reading.kind == "gallery" and len(boxes) >= 2 and reading.score >= SURE_COVER
         and all(_similar(b, boxes[0]) for b in boxes)
     )
+
+
+def _split_touching(leaf: Box, rows: np.ndarray, columns: np.ndarray, step: int) -> list[Box] | None:
+    """A leaf that is a grid of equal tiles touching each other (no gap between them), split into
+    them; None when it is not. Each hypothesis of c columns and r rows (up to :data:`MAX_TOUCHING`)
+    puts its tile edges at equal spacing; it holds when a colour step runs along at least
+    :data:`TOUCHING_LINE` of every one of its edges (the pictures of two neighbours differ there),
+    and the tiles have a tile's shape. The finest grid that holds wins."""
+    x, y, w, h = (v // step for v in leaf)
+    if w < 2 * MIN_TILE[0] // step or h < 2 * MIN_TILE[1] // step:
+        return None
+    # per column: the share of the leaf's rows with a step there (either side of it, one pixel slack)
+    across = cv2.reduce(columns[y : y + h, x : x + w], 0, cv2.REDUCE_AVG, dtype=cv2.CV_32F).ravel() / 255
+    down = cv2.reduce(rows[y : y + h, x : x + w], 1, cv2.REDUCE_AVG, dtype=cv2.CV_32F).ravel() / 255
+    across = np.maximum.reduce([across, np.roll(across, 1), np.roll(across, -1)])
+    down = np.maximum.reduce([down, np.roll(down, 1), np.roll(down, -1)])
+
+    def holds(profile: np.ndarray, parts: int) -> bool:
+        edges = [round(k * profile.size / parts) for k in range(1, parts)]
+        return all(profile[e] >= TOUCHING_LINE for e in edges)
+
+    best: tuple[int, int] | None = None
+    for cols in range(1, MAX_TOUCHING + 1):
+        for rws in range(1, MAX_TOUCHING + 1):
+            if cols * rws < 2 or not _tile_like((0, 0, w // cols, h // rws)):
+                continue
+            if holds(across, cols) and holds(down, rws) and (best is None or cols * rws > best[0] * best[1]):
+                best = (cols, rws)
+    if best is None:
+        return None
+    cols, rws = best
+    fx, fy, fw, fh = leaf
+    return [
+        (fx + round(i * fw / cols), fy + round(j * fh / rws), round((i + 1) * fw / cols) - round(i * fw / cols),
+         round((j + 1) * fh / rws) - round(j * fh / rws))
+        for j in range(rws) for i in range(cols)
+    ]
 
 
 def _tiles_of(leaves: list[Box], frame_w: int, frame_h: int) -> tuple[list[Box], LayoutKind]:

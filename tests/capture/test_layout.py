@@ -189,3 +189,27 @@ def test_dark_video_behind_a_see_through_plate_does_not_end_the_plate(faces_dir:
     same_top = sum(before[s.name] is not None and after[s.name] is not None
                    and abs(after[s.name][1] - before[s.name][1]) <= 2 for s in dark)
     assert same_top >= 0.95 * len(dark)
+
+
+@pytest.mark.parametrize("size", [(640, 400), (640, 360), (1280, 720), (3840, 2160)])
+@pytest.mark.parametrize("students", [4, 25, 49])
+def test_every_tile_is_found_from_small_windows_to_4k(faces_dir: Path, size: tuple[int, int], students: int) -> None:
+    """A 7x7 gallery in a 640x400 window has gaps of 2 px and tiles of 85x48: the frame is read
+    without subsampling below 720 lines."""
+    image, truth = next(render_lecture(faces_dir, students=students, frames=1, seed=students, dynamics=False))
+    sx, sy = size[0] / image.shape[1], size[1] / image.shape[0]
+    scaled = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+    expected = [(round(x * sx), round(y * sy), round(w * sx), round(h * sy)) for x, y, w, h in (s.box for s in truth.students)]
+    found = [t.box for t in parse_gallery(scaled).tiles]
+    assert matched(expected, found, 0.8) == len(expected) == len(found), size
+
+
+@pytest.mark.parametrize(("students", "seed"), [(4, 4), (25, 25)])
+def test_tiles_touching_each_other_are_told_apart_by_the_steps_between_them(
+    faces_dir: Path, students: int, seed: int
+) -> None:
+    """No gap at all (gap 0, as Meet and Teams draw some views): no background to cut at, so the
+    grid of equal tiles is found from the colour steps along its edges."""
+    image, truth = next(render_lecture(faces_dir, students=students, frames=1, seed=seed, dynamics=False, gap=0))
+    found = [t.box for t in parse_gallery(image).tiles]
+    assert matched([s.box for s in truth.students], found, 0.8) == students == len(found)
