@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from classmood.config import Settings
 from classmood.errors import UserError
+
+INSPECT_FRAMES = 4     # the frame is analysed this many times (a label's reads: capture.names.OCR_VARIANTS)
 
 
 def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.ArgumentParser]) -> None:
@@ -67,7 +70,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     with FrameAnalyser.create(classifier, roster=read_roster(args.roster), threads=settings.model.threads,
                               min_face_size=settings.capture.min_face_size, smoothing_window=1,
                               face_process=False) as analyser:
-        analysis = analyser.analyse(frame)
+        # as the agent sees the frame after a few seconds: an unreadable label is read again on the
+        # next frames, each time prepared another way
+        for again in range(INSPECT_FRAMES):
+            analysis = analyser.analyse(replace(frame, index=again))
     for number, student in enumerate(analysis.students, 1):
         if student.scores is not None:
             seen = "face, " + _emotion(student.scores)
