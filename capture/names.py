@@ -122,11 +122,14 @@ def fold_marks(key: str) -> str:
 
 
 def display_form(text: str) -> str:
-    """OCR text as a name: NFC, single spaces, no spaces between letters of unspaced scripts, and
-    no stray one-character tokens at either end ("| Ana Novák |"; label edges read as letters)."""
+    """OCR text as a name: NFC, single spaces, no spaces between letters of unspaced scripts, no
+    stray one-character tokens at either end ("| Ana Novák |"; label edges read as letters), and no
+    two-character token of other than letters before it (the microphone or phone icon of a label)."""
     words = unicodedata.normalize("NFC", text).split()
-    while len(words) > 1 and len(words[0]) == 1 and not _unspaced(words[0]):
-        words.pop(0)
+    while len(words) > 1 and not _unspaced(words[0][0]) and (
+        len(words[0]) == 1 or (len(words[0]) == 2 and not words[0].isalpha())
+    ):
+        words.pop(0)        # a label's icon read as a letter and a sign ("X% Linda Lucas", "15 Ana")
     while len(words) > 1 and len(words[-1]) == 1 and not _unspaced(words[-1]):
         words.pop()
     out = ""
