@@ -91,6 +91,7 @@ class ModelSettings(Section):
     path: Path | None = None
     threads: int = Field(2, ge=1, le=64)
     mirror_average: bool = False
+    temperature: float | None = Field(None, gt=0, le=20)
 
 
 class PrivacySettings(Section):

@@ -142,7 +142,8 @@ def record_lecture(
     from storage.spool import SpoolingWriter
 
     classifier = EmotionClassifier.load(
-        settings.model.path, threads=settings.model.threads, mirror=settings.model.mirror_average
+        settings.model.path, threads=settings.model.threads, mirror=settings.model.mirror_average,
+        temperature=settings.model.temperature,
     )
     privacy = privacy_policy(settings)
     described = source.describe()  # type: ignore[attr-defined]

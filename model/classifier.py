@@ -8,11 +8,15 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 
+from model.calibration import with_temperature
 from model.emotions import EMOTIONS
 from model.errors import ModelError
 from model.preprocess import INPUT_SIZE, preprocess
 
 DEFAULT_WEIGHTS = Path(__file__).resolve().parent / "weights" / "emotion.onnx"
+# The temperature fitted on FER2013 PublicTest for DEFAULT_WEIGHTS (`classmood evaluate --json`,
+# model/MODEL_CARD.md "Calibration"); other weights get 1.0 unless one is given.
+DEFAULT_TEMPERATURE = 0.948
 
 
 class EmotionClassifier:
@@ -20,24 +24,32 @@ class EmotionClassifier:
 
     ``mirror``: each face is also classified mirrored left to right and the two probability vectors
     are averaged (test-time augmentation: +1.0 point on PublicTest for twice the network's work,
-    model/MODEL_CARD.md).
+    model/MODEL_CARD.md). ``temperature`` calibrates the probabilities (:mod:`model.calibration`).
     """
 
-    def __init__(self, session: ort.InferenceSession, path: Path, mirror: bool = False, threads: int = 2) -> None:
+    def __init__(self, session: ort.InferenceSession, path: Path, mirror: bool = False, threads: int = 2,
+                 temperature: float = 1.0) -> None:
         self._session = session
         self._input = session.get_inputs()[0].name
         self.path = path
         self.mirror = mirror
         self.threads = threads
+        self.temperature = temperature
 
-    def __reduce__(self) -> tuple[object, tuple[Path, int, bool]]:
+    def __reduce__(self) -> tuple[object, tuple[Path, int, bool, float]]:
         """Pickled as how to load it: another process (the agent's face worker) loads its own copy."""
-        return (EmotionClassifier.load, (self.path, self.threads, self.mirror))
+        return (EmotionClassifier.load, (self.path, self.threads, self.mirror, self.temperature))
 
     @classmethod
-    def load(cls, path: Path | None = None, threads: int = 2, mirror: bool = False) -> EmotionClassifier:
-        """Load ONNX weights (default: the committed ``model/weights/emotion.onnx``)."""
+    def load(cls, path: Path | None = None, threads: int = 2, mirror: bool = False,
+             temperature: float | None = None) -> EmotionClassifier:
+        """Load ONNX weights (default: the committed ``model/weights/emotion.onnx``). ``temperature``
+        None: :data:`DEFAULT_TEMPERATURE` for the committed weights, 1.0 for others."""
         path = Path(path) if path is not None else DEFAULT_WEIGHTS
+        if temperature is None:
+            temperature = DEFAULT_TEMPERATURE if path.resolve() == DEFAULT_WEIGHTS else 1.0
+        if not temperature > 0:
+            raise ModelError(f"temperature must be above 0 (got {temperature})")
         if not path.is_file():
             raise ModelError(f"{path}: emotion model weights not found")
         options = ort.SessionOptions()
@@ -54,7 +66,7 @@ class EmotionClassifier:
         outputs = session.get_outputs()[0].shape
         if list(shape[1:]) != [INPUT_SIZE, INPUT_SIZE, 1] or outputs[-1] != len(EMOTIONS):
             raise ModelError(f"{path}: expects input {shape} and output {outputs}, not (n, 48, 48, 1) -> (n, 7)")
-        return cls(session, path, mirror, threads)
+        return cls(session, path, mirror, threads, temperature)
 
     def predict_preprocessed(self, batch: np.ndarray) -> np.ndarray:
         """Probabilities for a batch already passed through :func:`model.preprocess`."""
@@ -65,7 +77,7 @@ class EmotionClassifier:
             batch = np.concatenate((batch, batch[:, :, ::-1]))   # (n, 48, 48, 1): axis 2 is x
         (scores,) = self._session.run(None, {self._input: np.ascontiguousarray(batch, dtype=np.float32)})
         scores = np.asarray(scores, dtype=np.float32)
-        return (scores[:n] + scores[n:]) / 2 if self.mirror else scores
+        return with_temperature((scores[:n] + scores[n:]) / 2 if self.mirror else scores, self.temperature)
 
     def predict(self, crops: Sequence[np.ndarray]) -> np.ndarray:
         """Face crops of any size, BGR or grayscale -> (n, 7) probabilities."""

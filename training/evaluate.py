@@ -8,8 +8,11 @@ from pathlib import Path
 
 import numpy as np
 
-from model import EMOTIONS, EmotionClassifier
+from model import EMOTIONS, NEGATIVE_EMOTIONS, EmotionClassifier
+from model.calibration import ECE_BINS, expected_calibration_error, fit_temperature, with_temperature
 from training.data import FerSplit, load_fer
+
+CALM = ("neutral", "happy")      # faces whose "needs attention" flag would be a false alarm
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,7 @@ class Evaluation:
     macro_f1: float
     per_class: dict[str, dict[str, float]]
     confusion: list[list[int]]
+    calibration: dict[str, float]
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -30,6 +34,7 @@ class Evaluation:
             "labels": list(EMOTIONS),
             "per_class": self.per_class,
             "confusion": self.confusion,
+            "calibration": self.calibration,
         }
 
 
@@ -39,8 +44,30 @@ def darken(images: np.ndarray, scale: float = 0.4, gamma: float = 1.5) -> np.nda
     return np.clip(np.round(255.0 * scaled**gamma), 0, 255).astype(np.uint8)
 
 
-def score(labels: np.ndarray, predicted: np.ndarray) -> Evaluation:
-    """Accuracy, macro-F1, per-class precision/recall/F1 and the confusion matrix (rows = truth)."""
+def calibration(probabilities: np.ndarray, labels: np.ndarray, temperature: float) -> dict[str, float]:
+    """How far the probabilities (made with ``temperature``) are from meaning what they say: the
+    expected calibration error (:data:`model.calibration.ECE_BINS` bins), and the temperature fitted
+    on these faces with the error it leaves (the temperature to ship, if these are held-out faces);
+    and the share of calm faces (neutral, happy) whose top class is a negative emotion, the false
+    alarms of the dashboard's "needs attention" list."""
+    raw = with_temperature(probabilities, 1.0 / temperature)          # undo the shipped temperature
+    fitted = fit_temperature(raw, labels)
+    calm = np.isin(labels, [EMOTIONS.index(e) for e in CALM])
+    alarmed = np.isin(probabilities.argmax(axis=1), [EMOTIONS.index(e) for e in NEGATIVE_EMOTIONS])
+    return {
+        "bins": ECE_BINS,
+        "temperature": temperature,
+        "ece": expected_calibration_error(probabilities, labels),
+        "fitted_temperature": fitted,
+        "ece_fitted": expected_calibration_error(with_temperature(raw, fitted), labels),
+        "false_alarms": float((calm & alarmed).sum() / max(int(calm.sum()), 1)),
+    }
+
+
+def score(labels: np.ndarray, predicted: np.ndarray, probabilities: np.ndarray | None = None,
+          temperature: float = 1.0) -> Evaluation:
+    """Accuracy, macro-F1, per-class precision/recall/F1, the confusion matrix (rows = truth) and,
+    with the ``probabilities``, their :func:`calibration`."""
     k = len(EMOTIONS)
     confusion = np.zeros((k, k), dtype=np.int64)
     np.add.at(confusion, (labels, predicted), 1)
@@ -61,6 +88,7 @@ def score(labels: np.ndarray, predicted: np.ndarray) -> Evaluation:
         macro_f1=float(f1.mean()),
         per_class=per_class,
         confusion=confusion.tolist(),
+        calibration=calibration(probabilities, labels, temperature) if probabilities is not None else {},
     )
 
 
@@ -68,27 +96,28 @@ def predict_split(
     classifier: EmotionClassifier, split: FerSplit, batch_size: int = 256,
     progress: Callable[[int], None] | None = None,
 ) -> np.ndarray:
-    """Class index predicted for every image of a split, in batches."""
-    predicted = np.empty(len(split), dtype=np.int64)
+    """The (n, 7) probabilities of every image of a split, in batches."""
+    probabilities = np.empty((len(split), len(EMOTIONS)), dtype=np.float32)
     for start in range(0, len(split), batch_size):
         batch = split.images[start : start + batch_size]
-        predicted[start : start + len(batch)] = classifier.predict(batch).argmax(axis=1)
+        probabilities[start : start + len(batch)] = classifier.predict(batch)
         if progress is not None:
             progress(len(batch))
-    return predicted
+    return probabilities
 
 
 def evaluate(
     data: Path | FerSplit, weights: Path | None = None, dim: bool = False, threads: int = 2,
-    progress: Callable[[int], None] | None = None, mirror: bool = False,
+    progress: Callable[[int], None] | None = None, mirror: bool = False, temperature: float | None = None,
 ) -> Evaluation:
     """Evaluate weights on a split, or on ``data`` (an ``<emotion>/`` folder or a root holding ``test/``);
     ``mirror``: average each face's probabilities with its mirror image's."""
     split = data if isinstance(data, FerSplit) else load_fer(Path(data), "test")
     if dim:
         split = FerSplit(darken(split.images), split.labels, split.source + " (darkened)")
-    classifier = EmotionClassifier.load(weights, threads=threads, mirror=mirror)
-    return score(split.labels, predict_split(classifier, split, progress=progress))
+    classifier = EmotionClassifier.load(weights, threads=threads, mirror=mirror, temperature=temperature)
+    probabilities = predict_split(classifier, split, progress=progress)
+    return score(split.labels, probabilities.argmax(axis=1), probabilities, classifier.temperature)
 
 
 def plot_confusion(evaluation: Evaluation, path: Path, title: str = "Confusion matrix") -> Path:
@@ -134,4 +163,12 @@ def format_report(evaluation: Evaluation) -> str:
     width = max(len(e) for e in EMOTIONS)
     lines += ["", "confusion (rows = true, columns = predicted):", " " * (width + 1) + " ".join(f"{e[:5]:>5}" for e in EMOTIONS)]
     lines += [f"{name:<{width}} " + " ".join(f"{c:>5}" for c in row) for name, row in zip(EMOTIONS, evaluation.confusion)]
+    cal = evaluation.calibration
+    if cal:
+        lines += [
+            "",
+            f"calibration ({cal['bins']} bins): ECE {cal['ece']:.3f} at temperature {cal['temperature']:g}; "
+            f"fitted here {cal['fitted_temperature']:g} (ECE {cal['ece_fitted']:.3f})",
+            f"false alarms: {cal['false_alarms']:.1%} of neutral and happy faces predicted as a negative emotion",
+        ]
     return "\n".join(lines)

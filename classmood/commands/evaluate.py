@@ -24,12 +24,19 @@ def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.
     parser.add_argument("--dim", action="store_true", help="darken every face first (x0.4, then gamma 1.5)")
     parser.add_argument("--mirror", action=argparse.BooleanOptionalAction, default=None,
                         help="average each face with its mirror image (default: model.mirror_average)")
+    parser.add_argument("--temperature", type=float, default=None, metavar="T",
+                        help="calibrate the probabilities with T (default: model.temperature, else the one fitted "
+                             "for the committed weights); the report also fits one on DATA")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
+    from classmood.errors import UserError
+
+    if args.temperature is not None and not 0 < args.temperature <= 20:
+        raise UserError(f"--temperature {args.temperature}: must be above 0 and at most 20")
     from training.data import load_fer
     from training.evaluate import evaluate, format_report, plot_confusion
 
@@ -37,7 +44,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     split = load_fer(args.data, "test")
     with tqdm(total=len(split), unit="face", desc="evaluating", disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
         mirror = settings.model.mirror_average if args.mirror is None else args.mirror
-        result = evaluate(split, weights, dim=args.dim, threads=settings.model.threads, progress=bar.update, mirror=mirror)
+        temperature = args.temperature if args.temperature is not None else settings.model.temperature
+        result = evaluate(split, weights, dim=args.dim, threads=settings.model.threads, progress=bar.update,
+                          mirror=mirror, temperature=temperature)
     if args.plot is not None:
         plot_confusion(result, args.plot, title="Darkened faces" if args.dim else "Confusion matrix")
     if args.json:

@@ -66,7 +66,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise UserError(f"--out {out}: must end in .png or .jpg")
     frame = _grab(args, settings)
     classifier = EmotionClassifier.load(settings.model.path, threads=settings.model.threads,
-                                        mirror=settings.model.mirror_average)
+                                        mirror=settings.model.mirror_average, temperature=settings.model.temperature)
     with FrameAnalyser.create(classifier, roster=read_roster(args.roster), threads=settings.model.threads,
                               min_face_size=settings.capture.min_face_size, smoothing_window=1,
                               face_process=False) as analyser:

@@ -24,6 +24,14 @@ def test_json_is_exactly_one_object(tiny_fer: Path, tmp_path: Path) -> None:
     assert list(report["per_class"]) == list(EMOTIONS)
     assert sum(map(sum, report["confusion"])) == 14
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    calibration = report["calibration"]
+    assert calibration["bins"] == 15 and 0.0 <= calibration["ece"] <= 1.0 and 0.0 <= calibration["ece_fitted"] <= 1.0
+    assert calibration["fitted_temperature"] > 0 and 0.0 <= calibration["false_alarms"] <= 1.0
+
+
+def test_a_bad_temperature_is_one_line(tiny_fer: Path) -> None:
+    result = _classmood("evaluate", "--data", str(tiny_fer), "--temperature", "0")
+    assert result.returncode == 2 and "--temperature" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_a_folder_of_emotion_folders_works_too(tiny_fer: Path) -> None:
