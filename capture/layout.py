@@ -60,6 +60,7 @@ DARK_PLATE = 100          # a plate no brighter than this (any channel) darkens 
 # LABEL_ZONE[1], starting in its left LABEL_START, LABEL_MIN_TEXT px tall up to MAX_LABEL_TEXT of the
 # tile's height, its pixels of local contrast (above LABEL_STROKE and Otsu's split) filling LABEL_DENSITY of its box.
 LABEL_ZONE = (0.8, 0.3)
+CENTRE_NAME_FLAT = 0.9     # a camera-off tile's ring inside its edges is this much one colour
 LABEL_START = 0.2
 LABEL_MIN_TEXT = 5
 MAX_LABEL_TEXT = 0.12
@@ -445,11 +446,11 @@ def _name_box(small: np.ndarray, white: np.ndarray, step: int, box: Box, frame: 
     right = sx + max(int(sw * 0.75), 4)
     region_white = white[top : sy + sh, sx:right] > 0
     if region_white.size == 0:
-        return _text_line_box(frame, box) or strip
+        return _centre_name_box(small, white, step, box) or _text_line_box(frame, box) or strip
     counts = region_white.sum(axis=1)
     rows = np.flatnonzero((counts >= 2) & (counts <= 0.45 * region_white.shape[1]))
     if rows.size == 0:
-        return _text_line_box(frame, box) or strip
+        return _centre_name_box(small, white, step, box) or _text_line_box(frame, box) or strip
     bottom = start = int(rows[-1])
     for r in rows[::-1]:
         if start - r > 2:
@@ -461,12 +462,12 @@ def _name_box(small: np.ndarray, white: np.ndarray, step: int, box: Box, frame: 
         above_plate = _plate_top(small[top + start : top + bottom + 1, sx:right], int(white_cols[0]))
         start += above_plate
     if bottom - start + 1 > sh * 0.2 + 2:
-        return _text_line_box(frame, box) or strip
+        return _centre_name_box(small, white, step, box) or _text_line_box(frame, box) or strip
     band_white = region_white[start : bottom + 1]
     has_text = band_white.any(axis=0)
     white_cols = np.flatnonzero(has_text)
     if white_cols.size == 0 or white_cols[0] > sw * 0.25:
-        return _text_line_box(frame, box) or strip
+        return _centre_name_box(small, white, step, box) or _text_line_box(frame, box) or strip
     first = int(white_cols[0])
     band = small[top + start : top + bottom + 1, sx:right].astype(np.int16)
     behind = band[:, max(first - 2, 0) : max(first, 1)].reshape(-1, 3)
@@ -482,6 +483,12 @@ def _name_box(small: np.ndarray, white: np.ndarray, step: int, box: Box, frame: 
     bad = np.flatnonzero(~closed)
     left = int(bad[bad < first].max()) + 1 if (bad < first).any() else 0
     right_end = int(bad[bad > first].min()) - 1 if (bad > first).any() else closed.size - 1
+    # a see-through plate over bright video stops matching its colour, but the name's letters go on
+    reach = max(6, (bottom - start + 1) * 3 // 2)
+    for column in white_cols[white_cols > right_end]:
+        if column - right_end > reach:
+            break
+        right_end = int(column)
     pad_x, pad_y = 4, 3 + (bottom - start + 1) * step // 4
     x0 = max(x, (sx + left) * step - pad_x)
     y0 = max(y, (top + start) * step - pad_y)
@@ -496,6 +503,30 @@ def _name_box(small: np.ndarray, white: np.ndarray, step: int, box: Box, frame: 
         if plate_bottom is not None:
             y1 = min(y1, (plate_bottom + 1) * step)
     return (x0, y0, max(x1 - x0, 1), max(y1 - y0, 1))
+
+
+def _centre_name_box(small: np.ndarray, white: np.ndarray, step: int, box: Box) -> Box | None:
+    """The name written large in the middle of a camera-off tile (Zoom's name-only tile, whose
+    bottom-left label may show only the microphone icon): the near-white pixels of the tile's
+    middle band, when the tile round them is flat (:data:`CENTRE_NAME_FLAT` of a ring inside its
+    edges is one colour). None otherwise."""
+    x, y, w, h = (v // step for v in box)
+    if w < 16 or h < 12:
+        return None
+    tile = small[y : y + h, x : x + w]
+    edge = np.concatenate((tile[1], tile[-2], tile[:, 1], tile[:, -2])).astype(np.int16)
+    if float((np.abs(edge - np.median(edge, axis=0)).max(axis=1) <= 8).mean()) < CENTRE_NAME_FLAT:
+        return None
+    band = white[y + h * 3 // 10 : y + h * 7 // 10, x : x + w] > 0
+    rows, columns = np.flatnonzero(band.any(axis=1)), np.flatnonzero(band.any(axis=0))
+    if rows.size < 3 or columns.size < 3:
+        return None
+    top, left = y + h * 3 // 10 + int(rows[0]), x + int(columns[0])
+    bottom, right = y + h * 3 // 10 + int(rows[-1]), x + int(columns[-1])
+    pad = max((bottom - top) // 3, 2)
+    x0, y0 = max(left - pad, x), max(top - pad, y)
+    x1, y1 = min(right + pad + 1, x + w), min(bottom + pad + 1, y + h)
+    return (x0 * step, y0 * step, (x1 - x0) * step, (y1 - y0) * step)
 
 
 def _text_line_box(frame: np.ndarray, box: Box) -> Box | None:

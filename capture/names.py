@@ -36,7 +36,7 @@ SCRIPT_MODELS: dict[str, str] = {
     "HIRAGANA": "Japanese", "KATAKANA": "Japanese", "HANGUL": "Hangul",
 }
 MODEL_ORDER: tuple[str, ...] = (
-    "Latin", "Cyrillic", "HanS", "Arabic", "Devanagari", "Greek", "Japanese", "Hangul", "Hebrew", "Thai", "kor",
+    "Latin", "Cyrillic", "HanS", "Arabic", "Devanagari", "Greek", "Japanese", "kor", "Hebrew", "Thai", "Hangul",
 )
 # Models that also read a script, after its own script model, when installed: Tesseract's Korean
 # language model (Debian tesseract-ocr-kor) reads small Hangul labels the Hangul model cuts short.
@@ -437,6 +437,7 @@ def same_label(a: np.ndarray, b: np.ndarray) -> bool:
     return mask_similarity(a, b) >= SAME_LABEL
 
 
+RAW_HEIGHT = 48            # a label box's height for OCR from its own pixels (raw_line_image)
 INVERTED_COVERAGE = 0.5    # a text line this much ink on average came out light-on-dark (real lines: 0.2 median, 0.36 at the 95th percentile)
 OCR_VARIANTS: tuple[tuple[int, bool], ...] = ((40, False), (24, False), (20, False), (48, True))
 
@@ -460,6 +461,29 @@ def ocr_image(line: np.ndarray, variant: int = 0) -> np.ndarray:
     return cv2.copyMakeBorder(gray, margin, margin, margin, margin, cv2.BORDER_CONSTANT, value=255)
 
 
+def raw_line_image(label: np.ndarray, core: Box | None) -> np.ndarray | None:
+    """The label's text box (``core``) as it is on screen, for OCR: gray, dark text on white (the text
+    is the minority side of an Otsu split), upscaled to :data:`RAW_HEIGHT` px with a white margin.
+    None without a core, or when it is flat."""
+    if core is None:
+        return None
+    x, y, w, h = core
+    crop = label[y : y + h, x : x + w]
+    if crop.size == 0 or min(crop.shape[:2]) < 4:
+        return None
+    gray = crop if crop.ndim == 2 else cv2.cvtColor(np.ascontiguousarray(crop[:, :, :3]), cv2.COLOR_BGR2GRAY)
+    if int(gray.max()) - int(gray.min()) < 40:
+        return None
+    threshold, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    if float((gray > threshold).mean()) < 0.5:       # light text on a dark plate
+        gray = 255 - gray
+    scale = RAW_HEIGHT / gray.shape[0]
+    big = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
+    big = cv2.normalize(big, None, 0, 255, cv2.NORM_MINMAX)
+    margin = max(8, big.shape[0] // 4)
+    return np.ascontiguousarray(cv2.copyMakeBorder(big, margin, margin, margin, margin, cv2.BORDER_REPLICATE))
+
+
 @dataclass
 class _Entry:
     """One distinct label seen this session: its mask, every read so far and the name they give."""
@@ -476,7 +500,7 @@ class NameReader:
 
     :meth:`read_frame` reads all labels of one frame: labels seen before come from the cache, at
     most ``max_reads_per_frame`` new or unreadable labels are OCRed (the rest wait for a later
-    frame, so a first frame of 49 tiles does not take seconds), and a label that gave no name is
+    frame; the default reads a whole 7x7 gallery on its first frame), and a label that gave no name is
     read again on later frames, up to ``max_attempts`` times, each time prepared another way.
     ``budget_ms`` caps the OCR time of one frame: once it is spent, the remaining labels wait for
     later frames too (at least one label is read per frame; None: no time cap).
@@ -489,7 +513,7 @@ class NameReader:
         tessdata: Path | None = None,
         models: Sequence[str] | None = None,
         *,
-        max_reads_per_frame: int = 16,
+        max_reads_per_frame: int = 49,
         max_attempts: int = len(OCR_VARIANTS),
         budget_ms: float | None = None,
     ) -> None:
@@ -649,6 +673,7 @@ class NameReader:
 
     def _ocr(
         self, line: np.ndarray, variant: int, hint: str | None = None, only_hint: bool = False, absent: Sequence[str] = (),
+        raw: np.ndarray | None = None,
     ) -> list[_Candidate]:
         """Reads of a text line by the script models, stopping at a known name or a confident read.
 
@@ -660,11 +685,26 @@ class NameReader:
         ``absent`` roster names (a label nobody is expected on is most likely one of them: a student
         who joins); then, with a roster, the models of the roster's scripts, and the others only when
         none of them gave a roster name.
+
+        With ``raw`` (the label's own pixels, :func:`raw_line_image`), when no model read the text
+        line decisively, the models read the raw pixels too: the ink coverage is clean where the
+        label is drawn sharply, the raw pixels keep the thin strokes of the small, blurred labels
+        of real calls.
         """
-        image = np.ascontiguousarray(ocr_image(line, variant))
-        height, width = image.shape
-        found: list[_Candidate] = []
         order = (only_hint and self._hint_models(hint)) or self._model_order(hint, absent)
+        found: list[_Candidate] = []
+        for image in (np.ascontiguousarray(ocr_image(line, variant)), raw):
+            if image is None:
+                continue
+            decided = self._read_with(image, order, found)
+            if decided:
+                break
+        return found
+
+    def _read_with(self, image: np.ndarray, order: Sequence[str], found: list[_Candidate]) -> bool:
+        """Reads of ``image`` by the models of ``order`` added to ``found``, until one is decisive (see
+        :meth:`_ocr`); True when one was."""
+        height, width = image.shape
         for index, model in enumerate(order):
             api = self._api(model)
             api.SetImageBytes(image.tobytes(), width, height, 1, width)
@@ -675,17 +715,17 @@ class NameReader:
                 found.append(candidate)
                 matched = self.match(text)
                 if matched is not None and matched[1] >= SURE_MATCH:
-                    break
+                    return True
                 if matched is not None and compatible(text, model) and compatible(matched[0], model):
-                    break
+                    return True
                 if not self._roster and candidate.confidence >= ACCEPT_CONFIDENCE and compatible(text, model):
-                    break
+                    return True
             last_roster_model = index + 1 < len(order) and model in self._roster_models and (
                 order[index + 1] not in self._roster_models
             )
             if last_roster_model and any(self.match(c.text) is not None for c in found):
-                break
-        return found
+                return True
+        return False
 
     def read(self, label: np.ndarray | None, core: Box | None = None) -> NameRead:
         """The name on one label crop (BGR or gray), as a frame of its own (see :meth:`read_frame`)."""
@@ -786,7 +826,8 @@ class NameReader:
                 hint, only_hint = look_alike, False
             elif look_alike is not None and similarity >= HINT_OVERRIDE:
                 hint = look_alike   # the label looks like another name's: tiles moved, continuity guessed wrong
-            entry.candidates.extend(self._ocr(line, entry.attempts, hint, only_hint=only_hint, absent=absent))
+            raw = raw_line_image(label, core) if entry.attempts == 0 else None
+            entry.candidates.extend(self._ocr(line, entry.attempts, hint, only_hint=only_hint, absent=absent, raw=raw))
             entry.attempts += 1
             entry.frame = self._frame
             entry.result = self._resolve(entry.candidates)
