@@ -534,9 +534,10 @@ def _text_line_box(frame: np.ndarray, box: Box) -> Box | None:
     dense local contrast (letters) in the bottom :data:`LABEL_ZONE` of the tile, starting near its
     left edge, as tall as a label's text can be. None when there is none."""
     x, y, w, h = box
+    inset = max(3, w // 100)        # off the tile's own edges, whose long strokes would swallow the label
     zone_h = max(int(h * LABEL_ZONE[1]), 16)
-    zx, zy, zw = x, y + h - zone_h, max(int(w * LABEL_ZONE[0]), 16)
-    region = frame[zy : y + h, zx : zx + zw]
+    zx, zy, zw = x + inset, y + h - zone_h, max(int(w * LABEL_ZONE[0]), 16)
+    region = frame[zy : y + h - inset, zx : zx + zw]
     if region.size == 0:
         return None
     gray = cv2.cvtColor(region, cv2.COLOR_BGR2GRAY) if region.ndim == 3 else region
