@@ -43,8 +43,19 @@ def common_parsers() -> dict[str, argparse.ArgumentParser]:
     return {"config": config, "db": db}
 
 
+def _version() -> str:
+    """The installed distribution's version (pyproject.toml's), or "unknown" outside an install."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("classmood")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="classmood", description="Class mood from video lectures.")
+    parser.add_argument("--version", action="version", version=f"classmood {_version()}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     common = common_parsers()
     for name in COMMAND_MODULES:

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from classmood.config import Settings
 
 
-def open_database(settings: Settings, *, migrate: bool = True):  # type: ignore[no-untyped-def]
-    """Connect to the configured database (migrating it first) and apply automatic retention."""
+def open_database(settings: Settings, *, migrate: bool = True, must_exist: bool = False):  # type: ignore[no-untyped-def]
+    """Connect to the configured database (migrating it first) and apply automatic retention.
+
+    ``must_exist``: for commands that only read, an SQLite file that is not there is an error
+    instead of a new, empty database."""
+    from sqlalchemy.engine import make_url
+
+    from classmood.errors import UserError
     from storage import apply_retention, connect
+
+    url = make_url(settings.storage.database_url())
+    if must_exist and url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        if not Path(url.database).is_file():
+            raise UserError(f"database {url.database}: no such file (a lecture recorded with 'classmood capture' "
+                            "or 'classmood demo' makes one; --db URL picks another)")
 
     db = connect(settings.storage.database_url(), migrate=migrate)
     apply_retention(db, settings.privacy.retention_days)

@@ -54,7 +54,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise UserError("--to needs --from")
     if args.end is not None and args.end <= args.start:
         raise UserError("--to must be after --from")
-    db = open_database(settings)
+    db = open_database(settings, must_exist=True)
     if args.out is None:
         export_csv(db, sys.stdout, args.session, args.start, args.end)
         return 0

@@ -52,6 +52,6 @@ def run_list(args: argparse.Namespace, settings: Settings) -> int:
     from classmood.wiring import open_database
     from storage import list_users
 
-    for user in list_users(open_database(settings)):
+    for user in list_users(open_database(settings, must_exist=True)):
         print(f"{user.name}\t{user.role}")
     return 0

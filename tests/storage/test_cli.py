@@ -139,3 +139,18 @@ def test_purge_asks_unless_yes(lecture_db: str) -> None:
     db = connect(lecture_db)
     assert export_csv(db, io.StringIO()) == 0
     db.dispose()
+
+
+def test_commands_that_only_read_refuse_a_database_that_does_not_exist(tmp_path: Path) -> None:
+    missing = tmp_path / "typo.db"
+    for args in (("users", "list"), ("export", "--all")):
+        result = classmood(*args, "--db", f"sqlite:///{missing}", cwd=tmp_path)
+        _one_line_error(result, "no such file")
+        assert not missing.exists(), args
+
+
+def test_version() -> None:
+    from importlib.metadata import version
+
+    result = classmood("--version")
+    assert result.returncode == 0 and result.stdout.strip() == f"classmood {version('classmood')}"
