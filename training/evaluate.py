@@ -12,7 +12,8 @@ from model import EMOTIONS, NEGATIVE_EMOTIONS, EmotionClassifier
 from model.calibration import ECE_BINS, expected_calibration_error, fit_temperature, with_temperature
 from training.data import FerSplit, load_fer
 
-CALM = ("neutral", "happy")      # faces whose "needs attention" flag would be a false alarm
+CALM = ("neutral", "happy")
+DAMAGE_SEED = 2026               # the damaged test faces are the same on every run      # faces whose "needs attention" flag would be a false alarm
 
 
 @dataclass(frozen=True)
@@ -109,12 +110,18 @@ def predict_split(
 def evaluate(
     data: Path | FerSplit, weights: Path | None = None, dim: bool = False, threads: int = 2,
     progress: Callable[[int], None] | None = None, mirror: bool = False, temperature: float | None = None,
+    damaged: bool = False,
 ) -> Evaluation:
     """Evaluate weights on a split, or on ``data`` (an ``<emotion>/`` folder or a root holding ``test/``);
-    ``mirror``: average each face's probabilities with its mirror image's."""
+    ``mirror``: average each face's probabilities with its mirror image's; ``damaged``: every face
+    damaged as a video call would (:func:`training.damage.damage`, the same damage on every run)."""
     split = data if isinstance(data, FerSplit) else load_fer(Path(data), "test")
     if dim:
         split = FerSplit(darken(split.images), split.labels, split.source + " (darkened)")
+    if damaged:
+        from training.damage import damage
+
+        split = FerSplit(damage(split.images, np.random.default_rng(DAMAGE_SEED)), split.labels, split.source + " (damaged)")
     classifier = EmotionClassifier.load(weights, threads=threads, mirror=mirror, temperature=temperature)
     probabilities = predict_split(classifier, split, progress=progress)
     return score(split.labels, probabilities.argmax(axis=1), probabilities, classifier.temperature)

@@ -57,6 +57,7 @@ class TrainSettings:
     teacher: str | None = None
     teacher_share: float = 0.5
     precision: str = "float32"
+    damage: float = 0.0
     hyper_parameters: dict[str, object] = field(default_factory=dict)
 
 
@@ -74,9 +75,12 @@ def make_train_dataset(
     probabilities for the augmented face, ``settings.teacher_share`` of them (distillation)."""
     augmenter = build_augmenter(zoom=settings.zoom, seed=settings.seed)
     teach = _teacher(Path(settings.teacher)) if settings.teacher is not None else None
+    damage = _damager(settings.damage, settings.seed) if settings.damage > 0 else None
 
     def augment(images: tf.Tensor, labels: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
         images = random_erasing(augmenter(images, training=True), settings.erase_probability)
+        if damage is not None:
+            images = tf.reshape(tf.numpy_function(damage, [images], tf.float32, stateful=True), tf.shape(images))
         if teach is not None:
             taught = tf.numpy_function(teach, [images], tf.float32, stateful=False)
             share = settings.teacher_share
@@ -98,6 +102,24 @@ def make_train_dataset(
         .map(augment, num_parallel_calls=tf.data.AUTOTUNE)
         .prefetch(tf.data.AUTOTUNE)
     )
+
+
+def _damager(share: float, seed: int) -> Callable[[np.ndarray], np.ndarray]:
+    """Damage ``share`` of a batch's preprocessed faces as a video call would (:mod:`training.damage`),
+    then preprocess them again (the agent equalises the damaged face it sees)."""
+    from training.damage import damage
+
+    rng = np.random.default_rng(seed)
+
+    def apply(images: np.ndarray) -> np.ndarray:
+        out = np.array(images, dtype=np.float32, copy=True)
+        chosen = np.flatnonzero(rng.random(len(out)) < share)
+        if chosen.size:
+            faces = np.clip(np.round(out[chosen, :, :, 0] * 255.0), 0, 255).astype(np.uint8)
+            out[chosen] = preprocess(list(damage(faces, rng)))
+        return out
+
+    return apply
 
 
 def _teacher(path: Path) -> Callable[[np.ndarray], np.ndarray]:

@@ -22,6 +22,9 @@ def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.
     parser.add_argument("--json", action="store_true", help="print exactly one JSON object on stdout")
     parser.add_argument("--plot", type=Path, default=None, metavar="PNG", help="write a confusion-matrix PNG")
     parser.add_argument("--dim", action="store_true", help="darken every face first (x0.4, then gamma 1.5)")
+    parser.add_argument("--damage", action="store_true",
+                        help="damage every face as a video call would first (small, blurred, compressed, "
+                             "noisy, lit, covered, cut: training/damage.py), the same way on every run")
     parser.add_argument("--mirror", action=argparse.BooleanOptionalAction, default=None,
                         help="average each face with its mirror image (default: model.mirror_average)")
     parser.add_argument("--temperature", type=float, default=None, metavar="T",
@@ -46,9 +49,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         mirror = settings.model.mirror_average if args.mirror is None else args.mirror
         temperature = args.temperature if args.temperature is not None else settings.model.temperature
         result = evaluate(split, weights, dim=args.dim, threads=settings.model.threads, progress=bar.update,
-                          mirror=mirror, temperature=temperature)
+                          mirror=mirror, temperature=temperature, damaged=args.damage)
     if args.plot is not None:
-        plot_confusion(result, args.plot, title="Darkened faces" if args.dim else "Confusion matrix")
+        title = "Damaged faces" if args.damage else "Darkened faces" if args.dim else "Confusion matrix"
+        plot_confusion(result, args.plot, title=title)
     if args.json:
         print(json.dumps(result.as_dict()))
     else:

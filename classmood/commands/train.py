@@ -29,6 +29,9 @@ def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.
     parser.add_argument("--init-weights", type=Path, default=None, metavar="ONNX|NPZ",
                         help="fine-tune: start from an exported model of the same --arch (e.g. model/weights/emotion-fp32.onnx) "
                              "or continue from a float16 snapshot (a run's best.fp16.npz, e.g. training/weights/teacher.fp16.npz)")
+    parser.add_argument("--damage", type=float, default=0.0, metavar="P",
+                        help="share of training faces damaged as a video call would (small, blurred, compressed, "
+                             "noisy, lit, covered, cut; training/damage.py); default 0")
     parser.add_argument("--precision", choices=("float32", "mixed_bfloat16"), default="float32",
                         help="mixed_bfloat16 halves the time of wide nets on CPUs with avx512_bf16 or amx_bf16 (default float32)")
     parser.add_argument("--prune", action="store_true",
@@ -65,6 +68,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise UserError(f"--teacher {args.teacher}: no such file")
     if not 0.0 <= args.teacher_share <= 1.0:
         raise UserError(f"--teacher-share must be in [0, 1] (got {args.teacher_share})")
+    if not 0.0 <= args.damage <= 1.0:
+        raise UserError(f"--damage must be in [0, 1] (got {args.damage})")
     if args.reframed is not None and not args.reframed.is_dir():
         raise UserError(f"--reframed {args.reframed}: no such folder (make it with 'classmood reframe')")
     from training.train import TrainSettings, train
@@ -86,6 +91,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         teacher=str(args.teacher.resolve()) if args.teacher else None,
         teacher_share=args.teacher_share,
         precision=args.precision,
+        damage=args.damage,
     )
     metrics = train(train_settings, out, resume=args.resume)
     print(json.dumps(metrics, indent=2))
