@@ -213,3 +213,17 @@ def test_tiles_touching_each_other_are_told_apart_by_the_steps_between_them(
     image, truth = next(render_lecture(faces_dir, students=students, frames=1, seed=seed, dynamics=False, gap=0))
     found = [t.box for t in parse_gallery(image).tiles]
     assert matched([s.box for s in truth.students], found, 0.8) == students == len(found)
+
+
+@pytest.mark.parametrize("students", [4, 9, 25])
+@pytest.mark.parametrize("variant", ["dark", "light", "rounded-thin-gap"])
+def test_a_pop_up_over_part_of_a_tile_and_its_gap_costs_no_tile(faces_dir: Path, variant: str, students: int) -> None:
+    """An extension's pop-up or a dialog drawn over half of one tile and across the gap beside it."""
+    image, truth = next(render_lecture(faces_dir, students=students, frames=1, seed=students, dynamics=False,
+                                       **VARIANTS[variant]))
+    x, y, w, h = truth.students[0].box
+    cv2.rectangle(image, (x + w // 2, y + h // 4), (x + w + 20, y + 3 * h // 4), (250, 250, 250), -1)
+    cv2.putText(image, "Start Capturing", (x + w // 2 + 10, y + h // 4 + 30), cv2.FONT_HERSHEY_SIMPLEX, 0.6,
+                (40, 40, 40), 1)
+    found = [t.box for t in parse_gallery(image).tiles]
+    assert matched([s.box for s in truth.students], found, 0.8) == students == len(found)
