@@ -115,7 +115,10 @@ class TileGrid:
 
     def equal_tiles(self) -> list[Box]:
         """The tiles that have two or more others of their size (a gallery's tiles, not a speaker's)."""
-        return [box for box in self.boxes if sum(_similar(box, other) for other in self.boxes) >= 3]
+        if len(self.boxes) < 3:
+            return []
+        counts = _alike(list(self.boxes)).sum(axis=1)
+        return [box for box, count in zip(self.boxes, counts, strict=True) if count >= 3]
 
     def layout(self) -> GalleryLayout:
         """The full layout: every tile with its name box and whether its speaking border is lit."""
@@ -297,6 +300,13 @@ def _similar(a: Box, b: Box, share: float = 0.1) -> bool:
     return abs(a[2] - b[2]) <= share * max(a[2], b[2]) + 2 and abs(a[3] - b[3]) <= share * max(a[3], b[3]) + 2
 
 
+def _alike(boxes: list[Box]) -> np.ndarray:
+    """:func:`_similar` (share 0.1) of every pair of ``boxes``, as an (n, n) boolean matrix."""
+    sizes = np.array([(b[2], b[3]) for b in boxes], np.float64).reshape(-1, 2)
+    limit = 0.1 * np.maximum(sizes[:, None, :], sizes[None, :, :]) + 2
+    return (np.abs(sizes[:, None, :] - sizes[None, :, :]) <= limit).all(axis=2)
+
+
 def _tile_like(box: Box) -> bool:
     return 0.9 <= box[2] / box[3] <= 2.6
 
@@ -327,9 +337,7 @@ def _split_merged(box: Box, w: int, h: int, gap: float) -> list[Box] | None:
 
 
 def _gallery(leaves: list[Box], frame_w: int, frame_h: int) -> list[Box]:
-    sizes = np.array([(b[2], b[3]) for b in leaves], dtype=np.float64)
-    limit = 0.1 * np.maximum(sizes[:, None, :], sizes[None, :, :]) + 2
-    similar = (np.abs(sizes[:, None, :] - sizes[None, :, :]) <= limit).all(axis=2)
+    similar = _alike(leaves)
     counts = similar.sum(axis=1)
     main = max(range(len(leaves)), key=lambda i: (counts[i], leaves[i][2] * leaves[i][3]))
     group = [b for b, same in zip(leaves, similar[main], strict=True) if same]

@@ -33,9 +33,10 @@ from capture.names import NameReader, label_region
 
 Box = tuple[int, int, int, int]
 STAGES: tuple[str, ...] = ("layout", "detection", "names", "emotions")
-# The safety net (FaceDetector.sweep over the whole frame) runs on the first frame, whenever the
-# tiles read change, and every SWEEP_EVERY frames; never on two frames closer than SWEEP_GAP apart
-# (a layout that flickers between readings). In between, its faces are reused.
+# The safety net (FaceDetector.sweep over the whole frame) runs on the first frame and every
+# SWEEP_EVERY frames, and when the tiles read change (unless they are a gallery of equal tiles, whose
+# joins and leaves the reading follows itself), never on two frames closer than SWEEP_GAP apart (a
+# layout that flickers between readings). In between, its faces are reused while the tiles stay.
 SWEEP_EVERY = 30
 SWEEP_GAP = 10
 
@@ -156,12 +157,15 @@ class FrameAnalyser:
         if self.sweeper is None:
             return grid
         last = self._swept
-        due = last is None or (
-            self._frames - last[0] >= SWEEP_GAP and (last[1] != grid.boxes or self._frames - last[0] >= SWEEP_EVERY)
+        equal = grid.equal_tiles()
+        gallery = len(grid.boxes) >= 2 and len(equal) == len(grid.boxes)    # nothing but equal tiles: a sure reading
+        changed = last is not None and last[1] != grid.boxes
+        due = last is None or self._frames - last[0] >= SWEEP_EVERY or (
+            changed and not gallery and self._frames - last[0] >= SWEEP_GAP
         )
         if due:
             # the faces of a gallery's equal tiles are the per-tile search's: the sweep looks elsewhere
-            self._swept = last = (self._frames, grid.boxes, self.sweeper.sweep(image, known=grid.equal_tiles()))
+            self._swept = last = (self._frames, grid.boxes, self.sweeper.sweep(image, known=equal))
         assert last is not None
         if last[1] != grid.boxes:
             return grid                 # the faces were found on other tiles (a window moved, closed): stale
