@@ -304,7 +304,7 @@ def _alike(boxes: list[Box]) -> np.ndarray:
     """:func:`_similar` (share 0.1) of every pair of ``boxes``, as an (n, n) boolean matrix."""
     sizes = np.array([(b[2], b[3]) for b in boxes], np.float64).reshape(-1, 2)
     limit = 0.1 * np.maximum(sizes[:, None, :], sizes[None, :, :]) + 2
-    return (np.abs(sizes[:, None, :] - sizes[None, :, :]) <= limit).all(axis=2)
+    return np.asarray((np.abs(sizes[:, None, :] - sizes[None, :, :]) <= limit).all(axis=2), dtype=bool)
 
 
 def _tile_like(box: Box) -> bool:

@@ -18,10 +18,10 @@ def open_database(settings: Settings, *, migrate: bool = True, must_exist: bool 
     from storage import apply_retention, connect
 
     url = make_url(settings.storage.database_url())
-    if must_exist and url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        if not Path(url.database).is_file():
-            raise UserError(f"database {url.database}: no such file (a lecture recorded with 'classmood capture' "
-                            "or 'classmood demo' makes one; --db URL picks another)")
+    file = url.database if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") else None
+    if must_exist and file is not None and not Path(file).is_file():
+        raise UserError(f"database {file}: no such file (a lecture recorded with 'classmood capture' "
+                        "or 'classmood demo' makes one; --db URL picks another)")
 
     db = connect(settings.storage.database_url(), migrate=migrate)
     apply_retention(db, settings.privacy.retention_days)

@@ -52,15 +52,16 @@ def _damage_one(face: np.ndarray, rng: np.random.Generator, chance: float) -> np
     if rng.random() < chance:                      # the codec's blocks
         quality = int(rng.integers(JPEG_QUALITY[0], JPEG_QUALITY[1] + 1))
         ok, encoded = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, quality])
-        if ok:
-            out = cv2.imdecode(encoded, cv2.IMREAD_GRAYSCALE)
+        decoded = cv2.imdecode(encoded, cv2.IMREAD_GRAYSCALE) if ok else None
+        if decoded is not None:
+            out = decoded
     return np.ascontiguousarray(out)
 
 
 def _cut(face: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """The face shifted so that one side leaves the frame; the tile beyond it is a flat colour."""
     share = rng.uniform(*CUT)
-    shift = int(round(share * SIZE))
+    shift = round(share * SIZE)
     side = int(rng.integers(4))
     fill = int(rng.integers(0, 256))
     out = np.full_like(face, fill)

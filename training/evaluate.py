@@ -174,8 +174,8 @@ def format_report(evaluation: Evaluation) -> str:
     if cal:
         lines += [
             "",
-            f"calibration ({cal['bins']} bins): ECE {cal['ece']:.3f} at temperature {cal['temperature']:g}; "
-            f"fitted here {cal['fitted_temperature']:g} (ECE {cal['ece_fitted']:.3f})",
+            (f"calibration ({cal['bins']} bins): ECE {cal['ece']:.3f} at temperature {cal['temperature']:g}; "
+             f"fitted here {cal['fitted_temperature']:g} (ECE {cal['ece_fitted']:.3f})"),
             f"false alarms: {cal['false_alarms']:.1%} of neutral and happy faces predicted as a negative emotion",
         ]
     return "\n".join(lines)
