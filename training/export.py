@@ -54,17 +54,6 @@ def load_snapshot(model: keras.Model, path: Path) -> keras.Model:
     return model
 
 
-def load_keras(path: Path) -> keras.Model:
-    """Load a ``.keras`` checkpoint, with a clear error when it is not one."""
-    path = Path(path)
-    if not path.is_file():
-        raise TrainingError(f"{path}: no such Keras checkpoint")
-    try:
-        return keras.models.load_model(str(path), compile=False)
-    except (ValueError, OSError) as exc:
-        raise TrainingError(f"{path}: not a Keras model ({exc})") from None
-
-
 def quantize_onnx(source: Path, target: Path, calibration: np.ndarray) -> Path:
     """Write an int8 copy of the ONNX model ``source`` to ``target``: static QDQ quantisation,
     weights per channel, activations calibrated on ``calibration`` (preprocessed faces, n x 48 x 48 x 1).

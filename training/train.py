@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -286,8 +285,3 @@ def _reframed_accuracy(settings: TrainSettings, weights: Path) -> dict[str, floa
         return {}
     x, y = preprocess_split(load_fer(Path(settings.reframed), "test"))
     return {"val_accuracy_int8_reframed": _onnx_accuracy(weights, x, y)}
-
-
-def clear_run(out: Path) -> None:
-    """Delete a run folder (used by tests)."""
-    shutil.rmtree(out, ignore_errors=True)
