@@ -33,7 +33,7 @@ FACE_SUFFIXES: frozenset[str] = frozenset({".jpg", ".jpeg", ".png", ".bmp"})
 FACES_PER_EMOTION = 3
 Box = tuple[int, int, int, int]
 Theme = Literal["dark", "light"]
-View = Literal["gallery", "speaker"]
+View = Literal["gallery", "speaker", "speaker-bottom", "speaker-side"]   # speaker: the strip on top
 
 # Our own small lists of common given names and family names, by script, with the fontconfig
 # language that picks a font able to draw them. Each name is drawn from one list, so it is written
@@ -470,8 +470,13 @@ def gallery_boxes(n: int, content: Box, gap: int) -> list[Box]:
     return boxes
 
 
-def speaker_boxes(n: int, content: Box, gap: int) -> list[Box]:
-    """Speaker view: the first box is the big tile, then a centred strip of small tiles on top."""
+def is_speaker(view: View) -> bool:
+    return view.startswith("speaker")
+
+
+def speaker_boxes(n: int, content: Box, gap: int, view: View = "speaker") -> list[Box]:
+    """Speaker view: the first box is the big tile, then a centred strip of small tiles on top
+    (``speaker``), at the bottom (``speaker-bottom``) or in a column on the right (``speaker-side``)."""
     if n <= 0:
         return []
     cx, cy, cw, ch = content
@@ -479,8 +484,17 @@ def speaker_boxes(n: int, content: Box, gap: int) -> list[Box]:
         return gallery_boxes(1, content, gap)
     sh = max(int(ch * 0.14), 20)
     sw = sh * 16 // 9
+    if view == "speaker-side":
+        strip = min(n - 1, 6, max(1, (ch - gap) // (sh + gap)))
+        sy = cy + (ch - (strip * sh + (strip - 1) * gap)) // 2
+        column = cx + cw - sw - gap
+        small = [(column, sy + i * (sh + gap), sw, sh) for i in range(strip)]
+        return gallery_boxes(1, (cx, cy, cw - sw - 2 * gap, ch), gap) + small
     strip = min(n - 1, 6, max(1, (cw - gap) // (sw + gap)))
     sx = cx + (cw - (strip * sw + (strip - 1) * gap)) // 2
+    if view == "speaker-bottom":
+        small = [(sx + i * (sw + gap), cy + ch - sh - gap, sw, sh) for i in range(strip)]
+        return gallery_boxes(1, (cx, cy, cw, ch - sh - 2 * gap), gap) + small
     small = [(sx + i * (sw + gap), cy + gap, sw, sh) for i in range(strip)]
     big = gallery_boxes(1, (cx, cy + sh + 2 * gap, cw, ch - sh - 2 * gap), gap)
     return big + small
@@ -615,10 +629,10 @@ class LectureRenderer:
     ) -> tuple[np.ndarray, list[TruthStudent]]:
         canvas = self.base.copy()
         shown = [i for i in order if people[i].present[0] <= index < people[i].present[1]]
-        if self.style.view == "speaker" and shown:
+        if is_speaker(self.style.view) and shown:
             first = speaker if speaker in shown else shown[0]
             shown = [first] + [i for i in shown if i != first]
-            boxes = speaker_boxes(len(shown), self.content, self.style.gap)
+            boxes = speaker_boxes(len(shown), self.content, self.style.gap, self.style.view)
         else:
             boxes = gallery_boxes(len(shown), self.content, self.style.gap)
         truth: list[TruthStudent] = []
@@ -644,7 +658,7 @@ class LectureRenderer:
                 self._corners(canvas, box)
             truth.append(TruthStudent(student.name, box, camera, emotion, speaking, label, face_box))
         if self.style.view == "speaker" and truth:
-            truth = truth[1:] + truth[:1]
+            truth = truth[1:] + truth[:1]      # reading order: the strip above the big tile comes first
         return canvas, truth
 
 

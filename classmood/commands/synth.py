@@ -23,7 +23,8 @@ def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.
     parser.add_argument("--frames", type=int, default=200, help="number of frames (default 200)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--theme", choices=("dark", "light"), default="dark")
-    parser.add_argument("--view", choices=("gallery", "speaker"), default="gallery")
+    parser.add_argument("--view", choices=("gallery", "speaker", "speaker-bottom", "speaker-side"), default="gallery",
+                        help="speaker: the big tile with a strip on top (-bottom: below it, -side: a column beside it)")
     parser.add_argument("--chrome", action="store_true", help="draw the gallery inside an app window")
     parser.add_argument("--static", action="store_true", help="no joining/leaving, reordering or speaker changes")
     parser.set_defaults(handler=run)
