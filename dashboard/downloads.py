@@ -17,7 +17,7 @@ from flask import Flask, Response, abort, jsonify, request
 from dashboard.auth import current_user
 from dashboard.components import AppContext
 from dashboard.report import render_report_html
-from storage import StorageError
+from storage import EXCEL_MARK, StorageError
 
 CsvChunks = Callable[..., Iterator[str]]
 
@@ -100,8 +100,9 @@ def register_routes(server: Flask, ctx: AppContext, csv_chunks: CsvChunks) -> No
             response = jsonify(error=str(exc))
             response.status_code = 404
             return response
+        mark = [EXCEL_MARK] if request.args.get("excel") == "1" else []
         return Response(
-            _encoded(itertools.chain([header], chunks)),
+            _encoded(itertools.chain(mark, [header], chunks)),
             mimetype="text/csv",
             headers={"Content-Disposition": f'attachment; filename="{export_filename(window)}"'},
         )

@@ -2,7 +2,7 @@
 
 from storage.database import Database, connect, current_revision, head_revision, upgrade
 from storage.errors import StorageError
-from storage.export import EXPORT_COLUMNS, export_csv, iter_csv
+from storage.export import EXCEL_MARK, EXPORT_COLUMNS, export_csv, iter_csv
 from storage.retention import apply_retention, purge, sessions_older_than
 from storage.secrets import load_or_create_secret
 from storage.users import ROLES, User, add_user, authenticate, count_users, get_user, list_users
@@ -19,6 +19,7 @@ from storage.writes import (
 )
 
 __all__ = [
+    "EXCEL_MARK",
     "EXPORT_COLUMNS",
     "ROLES",
     "Database",

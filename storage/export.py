@@ -16,6 +16,9 @@ from storage.errors import StorageError
 from storage.schema import LectureSession, Observation, Participant
 from storage.writes import utc
 
+# The UTF-8 byte-order mark: Excel reads a CSV that starts with it as UTF-8 (names in any script),
+# and one without it in the computer's legacy code page.
+EXCEL_MARK = "\ufeff"
 EXPORT_COLUMNS: tuple[str, ...] = (
     "session", "session_title", "frame", "timestamp", "student", "camera", "emotion", "confidence", *EMOTIONS,
 )
@@ -103,10 +106,14 @@ def iter_csv(
 
 
 def export_csv(
-    db: Database, out: TextIO, session_id: int | None = None, start: datetime | None = None, end: datetime | None = None
+    db: Database, out: TextIO, session_id: int | None = None, start: datetime | None = None, end: datetime | None = None,
+    excel: bool = False,
 ) -> int:
-    """Write the CSV to ``out``; returns the number of data rows."""
+    """Write the CSV to ``out``; returns the number of data rows. ``excel``: begin with
+    :data:`EXCEL_MARK`, so that a spreadsheet opened by a double click reads it as UTF-8."""
     rows = 0
+    if excel:
+        out.write(EXCEL_MARK)
     for text, count in _chunks(db, session_id, start, end):
         out.write(text)
         rows += count

@@ -43,6 +43,8 @@ def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.
         help="end of the date range (UTC; a plain date includes that whole day, a date-time is exclusive)",
     )
     parser.add_argument("--out", type=Path, default=None, metavar="FILE")
+    parser.add_argument("--excel", action="store_true",
+                        help="for spreadsheets: UTF-8 with a byte-order mark, so names in any script open right")
     parser.set_defaults(handler=run)
 
 
@@ -56,12 +58,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise UserError("--to must be after --from")
     db = open_database(settings, must_exist=True)
     if args.out is None:
-        export_csv(db, sys.stdout, args.session, args.start, args.end)
+        export_csv(db, sys.stdout, args.session, args.start, args.end, excel=args.excel)
         return 0
     partial = args.out.with_name(args.out.name + ".part")
     try:
         with partial.open("w", encoding="utf-8", newline="") as handle:
-            rows = export_csv(db, handle, args.session, args.start, args.end)
+            rows = export_csv(db, handle, args.session, args.start, args.end, excel=args.excel)
         partial.replace(args.out)
     except OSError as exc:
         partial.unlink(missing_ok=True)

@@ -18,14 +18,18 @@ CSV_COLUMNS = (
 )
 
 
-def session_href(session_id: int | None) -> str | None:
-    return None if session_id is None else "/download/export.csv?" + urlencode({"session": int(session_id)})
+def _href(query: dict[str, object], excel: bool) -> str:
+    return "/download/export.csv?" + urlencode({**query, **({"excel": 1} if excel else {})})
 
 
-def range_href(start: str | None, end: str | None) -> str | None:
+def session_href(session_id: int | None, excel: bool = False) -> str | None:
+    return None if session_id is None else _href({"session": int(session_id)}, excel)
+
+
+def range_href(start: str | None, end: str | None, excel: bool = False) -> str | None:
     if not start or not end:
         return None
-    return "/download/export.csv?" + urlencode({"start": start[:10], "end": end[:10]})
+    return _href({"start": start[:10], "end": end[:10]}, excel)
 
 
 def layout(ctx: AppContext, params: dict[str, str]) -> html.Div:
@@ -40,6 +44,9 @@ def layout(ctx: AppContext, params: dict[str, str]) -> html.Div:
             html.P(["CSV files with one row per student per frame, the same columns as ",
                     html.Code("classmood export"), ": ", html.Code(CSV_COLUMNS), ". Times are UTC."],
                    className="muted"),
+            dcc.Checklist(id="export-excel", options=[{"label": " For Excel (UTF-8 with a byte-order mark: names in any "
+                                                       "script open right on a double click)", "value": "excel"}],
+                          value=[]),
             html.H3("One session"),
             session_dropdown("export-session", ctx, int_param(params, "session")),
             html.A("Download CSV of this session", id="export-session-link", className="button", href=None),
@@ -51,14 +58,15 @@ def layout(ctx: AppContext, params: dict[str, str]) -> html.Div:
 
 
 def register_callbacks(app: Dash, ctx: AppContext) -> None:
-    @app.callback(Output("export-session-link", "href"), Input("export-session", "value"))
-    def _session_link(session_id: int | None) -> Any:
-        return session_href(session_id)
+    @app.callback(Output("export-session-link", "href"), Input("export-session", "value"), Input("export-excel", "value"))
+    def _session_link(session_id: int | None, excel: list[str] | None) -> Any:
+        return session_href(session_id, bool(excel))
 
     @app.callback(
         Output("export-range-link", "href"),
         Input("export-range", "start_date"),
         Input("export-range", "end_date"),
+        Input("export-excel", "value"),
     )
-    def _range_link(start: str | None, end: str | None) -> Any:
-        return range_href(start, end)
+    def _range_link(start: str | None, end: str | None, excel: list[str] | None) -> Any:
+        return range_href(start, end, bool(excel))

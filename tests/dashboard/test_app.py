@@ -171,6 +171,8 @@ def test_export_is_admin_only_and_streamed(dashboard_env) -> None:
     assert any(XSS_NAME in line for line in lines)
     by_dates = admin.get("/download/export.csv?start=2024-03-01&end=2024-03-01")
     assert by_dates.get_data(as_text=True).splitlines()[1:] == lines[1:]
+    for_excel = admin.get(f"/download/export.csv?session={dashboard_env.session_id}&excel=1").get_data()
+    assert for_excel.startswith(b"\xef\xbb\xbf") and for_excel[3:].decode("utf-8").splitlines() == lines
     assert admin.get("/download/export.csv?start=2024-03-02&end=2024-03-01").status_code == 400
     assert admin.get("/download/export.csv").status_code == 400
 

@@ -145,6 +145,11 @@ def test_dashboard_in_chromium(browser: Any, served: str, dashboard_env, tmp_pat
     lines = csv_file.read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("session,session_title,frame,timestamp,student")
     assert len(lines) == 1 + 300 * 3
+    # ... and for Excel: the link asks for the byte-order mark
+    driver.find_element(By.CSS_SELECTOR, "#export-excel input").click()
+    _wait(lambda: "excel=1" in (driver.find_element(By.ID, "export-session-link").get_attribute("href") or ""),
+          what="Excel export link")
+    _shot(driver, "export-excel")
 
     errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
     assert errors == [], errors

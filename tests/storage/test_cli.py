@@ -154,3 +154,16 @@ def test_version() -> None:
 
     result = classmood("--version")
     assert result.returncode == 0 and result.stdout.strip() == f"classmood {version('classmood')}"
+
+
+def test_export_for_excel_starts_with_the_byte_order_mark(tmp_path: Path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'x.db'}"
+    db = connect(db_url)
+    session = start_session(db, "Ελληνικά 101", "test", NAMED)
+    write_frame(db, session, 0, datetime(2026, 1, 1, tzinfo=timezone.utc),
+                [StudentObservation("Zoë Ødegaard", True, (1, 2, 3, 4), HAPPY)], NAMED)
+    plain, excel = tmp_path / "plain.csv", tmp_path / "excel.csv"
+    assert classmood("export", "--all", "--db", db_url, "--out", str(plain), cwd=tmp_path).returncode == 0
+    assert classmood("export", "--all", "--db", db_url, "--out", str(excel), "--excel", cwd=tmp_path).returncode == 0
+    assert excel.read_bytes() == b"\xef\xbb\xbf" + plain.read_bytes()
+    assert "Zoë Ødegaard" in excel.read_text(encoding="utf-8-sig")
