@@ -162,13 +162,16 @@ def auto_bucket_seconds(duration_seconds: float, max_buckets: int = 360) -> int:
 
 
 def list_sessions(db: _HasEngine) -> pd.DataFrame:
-    """All sessions, newest first: id, title, source, privacy_mode, started_at, ended_at,
-    frames_written, running, n_students, last_seen."""
+    """All sessions, newest first: id, title, source, privacy_mode, started_at, ended_at (those of
+    the first and last frame, :func:`_frame_times`), frames_written, running, n_students, last_seen."""
     students = (
         select(func.count(_P.id)).where(_P.session_id == _S.id).correlate(LectureSession.__table__).scalar_subquery()
     )
     last_seen = (
         select(func.max(_P.last_seen)).where(_P.session_id == _S.id).correlate(LectureSession.__table__).scalar_subquery()
+    )
+    first_seen = (
+        select(func.min(_P.first_seen)).where(_P.session_id == _S.id).correlate(LectureSession.__table__).scalar_subquery()
     )
     stmt = select(
         _S.id,
@@ -180,10 +183,21 @@ def list_sessions(db: _HasEngine) -> pd.DataFrame:
         _S.frames_written,
         students.label("n_students"),
         last_seen.label("last_seen"),
+        first_seen.label("first_seen"),
     ).order_by(_S.started_at.desc(), _S.id.desc())
     df = _read(db, stmt)
     df["running"] = df["ended_at"].isna()
-    return _as_utc_times(df, "started_at", "ended_at", "last_seen")
+    _as_utc_times(df, "started_at", "ended_at", "last_seen", "first_seen")
+    return _frame_times(df, "first_seen", "last_seen").drop(columns="first_seen")
+
+
+def _frame_times(df: pd.DataFrame, first: str, last: str) -> pd.DataFrame:
+    """A lecture's start and end as its first and last frame show them (``first``, ``last``): the
+    capture run's own clock can differ (a recording analysed later, frames dated by the video); the
+    run's clock stays where no frame was written. A running session has no end."""
+    df["started_at"] = df[first].fillna(df["started_at"])
+    df["ended_at"] = df[last].where(~df["running"], pd.NaT).fillna(df["ended_at"])
+    return df
 
 
 def latest_session_id(db: _HasEngine) -> int | None:
@@ -733,19 +747,22 @@ def hardest_moments(timeline: pd.DataFrame, bucket_seconds: int, count: int = 3,
 
 def session_info(db: _HasEngine, session_id: int) -> pd.DataFrame:
     """One row: id, title, source, privacy_mode, started_at, ended_at, frames_written, running,
-    last_observation and duration_seconds (to the end, or to the latest observation while running)."""
+    last_observation and duration_seconds (to the end, or to the latest observation while running);
+    start and end are those of the first and last frame (:func:`_frame_times`)."""
     last = select(func.max(_O.timestamp)).where(_O.session_id == _S.id).scalar_subquery()
+    first = select(func.min(_O.timestamp)).where(_O.session_id == _S.id).scalar_subquery()
     df = _read(
         db,
         select(
             _S.id, _S.title, _S.source, _S.privacy_mode, _S.started_at, _S.ended_at, _S.frames_written,
-            last.label("last_observation"),
+            last.label("last_observation"), first.label("first_frame"),
         ).where(_S.id == session_id),
     )
     if df.empty:
         raise LookupError(f"session {session_id}: no such session")
-    _as_utc_times(df, "started_at", "ended_at", "last_observation")
+    _as_utc_times(df, "started_at", "ended_at", "last_observation", "first_frame")
     df["running"] = df["ended_at"].isna()
+    df = _frame_times(df, "first_frame", "last_observation").drop(columns="first_frame")
     finish = df["ended_at"].fillna(df["last_observation"]).fillna(df["started_at"])
     df["duration_seconds"] = (finish - df["started_at"]).dt.total_seconds().clip(lower=0.0)
     return df

@@ -163,7 +163,9 @@ def test_session_report(any_db) -> None:
     with any_db.session() as s:
         lecture = seed_lecture(s, seconds=120)
     report = session_report(any_db, lecture.session_id)
-    assert report.session.at[0, "duration_seconds"] == pytest.approx(120)
+    # from the first frame (0.25 s after the session was opened) to the last (119.25 s)
+    assert report.session.at[0, "duration_seconds"] == pytest.approx(119)
+    assert report.session.at[0, "started_at"] == T0 + pd.Timedelta(seconds=0.25)
     assert report.bucket_seconds == 5
     assert report.attendance.at[0, "students"] == 3
     assert report.attendance.at[0, "peak_present"] == 3
