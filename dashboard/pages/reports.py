@@ -68,13 +68,16 @@ def report_view(ctx: AppContext, session_id: int | None) -> list[Any]:
             className="button",
         ),
         html.H4("Mood over the lecture"),
-        html.P(queries.MOOD_INDEX_DEFINITION + " Shaded: where it dropped most.", className="definition"),
+        html.P(queries.MOOD_INDEX_DEFINITION + ("" if report.hardest.empty else " Shaded: where it dropped most."),
+               className="definition"),
         dcc.Graph(
             figure=figures.class_mood(report.timeline, tz=ctx.tz, hardest=report.hardest, uirevision=f"report-{session_id}"),
             config={"displaylogo": False},
             id="report-mood",
         ),
         html.H4("Hardest moments"),
+        html.P("The class mood never fell in this lecture: no moment to show.", id="report-hardest", className="muted")
+        if hardest.empty else
         dash_table.DataTable(data=hardest.to_dict("records"), columns=[{"name": c, "id": c} for c in hardest.columns],
                              id="report-hardest", style_cell={"fontFamily": "inherit", "textAlign": "left"}),
         html.H4("Students"),

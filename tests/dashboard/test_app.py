@@ -217,3 +217,23 @@ def test_secret_key_generated_once_with_private_mode(tmp_path, dashboard_env) ->
     settings.secret_key = "short"
     with pytest.raises(DashboardError):
         load_secret_key(settings, tmp_path / "d")
+
+
+def test_a_report_without_a_drop_says_so_instead_of_an_empty_table(sqlite_db) -> None:
+    from datetime import timezone
+
+    from classmood.config import Settings
+    from dashboard.cache import AggregateCache
+    from dashboard.components import AppContext
+    from dashboard.pages.reports import report_view
+    from dashboard_seed import seed_lecture
+
+    with sqlite_db.session() as s:
+        names = ("Ana", "Bo")
+        lecture = seed_lecture(s, names=names, absent_names=names, seconds=60)      # no face: no mood, no drop
+    ctx = AppContext(settings=Settings(), db=sqlite_db, cache=AggregateCache(sqlite_db), tz=timezone.utc)
+    content = report_view(ctx, lecture.session_id)
+    hardest = next(part for part in content if getattr(part, "id", None) == "report-hardest")
+    assert "never fell" in hardest.children
+    definition = next(part for part in content if getattr(part, "className", None) == "definition")
+    assert "Shaded" not in definition.children
