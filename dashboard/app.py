@@ -22,6 +22,7 @@ from dashboard.auth import (
 from dashboard.cache import AggregateCache
 from dashboard.components import AppContext, query_params
 from dashboard.downloads import register_routes as register_downloads
+from dashboard.error_pages import install_error_pages
 from dashboard.input_guard import install_input_guard
 from dashboard.pages import export, live, login, reports, students
 from storage import authenticate, get_user, iter_csv
@@ -71,6 +72,7 @@ def create_app(settings: Settings, db: Any, *, tz: tzinfo | None = None) -> tupl
 
     install_guard(server, lambda user_id: _signed_in(get_user(db, user_id)), login.PUBLIC_ENDPOINTS)
     install_input_guard(server)
+    install_error_pages(server)
     login.register_routes(
         server,
         lambda name, password: _signed_in(authenticate(db, name, password)),

@@ -7,15 +7,15 @@ response body is that generator, so an export of any size never sits whole in me
 from __future__ import annotations
 
 import itertools
-
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from flask import Flask, Response, abort, jsonify, request
+from flask import Flask, Response, request
 
 from dashboard.auth import current_user
 from dashboard.components import AppContext
+from dashboard.error_pages import error_response
 from dashboard.report import render_report_html
 from storage import EXCEL_MARK, StorageError
 
@@ -71,7 +71,7 @@ def register_routes(server: Flask, ctx: AppContext, csv_chunks: CsvChunks) -> No
         try:
             report = ctx.cache.report(session_id)
         except LookupError:
-            abort(404)
+            return error_response(404, f"There is no lecture number {session_id}.")
         body = render_report_html(report, ctx.tz)
         return Response(
             body,
@@ -83,23 +83,17 @@ def register_routes(server: Flask, ctx: AppContext, csv_chunks: CsvChunks) -> No
     def download_export() -> Response:
         user = current_user()
         if user is None or not user.is_admin:
-            response = jsonify(error="only administrators can export data")
-            response.status_code = 403
-            return response
+            return error_response(403, "Only administrators can export data. Ask one to do it for you.")
         try:
             window = export_window(request.args)
         except ValueError as exc:
-            response = jsonify(error=str(exc))
-            response.status_code = 400
-            return response
+            return error_response(400, str(exc))
 
         chunks = csv_chunks(ctx.db, **window)
         try:
             header = next(chunks)
         except StorageError as exc:
-            response = jsonify(error=str(exc))
-            response.status_code = 404
-            return response
+            return error_response(404, str(exc))
         mark = [EXCEL_MARK] if request.args.get("excel") == "1" else []
         return Response(
             _encoded(itertools.chain(mark, [header], chunks)),

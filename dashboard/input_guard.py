@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, request
+
+from dashboard.error_pages import error_response
 
 # Dash component ids whose ``value`` is a row id: every "<page>-session" dropdown and the student picker.
 ID_SUFFIXES: tuple[str, ...] = ("-session", "-student")
@@ -38,12 +40,6 @@ def bad_callback_inputs(body: Any) -> list[str]:
     return bad
 
 
-def _error(message: str, status: int) -> Response:
-    response = jsonify(error=message)
-    response.status_code = status
-    return response
-
-
 def install_input_guard(server: Flask) -> None:
     """Refuse forged row ids in callbacks (400) and answer missing rows with 404."""
 
@@ -52,8 +48,8 @@ def install_input_guard(server: Flask) -> None:
         if request.path != "/_dash-update-component" or request.method != "POST":
             return None
         bad = bad_callback_inputs(request.get_json(silent=True))
-        return _error(f"not an id: {', '.join(bad)}", 400) if bad else None
+        return error_response(400, f"not an id: {', '.join(bad)}") if bad else None
 
     @server.errorhandler(LookupError)
     def _missing(exc: LookupError) -> Response:
-        return _error(str(exc) or "not found", 404)
+        return error_response(404, str(exc) or "not found")

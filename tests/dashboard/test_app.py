@@ -237,3 +237,30 @@ def test_a_report_without_a_drop_says_so_instead_of_an_empty_table(sqlite_db) ->
     assert "never fell" in hardest.children
     definition = next(part for part in content if getattr(part, "className", None) == "definition")
     assert "Shaded" not in definition.children
+
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+def test_errors_a_browser_meets_are_pages_with_a_way_back_and_scripts_get_json(dashboard_env, monkeypatch) -> None:
+    teacher = dashboard_env.server.test_client()
+    _login(teacher, TEACHER)
+    page = teacher.get(f"/download/export.csv?session={dashboard_env.session_id}", headers=BROWSER)
+    assert page.status_code == 403 and page.mimetype == "text/html"
+    body = page.get_data(as_text=True)
+    assert "Not for your account" in body and 'id="error-back" href="/"' in body and "/assets/style.css" in body
+    script = teacher.get(f"/download/export.csv?session={dashboard_env.session_id}", headers={"Accept": "application/json"})
+    assert script.status_code == 403 and script.get_json() == {"error": "Only administrators can export data. Ask one to do it for you."}
+    missing = teacher.get("/download/report/999999.html", headers=BROWSER)
+    assert missing.status_code == 404 and "no lecture number 999999" in missing.get_data(as_text=True)
+    admin = dashboard_env.server.test_client()
+    _login(admin, ADMIN)
+    assert "start and end dates" in admin.get("/download/export.csv", headers=BROWSER).get_data(as_text=True)
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("dashboard.downloads.render_report_html", broken)
+    failed = teacher.get(f"/download/report/{dashboard_env.session_id}.html", headers=BROWSER)
+    assert failed.status_code == 500 and "Something went wrong" in failed.get_data(as_text=True)
+    assert "a bug" not in failed.get_data(as_text=True)       # no internals shown

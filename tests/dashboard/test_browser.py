@@ -153,4 +153,12 @@ def test_dashboard_in_chromium(browser: Any, served: str, dashboard_env, tmp_pat
 
     errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
     assert errors == [], errors
+
+    # An error a browser meets (after the console check: the browser logs the 404 itself) is a page of the app with a way back.
+    driver.get(f"{served}/download/report/999999.html")
+    back = _wait(lambda: driver.find_element(By.ID, "error-back"), what="error page")
+    assert "Nothing here" in driver.page_source and back.get_attribute("href").endswith("/")
+    _shot(driver, "error-404")
+    back.click()
+    _wait(lambda: driver.find_element(By.ID, "nav-export"), what="the dashboard again")
     shutil.rmtree(driver.downloads, ignore_errors=True)
