@@ -72,6 +72,9 @@ def detail(ctx: AppContext, session_id: int | None, participant_id: int | None) 
     bucket = queries.auto_bucket_seconds(float(info.at[0, "duration_seconds"]), DETAIL_MAX_POINTS)
     timeline = queries.student_timeline(ctx.db, session_id, participant_id, bucket_seconds=bucket)
     name = queries.participant_name(ctx.db, participant_id) or f"Student {participant_id}"
+    if timeline.empty or timeline[list(EMOTIONS)].isna().all().all():
+        return figures.empty(f"No face of {name} was seen in this lecture: the camera was off, or the face "
+                             "was never found.", 360)
     return figures.student_lines(timeline, name, tz=ctx.tz, uirevision=f"student-{session_id}-{participant_id}")
 
 

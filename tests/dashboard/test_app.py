@@ -264,3 +264,21 @@ def test_errors_a_browser_meets_are_pages_with_a_way_back_and_scripts_get_json(d
     failed = teacher.get(f"/download/report/{dashboard_env.session_id}.html", headers=BROWSER)
     assert failed.status_code == 500 and "Something went wrong" in failed.get_data(as_text=True)
     assert "a bug" not in failed.get_data(as_text=True)       # no internals shown
+
+
+def test_a_student_whose_face_was_never_seen_gets_a_sentence_not_an_empty_chart(sqlite_db) -> None:
+    from datetime import timezone
+
+    from classmood.config import Settings
+    from dashboard.cache import AggregateCache
+    from dashboard.components import AppContext
+    from dashboard.pages.students import detail
+    from dashboard_seed import seed_lecture
+
+    with sqlite_db.session() as s:
+        lecture = seed_lecture(s, names=("Ana", "Bo"), absent_names=("Bo",), seconds=30)
+    ctx = AppContext(settings=Settings(), db=sqlite_db, cache=AggregateCache(sqlite_db), tz=timezone.utc)
+    absent = detail(ctx, lecture.session_id, lecture.participant_ids["Bo"])
+    assert "No face of Bo was seen" in absent.layout.annotations[0].text and not absent.data
+    present = detail(ctx, lecture.session_id, lecture.participant_ids["Ana"])
+    assert len(present.data) > 0
