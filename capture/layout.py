@@ -688,7 +688,8 @@ def _read(
     x0, y0, x1, y1 = region
     whole = (x0, y0, x1, y1) == (0, 0, small.shape[1], small.shape[0])
     inside = np.zeros(small.shape[:2], np.uint8)
-    inside[y0:y1, x0:x1] = 255
+    if not whole:
+        inside[y0:y1, x0:x1] = 255
 
     def within(mask: np.ndarray) -> np.ndarray:
         return mask if whole else cv2.bitwise_and(mask, inside)

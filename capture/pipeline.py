@@ -101,6 +101,7 @@ class FrameAnalyser:
         self.reader = reader
         self.sweeper = sweeper
         self._swept: tuple[int, tuple[Box, ...], Sweep] | None = None    # frame, tiles read, what was found
+        self._mended: tuple[Sweep, TileGrid] | None = None                # a sweep and the tiles it gave
         self.tracker = tracker or IdentityTracker()
         self.smoothing_window = smoothing_window
         self.debug_dir = debug_dir
@@ -169,7 +170,13 @@ class FrameAnalyser:
         assert last is not None
         if last[1] != grid.boxes:
             return grid                 # the faces were found on other tiles (a window moved, closed): stale
-        return tiles_with_faces(image, grid, [face.box for face in last[2].faces], last[2].avatars)
+        if grid.boxes and self._mended is not None and self._mended[0] is last[2]:
+            # the same tiles read and the same faces: the tiles they gave, without working them out again
+            mended = self._mended[1]
+            return replace(grid, boxes=mended.boxes, kind=mended.kind, avatars=mended.avatars)
+        mended = tiles_with_faces(image, grid, [face.box for face in last[2].faces], last[2].avatars)
+        self._mended = (last[2], mended)
+        return mended
 
     def __enter__(self) -> FrameAnalyser:
         return self
