@@ -122,22 +122,117 @@ def fold_marks(key: str) -> str:
 
 
 def display_form(text: str) -> str:
-    """OCR text as a name: NFC, single spaces, no spaces between letters of unspaced scripts, no
-    stray one-character tokens at either end ("| Ana Novák |"; label edges read as letters), and no
-    two-character token of other than letters before it (the microphone or phone icon of a label)."""
-    words = unicodedata.normalize("NFC", text).split()
-    while len(words) > 1 and not _unspaced(words[0][0]) and (
+    """OCR text as a name: NFC, single spaces, no spaces between letters of unspaced scripts nor
+    after a lone Hangul syllable (OCR spaces a name's syllables: "이 성 민") nor between a Hangul
+    name and the bracket after it (OCR's spacing there is a guess either way), no stray one-character
+    tokens at either end ("| Ana Novák |"; label edges read as letters), and no two-character token
+    of other than letters before it (the microphone or phone icon of a label)."""
+    words = [_without_loose_jamo(w) for w in unicodedata.normalize("NFC", text).split()]
+    words = [w for w in words if w]
+    while len(words) > 1 and not _kept_alone(words[0]) and (
         len(words[0]) == 1 or (len(words[0]) == 2 and not words[0].isalpha())
     ):
         words.pop(0)        # a label's icon read as a letter and a sign ("X% Linda Lucas", "15 Ana")
-    while len(words) > 1 and len(words[-1]) == 1 and not _unspaced(words[-1]):
+    while len(words) > 1 and len(words[-1]) == 1 and not _kept_alone(words[-1]) and words[-1] != ")":
         words.pop()
-    out = ""
+    out, previous = "", ""
     for word in words:
-        if out and not (_unspaced(out[-1]) and _unspaced(word[0])):
+        lone_syllable = len(previous) == 1 and _syllable(previous) and _syllable(word[0])
+        bracketed = _syllable(out[-1:] or " ") and word[0] == "("   # 김선경(20200756): a space is OCR's guess
+        inside = out[-1:] == "(" or word[0] == ")"
+        if out and not (_unspaced(out[-1]) and _unspaced(word[0])) and not (lone_syllable or bracketed or inside):
             out += " "
-        out += word
+        out, previous = out + word, word
     return out
+
+
+def _without_loose_jamo(word: str) -> str:
+    """``word`` without lone Hangul letters (jamo) at its end after syllables ("전금랑ㅠ"): names
+    are written in syllables, a loose jamo is a stroke of the label's edge read as a letter."""
+    end = len(word)
+    while end > 1 and unicodedata.name(word[end - 1], "").startswith("HANGUL LETTER") and _syllable(word[end - 2]):
+        end -= 1
+    return word[:end]
+
+
+def _kept_alone(word: str) -> bool:
+    """Whether a one-character token is a name's letter (of an unspaced script, or a Hangul syllable)."""
+    return _unspaced(word[0]) or _syllable(word[0])
+
+
+def _syllable(ch: str) -> bool:
+    return unicodedata.name(ch, "").startswith("HANGUL SYLLABLE")
+
+
+EDGE_WORD_CONFIDENCE = 70  # a short first or last word read less surely than this ...
+EDGE_WORD_MARGIN = 20      # ... and this much less surely than the line's surest word is not part of the name
+EDGE_WORD_LENGTH = 2       # ... when it is this short, or has no letter at all
+TRAILING_SIGNS = ",;|_"    # signs no name ends with: OCR reads them from a label's edge
+CLOSING_MISREADS = ";:,.|]}"  # what OCR makes of the ")" closing a label's "(student number)"
+
+
+def trimmed_words(words: Sequence[tuple[str, float]]) -> list[tuple[str, float]]:
+    """A line's words (text, confidence) without short unsure words at either end: the edge of a
+    name plate, the video past it, or a label icon read as letters ("Monica Adebayo È-")."""
+    kept = [(w, c) for w, c in words if w.strip()]
+    while len(kept) > 1:
+        for edge in (len(kept) - 1, 0):
+            word, confidence = kept[edge]
+            surest = max(c for i, (_, c) in enumerate(kept) if i != edge)
+            junk = _signs_only(word) or (len(word) <= EDGE_WORD_LENGTH and _alphabetic(word))
+            if junk and confidence < min(EDGE_WORD_CONFIDENCE, surest - EDGE_WORD_MARGIN):
+                kept.pop(edge)
+                break
+        else:
+            break
+    return kept
+
+
+def _signs_only(word: str) -> bool:
+    """Whether ``word`` has no letter, nor a bracket or a number of several digits (a student number)."""
+    return not any(ch.isalpha() or ch in "()" for ch in word) and sum(ch.isdigit() for ch in word) < 4
+
+
+def _alphabetic(word: str) -> bool:
+    """Whether ``word``'s letters are of an alphabet whose names have words longer than
+    :data:`EDGE_WORD_LENGTH` (Latin, Greek, Cyrillic; not Hangul syllables or Chinese characters)."""
+    return all(unicodedata.name(ch, "").split(" ")[0] in FOLDED_SCRIPTS for ch in word if ch.isalpha())
+
+
+def closed_brackets(text: str) -> str:
+    """``text`` with a "(" left open at its end closed: the ")" read as another sign or lost
+    ("김선경(20200756;" is "김선경(20200756)")."""
+    if text.count("(") != text.count(")") + 1 or text.rfind("(") < text.rfind(")"):
+        return text
+    opened = text[text.rfind("(") + 1 :]
+    if not opened or not any(ch.isalnum() for ch in opened):
+        return text
+    if text[-1] in CLOSING_MISREADS and len(opened) > 1:
+        return text[:-1] + ")"
+    return text + ")" if text[-1].isalnum() else text
+
+
+RIGHT_TO_LEFT = frozenset({"Arabic", "Hebrew"})   # script models whose word list runs in visual order
+
+
+def _line_read(api: Any) -> tuple[str, float]:
+    """The text Tesseract read on its line (after :meth:`SetImageBytes`) and its confidence, without
+    unsure words at either end (:func:`trimmed_words`) and with an open bracket closed."""
+    line = unicodedata.normalize("NFC", api.GetUTF8Text())
+    if not line.strip():
+        return "", 0.0
+    whole = display_form(line.strip().rstrip(TRAILING_SIGNS))
+    scripts = scripts_of(whole)
+    if scripts and scripts[0] in RIGHT_TO_LEFT:
+        return whole, float(api.MeanTextConf())
+    words = [(unicodedata.normalize("NFC", w).strip(), float(c)) for w, c in api.MapWordConfidences()]
+    tokens = line.split()
+    if [w for w, _ in words if w] != tokens:       # the word list is not the line's words: keep the line
+        return closed_brackets(whole), float(api.MeanTextConf())
+    kept = trimmed_words(words)
+    text = display_form(" ".join(w for w, _ in kept).rstrip(TRAILING_SIGNS))
+    confidence = float(api.MeanTextConf()) if len(kept) == len(tokens) else float(np.mean([c for _, c in kept]))
+    return closed_brackets(text), confidence
 
 
 def _unspaced(ch: str) -> bool:
@@ -708,10 +803,10 @@ class NameReader:
         for index, model in enumerate(order):
             api = self._api(model)
             api.SetImageBytes(image.tobytes(), width, height, 1, width)
-            text = display_form(api.GetUTF8Text())
+            text, confidence = _line_read(api)
             self.ocr_calls += 1
             if any(ch.isalpha() for ch in text):
-                candidate = _Candidate(text, float(api.MeanTextConf()), model)
+                candidate = _Candidate(text, confidence, model)
                 found.append(candidate)
                 matched = self.match(text)
                 if matched is not None and matched[1] >= SURE_MATCH:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from tiles import make_tile
 
 from capture.errors import CaptureError
 from capture.names import (
     NameReader,
+    closed_brackets,
     compatible,
     crop_key,
     display_form,
@@ -17,9 +19,9 @@ from capture.names import (
     same_label,
     scripts_of,
     text_line,
+    trimmed_words,
 )
 from capture.synth import TextRenderer
-from tiles import make_tile
 
 # Scripts Tesseract reads reliably at label sizes, each with two names.
 CLEAR = [
@@ -88,6 +90,23 @@ def test_matching_keeps_similar_names_apart() -> None:
         assert reader.match("Анна Олейчук") is None  # learned names need a close read
         assert reader.match("Анна Олейник")[0] == "Анна Олейник"
         assert reader.match("Мария Лыс")[0] == "Мария Лысенко"  # a label cut short by a narrow tile
+
+
+def test_ocr_text_as_a_name() -> None:
+    # unsure short words at a line's ends are a plate's edge or an icon; a sure word or a long one stays
+    assert trimmed_words([("Monica", 95), ("Adebayo", 95), ("È-", 57)]) == [("Monica", 95), ("Adebayo", 95)]
+    assert trimmed_words([("Erica", 95), ("Holt", 95), ("Į", 62), ("2a", 24)]) == [("Erica", 95), ("Holt", 95)]
+    assert trimmed_words([("Anastasia", 90), ("Rebkov", 63)]) == [("Anastasia", 90), ("Rebkov", 63)]
+    assert trimmed_words([("MJ", 92), ("Price", 95)]) == [("MJ", 92), ("Price", 95)]
+    assert trimmed_words([("이", 92), ("호", 90), ("연", 91), ("(20200992)", 40)])[-1][0] == "(20200992)"
+    # a student number's closing bracket read as another sign, or lost
+    assert closed_brackets("김선경(20200756;") == "김선경(20200756)"
+    assert closed_brackets("구나형(20210101") == "구나형(20210101)"
+    assert closed_brackets("Ana (TA)") == "Ana (TA)" and closed_brackets("Ana (") == "Ana ("
+    # OCR spaces a Hangul name's syllables and guesses the space before its bracket
+    assert display_form("^ 이 성 민 (방청)") == "이성민(방청)"
+    assert display_form("(초급) 서 경숙") == "(초급) 서경숙" and display_form("장희재 교수") == "장희재 교수"
+    assert display_form("(초급) 전금랑ㅠ") == "(초급) 전금랑" and display_form("조광현 ( 방청 )") == "조광현(방청)"
 
 
 def test_helpers() -> None:
