@@ -5,7 +5,8 @@ Renders lectures with ``capture.synth.render_lecture`` (FER2013 test faces), run
 ground truth. The emotion figure is compared with the model's own accuracy on exactly the face
 images the lecture showed (recorded while rendering), so it isolates what capture loses.
 
-    .venv/bin/python bench/capture_accuracy.py --students 25 49 --frames 200 [--no-roster] [--weights ONNX] [--json]
+    .venv/bin/python bench/capture_accuracy.py --students 25 49 --frames 200 [--no-roster] [--client zoom|meet|teams]
+        [--weights ONNX] [--json]
     .venv/bin/python bench/capture_accuracy.py --real [DIR] [--json]     # real screenshots: bench/real_galleries.py
 """
 
@@ -50,10 +51,12 @@ def _iou(a: tuple[int, ...], b: tuple[int, ...]) -> float:
     return inter / (a[2] * a[3] + b[2] * b[3] - inter)
 
 
-def run(students: int, frames: int, seed: int, roster: bool, classifier: EmotionClassifier) -> dict[str, object]:
+def run(
+    students: int, frames: int, seed: int, roster: bool, classifier: EmotionClassifier, client: str | None = None
+) -> dict[str, object]:
     base = FaceLibrary.load(FACES)
     library = RecordingLibrary(base.root, base.files)
-    lecture = list(render_lecture(library, students=students, frames=frames, seed=seed, view="gallery"))
+    lecture = list(render_lecture(library, students=students, frames=frames, seed=seed, view="gallery", client=client))
     names = sorted({s.name for _, truth in lecture for s in truth.students})
     analyser = FrameAnalyser.create(classifier, roster=names if roster else (), smoothing_window=1)
     counts = dict.fromkeys(("tiles", "found", "names_ok", "camera_ok", "faces", "faces_found", "e2e_ok", "model_ok"), 0)
@@ -101,7 +104,7 @@ def run(students: int, frames: int, seed: int, roster: bool, classifier: Emotion
     counts["model_ok"] = int((own == np.array(own_truth)).sum())
     faces = max(counts["faces"], 1)
     return {
-        "students": students, "frames": frames, "seed": seed, "roster": roster,
+        "students": students, "frames": frames, "seed": seed, "roster": roster, "client": client,
         "tile_recall": counts["found"] / counts["tiles"],
         "name_accuracy": counts["names_ok"] / max(counts["found"], 1),
         "camera_accuracy": counts["camera_ok"] / max(counts["found"], 1),
@@ -129,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-roster", dest="roster", action="store_false", help="no class list: names only from OCR")
     parser.add_argument("--weights", type=Path, default=None, help="emotion model (default: the committed one)")
+    parser.add_argument("--client", choices=("zoom", "meet", "teams"), default=None,
+                        help="lectures drawn as this client draws them (capture.synth.CLIENT_LOOKS), people in rooms")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--real", nargs="?", type=Path, const=Path(), default=None, metavar="DIR",
                         help="score real call screenshots with truth.json instead (default: ../shared/galleries)")
@@ -139,14 +144,15 @@ def main(argv: list[str] | None = None) -> int:
         return real_galleries.main([*(["--galleries", str(args.real)] if args.real != Path() else []),
                                     *(["--json"] if args.json else [])])
     classifier = EmotionClassifier.load(args.weights, threads=2)
-    results = [run(n, args.frames, args.seed + n, args.roster, classifier) for n in args.students]
+    results = [run(n, args.frames, args.seed + n, args.roster, classifier, args.client) for n in args.students]
     if args.json:
         print(json.dumps(results, indent=1))
         return 0
     for r in results:
         stages = ", ".join(f"{k} {v:.0f}" for k, v in r["ms_per_stage_median_scaled_to_49_tiles"].items())  # type: ignore[union-attr]
         print(
-            f"{r['students']} students x {r['frames']} frames (roster {'yes' if r['roster'] else 'no'}): "
+            f"{r['students']} students x {r['frames']} frames (roster {'yes' if r['roster'] else 'no'}"
+            f"{', ' + str(r['client']) if r['client'] else ''}): "
             f"tiles {r['tile_recall']:.2%}, names {r['name_accuracy']:.2%}, camera {r['camera_accuracy']:.2%}, "
             f"faces {r['face_recall']:.2%}, emotion end-to-end {r['emotion_accuracy_end_to_end']:.2%} vs model "
             f"{r['emotion_accuracy_model_on_same_faces']:.2%}; {r['ms_per_frame_median']:.0f} ms/frame, "

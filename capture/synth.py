@@ -34,6 +34,7 @@ FACES_PER_EMOTION = 3
 Box = tuple[int, int, int, int]
 Theme = Literal["dark", "light"]
 View = Literal["gallery", "speaker", "speaker-bottom", "speaker-side"]   # speaker: the strip on top
+Client = Literal["zoom", "meet", "teams"]
 
 # Our own small lists of common given names and family names, by script, with the fontconfig
 # language that picks a font able to draw them. Each name is drawn from one list, so it is written
@@ -97,6 +98,36 @@ SPEAKER_COLOURS: dict[str, tuple[tuple[int, int, int], ...]] = {
 }
 
 
+
+
+@dataclass(frozen=True)
+class ClientLook:
+    """How one meeting client draws its gallery (BGR colours, pixels at 1080p): the background
+    behind the tiles per theme, the gap between tiles, the tiles' corner radius, whether the name
+    sits on a see-through plate (else it is drawn on the video with a shadow), the colour of a
+    camera-off tile, and whether a camera-off tile shows an avatar disc (else the name, large)."""
+
+    background: dict[str, tuple[int, int, int]]
+    gap: tuple[int, int]
+    corner: tuple[int, int]
+    plate: bool
+    off_tile: dict[str, tuple[int, int, int]]
+    avatar_share: float
+
+
+CLIENT_LOOKS: dict[str, ClientLook] = {
+    # Zoom: #1a1a1a, thin gaps, square (classic) or slightly rounded (2024) tiles, plate bottom-left
+    "zoom": ClientLook({"dark": (26, 26, 26), "light": (26, 26, 26)}, (2, 7), (0, 10), True,
+                       {"dark": (38, 38, 38), "light": (38, 38, 38)}, 0.3),
+    # Meet: #202124, rounded 8-12 px tiles, names on the video without a plate, avatar discs
+    "meet": ClientLook({"dark": (36, 33, 32), "light": (36, 33, 32)}, (6, 12), (8, 12), False,
+                       {"dark": (67, 64, 60), "light": (67, 64, 60)}, 1.0),
+    # Teams: dark and light themes, rounded tiles, initials discs
+    "teams": ClientLook({"dark": (31, 31, 31), "light": (245, 245, 245)}, (4, 9), (4, 8), True,
+                        {"dark": (41, 41, 41), "light": (224, 224, 224)}, 1.0),
+}
+
+
 # --- ground truth values ------------------------------------------------------------------------
 
 
@@ -148,6 +179,8 @@ class LectureStyle:
     chrome: bool = False
     rounded: bool = False
     gap: int = 6
+    client: Client | None = None    # draw tiles, labels and people as this client does (None: flat faces)
+    corner: int = 0                 # the tiles' corner radius with a client (px)
 
 
 # --- faces --------------------------------------------------------------------------------------
@@ -288,6 +321,8 @@ class Student:
     face_offset: tuple[float, float]
     avatar: bool
     avatar_colour: tuple[int, int, int]
+    avatar_roll: float = 0.0                            # below a client's avatar share: an avatar disc
+    clothes: tuple[int, int, int] = (90, 90, 90)        # BGR of the shoulders a client style draws
 
 
 def _weighted(rng: np.random.Generator, weights: dict[str, float], allowed: Sequence[str]) -> str:
@@ -350,10 +385,18 @@ def _timeline(rng: np.random.Generator, frames: int, emotions: Sequence[str]) ->
     return tuple(out[:frames])
 
 
+def _person_looks(rng: np.random.Generator) -> dict[str, Any]:
+    """What a client style draws of a student beyond the face: whether an avatar disc stands for
+    the camera when it is off, and the colour of the shoulders."""
+    return {"avatar_roll": float(rng.random()), "clothes": tuple(int(v) for v in rng.integers(20, 230, 3))}
+
+
 def _students(
     rng: np.random.Generator, library: FaceLibrary, count: int, frames: int, dynamics: bool,
-    text: TextRenderer, theme_bg: np.ndarray,
+    text: TextRenderer, theme_bg: np.ndarray, people_drawn: bool = False,
 ) -> list[Student]:
+    """The lecture's students; ``people_drawn`` (a client style) draws what :func:`_person_looks` gives
+    too (other lectures keep their random draws, hence their pictures, as they were)."""
     people: list[Student] = []
     for i, (name, script, initials) in enumerate(_names(rng, count, text)):
         join, leave = 0, frames
@@ -383,6 +426,7 @@ def _students(
                 emotions=emotions, faces=faces, room=room, tint=tint, face_scale=face_scale, face_offset=face_offset,
                 avatar=bool(rng.random() < 0.5),
                 avatar_colour=tuple(int(v) for v in rng.integers(60, 200, 3)),  # type: ignore[arg-type]
+                **(_person_looks(rng) if people_drawn else {}),
             )
         )
     return people
@@ -427,6 +471,27 @@ def _face_square(
     fx = int(np.clip((w - side) // 2 + int(offset[0] * w) + int(jitter[0]), 0, w - side))
     fy = int(np.clip((h - side) // 2 + int(offset[1] * h) + int(jitter[1]), 0, h - side))
     return fx, fy, side
+
+
+def _webcam_face(w: int, h: int, scale: float, offset: tuple[float, float]) -> tuple[int, int, int]:
+    """Where a webcam shows a student's face in a w x h tile: (x, y, side), tile-relative. The
+    face's side is ``scale`` (0.55-0.78, as drawn) mapped to 0.3-0.5 of the tile's height, the face
+    up to a fifth of the width off-centre, its top in the upper third."""
+    side = max(int(h * (0.3 + (scale - 0.55) / 0.23 * 0.2)), 12)
+    fx = int(np.clip((w - side) // 2 + int(offset[0] * 1.6 * w), 0, w - side))
+    fy = int(np.clip(h * (0.2 + offset[1] * 1.5), 0, h - side))
+    return fx, fy, side
+
+
+def _paint_shoulders(tile: np.ndarray, face: tuple[int, int, int], clothes: tuple[int, int, int]) -> None:
+    """A neck and shoulders under the face square (x, y, side) in ``tile``, in the colour of ``clothes``."""
+    fx, fy, side = face
+    cx = fx + side // 2
+    neck = (int(0.45 * side), int(0.3 * side))
+    cv2.rectangle(tile, (cx - neck[0] // 2, fy + side - 4), (cx + neck[0] // 2, fy + side + neck[1]), (110, 140, 180), -1)
+    centre = (cx, fy + side + neck[1] + int(0.7 * side))
+    cv2.ellipse(tile, centre, (int(1.25 * side), int(0.8 * side)), 0, 180, 360, clothes, -1, cv2.LINE_AA)
+    cv2.rectangle(tile, (cx - int(1.25 * side), centre[1]), (cx + int(1.25 * side), tile.shape[0]), clothes, -1)
 
 
 def camera_tile(face: np.ndarray, rng: np.random.Generator, size: tuple[int, int]) -> tuple[np.ndarray, Box]:
@@ -515,6 +580,10 @@ class LectureRenderer:
         grey = int(rng.integers(238, 249)) if light else int(rng.integers(14, 34))
         self.bg = np.array([grey + (4 if light else 2), grey, grey - (2 if light else 0)], dtype=np.int32).clip(0, 255)
         self.off_tile = (self.bg + (-22 if light else 24)).clip(0, 255)
+        self.look = CLIENT_LOOKS[style.client] if style.client is not None else None
+        if self.look is not None:
+            self.bg = np.array(self.look.background[style.theme], dtype=np.int32)
+            self.off_tile = np.array(self.look.off_tile[style.theme], dtype=np.int32)
         self.off_text = (70, 70, 70) if light else (235, 235, 235)
         self.speaker_colour = SPEAKER_COLOURS[style.theme][int(rng.integers(0, 2))]
         self.base, self.content = self._base()
@@ -586,15 +655,20 @@ class LectureRenderer:
         pad_x, pad_y = 5, 3
         lw, lh = text.shape[1] + 2 * pad_x, text.shape[0] + 2 * pad_y
         lx, ly = x + 4, y + h - lh - 4
-        region = canvas[ly : ly + lh, lx : lx + lw]
-        region[:] = (region.astype(np.float32) * 0.42).astype(np.uint8)
+        if self.look is not None and not self.look.plate:   # Meet: white text with a soft shadow on the video
+            shadow = cv2.GaussianBlur(text, (0, 0), 1.2)
+            _paint(canvas, (shadow.astype(np.float32) * 0.8).astype(np.uint8), lx + pad_x + 1, ly + pad_y + 1, (0, 0, 0))
+        else:
+            region = canvas[ly : ly + lh, lx : lx + lw]
+            region[:] = (region.astype(np.float32) * 0.42).astype(np.uint8)
         _paint(canvas, text, lx + pad_x, ly + pad_y, (255, 255, 255))
         return (lx, ly, lw, lh)
 
     def _camera_off(self, canvas: np.ndarray, student: Student, box: Box) -> None:
         x, y, w, h = box
         canvas[y : y + h, x : x + w] = self.off_tile.astype(np.uint8)
-        if student.avatar:
+        avatar = student.avatar if self.look is None else student.avatar_roll < self.look.avatar_share
+        if avatar:
             radius = max(int(h * 0.2), 6)
             cv2.circle(canvas, (x + w // 2, y + h // 2), radius, student.avatar_colour, -1, cv2.LINE_AA)
             mask = self.text.mask(student.initials, student.script, max(int(radius * 0.8), 8))
@@ -605,17 +679,24 @@ class LectureRenderer:
             _paint(canvas, mask, x + (w - mask.shape[1]) // 2, y + (h - mask.shape[0]) // 2, self.off_text)
 
     def _camera_on(self, canvas: np.ndarray, index: int, student: Student, box: Box, face: np.ndarray) -> Box:
-        """Paint the student's room and face into ``box``; returns where the face image went."""
+        """Paint the student's room and face into ``box``; returns where the face image went.
+
+        With a client style the student is a person in a room: head and shoulders, the face a third
+        to a half of the tile's height, off-centre, as webcams frame people; else a larger face."""
         x, y, w, h = box
         canvas[y : y + h, x : x + w] = self._room(index, student, w, h)
-        fx, fy, size = _face_square(w, h, student.face_scale, student.face_offset, self.rng)
+        if self.look is None:
+            fx, fy, size = _face_square(w, h, student.face_scale, student.face_offset, self.rng)
+        else:
+            fx, fy, size = _webcam_face(w, h, student.face_scale, student.face_offset)
+            _paint_shoulders(canvas[y : y + h, x : x + w], (fx, fy, size), student.clothes)
         fx, fy = x + fx, y + fy
         _paint_face(canvas, face, (fx, fy, size, size), student.tint, self._feather_mask(size))
         return fx, fy, size, size
 
     def _corners(self, canvas: np.ndarray, box: Box) -> None:
         x, y, w, h = box
-        r = max(3, min(w, h) // 14)
+        r = max(3, min(w, h) // 14) if self.style.client is None else self.style.corner
         yy, xx = np.mgrid[0:r, 0:r]
         outside = (xx - r + 0.5) ** 2 + (yy - r + 0.5) ** 2 > r * r
         bg = self.bg.astype(np.uint8)
@@ -654,7 +735,7 @@ class LectureRenderer:
                 thick = int(np.clip(h // 50, 2, 5))
                 half = thick // 2
                 cv2.rectangle(canvas, (x + half, y + half), (x + w - 1 - half, y + h - 1 - half), self.speaker_colour, thick)
-            if self.style.rounded:
+            if self.style.rounded and (self.style.client is None or self.style.corner > 0):
                 self._corners(canvas, box)
             truth.append(TruthStudent(student.name, box, camera, emotion, speaking, label, face_box))
         if self.style.view == "speaker" and truth:
@@ -664,8 +745,20 @@ class LectureRenderer:
 
 def _style(
     rng: np.random.Generator, theme: Theme | None, view: View | None, chrome: bool | None,
-    rounded: bool | None, gap: int | None,
+    rounded: bool | None, gap: int | None, client: Client | None = None,
 ) -> LectureStyle:
+    if client is not None:
+        look = CLIENT_LOOKS[client]
+        corner = int(rng.integers(look.corner[0], look.corner[1] + 1))
+        return LectureStyle(
+            theme=theme if theme is not None else ("light" if client == "teams" and rng.random() < 0.3 else "dark"),
+            view=view if view is not None else "gallery",
+            chrome=bool(chrome),
+            rounded=rounded if rounded is not None else corner > 0,
+            gap=gap if gap is not None else int(rng.integers(look.gap[0], look.gap[1] + 1)),
+            client=client,
+            corner=corner,
+        )
     return LectureStyle(
         theme=theme if theme is not None else "dark",
         view=view if view is not None else "gallery",
@@ -687,12 +780,16 @@ def render_lecture(
     rounded: bool | None = None,
     gap: int | None = None,
     dynamics: bool = True,
+    client: Client | None = None,
 ) -> Iterator[tuple[np.ndarray, TruthFrame]]:
     """Yield ``(BGR 1920x1080 image, TruthFrame)`` for each frame of a synthetic lecture.
 
-    ``dynamics`` turns joining/leaving, reordering and speaker changes on (the default).
+    ``dynamics`` turns joining/leaving, reordering and speaker changes on (the default). ``client``
+    draws the gallery as that client does (:data:`CLIENT_LOOKS`) with people in rooms.
     """
-    rng, style, renderer, people = _cast(faces, students, frames, seed, theme, view, chrome, rounded, gap, dynamics)
+    rng, style, renderer, people = _cast(
+        faces, students, frames, seed, theme, view, chrome, rounded, gap, dynamics, client
+    )
     order = list(rng.permutation(students))
     speaker: int | None = int(rng.integers(0, students)) if dynamics else None
     for index in range(frames):
@@ -708,7 +805,7 @@ def render_lecture(
 
 def _cast(
     faces: FaceLibrary | Path, students: int, frames: int, seed: int, theme: Theme | None, view: View | None,
-    chrome: bool | None, rounded: bool | None, gap: int | None, dynamics: bool,
+    chrome: bool | None, rounded: bool | None, gap: int | None, dynamics: bool, client: Client | None = None,
 ) -> tuple[np.random.Generator, LectureStyle, LectureRenderer, list[Student]]:
     """The lecture's random state, style, renderer and students, as ``render_lecture`` starts them."""
     if not 1 <= students <= MAX_TILES:
@@ -717,18 +814,19 @@ def _cast(
         raise CaptureError(f"frames: must be at least 1 (got {frames})")
     library = faces if isinstance(faces, FaceLibrary) else FaceLibrary.load(Path(faces))
     rng = np.random.default_rng(seed)
-    style = _style(rng, theme, view, chrome, rounded, gap)
+    style = _style(rng, theme, view, chrome, rounded, gap, client)
     renderer = LectureRenderer(library, style, rng)
-    return rng, style, renderer, _students(rng, library, students, frames, dynamics, renderer.text, renderer.bg)
+    people = _students(rng, library, students, frames, dynamics, renderer.text, renderer.bg, client is not None)
+    return rng, style, renderer, people
 
 
 def class_list(
     faces: FaceLibrary | Path, *, students: int = 25, frames: int = 200, seed: int = 0, theme: Theme | None = None,
     view: View | None = None, chrome: bool | None = None, rounded: bool | None = None, gap: int | None = None,
-    dynamics: bool = True,
+    dynamics: bool = True, client: Client | None = None,
 ) -> tuple[str, ...]:
     """The names of everyone ``render_lecture`` with the same arguments will show: the class roster."""
-    _, _, _, people = _cast(faces, students, frames, seed, theme, view, chrome, rounded, gap, dynamics)
+    _, _, _, people = _cast(faces, students, frames, seed, theme, view, chrome, rounded, gap, dynamics, client)
     return tuple(person.name for person in people)
 
 

@@ -26,6 +26,8 @@ def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.
     parser.add_argument("--view", choices=("gallery", "speaker", "speaker-bottom", "speaker-side"), default="gallery",
                         help="speaker: the big tile with a strip on top (-bottom: below it, -side: a column beside it)")
     parser.add_argument("--chrome", action="store_true", help="draw the gallery inside an app window")
+    parser.add_argument("--client", choices=("zoom", "meet", "teams"), default=None,
+                        help="draw tiles, labels and camera-off avatars as this client does, with people in rooms")
     parser.add_argument("--static", action="store_true", help="no joining/leaving, reordering or speaker changes")
     parser.set_defaults(handler=run)
 
@@ -39,7 +41,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         lecture = synthesize(
             args.faces, args.out, students=args.students, frames=args.frames, seed=args.seed,
             progress=lambda done, total: bar.update(done - bar.n),
-            theme=args.theme, view=args.view, chrome=args.chrome, dynamics=not args.static,
+            theme=args.theme, view=args.view, chrome=args.chrome, dynamics=not args.static, client=args.client,
         )
     print(f"wrote {len(lecture.frames)} frames of {len(lecture.names)} students to {lecture.out_dir} "
           f"(truth: {lecture.truth_path})")

@@ -131,3 +131,20 @@ def test_synth_command(tiny_faces: Path, tmp_path: Path, capsys: pytest.CaptureF
     err = capsys.readouterr().err
     assert code == 2
     assert err.count("\n") == 1 and "missing" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("client", ["zoom", "meet", "teams"])
+def test_client_styles_draw_as_the_client_and_the_agent_reads_them(faces_dir: Path, client: str) -> None:
+    from capture.layout import find_tiles
+    from capture.synth import CLIENT_LOOKS
+
+    image, truth = next(render_lecture(faces_dir, students=9, frames=1, seed=11, client=client, theme="dark"))
+    look = CLIENT_LOOKS[client]
+    assert tuple(int(v) for v in image[2, 2]) == look.background["dark"]   # behind the tiles: the client's colour
+    boxes = [s.box for s in truth.students]
+    gaps = {b[0] - (a[0] + a[2]) for a, b in zip(boxes, boxes[1:], strict=False) if a[1] == b[1]}
+    assert gaps and all(look.gap[0] <= g <= look.gap[1] for g in gaps)
+    faces = [s.face_box for s in truth.students if s.face_box is not None]
+    # people in rooms: webcam-sized faces, a third to a half of the tile's height
+    assert faces and all(0.28 <= f[3] / s.box[3] <= 0.52 for s in truth.students if (f := s.face_box) is not None)
+    assert len(find_tiles(image).boxes) == len(truth.students)
