@@ -7,16 +7,13 @@ the font for each name is the one fontconfig says covers its letters.
 
 from __future__ import annotations
 
-import functools
-import shutil
-import subprocess
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
+from capture.fonts import font_for
 from model import EMOTIONS
 
 if TYPE_CHECKING:
@@ -26,20 +23,6 @@ TILE_ON = (60, 200, 60)       # BGR: a tile whose camera is on
 TILE_OFF = (150, 150, 150)    # a tile whose camera is off
 FACE = (0, 215, 255)
 LABEL = (255, 160, 40)
-
-
-@functools.lru_cache(maxsize=64)
-def _font_for(characters: str, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    """A font with glyphs for ``characters`` (fontconfig's choice), else Pillow's built-in one."""
-    fc_match = shutil.which("fc-match")
-    if fc_match is not None:
-        charset = " ".join(f"{ord(ch):x}" for ch in sorted(set(characters)) if not ch.isspace())
-        pattern = f"sans-serif:charset={charset}" if charset else "sans-serif"
-        found = subprocess.run([fc_match, "-f", "%{file}", pattern], capture_output=True, text=True, timeout=20,
-                               check=False).stdout.strip()
-        if found and Path(found).is_file():
-            return ImageFont.truetype(found, size)
-    return ImageFont.load_default(size)
 
 
 def _caption(text: str, image_height: int) -> tuple[str, int]:
@@ -74,7 +57,7 @@ def draw_analysis(image: np.ndarray, analysis: FrameAnalysis) -> np.ndarray:
     picture = Image.fromarray(cv2.cvtColor(canvas, cv2.COLOR_BGR2RGB))
     draw = ImageDraw.Draw(picture)
     for (x, y), text, colour in captions:
-        font = _font_for(*_caption(text, image.shape[0]))
+        font = font_for(*_caption(text, image.shape[0]))
         left, top, right, bottom = draw.multiline_textbbox((x, y), text, font=font)
         draw.rectangle((left - 2, top - 2, right + 2, bottom + 2), fill=(0, 0, 0))
         draw.multiline_text((x, y), text, font=font, fill=(colour[2], colour[1], colour[0]))

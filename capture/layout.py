@@ -66,6 +66,7 @@ LABEL_MIN_TEXT = 5
 MAX_LABEL_TEXT = 0.12
 LABEL_STROKE = 24
 LABEL_DENSITY = (0.2, 0.8)
+AGREEING_LABELS = 4        # equal tiles with a bottom label needed for their labels to be made to agree
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class Tile:
     name_box: Box | None
     speaking: bool
     disc: bool = False      # a disc on the app's background: an avatar, so the camera is off
+    label_band: Box | None = None   # where the gallery's labels agree this tile's is (_agreeing_labels)
 
 
 @dataclass(frozen=True)
@@ -128,13 +130,16 @@ class TileGrid:
         white = cv2.inRange(small, (WHITE, WHITE, WHITE), (255, 255, 255))
         lo, hi = np.clip(self.background - 2, 0, 255), np.clip(self.background + 2, 0, 255)
         cv2.bitwise_and(white, cv2.bitwise_not(cv2.inRange(small, lo, hi)), dst=white)  # not the app background
+        discs = [box in self.avatars or _disc(small, self.step, box, self.background) for box in self.boxes]
+        name_boxes = [_name_box(small, white, self.step, box, frame) for box in self.boxes]
+        equal = set(self.equal_tiles())
+        bands = _agreeing_labels(
+            self.boxes, name_boxes, [box in equal and not disc for box, disc in zip(self.boxes, discs, strict=True)]
+        )
         tiles = tuple(
-            Tile(
-                i, box, frame[box[1] : box[1] + box[3], box[0] : box[0] + box[2]],
-                _name_box(small, white, self.step, box, frame), _speaking(frame, box),
-                box in self.avatars or _disc(small, self.step, box, self.background),
-            )
-            for i, box in enumerate(self.boxes)
+            Tile(i, box, frame[box[1] : box[1] + box[3], box[0] : box[0] + box[2]], name_box, _speaking(frame, box),
+                 disc, band)
+            for i, (box, name_box, disc, band) in enumerate(zip(self.boxes, name_boxes, discs, bands, strict=True))
         )
         return GalleryLayout(tiles, self.kind, self.content_box)
 
@@ -438,6 +443,39 @@ def _disc(small: np.ndarray, step: int, box: Box, background: np.ndarray) -> boo
     near = [float(np.abs(small[py, px].astype(np.float64) - background).max()) <= LOSSY_TOLERANCE for px, py in points]
     centre = float(np.abs(small[y + h // 2, x + w // 2].astype(np.float64) - background).max()) > LOSSY_TOLERANCE
     return all(near) and centre
+
+
+def _agreeing_labels(tiles: Sequence[Box], labels: list[Box], alike: Sequence[bool]) -> list[Box]:
+    """Name boxes made to agree across a gallery's equal camera tiles (``alike``): a client draws every
+    label of a gallery at the same height above the tile's bottom and the same size, so a box whose
+    bottom or height strays from the boxes most of them have (a face's white, a cut plate) takes that
+    bottom and height. Fewer than :data:`AGREEING_LABELS` bottom labels, or no majority: unchanged.
+
+    Where the labels are the gallery's, not where each box was found: OCR reads the boxes found (a
+    box that strays is more often right than the rule, on small galleries), the roster's look
+    matching (:mod:`capture.roster_look`) these, on galleries of many small tiles too."""
+    bottom = [
+        i for i, (tile, label) in enumerate(zip(tiles, labels, strict=True))
+        if alike[i] and label[1] + label[3] >= tile[1] + tile[3] * (1 - LABEL_ZONE[1])
+    ]
+    if len(bottom) < AGREEING_LABELS:
+        return labels
+    offsets = np.array([tiles[i][1] + tiles[i][3] - labels[i][1] - labels[i][3] for i in bottom])
+    heights = np.array([labels[i][3] for i in bottom])
+    offset, height = int(np.median(offsets)), int(np.median(heights))
+    slack = max(2, int(0.3 * height))
+    strays = (np.abs(offsets - offset) > slack) | (np.abs(heights - height) > slack)
+    if strays.sum() * 2 >= len(bottom):
+        return labels
+    width = int(np.median([labels[i][2] for i, stray in zip(bottom, strays, strict=True) if not stray]))
+    out = list(labels)
+    for i, stray in zip(bottom, strays, strict=True):
+        if stray:
+            tx, ty, tw, th = tiles[i]
+            x, _, w, _ = labels[i]
+            w = w if w >= 2 * height else min(width, tx + tw - x)   # a box cut to a letter or two
+            out[i] = (x, ty + th - offset - height, w, height)
+    return out
 
 
 def _name_box(small: np.ndarray, white: np.ndarray, step: int, box: Box, frame: np.ndarray) -> Box:

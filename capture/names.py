@@ -26,6 +26,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from capture.errors import CaptureError
+from capture.roster_look import LookMatch, RosterLook
 
 Box = tuple[int, int, int, int]
 
@@ -48,6 +49,8 @@ TESSDATA_DIRS: tuple[str, ...] = (
 ACCEPT_CONFIDENCE = 90     # without a roster, a read this confident in its script model ends the search
 MIN_CONFIDENCE = 55        # below this (and matching no known name) a read counts as unreadable
 ROSTER_MATCH = 80.0        # rapidfuzz ratio (0..100) for a read to be taken as a roster name
+LOOK_AGREEMENT = 50.0      # ... below which a sure read of this many letters overrules a roster name's look:
+SURE_READ_LETTERS = 4
 LEARNED_MATCH = 90.0       # ... as a name read earlier in the session (similar names are common)
 SURE_MATCH = 90.0          # a read matching a known name this well ends the search over models
 PREFIX_MIN = 5             # a read this long may match the beginning of a roster name (label cut short)
@@ -283,10 +286,14 @@ def find_tessdata(explicit: Path | None = None) -> Path:
     )
 
 
-def label_region(image: np.ndarray, tile_box: Box, name_box: Box) -> tuple[np.ndarray, Box]:
-    """The name box grown up, down, right and to the tile's left edge, and where it lies in that crop.
+TILE_EDGE_SLACK = 2        # px below a tile box that may still be its label's
 
-    Layout boxes can cut a label's top or bottom (diacritics, Thai vowels) or its first letters;
+
+def label_region(image: np.ndarray, tile_box: Box, name_box: Box) -> tuple[np.ndarray, Box]:
+    """The name box grown up, down, to the tile's left and right edges, and where it lies in that crop.
+
+    Layout boxes can cut a label's top or bottom (diacritics, Thai vowels) or its first letters, and
+    a tile box read from a subsampled frame can end a pixel or two above the plate's last rows;
     :meth:`NameReader.read` finds the text line itself inside this larger crop.
     """
     tx, ty, tw, th = tile_box
@@ -294,7 +301,7 @@ def label_region(image: np.ndarray, tile_box: Box, name_box: Box) -> tuple[np.nd
     pad_y = max(h // 2, 8)
     x0 = tx
     y0 = max(ty, y - pad_y)
-    x1, y1 = min(tx + tw, x + w + max(tw // 3, h)), min(ty + th, y + h + pad_y)
+    x1, y1 = tx + tw, min(image.shape[0], ty + th + TILE_EDGE_SLACK, y + h + pad_y)
     crop = image[y0:y1, x0:x1]
     return crop, (x - x0, y - y0, min(w, x1 - x), min(h, y1 - y))
 
@@ -647,6 +654,9 @@ class NameReader:
         self._previous: set[str] = set()          # normalised names read on the previous frame
         self._name_masks: dict[str, np.ndarray] = {}  # name -> the mask of its last label read by OCR
         self.ocr_calls = 0
+        roster_names = sorted(self.known[key] for key in self._roster)
+        self._look = RosterLook(roster_names) if roster_names else None
+        self._looked: dict[bytes, LookMatch | None] = {}   # crop key -> the roster name it looks like
         for model in self._model_order():
             if model in self._roster_models:   # loaded now, at session start, not in the first frame
                 self._api(model)
@@ -829,6 +839,7 @@ class NameReader:
     def read_frame(
         self, labels: Sequence[np.ndarray | tuple[np.ndarray, Box] | None], expected: Sequence[str | None] | None = None,
         tile_heights: Sequence[int] | None = None,
+        look_labels: Sequence[tuple[np.ndarray, Box] | None] | None = None,
     ) -> list[NameRead]:
         """The names on the labels of one frame; each label is a crop or (crop, box of the text in it).
 
@@ -840,24 +851,33 @@ class NameReader:
         ``tile_heights`` may give each label's tile height: a text line taller than
         :data:`MAX_LINE_SHARE` of it holds video above the label too (a label box found too tall),
         and is read only with the script models of its expected name, not at all without one.
+        ``look_labels`` may give, per label, the crop that roster look matching compares instead
+        (where the gallery's labels agree the label is; :meth:`_match_by_look`).
         """
         hints = list(expected) if expected is not None else [None] * len(labels)
         if len(hints) != len(labels):
             raise CaptureError(f"name reader: {len(hints)} expected names for {len(labels)} labels")
         if tile_heights is not None and len(tile_heights) != len(labels):
             raise CaptureError(f"name reader: {len(tile_heights)} tile heights for {len(labels)} labels")
+        if look_labels is not None and len(look_labels) != len(labels):
+            raise CaptureError(f"name reader: {len(look_labels)} look-up crops for {len(labels)} labels")
         self._frame += 1
         started = time.perf_counter()
         if len(self._raw) > RAW_CACHE_SIZE:
             self._raw.clear()
         out: list[NameRead | None] = [None] * len(labels)
         work: list[tuple[int, int, bytes, np.ndarray | None, tuple[np.ndarray, Box | None]]] = []
+        raw_keys: dict[int, bytes] = {}
         for i, item in enumerate(labels):
             label, core = item if isinstance(item, tuple) else (item, None)
             if label is None or label.size == 0 or min(label.shape[:2]) < 4:
                 out[i] = NameRead(None, "", 0.0, True)
                 continue
-            raw_key = crop_key(label, core)
+            raw_key = raw_keys[i] = crop_key(label, core)
+            looked = self._looked.get(raw_key)
+            if looked is not None:
+                out[i] = NameRead(looked.name, "", 100 * looked.score, True)
+                continue
             if raw_key in self._raw:            # the same text pixels as before: no image work at all
                 key = self._raw[raw_key]
                 line = None
@@ -895,6 +915,8 @@ class NameReader:
             # a line this tall holds video above the label too: read only as the name the tile is
             # expected to show (all script models on such a line mostly read the video)
             tall = tile_heights is not None and line.shape[0] > MAX_LINE_SHARE * tile_heights[i]
+            if tall and not (look_labels and look_labels[i] is not None):
+                raw_keys.pop(i)     # nor matched by its look: the crop holds video
             if tall and hints[i] is None:
                 out[i] = NameRead(None, "", 0.0, False)
                 continue
@@ -931,8 +953,47 @@ class NameReader:
                 self._name_masks[entry.result.name] = entry.mask
                 if entry.result.name in absent:
                     absent.remove(entry.result.name)
+        if self._look is not None:
+            looks = [look or label for look, label in zip(look_labels, labels, strict=True)] if look_labels else labels
+            self._match_by_look(looks, out, raw_keys, {w[1]: w[2] for w in work})
         self._previous = {normalise(r.name) for r in out if r is not None and r.name}
         return [r if r is not None else NameRead(None, "", 0.0, True) for r in out]
+
+    def _match_by_look(
+        self, labels: Sequence[np.ndarray | tuple[np.ndarray, Box] | None], out: list[NameRead | None],
+        raw_keys: dict[int, bytes], keys: dict[int, bytes],
+    ) -> None:
+        """The labels of this frame that gave no name, each tried once by its look against the roster
+        names no other label shows (:mod:`capture.roster_look`); a match stands for a read."""
+        assert self._look is not None
+        todo = [
+            i for i, raw_key in raw_keys.items()
+            if raw_key not in self._looked and (out[i] is None or (out[i].name is None and not out[i].deferred))
+        ]
+        if not todo:
+            return
+        shown = {normalise(r.name) for r in out if r is not None and r.name}
+        free = [name for name in self._look.names if normalise(name) not in shown]
+        crops = [item if isinstance(item, tuple) else (item, None) for item in (labels[i] for i in todo)]
+        for i, match in zip(todo, self._look.assign(crops, free), strict=True):   # type: ignore[arg-type]
+            if match is not None and self._contradicted(out[i], match.name):
+                match = None
+            self._looked[raw_keys[i]] = match
+            if match is None:
+                continue
+            read = out[i] = NameRead(match.name, "", 100 * match.score, False)
+            entry = self._exact.get(keys[i]) if i in keys else None
+            if entry is not None:
+                entry.result = read
+
+    @staticmethod
+    def _contradicted(read: NameRead | None, name: str) -> bool:
+        """Whether OCR read the label surely enough, as text unlike ``name``, to overrule its look: a
+        guest's legible label that merely looks like a roster name is no roster name."""
+        if read is None or read.confidence < MIN_CONFIDENCE:
+            return False
+        text = match_key(read.raw)
+        return len(text) >= SURE_READ_LETTERS and fuzz.ratio(text, match_key(name)) < LOOK_AGREEMENT
 
     def _mask_key(self, mask: np.ndarray) -> bytes:
         """The cache key of a label mask: its own, or that of a cached label showing the same text."""

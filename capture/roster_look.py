@@ -1,0 +1,134 @@
+"""Roster names matched by their look: labels too small or blurred for OCR, compared with each name drawn.
+
+A 7x7 gallery on a laptop draws names 5-6 px tall; OCR reads few of them, but the shape of a whole
+name (its length, its capitals, ascenders and descenders) still tells the roster's names apart.
+Each roster name is drawn in the sans-serif font fontconfig picks for its letters, at a few sizes
+around the label's height, and compared with the label by normalised cross-correlation. Labels of
+one frame take names jointly, best pairs first, each name once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw
+
+from capture.fonts import font_for
+
+Box = tuple[int, int, int, int]
+
+LOOK_MATCH = 0.45          # correlation of a label with a drawn name for the name to be taken ...
+LOOK_MARGIN = 0.03         # ... when it is this much above the label's next best free name
+WORK_HEIGHT = 48           # labels are compared scaled to about this many pixels tall
+MIN_TEXT = 4               # a drawn name's font size from this many of the label's own pixels ...
+MAX_TEXT_SHARE = 0.8       # ... up to this share of the crop's height,
+TEXT_STEP = 1.15           # ... each size this much larger than the one before
+MAX_SCALE = 6              # labels are scaled up at most this many times
+SUPERSAMPLE = 4            # names are drawn this many times larger, then averaged down to screen pixels
+DRAWN_MARGIN = 0.4         # blank drawn either side of a name, as a share of its font size
+
+
+@dataclass(frozen=True)
+class LookMatch:
+    """The roster name a label looks like, and how much (correlation, 0..1)."""
+
+    name: str
+    score: float
+
+
+class RosterLook:
+    """Compares label crops with the roster's names drawn; keeps the drawings."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self.names = tuple(dict.fromkeys(names))
+        self._drawn: dict[tuple[str, float, int], np.ndarray] = {}
+
+    def drawn(self, name: str, size: float, scale: int) -> np.ndarray:
+        """``name`` as a screen shows it at font size ``size`` (px, halves allowed), then scaled by
+        ``scale`` as labels are: drawn four times larger, averaged down to the screen's pixels (a
+        screen's anti-aliasing), scaled up again (cubic). White on black, float32, with a blank
+        margin either side (:data:`DRAWN_MARGIN`): a name that goes on past it is not this one."""
+        key = (name, size, scale)
+        image = self._drawn.get(key)
+        if image is None:
+            big = round(size * SUPERSAMPLE)
+            font = font_for("".join(sorted({ch for ch in name if ord(ch) > 127})), big)
+            left, top, right, bottom = font.getbbox(name)
+            margin = max(2, round(DRAWN_MARGIN * big))
+            canvas = Image.new("L", (int(right - left) + 2 * margin, int(bottom - top) + 2 * SUPERSAMPLE), 0)
+            ImageDraw.Draw(canvas).text((margin - left, SUPERSAMPLE - top), name, fill=255, font=font)
+            screen = cv2.resize(np.asarray(canvas), None, fx=1 / SUPERSAMPLE, fy=1 / SUPERSAMPLE,
+                                interpolation=cv2.INTER_AREA)
+            image = cv2.resize(screen, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC).astype(np.float32)
+            self._drawn[key] = image
+        return image
+
+    def scores(self, label: np.ndarray, core: Box | None, names: Sequence[str]) -> np.ndarray:
+        """How much ``label`` (BGR or gray crop; ``core``: the name box in it) looks like each of ``names``."""
+        gray = label if label.ndim == 2 else cv2.cvtColor(np.ascontiguousarray(label[:, :, :3]), cv2.COLOR_BGR2GRAY)
+        x, y, w, h = core or (0, 0, gray.shape[1], gray.shape[0])
+        inner = gray[y : y + h, x : x + w]
+        out = np.zeros(len(names), np.float32)
+        if inner.size == 0 or int(inner.max()) - int(inner.min()) < 30:
+            return out
+        threshold, _ = cv2.threshold(np.ascontiguousarray(inner), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        if float((inner > threshold).mean()) >= 0.5:    # dark text on a light label: text made bright
+            gray = 255 - gray
+        scale = int(np.clip(round(WORK_HEIGHT / gray.shape[0]), 1, MAX_SCALE))
+        work = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC).astype(np.float32)
+        sizes = _sizes(MIN_TEXT, MAX_TEXT_SHARE * gray.shape[0])
+        for k, name in enumerate(names):
+            best = 0.0
+            for size in sizes:
+                drawn = self.drawn(name, size, scale)
+                if drawn.shape[0] > work.shape[0] or drawn.shape[1] > work.shape[1]:
+                    continue
+                best = max(best, float(cv2.matchTemplate(work, drawn, cv2.TM_CCOEFF_NORMED).max()))
+            out[k] = best
+        return out
+
+    def assign(self, labels: Sequence[tuple[np.ndarray, Box | None]], names: Sequence[str]) -> list[LookMatch | None]:
+        """For each label the name it looks like, among ``names``, each given once: repeatedly the
+        surest pair whose label has no other free name nearly as close (a name taken by a surer label
+        no longer competes), nor any name's decoy (:func:`decoy`: the same width, capitals and
+        letters in another order, so a label only as wide as a name does not take it). None where no
+        name is close enough, or a rival stays nearly as close."""
+        out: list[LookMatch | None] = [None] * len(labels)
+        if not labels or not names:
+            return out
+        decoys = [decoy(name) for name in names]
+        table = np.stack([self.scores(label, core, [*names, *decoys]) for label, core in labels])
+        table, decoy_best = table[:, : len(names)], table[:, len(names) :].max(axis=1)
+        while True:
+            free = table.copy()
+            free[[i for i, match in enumerate(out) if match is not None], :] = -1.0
+            order = np.sort(free, axis=1)
+            best = order[:, -1]
+            rival = np.maximum(order[:, -2] if len(names) > 1 else -1.0, decoy_best)
+            sure = (best >= LOOK_MATCH) & (best - rival >= LOOK_MARGIN)
+            if not sure.any():
+                return out
+            label = int(np.argmax(np.where(sure, best, -1.0)))
+            column = int(np.argmax(free[label]))
+            out[label] = LookMatch(names[column], float(best[label]))
+            table[:, column] = -1.0
+
+
+def decoy(name: str) -> str:
+    """``name`` with each word's letters after the first in reverse order ("Ana Novák" -> "Aan Nkávo")."""
+    return " ".join(word[:1] + word[:0:-1] for word in name.split())
+
+
+def _sizes(low: float, high: float) -> list[float]:
+    """Font sizes from ``low`` to ``high`` px, each about :data:`TEXT_STEP` times the one before, in halves."""
+    out: list[float] = []
+    size = low
+    while size <= high:
+        half = round(size * 2) / 2
+        if not out or half > out[-1]:
+            out.append(half)
+        size *= TEXT_STEP
+    return out
