@@ -24,7 +24,7 @@ import cv2
 import numpy as np
 
 from capture.errors import CaptureError
-from classmood.config import CaptureSettings
+from capture.settings import CaptureSettings
 
 log = logging.getLogger(__name__)
 

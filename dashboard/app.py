@@ -10,7 +10,6 @@ from typing import Any
 from dash import Dash, Input, Output, dcc, html
 from flask import Flask
 
-from classmood.config import Settings
 from dashboard.auth import (
     HttpsAwareSessionInterface,
     LoginRateLimiter,
@@ -25,6 +24,7 @@ from dashboard.downloads import register_routes as register_downloads
 from dashboard.error_pages import install_error_pages
 from dashboard.input_guard import install_input_guard
 from dashboard.pages import export, live, login, reports, students
+from dashboard.settings import DashboardSettings
 from storage import authenticate, get_user, iter_csv
 
 PAGES: tuple[ModuleType, ...] = (live, students, reports, export)
@@ -51,15 +51,15 @@ def _nav(user: SignedInUser | None) -> html.Header:
     )
 
 
-def create_app(settings: Settings, db: Any, *, tz: tzinfo | None = None) -> tuple[Flask, Dash]:
+def create_app(settings: DashboardSettings, db: Any, *, data_dir: Path, tz: tzinfo | None = None) -> tuple[Flask, Dash]:
     """The dashboard: every page, callback and download behind the login (``db`` is a storage.Database).
 
-    ``tz`` is the time zone times are shown in (default: this computer's).
+    ``data_dir`` keeps the generated secret key when ``settings.secret_key`` is not set; ``tz`` is
+    the time zone times are shown in (default: this computer's).
     """
-    dash_settings = settings.dashboard
     server = Flask("classmood.dashboard")
     server.config.update(
-        SECRET_KEY=load_secret_key(dash_settings, settings.storage.data_dir),
+        SECRET_KEY=load_secret_key(settings, data_dir),
         SESSION_COOKIE_NAME="classmood_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -76,7 +76,7 @@ def create_app(settings: Settings, db: Any, *, tz: tzinfo | None = None) -> tupl
     login.register_routes(
         server,
         lambda name, password: _signed_in(authenticate(db, name, password)),
-        LoginRateLimiter(dash_settings.login_attempts_per_minute),
+        LoginRateLimiter(settings.login_attempts_per_minute),
     )
     register_downloads(server, ctx, iter_csv)
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from flask import Flask, Response, g, jsonify, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 
-from classmood.config import DashboardSettings
 from dashboard.errors import DashboardError
+from dashboard.settings import DashboardSettings
 from storage import load_or_create_secret
 
 ROLE_ADMIN = "admin"

@@ -102,5 +102,5 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     host, port = settings.dashboard.host, args.port or settings.dashboard.port
     print(f"\nDashboard: http://{host}:{port}/  user: demo  password: {password}  (this run only; Ctrl-C stops)\n",
           file=sys.stderr, flush=True)
-    serve(settings, db, port=port)
+    serve(settings.dashboard, db, data_dir=settings.storage.data_dir, port=port)
     return 0
