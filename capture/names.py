@@ -27,7 +27,7 @@ from rapidfuzz.distance import Levenshtein
 
 from capture.errors import CaptureError
 
-Box = tuple[int, int, int, int]
+from capture.box import Box
 
 # Tesseract script model for each Unicode script prefix of a character name.
 SCRIPT_MODELS: dict[str, str] = {

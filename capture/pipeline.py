@@ -23,6 +23,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
+from capture.box import Box
 from capture.errors import CaptureError
 from capture.face_worker import EmotionModel, FaceProcess, FaceThread, FrameFaces
 from capture.faces import MIN_FACE_SIZE, FaceDetector, Sweep, default_model_path
@@ -31,7 +32,6 @@ from capture.identity import IdentityTracker, TileObservation
 from capture.layout import GalleryLayout, TileGrid, find_tiles, tiles_with_faces
 from capture.names import NameReader, label_region
 
-Box = tuple[int, int, int, int]
 STAGES: tuple[str, ...] = ("layout", "detection", "names", "emotions")
 # The safety net (FaceDetector.sweep over the whole frame) runs on the first frame and every
 # SWEEP_EVERY frames, and when the tiles read change (unless they are a gallery of equal tiles, whose

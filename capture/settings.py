@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class SourceKind(StrEnum):
+    """Where frames come from."""
+
+    SCREEN = "screen"
+    CAMERA = "camera"
+    VIDEO = "video"
+    IMAGES = "images"
+    SYNTH = "synth"
 
 
 class CaptureSettings(BaseModel):
@@ -14,7 +25,7 @@ class CaptureSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
-    source: Literal["screen", "camera", "video", "images", "synth"] = "screen"
+    source: SourceKind = SourceKind.SCREEN
     fps: float = Field(1.0, gt=0, le=30)
     monitor: int = Field(1, ge=0)
     region: tuple[int, int, int, int] | None = None

@@ -75,7 +75,7 @@ def _describe(error: ValidationError) -> str:
     message = first["msg"]
     if first["type"] == "extra_forbidden":
         message = "unknown setting"
-    if first["type"] == "literal_error":
+    if first["type"] in ("literal_error", "enum"):
         message = message.replace("Input should be", "must be")
     value = first.get("input")
     shown = f" (got {value!r})" if value is not None and not isinstance(value, dict) and first["type"] != "extra_forbidden" else ""

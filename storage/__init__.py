@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from storage.database import Database, connect, current_revision, head_revision, upgrade
     from storage.errors import StorageError
     from storage.export import EXCEL_MARK, EXPORT_COLUMNS, export_csv, iter_csv
+    from storage.measures import MOOD_INDEX_DEFINITION
     from storage.queries import (
-        MOOD_INDEX_DEFINITION,
         SessionReport,
         class_timeline,
         current_state,
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         open_session,
         resume_session,
         start_session,
+        utc,
         write_frame,
     )
 
@@ -46,9 +47,9 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "storage.database": ("Database", "connect", "current_revision", "head_revision", "upgrade"),
     "storage.errors": ("StorageError",),
     "storage.export": ("EXCEL_MARK", "EXPORT_COLUMNS", "export_csv", "iter_csv"),
+    "storage.measures": ("MOOD_INDEX_DEFINITION",),
     # Dashboard read queries (storage/queries.py): pandas DataFrames aggregated in SQL.
     "storage.queries": (
-        "MOOD_INDEX_DEFINITION",
         "SessionReport",
         "class_timeline",
         "current_state",
@@ -73,6 +74,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "open_session",
         "resume_session",
         "start_session",
+        "utc",
         "write_frame",
     ),
 }

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 from pathlib import Path
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -29,12 +29,20 @@ class StorageSettings(BaseModel):
         return self.url or f"sqlite:///{(self.data_dir / 'classmood.db').as_posix()}"
 
 
+class PrivacyMode(StrEnum):
+    """How students' names are stored: as given, as keyed pseudonyms, or not at all (class rows only)."""
+
+    NAMED = "named"
+    PSEUDONYMOUS = "pseudonymous"
+    AGGREGATE = "aggregate"
+
+
 class PrivacySettings(BaseModel):
     """What is stored about students and for how long."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
-    mode: Literal["named", "pseudonymous", "aggregate"] = "named"
+    mode: PrivacyMode = PrivacyMode.NAMED
     retention_days: int = Field(180, ge=0)
     exclude: list[str] = Field(default_factory=list)
     save_debug_frames: bool = False
