@@ -1,5 +1,7 @@
 """Web dashboard (Dash/Plotly on Flask): live class mood, students, reports, CSV export, behind a login.
 
+Serving it: :func:`dashboard.serve.serve`.
+
 Exports load on first use (PEP 562): the config loader reads ``dashboard.settings`` for
 every command, and that must not start Dash.
 """
@@ -12,12 +14,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from dashboard.app import create_app
     from dashboard.errors import DashboardError
-    from dashboard.serve import serve
 
 _EXPORTS: dict[str, tuple[str, ...]] = {
     "dashboard.app": ("create_app",),
     "dashboard.errors": ("DashboardError",),
-    "dashboard.serve": ("serve",),
 }
 __all__ = [name for names in _EXPORTS.values() for name in names]
 
@@ -25,5 +25,7 @@ __all__ = [name for names in _EXPORTS.values() for name in names]
 def __getattr__(name: str) -> Any:
     for module, names in _EXPORTS.items():
         if name in names:
-            return getattr(import_module(module), name)
+            value = getattr(import_module(module), name)
+            globals()[name] = value     # the next lookup is a plain attribute
+            return value
     raise AttributeError(f"module 'dashboard' has no attribute {name!r}")

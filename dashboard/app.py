@@ -15,6 +15,7 @@ from dashboard.auth import (
     LoginRateLimiter,
     SignedInUser,
     current_user,
+    install_csrf,
     install_guard,
     load_secret_key,
 )
@@ -70,6 +71,7 @@ def create_app(settings: DashboardSettings, db: Any, *, data_dir: Path, tz: tzin
     server.session_interface = HttpsAwareSessionInterface()
     ctx = AppContext(settings=settings, db=db, cache=AggregateCache(db), tz=tz or datetime.now().astimezone().tzinfo)
 
+    install_csrf(server)
     install_guard(server, lambda user_id: _signed_in(get_user(db, user_id)), login.PUBLIC_ENDPOINTS)
     install_input_guard(server)
     install_error_pages(server)

@@ -27,5 +27,7 @@ __all__ = [name for names in _EXPORTS.values() for name in names]
 def __getattr__(name: str) -> Any:
     for module, names in _EXPORTS.items():
         if name in names:
-            return getattr(import_module(module), name)
+            value = getattr(import_module(module), name)
+            globals()[name] = value     # the next lookup is a plain attribute
+            return value
     raise AttributeError(f"module 'model' has no attribute {name!r}")

@@ -23,7 +23,7 @@ def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from dashboard import serve
+    from dashboard.serve import serve
     from storage import connect
 
     if args.port is not None and not 1 <= args.port <= 65535:

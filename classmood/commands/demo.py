@@ -95,7 +95,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
           file=sys.stderr)
     if args.no_serve:
         return 0
-    from dashboard import serve
+    from dashboard.serve import serve
 
     password = secrets.token_urlsafe(12)
     add_user(db, "demo", password, "admin")
