@@ -490,12 +490,12 @@ def open_source(
     if kind == "video":
         chosen = path if path is not None else settings.path
         if chosen is None:
-            raise CaptureError("video: no file given (use --path or capture.path)")
+            raise CaptureError("video: no file given (--source video FILE, or capture.path)")
         return VideoSource(Path(chosen), fps=settings.fps, start=start)
     if kind == "images":
         chosen = path if path is not None else settings.path
         if chosen is None:
-            raise CaptureError("images: no folder given (use --path or capture.path)")
+            raise CaptureError("images: no folder given (--source images FOLDER, or capture.path)")
         return ImageFolderSource(Path(chosen), fps=settings.fps, start=start)
     if kind == "synth":
         chosen = faces_dir if faces_dir is not None else settings.path

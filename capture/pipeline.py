@@ -128,8 +128,8 @@ class FrameAnalyser:
         classifier is pickled and loaded there), else on a thread of this one with ``threads``
         detector workers (:class:`FaceThread`). OpenCV is set to one thread per call (process-wide):
         the analyser runs its own threads and processes, and OpenCV's pool splitting every small
-        resize on top of them only fights them for the same cores (49 students on 2 cores: 178
-        instead of 211 ms a frame).
+        resize on top of them only fights them for the same cores (measured in docs/capture.md,
+        "OpenCV threads").
         """
         cv2.setNumThreads(1)
         reader = NameReader(roster=roster, tessdata=tessdata, budget_ms=names_budget_ms)

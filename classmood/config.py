@@ -85,7 +85,8 @@ def _describe(error: ValidationError) -> str:
 def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
     """Read config.yaml (or ``path``), apply environment overrides, validate.
 
-    Relative paths in the file are resolved against the file's folder.
+    A relative ``storage.data_dir`` or ``model.path`` resolves against the file's folder;
+    ``capture.path`` is used as given (relative to the working directory).
     """
     env = os.environ if env is None else env
     explicit = path is not None

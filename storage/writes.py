@@ -238,7 +238,7 @@ def _upsert_statement(table: Table, keys: tuple[str, ...], columns: tuple[str, .
     """INSERT ... ON CONFLICT (keys) DO UPDATE adding the counts and sums, widening first/last times.
 
     Built and compiled once per table and dialect. SQLAlchemy does not cache the compiled form of
-    its dialect-specific INSERT (about 0.3 ms a statement, two a frame), so the statement is kept as the
+    its dialect-specific INSERT (docs/dashboard.md gives the cost), so the statement is kept as the
     SQL it compiles to, with its parameters typed as the columns are (dates bound as the dialect binds
     them)."""
     stmt = (sqlite.insert if sqlite_db else postgresql.insert)(table)
