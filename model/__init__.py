@@ -6,7 +6,9 @@ every command, and that must not start ONNX Runtime.
 
 from __future__ import annotations
 
+import sys
 from importlib import import_module
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -31,3 +33,15 @@ def __getattr__(name: str) -> Any:
             globals()[name] = value     # the next lookup is a plain attribute
             return value
     raise AttributeError(f"module 'model' has no attribute {name!r}")
+
+
+class _Package(ModuleType):
+    """The import system binds each submodule on its package; the function ``preprocess`` wins
+    over the submodule ``model.preprocess``, as it did when the exports were imported eagerly."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if not (isinstance(value, ModuleType) and name in __all__):
+            super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -20,7 +20,14 @@ from model.emotions import EMOTIONS
 from storage.database import Database
 from storage.errors import StorageError
 from storage.measures import epoch_seconds_sql, mood_index, mood_index_sql
-from storage.schema import SUM_COLUMNS, FrameRollup, LectureSession, Observation, Participant, StudentMinuteRollup
+from storage.schema import (
+    SUM_COLUMNS,
+    FrameRollup,
+    LectureSession,
+    Observation,
+    Participant,
+    StudentMinuteRollup,
+)
 from storage.settings import PrivacyMode
 
 
