@@ -30,9 +30,9 @@ from sqlalchemy.engine import Engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from classmood.config import Settings  # noqa: E402
 from dashboard.cache import AggregateCache  # noqa: E402
 from dashboard.components import AppContext  # noqa: E402
+from dashboard.settings import DashboardSettings  # noqa: E402
 from dashboard.pages import live, reports, students  # noqa: E402
 from dashboard.report import render_report_html  # noqa: E402
 from model.emotions import EMOTIONS  # noqa: E402
@@ -139,9 +139,8 @@ def median_ms(fn: Callable[[], Any], runs: int) -> float:
 
 
 def cases(
-    db: Database, session_id: int, settings: Settings, participant_id: int, n_students: int
+    db: Database, session_id: int, settings: DashboardSettings, participant_id: int, n_students: int
 ) -> dict[str, Callable[[], Any]]:
-    dash = settings.dashboard
     last = queries.session_info(db, session_id).at[0, "last_observation"].to_pydatetime()
     warm = AppContext(settings=settings, db=db, cache=AggregateCache(db), tz=timezone.utc)
 
@@ -164,7 +163,7 @@ def cases(
         ),
         "query current_state (60 s)": lambda: queries.current_state(db, session_id, 60),
         "query needs_attention": lambda: queries.needs_attention(
-            db, session_id, dash.attention_minutes, dash.attention_negative_share, dash.attention_absent_share
+            db, session_id, settings.attention_minutes, settings.attention_negative_share, settings.attention_absent_share
         ),
         "query student_heatmap (whole lecture)": lambda: queries.student_heatmap(db, session_id, 60),
         "query student_timeline (10 s)": lambda: queries.student_timeline(db, session_id, participant_id, 10),
@@ -200,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
                 text("SELECT MIN(id) FROM participants WHERE session_id = :s"), {"s": session_id}
             ).scalar_one()
             conn.execute(text("ANALYZE"))
-        results = {name: median_ms(fn, args.runs) for name, fn in cases(db, session_id, Settings(), participant_id, args.students).items()}
+        results = {name: median_ms(fn, args.runs) for name, fn in cases(db, session_id, DashboardSettings(), participant_id, args.students).items()}
         db.dispose()
 
     report = {

@@ -1,11 +1,43 @@
-"""Capture: frame sources, gallery layout parsing, synthetic lectures (and faces, names, identity, agent)."""
+"""Capture: frame sources, gallery layout parsing, synthetic lectures (and faces, names, identity, agent).
 
-from capture.errors import CaptureError
-from capture.frames import Frame, FrameSource, SynthSource, open_source
-from capture.layout import GalleryLayout, Tile, parse_gallery
-from capture.synth import class_list, render_lecture, synthesize
-from capture.faces import FaceBox, FaceCrop, FaceDetector, TileFace, flat_share
-from capture.names import NameRead, NameReader
-from capture.identity import IdentityTracker, TileObservation
-from capture.pipeline import FrameAnalyser, FrameAnalysis, StudentReading, save_debug_frame
-from capture.agent import AgentResult, AgentStatus, run_agent
+Exports load on first use (PEP 562): the config loader reads ``capture.settings`` for
+every command, and that must not start OpenCV, the face detector and OCR.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from capture.errors import CaptureError
+    from capture.frames import Frame, FrameSource, SynthSource, open_source
+    from capture.layout import GalleryLayout, Tile, parse_gallery
+    from capture.synth import class_list, render_lecture, synthesize
+    from capture.faces import FaceBox, FaceCrop, FaceDetector, TileFace, flat_share
+    from capture.names import NameRead, NameReader
+    from capture.identity import IdentityTracker, TileObservation
+    from capture.pipeline import FrameAnalyser, FrameAnalysis, StudentReading, save_debug_frame
+    from capture.agent import AgentResult, AgentStatus, run_agent
+
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "capture.errors": ("CaptureError",),
+    "capture.frames": ("Frame", "FrameSource", "SynthSource", "open_source"),
+    "capture.layout": ("GalleryLayout", "Tile", "parse_gallery"),
+    "capture.synth": ("class_list", "render_lecture", "synthesize"),
+    "capture.faces": ("FaceBox", "FaceCrop", "FaceDetector", "TileFace", "flat_share"),
+    "capture.names": ("NameRead", "NameReader"),
+    "capture.identity": ("IdentityTracker", "TileObservation"),
+    "capture.pipeline": ("FrameAnalyser", "FrameAnalysis", "StudentReading", "save_debug_frame"),
+    "capture.agent": ("AgentResult", "AgentStatus", "run_agent"),
+}
+__all__ = [name for names in _EXPORTS.values() for name in names]
+
+
+def __getattr__(name: str) -> Any:
+    for module, names in _EXPORTS.items():
+        if name in names:
+            value = getattr(import_module(module), name)
+            globals()[name] = value     # the next lookup is a plain attribute
+            return value
+    raise AttributeError(f"module 'capture' has no attribute {name!r}")

@@ -37,11 +37,11 @@ from typing import Any, Protocol
 import cv2
 import numpy as np
 
+from capture.box import Box
 from capture.errors import CaptureError
 from capture.faces import MIN_FACE_SIZE, FaceBox, FaceDetector, FaceSearch, FaceTracks, TileFace, crop_face, search_tile, tile_faces
 from capture.identity import face_signature
 
-Box = tuple[int, int, int, int]
 START_TIMEOUT_S = 120.0     # loading the detector and the emotion model (a cold disk, a slow laptop)
 STOP_TIMEOUT_S = 5.0
 EMOTION_CHUNK = 8           # faces classified together while the face search goes on

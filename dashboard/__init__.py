@@ -1,7 +1,31 @@
-"""Web dashboard (Dash/Plotly on Flask): live class mood, students, reports, CSV export, behind a login."""
+"""Web dashboard (Dash/Plotly on Flask): live class mood, students, reports, CSV export, behind a login.
 
-from dashboard.app import create_app
-from dashboard.errors import DashboardError
-from dashboard.serve import serve
+Serving it: :func:`dashboard.serve.serve`.
 
-__all__ = ["DashboardError", "create_app", "serve"]
+Exports load on first use (PEP 562): the config loader reads ``dashboard.settings`` for
+every command, and that must not start Dash.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dashboard.app import create_app
+    from dashboard.errors import DashboardError
+
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "dashboard.app": ("create_app",),
+    "dashboard.errors": ("DashboardError",),
+}
+__all__ = [name for names in _EXPORTS.values() for name in names]
+
+
+def __getattr__(name: str) -> Any:
+    for module, names in _EXPORTS.items():
+        if name in names:
+            value = getattr(import_module(module), name)
+            globals()[name] = value     # the next lookup is a plain attribute
+            return value
+    raise AttributeError(f"module 'dashboard' has no attribute {name!r}")

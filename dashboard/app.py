@@ -10,12 +10,12 @@ from typing import Any
 from dash import Dash, Input, Output, dcc, html
 from flask import Flask
 
-from classmood.config import Settings
 from dashboard.auth import (
     HttpsAwareSessionInterface,
     LoginRateLimiter,
     SignedInUser,
     current_user,
+    install_csrf,
     install_guard,
     load_secret_key,
 )
@@ -25,6 +25,7 @@ from dashboard.downloads import register_routes as register_downloads
 from dashboard.error_pages import install_error_pages
 from dashboard.input_guard import install_input_guard
 from dashboard.pages import export, live, login, reports, students
+from dashboard.settings import DashboardSettings
 from storage import authenticate, get_user, iter_csv
 
 PAGES: tuple[ModuleType, ...] = (live, students, reports, export)
@@ -51,15 +52,15 @@ def _nav(user: SignedInUser | None) -> html.Header:
     )
 
 
-def create_app(settings: Settings, db: Any, *, tz: tzinfo | None = None) -> tuple[Flask, Dash]:
+def create_app(settings: DashboardSettings, db: Any, *, data_dir: Path, tz: tzinfo | None = None) -> tuple[Flask, Dash]:
     """The dashboard: every page, callback and download behind the login (``db`` is a storage.Database).
 
-    ``tz`` is the time zone times are shown in (default: this computer's).
+    ``data_dir`` keeps the generated secret key when ``settings.secret_key`` is not set; ``tz`` is
+    the time zone times are shown in (default: this computer's).
     """
-    dash_settings = settings.dashboard
     server = Flask("classmood.dashboard")
     server.config.update(
-        SECRET_KEY=load_secret_key(dash_settings, settings.storage.data_dir),
+        SECRET_KEY=load_secret_key(settings, data_dir),
         SESSION_COOKIE_NAME="classmood_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -70,13 +71,14 @@ def create_app(settings: Settings, db: Any, *, tz: tzinfo | None = None) -> tupl
     server.session_interface = HttpsAwareSessionInterface()
     ctx = AppContext(settings=settings, db=db, cache=AggregateCache(db), tz=tz or datetime.now().astimezone().tzinfo)
 
+    install_csrf(server)
     install_guard(server, lambda user_id: _signed_in(get_user(db, user_id)), login.PUBLIC_ENDPOINTS)
     install_input_guard(server)
     install_error_pages(server)
     login.register_routes(
         server,
         lambda name, password: _signed_in(authenticate(db, name, password)),
-        LoginRateLimiter(dash_settings.login_attempts_per_minute),
+        LoginRateLimiter(settings.login_attempts_per_minute),
     )
     register_downloads(server, ctx, iter_csv)
 

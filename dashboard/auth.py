@@ -1,8 +1,8 @@
-"""Who may see the dashboard: secret key, cookie settings, the login guard, login rate limiting."""
+"""Who may see the dashboard: secret key, cookie settings, the login guard (Flask-Login), form
+tokens (Flask-WTF), login rate limiting."""
 
 from __future__ import annotations
 
-import secrets
 import threading
 import time
 from collections import deque
@@ -10,11 +10,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Flask, Response, g, jsonify, redirect, request, session, url_for
+import flask_login
+from flask import Flask, Response, current_app, jsonify, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
+from flask_login import LoginManager, UserMixin, login_user, logout_user
+from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 
-from classmood.config import DashboardSettings
 from dashboard.errors import DashboardError
+from dashboard.settings import DashboardSettings
 from storage import load_or_create_secret
 
 ROLE_ADMIN = "admin"
@@ -24,7 +27,7 @@ API_PREFIXES: tuple[str, ...] = ("/_dash-", "/_reload-hash", "/download/")
 
 
 @dataclass(frozen=True)
-class SignedInUser:
+class SignedInUser(UserMixin):
     id: int
     name: str
     role: str
@@ -58,7 +61,11 @@ class HttpsAwareSessionInterface(SecureCookieSessionInterface):
 
 
 class LoginRateLimiter:
-    """At most ``attempts_per_minute`` wrong passwords per (user, client address) in any 60 s."""
+    """At most ``attempts_per_minute`` wrong passwords per (user, client address) in any 60 s.
+
+    Ours, not Flask-Limiter: a sign-in clears that user's and address's failures, and the window
+    runs on an injected clock so tests can slide it; Flask-Limiter's storage reads the wall clock.
+    """
 
     def __init__(self, attempts_per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
         self._limit = attempts_per_minute
@@ -94,32 +101,49 @@ class LoginRateLimiter:
             self._failures.pop((user.casefold(), address), None)
 
 
+def install_csrf(server: Flask) -> None:
+    """Anti-forgery tokens for the plain HTML forms (field ``csrf``), valid for the browser session.
+
+    The forms check their token themselves (:func:`csrf_ok`): Dash's JSON callbacks carry no form
+    token (SameSite=Lax cookies and JSON bodies guard them), so no check runs on every POST."""
+    server.config.update(
+        WTF_CSRF_CHECK_DEFAULT=False,
+        WTF_CSRF_FIELD_NAME="csrf",
+        WTF_CSRF_TIME_LIMIT=None,
+        WTF_CSRF_SSL_STRICT=False,   # the token alone, as before: proxies and privacy settings drop Referer
+    )
+    CSRFProtect(server)
+
+
 def csrf_token() -> str:
     """This browser session's anti-forgery token for plain HTML forms."""
-    token = session.get("csrf")
-    if not token:
-        token = secrets.token_urlsafe(32)
-        session["csrf"] = token
-    return str(token)
+    return str(generate_csrf())
 
 
-def csrf_ok(submitted: str | None) -> bool:
-    expected = session.get("csrf")
-    return bool(expected and submitted and secrets.compare_digest(str(expected), submitted))
+def csrf_ok() -> bool:
+    """True if this request's form carries this browser session's token."""
+    try:
+        current_app.extensions["csrf"].protect()
+    except CSRFError:
+        return False
+    return True
 
 
 def sign_in(user: SignedInUser) -> None:
     session.clear()
     session.permanent = True
-    session["user_id"] = user.id
-    session["user_name"] = user.name
-    session["role"] = user.role
-    csrf_token()
+    login_user(user)
+
+
+def sign_out() -> None:
+    logout_user()
+    session.clear()
 
 
 def current_user() -> SignedInUser | None:
-    """The signed-in user of this request (set by the guard), or None."""
-    return g.get("user")
+    """The signed-in user of this request, or None."""
+    user = flask_login.current_user
+    return user if isinstance(user, SignedInUser) else None
 
 
 def install_guard(
@@ -134,22 +158,31 @@ def install_guard(
     so a deleted user or a changed role takes effect at once.
     """
     public = frozenset(public_endpoints)
+    manager = LoginManager(server)
 
-    @server.before_request
-    def _require_login() -> Response | None:
-        user_id = session.get("user_id")
-        user = lookup_user(int(user_id)) if isinstance(user_id, int) else None
-        if user is None and user_id is not None:
-            session.clear()
-        g.user = user
-        if user is not None or request.endpoint in public:
-            return None
+    @manager.user_loader
+    def _load_user(user_id: str) -> SignedInUser | None:
+        return lookup_user(int(user_id)) if user_id.isdigit() else None
+
+    @manager.unauthorized_handler
+    def _unauthorized() -> Response:
         if request.method == "GET" and not request.path.startswith(API_PREFIXES):
             target = request.full_path if request.query_string else request.path
             return redirect(url_for("login", next=target))
         response = jsonify(error="sign in first", login=url_for("login"))
         response.status_code = 401
         return response
+
+    # What login_required does, for every view: Dash registers its own views, which cannot be decorated.
+    @server.before_request
+    def _require_login() -> Response | None:
+        if flask_login.current_user.is_authenticated:
+            return None
+        if "_user_id" in session:
+            session.clear()       # a deleted user: the session ends at once
+        if request.endpoint in public:
+            return None
+        return manager.unauthorized()
 
     @server.after_request
     def _security_headers(response: Response) -> Response:

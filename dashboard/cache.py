@@ -9,24 +9,39 @@ spliced onto the cached frame: a refreshing page re-reads seconds of data, not t
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from datetime import datetime, timedelta, timezone
 
 import pandas as pd
+from cachetools import LRUCache
 
 from storage import queries
 
 
+class _Entries(LRUCache[Hashable, pd.DataFrame]):
+    """An LRU cache that tells its owner which key it dropped (cachetools' documented eviction hook)."""
+
+    def __init__(self, maxsize: int, evicted: Callable[[Hashable], None]) -> None:
+        super().__init__(maxsize=maxsize)
+        self._evicted = evicted
+
+    def popitem(self) -> tuple[Hashable, pd.DataFrame]:
+        key, value = super().popitem()
+        self._evicted(key)
+        return key, value
+
+
 class AggregateCache:
-    """Per (kind, session, bucket width) DataFrames, least recently used dropped past ``max_entries``."""
+    """Per (kind, session, bucket width) DataFrames, least recently used dropped past ``max_entries``.
+
+    The eviction is cachetools'; the incremental refresh is ours (no cache library splices a
+    query's new tail onto what it keeps)."""
 
     def __init__(self, db: queries._HasEngine, max_entries: int = 32, lookback_seconds: int = 30) -> None:
         self._db = db
-        self._max_entries = max_entries
         self._lookback = lookback_seconds
-        self._entries: OrderedDict[Hashable, pd.DataFrame] = OrderedDict()
         self._key_locks: dict[Hashable, threading.Lock] = {}
+        self._entries = _Entries(max_entries, lambda key: self._key_locks.pop(key, None))
         self._lock = threading.Lock()
 
     def class_timeline(self, session_id: int, bucket_seconds: int) -> pd.DataFrame:
@@ -78,8 +93,4 @@ class AggregateCache:
             fresh = fresh.sort_values(order, kind="stable").reset_index(drop=True)
             with self._lock:
                 self._entries[key] = fresh
-                self._entries.move_to_end(key)
-                while len(self._entries) > self._max_entries:
-                    old, _ = self._entries.popitem(last=False)
-                    self._key_locks.pop(old, None)
             return fresh

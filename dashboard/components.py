@@ -10,16 +10,16 @@ from urllib.parse import parse_qs
 import pandas as pd
 from dash import dcc, html
 
-from classmood.config import Settings
 from dashboard.cache import AggregateCache
+from dashboard.settings import DashboardSettings
 from storage import queries
 
 
 @dataclass(frozen=True)
 class AppContext:
-    """What every page needs: settings, the database, the shared aggregate cache, the display time zone."""
+    """What every page needs: the dashboard settings, the database, the shared aggregate cache, the display time zone."""
 
-    settings: Settings
+    settings: DashboardSettings
     db: Any  # storage.Database (read through storage.queries)
     cache: AggregateCache
     tz: tzinfo

@@ -68,7 +68,7 @@ def hardest_table(report: SessionReport, tz: tzinfo) -> pd.DataFrame:
 
 
 def render_report_html(report: SessionReport, tz: tzinfo) -> str:
-    """The whole report as a standalone HTML document (about 5 MB: plotly.js is inside)."""
+    """The whole report as a standalone HTML document (plotly.js is inside; docs/dashboard.md gives its size)."""
     session = report.session.iloc[0]
     attendance = report.attendance.iloc[0]
     mood = figures.class_mood(report.timeline, tz=tz, hardest=report.hardest)

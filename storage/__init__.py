@@ -1,83 +1,90 @@
-"""Storage: the database schema, engine set-up, and the functions capture and dashboard call."""
+"""Storage: the database schema, engine set-up, and the functions capture and dashboard call.
 
-from storage.database import Database, connect, current_revision, head_revision, upgrade
-from storage.errors import StorageError
-from storage.export import EXCEL_MARK, EXPORT_COLUMNS, export_csv, iter_csv
-from storage.retention import apply_retention, purge, sessions_older_than
-from storage.secrets import load_or_create_secret
-from storage.users import ROLES, User, add_user, authenticate, count_users, get_user, list_users
-from storage.writes import (
-    PrivacyPolicy,
-    StudentObservation,
-    end_session,
-    latest_open_session,
-    normalize_name,
-    open_session,
-    resume_session,
-    start_session,
-    write_frame,
-)
+Exports load on first use (PEP 562): the config loader reads ``storage.settings`` for every
+command, and that must not start SQLAlchemy and pandas.
+"""
 
-__all__ = [
-    "EXCEL_MARK",
-    "EXPORT_COLUMNS",
-    "ROLES",
-    "Database",
-    "PrivacyPolicy",
-    "StorageError",
-    "StudentObservation",
-    "User",
-    "add_user",
-    "apply_retention",
-    "authenticate",
-    "connect",
-    "count_users",
-    "current_revision",
-    "end_session",
-    "export_csv",
-    "get_user",
-    "head_revision",
-    "iter_csv",
-    "latest_open_session",
-    "list_users",
-    "load_or_create_secret",
-    "normalize_name",
-    "open_session",
-    "purge",
-    "resume_session",
-    "sessions_older_than",
-    "start_session",
-    "upgrade",
-    "write_frame",
-]
+from __future__ import annotations
 
-# Dashboard read queries (storage/queries.py): pandas DataFrames aggregated in SQL.
-from storage.queries import (  # noqa: E402
-    MOOD_INDEX_DEFINITION,
-    SessionReport,
-    class_timeline,
-    current_state,
-    latest_session_id,
-    list_sessions,
-    needs_attention,
-    session_info,
-    session_report,
-    student_heatmap,
-    student_summary,
-    student_timeline,
-)
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-__all__ += [
-    "MOOD_INDEX_DEFINITION",
-    "SessionReport",
-    "class_timeline",
-    "current_state",
-    "latest_session_id",
-    "list_sessions",
-    "needs_attention",
-    "session_info",
-    "session_report",
-    "student_heatmap",
-    "student_summary",
-    "student_timeline",
-]
+if TYPE_CHECKING:
+    from storage.database import Database, connect, current_revision, head_revision, upgrade
+    from storage.errors import StorageError
+    from storage.export import EXCEL_MARK, EXPORT_COLUMNS, export_csv, iter_csv
+    from storage.measures import MOOD_INDEX_DEFINITION
+    from storage.queries import (
+        SessionReport,
+        class_timeline,
+        current_state,
+        latest_session_id,
+        list_sessions,
+        needs_attention,
+        session_info,
+        session_report,
+        student_heatmap,
+        student_summary,
+        student_timeline,
+    )
+    from storage.retention import apply_retention, purge, sessions_older_than
+    from storage.secrets import load_or_create_secret
+    from storage.users import ROLES, User, add_user, authenticate, count_users, get_user, list_users
+    from storage.writes import (
+        PrivacyPolicy,
+        StudentObservation,
+        end_session,
+        latest_open_session,
+        normalize_name,
+        open_session,
+        resume_session,
+        start_session,
+        utc,
+        write_frame,
+    )
+
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "storage.database": ("Database", "connect", "current_revision", "head_revision", "upgrade"),
+    "storage.errors": ("StorageError",),
+    "storage.export": ("EXCEL_MARK", "EXPORT_COLUMNS", "export_csv", "iter_csv"),
+    "storage.measures": ("MOOD_INDEX_DEFINITION",),
+    # Dashboard read queries (storage/queries.py): pandas DataFrames aggregated in SQL.
+    "storage.queries": (
+        "SessionReport",
+        "class_timeline",
+        "current_state",
+        "latest_session_id",
+        "list_sessions",
+        "needs_attention",
+        "session_info",
+        "session_report",
+        "student_heatmap",
+        "student_summary",
+        "student_timeline",
+    ),
+    "storage.retention": ("apply_retention", "purge", "sessions_older_than"),
+    "storage.secrets": ("load_or_create_secret",),
+    "storage.users": ("ROLES", "User", "add_user", "authenticate", "count_users", "get_user", "list_users"),
+    "storage.writes": (
+        "PrivacyPolicy",
+        "StudentObservation",
+        "end_session",
+        "latest_open_session",
+        "normalize_name",
+        "open_session",
+        "resume_session",
+        "start_session",
+        "utc",
+        "write_frame",
+    ),
+}
+__all__ = [name for names in _EXPORTS.values() for name in names]
+
+
+def __getattr__(name: str) -> Any:
+    for module, names in _EXPORTS.items():
+        if name in names:
+            value = getattr(import_module(module), name)
+            globals()[name] = value     # the next lookup is a plain attribute
+            return value
+    raise AttributeError(f"module 'storage' has no attribute {name!r}")

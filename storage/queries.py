@@ -14,8 +14,7 @@ Definitions shared by every query:
 
 * a *face* is an observation with probabilities (camera on and a face found);
 * *absent* means camera off or no face;
-* mood index of a face = P(happy) + P(surprise) - P(angry) - P(disgust) - P(fear) - P(sad),
-  in [-1, 1]; a group's mood index is the mean over its faces.
+* the mood index and the epoch seconds of a timestamp are defined once, in :mod:`storage.measures`.
 """
 
 from __future__ import annotations
@@ -33,7 +32,9 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.expression import ClauseElement
 
 from model.emotions import EMOTIONS, NEGATIVE_EMOTIONS, POSITIVE_EMOTIONS
+from storage.measures import MOOD_INDEX_DEFINITION, epoch_seconds_sql, mood_index_sql
 from storage.schema import FrameRollup, LectureSession, Observation, Participant, StudentMinuteRollup
+from storage.writes import utc
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -47,10 +48,6 @@ class _HasEngine(Protocol):
     def engine(self) -> Engine: ...
 
 
-MOOD_INDEX_DEFINITION = (
-    "Mood index = P(happy) + P(surprise) − P(angry) − P(disgust) − P(fear) − P(sad), "
-    "averaged over the visible faces; −1 is entirely negative, +1 entirely positive, 0 neutral or balanced."
-)
 _NICE_BUCKETS: tuple[int, ...] = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600)
 
 _O = Observation.__table__.c
@@ -74,25 +71,13 @@ class EpochBucket(ColumnElement[int]):
 
 
 @compiles(EpochBucket)
-def _epoch_bucket_default(element: EpochBucket, compiler: Any, **kw: Any) -> str:
-    inner = compiler.process(element.column, **kw)
-    return f"((CAST(FLOOR(EXTRACT(EPOCH FROM {inner})) AS BIGINT) / {element.seconds}) * {element.seconds})"
-
-
-@compiles(EpochBucket, "sqlite")
-def _epoch_bucket_sqlite(element: EpochBucket, compiler: Any, **kw: Any) -> str:
-    inner = compiler.process(element.column, **kw)
-    return f"((CAST(strftime('%s', {inner}) AS INTEGER) / {element.seconds}) * {element.seconds})"
+def _epoch_bucket(element: EpochBucket, compiler: Any, **kw: Any) -> str:
+    epoch = epoch_seconds_sql(compiler.process(element.column, **kw), compiler.dialect.name)
+    return f"(({epoch} / {element.seconds}) * {element.seconds})"
 
 
 def _mood_expr() -> ColumnElement[float]:
-    expr: ColumnElement[float] = literal(0.0, Float)
-    for name in EMOTIONS:
-        if name in POSITIVE_EMOTIONS:
-            expr = expr + _O[name]
-        elif name in NEGATIVE_EMOTIONS:
-            expr = expr - _O[name]
-    return expr
+    return mood_index_sql(lambda name: _O[name])
 
 
 def _is_face() -> ColumnElement[bool]:
@@ -108,11 +93,12 @@ def _student_name() -> ColumnElement[str]:
 
 
 def _utc(value: datetime | None) -> datetime | None:
+    """A caller's time in UTC; naive values are refused (unlike the database's, which are UTC)."""
     if value is None:
         return None
     if value.tzinfo is None:
         raise ValueError(f"expected a timezone-aware datetime (got naive {value.isoformat()})")
-    return value.astimezone(timezone.utc)
+    return utc(value)
 
 
 def _read(db: _HasEngine, stmt: Select[Any]) -> pd.DataFrame:
@@ -216,9 +202,7 @@ def _last_timestamp(db: _HasEngine, session_id: int) -> datetime | None:
     stmt = select(func.max(_O.timestamp)).where(_O.session_id == session_id)
     with db.engine.connect() as conn:
         value = conn.execute(stmt).scalar_one_or_none()
-    if value is None:
-        return None
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    return None if value is None else utc(value)
 
 
 # ---------------------------------------------------------------- class level

@@ -18,6 +18,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from model.emotions import EMOTIONS
+from storage.settings import PrivacyMode
+
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -32,6 +35,22 @@ class Base(DeclarativeBase):
 
 
 UtcDateTime = DateTime(timezone=True)
+# The rollups' sums over their faces: one per emotion, in EMOTIONS order, and the mood index.
+SUM_COLUMNS: tuple[str, ...] = (*(f"sum_{name}" for name in EMOTIONS), "sum_mood")
+
+
+class _Probabilities:
+    """One nullable column per emotion (``model.EMOTIONS``): a face's probabilities, None without a face."""
+
+
+class _FaceSums:
+    """The :data:`SUM_COLUMNS` of a rollup row."""
+
+
+for _name in EMOTIONS:
+    setattr(_Probabilities, _name, mapped_column(Float, nullable=True))
+for _name in SUM_COLUMNS:
+    setattr(_FaceSums, _name, mapped_column(Float, nullable=False))
 
 
 class LectureSession(Base):
@@ -51,7 +70,9 @@ class LectureSession(Base):
         back_populates="session", cascade="all, delete-orphan", passive_deletes=True
     )
 
-    __table_args__ = (CheckConstraint("privacy_mode IN ('named', 'pseudonymous', 'aggregate')", name="privacy_mode"),)
+    __table_args__ = (
+        CheckConstraint(f"privacy_mode IN ({', '.join(repr(mode.value) for mode in PrivacyMode)})", name="privacy_mode"),
+    )
 
 
 class Participant(Base):
@@ -74,7 +95,7 @@ class Participant(Base):
     )
 
 
-class Observation(Base):
+class Observation(_Probabilities, Base):
     """One student (or, in aggregate mode, one anonymous face) in one frame."""
 
     __tablename__ = "observations"
@@ -91,13 +112,6 @@ class Observation(Base):
     face_y: Mapped[int | None] = mapped_column(Integer, nullable=True)
     face_w: Mapped[int | None] = mapped_column(Integer, nullable=True)
     face_h: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    angry: Mapped[float | None] = mapped_column(Float, nullable=True)
-    disgust: Mapped[float | None] = mapped_column(Float, nullable=True)
-    fear: Mapped[float | None] = mapped_column(Float, nullable=True)
-    happy: Mapped[float | None] = mapped_column(Float, nullable=True)
-    sad: Mapped[float | None] = mapped_column(Float, nullable=True)
-    surprise: Mapped[float | None] = mapped_column(Float, nullable=True)
-    neutral: Mapped[float | None] = mapped_column(Float, nullable=True)
     emotion: Mapped[str | None] = mapped_column(String(16), nullable=True)
     confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
 
@@ -108,7 +122,7 @@ class Observation(Base):
     )
 
 
-class FrameRollup(Base):
+class FrameRollup(_FaceSums, Base):
     """One frame of a session, pre-aggregated over its observations (kept by :func:`storage.writes.write_frame`
     in the frame's transaction): the class timeline reads these instead of the observations.
 
@@ -126,17 +140,9 @@ class FrameRollup(Base):
     rows: Mapped[int] = mapped_column(Integer)
     faces: Mapped[int] = mapped_column(Integer)
     camera_off: Mapped[int] = mapped_column(Integer)
-    sum_angry: Mapped[float] = mapped_column(Float)
-    sum_disgust: Mapped[float] = mapped_column(Float)
-    sum_fear: Mapped[float] = mapped_column(Float)
-    sum_happy: Mapped[float] = mapped_column(Float)
-    sum_sad: Mapped[float] = mapped_column(Float)
-    sum_surprise: Mapped[float] = mapped_column(Float)
-    sum_neutral: Mapped[float] = mapped_column(Float)
-    sum_mood: Mapped[float] = mapped_column(Float)
 
 
-class StudentMinuteRollup(Base):
+class StudentMinuteRollup(_FaceSums, Base):
     """One student's observations in one minute (``minute`` = integer epoch seconds // 60),
     pre-aggregated in the frame's transaction: the per-student pages read these instead of the
     observations for buckets that are whole minutes. Observations without a participant
@@ -155,14 +161,6 @@ class StudentMinuteRollup(Base):
     rows: Mapped[int] = mapped_column(Integer)
     camera_on: Mapped[int] = mapped_column(Integer)
     faces: Mapped[int] = mapped_column(Integer)
-    sum_angry: Mapped[float] = mapped_column(Float)
-    sum_disgust: Mapped[float] = mapped_column(Float)
-    sum_fear: Mapped[float] = mapped_column(Float)
-    sum_happy: Mapped[float] = mapped_column(Float)
-    sum_sad: Mapped[float] = mapped_column(Float)
-    sum_surprise: Mapped[float] = mapped_column(Float)
-    sum_neutral: Mapped[float] = mapped_column(Float)
-    sum_mood: Mapped[float] = mapped_column(Float)
     first_seen: Mapped[datetime] = mapped_column(UtcDateTime)
     last_seen: Mapped[datetime] = mapped_column(UtcDateTime)
 

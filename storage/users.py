@@ -1,4 +1,4 @@
-"""Dashboard users: salted scrypt password hashes, roles teacher and admin."""
+"""Dashboard users: salted scrypt password hashes (werkzeug.security), roles teacher and admin."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Literal
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from storage.database import Database
 from storage.errors import StorageError
@@ -20,7 +21,7 @@ Role = Literal["teacher", "admin"]
 ROLES: tuple[str, ...] = ("teacher", "admin")
 MIN_PASSWORD_LENGTH = 8
 MAX_NAME_LENGTH = 100
-_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+LEGACY_SCHEME = "scrypt$"
 
 
 @dataclass(frozen=True)
@@ -30,17 +31,25 @@ class User:
     role: str
 
 
-def hash_password(password: str, salt: bytes | None = None) -> str:
-    salt = salt or secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, dklen=32, **_SCRYPT)
-    return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${salt.hex()}${digest.hex()}"
+def hash_password(password: str) -> str:
+    """A salted scrypt hash in werkzeug's format (``scrypt:N:r:p$salt$hex``)."""
+    return generate_password_hash(password, method="scrypt")
 
 
 def verify_password(password: str, stored: str) -> bool:
+    """True if ``password`` matches ``stored``, a werkzeug hash or one written before werkzeug hashed them."""
+    if stored.startswith(LEGACY_SCHEME):
+        return _verify_legacy(password, stored)
     try:
-        scheme, n, r, p, salt, digest = stored.split("$")
-        if scheme != "scrypt":
-            return False
+        return check_password_hash(stored, password)
+    except (ValueError, TypeError):
+        return False
+
+
+def _verify_legacy(password: str, stored: str) -> bool:
+    """Hashes stored before werkzeug (``scrypt$N$r$p$salthex$digesthex``): werkzeug cannot read this format."""
+    try:
+        _, n, r, p, salt, digest = stored.split("$")
         candidate = hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=32)
     except (ValueError, TypeError):
         return False

@@ -11,17 +11,24 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import Connection, Table, TextClause, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from model.emotions import EMOTIONS, NEGATIVE_EMOTIONS, POSITIVE_EMOTIONS
+from model.emotions import EMOTIONS
 from storage.database import Database
 from storage.errors import StorageError
-from storage.schema import FrameRollup, LectureSession, Observation, Participant, StudentMinuteRollup
-
-PrivacyMode = Literal["named", "pseudonymous", "aggregate"]
+from storage.measures import epoch_seconds_sql, mood_index, mood_index_sql
+from storage.schema import (
+    SUM_COLUMNS,
+    FrameRollup,
+    LectureSession,
+    Observation,
+    Participant,
+    StudentMinuteRollup,
+)
+from storage.settings import PrivacyMode
 
 
 @dataclass(frozen=True)
@@ -38,14 +45,15 @@ class StudentObservation:
 class PrivacyPolicy:
     """How names are stored: as given, as keyed pseudonyms, or not at all."""
 
-    mode: PrivacyMode = "named"
+    mode: PrivacyMode = PrivacyMode.NAMED
     exclude: frozenset[str] = field(default_factory=frozenset)
     pseudonym_key: bytes = b""
 
     def __post_init__(self) -> None:
-        if self.mode not in ("named", "pseudonymous", "aggregate"):
-            raise StorageError(f"privacy mode {self.mode!r} is not named, pseudonymous or aggregate")
-        if self.mode == "pseudonymous" and len(self.pseudonym_key) < 16:
+        if self.mode not in set(PrivacyMode):
+            raise StorageError(f"privacy mode {self.mode!r} is not one of {', '.join(PrivacyMode)}")
+        object.__setattr__(self, "mode", PrivacyMode(self.mode))
+        if self.mode == PrivacyMode.PSEUDONYMOUS and len(self.pseudonym_key) < 16:
             raise StorageError("pseudonymous mode needs a secret pseudonym key of at least 16 bytes")
         object.__setattr__(self, "exclude", frozenset(normalize_name(n) for n in self.exclude))
 
@@ -220,18 +228,6 @@ def write_frame(
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_SUM_COLUMNS = tuple(f"sum_{name}" for name in EMOTIONS) + ("sum_mood",)
-
-
-def _mood(row: dict[str, Any]) -> float:
-    """The mood index of one face row, summed in the same order as the SQL queries do."""
-    mood = 0.0
-    for name in EMOTIONS:
-        if name in POSITIVE_EMOTIONS:
-            mood += row[name]
-        elif name in NEGATIVE_EMOTIONS:
-            mood -= row[name]
-    return mood
 
 
 def _totals(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -240,7 +236,7 @@ def _totals(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "rows": len(rows),
         "faces": len(faces),
         **{f"sum_{name}": sum((r[name] for r in faces), 0.0) for name in EMOTIONS},
-        "sum_mood": sum((_mood(r) for r in faces), 0.0),
+        "sum_mood": sum((mood_index(r) for r in faces), 0.0),
     }
 
 
@@ -249,7 +245,7 @@ def _upsert_statement(table: Table, keys: tuple[str, ...], columns: tuple[str, .
     """INSERT ... ON CONFLICT (keys) DO UPDATE adding the counts and sums, widening first/last times.
 
     Built and compiled once per table and dialect. SQLAlchemy does not cache the compiled form of
-    its dialect-specific INSERT (about 0.3 ms a statement, two a frame), so the statement is kept as the
+    its dialect-specific INSERT (docs/dashboard.md gives the cost), so the statement is kept as the
     SQL it compiles to, with its parameters typed as the columns are (dates bound as the dialect binds
     them)."""
     stmt = (sqlite.insert if sqlite_db else postgresql.insert)(table)
@@ -314,17 +310,13 @@ def _upsert_rollups(
 
 def _rollup_sql(dialect: str, where: str) -> tuple[str, str]:
     """INSERT ... SELECT statements rebuilding both rollups from the observations matching ``where``."""
-    if dialect == "sqlite":
-        minute = "CAST(strftime('%s', timestamp) AS INTEGER) / 60"
-    else:
-        minute = "CAST(FLOOR(EXTRACT(EPOCH FROM timestamp)) AS BIGINT) / 60"
-    mood = " ".join(
-        ("+ " if name in POSITIVE_EMOTIONS else "- ") + name
-        for name in EMOTIONS
-        if name in POSITIVE_EMOTIONS or name in NEGATIVE_EMOTIONS
+    minute = f"{epoch_seconds_sql('timestamp', dialect)} / 60"
+    probabilities = Observation.__table__.c
+    mood = mood_index_sql(lambda name: probabilities[name]).compile(
+        dialect=(sqlite.dialect if dialect == "sqlite" else postgresql.dialect)(), compile_kwargs={"literal_binds": True}
     )
-    sums = ", ".join([*(f"COALESCE(SUM({name}), 0.0)" for name in EMOTIONS), f"COALESCE(SUM(0.0 {mood}), 0.0)"])
-    sum_columns = ", ".join(_SUM_COLUMNS)
+    sums = ", ".join([*(f"COALESCE(SUM({name}), 0.0)" for name in EMOTIONS), f"COALESCE(SUM({mood}), 0.0)"])
+    sum_columns = ", ".join(SUM_COLUMNS)
     frames = (
         f"INSERT INTO frame_rollups (session_id, frame, ts, rows, faces, camera_off, {sum_columns}) "
         f"SELECT session_id, frame, MIN(timestamp), COUNT(*), COUNT(happy), "

@@ -95,12 +95,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
           file=sys.stderr)
     if args.no_serve:
         return 0
-    from dashboard import serve
+    from dashboard.serve import serve
 
     password = secrets.token_urlsafe(12)
     add_user(db, "demo", password, "admin")
     host, port = settings.dashboard.host, args.port or settings.dashboard.port
     print(f"\nDashboard: http://{host}:{port}/  user: demo  password: {password}  (this run only; Ctrl-C stops)\n",
           file=sys.stderr, flush=True)
-    serve(settings, db, port=port)
+    serve(settings.dashboard, db, data_dir=settings.storage.data_dir, port=port)
     return 0

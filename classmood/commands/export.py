@@ -17,7 +17,9 @@ def _date(text: str) -> datetime:
         value = datetime.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not an ISO date or date-time (e.g. 2026-11-24)") from None
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+    from storage import utc
+
+    return utc(value)
 
 
 def _end_date(text: str) -> datetime:

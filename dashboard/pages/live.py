@@ -40,7 +40,7 @@ def refresh(ctx: AppContext, session_id: int | None) -> LiveView:
     timeline = ctx.cache.class_timeline(session_id, bucket)
     figure = figures.class_mood(timeline, tz=ctx.tz, uirevision=f"live-{session_id}")
     state = queries.current_state(ctx.db, session_id, STATE_WINDOW_SECONDS)
-    dash_settings = ctx.settings.dashboard
+    dash_settings = ctx.settings
     flagged = queries.needs_attention(
         ctx.db,
         session_id,
@@ -85,7 +85,7 @@ def refresh(ctx: AppContext, session_id: int | None) -> LiveView:
 
 
 def layout(ctx: AppContext, params: dict[str, str]) -> html.Div:
-    dash_settings = ctx.settings.dashboard
+    dash_settings = ctx.settings
     return html.Div(
         [
             html.Div([html.H2("Live class mood"), session_dropdown("live-session", ctx, int_param(params, "session"))],

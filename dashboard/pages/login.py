@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask, Response, redirect, render_template_string, request, session, url_for
+from flask import Flask, Response, redirect, render_template_string, request, url_for
 
-from dashboard.auth import LoginRateLimiter, SignedInUser, csrf_ok, csrf_token, current_user, safe_next, sign_in
+from dashboard.auth import LoginRateLimiter, SignedInUser, csrf_ok, csrf_token, current_user, safe_next, sign_in, sign_out
 
 PUBLIC_ENDPOINTS: tuple[str, ...] = ("login", "logout")
 
@@ -84,7 +84,7 @@ def register_routes(
             return _page(200, heading="Sign in to ClassMood", form="login", next=target)
         name = (request.form.get("name") or "").strip()
         password = request.form.get("password") or ""
-        if not csrf_ok(request.form.get("csrf")):
+        if not csrf_ok():
             return _page(400, heading="Sign in to ClassMood", form="login", next=target, name=name,
                          message="The form expired. Please try again.")
         address = request.remote_addr or "unknown"
@@ -112,7 +112,7 @@ def register_routes(
             if user is None:
                 return redirect(url_for("login"))
             return _page(200, heading="Sign out", form="logout", name=user.name)
-        if user is not None and not csrf_ok(request.form.get("csrf")):
+        if user is not None and not csrf_ok():
             return _page(400, heading="Sign out", form="logout", name=user.name, message="The form expired. Please try again.")
-        session.clear()
+        sign_out()
         return redirect(url_for("login"))

@@ -100,7 +100,7 @@ def layout(ctx: AppContext, params: dict[str, str]) -> html.Div:
                 style_cell={"fontFamily": "inherit", "padding": "4px 8px", "textAlign": "left"},
                 style_header={"fontWeight": "600"},
             ),
-            dcc.Interval(id="students-interval", interval=int(ctx.settings.dashboard.refresh_seconds * 2000)),
+            dcc.Interval(id="students-interval", interval=int(ctx.settings.refresh_seconds * 2000)),
         ]
     )
 

@@ -12,7 +12,7 @@ import pytest
 
 from capture import CaptureError, Frame, FrameSource, open_source
 from capture.frames import CameraSource, ImageFolderSource, VideoSource
-from classmood.config import CaptureSettings
+from capture.settings import CaptureSettings
 
 START = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 

@@ -26,8 +26,8 @@ class DashboardEnv:
 
 @pytest.fixture()
 def dashboard_env(tmp_path: Path) -> Iterator[DashboardEnv]:
-    from classmood.config import Settings
     from dashboard import create_app
+    from dashboard.settings import DashboardSettings
     from dashboard_seed import ADMIN, TEACHER, seed_lecture
     from storage import add_user
 
@@ -36,11 +36,8 @@ def dashboard_env(tmp_path: Path) -> Iterator[DashboardEnv]:
     add_user(db, TEACHER[0], TEACHER[1], "teacher")
     with db.session() as s:
         lecture = seed_lecture(s, seconds=240, ended=False)
-    settings = Settings()
-    settings.storage.data_dir = tmp_path / "data"
-    settings.dashboard.login_attempts_per_minute = 3
-    settings.dashboard.refresh_seconds = 1
-    server, app = create_app(settings, db)
+    settings = DashboardSettings(login_attempts_per_minute=3, refresh_seconds=1)
+    server, app = create_app(settings, db, data_dir=tmp_path / "data")
     server.config["TESTING"] = True
     yield DashboardEnv(db, settings, server, app, lecture.session_id, lecture.participant_ids)
     db.dispose()

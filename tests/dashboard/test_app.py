@@ -207,7 +207,7 @@ def test_names_reach_the_page_as_text(dashboard_env) -> None:
 
 
 def test_secret_key_generated_once_with_private_mode(tmp_path, dashboard_env) -> None:
-    settings = dashboard_env.settings.dashboard.model_copy()
+    settings = dashboard_env.settings.model_copy()
     key = load_secret_key(settings, tmp_path / "d")
     path = tmp_path / "d" / "secret_key"
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
@@ -222,16 +222,16 @@ def test_secret_key_generated_once_with_private_mode(tmp_path, dashboard_env) ->
 def test_a_report_without_a_drop_says_so_instead_of_an_empty_table(sqlite_db) -> None:
     from datetime import timezone
 
-    from classmood.config import Settings
     from dashboard.cache import AggregateCache
     from dashboard.components import AppContext
+    from dashboard.settings import DashboardSettings
     from dashboard.pages.reports import report_view
     from dashboard_seed import seed_lecture
 
     with sqlite_db.session() as s:
         names = ("Ana", "Bo")
         lecture = seed_lecture(s, names=names, absent_names=names, seconds=60)      # no face: no mood, no drop
-    ctx = AppContext(settings=Settings(), db=sqlite_db, cache=AggregateCache(sqlite_db), tz=timezone.utc)
+    ctx = AppContext(settings=DashboardSettings(), db=sqlite_db, cache=AggregateCache(sqlite_db), tz=timezone.utc)
     content = report_view(ctx, lecture.session_id)
     hardest = next(part for part in content if getattr(part, "id", None) == "report-hardest")
     assert "never fell" in hardest.children
@@ -269,15 +269,15 @@ def test_errors_a_browser_meets_are_pages_with_a_way_back_and_scripts_get_json(d
 def test_a_student_whose_face_was_never_seen_gets_a_sentence_not_an_empty_chart(sqlite_db) -> None:
     from datetime import timezone
 
-    from classmood.config import Settings
     from dashboard.cache import AggregateCache
     from dashboard.components import AppContext
+    from dashboard.settings import DashboardSettings
     from dashboard.pages.students import detail
     from dashboard_seed import seed_lecture
 
     with sqlite_db.session() as s:
         lecture = seed_lecture(s, names=("Ana", "Bo"), absent_names=("Bo",), seconds=30)
-    ctx = AppContext(settings=Settings(), db=sqlite_db, cache=AggregateCache(sqlite_db), tz=timezone.utc)
+    ctx = AppContext(settings=DashboardSettings(), db=sqlite_db, cache=AggregateCache(sqlite_db), tz=timezone.utc)
     absent = detail(ctx, lecture.session_id, lecture.participant_ids["Bo"])
     assert "No face of Bo was seen" in absent.layout.annotations[0].text and not absent.data
     present = detail(ctx, lecture.session_id, lecture.participant_ids["Ana"])

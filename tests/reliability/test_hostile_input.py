@@ -45,8 +45,8 @@ class HostileEnv:
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileEnv]:
     """One database and app for the module: nothing here may change them (each test checks)."""
-    from classmood.config import Settings
     from dashboard import create_app
+    from dashboard.settings import DashboardSettings
 
     tmp_path = tmp_path_factory.mktemp("hostile")
     db = connect(f"sqlite:///{tmp_path / 'hostile.db'}")
@@ -61,9 +61,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileEnv]:
         ]
         write_frame(db, session_id, frame, T0 + timedelta(seconds=frame), observations, privacy)
     end_session(db, session_id, T0 + timedelta(seconds=30))
-    settings = Settings()
-    settings.storage.data_dir = tmp_path / "data"
-    server, _ = create_app(settings, db)
+    server, _ = create_app(DashboardSettings(), db, data_dir=tmp_path / "data")
     server.config["TESTING"] = True
     yield HostileEnv(db, server, session_id)
     db.dispose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import math
 from datetime import datetime, timedelta, timezone
@@ -127,7 +128,20 @@ def test_users_hash_and_check_passwords(any_db: Database) -> None:
         add_user(any_db, "t", "short", "teacher")
     with any_db.session() as session:
         stored = session.execute(text("SELECT password_hash FROM dashboard_users")).scalar()
-    assert "correct horse" not in stored and stored.startswith("scrypt$")
+    assert "correct horse" not in stored and stored.startswith("scrypt:")
+
+
+def test_passwords_hashed_before_werkzeug_still_verify(any_db: Database) -> None:
+    """Users added by earlier versions keep their hashes (``scrypt$N$r$p$salt$digest``) and can sign in."""
+    salt = bytes(range(16))
+    digest = hashlib.scrypt(b"correct horse", salt=salt, n=2**14, r=8, p=1, dklen=32)
+    add_user(any_db, "old", "placeholder", "teacher")
+    with any_db.session() as session:
+        session.execute(text("UPDATE dashboard_users SET password_hash = :h WHERE name = 'old'"),
+                        {"h": f"scrypt$16384$8$1${salt.hex()}${digest.hex()}"})
+    assert authenticate(any_db, "old", "correct horse").name == "old"
+    assert authenticate(any_db, "old", "wrong horse") is None
+    assert authenticate(any_db, "old", "placeholder") is None
 
 
 def test_export_format_and_formula_escaping(any_db: Database) -> None:
@@ -308,5 +322,5 @@ def test_user_lookup_and_listing(any_db: Database) -> None:
     with pytest.raises(StorageError, match="at most 100"):
         add_user(any_db, "n" * 101, "long enough", "teacher")
     with any_db.session() as session:
-        salts = [h.split("$")[4] for h in session.scalars(text("SELECT password_hash FROM dashboard_users"))]
+        salts = [h.split("$")[1] for h in session.scalars(text("SELECT password_hash FROM dashboard_users"))]
     assert len(set(salts)) == 2  # the same password hashes differently for each user
