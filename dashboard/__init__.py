@@ -2,6 +2,6 @@
 
 from dashboard.app import create_app
 from dashboard.errors import DashboardError
-from dashboard.serve import serve
+from dashboard.serve import BackgroundDashboard, serve
 
-__all__ = ["DashboardError", "create_app", "serve"]
+__all__ = ["BackgroundDashboard", "DashboardError", "create_app", "serve"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 from typing import Any, TextIO
 
 from classmood.config import Settings
@@ -48,3 +49,39 @@ def serve(
             waitress_serve(server, host=host, port=port, threads=settings.dashboard.threads, ident="ClassMood")
     except OSError as exc:
         raise DashboardError(f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another --port") from None
+
+
+class BackgroundDashboard:
+    """The dashboard behind waitress on a thread of this process (``classmood start``: the capture
+    agent runs on the main thread); :meth:`close` stops it."""
+
+    def __init__(self, settings: Settings, db: Any, *, host: str | None = None, port: int | None = None) -> None:
+        from waitress import create_server
+
+        self.host = host or settings.dashboard.host
+        server, _ = create_app(settings, db)
+        try:
+            self._server = create_server(server, host=self.host, port=port or settings.dashboard.port,
+                                         threads=settings.dashboard.threads, ident="ClassMood")
+        except OSError as exc:
+            raise DashboardError(
+                f"cannot listen on {self.host}:{port or settings.dashboard.port} ({exc.strerror or exc}); choose another --port"
+            ) from None
+        self.port = int(self._server.effective_port)
+        self._thread = threading.Thread(target=self._run, name="dashboard", daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        shown = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{shown}:{self.port}/"
+
+    def _run(self) -> None:
+        try:
+            self._server.run()
+        except (OSError, ValueError):
+            pass  # the listening socket was closed under the loop by close()
+
+    def close(self) -> None:
+        self._server.close()
+        self._thread.join(timeout=10)

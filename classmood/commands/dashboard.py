@@ -23,11 +23,11 @@ def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    from classmood.wiring import open_database
     from dashboard import serve
-    from storage import connect
 
     if args.port is not None and not 1 <= args.port <= 65535:
         raise UserError(f"--port: must be between 1 and 65535 (got {args.port})")
-    db = connect(settings.storage.database_url())
+    db = open_database(settings)
     serve(settings, db, host=args.host, port=args.port, debug=args.debug)
     return 0
