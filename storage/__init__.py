@@ -5,7 +5,7 @@ from storage.errors import StorageError
 from storage.export import EXCEL_MARK, EXPORT_COLUMNS, export_csv, iter_csv
 from storage.retention import apply_retention, purge, sessions_older_than
 from storage.secrets import load_or_create_secret
-from storage.users import ROLES, User, add_user, authenticate, count_users, get_user, list_users
+from storage.users import ROLES, User, add_user, authenticate, count_users, get_user, list_users, set_password
 from storage.writes import (
     PrivacyPolicy,
     StudentObservation,
@@ -46,6 +46,7 @@ __all__ = [
     "purge",
     "resume_session",
     "sessions_older_than",
+    "set_password",
     "start_session",
     "upgrade",
     "write_frame",
