@@ -127,13 +127,15 @@ def record_lecture(
     new_session: bool = False,
     writer_options: dict[str, Any] | None = None,
     final_wait_seconds: float = 60.0,
+    on_frame: Callable[[Any, Any], None] | None = None,
 ) -> Recording:
     """Run ``source`` through the pipeline, one database transaction per frame.
 
     Continues the unfinished session with the same title and source unless ``new_session``.
     The session is ended when the run ends and every frame is written; frames the database
     still refuses after ``final_wait_seconds`` are counted in ``Recording.unwritten``.
-    ``writer_options`` go to :class:`storage.spool.SpoolingWriter`.
+    ``writer_options`` go to :class:`storage.spool.SpoolingWriter`. ``on_frame(frame, analysis)``
+    sees each analysed frame (the live preview of ``classmood start``).
     """
     from capture import FrameAnalyser, run_agent
     from classmood.wiring import privacy_policy
@@ -175,7 +177,13 @@ def record_lecture(
             face_process=settings.capture.face_process,
             debug_dir=debug_dir,
         ) as analyser:
-            result = run_agent(continued, analyser, sink, fps=settings.capture.fps, max_frames=max_frames,  # type: ignore[arg-type]
+            def analyse(frame):  # type: ignore[no-untyped-def]
+                analysis = analyser(frame)
+                if on_frame is not None:
+                    on_frame(frame, analysis)
+                return analysis
+
+            result = run_agent(continued, analyse, sink, fps=settings.capture.fps, max_frames=max_frames,  # type: ignore[arg-type]
                                on_status=on_status, stop=stop)
     finally:
         unwritten = writer.close(wait_seconds=final_wait_seconds)

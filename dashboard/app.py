@@ -11,6 +11,8 @@ from dash import Dash, Input, Output, dcc, html
 from flask import Flask
 
 from classmood.config import Settings
+from dashboard import agent_view
+from dashboard.agent_view import LatestFrame
 from dashboard.auth import (
     HttpsAwareSessionInterface,
     LoginRateLimiter,
@@ -51,10 +53,13 @@ def _nav(user: SignedInUser | None) -> html.Header:
     )
 
 
-def create_app(settings: Settings, db: Any, *, tz: tzinfo | None = None) -> tuple[Flask, Dash]:
+def create_app(
+    settings: Settings, db: Any, *, tz: tzinfo | None = None, latest_frame: LatestFrame | None = None
+) -> tuple[Flask, Dash]:
     """The dashboard: every page, callback and download behind the login (``db`` is a storage.Database).
 
-    ``tz`` is the time zone times are shown in (default: this computer's).
+    ``tz`` is the time zone times are shown in (default: this computer's); ``latest_frame``: what a
+    capture agent in this process sees now (``classmood start``).
     """
     dash_settings = settings.dashboard
     server = Flask("classmood.dashboard")
@@ -68,7 +73,8 @@ def create_app(settings: Settings, db: Any, *, tz: tzinfo | None = None) -> tupl
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
     )
     server.session_interface = HttpsAwareSessionInterface()
-    ctx = AppContext(settings=settings, db=db, cache=AggregateCache(db), tz=tz or datetime.now().astimezone().tzinfo)
+    ctx = AppContext(settings=settings, db=db, cache=AggregateCache(db), tz=tz or datetime.now().astimezone().tzinfo,
+                     latest_frame=latest_frame)
 
     install_guard(server, lambda user_id: _signed_in(get_user(db, user_id)), login.PUBLIC_ENDPOINTS)
     install_input_guard(server)
@@ -79,6 +85,7 @@ def create_app(settings: Settings, db: Any, *, tz: tzinfo | None = None) -> tupl
         LoginRateLimiter(dash_settings.login_attempts_per_minute),
     )
     register_downloads(server, ctx, iter_csv)
+    agent_view.register_routes(server, latest_frame if ctx.agent_view_offered else None)
 
     app = Dash(
         "classmood.dashboard",

@@ -11,18 +11,26 @@ import pandas as pd
 from dash import dcc, html
 
 from classmood.config import Settings
+from dashboard.agent_view import LatestFrame
 from dashboard.cache import AggregateCache
 from storage import queries
 
 
 @dataclass(frozen=True)
 class AppContext:
-    """What every page needs: settings, the database, the shared aggregate cache, the display time zone."""
+    """What every page needs: settings, the database, the shared aggregate cache, the display time zone,
+    and the latest frame of a capture agent in this process (None when the dashboard runs alone)."""
 
     settings: Settings
     db: Any  # storage.Database (read through storage.queries)
     cache: AggregateCache
     tz: tzinfo
+    latest_frame: LatestFrame | None = None
+
+    @property
+    def agent_view_offered(self) -> bool:
+        """Whether the live page offers "what the agent sees": never when nothing per student is kept."""
+        return self.settings.privacy.mode != "aggregate"
 
 
 def query_params(search: str | None) -> dict[str, str]:

@@ -8,6 +8,7 @@ import threading
 from typing import Any, TextIO
 
 from classmood.config import Settings
+from dashboard.agent_view import LatestFrame
 from dashboard.app import create_app
 from dashboard.errors import DashboardError
 from storage.users import count_users
@@ -53,13 +54,16 @@ def serve(
 
 class BackgroundDashboard:
     """The dashboard behind waitress on a thread of this process (``classmood start``: the capture
-    agent runs on the main thread); :meth:`close` stops it."""
+    agent runs on the main thread and fills ``latest_frame``); :meth:`close` stops it."""
 
-    def __init__(self, settings: Settings, db: Any, *, host: str | None = None, port: int | None = None) -> None:
+    def __init__(
+        self, settings: Settings, db: Any, *, host: str | None = None, port: int | None = None,
+        latest_frame: LatestFrame | None = None,
+    ) -> None:
         from waitress import create_server
 
         self.host = host or settings.dashboard.host
-        server, _ = create_app(settings, db)
+        server, _ = create_app(settings, db, latest_frame=latest_frame)
         try:
             self._server = create_server(server, host=self.host, port=port or settings.dashboard.port,
                                          threads=settings.dashboard.threads, ident="ClassMood")

@@ -12,8 +12,9 @@ import signal
 import sys
 import threading
 import webbrowser
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -85,13 +86,25 @@ def open_browser(url: str) -> None:
         pass
 
 
+def show_on(latest_frame: Any) -> Callable[[Any, Any], None]:
+    """Puts each analysed frame into the dashboard's ``latest_frame``, drawn as ``classmood inspect``
+    draws it, only when the live page asks (:class:`dashboard.LatestFrame`); memory only."""
+    from capture.drawing import analysis_png
+
+    def show(frame: Any, analysis: Any) -> None:
+        latest_frame.put(partial(analysis_png, frame.image, analysis), frame.timestamp,
+                         f"{len(analysis.students)} tiles, {analysis.faces} faces with an emotion")
+
+    return show
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from capture import open_source
     from classmood.commands.capture import parse_source, read_roster
     from classmood.progress import StatusLine
     from classmood.recording import record_lecture
     from classmood.wiring import open_database
-    from dashboard import BackgroundDashboard
+    from dashboard import BackgroundDashboard, LatestFrame
 
     if args.port is not None and not 1 <= args.port <= 65535:
         raise UserError(f"--port: must be between 1 and 65535 (got {args.port})")
@@ -100,9 +113,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     db = open_database(settings)
     ensure_first_user(db)
     source = open_source(kind, settings=settings.capture, path=path, camera_index=camera_index)
+    latest_frame = LatestFrame() if settings.privacy.mode != "aggregate" else None
     stop = threading.Event()
     with stop_on_signals(stop):
-        dashboard = BackgroundDashboard(settings, db, host=args.host, port=args.port)
+        dashboard = BackgroundDashboard(settings, db, host=args.host, port=args.port, latest_frame=latest_frame)
         try:
             print(f"ClassMood: watching {source.describe()}; dashboard on {dashboard.url} (Ctrl-C stops)",
                   file=sys.stderr, flush=True)
@@ -111,7 +125,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             status = StatusLine("capture")
             try:
                 recording = record_lecture(settings, db, source, title=args.title, roster=roster,
-                                           on_status=lambda state: status.show(state.line()), stop=stop)
+                                           on_status=lambda state: status.show(state.line()), stop=stop,
+                                           on_frame=None if latest_frame is None else show_on(latest_frame))
             finally:
                 status.close()
             if not stop.is_set():

@@ -106,7 +106,12 @@ def test_start_watches_the_screen_serves_the_dashboard_and_stops_on_ctrl_c(tmp_p
     started = start_classmood(tmp_path, screen, env={"CLASSMOOD_PASSWORD": PASSWORD})
     wait_for(lambda: requests.get(f"{started.url}/login", timeout=5).ok, "the dashboard", started)
     wait_for(lambda: frames_written(started.db) >= 2, "two frames in the database", started)
-    sign_in(started.url, "admin", PASSWORD)
+    browser = sign_in(started.url, "admin", PASSWORD)
+    # what the agent sees now: drawn from memory on request, never a file
+    picture = browser.get(f"{started.url}/agent-view.png", timeout=30)
+    assert picture.status_code == 200 and picture.content.startswith(b"\x89PNG")
+    assert picture.headers["Cache-Control"] == "no-store"
+    assert requests.get(f"{started.url}/agent-view.png", timeout=10, allow_redirects=False).status_code in (302, 401)
     code, err = started.stop(signal.SIGINT)
     assert code == 0, err[-3000:]
     assert "Traceback" not in err and "INFO: Created TensorFlow Lite" not in err
@@ -119,6 +124,7 @@ def test_start_watches_the_screen_serves_the_dashboard_and_stops_on_ctrl_c(tmp_p
     assert ended and students >= 9
     with pytest.raises(requests.ConnectionError):
         requests.get(f"{started.url}/login", timeout=5)
+    assert [p for p in tmp_path.rglob("*") if p.suffix.lower() in (".png", ".jpg")] == []
 
     # the second start finds the user and stops as cleanly on SIGTERM (a service manager's stop)
     again = start_classmood(tmp_path, screen)
