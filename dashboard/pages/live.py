@@ -15,6 +15,7 @@ from dashboard.components import (
     duration_text,
     int_param,
     local_time,
+    of_class,
     percent,
     session_dropdown,
     session_options,
@@ -65,7 +66,7 @@ def refresh(ctx: AppContext, session_id: int | None) -> LiveView:
     else:
         row = state.iloc[0]
         cards = [
-            stat("students present", str(row["students_present"]), "state-present"),
+            stat("students present", of_class(int(row["students_present"]), info.at[0, "class_size"]), "state-present"),
             stat("cameras off", str(row["cameras_off"]), "state-cameras-off"),
             stat("positive", percent(row["positive_share"]), "state-positive"),
             stat("negative", percent(row["negative_share"]), "state-negative"),
