@@ -64,8 +64,9 @@ class BackgroundDashboard:
 
         self.host = host or settings.dashboard.host
         server, _ = create_app(settings, db, latest_frame=latest_frame)
+        self._sockets: dict[int, Any] = {}     # waitress's socket map: the listener, connections, its wake-up pipe
         try:
-            self._server = create_server(server, host=self.host, port=port or settings.dashboard.port,
+            self._server = create_server(server, map=self._sockets, host=self.host, port=port or settings.dashboard.port,
                                          threads=settings.dashboard.threads, ident="ClassMood")
         except OSError as exc:
             raise DashboardError(
@@ -87,5 +88,9 @@ class BackgroundDashboard:
             pass  # the listening socket was closed under the loop by close()
 
     def close(self) -> None:
-        self._server.close()
+        """Let the requests being answered finish, then close every socket, which ends the server's loop."""
+        from waitress import wasyncore
+
+        self._server.task_dispatcher.shutdown()
+        wasyncore.close_all(self._sockets)
         self._thread.join(timeout=10)

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
