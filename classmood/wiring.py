@@ -30,7 +30,7 @@ def open_database(settings: Settings, *, migrate: bool = True, must_exist: bool 
     created = file is not None and not Path(file).exists()
     db = connect(settings.storage.database_url(), migrate=migrate)
     if created:
-        print(f"classmood: created the database {file}", file=sys.stderr)
+        print(f"created the database {file}", file=sys.stderr)
     if retention:
         apply_retention(db, settings.privacy.retention_days)
     return db

@@ -26,7 +26,7 @@ def test_demo_writes_a_lecture(tmp_path: Path, fer_root: Path) -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     # the configured database, said on one line as it is made; progress in a log: a line, not a bar
     database = tmp_path / "state" / "classmood.db"
-    assert f"classmood: created the database {database}" in result.stderr.splitlines()
+    assert f"created the database {database}" in result.stderr.splitlines()
     assert "capturing: 1/3 frames (33%)" in result.stderr and "capturing: 3/3 frames (100%)" in result.stderr
     assert "\r" not in result.stderr and "INFO:" not in result.stderr
     engine = create_engine(f"sqlite:///{database}")
