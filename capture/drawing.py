@@ -62,3 +62,11 @@ def draw_analysis(image: np.ndarray, analysis: FrameAnalysis) -> np.ndarray:
         draw.rectangle((left - 2, top - 2, right + 2, bottom + 2), fill=(0, 0, 0))
         draw.multiline_text((x, y), text, font=font, fill=(colour[2], colour[1], colour[0]))
     return cv2.cvtColor(np.asarray(picture), cv2.COLOR_RGB2BGR)
+
+
+def analysis_png(image: np.ndarray, analysis: FrameAnalysis) -> bytes:
+    """:func:`draw_analysis` as PNG bytes, in memory (the live page's "what the agent sees")."""
+    ok, encoded = cv2.imencode(".png", draw_analysis(image, analysis), [cv2.IMWRITE_PNG_COMPRESSION, 3])
+    if not ok:
+        raise ValueError("the drawn frame could not be encoded as PNG")
+    return encoded.tobytes()

@@ -19,10 +19,12 @@ and every :data:`TRACK_FRAMES` frames.
 from __future__ import annotations
 
 import importlib.util
+import os
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -259,6 +261,27 @@ class _OpenCVNet:
         return scores.reshape(-1), regressors.reshape(-1, 16)
 
 
+_STDERR_LOCK = threading.Lock()
+
+
+@contextmanager
+def _native_stderr_silenced() -> Iterator[None]:
+    """The process's stderr (file descriptor 2) sent to /dev/null for the block: LiteRT's C++ logs
+    "INFO: Created TensorFlow Lite XNNPACK delegate for CPU." there for each interpreter it prepares,
+    with no setting to turn it off. Python's own writes to stderr during the block are lost too, so
+    the block is kept to the interpreter's preparation."""
+    with _STDERR_LOCK:
+        saved = os.dup(2)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, 2)
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(devnull)
+            os.close(saved)
+
+
 class _LiteRTNet:
     """BlazeFace through the LiteRT interpreter (XNNPACK), one thread, any input size (multiples of 16).
 
@@ -283,11 +306,12 @@ class _LiteRTNet:
         if found is not None:
             self._sizes.move_to_end(size)
             return found
-        interpreter = self._factory(model_path=str(self._path), num_threads=1)
-        index = interpreter.get_input_details()[0]["index"]
-        if size != (INPUT, INPUT):
-            interpreter.resize_tensor_input(index, [1, size[0], size[1], 3])
-        interpreter.allocate_tensors()
+        with _native_stderr_silenced():
+            interpreter = self._factory(model_path=str(self._path), num_threads=1)
+            index = interpreter.get_input_details()[0]["index"]
+            if size != (INPUT, INPUT):
+                interpreter.resize_tensor_input(index, [1, size[0], size[1], 3])
+            interpreter.allocate_tensors()
         outputs = {o["name"]: o["index"] for o in interpreter.get_output_details()}
         found = self._sizes[size] = (interpreter, index, outputs["classificators"], outputs["regressors"])
         if len(self._sizes) > self.MAX_SIZES:

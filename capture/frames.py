@@ -27,6 +27,9 @@ from capture.errors import CaptureError
 from capture.settings import CaptureSettings, SourceKind
 
 log = logging.getLogger(__name__)
+# OpenCV's own log lines ("[ WARN:0@1.6] global grfmt_png.cpp ...") are off: every frame it cannot
+# read is reported by the source itself, in one line that names the file.
+cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
 
 IMAGE_SUFFIXES: frozenset[str] = frozenset(
     {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".ppm", ".pgm", ".pbm"}

@@ -5,7 +5,9 @@ the identities seen recently by appearance (a small colour thumbnail of the tile
 the room behind the student, and a normalised face thumbnail, compared by cosine) and by position
 (overlap with where the identity was last seen), so identities survive reordered tiles and
 unreadable labels; a named student seen in the previous frame needs less similarity than one seen
-longer ago. A tile never matched and never named is ``Participant N`` until a name is read.
+longer ago. A tile never matched and never named is ``Participant N`` until a name is read; when a
+name is read for it, the placeholder becomes that name (:attr:`IdentityTracker.renamed` says so, so
+that what was recorded under the placeholder can follow).
 """
 
 from __future__ import annotations
@@ -129,6 +131,7 @@ class IdentityTracker:
         self._tracks: dict[str, _Track] = {}
         self._placeholders = 0
         self._frame = -1
+        self.renamed: tuple[tuple[str, str], ...] = ()
 
     @property
     def identities(self) -> tuple[str, ...]:
@@ -184,8 +187,10 @@ class IdentityTracker:
         return result
 
     def assign(self, observations: Sequence[TileObservation]) -> list[str]:
-        """The identity name of each observation of one frame, in the same order."""
+        """The identity name of each observation of one frame, in the same order; :attr:`renamed` then
+        holds the (placeholder, name) pairs of this frame's placeholders that a label named."""
         self._frame += 1
+        self.renamed = ()
         signatures = [(o.appearance, o.face) for o in observations]
         result: list[str | None] = [None] * len(observations)
         claimed: set[str] = set()
@@ -247,6 +252,7 @@ class IdentityTracker:
         if best is not None:
             old = best[1]
             del self._tracks[old.name]
+            self.renamed += ((old.name, obs.name),)
             track = _Track(obs.name, old.box, old.appearance, old.face, old.last_seen, named=True)
         else:
             track = _Track(obs.name, obs.box, None, None, self._frame, named=True)

@@ -64,14 +64,16 @@ class StudentReading:
 
 @dataclass(frozen=True)
 class FrameAnalysis:
-    """The readings of one frame, the milliseconds each stage took, and the CPU milliseconds the face
-    worker process spent on it (0 when faces ran on a thread of this process)."""
+    """The readings of one frame, the milliseconds each stage took, the CPU milliseconds the face
+    worker process spent on it (0 when faces ran on a thread of this process), and the placeholder
+    identities ("Participant 3") that a label read on this frame named: (placeholder, name) pairs."""
 
     frame_index: int
     timestamp: datetime
     students: tuple[StudentReading, ...]
     timings: dict[str, float] = field(default_factory=dict)
     worker_cpu_ms: float = 0.0
+    renamed: tuple[tuple[str, str], ...] = ()
 
     @property
     def faces(self) -> int:
@@ -242,6 +244,9 @@ class FrameAnalyser:
             for i, (view, name, tf) in enumerate(zip(views, names, found, strict=True))
         ]
         identities = self.tracker.assign(observations)
+        for placeholder, name in self.tracker.renamed:
+            if placeholder in self._history:
+                self._history[name] = self._history.pop(placeholder)
         timings["detection"] = faces.detection_ms
         timings["names"] = names_ms + (time.perf_counter() - start) * 1000
         start = time.perf_counter()
@@ -253,7 +258,8 @@ class FrameAnalyser:
             students.append(StudentReading(identities[i], live, face_box, scores, tile.box))
         self._frames += 1
         timings["emotions"] = faces.emotions_ms + (time.perf_counter() - start) * 1000
-        analysis = FrameAnalysis(frame.index, frame.timestamp, tuple(students), timings, faces.worker_cpu_ms)
+        analysis = FrameAnalysis(frame.index, frame.timestamp, tuple(students), timings, faces.worker_cpu_ms,
+                                 self.tracker.renamed)
         if self.debug_dir is not None:
             save_debug_frame(self.debug_dir, frame, analysis)
         return analysis

@@ -16,9 +16,9 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 
+from capture.box import Box
 from capture.fonts import font_for
 
-Box = tuple[int, int, int, int]
 
 LOOK_MATCH = 0.45          # correlation of a label with a drawn name for the name to be taken ...
 LOOK_MARGIN = 0.03         # ... when it is this much above the label's next best free name

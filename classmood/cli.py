@@ -19,6 +19,7 @@ from classmood.config import ConfigError, Settings, load_config
 from classmood.errors import describe, is_user_error
 
 COMMAND_MODULES: tuple[str, ...] = (
+    "start",
     "db",
     "users",
     "export",

@@ -70,7 +70,9 @@ class ContinuedSource:
         self.source.__exit__(exc_type, exc, tb)
 
 
-def open_or_continue_session(db: Any, title: str, source: str, privacy: Any, *, new_session: bool = False) -> tuple[int, int]:
+def open_or_continue_session(
+    db: Any, title: str, source: str, privacy: Any, *, new_session: bool = False, class_size: int | None = None
+) -> tuple[int, int]:
     """(session id, next frame): the unfinished session with this title and source, else a new one.
 
     A session recorded under another privacy mode is never continued.
@@ -87,7 +89,7 @@ def open_or_continue_session(db: Any, title: str, source: str, privacy: Any, *, 
                 if mode == privacy.mode:
                     return found, resume_session(db, found)
                 log.warning("session %d was recorded in %s mode, not %s: starting a new session", found, mode, privacy.mode)
-        return start_session(db, title, source, privacy), 0
+        return start_session(db, title, source, privacy, class_size=class_size), 0
     except TRANSIENT_ERRORS as exc:
         raise StorageError(f"cannot start the session in the database: {describe_error(exc)}") from None
 
@@ -127,13 +129,15 @@ def record_lecture(
     new_session: bool = False,
     writer_options: dict[str, Any] | None = None,
     final_wait_seconds: float = 60.0,
+    on_frame: Callable[[Any, Any], None] | None = None,
 ) -> Recording:
     """Run ``source`` through the pipeline, one database transaction per frame.
 
     Continues the unfinished session with the same title and source unless ``new_session``.
     The session is ended when the run ends and every frame is written; frames the database
     still refuses after ``final_wait_seconds`` are counted in ``Recording.unwritten``.
-    ``writer_options`` go to :class:`storage.spool.SpoolingWriter`.
+    ``writer_options`` go to :class:`storage.spool.SpoolingWriter`. ``on_frame(frame, analysis)``
+    sees each analysed frame (the live preview of ``classmood start``).
     """
     from capture import FrameAnalyser, run_agent
     from classmood.wiring import privacy_policy
@@ -147,7 +151,8 @@ def record_lecture(
     )
     privacy = privacy_policy(settings)
     described = source.describe()  # type: ignore[attr-defined]
-    session_id, next_frame = open_or_continue_session(db, title or described, described, privacy, new_session=new_session)
+    session_id, next_frame = open_or_continue_session(db, title or described, described, privacy, new_session=new_session,
+                                                      class_size=len(roster) or None)
     resumed = next_frame > 0
     if resumed:
         log.warning("continuing unfinished session %d from frame %d (--new-session starts a new one)", session_id, next_frame)
@@ -160,7 +165,7 @@ def record_lecture(
     def sink(analysis) -> None:  # type: ignore[no-untyped-def]
         blank(analysis.frame_index, len(analysis.students))
         observations = [StudentObservation(s.name, s.camera_on, s.face_box, s.scores) for s in analysis.students]
-        writer.write(session_id, analysis.frame_index, analysis.timestamp, observations)
+        writer.write(session_id, analysis.frame_index, analysis.timestamp, observations, analysis.renamed)
 
     result = None
     continued = ContinuedSource(source, next_frame) if resumed else source
@@ -175,7 +180,13 @@ def record_lecture(
             face_process=settings.capture.face_process,
             debug_dir=debug_dir,
         ) as analyser:
-            result = run_agent(continued, analyser, sink, fps=settings.capture.fps, max_frames=max_frames,  # type: ignore[arg-type]
+            def analyse(frame):  # type: ignore[no-untyped-def]
+                analysis = analyser(frame)
+                if on_frame is not None:
+                    on_frame(frame, analysis)
+                return analysis
+
+            result = run_agent(continued, analyse, sink, fps=settings.capture.fps, max_frames=max_frames,  # type: ignore[arg-type]
                                on_status=on_status, stop=stop)
     finally:
         unwritten = writer.close(wait_seconds=final_wait_seconds)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from classmood.config import Settings
 
 
-def open_database(settings: Settings, *, migrate: bool = True, must_exist: bool = False):  # type: ignore[no-untyped-def]
-    """Connect to the configured database (migrating it first) and apply automatic retention.
+def open_database(settings: Settings, *, migrate: bool = True, must_exist: bool = False, retention: bool = True):  # type: ignore[no-untyped-def]
+    """Connect to the configured database (migrating it first) and apply automatic retention
+    (unless ``retention`` is off: the commands that manage the database themselves).
+
+    A new SQLite file is said on one line, so that nobody wonders which database a command used.
 
     ``must_exist``: for commands that only read, an SQLite file that is not there is an error
     instead of a new, empty database."""
@@ -23,8 +27,12 @@ def open_database(settings: Settings, *, migrate: bool = True, must_exist: bool 
         raise UserError(f"database {file}: no such file (a lecture recorded with 'classmood capture' "
                         "or 'classmood demo' makes one; --db URL picks another)")
 
+    created = file is not None and not Path(file).exists()
     db = connect(settings.storage.database_url(), migrate=migrate)
-    apply_retention(db, settings.privacy.retention_days)
+    if created:
+        print(f"created the database {file}", file=sys.stderr)
+    if retention:
+        apply_retention(db, settings.privacy.retention_days)
     return db
 
 

@@ -12,11 +12,15 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from dashboard.agent_view import LatestFrame
     from dashboard.app import create_app
     from dashboard.errors import DashboardError
+    from dashboard.serve import BackgroundDashboard
 
 _EXPORTS: dict[str, tuple[str, ...]] = {
+    "dashboard.agent_view": ("LatestFrame",),
     "dashboard.app": ("create_app",),
+    "dashboard.serve": ("BackgroundDashboard",),
     "dashboard.errors": ("DashboardError",),
 }
 __all__ = [name for names in _EXPORTS.values() for name in names]

@@ -10,6 +10,8 @@ from typing import Any
 from dash import Dash, Input, Output, dcc, html
 from flask import Flask
 
+from dashboard import agent_view
+from dashboard.agent_view import LatestFrame
 from dashboard.auth import (
     HttpsAwareSessionInterface,
     LoginRateLimiter,
@@ -52,11 +54,16 @@ def _nav(user: SignedInUser | None) -> html.Header:
     )
 
 
-def create_app(settings: DashboardSettings, db: Any, *, data_dir: Path, tz: tzinfo | None = None) -> tuple[Flask, Dash]:
+def create_app(
+    settings: DashboardSettings, db: Any, *, data_dir: Path, tz: tzinfo | None = None,
+    latest_frame: LatestFrame | None = None, offer_agent_view: bool = True,
+) -> tuple[Flask, Dash]:
     """The dashboard: every page, callback and download behind the login (``db`` is a storage.Database).
 
     ``data_dir`` keeps the generated secret key when ``settings.secret_key`` is not set; ``tz`` is
-    the time zone times are shown in (default: this computer's).
+    the time zone times are shown in (default: this computer's); ``latest_frame``: what a capture
+    agent in this process sees now (``classmood start``); ``offer_agent_view``: whether the live page may
+    offer it at all (not when nothing per student is kept).
     """
     server = Flask("classmood.dashboard")
     server.config.update(
@@ -69,7 +76,8 @@ def create_app(settings: DashboardSettings, db: Any, *, data_dir: Path, tz: tzin
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
     )
     server.session_interface = HttpsAwareSessionInterface()
-    ctx = AppContext(settings=settings, db=db, cache=AggregateCache(db), tz=tz or datetime.now().astimezone().tzinfo)
+    ctx = AppContext(settings=settings, db=db, cache=AggregateCache(db), tz=tz or datetime.now().astimezone().tzinfo,
+                     latest_frame=latest_frame, agent_view_offered=offer_agent_view)
 
     install_csrf(server)
     install_guard(server, lambda user_id: _signed_in(get_user(db, user_id)), login.PUBLIC_ENDPOINTS)
@@ -81,6 +89,7 @@ def create_app(settings: DashboardSettings, db: Any, *, data_dir: Path, tz: tzin
         LoginRateLimiter(settings.login_attempts_per_minute),
     )
     register_downloads(server, ctx, iter_csv)
+    agent_view.register_routes(server, latest_frame if ctx.agent_view_offered else None)
 
     app = Dash(
         "classmood.dashboard",

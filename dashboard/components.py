@@ -10,6 +10,7 @@ from urllib.parse import parse_qs
 import pandas as pd
 from dash import dcc, html
 
+from dashboard.agent_view import LatestFrame
 from dashboard.cache import AggregateCache
 from dashboard.settings import DashboardSettings
 from storage import queries
@@ -17,12 +18,17 @@ from storage import queries
 
 @dataclass(frozen=True)
 class AppContext:
-    """What every page needs: the dashboard settings, the database, the shared aggregate cache, the display time zone."""
+    """What every page needs: the dashboard settings, the database, the shared aggregate cache, the
+    display time zone, the latest frame of a capture agent in this process (None when the dashboard
+    runs alone) and whether the live page offers it."""
 
     settings: DashboardSettings
     db: Any  # storage.Database (read through storage.queries)
     cache: AggregateCache
     tz: tzinfo
+    latest_frame: LatestFrame | None = None
+
+    agent_view_offered: bool = True     # "what the agent sees": never when nothing per student is kept
 
 
 def query_params(search: str | None) -> dict[str, str]:
@@ -74,6 +80,11 @@ def session_dropdown(component_id: str, ctx: AppContext, value: int | None) -> d
         placeholder="No sessions recorded yet",
         className="session-chooser",
     )
+
+
+def of_class(count: int, class_size: Any) -> str:
+    """A count of students, "of N" when the lecture had a class list of N."""
+    return f"{count} of {int(class_size)}" if class_size is not None and not pd.isna(class_size) else str(count)
 
 
 def stat(label: str, value: str, element_id: str | None = None) -> html.Div:

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.io as pio
 
 from dashboard import figures
-from dashboard.components import duration_text, local_time, percent
+from dashboard.components import duration_text, local_time, of_class, percent
 from model.emotions import EMOTIONS
 from storage.queries import MOOD_INDEX_DEFINITION, SessionReport
 
@@ -81,7 +81,7 @@ def render_report_html(report: SessionReport, tz: tzinfo) -> str:
     stats = "".join(
         [
             _stat("duration", duration_text(float(session["duration_seconds"]))),
-            _stat("students seen", str(int(attendance["students"]))),
+            _stat("students seen", of_class(int(attendance["students"]), session["class_size"])),
             _stat("present per frame (mean)", f"{attendance['mean_present']:.1f}"),
             _stat("present at most", str(int(attendance["peak_present"]))),
             _stat("camera on", percent(attendance["camera_on_share"])),

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     )
     from storage.retention import apply_retention, purge, sessions_older_than
     from storage.secrets import load_or_create_secret
-    from storage.users import ROLES, User, add_user, authenticate, count_users, get_user, list_users
+    from storage.users import ROLES, User, add_user, authenticate, count_users, get_user, list_users, set_password
     from storage.writes import (
         PrivacyPolicy,
         StudentObservation,
@@ -64,7 +64,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "storage.retention": ("apply_retention", "purge", "sessions_older_than"),
     "storage.secrets": ("load_or_create_secret",),
-    "storage.users": ("ROLES", "User", "add_user", "authenticate", "count_users", "get_user", "list_users"),
+    "storage.users": ("ROLES", "User", "add_user", "authenticate", "count_users", "get_user", "list_users", "set_password"),
     "storage.writes": (
         "PrivacyPolicy",
         "StudentObservation",

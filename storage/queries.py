@@ -149,7 +149,8 @@ def auto_bucket_seconds(duration_seconds: float, max_buckets: int = 360) -> int:
 
 def list_sessions(db: _HasEngine) -> pd.DataFrame:
     """All sessions, newest first: id, title, source, privacy_mode, started_at, ended_at (those of
-    the first and last frame, :func:`_frame_times`), frames_written, running, n_students, last_seen."""
+    the first and last frame, :func:`_frame_times`), frames_written, class_size (the class list's
+    length, or missing), running, n_students, last_seen."""
     students = (
         select(func.count(_P.id)).where(_P.session_id == _S.id).correlate(LectureSession.__table__).scalar_subquery()
     )
@@ -167,6 +168,7 @@ def list_sessions(db: _HasEngine) -> pd.DataFrame:
         _S.started_at,
         _S.ended_at,
         _S.frames_written,
+        _S.class_size,
         students.label("n_students"),
         last_seen.label("last_seen"),
         first_seen.label("first_seen"),
@@ -730,7 +732,7 @@ def hardest_moments(timeline: pd.DataFrame, bucket_seconds: int, count: int = 3,
 
 
 def session_info(db: _HasEngine, session_id: int) -> pd.DataFrame:
-    """One row: id, title, source, privacy_mode, started_at, ended_at, frames_written, running,
+    """One row: id, title, source, privacy_mode, started_at, ended_at, frames_written, class_size, running,
     last_observation and duration_seconds (to the end, or to the latest observation while running);
     start and end are those of the first and last frame (:func:`_frame_times`)."""
     last = select(func.max(_O.timestamp)).where(_O.session_id == _S.id).scalar_subquery()
@@ -738,7 +740,7 @@ def session_info(db: _HasEngine, session_id: int) -> pd.DataFrame:
     df = _read(
         db,
         select(
-            _S.id, _S.title, _S.source, _S.privacy_mode, _S.started_at, _S.ended_at, _S.frames_written,
+            _S.id, _S.title, _S.source, _S.privacy_mode, _S.started_at, _S.ended_at, _S.frames_written, _S.class_size,
             last.label("last_observation"), first.label("first_frame"),
         ).where(_S.id == session_id),
     )

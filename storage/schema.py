@@ -65,6 +65,8 @@ class LectureSession(Base):
     started_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     frames_written: Mapped[int] = mapped_column(Integer, default=0)
+    # students on the class list the agent was given (None: no list), for "present: 23 of 25"
+    class_size: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     participants: Mapped[list[Participant]] = relationship(
         back_populates="session", cascade="all, delete-orphan", passive_deletes=True

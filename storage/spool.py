@@ -14,7 +14,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
@@ -39,6 +39,7 @@ class PendingFrame:
     frame: int
     timestamp: datetime
     observations: tuple[StudentObservation, ...]
+    renamed: tuple[tuple[str, str], ...] = ()
 
 
 def describe_error(exc: BaseException) -> str:
@@ -99,10 +100,12 @@ class SpoolingWriter:
         return self.last_error is not None
 
     def write(
-        self, session_id: int, frame: int, timestamp: datetime, observations: Sequence[StudentObservation]
+        self, session_id: int, frame: int, timestamp: datetime, observations: Sequence[StudentObservation],
+        renamed: Sequence[tuple[str, str]] = (),
     ) -> bool:
-        """Queue the frame and write what the database takes now; True when nothing is left waiting."""
-        self._enqueue(PendingFrame(session_id, frame, timestamp, tuple(observations)))
+        """Queue the frame and write what the database takes now; True when nothing is left waiting.
+        ``renamed``: as :func:`storage.write_frame` takes it."""
+        self._enqueue(PendingFrame(session_id, frame, timestamp, tuple(observations), tuple(renamed)))
         self.flush()
         return not self._queue
 
@@ -118,7 +121,8 @@ class SpoolingWriter:
         while self._queue:
             pending = self._queue[0]
             try:
-                write_frame(self.db, pending.session_id, pending.frame, pending.timestamp, pending.observations, self.privacy)
+                write_frame(self.db, pending.session_id, pending.frame, pending.timestamp, pending.observations, self.privacy,
+                            pending.renamed)
             except TRANSIENT_ERRORS as exc:
                 self._failed(exc)
                 return done
@@ -172,6 +176,8 @@ class SpoolingWriter:
             dropped = self._queue.popleft()
             self._queued_observations -= len(dropped.observations)
             self.dropped += 1
+            if dropped.renamed:     # the frame goes, the names it resolved still apply to what was written
+                self._queue[0] = replace(self._queue[0], renamed=dropped.renamed + self._queue[0].renamed)
             if not self._warned_full:
                 log.warning(
                     "database unavailable too long: in-memory buffer full (%d observations); dropping the oldest frames",

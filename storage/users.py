@@ -76,6 +76,18 @@ def add_user(db: Database, name: str, password: str, role: str) -> User:
         raise StorageError(f"a user named {name!r} already exists") from None
 
 
+def set_password(db: Database, name: str, password: str) -> User:
+    """A new password for an existing user (the demo's one-time password on a database it used before)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise StorageError(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
+    with db.session() as session:
+        row = session.scalar(select(DashboardUser).where(DashboardUser.name == name.strip()))
+        if row is None:
+            raise StorageError(f"no user named {name!r}")
+        row.password_hash = hash_password(password)
+        return User(row.id, row.name, row.role)
+
+
 _DUMMY_HASH = hash_password(secrets.token_hex(8))
 
 

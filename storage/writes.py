@@ -60,6 +60,10 @@ class PrivacyPolicy:
     def excludes(self, name: str | None) -> bool:
         return name is not None and normalize_name(name) in self.exclude
 
+    def key(self, name: str) -> str:
+        """What identifies a student in the database: the name (at most 200 characters) or its pseudonym."""
+        return name[:200] if self.mode == "named" else self.pseudonym(name)
+
     def pseudonym(self, name: str) -> str:
         """A stable pseudonym: the same name and key always give the same one."""
         digest = hmac.new(self.pseudonym_key, normalize_name(name).encode("utf-8"), hashlib.sha256).hexdigest()
@@ -79,12 +83,14 @@ def utc(moment: datetime | None = None) -> datetime:
 
 
 def start_session(
-    db: Database, title: str, source: str, privacy: PrivacyPolicy, started_at: datetime | None = None
+    db: Database, title: str, source: str, privacy: PrivacyPolicy, started_at: datetime | None = None,
+    class_size: int | None = None,
 ) -> int:
-    """Open a lecture session; returns its id."""
+    """Open a lecture session; returns its id. ``class_size``: the length of the class list, if one was given."""
     with db.session() as session:
         row = LectureSession(
-            title=title[:200], source=source[:500], privacy_mode=privacy.mode, started_at=utc(started_at), frames_written=0
+            title=title[:200], source=source[:500], privacy_mode=privacy.mode, started_at=utc(started_at), frames_written=0,
+            class_size=class_size,
         )
         session.add(row)
         session.flush()
@@ -92,12 +98,85 @@ def start_session(
 
 
 def end_session(db: Database, session_id: int, ended_at: datetime | None = None) -> None:
-    with db.session() as session:
-        result = session.execute(
-            update(LectureSession).where(LectureSession.id == session_id).values(ended_at=utc(ended_at))
+    """Mark the lecture ended; a participant seen in a single frame and never again (a label misread
+    once, a tile matched to nobody for one frame) stops being a student: its rows stay in the class
+    figures, without a name."""
+    with db.transaction() as connection:
+        result = connection.execute(
+            update(LectureSession.__table__).where(LectureSession.id == session_id).values(ended_at=utc(ended_at))
         )
         if result.rowcount == 0:
             raise StorageError(f"no lecture session with id {session_id}")
+        _forget_fleeting_participants(connection, session_id)
+
+
+def _forget_fleeting_participants(connection: Connection, session_id: int) -> None:
+    observations, participants = Observation.__table__, Participant.__table__
+    last_frame = connection.execute(
+        select(func.max(observations.c.frame)).where(observations.c.session_id == session_id)
+    ).scalar()
+    if last_frame is None:
+        return
+    fleeting = [
+        row[0] for row in connection.execute(
+            select(observations.c.participant_id)
+            .where(observations.c.session_id == session_id, observations.c.participant_id.is_not(None))
+            .group_by(observations.c.participant_id)
+            .having(func.count(func.distinct(observations.c.frame)) == 1, func.max(observations.c.frame) < last_frame)
+        )
+    ]
+    if not fleeting:
+        return
+    connection.execute(
+        update(observations).where(observations.c.participant_id.in_(fleeting)).values(participant_id=None)
+    )
+    connection.execute(delete(StudentMinuteRollup.__table__).where(StudentMinuteRollup.participant_id.in_(fleeting)))
+    connection.execute(delete(participants).where(participants.c.id.in_(fleeting)))
+
+
+def _merge_participant(
+    connection: Connection, session_id: int, column: str, placeholder: str, name: str, sqlite_db: bool
+) -> None:
+    """What was recorded under ``placeholder`` follows ``name`` (a label read later named that tile):
+    the participant is renamed, or, if ``name`` was recorded already, its rows move there."""
+    participants, observations = Participant.__table__, Observation.__table__
+    key = participants.c[column]
+    ids = dict(connection.execute(
+        select(key, participants.c.id).where(participants.c.session_id == session_id, key.in_((placeholder, name)))
+    ).all())
+    old_id, new_id = ids.get(placeholder), ids.get(name)
+    if old_id is None:
+        return
+    if new_id is None:
+        connection.execute(update(participants).where(participants.c.id == old_id).values({column: name}))
+        return
+    old = participants.alias("old")
+    smaller, larger = (func.min, func.max) if sqlite_db else (func.least, func.greatest)
+    connection.execute(
+        update(participants).where(participants.c.id == new_id).values(
+            first_seen=smaller(participants.c.first_seen, select(old.c.first_seen).where(old.c.id == old_id).scalar_subquery()),
+            last_seen=larger(participants.c.last_seen, select(old.c.last_seen).where(old.c.id == old_id).scalar_subquery()),
+        )
+    )
+    connection.execute(update(observations).where(observations.c.participant_id == old_id).values(participant_id=new_id))
+    rollups = StudentMinuteRollup.__table__
+    connection.execute(delete(rollups).where(rollups.c.participant_id.in_((old_id, new_id))))
+    connection.execute(delete(participants).where(participants.c.id == old_id))
+    _, students = _rollup_sql(connection.dialect.name, "session_id = :session_id AND participant_id = :participant_id")
+    connection.execute(text(students), {"session_id": session_id, "participant_id": new_id})
+
+
+def _forget_participant(connection: Connection, session_id: int, column: str, key: str) -> None:
+    """Everything recorded under ``key`` deleted (a placeholder that turned out to be an excluded name)."""
+    participants = Participant.__table__
+    found = connection.execute(
+        select(participants.c.id).where(participants.c.session_id == session_id, participants.c[column] == key)
+    ).scalar()
+    if found is None:
+        return
+    connection.execute(delete(Observation.__table__).where(Observation.participant_id == found))
+    connection.execute(delete(participants).where(participants.c.id == found))
+    rebuild_rollups(connection, session_id)
 
 
 def latest_open_session(db: Database, source: str, title: str | None = None) -> int | None:
@@ -194,8 +273,12 @@ def write_frame(
     timestamp: datetime,
     observations: Sequence[StudentObservation],
     privacy: PrivacyPolicy,
+    renamed: Sequence[tuple[str, str]] = (),
 ) -> int:
-    """Write one frame's observations in one transaction; returns the number of rows written."""
+    """Write one frame's observations in one transaction; returns the number of rows written.
+
+    ``renamed``: (placeholder, name) pairs the agent resolved on this frame; what was recorded under
+    the placeholder follows the name first (and is deleted if the name is excluded)."""
     if frame < 0:
         raise StorageError(f"frame numbers start at 0, got {frame}")
     moment = utc(timestamp)
@@ -218,7 +301,14 @@ def write_frame(
             secrets.SystemRandom().shuffle(rows)
         else:
             column = "display_name" if privacy.mode == "named" else "pseudonym"
-            keyed = [(o, None if not o.name else (o.name[:200] if privacy.mode == "named" else privacy.pseudonym(o.name))) for o in kept]
+            for placeholder, name in renamed:
+                if privacy.excludes(placeholder):
+                    continue
+                if privacy.excludes(name):
+                    _forget_participant(connection, session_id, column, privacy.key(placeholder))
+                else:
+                    _merge_participant(connection, session_id, column, privacy.key(placeholder), privacy.key(name), sqlite)
+            keyed = [(o, privacy.key(o.name) if o.name else None) for o in kept]
             ids = _participant_ids(connection, session_id, {k for _, k in keyed if k}, column, moment, sqlite)
             rows = [_observation_row(session_id, ids.get(k) if k else None, frame, moment, o, keep_box=True) for o, k in keyed]
         if rows:

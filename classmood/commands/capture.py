@@ -68,6 +68,7 @@ def read_roster(path: Path | None) -> list[str]:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from capture import open_source
+    from classmood.progress import StatusLine
     from classmood.recording import record_lecture
     from classmood.wiring import open_database
 
@@ -82,18 +83,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     source = open_source(kind, settings=settings.capture, path=path, camera_index=camera_index,
                          faces_dir=args.faces, students=args.students, frames=args.max_frames or 200)
     db = open_database(settings)
-    interactive = sys.stderr.isatty()
-
-    def status(state) -> None:  # type: ignore[no-untyped-def]
-        if interactive:
-            print(f"\r\033[K{state.line()}", end="", file=sys.stderr, flush=True)
-
+    status = StatusLine("capture")
     try:
-        recording = record_lecture(settings, db, source, title=args.title, roster=roster,
-                                   max_frames=args.max_frames, on_status=status, new_session=args.new_session)
+        recording = record_lecture(settings, db, source, title=args.title, roster=roster, max_frames=args.max_frames,
+                                   on_status=lambda state: status.show(state.line()), new_session=args.new_session)
     finally:
-        if interactive:
-            print(file=sys.stderr)
+        status.close()
     continued = f", continued from frame {recording.first_frame}" if recording.resumed else ""
     print(f"session {recording.session_id}: {recording.frames} frames from {source.describe()} ({recording.reason}"
           + (f", {recording.skipped} slots skipped" if recording.skipped else "") + continued + ")", file=sys.stderr)

@@ -23,11 +23,13 @@ def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    from classmood.wiring import open_database
     from dashboard.serve import serve
-    from storage import connect
+    from storage.settings import PrivacyMode
 
     if args.port is not None and not 1 <= args.port <= 65535:
         raise UserError(f"--port: must be between 1 and 65535 (got {args.port})")
-    db = connect(settings.storage.database_url())
-    serve(settings.dashboard, db, data_dir=settings.storage.data_dir, host=args.host, port=args.port, debug=args.debug)
+    db = open_database(settings)
+    serve(settings.dashboard, db, data_dir=settings.storage.data_dir, host=args.host, port=args.port, debug=args.debug,
+          offer_agent_view=settings.privacy.mode != PrivacyMode.AGGREGATE)
     return 0

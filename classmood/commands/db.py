@@ -15,9 +15,10 @@ def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.
 
 
 def run_upgrade(args: argparse.Namespace, settings: Settings) -> int:
-    from storage import connect, upgrade
+    from classmood.wiring import open_database
+    from storage import upgrade
 
-    db = connect(settings.storage.database_url(), migrate=False)
+    db = open_database(settings, migrate=False, retention=False)
     revision = upgrade(db)
     print(f"{db.url}: schema at revision {revision}")
     return 0

@@ -1,16 +1,17 @@
-"""`classmood demo`: a synthetic lecture through the real pipeline into a fresh SQLite DB, then the dashboard."""
+"""`classmood demo`: a synthetic lecture through the real pipeline into the configured database, then the dashboard."""
 
 from __future__ import annotations
 
 import argparse
 import secrets
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from classmood.config import REPO_ROOT, Settings
 from classmood.errors import UserError
 
+DEMO_USER = "demo"
 DOWNLOAD_HINT = (
     "no FER2013 face images found. Download FER2013 in its Kaggle folder layout "
     "(https://www.kaggle.com/datasets/msambare/fer2013: train/ and test/ with one folder per emotion) "
@@ -21,10 +22,10 @@ DOWNLOAD_HINT = (
 def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "demo",
-        parents=[common["config"]],
+        parents=[common["config"], common["db"]],
         help="run a synthetic lecture through the pipeline and open the dashboard",
         description="Renders a Zoom-like lecture from FER2013 test faces, runs it through the real capture "
-        "pipeline into a fresh SQLite database in the data directory, then serves the dashboard.",
+        "pipeline into the configured database (storage.url, or --db) as a new lecture, then serves the dashboard.",
     )
     parser.add_argument("--students", type=int, default=25, metavar="N")
     parser.add_argument("--frames", type=int, default=120, metavar="F", help="frames, one per second of lecture")
@@ -58,39 +59,36 @@ def find_faces(explicit: Path | None, data_dir: Path) -> Path:
     raise UserError(DOWNLOAD_HINT)
 
 
-def _fresh_sqlite(path: Path) -> str:
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    return f"sqlite:///{path.as_posix()}"
-
-
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from tqdm import tqdm
-
     from capture import SynthSource, open_source
+    from classmood.progress import StatusLine
     from classmood.recording import record_lecture
     from classmood.wiring import open_database
-    from storage import add_user
+    from storage import add_user, list_users, set_password
 
     if not 1 <= args.students <= 49:
         raise UserError(f"--students {args.students}: must be between 1 and 49")
     if args.frames < 1:
         raise UserError(f"--frames {args.frames}: must be at least 1")
     faces = find_faces(args.faces, settings.storage.data_dir)
-    settings.storage.url = _fresh_sqlite(settings.storage.data_dir / "demo.db")
     db = open_database(settings)
-    start = datetime.now(timezone.utc) - timedelta(seconds=args.frames / settings.capture.fps)
+    start = datetime.now(UTC) - timedelta(seconds=args.frames / settings.capture.fps)
     source = open_source("synth", settings=settings.capture, faces_dir=faces, students=args.students,
                          frames=args.frames, start=start)
     print(f"demo: {source.describe()} from {faces}", file=sys.stderr)
-    with tqdm(total=args.frames, unit="frame", desc="capturing", file=sys.stderr, disable=None) as bar:
-        def status(state) -> None:  # type: ignore[no-untyped-def]
-            bar.update(state.frames - bar.n)
-            bar.set_postfix_str(f"{state.faces} faces, {state.students} students, {state.last_ms:.0f} ms/frame")
+    progress = StatusLine("capturing")
 
-        # the teacher's class list, as `classmood capture --roster FILE` would give it
-        roster = source.class_list() if isinstance(source, SynthSource) else ()
-        recording = record_lecture(settings, db, source, title="Demo lecture", roster=roster, on_status=status)
+    def status(state) -> None:  # type: ignore[no-untyped-def]
+        progress.show(f"{state.frames}/{args.frames} frames ({state.frames / args.frames:.0%}), {state.faces} faces, "
+                      f"{state.students} students, {state.last_ms:.0f} ms/frame")
+
+    # the teacher's class list, as `classmood capture --roster FILE` would give it
+    roster = source.class_list() if isinstance(source, SynthSource) else ()
+    try:
+        recording = record_lecture(settings, db, source, title="Demo lecture", roster=roster, on_status=status,
+                                   new_session=True)
+    finally:
+        progress.close()
     print(f"demo: session {recording.session_id}, {recording.frames} frames written to {settings.storage.database_url()}",
           file=sys.stderr)
     if args.no_serve:
@@ -98,9 +96,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from dashboard.serve import serve
 
     password = secrets.token_urlsafe(12)
-    add_user(db, "demo", password, "admin")
+    if any(user.name == DEMO_USER for user in list_users(db)):
+        set_password(db, DEMO_USER, password)     # a demo run before on this database made the user
+    else:
+        add_user(db, DEMO_USER, password, "admin")
     host, port = settings.dashboard.host, args.port or settings.dashboard.port
-    print(f"\nDashboard: http://{host}:{port}/  user: demo  password: {password}  (this run only; Ctrl-C stops)\n",
+    print(f"\nDashboard: http://{host}:{port}/  user: {DEMO_USER}  password: {password}  (this run only; Ctrl-C stops)\n",
           file=sys.stderr, flush=True)
     serve(settings.dashboard, db, data_dir=settings.storage.data_dir, port=port)
     return 0

@@ -21,11 +21,12 @@ def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from storage import connect, purge, sessions_older_than
+    from classmood.wiring import open_database
+    from storage import purge, sessions_older_than
 
     if args.older_than < 0:
         raise UserError(f"--older-than {args.older_than}: must be 0 days or more")
-    db = connect(settings.storage.database_url())
+    db = open_database(settings, must_exist=True, retention=False)
     if not args.yes:
         count = sessions_older_than(db, args.older_than)
         if count == 0:

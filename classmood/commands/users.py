@@ -25,7 +25,8 @@ def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.
     listing.set_defaults(handler=run_list)
 
 
-def _password() -> str:
+def read_password() -> str:
+    """A new user's password: ``CLASSMOOD_PASSWORD``, else asked twice at a prompt (never echoed)."""
     from_env = os.environ.get("CLASSMOOD_PASSWORD")
     if from_env is not None:
         return from_env
@@ -41,7 +42,7 @@ def run_add(args: argparse.Namespace, settings: Settings) -> int:
     from classmood.wiring import open_database
     from storage import add_user
 
-    password = _password()
+    password = read_password()
     db = open_database(settings)
     user = add_user(db, args.name, password, args.role)
     print(f"added {user.role} {user.name!r}")

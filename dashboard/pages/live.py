@@ -9,13 +9,25 @@ import plotly.graph_objects as go
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from dashboard import figures
-from dashboard.components import AppContext, duration_text, int_param, local_time, percent, session_dropdown, stat
-from dashboard.components import session_options
+from dashboard.agent_view import PATH as AGENT_VIEW_PATH
+from dashboard.components import (
+    AppContext,
+    duration_text,
+    int_param,
+    local_time,
+    of_class,
+    percent,
+    session_dropdown,
+    session_options,
+    stat,
+)
 from storage import queries
 
 PATH = "/"
 TITLE = "Live"
 STATE_WINDOW_SECONDS = 60.0
+AGENT_VIEW_SHOW = "What the agent sees"
+AGENT_VIEW_HIDE = "Hide what the agent sees"
 
 
 @dataclass(frozen=True)
@@ -54,7 +66,7 @@ def refresh(ctx: AppContext, session_id: int | None) -> LiveView:
     else:
         row = state.iloc[0]
         cards = [
-            stat("students present", str(row["students_present"]), "state-present"),
+            stat("students present", of_class(int(row["students_present"]), info.at[0, "class_size"]), "state-present"),
             stat("cameras off", str(row["cameras_off"]), "state-cameras-off"),
             stat("positive", percent(row["positive_share"]), "state-positive"),
             stat("negative", percent(row["negative_share"]), "state-negative"),
@@ -84,12 +96,48 @@ def refresh(ctx: AppContext, session_id: int | None) -> LiveView:
     return LiveView(figure, cards, attention, as_of)
 
 
+def agent_view_content(ctx: AppContext) -> list[Any]:
+    """The latest frame as the agent in this process drew it, or why there is none."""
+    if ctx.latest_frame is None:
+        return [html.P("No capture agent runs in this process, so there is no frame to show. "
+                       "`classmood start` runs the agent beside the dashboard and shows here what it sees.",
+                       id="agent-view-none", className="muted")]
+    view = ctx.latest_frame.view()
+    if view is None:
+        return [html.P("The agent has not analysed a frame yet.", id="agent-view-none", className="muted")]
+    return [
+        html.P(
+            f"Frame of {local_time(view.taken_at, ctx.tz, '%H:%M:%S')}: {view.found}. Green boxes: camera on; "
+            "grey: camera off; yellow: faces, each tile with the name read and the emotion. Held in memory only.",
+            id="agent-view-caption", className="muted",
+        ),
+        html.Img(src=f"{AGENT_VIEW_PATH}?at={view.taken_at.timestamp():.3f}", id="agent-view-image",
+                 alt="the latest frame the agent analysed, with what it found drawn on it"),
+    ]
+
+
+def _agent_view_controls(ctx: AppContext) -> list[Any]:
+    if not ctx.agent_view_offered:
+        return []
+    return [
+        html.Div(
+            [
+                html.Button(AGENT_VIEW_SHOW, id="agent-view-toggle", n_clicks=0, className="button"),
+                html.Span("the latest frame as the agent read it: is everyone found?", className="muted"),
+            ],
+            className="agent-view-bar",
+        ),
+        html.Div(id="agent-view", className="agent-view", hidden=True),
+    ]
+
+
 def layout(ctx: AppContext, params: dict[str, str]) -> html.Div:
     dash_settings = ctx.settings
     return html.Div(
         [
             html.Div([html.H2("Live class mood"), session_dropdown("live-session", ctx, int_param(params, "session"))],
                      className="page-head"),
+            *_agent_view_controls(ctx),
             html.P(id="live-asof", className="muted"),
             html.Div(id="live-state", className="stats"),
             dcc.Graph(id="live-mood", config={"displaylogo": False}),
@@ -108,6 +156,19 @@ def layout(ctx: AppContext, params: dict[str, str]) -> html.Div:
 
 
 def register_callbacks(app: Dash, ctx: AppContext) -> None:
+    if ctx.agent_view_offered:
+        @app.callback(
+            Output("agent-view", "children"),
+            Output("agent-view", "hidden"),
+            Output("agent-view-toggle", "children"),
+            Input("agent-view-toggle", "n_clicks"),
+            Input("live-interval", "n_intervals"),
+        )
+        def _agent_view(clicks: int | None, _tick: int | None) -> tuple[Any, ...]:
+            if not (clicks or 0) % 2:
+                return [], True, AGENT_VIEW_SHOW
+            return agent_view_content(ctx), False, AGENT_VIEW_HIDE
+
     @app.callback(
         Output("live-mood", "figure"),
         Output("live-state", "children"),

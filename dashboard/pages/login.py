@@ -46,7 +46,7 @@ _PAGE = """<!doctype html>
     <input type="password" id="password" name="password" autocomplete="current-password" required>
     <button type="submit" id="login-submit">Sign in</button>
   </form>
-  <p class="note">No account yet? An administrator adds one with <code>classmood users add NAME</code>.</p>
+  <p class="note">No account yet? An administrator adds one with <code>classmood users add NAME --role teacher</code>.</p>
   {% else %}
   <form method="post" action="{{ url_for('logout') }}">
     <input type="hidden" name="csrf" value="{{ csrf }}">

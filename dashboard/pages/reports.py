@@ -7,7 +7,7 @@ from typing import Any
 from dash import Dash, Input, Output, dash_table, dcc, html, no_update
 
 from dashboard import figures
-from dashboard.components import AppContext, duration_text, int_param, local_time, percent, session_dropdown, stat
+from dashboard.components import AppContext, duration_text, int_param, local_time, of_class, percent, session_dropdown, stat
 from dashboard.report import hardest_table, student_table
 from storage import queries
 
@@ -54,7 +54,7 @@ def report_view(ctx: AppContext, session_id: int | None) -> list[Any]:
         html.Div(
             [
                 stat("duration", duration_text(float(session["duration_seconds"])), "report-duration"),
-                stat("students seen", str(int(attendance["students"])), "report-students"),
+                stat("students seen", of_class(int(attendance["students"]), session["class_size"]), "report-students"),
                 stat("present per frame", f"{attendance['mean_present']:.1f}"),
                 stat("present at most", str(int(attendance["peak_present"]))),
                 stat("camera on", percent(attendance["camera_on_share"])),

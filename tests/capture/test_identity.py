@@ -54,11 +54,13 @@ def test_placeholder_until_a_name_is_read(faces_dir: Path) -> None:
     first = tracker.assign(_frame(tiles, [0, 1, 2], ["Ana Novák", None, None]))
     assert first == ["Ana Novák", "Participant 1", "Participant 2"]
     moved = tracker.assign(_frame(tiles, [2, 0, 1], [None, "Ana Novák", None]))
-    assert moved == ["Participant 2", "Ana Novák", "Participant 1"]
+    assert moved == ["Participant 2", "Ana Novák", "Participant 1"] and tracker.renamed == ()
     named = tracker.assign(_frame(tiles, [2, 0, 1], [None, "Ana Novák", "Kwame Mensah"]))
     assert named == ["Participant 2", "Ana Novák", "Kwame Mensah"]
     assert "Participant 1" not in tracker.identities
+    assert tracker.renamed == (("Participant 1", "Kwame Mensah"),)     # what was recorded as Participant 1 follows
     assert tracker.assign(_frame(tiles, [1, 0, 2], [None, None, None])) == ["Kwame Mensah", "Ana Novák", "Participant 2"]
+    assert tracker.renamed == ()
 
 
 def test_the_same_name_twice_in_one_frame_gives_two_identities(faces_dir: Path) -> None:

@@ -9,10 +9,13 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
 
 def _classmood(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    return subprocess.run([sys.executable, "-m", "classmood.cli", *args], capture_output=True, text=True, cwd=cwd, env=env)
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    return subprocess.run([sys.executable, "-m", "classmood.cli", *args], capture_output=True, text=True, cwd=cwd, env=env,
+                          check=False)
 
 
 def test_demo_writes_a_lecture(tmp_path: Path, fer_root: Path) -> None:
@@ -21,7 +24,12 @@ def test_demo_writes_a_lecture(tmp_path: Path, fer_root: Path) -> None:
     result = _classmood("demo", "--students", "4", "--frames", "3", "--no-serve", "--faces", str(fer_root),
                         "--config", str(config), cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]
-    engine = create_engine(f"sqlite:///{tmp_path / 'state' / 'demo.db'}")
+    # the configured database, said on one line as it is made; progress in a log: a line, not a bar
+    database = tmp_path / "state" / "classmood.db"
+    assert f"created the database {database}" in result.stderr.splitlines()
+    assert "capturing: 1/3 frames (33%)" in result.stderr and "capturing: 3/3 frames (100%)" in result.stderr
+    assert "\r" not in result.stderr and "INFO:" not in result.stderr
+    engine = create_engine(f"sqlite:///{database}")
     with engine.connect() as connection:
         frames = connection.execute(text("SELECT COUNT(DISTINCT frame), MIN(frame), MAX(frame) FROM observations")).one()
         names = {row[0] for row in connection.execute(text("SELECT display_name FROM participants"))}
@@ -51,3 +59,15 @@ def test_capture_images_folder_keeps_source_frame_numbers(tmp_path: Path, fer_ro
     with create_engine(f"sqlite:///{db}").connect() as connection:
         got = connection.execute(text("SELECT DISTINCT frame FROM observations ORDER BY frame")).scalars().all()
     assert got == [0, 1, 2]
+
+
+def test_demo_writes_where_db_says_and_keeps_what_is_there(tmp_path: Path, fer_root: Path) -> None:
+    db = tmp_path / "school.db"
+    for run in (1, 2):
+        result = _classmood("demo", "--students", "2", "--frames", "1", "--no-serve", "--faces", str(fer_root),
+                            "--db", f"sqlite:///{db}", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert ("created the database" in result.stderr) == (run == 1)
+    with create_engine(f"sqlite:///{db}").connect() as connection:
+        sessions = connection.execute(text("SELECT COUNT(*) FROM lecture_sessions")).scalar()
+    assert sessions == 2 and not (tmp_path / "data").exists()

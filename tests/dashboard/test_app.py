@@ -282,3 +282,61 @@ def test_a_student_whose_face_was_never_seen_gets_a_sentence_not_an_empty_chart(
     assert "No face of Bo was seen" in absent.layout.annotations[0].text and not absent.data
     present = detail(ctx, lecture.session_id, lecture.participant_ids["Ana"])
     assert len(present.data) > 0
+
+
+def _ids(component: Any) -> set[str]:
+    """Every component id in a Dash layout tree."""
+    found = {component.id} if getattr(component, "id", None) else set()
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children] if children is not None else []:
+        found |= _ids(child)
+    return found
+
+
+def test_agent_view_is_in_memory_says_when_no_agent_runs_and_is_never_offered_in_aggregate_mode(tmp_path) -> None:
+    from datetime import UTC, datetime
+
+    from classmood.config import Settings
+    from dashboard import LatestFrame, create_app
+    from dashboard.cache import AggregateCache
+    from dashboard.components import AppContext
+    from dashboard.pages import live
+    from storage import add_user, connect
+
+    db = connect(f"sqlite:///{tmp_path / 'c.db'}")
+    add_user(db, ADMIN[0], ADMIN[1], "admin")
+    settings = Settings()
+    settings.storage.data_dir = tmp_path
+    drawn: list[int] = []
+    latest = LatestFrame()
+
+    def draw() -> bytes:
+        drawn.append(1)
+        return b"\x89PNG frame"
+
+    server, _ = create_app(settings.dashboard, db, data_dir=tmp_path, latest_frame=latest)
+    client = server.test_client()
+    _login(client, ADMIN)
+    assert client.get("/agent-view.png").status_code == 404          # no frame analysed yet
+    latest.put(draw, datetime(2025, 1, 1, tzinfo=UTC), "9 tiles, 9 faces with an emotion")
+    assert drawn == []                                               # drawn only when asked for
+    for _ in range(2):
+        answer = client.get("/agent-view.png")
+        assert answer.status_code == 200 and answer.data == b"\x89PNG frame"
+    assert drawn == [1]                                              # ... and once per frame
+
+    # the dashboard alone: the control is there and says plainly that no agent runs here
+    ctx = AppContext(settings=settings.dashboard, db=db, cache=AggregateCache(db), tz=UTC)
+    assert "agent-view-toggle" in _ids(live.layout(ctx, {}))
+    assert "No capture agent runs in this process" in live.agent_view_content(ctx)[0].children
+
+    # aggregate mode: nothing per student is kept, so no picture of students is offered at all
+    private, _ = create_app(settings.dashboard, db, data_dir=tmp_path, latest_frame=latest, offer_agent_view=False)
+    client = private.test_client()
+    _login(client, ADMIN)
+    answer = client.get("/agent-view.png")
+    assert answer.status_code == 404 and answer.data != b"\x89PNG frame"
+    ctx = AppContext(settings=settings.dashboard, db=db, cache=AggregateCache(db), tz=UTC, latest_frame=latest,
+                     agent_view_offered=False)
+    assert not _ids(live.layout(ctx, {})) & {"agent-view-toggle", "agent-view"}
+    db.dispose()

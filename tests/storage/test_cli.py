@@ -65,7 +65,7 @@ def test_db_upgrade_uses_the_db_flag_over_config_file_and_environment(tmp_path: 
     flag = f"sqlite:///{tmp_path / 'new' / 'from_flag.db'}"
     result = classmood("db", "upgrade", "--config", str(config), "--db", flag, env=env)
     assert result.returncode == 0, result.stderr
-    assert "0002_rollups" in result.stdout
+    assert "0003_class_size" in result.stdout
     assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.db")] == ["new/from_flag.db"]
 
 

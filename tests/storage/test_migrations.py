@@ -30,7 +30,7 @@ def test_connect_migrates_an_empty_database_to_exactly_the_models(empty_url: str
     db = connect(empty_url)
     try:
         assert set(inspect(db.engine).get_table_names()) == TABLES
-        assert current_revision(db) == head_revision() == "0002_rollups"
+        assert current_revision(db) == head_revision() == "0003_class_size"
         assert _diff(db) == []
     finally:
         db.dispose()
@@ -42,7 +42,7 @@ def test_downgrade_then_upgrade_round_trips(empty_url: str) -> None:
         command.downgrade(alembic_config(db.engine), "base")
         assert set(inspect(db.engine).get_table_names()) == {"alembic_version"}
         assert current_revision(db) is None
-        assert upgrade(db) == "0002_rollups"
+        assert upgrade(db) == "0003_class_size"
         assert _diff(db) == []
     finally:
         db.dispose()
@@ -81,7 +81,7 @@ def test_processes_starting_together_migrate_once(empty_url: str) -> None:
         worker.join(120)
     assert [w.exitcode for w in workers] == [0, 0, 0]
     db = connect(empty_url, migrate=False)
-    assert current_revision(db) == "0002_rollups"
+    assert current_revision(db) == "0003_class_size"
     db.dispose()
 
 

@@ -140,7 +140,7 @@ def test_migration_backfills_rollups_from_existing_observations(empty_url: str) 
                          "camera_on": seen.camera_on, **scores}
                     )
             conn.execute(insert(Observation), rows)
-        assert upgrade(db) == "0002_rollups"
+        assert upgrade(db) == "0003_class_size"
         _assert_queries_match(db, sid)
     finally:
         db.dispose()

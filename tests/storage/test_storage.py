@@ -324,3 +324,52 @@ def test_user_lookup_and_listing(any_db: Database) -> None:
     with any_db.session() as session:
         salts = [h.split("$")[1] for h in session.scalars(text("SELECT password_hash FROM dashboard_users"))]
     assert len(set(salts)) == 2  # the same password hashes differently for each user
+
+
+def _students(db: Database, session_id: int) -> dict[str, tuple[int, int]]:
+    """Each participant's name with its observation rows and its rows in the per-minute rollups."""
+    from storage.schema import StudentMinuteRollup
+
+    with db.session() as s:
+        found = {}
+        for pid, name in s.execute(select(Participant.id, Participant.display_name).where(Participant.session_id == session_id)):
+            rows = s.scalar(select(func.count()).where(Observation.participant_id == pid))
+            rolled = s.scalar(select(func.coalesce(func.sum(StudentMinuteRollup.rows), 0)).where(
+                StudentMinuteRollup.participant_id == pid))
+            found[name] = (rows, rolled)
+        return found
+
+
+def test_a_placeholder_later_named_takes_its_records_along(any_db: Database) -> None:
+    policy = PrivacyPolicy("named", exclude=frozenset({"Teacher"}))
+    sid = start_session(any_db, "Merge", "synth", policy, T0)
+    seen = lambda *names: [StudentObservation(n, True, (1, 1, 10, 10), HAPPY) for n in names]  # noqa: E731
+    write_frame(any_db, sid, 0, T0, seen("Ana", "Participant 1", "Participant 2", "Participant 3"), policy)
+    # frame 1: the label of Participant 1 is read: Bo (not recorded yet, so the participant is renamed)
+    write_frame(any_db, sid, 1, T0 + timedelta(seconds=1), seen("Ana", "Bo", "Participant 2", "Participant 3"), policy,
+                renamed=[("Participant 1", "Bo")])
+    assert _students(any_db, sid) == {"Ana": (2, 2), "Bo": (2, 2), "Participant 2": (2, 2), "Participant 3": (2, 2)}
+    # after a restart the tracker knows no names: a placeholder of a name already recorded moves into it
+    write_frame(any_db, sid, 2, T0 + timedelta(seconds=70), seen("Ana", "Bo", "Participant 2", "Participant 3"), policy)
+    write_frame(any_db, sid, 3, T0 + timedelta(seconds=71), seen("Ana", "Bo", "Teacher"), policy,
+                renamed=[("Participant 2", "Ana"), ("Participant 3", "Teacher")])
+    assert _students(any_db, sid) == {"Ana": (7, 7), "Bo": (4, 4)}     # Teacher is excluded: its records are gone
+    with any_db.session() as s:
+        first, last = s.execute(select(Participant.first_seen, Participant.last_seen).where(
+            Participant.display_name == "Ana")).one()
+        assert s.scalar(select(func.count()).select_from(Observation).where(Observation.session_id == sid)) == 11
+    assert (first.replace(tzinfo=timezone.utc), last.replace(tzinfo=timezone.utc)) == (T0, T0 + timedelta(seconds=71))
+
+
+def test_a_participant_seen_in_one_frame_only_is_no_student_once_the_lecture_ends(any_db: Database) -> None:
+    policy = PrivacyPolicy("named")
+    sid = start_session(any_db, "Ghosts", "synth", policy, T0)
+    seen = lambda *names: [StudentObservation(n, True, (1, 1, 10, 10), HAPPY) for n in names]  # noqa: E731
+    write_frame(any_db, sid, 0, T0, seen("Ana", "Participant 4", "Anna"), policy)
+    write_frame(any_db, sid, 1, T0 + timedelta(seconds=1), seen("Ana"), policy)
+    write_frame(any_db, sid, 2, T0 + timedelta(seconds=2), seen("Ana", "Late Joiner"), policy)
+    end_session(any_db, sid, T0 + timedelta(seconds=3))
+    # seen once and never again: gone as students; one who joined on the last frame stays
+    assert _students(any_db, sid) == {"Ana": (3, 3), "Late Joiner": (1, 1)}
+    with any_db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Observation).where(Observation.session_id == sid)) == 6

@@ -1,0 +1,149 @@
+"""`classmood start`: what a teacher runs before class: the capture agent on the screen and the dashboard.
+
+The agent runs on the main thread, the dashboard (waitress) on a thread of the same process, so the
+live page can show what the agent sees now (:class:`dashboard.LatestFrame`, in memory only). Ctrl-C
+or SIGTERM stops both: the current frame is finished, the lecture ended, the server closed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+import webbrowser
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from classmood.config import Settings
+from classmood.errors import UserError
+
+FIRST_ADMIN = "admin"
+
+
+def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.ArgumentParser]) -> None:
+    from classmood.commands.capture import SOURCE_HELP
+
+    parser = subparsers.add_parser(
+        "start",
+        parents=[common["config"], common["db"]],
+        help="before class: watch the meeting on the screen and open the dashboard",
+        description="Start the capture agent on the screen (capture.monitor / capture.region / capture.window_title), "
+        "serve the dashboard and open the browser on the live page. Ctrl-C stops both. On the first run, "
+        "with no dashboard user yet, asks for an admin password (or takes CLASSMOOD_PASSWORD).",
+    )
+    parser.add_argument("--source", nargs="+", metavar="KIND", default=None,
+                        help=f"{SOURCE_HELP} (default: capture.source, the screen)")
+    parser.add_argument("--title", default=None, help="lecture title (default: the source)")
+    parser.add_argument("--roster", type=Path, default=None, metavar="FILE",
+                        help="class list, one name per line (UTF-8): OCR reads are matched to it")
+    parser.add_argument("--host", default=None, help="dashboard address (default: dashboard.host, 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=None, help="dashboard port (default: dashboard.port, 8050)")
+    parser.add_argument("--no-browser", action="store_true", help="do not open a browser on the live page")
+    parser.set_defaults(handler=run)
+
+
+def ensure_first_user(db: Any) -> None:
+    """With no dashboard user yet, add the admin ``admin`` with a password asked for (or from
+    ``CLASSMOOD_PASSWORD``), so that the teacher can sign in to what ``start`` opens."""
+    from classmood.commands.users import read_password
+    from storage import add_user, count_users
+
+    if count_users(db) > 0:
+        return
+    if sys.stdin.isatty():
+        print(f"No dashboard user yet: choose a password for the admin user {FIRST_ADMIN!r}.", file=sys.stderr)
+    try:
+        password = read_password()
+    except UserError as exc:
+        raise UserError(f"no dashboard user yet and {exc}") from None
+    add_user(db, FIRST_ADMIN, password, "admin")
+    print(f"added admin {FIRST_ADMIN!r} (more with 'classmood users add NAME --role teacher')", file=sys.stderr)
+
+
+@contextmanager
+def stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    """SIGINT (Ctrl-C) and SIGTERM set ``stop`` instead of raising, while the block runs."""
+    def handler(_signum: int, _frame: object) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def open_browser(url: str) -> None:
+    """The teacher's browser on ``url``; where there is none (a server, a bare session) nothing happens."""
+    try:
+        webbrowser.open(url)
+    except webbrowser.Error:
+        pass
+
+
+def show_on(latest_frame: Any) -> Callable[[Any, Any], None]:
+    """Puts each analysed frame into the dashboard's ``latest_frame``, drawn as ``classmood inspect``
+    draws it, only when the live page asks (:class:`dashboard.LatestFrame`); memory only."""
+    from capture.drawing import analysis_png
+
+    def show(frame: Any, analysis: Any) -> None:
+        latest_frame.put(partial(analysis_png, frame.image, analysis), frame.timestamp,
+                         f"{len(analysis.students)} tiles, {analysis.faces} faces with an emotion")
+
+    return show
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from capture import open_source
+    from classmood.commands.capture import parse_source, read_roster
+    from classmood.progress import StatusLine
+    from classmood.recording import record_lecture
+    from classmood.wiring import open_database
+    from dashboard import BackgroundDashboard, LatestFrame
+    from storage.settings import PrivacyMode
+
+    if args.port is not None and not 1 <= args.port <= 65535:
+        raise UserError(f"--port: must be between 1 and 65535 (got {args.port})")
+    kind, path, camera_index = parse_source(args.source, settings.capture.source)
+    roster = read_roster(args.roster)
+    db = open_database(settings)
+    ensure_first_user(db)
+    source = open_source(kind, settings=settings.capture, path=path, camera_index=camera_index)
+    agent_view = settings.privacy.mode != PrivacyMode.AGGREGATE
+    latest_frame = LatestFrame() if agent_view else None
+    stop = threading.Event()
+    with stop_on_signals(stop):
+        dashboard = BackgroundDashboard(
+            settings.dashboard, db, data_dir=settings.storage.data_dir, host=args.host, port=args.port,
+            latest_frame=latest_frame, offer_agent_view=agent_view,
+        )
+        try:
+            print(f"ClassMood: watching {source.describe()}; dashboard on {dashboard.url} (Ctrl-C stops)",
+                  file=sys.stderr, flush=True)
+            if not args.no_browser:
+                open_browser(dashboard.url)
+            status = StatusLine("capture")
+            try:
+                recording = record_lecture(settings, db, source, title=args.title, roster=roster,
+                                           on_status=lambda state: status.show(state.line()), stop=stop,
+                                           on_frame=None if latest_frame is None else show_on(latest_frame))
+            finally:
+                status.close()
+            if not stop.is_set():
+                print(f"classmood: capture ended ({recording.reason}); the dashboard stays on until Ctrl-C",
+                      file=sys.stderr, flush=True)
+                while not stop.wait(0.5):
+                    pass
+        finally:
+            dashboard.close()
+    print(f"stopped: lecture {recording.session_id}, {recording.frames} frames recorded", file=sys.stderr)
+    if recording.unwritten:
+        print(f"classmood: {recording.unwritten} frame(s) could not be written: the database stayed unavailable; "
+              "the session stays open", file=sys.stderr)
+        return 1
+    return 0
