@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,18 +30,18 @@ from sqlalchemy.engine import Engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from classmood.config import Settings  # noqa: E402
-from dashboard.cache import AggregateCache  # noqa: E402
-from dashboard.components import AppContext  # noqa: E402
-from dashboard.pages import live, reports, students  # noqa: E402
-from dashboard.report import render_report_html  # noqa: E402
-from model.emotions import EMOTIONS  # noqa: E402
-from storage import Database, PrivacyPolicy, StudentObservation, connect, queries, start_session, write_frame  # noqa: E402
-from storage.schema import LectureSession, Observation, Participant  # noqa: E402
-from storage.writes import rebuild_rollups  # noqa: E402
+from classmood.config import Settings
+from dashboard.cache import AggregateCache
+from dashboard.components import AppContext
+from dashboard.pages import live, reports, students
+from dashboard.report import render_report_html
+from model.emotions import EMOTIONS
+from storage import Database, PrivacyPolicy, StudentObservation, connect, queries, start_session, write_frame
+from storage.schema import LectureSession, Observation, Participant
+from storage.writes import rebuild_rollups
 
 TARGET_MS = 300.0
-START = datetime(2024, 3, 1, 9, 0, tzinfo=timezone.utc)
+START = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def seed(engine: Engine, students: int, seconds: int, running: bool, chunk_frames: int = 600) -> int:
@@ -143,10 +143,10 @@ def cases(
 ) -> dict[str, Callable[[], Any]]:
     dash = settings.dashboard
     last = queries.session_info(db, session_id).at[0, "last_observation"].to_pydatetime()
-    warm = AppContext(settings=settings, db=db, cache=AggregateCache(db), tz=timezone.utc)
+    warm = AppContext(settings=settings, db=db, cache=AggregateCache(db), tz=UTC)
 
     def cold() -> AppContext:
-        return AppContext(settings=settings, db=db, cache=AggregateCache(db), tz=timezone.utc)
+        return AppContext(settings=settings, db=db, cache=AggregateCache(db), tz=UTC)
 
     return {
         "page live (refresh)": lambda: live.refresh(warm, session_id),
@@ -154,7 +154,7 @@ def cases(
         "page students one student": lambda: students.detail(warm, session_id, participant_id),
         "page reports (refresh)": lambda: reports.report_view(warm, session_id),
         "page reports sessions list": lambda: reports.sessions_table(warm),
-        "download report HTML (warm)": lambda: render_report_html(warm.cache.report(session_id), timezone.utc),
+        "download report HTML (warm)": lambda: render_report_html(warm.cache.report(session_id), UTC),
         "page live (first load)": lambda: live.refresh(cold(), session_id),
         "page students overview (first load)": lambda: students.overview(cold(), session_id),
         "page reports (first load)": lambda: reports.report_view(cold(), session_id),

@@ -24,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +33,11 @@ import cv2
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.report import cached_lecture, emit, machine  # noqa: E402
 from capture.frames import Frame  # noqa: E402
 from capture.pipeline import FrameAnalyser  # noqa: E402
 from model import EMOTIONS, EmotionClassifier  # noqa: E402
 from storage import PrivacyPolicy, StudentObservation, connect, start_session, write_frame  # noqa: E402
-from bench.report import cached_lecture, emit, machine  # noqa: E402
 
 FER_VENV = ROOT / ".venv-fer"
 FER_PACKAGES = ["tensorflow-cpu>=2.17,<2.22", "opencv-contrib-python-headless<5", "setuptools<81", "requests", "pillow"]
@@ -48,12 +48,12 @@ Box = tuple[int, int, int, int]
 def ensure_fer_venv() -> Path:
     """The fer package's own environment (created once; about 1 GB, mostly TensorFlow)."""
     python = FER_VENV / "bin" / "python"
-    if python.exists() and subprocess.run([python, "-c", "import fer.fer"], capture_output=True).returncode == 0:
+    if python.exists() and subprocess.run([python, "-c", "import fer.fer"], capture_output=True, check=False).returncode == 0:
         return python
     print("creating .venv-fer for the fer package (once) ...", file=sys.stderr)
     subprocess.run([sys.executable, "-m", "venv", str(FER_VENV)], check=True)
     pip = [str(python), "-m", "pip", "install", "--quiet"]
-    subprocess.run(pip + ["--no-deps", "fer==25.10.3"], check=True)
+    subprocess.run([*pip, "--no-deps", "fer==25.10.3"], check=True)
     subprocess.run(pip + FER_PACKAGES, check=True)
     return python
 
@@ -79,7 +79,7 @@ def score(truth: dict, per_frame_faces: list[list[tuple[Box, str]]]) -> dict[str
             if not inside:
                 continue
             found += 1
-            box, emotion = max(inside, key=lambda f: f[0][2] * f[0][3])
+            _, emotion = max(inside, key=lambda f: f[0][2] * f[0][3])
             correct += emotion == student["emotion"]
     return {"students": students, "face_recall": found / students, "emotion_accuracy": correct / students}
 
@@ -104,7 +104,7 @@ def run_ours(
     cpu_totals: list[float] = []
     faces: list[list[tuple[Box, str]]] = []
     policy = PrivacyPolicy("named")
-    start_time = datetime.now(timezone.utc)
+    start_time = datetime.now(UTC)
     with tempfile.TemporaryDirectory() as tmp, FrameAnalyser.create(
         classifier, roster=names, threads=threads, smoothing_window=1,
         names_budget_ms=names_budget_ms, face_process=face_process,

@@ -22,6 +22,7 @@ native libraries are not forked). It ignores Ctrl-C, which the parent handles, a
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import signal
 import time
@@ -38,7 +39,17 @@ import cv2
 import numpy as np
 
 from capture.errors import CaptureError
-from capture.faces import MIN_FACE_SIZE, FaceBox, FaceDetector, FaceSearch, FaceTracks, TileFace, crop_face, search_tile, tile_faces
+from capture.faces import (
+    MIN_FACE_SIZE,
+    FaceBox,
+    FaceDetector,
+    FaceSearch,
+    FaceTracks,
+    TileFace,
+    crop_face,
+    search_tile,
+    tile_faces,
+)
 from capture.identity import face_signature
 
 Box = tuple[int, int, int, int]
@@ -176,7 +187,7 @@ def _serve(conn: Connection, classifier: EmotionModel, detector_options: dict[st
     cv2.setNumThreads(1)
     try:
         detector = FaceDetector.load(threads=1, **detector_options)
-    except Exception as exc:  # any failure to load is reported to the parent as a message
+    except Exception as exc:  # noqa: BLE001 - any failure to load is reported to the parent as a message
         conn.send(("error", str(exc)))
         return
     conn.send(("ready", detector.backend))
@@ -196,7 +207,7 @@ def _serve(conn: Connection, classifier: EmotionModel, detector_options: dict[st
                 found = claim_and_score(detector, classifier, image, request.tiles, counter, request.priors)
                 conn.send(("ok", found, (time.process_time() - cpu) * 1000))
                 del image, found
-            except Exception as exc:  # reported per frame; the worker keeps serving
+            except Exception as exc:  # noqa: BLE001 - reported per frame; the worker keeps serving
                 conn.send(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"))
     except (EOFError, OSError):
         pass                      # the parent went away
@@ -230,7 +241,7 @@ class FaceProcess:
         )
         try:
             self._process.start()
-        except Exception as exc:  # pickling the classifier, or the platform refusing a process
+        except Exception as exc:  # noqa: BLE001 - pickling the classifier, or the platform refusing a process
             self._detector.close()
             raise CaptureError(f"face worker process: cannot start it ({type(exc).__name__}: {exc})") from None
         finally:
@@ -311,10 +322,8 @@ class FaceProcess:
     def close(self) -> None:
         """Stop the worker process and free the shared memory."""
         if self._process.is_alive():
-            try:
+            with contextlib.suppress(BrokenPipeError, OSError):
                 self._conn.send(None)
-            except (BrokenPipeError, OSError):
-                pass
             self._process.join(STOP_TIMEOUT_S)
             if self._process.is_alive():
                 self._process.terminate()
@@ -335,10 +344,8 @@ class FaceProcess:
 
 def _release(memory: SharedMemory) -> None:
     memory.close()
-    try:
+    with contextlib.suppress(FileNotFoundError):
         memory.unlink()
-    except FileNotFoundError:
-        pass
 
 
 class FaceThread:

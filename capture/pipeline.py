@@ -12,6 +12,7 @@ hints (``IdentityTracker.expect``) therefore use each tile's position and colour
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import deque
 from collections.abc import Iterable, Sequence
@@ -221,10 +222,8 @@ class FrameAnalyser:
             reads = self.reader.read_frame(labels, self.tracker.expect(views), [tile.box[3] for tile in tiles])
             names = [read.name for read in reads]
         except BaseException:
-            try:
+            with contextlib.suppress(CaptureError):
                 self.faces.finish()     # collected, so that the next frame can start
-            except CaptureError:
-                pass
             raise
         names_ms = (time.perf_counter() - start) * 1000
         faces = self.faces.finish()

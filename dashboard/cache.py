@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 
@@ -68,9 +68,9 @@ class AggregateCache:
                 fresh = fetch(None)
             else:
                 newest: pd.Timestamp = cached["bucket_start"].max()
-                boundary = newest.to_pydatetime().astimezone(timezone.utc) - timedelta(seconds=self._lookback)
+                boundary = newest.to_pydatetime().astimezone(UTC) - timedelta(seconds=self._lookback)
                 epoch = int(boundary.timestamp())
-                boundary = datetime.fromtimestamp(epoch - epoch % bucket_seconds, tz=timezone.utc)
+                boundary = datetime.fromtimestamp(epoch - epoch % bucket_seconds, tz=UTC)
                 tail = fetch(boundary)
                 kept = cached[cached["bucket_start"] < pd.Timestamp(boundary)]
                 fresh = tail if kept.empty else pd.concat([kept, tail], ignore_index=True)

@@ -52,7 +52,7 @@ __all__ = [
 ]
 
 # Dashboard read queries (storage/queries.py): pandas DataFrames aggregated in SQL.
-from storage.queries import (  # noqa: E402
+from storage.queries import (
     MOOD_INDEX_DEFINITION,
     SessionReport,
     class_timeline,

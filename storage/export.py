@@ -65,7 +65,7 @@ def _format(rows: list[tuple[object, ...]]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=list(EXPORT_COLUMNS))
     stamps = pd.to_datetime(df["timestamp"], utc=True)
     df["timestamp"] = stamps.dt.strftime("%Y-%m-%dT%H:%M:%S.%f").str[:-3] + "Z"
-    df["camera"] = df["camera"].map({True: "on", False: "off", 1: "on", 0: "off"})
+    df["camera"] = df["camera"].map({True: "on", False: "off"})  # 1 and 0 hash as True and False
     df["emotion"] = df["emotion"].fillna("")
     for column in ("session_title", "student"):
         df[column] = df[column].map(escape_formula)

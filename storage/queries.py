@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
@@ -112,7 +112,7 @@ def _utc(value: datetime | None) -> datetime | None:
         return None
     if value.tzinfo is None:
         raise ValueError(f"expected a timezone-aware datetime (got naive {value.isoformat()})")
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def _read(db: _HasEngine, stmt: Select[Any]) -> pd.DataFrame:
@@ -218,7 +218,7 @@ def _last_timestamp(db: _HasEngine, session_id: int) -> datetime | None:
         value = conn.execute(stmt).scalar_one_or_none()
     if value is None:
         return None
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 # ---------------------------------------------------------------- class level
@@ -317,7 +317,7 @@ def _floor_to_bucket(value: datetime | None, bucket_seconds: int) -> datetime | 
     if value is None:
         return None
     epoch = int(value.timestamp())
-    return datetime.fromtimestamp(epoch - epoch % bucket_seconds, tz=timezone.utc)
+    return datetime.fromtimestamp(epoch - epoch % bucket_seconds, tz=UTC)
 
 
 def current_state(

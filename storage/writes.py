@@ -10,7 +10,7 @@ import secrets
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import Connection, Table, TextClause, bindparam, delete, func, insert, select, text, update
@@ -66,8 +66,8 @@ def normalize_name(name: str) -> str:
 def utc(moment: datetime | None = None) -> datetime:
     """``moment`` (or now) as an aware UTC datetime; naive values are taken as UTC."""
     if moment is None:
-        return datetime.now(timezone.utc)
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+        return datetime.now(UTC)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def start_session(
@@ -163,7 +163,7 @@ def _observation_row(
         "face_x": None, "face_y": None, "face_w": None, "face_h": None,
         "emotion": None,
         "confidence": None,
-        **{name: None for name in EMOTIONS},
+        **dict.fromkeys(EMOTIONS),
     }
     if seen.face_box is not None and keep_box:
         row["face_x"], row["face_y"], row["face_w"], row["face_h"] = (int(v) for v in seen.face_box)
@@ -219,8 +219,8 @@ def write_frame(
     return len(rows)
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_SUM_COLUMNS = tuple(f"sum_{name}" for name in EMOTIONS) + ("sum_mood",)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_SUM_COLUMNS = (*(f"sum_{name}" for name in EMOTIONS), "sum_mood")
 
 
 def _mood(row: dict[str, Any]) -> float:

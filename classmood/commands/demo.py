@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import secrets
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from classmood.config import REPO_ROOT, Settings
@@ -79,7 +79,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     faces = find_faces(args.faces, settings.storage.data_dir)
     settings.storage.url = _fresh_sqlite(settings.storage.data_dir / "demo.db")
     db = open_database(settings)
-    start = datetime.now(timezone.utc) - timedelta(seconds=args.frames / settings.capture.fps)
+    start = datetime.now(UTC) - timedelta(seconds=args.frames / settings.capture.fps)
     source = open_source("synth", settings=settings.capture, faces_dir=faces, students=args.students,
                          frames=args.frames, start=start)
     print(f"demo: {source.describe()} from {faces}", file=sys.stderr)

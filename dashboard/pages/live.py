@@ -9,8 +9,16 @@ import plotly.graph_objects as go
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from dashboard import figures
-from dashboard.components import AppContext, duration_text, int_param, local_time, percent, session_dropdown, stat
-from dashboard.components import session_options
+from dashboard.components import (
+    AppContext,
+    duration_text,
+    int_param,
+    local_time,
+    percent,
+    session_dropdown,
+    session_options,
+    stat,
+)
 from storage import queries
 
 PATH = "/"

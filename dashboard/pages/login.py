@@ -6,7 +6,15 @@ from collections.abc import Callable
 
 from flask import Flask, Response, redirect, render_template_string, request, session, url_for
 
-from dashboard.auth import LoginRateLimiter, SignedInUser, csrf_ok, csrf_token, current_user, safe_next, sign_in
+from dashboard.auth import (
+    LoginRateLimiter,
+    SignedInUser,
+    csrf_ok,
+    csrf_token,
+    current_user,
+    safe_next,
+    sign_in,
+)
 
 PUBLIC_ENDPOINTS: tuple[str, ...] = ("login", "logout")
 
