@@ -5,10 +5,10 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from datetime import datetime
-from typing import TextIO
+from typing import Any, TextIO
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from model.emotions import EMOTIONS
 from storage.database import Database
@@ -34,7 +34,7 @@ def escape_formula(value: object) -> object:
     return value
 
 
-def _statement(session_id: int | None, start: datetime | None, end: datetime | None):  # type: ignore[no-untyped-def]
+def _statement(session_id: int | None, start: datetime | None, end: datetime | None) -> Select[Any]:
     student = func.coalesce(Participant.display_name, Participant.pseudonym, "")
     stmt = (
         select(

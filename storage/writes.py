@@ -11,9 +11,21 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
-from sqlalchemy import Connection, Table, TextClause, bindparam, delete, func, insert, select, text, update
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Table,
+    TextClause,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from model.emotions import EMOTIONS, NEGATIVE_EMOTIONS, POSITIVE_EMOTIONS
@@ -85,9 +97,8 @@ def start_session(
 
 def end_session(db: Database, session_id: int, ended_at: datetime | None = None) -> None:
     with db.session() as session:
-        result = session.execute(
-            update(LectureSession).where(LectureSession.id == session_id).values(ended_at=utc(ended_at))
-        )
+        statement = update(LectureSession).where(LectureSession.id == session_id).values(ended_at=utc(ended_at))
+        result = cast(CursorResult[Any], session.execute(statement))  # Session.execute is typed for any statement
         if result.rowcount == 0:
             raise StorageError(f"no lecture session with id {session_id}")
 
@@ -125,10 +136,10 @@ def _participant_ids(
         return {}
     table = Participant.__table__
     attribute = table.c[column]
-    found = dict(
+    found: dict[str, int] = dict(
         connection.execute(
             select(attribute, table.c.id).where(table.c.session_id == session_id, attribute.in_(keys))
-        ).all()
+        ).tuples().all()
     )
     missing = keys - found.keys()
     if missing:
@@ -139,7 +150,7 @@ def _participant_ids(
         found.update(
             connection.execute(
                 select(attribute, table.c.id).where(table.c.session_id == session_id, attribute.in_(missing))
-            ).all()
+            ).tuples().all()
         )
     if found:
         smaller, larger = (func.min, func.max) if sqlite else (func.least, func.greatest)
