@@ -99,7 +99,7 @@ def faces_and_scores(search: FaceSearch, classifier: EmotionModel) -> FrameFaces
     with_face = [k for k, tf in enumerate(found) if tf.face is not None]
     scores: dict[int, np.ndarray] = {}
     signatures: dict[int, np.ndarray | None] = {}
-    _score(classifier, with_face, [found[k].face.image for k in with_face], scores, signatures)  # type: ignore[union-attr]
+    _score(classifier, with_face, [tf.face.image for tf in found if tf.face is not None], scores, signatures)
     return FrameFaces(found, scores, (detected - start) * 1000, (time.perf_counter() - detected) * 1000,
                       signatures=signatures)
 
@@ -160,7 +160,9 @@ def claim_and_score(
         crops = []
         for k in positions:
             _, (x, y, w, h) = tiles[k]
-            crops.append(crop_face(image[y : y + h, x : x + w], found[k][0].box))  # type: ignore[union-attr]
+            face = found[k][0]
+            assert face is not None  # only tiles with a face wait to be classified
+            crops.append(crop_face(image[y : y + h, x : x + w], face.box))
         start = time.perf_counter()
         _score(classifier, positions, crops, scores, signatures)
         return time.perf_counter() - start
@@ -235,7 +237,7 @@ class FaceProcess:
         self._counter: TileCounter = context.Value("i", 0)
         self.classifier = classifier
         options = {"model_path": model_path, "min_face_size": min_face_size, "backend": backend}
-        self._detector = FaceDetector.load(threads=1, **options)  # type: ignore[arg-type]
+        self._detector = FaceDetector.load(threads=1, model_path=model_path, min_face_size=min_face_size, backend=backend)
         self._process = context.Process(
             target=_serve, args=(child, classifier, options, self._counter), name="classmood-faces", daemon=True,
         )
@@ -266,7 +268,8 @@ class FaceProcess:
 
     def _receive(self) -> tuple[Any, ...]:
         try:
-            return self._conn.recv()  # type: ignore[no-any-return]
+            message: tuple[Any, ...] = self._conn.recv()
+            return message
         except (EOFError, OSError):
             self._process.join(1.0)
             code = self._process.exitcode

@@ -203,15 +203,15 @@ class FrameAnalyser:
         """Analyse one frame (``layout`` may be given when already parsed)."""
         timings: dict[str, float] = {}
         start = time.perf_counter()
-        grid = self._safety_net(frame.image, find_tiles(frame.image)) if layout is None else None
-        boxes = list(enumerate(grid.boxes)) if grid is not None else [(t.index, t.box) for t in layout.tiles]  # type: ignore[union-attr]
+        read = self._safety_net(frame.image, find_tiles(frame.image)) if layout is None else layout
+        boxes = list(enumerate(read.boxes)) if isinstance(read, TileGrid) else [(t.index, t.box) for t in read.tiles]
         layout_ms = (time.perf_counter() - start) * 1000
 
         self.faces.start(frame.image, boxes)
         try:
             start = time.perf_counter()
             # the name boxes and speaking borders, beside the face search
-            tiles = (grid.layout() if grid is not None else layout).tiles  # type: ignore[union-attr]
+            tiles = (read.layout() if isinstance(read, TileGrid) else read).tiles
             timings["layout"] = layout_ms + (time.perf_counter() - start) * 1000
             start = time.perf_counter()
             labels = [

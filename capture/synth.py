@@ -382,7 +382,7 @@ def _students(
                 name=name, script=script, initials=initials, present=(join, leave), camera=camera,
                 emotions=emotions, faces=faces, room=room, tint=tint, face_scale=face_scale, face_offset=face_offset,
                 avatar=bool(rng.random() < 0.5),
-                avatar_colour=tuple(int(v) for v in rng.integers(60, 200, 3)),  # type: ignore[arg-type]
+                avatar_colour=tuple(int(v) for v in rng.integers(60, 200, 3)),  # type: ignore[arg-type]  # rng.integers(..., 3): three ints
             )
         )
     return people
