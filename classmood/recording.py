@@ -17,9 +17,13 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from classmood.config import Settings
+
+if TYPE_CHECKING:  # the packages are imported when a lecture is recorded, not when the CLI starts
+    from capture import AgentStatus, Frame, FrameAnalysis, FrameSource
+    from storage import Database, PrivacyPolicy
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +46,12 @@ class ContinuedSource:
     """A source picking up a session at ``next_frame``: offline sources skip the frames already
     written (same positions in the same source); live sources number their frames on from there."""
 
-    def __init__(self, source: Any, next_frame: int) -> None:
+    def __init__(self, source: FrameSource, next_frame: int) -> None:
         self.source = source
         self.next_frame = next_frame
         self.live: bool = bool(source.live)
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[Frame]:
         for frame in self.source:
             if self.live:
                 yield replace(frame, index=frame.index + self.next_frame)
@@ -55,7 +59,7 @@ class ContinuedSource:
                 yield frame
 
     def describe(self) -> str:
-        return str(self.source.describe())
+        return self.source.describe()
 
     def close(self) -> None:
         self.source.close()
@@ -70,7 +74,9 @@ class ContinuedSource:
         self.source.__exit__(exc_type, exc, tb)
 
 
-def open_or_continue_session(db: Any, title: str, source: str, privacy: Any, *, new_session: bool = False) -> tuple[int, int]:
+def open_or_continue_session(
+    db: Database, title: str, source: str, privacy: PrivacyPolicy, *, new_session: bool = False
+) -> tuple[int, int]:
     """(session id, next frame): the unfinished session with this title and source, else a new one.
 
     A session recorded under another privacy mode is never continued.
@@ -116,13 +122,13 @@ class BlankFrameWarning:
 
 def record_lecture(
     settings: Settings,
-    db: object,
-    source: object,
+    db: Database,
+    source: FrameSource,
     *,
     title: str | None = None,
     roster: Sequence[str] = (),
     max_frames: int | None = None,
-    on_status: Callable[[object], None] | None = None,
+    on_status: Callable[[AgentStatus], None] | None = None,
     stop: threading.Event | None = None,
     new_session: bool = False,
     writer_options: dict[str, Any] | None = None,
@@ -146,7 +152,7 @@ def record_lecture(
         temperature=settings.model.temperature,
     )
     privacy = privacy_policy(settings)
-    described = source.describe()  # type: ignore[attr-defined]
+    described = source.describe()
     session_id, next_frame = open_or_continue_session(db, title or described, described, privacy, new_session=new_session)
     resumed = next_frame > 0
     if resumed:
@@ -154,18 +160,17 @@ def record_lecture(
     debug_dir = (
         settings.storage.data_dir / "debug_frames" / f"session_{session_id}" if settings.privacy.save_debug_frames else None
     )
-    writer = SpoolingWriter(db, privacy, **(writer_options or {}))  # type: ignore[arg-type]
+    writer = SpoolingWriter(db, privacy, **(writer_options or {}))
     blank = BlankFrameWarning()
 
-    def sink(analysis) -> None:  # type: ignore[no-untyped-def]
+    def sink(analysis: FrameAnalysis) -> None:
         blank(analysis.frame_index, len(analysis.students))
         observations = [StudentObservation(s.name, s.camera_on, s.face_box, s.scores) for s in analysis.students]
         writer.write(session_id, analysis.frame_index, analysis.timestamp, observations)
 
-    result = None
     continued = ContinuedSource(source, next_frame) if resumed else source
     try:
-        with continued, FrameAnalyser.create(  # type: ignore[attr-defined]
+        with continued, FrameAnalyser.create(
             classifier,
             roster=roster,
             threads=settings.model.threads,
@@ -175,7 +180,7 @@ def record_lecture(
             face_process=settings.capture.face_process,
             debug_dir=debug_dir,
         ) as analyser:
-            result = run_agent(continued, analyser, sink, fps=settings.capture.fps, max_frames=max_frames,  # type: ignore[arg-type]
+            result = run_agent(continued, analyser, sink, fps=settings.capture.fps, max_frames=max_frames,
                                on_status=on_status, stop=stop)
     finally:
         unwritten = writer.close(wait_seconds=final_wait_seconds)

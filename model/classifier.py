@@ -79,6 +79,6 @@ class EmotionClassifier:
         scores = np.asarray(scores, dtype=np.float32)
         return with_temperature((scores[:n] + scores[n:]) / 2 if self.mirror else scores, self.temperature)
 
-    def predict(self, crops: Sequence[np.ndarray]) -> np.ndarray:
+    def predict(self, crops: Sequence[np.ndarray] | np.ndarray) -> np.ndarray:
         """Face crops of any size, BGR or grayscale -> (n, 7) probabilities."""
         return self.predict_preprocessed(preprocess(crops))

@@ -7,9 +7,13 @@ import secrets
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from classmood.config import REPO_ROOT, Settings
 from classmood.errors import UserError
+
+if TYPE_CHECKING:  # capture is imported when the command runs, not when the CLI starts
+    from capture import AgentStatus
 
 DOWNLOAD_HINT = (
     "no FER2013 face images found. Download FER2013 in its Kaggle folder layout "
@@ -18,7 +22,7 @@ DOWNLOAD_HINT = (
 )
 
 
-def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.ArgumentParser]) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: dict[str, argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "demo",
         parents=[common["config"]],
@@ -84,7 +88,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                          frames=args.frames, start=start)
     print(f"demo: {source.describe()} from {faces}", file=sys.stderr)
     with tqdm(total=args.frames, unit="frame", desc="capturing", file=sys.stderr, disable=None) as bar:
-        def status(state) -> None:  # type: ignore[no-untyped-def]
+        def status(state: AgentStatus) -> None:
             bar.update(state.frames - bar.n)
             bar.set_postfix_str(f"{state.faces} faces, {state.students} students, {state.last_ms:.0f} ms/frame")
 

@@ -29,7 +29,7 @@ def _end_date(text: str) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=1)
 
 
-def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.ArgumentParser]) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: dict[str, argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "export", parents=[common["config"], common["db"]], help="export observations as CSV",
         description="Writes CSV to --out, or to standard output.",
