@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -68,7 +68,7 @@ def create_app(settings: Settings, db: Any, *, tz: tzinfo | None = None) -> tupl
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
     )
     server.session_interface = HttpsAwareSessionInterface()
-    ctx = AppContext(settings=settings, db=db, cache=AggregateCache(db), tz=tz or datetime.now().astimezone().tzinfo)
+    ctx = AppContext(settings=settings, db=db, cache=AggregateCache(db), tz=tz or datetime.now().astimezone().tzinfo or UTC)
 
     install_guard(server, lambda user_id: _signed_in(get_user(db, user_id)), login.PUBLIC_ENDPOINTS)
     install_input_guard(server)
@@ -84,7 +84,7 @@ def create_app(settings: Settings, db: Any, *, tz: tzinfo | None = None) -> tupl
         "classmood.dashboard",
         server=server,
         title="ClassMood",
-        update_title=None,
+        update_title=None,  # type: ignore[arg-type]  # Dash documents None (keep the title while updating)
         suppress_callback_exceptions=True,
         assets_folder=str(Path(__file__).with_name("assets")),
         serve_locally=True,

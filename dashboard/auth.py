@@ -12,6 +12,7 @@ from pathlib import Path
 
 from flask import Flask, Response, g, jsonify, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.wrappers import Response as BaseResponse
 
 from classmood.config import DashboardSettings
 from dashboard.errors import DashboardError
@@ -119,7 +120,8 @@ def sign_in(user: SignedInUser) -> None:
 
 def current_user() -> SignedInUser | None:
     """The signed-in user of this request (set by the guard), or None."""
-    return g.get("user")
+    user: SignedInUser | None = g.get("user")
+    return user
 
 
 def install_guard(
@@ -136,7 +138,7 @@ def install_guard(
     public = frozenset(public_endpoints)
 
     @server.before_request
-    def _require_login() -> Response | None:
+    def _require_login() -> BaseResponse | None:
         user_id = session.get("user_id")
         user = lookup_user(int(user_id)) if isinstance(user_id, int) else None
         if user is None and user_id is not None:

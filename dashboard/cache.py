@@ -48,7 +48,7 @@ class AggregateCache:
     def report(self, session_id: int) -> queries.SessionReport:
         """:func:`storage.queries.session_report` assembled from the cached timeline and cells."""
         session = queries.session_info(self._db, session_id)
-        timeline_bucket, cell_bucket = queries.report_buckets(float(session.at[0, "duration_seconds"]))
+        timeline_bucket, cell_bucket = queries.report_buckets(float(session["duration_seconds"].iloc[0]))
         return queries.build_session_report(
             session,
             self.class_timeline(session_id, timeline_bucket),

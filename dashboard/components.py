@@ -12,7 +12,7 @@ from dash import dcc, html
 
 from classmood.config import Settings
 from dashboard.cache import AggregateCache
-from storage import queries
+from storage import Database, queries
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class AppContext:
     """What every page needs: settings, the database, the shared aggregate cache, the display time zone."""
 
     settings: Settings
-    db: Any  # storage.Database (read through storage.queries)
+    db: Database
     cache: AggregateCache
     tz: tzinfo
 
@@ -51,7 +51,7 @@ def percent(value: float) -> str:
     return "–" if value is None or pd.isna(value) else f"{value:.0%}"
 
 
-def session_options(sessions: pd.DataFrame, tz: tzinfo) -> list[dict[str, Any]]:
+def session_options(sessions: pd.DataFrame, tz: tzinfo) -> list[dcc.Dropdown.Options]:
     """Dropdown options for sessions: title, local start time, and "running" where it is."""
     labels = (
         sessions["title"].astype(str)
@@ -77,5 +77,5 @@ def session_dropdown(component_id: str, ctx: AppContext, value: int | None) -> d
 
 
 def stat(label: str, value: str, element_id: str | None = None) -> html.Div:
-    props = {"id": element_id} if element_id else {}
+    props: dict[str, Any] = {"id": element_id} if element_id else {}
     return html.Div([html.Div(value, className="stat-value"), html.Div(label, className="stat-label")], className="stat", **props)
