@@ -17,6 +17,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -50,7 +51,7 @@ def _iou(a: tuple[int, ...], b: tuple[int, ...]) -> float:
     return inter / (a[2] * a[3] + b[2] * b[3] - inter)
 
 
-def run(students: int, frames: int, seed: int, roster: bool, classifier: EmotionClassifier) -> dict[str, object]:
+def run(students: int, frames: int, seed: int, roster: bool, classifier: EmotionClassifier) -> dict[str, Any]:
     base = FaceLibrary.load(FACES)
     library = RecordingLibrary(base.root, base.files)
     lecture = list(render_lecture(library, students=students, frames=frames, seed=seed, view="gallery"))
@@ -134,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="score real call screenshots with truth.json instead (default: ../shared/galleries)")
     args = parser.parse_args(argv)
     if args.real is not None:
-        import real_galleries
+        from bench import real_galleries
 
         return real_galleries.main([*(["--galleries", str(args.real)] if args.real != Path() else []),
                                     *(["--json"] if args.json else [])])
@@ -144,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(results, indent=1))
         return 0
     for r in results:
-        stages = ", ".join(f"{k} {v:.0f}" for k, v in r["ms_per_stage_median_scaled_to_49_tiles"].items())  # type: ignore[union-attr]
+        stages = ", ".join(f"{k} {v:.0f}" for k, v in r["ms_per_stage_median_scaled_to_49_tiles"].items())
         print(
             f"{r['students']} students x {r['frames']} frames (roster {'yes' if r['roster'] else 'no'}): "
             f"tiles {r['tile_recall']:.2%}, names {r['name_accuracy']:.2%}, camera {r['camera_accuracy']:.2%}, "

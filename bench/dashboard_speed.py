@@ -48,7 +48,7 @@ def seed(engine: Engine, students: int, seconds: int, running: bool, chunk_frame
     """Insert one lecture (Core executemany in chunks); return its session id."""
     rng = np.random.default_rng(7)
     with engine.begin() as conn:
-        session_id = conn.execute(
+        key = conn.execute(
             insert(LectureSession).values(
                 title="Benchmark lecture",
                 source="synth",
@@ -57,7 +57,9 @@ def seed(engine: Engine, students: int, seconds: int, running: bool, chunk_frame
                 ended_at=None if running else START + timedelta(seconds=seconds),
                 frames_written=seconds,
             )
-        ).inserted_primary_key[0]
+        ).inserted_primary_key
+        assert key is not None  # an INSERT of one row
+        session_id = key[0]
         conn.execute(
             insert(Participant),
             [
@@ -142,7 +144,7 @@ def cases(
     db: Database, session_id: int, settings: Settings, participant_id: int, n_students: int
 ) -> dict[str, Callable[[], Any]]:
     dash = settings.dashboard
-    last = queries.session_info(db, session_id).at[0, "last_observation"].to_pydatetime()
+    last = queries.session_info(db, session_id)["last_observation"].iloc[0].to_pydatetime()
     warm = AppContext(settings=settings, db=db, cache=AggregateCache(db), tz=UTC)
 
     def cold() -> AppContext:
