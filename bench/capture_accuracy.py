@@ -16,6 +16,7 @@ import json
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from capture.frames import Frame  # noqa: E402
 from capture.names import normalise  # noqa: E402
-from capture.pipeline import FrameAnalyser  # noqa: E402
+from capture.pipeline import FrameAnalyser, StudentReading  # noqa: E402
 from capture.synth import FaceLibrary, render_lecture  # noqa: E402
 from model import EMOTIONS, EmotionClassifier  # noqa: E402
 
@@ -49,6 +50,11 @@ def _iou(a: tuple[int, ...], b: tuple[int, ...]) -> float:
     ih = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
     inter = iw * ih
     return inter / (a[2] * a[3] + b[2] * b[3] - inter)
+
+
+def _overlap(reading: StudentReading, box: tuple[int, ...]) -> float:
+    """IoU of a reading's tile with ``box`` (0 for a reading without a tile)."""
+    return 0.0 if reading.tile_box is None else _iou(reading.tile_box, box)
 
 
 def run(students: int, frames: int, seed: int, roster: bool, classifier: EmotionClassifier) -> dict[str, Any]:
@@ -77,9 +83,9 @@ def run(students: int, frames: int, seed: int, roster: bool, classifier: Emotion
                 face_path = next(drawn) if student.camera else None
                 match = max(
                     (r for r in analysis.students if r.tile_box is not None),
-                    key=lambda r: _iou(r.tile_box, student.box), default=None,  # type: ignore[arg-type]
+                    key=lambda r: _overlap(r, student.box), default=None,
                 )
-                if match is None or _iou(match.tile_box, student.box) < 0.5:  # type: ignore[arg-type]
+                if match is None or _overlap(match, student.box) < 0.5:
                     if face_path is not None:
                         counts["faces"] += 1
                         own_faces.append(base.image(face_path))
@@ -117,9 +123,7 @@ def run(students: int, frames: int, seed: int, roster: bool, classifier: Emotion
     }
 
 
-def _timestamp(index: int):  # type: ignore[no-untyped-def]
-    from datetime import UTC, datetime, timedelta
-
+def _timestamp(index: int) -> datetime:
     return datetime(2025, 1, 1, tzinfo=UTC) + timedelta(seconds=index)
 
 
