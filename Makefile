@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 RUNTIME := $(VENV)/.runtime
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install system-deps clean
+.PHONY: demo test lint install system-deps clean
 
 # The runtime (capture agent, model, storage, dashboard: no TensorFlow) is what `make demo` needs;
 # `make test` and `classmood train` add the train and test extras on top. pip shows its progress.
@@ -34,6 +34,12 @@ demo: system-deps $(RUNTIME)
 
 test: system-deps $(STAMP)
 	$(PY) -m pytest
+
+# Lint and format check for the whole tree, types for the packages [tool.mypy] lists (pyproject.toml).
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

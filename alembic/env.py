@@ -7,9 +7,9 @@ migration is also atomic there), a PostgreSQL transaction-scoped advisory lock.
 
 from __future__ import annotations
 
-from alembic import context
 from sqlalchemy import Engine, text
 
+from alembic import context
 from storage.database import create_database_engine
 from storage.schema import Base
 

@@ -36,11 +36,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.report import cached_lecture, emit, machine  # noqa: E402
 from capture.frames import ScreenSource  # noqa: E402
 from classmood.config import Settings  # noqa: E402
 from classmood.recording import record_lecture  # noqa: E402
 from classmood.wiring import open_database  # noqa: E402
-from bench.report import cached_lecture, emit, machine  # noqa: E402
 
 DEFAULT_FACES = ROOT.parent / "shared" / "datasets" / "fer2013" / "test"
 SLIDESHOW = r"""

@@ -17,7 +17,9 @@ import json
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -26,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from capture.frames import Frame  # noqa: E402
 from capture.names import normalise  # noqa: E402
-from capture.pipeline import FrameAnalyser  # noqa: E402
+from capture.pipeline import FrameAnalyser, StudentReading  # noqa: E402
 from capture.synth import FaceLibrary, render_lecture  # noqa: E402
 from model import EMOTIONS, EmotionClassifier  # noqa: E402
 
@@ -79,9 +81,9 @@ def run(
                 face_path = next(drawn) if student.camera else None
                 match = max(
                     (r for r in analysis.students if r.tile_box is not None),
-                    key=lambda r: _iou(r.tile_box, student.box), default=None,  # type: ignore[arg-type]
+                    key=lambda r: _overlap(r, student.box), default=None,
                 )
-                if match is None or _iou(match.tile_box, student.box) < 0.5:  # type: ignore[arg-type]
+                if match is None or _overlap(match, student.box) < 0.5:
                     if face_path is not None:
                         counts["faces"] += 1
                         own_faces.append(base.image(face_path))
@@ -119,9 +121,7 @@ def run(
     }
 
 
-def _timestamp(index: int):  # type: ignore[no-untyped-def]
-    from datetime import UTC, datetime, timedelta
-
+def _timestamp(index: int) -> datetime:
     return datetime(2025, 1, 1, tzinfo=UTC) + timedelta(seconds=index)
 
 
@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="score real call screenshots with truth.json instead (default: ../shared/galleries)")
     args = parser.parse_args(argv)
     if args.real is not None:
-        import real_galleries
+        from bench import real_galleries
 
         return real_galleries.main([*(["--galleries", str(args.real)] if args.real != Path() else []),
                                     *(["--json"] if args.json else [])])
@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(results, indent=1))
         return 0
     for r in results:
-        stages = ", ".join(f"{k} {v:.0f}" for k, v in r["ms_per_stage_median_scaled_to_49_tiles"].items())  # type: ignore[union-attr]
+        stages = ", ".join(f"{k} {v:.0f}" for k, v in r["ms_per_stage_median_scaled_to_49_tiles"].items())
         print(
             f"{r['students']} students x {r['frames']} frames (roster {'yes' if r['roster'] else 'no'}"
             f"{', ' + str(r['client']) if r['client'] else ''}): "

@@ -26,7 +26,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +80,7 @@ def run_writer(url: str, session_id: int, fps: float, students: int, seconds: fl
                                                    tuple(v / total for v in raw) if camera_on else None))
         begin = time.perf_counter()
         try:
-            write_frame(db, session_id, frame, datetime.now(timezone.utc), observations, privacy)
+            write_frame(db, session_id, frame, datetime.now(UTC), observations, privacy)
         except Exception as exc:  # noqa: BLE001 - every failure is a finding to report
             errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
         latencies.append((time.perf_counter() - begin) * 1000)

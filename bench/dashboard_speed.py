@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -41,14 +41,14 @@ from storage.schema import LectureSession, Observation, Participant  # noqa: E40
 from storage.writes import rebuild_rollups  # noqa: E402
 
 TARGET_MS = 300.0
-START = datetime(2024, 3, 1, 9, 0, tzinfo=timezone.utc)
+START = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def seed(engine: Engine, students: int, seconds: int, running: bool, chunk_frames: int = 600) -> int:
     """Insert one lecture (Core executemany in chunks); return its session id."""
     rng = np.random.default_rng(7)
     with engine.begin() as conn:
-        session_id = conn.execute(
+        key = conn.execute(
             insert(LectureSession).values(
                 title="Benchmark lecture",
                 source="synth",
@@ -57,7 +57,9 @@ def seed(engine: Engine, students: int, seconds: int, running: bool, chunk_frame
                 ended_at=None if running else START + timedelta(seconds=seconds),
                 frames_written=seconds,
             )
-        ).inserted_primary_key[0]
+        ).inserted_primary_key
+        assert key is not None  # an INSERT of one row
+        session_id = key[0]
         conn.execute(
             insert(Participant),
             [
@@ -145,7 +147,7 @@ def cases(
     warm = AppContext(settings=settings, db=db, cache=AggregateCache(db), tz=timezone.utc)
 
     def cold() -> AppContext:
-        return AppContext(settings=settings, db=db, cache=AggregateCache(db), tz=timezone.utc)
+        return AppContext(settings=settings, db=db, cache=AggregateCache(db), tz=UTC)
 
     return {
         "page live (refresh)": lambda: live.refresh(warm, session_id),
@@ -153,7 +155,7 @@ def cases(
         "page students one student": lambda: students.detail(warm, session_id, participant_id),
         "page reports (refresh)": lambda: reports.report_view(warm, session_id),
         "page reports sessions list": lambda: reports.sessions_table(warm),
-        "download report HTML (warm)": lambda: render_report_html(warm.cache.report(session_id), timezone.utc),
+        "download report HTML (warm)": lambda: render_report_html(warm.cache.report(session_id), UTC),
         "page live (first load)": lambda: live.refresh(cold(), session_id),
         "page students overview (first load)": lambda: students.overview(cold(), session_id),
         "page reports (first load)": lambda: reports.report_view(cold(), session_id),

@@ -24,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +33,11 @@ import cv2
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.report import cached_lecture, emit, machine  # noqa: E402
 from capture.frames import Frame  # noqa: E402
 from capture.pipeline import FrameAnalyser  # noqa: E402
 from model import EMOTIONS, EmotionClassifier  # noqa: E402
 from storage import PrivacyPolicy, StudentObservation, connect, start_session, write_frame  # noqa: E402
-from bench.report import cached_lecture, emit, machine  # noqa: E402
 
 FER_VENV = ROOT / ".venv-fer"
 FER_PACKAGES = ["tensorflow-cpu>=2.17,<2.22", "opencv-contrib-python-headless<5", "setuptools<81", "requests", "pillow"]
@@ -48,12 +48,12 @@ Box = tuple[int, int, int, int]
 def ensure_fer_venv() -> Path:
     """The fer package's own environment (created once; about 1 GB, mostly TensorFlow)."""
     python = FER_VENV / "bin" / "python"
-    if python.exists() and subprocess.run([python, "-c", "import fer.fer"], capture_output=True).returncode == 0:
+    if python.exists() and subprocess.run([python, "-c", "import fer.fer"], capture_output=True, check=False).returncode == 0:
         return python
     print("creating .venv-fer for the fer package (once) ...", file=sys.stderr)
     subprocess.run([sys.executable, "-m", "venv", str(FER_VENV)], check=True)
     pip = [str(python), "-m", "pip", "install", "--quiet"]
-    subprocess.run(pip + ["--no-deps", "fer==25.10.3"], check=True)
+    subprocess.run([*pip, "--no-deps", "fer==25.10.3"], check=True)
     subprocess.run(pip + FER_PACKAGES, check=True)
     return python
 
@@ -66,7 +66,7 @@ def _centre(box: Box) -> tuple[float, float]:
     return box[0] + box[2] / 2, box[1] + box[3] / 2
 
 
-def score(truth: dict, per_frame_faces: list[list[tuple[Box, str]]]) -> dict[str, float]:
+def score(truth: dict[str, Any], per_frame_faces: list[list[tuple[Box, str]]]) -> dict[str, float]:
     """Face recall and emotion accuracy over camera-on students, given (face box, emotion) per frame."""
     students = found = correct = 0
     for frame, faces in zip(truth["frames"], per_frame_faces, strict=True):
@@ -75,11 +75,11 @@ def score(truth: dict, per_frame_faces: list[list[tuple[Box, str]]]) -> dict[str
                 continue
             students += 1
             tile = tuple(student["box"])
-            inside = [(b, e) for b, e in faces if _inside(tile, _centre(b))]  # type: ignore[arg-type]
+            inside = [(b, e) for b, e in faces if _inside(tile, _centre(b))]
             if not inside:
                 continue
             found += 1
-            box, emotion = max(inside, key=lambda f: f[0][2] * f[0][3])
+            _, emotion = max(inside, key=lambda f: f[0][2] * f[0][3])
             correct += emotion == student["emotion"]
     return {"students": students, "face_recall": found / students, "emotion_accuracy": correct / students}
 
@@ -92,7 +92,7 @@ def _busy_jiffies() -> tuple[int, int]:
 
 
 def run_ours(
-    folder: Path, truth: dict, threads: int, names_budget_ms: float | None = None, face_process: bool = True,
+    folder: Path, truth: dict[str, Any], threads: int, names_budget_ms: float | None = None, face_process: bool = True,
     weights: Path | None = None,
 ) -> dict[str, Any]:
     """Every frame through layout, the analyser and ``write_frame``; wall and CPU milliseconds per stage."""
@@ -104,7 +104,7 @@ def run_ours(
     cpu_totals: list[float] = []
     faces: list[list[tuple[Box, str]]] = []
     policy = PrivacyPolicy("named")
-    start_time = datetime.now(timezone.utc)
+    start_time = datetime.now(UTC)
     with tempfile.TemporaryDirectory() as tmp, FrameAnalyser.create(
         classifier, roster=names, threads=threads, smoothing_window=1,
         names_budget_ms=names_budget_ms, face_process=face_process,
@@ -115,6 +115,7 @@ def run_ours(
         run_wall0, run_cpu0, worker_cpu_s = time.perf_counter(), time.process_time(), 0.0
         for frame_truth in truth["frames"]:
             image = cv2.imread(str(folder / frame_truth["file"]), cv2.IMREAD_COLOR)
+            assert image is not None, frame_truth["file"]  # the lecture was just rendered
             frame = Frame(frame_truth["index"], start_time + timedelta(seconds=frame_truth["index"]), image)
             begin, cpu_begin = time.perf_counter(), time.process_time()
             analysis = analyser.analyse(frame)
@@ -158,7 +159,7 @@ def _quantile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def run_fer(folder: Path, truth: dict) -> dict[str, object]:
+def run_fer(folder: Path, truth: dict[str, Any]) -> dict[str, float]:
     python = ensure_fer_venv()
     result = subprocess.run([str(python), str(ROOT / "bench" / "fer_runner.py"), str(folder)],
                             capture_output=True, text=True, check=True, env={"TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"})
@@ -166,7 +167,7 @@ def run_fer(folder: Path, truth: dict) -> dict[str, object]:
     faces = [[(tuple(f["box"]), f["emotion"]) for f in frame["faces"]] for frame in frames]
     return {"ms_per_frame": statistics.median(f["ms"] for f in frames),
             "cpu_ms_per_frame": statistics.median(f.get("cpu_ms", float("nan")) for f in frames),
-            **score(truth, faces)}  # type: ignore[arg-type]
+            **score(truth, faces)}
 
 
 def main() -> int:

@@ -10,6 +10,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -24,7 +25,7 @@ def main() -> int:
     parser.add_argument("--frames", type=int, default=20, help="frames per case")
     args = parser.parse_args()
     library = FaceLibrary.load(args.faces)
-    cases = [(n, {"dynamics": False}) for n in (9, 25, 49)] + [(49, {"theme": "light", "rounded": True}), (25, {"chrome": True}),
+    cases: list[tuple[int, dict[str, Any]]] = [(n, {"dynamics": False}) for n in (9, 25, 49)] + [(49, {"theme": "light", "rounded": True}), (25, {"chrome": True}),
                                             (25, {"view": "speaker"})]
     print("wall = elapsed time; cpu = this process's CPU time (less disturbed by other load on the machine)")
     print(f"{'students':>8} {'variant':<32} {'wall ms':>8} {'p90 ms':>7} {'cpu ms':>7} {'tiles':>5}")

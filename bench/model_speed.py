@@ -18,8 +18,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from model import DEFAULT_WEIGHTS, EmotionClassifier, preprocess  # noqa: E402
-from bench.report import emit, machine  # noqa: E402
+from bench.report import emit, machine
+from model import DEFAULT_WEIGHTS, EmotionClassifier, preprocess
 
 
 def main() -> int:

@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import cv2
 
@@ -84,7 +85,7 @@ def analyse_once(image_path: Path, classifier: EmotionClassifier, roster: Iterab
         return analysis, (time.perf_counter() - start) * 1000
 
 
-def score_gallery(folder: Path, name: str, truth: dict, classifier: EmotionClassifier) -> GalleryScore:
+def score_gallery(folder: Path, name: str, truth: dict[str, Any], classifier: EmotionClassifier) -> GalleryScore:
     plain, ms = analyse_once(folder / name, classifier)
     with_roster, _ = analyse_once(folder / name, classifier, roster=truth["names"])
     return GalleryScore(

@@ -22,6 +22,7 @@ native libraries are not forked). It ignores Ctrl-C, which the parent handles, a
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import signal
 import time
@@ -39,7 +40,17 @@ import numpy as np
 
 from capture.box import Box
 from capture.errors import CaptureError
-from capture.faces import MIN_FACE_SIZE, FaceBox, FaceDetector, FaceSearch, FaceTracks, TileFace, crop_face, search_tile, tile_faces
+from capture.faces import (
+    MIN_FACE_SIZE,
+    FaceBox,
+    FaceDetector,
+    FaceSearch,
+    FaceTracks,
+    TileFace,
+    crop_face,
+    search_tile,
+    tile_faces,
+)
 from capture.identity import face_signature
 
 START_TIMEOUT_S = 120.0     # loading the detector and the emotion model (a cold disk, a slow laptop)
@@ -88,7 +99,7 @@ def faces_and_scores(search: FaceSearch, classifier: EmotionModel) -> FrameFaces
     with_face = [k for k, tf in enumerate(found) if tf.face is not None]
     scores: dict[int, np.ndarray] = {}
     signatures: dict[int, np.ndarray | None] = {}
-    _score(classifier, with_face, [found[k].face.image for k in with_face], scores, signatures)  # type: ignore[union-attr]
+    _score(classifier, with_face, [tf.face.image for tf in found if tf.face is not None], scores, signatures)
     return FrameFaces(found, scores, (detected - start) * 1000, (time.perf_counter() - detected) * 1000,
                       signatures=signatures)
 
@@ -149,7 +160,9 @@ def claim_and_score(
         crops = []
         for k in positions:
             _, (x, y, w, h) = tiles[k]
-            crops.append(crop_face(image[y : y + h, x : x + w], found[k][0].box))  # type: ignore[union-attr]
+            face = found[k][0]
+            assert face is not None  # only tiles with a face wait to be classified
+            crops.append(crop_face(image[y : y + h, x : x + w], face.box))
         start = time.perf_counter()
         _score(classifier, positions, crops, scores, signatures)
         return time.perf_counter() - start
@@ -176,7 +189,7 @@ def _serve(conn: Connection, classifier: EmotionModel, detector_options: dict[st
     cv2.setNumThreads(1)
     try:
         detector = FaceDetector.load(threads=1, **detector_options)
-    except Exception as exc:  # any failure to load is reported to the parent as a message
+    except Exception as exc:  # noqa: BLE001 - any failure to load is reported to the parent as a message
         conn.send(("error", str(exc)))
         return
     conn.send(("ready", detector.backend))
@@ -196,7 +209,7 @@ def _serve(conn: Connection, classifier: EmotionModel, detector_options: dict[st
                 found = claim_and_score(detector, classifier, image, request.tiles, counter, request.priors)
                 conn.send(("ok", found, (time.process_time() - cpu) * 1000))
                 del image, found
-            except Exception as exc:  # reported per frame; the worker keeps serving
+            except Exception as exc:  # noqa: BLE001 - reported per frame; the worker keeps serving
                 conn.send(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"))
     except (EOFError, OSError):
         pass                      # the parent went away
@@ -224,13 +237,13 @@ class FaceProcess:
         self._counter: TileCounter = context.Value("i", 0)
         self.classifier = classifier
         options = {"model_path": model_path, "min_face_size": min_face_size, "backend": backend}
-        self._detector = FaceDetector.load(threads=1, **options)  # type: ignore[arg-type]
+        self._detector = FaceDetector.load(threads=1, model_path=model_path, min_face_size=min_face_size, backend=backend)
         self._process = context.Process(
             target=_serve, args=(child, classifier, options, self._counter), name="classmood-faces", daemon=True,
         )
         try:
             self._process.start()
-        except Exception as exc:  # pickling the classifier, or the platform refusing a process
+        except Exception as exc:  # noqa: BLE001 - pickling the classifier, or the platform refusing a process
             self._detector.close()
             raise CaptureError(f"face worker process: cannot start it ({type(exc).__name__}: {exc})") from None
         finally:
@@ -255,7 +268,8 @@ class FaceProcess:
 
     def _receive(self) -> tuple[Any, ...]:
         try:
-            return self._conn.recv()  # type: ignore[no-any-return]
+            message: tuple[Any, ...] = self._conn.recv()
+            return message
         except (EOFError, OSError):
             self._process.join(1.0)
             code = self._process.exitcode
@@ -311,10 +325,8 @@ class FaceProcess:
     def close(self) -> None:
         """Stop the worker process and free the shared memory."""
         if self._process.is_alive():
-            try:
+            with contextlib.suppress(BrokenPipeError, OSError):
                 self._conn.send(None)
-            except (BrokenPipeError, OSError):
-                pass
             self._process.join(STOP_TIMEOUT_S)
             if self._process.is_alive():
                 self._process.terminate()
@@ -335,10 +347,8 @@ class FaceProcess:
 
 def _release(memory: SharedMemory) -> None:
     memory.close()
-    try:
+    with contextlib.suppress(FileNotFoundError):
         memory.unlink()
-    except FileNotFoundError:
-        pass
 
 
 class FaceThread:

@@ -172,7 +172,8 @@ def _iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     inter = np.clip(x1 - x0, 0, None) * np.clip(y1 - y0, 0, None)
     area_a = (a[2] - a[0]) * (a[3] - a[1])
     area_b = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
-    return inter / np.maximum(area_a + area_b - inter, 1e-9)
+    iou: np.ndarray = inter / np.maximum(area_a + area_b - inter, 1e-9)
+    return iou
 
 
 def decode(scores: np.ndarray, regressors: np.ndarray, min_score: float = MIN_SCORE,
@@ -333,7 +334,8 @@ def _litert_interpreter() -> type | None:
         from ai_edge_litert.interpreter import Interpreter
     except ImportError:
         return None
-    return Interpreter
+    interpreter: type = Interpreter  # ai_edge_litert has no type hints
+    return interpreter
 
 
 BACKENDS: tuple[str, ...] = ("auto", "litert", "opencv")
@@ -847,7 +849,7 @@ def flat_share(image: np.ndarray, tolerance: int = 4) -> float:
     if h == 0 or w == 0:
         return 1.0
     scale = min(1.0, 64 / max(h, w))
-    small = bgr if scale == 1.0 else cv2.resize(bgr, (max(1, round(w * scale)), max(1, round(h * scale))),
+    small: np.ndarray = bgr if scale == 1.0 else cv2.resize(bgr, (max(1, round(w * scale)), max(1, round(h * scale))),
                                                 interpolation=cv2.INTER_NEAREST)
     pixels = small.reshape(-1, 3)
     q = (pixels >> 4).astype(np.int32)

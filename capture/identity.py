@@ -98,7 +98,8 @@ def _ious(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
     ih = np.clip(np.minimum(a[..., 1] + a[..., 3], b[..., 1] + b[..., 3]) - np.maximum(a[..., 1], b[..., 1]), 0, None)
     inter = iw * ih
     union = a[..., 2] * a[..., 3] + b[..., 2] * b[..., 3] - inter
-    return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+    iou: np.ndarray = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+    return iou
 
 
 def _cosines(vectors: Sequence[np.ndarray | None], others: Sequence[np.ndarray | None]) -> tuple[np.ndarray, np.ndarray]:
@@ -110,9 +111,9 @@ def _cosines(vectors: Sequence[np.ndarray | None], others: Sequence[np.ndarray |
     if not size or not present.any() or not present_other.any():
         return np.zeros((n, m)), np.zeros((n, m), bool)
     matrix = np.zeros((n, size), np.float32)
-    matrix[present] = np.stack([v for v, ok in zip(vectors, present, strict=True) if ok])
+    matrix[present] = np.stack([v for v, ok in zip(vectors, present, strict=True) if ok and v is not None])
     other = np.zeros((m, size), np.float32)
-    other[present_other] = np.stack([v for v, ok in zip(others, present_other, strict=True) if ok])
+    other[present_other] = np.stack([v for v, ok in zip(others, present_other, strict=True) if ok and v is not None])
     return np.clip(matrix @ other.T, 0.0, 1.0).astype(np.float64), present[:, None] & present_other[None, :]
 
 
@@ -153,7 +154,8 @@ class IdentityTracker:
         together = (w_pos * position + w_look * look * has_look + w_face * face * has_face) / total
         # a tile that moved (the gallery reordered, someone joined) keeps its identity by its looks alone
         looks = (w_look * look + w_face * face) / (w_look + w_face)
-        return np.where(has_look & has_face, np.maximum(together, MOVED_WEIGHT * looks), together)
+        scores: np.ndarray = np.where(has_look & has_face, np.maximum(together, MOVED_WEIGHT * looks), together)
+        return scores
 
     def _update(self, track: _Track, box: Box, appearance: np.ndarray | None, face: np.ndarray | None) -> None:
         track.box = box

@@ -281,7 +281,7 @@ def _colour_steps(frame: np.ndarray, step: int) -> tuple[np.ndarray, np.ndarray]
 
 
 def _xycut(
-    separators: _Separators, box: tuple[int, int, int, int], min_len: int, out: list, depth: int = 0,
+    separators: _Separators, box: tuple[int, int, int, int], min_len: int, out: list[Box], depth: int = 0,
 ) -> None:
     """Recursive XY-cut: split ``box`` at separating rows, each band at separating columns, and so on."""
     x0, y0, x1, y1 = box
@@ -510,7 +510,7 @@ def _name_box(small: np.ndarray, white: np.ndarray, step: int, box: Box, frame: 
     if bottom - start + 1 > sh * 0.2 + 2:
         return _centre_name_box(small, white, step, box) or _text_line_box(frame, box) or strip
     band_white = region_white[start : bottom + 1]
-    has_text = band_white.any(axis=0)
+    has_text = np.asarray(band_white.any(axis=0))
     white_cols = np.flatnonzero(has_text)
     if white_cols.size == 0 or white_cols[0] > sw * 0.25:
         return _centre_name_box(small, white, step, box) or _text_line_box(frame, box) or strip
@@ -671,8 +671,10 @@ def _median_rows(values: np.ndarray) -> np.ndarray:
     ordered = np.sort(values, axis=0)
     middle = ordered.shape[0] // 2
     if ordered.shape[0] % 2:
-        return ordered[middle].astype(np.float64)
-    return (ordered[middle - 1].astype(np.float64) + ordered[middle]) / 2
+        median: np.ndarray = ordered[middle].astype(np.float64)
+    else:
+        median = (ordered[middle - 1].astype(np.float64) + ordered[middle]) / 2
+    return median
 
 
 def _close_gaps(columns: np.ndarray, longest: int) -> np.ndarray:

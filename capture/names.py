@@ -403,7 +403,7 @@ def _text_band(core_ink: np.ndarray) -> np.ndarray:
     """``core_ink`` keeping only its most text-like band of inked rows (bands are split by blank
     rows): the one with the most ink edges per row. A bright face or room showing above a label
     is a band too, with few edges for its height."""
-    starts, ends = _runs(core_ink.any(axis=1))
+    starts, ends = _runs(np.asarray(core_ink.any(axis=1)))
     if starts.size < 2:
         return core_ink
     edges = np.abs(np.diff(core_ink.astype(np.int8), axis=1)).sum(axis=1)
@@ -484,7 +484,7 @@ def text_line(label: np.ndarray, core: Box | None = None) -> np.ndarray | None:
     low = _percentiles(back_px, (50,))[0] if back_px.size else 0.0
     if high - low < 30:
         return None
-    coverage = np.clip((values - low) / (high - low), 0.0, 1.0)
+    coverage: np.ndarray = np.clip((values - low) / (high - low), 0.0, 1.0)
     # keep only strokes joined to ink (faint ones too): the room around a label box is not text
     box_soft = np.ascontiguousarray(soft[top : bottom + 1, x0 : x1 + 1]).view(np.uint8)
     count, parts = cv2.connectedComponents(box_soft, connectivity=8)
@@ -556,7 +556,7 @@ def ocr_image(line: np.ndarray, variant: int = 0) -> np.ndarray:
         line = 1.0 - line
     scale = height / max(line.shape[0], 1)
     big = cv2.resize(line, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
-    gray = np.clip(255.0 * (1.0 - big), 0, 255).astype(np.uint8)
+    gray: np.ndarray = np.clip(255.0 * (1.0 - big), 0, 255).astype(np.uint8)
     if binarise:
         _, gray = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     margin = max(8, gray.shape[0] // 3)
@@ -581,7 +581,7 @@ def raw_line_image(label: np.ndarray, core: Box | None) -> np.ndarray | None:
         gray = 255 - gray
     scale = RAW_HEIGHT / gray.shape[0]
     big = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
-    big = cv2.normalize(big, None, 0, 255, cv2.NORM_MINMAX)
+    big = cv2.normalize(big, None, 0, 255, cv2.NORM_MINMAX)  # type: ignore[call-overload]  # OpenCV's stubs lack dst=None
     margin = max(8, big.shape[0] // 4)
     return np.ascontiguousarray(cv2.copyMakeBorder(big, margin, margin, margin, margin, cv2.BORDER_REPLICATE))
 

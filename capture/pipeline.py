@@ -12,6 +12,7 @@ hints (``IdentityTracker.expect``) therefore use each tile's position and colour
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import deque
 from collections.abc import Iterable, Sequence
@@ -204,15 +205,15 @@ class FrameAnalyser:
         """Analyse one frame (``layout`` may be given when already parsed)."""
         timings: dict[str, float] = {}
         start = time.perf_counter()
-        grid = self._safety_net(frame.image, find_tiles(frame.image)) if layout is None else None
-        boxes = list(enumerate(grid.boxes)) if grid is not None else [(t.index, t.box) for t in layout.tiles]  # type: ignore[union-attr]
+        read = self._safety_net(frame.image, find_tiles(frame.image)) if layout is None else layout
+        boxes = list(enumerate(read.boxes)) if isinstance(read, TileGrid) else [(t.index, t.box) for t in read.tiles]
         layout_ms = (time.perf_counter() - start) * 1000
 
         self.faces.start(frame.image, boxes)
         try:
             start = time.perf_counter()
             # the name boxes and speaking borders, beside the face search
-            tiles = (grid.layout() if grid is not None else layout).tiles  # type: ignore[union-attr]
+            tiles = (read.layout() if isinstance(read, TileGrid) else read).tiles
             timings["layout"] = layout_ms + (time.perf_counter() - start) * 1000
             start = time.perf_counter()
             labels = [
@@ -229,10 +230,8 @@ class FrameAnalyser:
             )
             names = [read.name for read in reads]
         except BaseException:
-            try:
+            with contextlib.suppress(CaptureError):
                 self.faces.finish()     # collected, so that the next frame can start
-            except CaptureError:
-                pass
             raise
         names_ms = (time.perf_counter() - start) * 1000
         faces = self.faces.finish()

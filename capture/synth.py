@@ -836,7 +836,7 @@ def synthesize(
     students: int = 25,
     frames: int = 200,
     seed: int = 0,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int], object] | None = None,
     **style: Any,
 ) -> SyntheticLecture:
     """Write ``frame_00000.png`` ... and ``truth.json`` of a synthetic lecture into ``out_dir``.

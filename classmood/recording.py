@@ -17,9 +17,13 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from classmood.config import Settings
+
+if TYPE_CHECKING:  # the packages are imported when a lecture is recorded, not when the CLI starts
+    from capture import AgentStatus, Frame, FrameAnalysis, FrameSource
+    from storage import Database, PrivacyPolicy
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +46,12 @@ class ContinuedSource:
     """A source picking up a session at ``next_frame``: offline sources skip the frames already
     written (same positions in the same source); live sources number their frames on from there."""
 
-    def __init__(self, source: Any, next_frame: int) -> None:
+    def __init__(self, source: FrameSource, next_frame: int) -> None:
         self.source = source
         self.next_frame = next_frame
         self.live: bool = bool(source.live)
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[Frame]:
         for frame in self.source:
             if self.live:
                 yield replace(frame, index=frame.index + self.next_frame)
@@ -55,7 +59,7 @@ class ContinuedSource:
                 yield frame
 
     def describe(self) -> str:
-        return str(self.source.describe())
+        return self.source.describe()
 
     def close(self) -> None:
         self.source.close()
@@ -118,13 +122,13 @@ class BlankFrameWarning:
 
 def record_lecture(
     settings: Settings,
-    db: object,
-    source: object,
+    db: Database,
+    source: FrameSource,
     *,
     title: str | None = None,
     roster: Sequence[str] = (),
     max_frames: int | None = None,
-    on_status: Callable[[object], None] | None = None,
+    on_status: Callable[[AgentStatus], None] | None = None,
     stop: threading.Event | None = None,
     new_session: bool = False,
     writer_options: dict[str, Any] | None = None,
@@ -159,18 +163,17 @@ def record_lecture(
     debug_dir = (
         settings.storage.data_dir / "debug_frames" / f"session_{session_id}" if settings.privacy.save_debug_frames else None
     )
-    writer = SpoolingWriter(db, privacy, **(writer_options or {}))  # type: ignore[arg-type]
+    writer = SpoolingWriter(db, privacy, **(writer_options or {}))
     blank = BlankFrameWarning()
 
-    def sink(analysis) -> None:  # type: ignore[no-untyped-def]
+    def sink(analysis: FrameAnalysis) -> None:
         blank(analysis.frame_index, len(analysis.students))
         observations = [StudentObservation(s.name, s.camera_on, s.face_box, s.scores) for s in analysis.students]
         writer.write(session_id, analysis.frame_index, analysis.timestamp, observations, analysis.renamed)
 
-    result = None
     continued = ContinuedSource(source, next_frame) if resumed else source
     try:
-        with continued, FrameAnalyser.create(  # type: ignore[attr-defined]
+        with continued, FrameAnalyser.create(
             classifier,
             roster=roster,
             threads=settings.model.threads,

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from classmood.config import Settings
 
+if TYPE_CHECKING:  # storage is imported when a command needs it, not when the CLI starts
+    from storage import Database, PrivacyPolicy
 
 def open_database(settings: Settings, *, migrate: bool = True, must_exist: bool = False, retention: bool = True):  # type: ignore[no-untyped-def]
     """Connect to the configured database (migrating it first) and apply automatic retention
@@ -36,7 +39,7 @@ def open_database(settings: Settings, *, migrate: bool = True, must_exist: bool 
     return db
 
 
-def privacy_policy(settings: Settings):  # type: ignore[no-untyped-def]
+def privacy_policy(settings: Settings) -> PrivacyPolicy:
     """The storage privacy policy from config; the pseudonym key lives in the data directory."""
     from storage import PrivacyPolicy, load_or_create_secret
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -95,7 +95,7 @@ def create_app(
         "classmood.dashboard",
         server=server,
         title="ClassMood",
-        update_title=None,
+        update_title=None,  # type: ignore[arg-type]  # Dash documents None (keep the title while updating)
         suppress_callback_exceptions=True,
         assets_folder=str(Path(__file__).with_name("assets")),
         serve_locally=True,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 from cachetools import LRUCache
@@ -63,7 +63,7 @@ class AggregateCache:
     def report(self, session_id: int) -> queries.SessionReport:
         """:func:`storage.queries.session_report` assembled from the cached timeline and cells."""
         session = queries.session_info(self._db, session_id)
-        timeline_bucket, cell_bucket = queries.report_buckets(float(session.at[0, "duration_seconds"]))
+        timeline_bucket, cell_bucket = queries.report_buckets(float(session["duration_seconds"].iloc[0]))
         return queries.build_session_report(
             session,
             self.class_timeline(session_id, timeline_bucket),
@@ -83,9 +83,9 @@ class AggregateCache:
                 fresh = fetch(None)
             else:
                 newest: pd.Timestamp = cached["bucket_start"].max()
-                boundary = newest.to_pydatetime().astimezone(timezone.utc) - timedelta(seconds=self._lookback)
+                boundary = newest.to_pydatetime().astimezone(UTC) - timedelta(seconds=self._lookback)
                 epoch = int(boundary.timestamp())
-                boundary = datetime.fromtimestamp(epoch - epoch % bucket_seconds, tz=timezone.utc)
+                boundary = datetime.fromtimestamp(epoch - epoch % bucket_seconds, tz=UTC)
                 tail = fetch(boundary)
                 kept = cached[cached["bucket_start"] < pd.Timestamp(boundary)]
                 fresh = tail if kept.empty else pd.concat([kept, tail], ignore_index=True)

@@ -57,7 +57,7 @@ def percent(value: float) -> str:
     return "–" if value is None or pd.isna(value) else f"{value:.0%}"
 
 
-def session_options(sessions: pd.DataFrame, tz: tzinfo) -> list[dict[str, Any]]:
+def session_options(sessions: pd.DataFrame, tz: tzinfo) -> list[dcc.Dropdown.Options]:
     """Dropdown options for sessions: title, local start time, and "running" where it is."""
     labels = (
         sessions["title"].astype(str)
@@ -88,5 +88,5 @@ def of_class(count: int, class_size: Any) -> str:
 
 
 def stat(label: str, value: str, element_id: str | None = None) -> html.Div:
-    props = {"id": element_id} if element_id else {}
+    props: dict[str, Any] = {"id": element_id} if element_id else {}
     return html.Div([html.Div(value, className="stat-value"), html.Div(label, className="stat-label")], className="stat", **props)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask import Flask, Response, request
@@ -41,8 +41,8 @@ def export_window(values: Any) -> dict[str, Any]:
     if last == date.max:
         raise ValueError("end: date out of range")
     return {
-        "start": datetime.combine(first, time.min, tzinfo=timezone.utc),
-        "end": datetime.combine(last + timedelta(days=1), time.min, tzinfo=timezone.utc),
+        "start": datetime.combine(first, time.min, tzinfo=UTC),
+        "end": datetime.combine(last + timedelta(days=1), time.min, tzinfo=UTC),
     }
 
 

@@ -20,7 +20,7 @@ def with_temperature(probabilities: np.ndarray, temperature: float) -> np.ndarra
     logits = np.log(np.clip(probabilities, 1e-12, 1.0)) / temperature
     logits -= logits.max(axis=1, keepdims=True)
     scaled = np.exp(logits)
-    return (scaled / scaled.sum(axis=1, keepdims=True)).astype(np.float32)
+    return np.asarray(scaled / scaled.sum(axis=1, keepdims=True), dtype=np.float32)
 
 
 def expected_calibration_error(probabilities: np.ndarray, labels: np.ndarray, bins: int = ECE_BINS) -> float:

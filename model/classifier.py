@@ -60,7 +60,7 @@ class EmotionClassifier:
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         try:
             session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        except Exception as exc:  # onnxruntime raises several private exception types
+        except Exception as exc:  # noqa: BLE001 - onnxruntime raises several private exception types
             raise ModelError(f"{path}: not a loadable ONNX model ({type(exc).__name__})") from None
         shape = session.get_inputs()[0].shape
         outputs = session.get_outputs()[0].shape
@@ -79,6 +79,6 @@ class EmotionClassifier:
         scores = np.asarray(scores, dtype=np.float32)
         return with_temperature((scores[:n] + scores[n:]) / 2 if self.mirror else scores, self.temperature)
 
-    def predict(self, crops: Sequence[np.ndarray]) -> np.ndarray:
+    def predict(self, crops: Sequence[np.ndarray] | np.ndarray) -> np.ndarray:
         """Face crops of any size, BGR or grayscale -> (n, 7) probabilities."""
         return self.predict_preprocessed(preprocess(crops))

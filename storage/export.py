@@ -5,10 +5,10 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from datetime import datetime
-from typing import TextIO
+from typing import Any, TextIO
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from model.emotions import EMOTIONS
 from storage.database import Database
@@ -34,7 +34,7 @@ def escape_formula(value: object) -> object:
     return value
 
 
-def _statement(session_id: int | None, start: datetime | None, end: datetime | None):  # type: ignore[no-untyped-def]
+def _statement(session_id: int | None, start: datetime | None, end: datetime | None) -> Select[Any]:
     student = func.coalesce(Participant.display_name, Participant.pseudonym, "")
     stmt = (
         select(
@@ -65,7 +65,7 @@ def _format(rows: list[tuple[object, ...]]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=list(EXPORT_COLUMNS))
     stamps = pd.to_datetime(df["timestamp"], utc=True)
     df["timestamp"] = stamps.dt.strftime("%Y-%m-%dT%H:%M:%S.%f").str[:-3] + "Z"
-    df["camera"] = df["camera"].map({True: "on", False: "off", 1: "on", 0: "off"})
+    df["camera"] = df["camera"].map({True: "on", False: "off"})  # 1 and 0 hash as True and False
     df["emotion"] = df["emotion"].fillna("")
     for column in ("session_title", "student"):
         df[column] = df[column].map(escape_formula)

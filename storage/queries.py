@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
@@ -303,7 +304,7 @@ def _floor_to_bucket(value: datetime | None, bucket_seconds: int) -> datetime | 
     if value is None:
         return None
     epoch = int(value.timestamp())
-    return datetime.fromtimestamp(epoch - epoch % bucket_seconds, tz=timezone.utc)
+    return datetime.fromtimestamp(epoch - epoch % bucket_seconds, tz=UTC)
 
 
 def current_state(
@@ -416,7 +417,7 @@ def needs_attention(
         is_negative & is_absent, "negative, absent", np.where(is_negative, "negative", "absent")
     )
     severity = np.maximum(df["negative_share"] / negative_share, df["absent_share"] / absent_share)
-    order = np.lexsort((df["student"].to_numpy(dtype=str), -severity.to_numpy()))
+    order = np.lexsort((df["student"].to_numpy(dtype=str), -np.asarray(severity)))
     return df.iloc[order].reset_index(drop=True)[columns]
 
 
@@ -467,7 +468,7 @@ def student_heatmap(
     return df[list(_CELL_COLUMNS)]
 
 
-def _per_face(total: ColumnElement[Any], faces: ColumnElement[Any]) -> ColumnElement[float]:
+def _per_face(total: ColumnElement[Any], faces: ColumnElement[Any]) -> ColumnElement[float | Decimal]:
     return cast(total, Float) / func.nullif(faces, 0)
 
 
@@ -503,12 +504,10 @@ def _rollup_cells(session_id: int, bucket_seconds: int, since: datetime | None) 
 
 def _raw_cells(session_id: int, bucket_seconds: int, since: datetime | None) -> Any:
     """Heatmap cells from the observations (any bucket width)."""
-    frame_times = select(_O.frame.label("frame"), func.min(_O.timestamp).label("ts")).where(
-        _O.session_id == session_id
-    )
+    times = select(_O.frame.label("frame"), func.min(_O.timestamp).label("ts")).where(_O.session_id == session_id)
     if since is not None:
-        frame_times = frame_times.where(*_since_filter(session_id, since))
-    frame_times = frame_times.group_by(_O.frame).subquery()
+        times = times.where(*_since_filter(session_id, since))
+    frame_times = times.group_by(_O.frame).subquery()
     buckets = select(
         frame_times.c.frame, EpochBucket(frame_times.c.ts, bucket_seconds).label("bucket")
     ).subquery()
@@ -800,7 +799,7 @@ def session_report(
 ) -> SessionReport:
     """Duration, attendance, mood timeline, hardest moments and per-student summary of a session."""
     session = session_info(db, session_id)
-    timeline_bucket, cell_bucket = report_buckets(float(session.at[0, "duration_seconds"]))
+    timeline_bucket, cell_bucket = report_buckets(float(session["duration_seconds"].iloc[0]))
     bucket = bucket_seconds or timeline_bucket
     return build_session_report(
         session,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import CursorResult, delete, func, select
 
 from storage.database import Database
 from storage.errors import StorageError
@@ -32,7 +33,8 @@ def purge(db: Database, older_than_days: int, now: datetime | None = None) -> in
         old = select(LectureSession.id).where(LectureSession.started_at < cutoff)
         session.execute(delete(Observation).where(Observation.session_id.in_(old)))
         session.execute(delete(Participant).where(Participant.session_id.in_(old)))
-        return session.execute(delete(LectureSession).where(LectureSession.started_at < cutoff)).rowcount
+        deleted = session.execute(delete(LectureSession).where(LectureSession.started_at < cutoff))
+        return cast(CursorResult[Any], deleted).rowcount  # a DELETE's result; Session.execute is typed for any statement
 
 
 def apply_retention(db: Database, retention_days: int, now: datetime | None = None) -> int:

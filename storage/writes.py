@@ -13,7 +13,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import Connection, Table, TextClause, bindparam, delete, func, insert, select, text, update
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Table,
+    TextClause,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from model.emotions import EMOTIONS
@@ -78,8 +90,8 @@ def normalize_name(name: str) -> str:
 def utc(moment: datetime | None = None) -> datetime:
     """``moment`` (or now) as an aware UTC datetime; naive values are taken as UTC."""
     if moment is None:
-        return datetime.now(timezone.utc)
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+        return datetime.now(UTC)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def start_session(
@@ -212,10 +224,10 @@ def _participant_ids(
         return {}
     table = Participant.__table__
     attribute = table.c[column]
-    found = dict(
+    found: dict[str, int] = dict(
         connection.execute(
             select(attribute, table.c.id).where(table.c.session_id == session_id, attribute.in_(keys))
-        ).all()
+        ).tuples().all()
     )
     missing = keys - found.keys()
     if missing:
@@ -226,7 +238,7 @@ def _participant_ids(
         found.update(
             connection.execute(
                 select(attribute, table.c.id).where(table.c.session_id == session_id, attribute.in_(missing))
-            ).all()
+            ).tuples().all()
         )
     if found:
         smaller, larger = (func.min, func.max) if sqlite else (func.least, func.greatest)
@@ -250,7 +262,7 @@ def _observation_row(
         "face_x": None, "face_y": None, "face_w": None, "face_h": None,
         "emotion": None,
         "confidence": None,
-        **{name: None for name in EMOTIONS},
+        **dict.fromkeys(EMOTIONS),
     }
     if seen.face_box is not None and keep_box:
         row["face_x"], row["face_y"], row["face_w"], row["face_h"] = (int(v) for v in seen.face_box)

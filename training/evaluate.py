@@ -95,7 +95,7 @@ def score(labels: np.ndarray, predicted: np.ndarray, probabilities: np.ndarray |
 
 def predict_split(
     classifier: EmotionClassifier, split: FerSplit, batch_size: int = 256,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> np.ndarray:
     """The (n, 7) probabilities of every image of a split, in batches."""
     probabilities = np.empty((len(split), len(EMOTIONS)), dtype=np.float32)
@@ -109,7 +109,7 @@ def predict_split(
 
 def evaluate(
     data: Path | FerSplit, weights: Path | None = None, dim: bool = False, threads: int = 2,
-    progress: Callable[[int], None] | None = None, mirror: bool = False, temperature: float | None = None,
+    progress: Callable[[int], object] | None = None, mirror: bool = False, temperature: float | None = None,
     damaged: bool = False,
 ) -> Evaluation:
     """Evaluate weights on a split, or on ``data`` (an ``<emotion>/`` folder or a root holding ``test/``);

@@ -29,7 +29,7 @@ def _onnx_layers(path: Path) -> tuple[list[tuple[np.ndarray, np.ndarray | None]]
 
     try:
         graph = onnx.load(str(path)).graph
-    except Exception as exc:  # onnx raises OSError, protobuf's DecodeError, ... for a bad file
+    except Exception as exc:  # noqa: BLE001 - onnx raises OSError, protobuf's DecodeError, ... for a bad file
         raise TrainingError(f"{path}: not a readable ONNX model ({exc})") from None
     values = {init.name: numpy_helper.to_array(init) for init in graph.initializer}
     convs = [

@@ -6,14 +6,18 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from classmood.config import Settings
 from classmood.errors import UserError
 
+if TYPE_CHECKING:  # capture is imported when the command runs, not when the CLI starts
+    from capture import AgentStatus
+
 SOURCE_HELP = "screen | camera [INDEX] | video PATH | images DIR | synth"
 
 
-def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.ArgumentParser]) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: dict[str, argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "capture",
         parents=[common["config"], common["db"]],

@@ -8,7 +8,7 @@ from classmood.config import Settings
 from classmood.errors import UserError
 
 
-def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.ArgumentParser]) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: dict[str, argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "dashboard",
         parents=[common["config"], common["db"]],

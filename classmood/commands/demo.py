@@ -7,6 +7,7 @@ import secrets
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from classmood.config import REPO_ROOT, Settings
 from classmood.errors import UserError
@@ -19,7 +20,7 @@ DOWNLOAD_HINT = (
 )
 
 
-def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.ArgumentParser]) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: dict[str, argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "demo",
         parents=[common["config"], common["db"]],

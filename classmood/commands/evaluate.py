@@ -10,7 +10,7 @@ from pathlib import Path
 from classmood.config import Settings
 
 
-def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.ArgumentParser]) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: dict[str, argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "evaluate",
         parents=[common["config"]],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from classmood.config import Settings
@@ -28,10 +28,10 @@ def _end_date(text: str) -> datetime:
         day = date.fromisoformat(text)
     except ValueError:
         return _date(text)
-    return datetime(day.year, day.month, day.day, tzinfo=timezone.utc) + timedelta(days=1)
+    return datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=1)
 
 
-def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.ArgumentParser]) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: dict[str, argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "export", parents=[common["config"], common["db"]], help="export observations as CSV",
         description="Writes CSV to --out, or to standard output.",

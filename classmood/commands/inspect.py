@@ -6,14 +6,18 @@ import argparse
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from classmood.config import Settings
 from classmood.errors import UserError
 
+if TYPE_CHECKING:  # capture is imported when the command runs, not when the CLI starts
+    from capture import Frame
+
 INSPECT_FRAMES = 4     # the frame is analysed this many times (a label's reads: capture.names.OCR_VARIANTS)
 
 
-def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.ArgumentParser]) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: dict[str, argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "inspect",
         parents=[common["config"]],
@@ -31,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.
     parser.set_defaults(handler=run)
 
 
-def _grab(args: argparse.Namespace, settings: Settings):  # type: ignore[no-untyped-def]
+def _grab(args: argparse.Namespace, settings: Settings) -> Frame:
     import cv2
 
     from capture import CaptureError, Frame, open_source

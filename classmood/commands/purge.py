@@ -9,7 +9,7 @@ from classmood.config import Settings
 from classmood.errors import UserError
 
 
-def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.ArgumentParser]) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: dict[str, argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "purge", parents=[common["config"], common["db"]], help="delete old lectures",
         description="Deletes lecture sessions started more than DAYS days ago, with all their records. "

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 SPLITS = ("train", "test")
 
 
-def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.ArgumentParser]) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: dict[str, argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "reframe",
         parents=[common["config"]],

@@ -11,7 +11,7 @@ from classmood.config import Settings
 ARCH_CHOICES = ("seed", "vgg_lite", "vgg_slim", "vgg_teacher")
 
 
-def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.ArgumentParser]) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: dict[str, argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "train",
         parents=[common["config"]],

@@ -11,7 +11,7 @@ from classmood.config import Settings
 from classmood.errors import UserError
 
 
-def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.ArgumentParser]) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: dict[str, argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("users", help="dashboard users")
     actions = parser.add_subparsers(dest="users_action", metavar="ACTION", required=True)
     add = actions.add_parser(

@@ -12,6 +12,9 @@ from dashboard.components import AppContext, int_param, session_dropdown
 
 PATH = "/export"
 TITLE = "Export"
+EXCEL_OPTION: list[dcc.Checklist.Options] = [
+    {"label": " For Excel (UTF-8 with a byte-order mark: names in any script open right on a double click)", "value": "excel"}
+]
 CSV_COLUMNS = (
     "session,session_title,frame,timestamp,student,camera,emotion,confidence,"
     "angry,disgust,fear,happy,sad,surprise,neutral"
@@ -44,9 +47,7 @@ def layout(ctx: AppContext, params: dict[str, str]) -> html.Div:
             html.P(["CSV files with one row per student per frame, the same columns as ",
                     html.Code("classmood export"), ": ", html.Code(CSV_COLUMNS), ". Times are UTC."],
                    className="muted"),
-            dcc.Checklist(id="export-excel", options=[{"label": " For Excel (UTF-8 with a byte-order mark: names in any "
-                                                       "script open right on a double click)", "value": "excel"}],
-                          value=[]),
+            dcc.Checklist(id="export-excel", options=EXCEL_OPTION, value=[]),
             html.H3("One session"),
             session_dropdown("export-session", ctx, int_param(params, "session")),
             html.A("Download CSV of this session", id="export-session-link", className="button", href=None),

@@ -48,7 +48,7 @@ def refresh(ctx: AppContext, session_id: int | None) -> LiveView:
     if session_id is None:
         return LiveView(figures.empty("No sessions yet. Start one with `classmood capture`."), [], [], "")
     info = queries.session_info(ctx.db, session_id)
-    bucket = live_bucket_seconds(float(info.at[0, "duration_seconds"]))
+    bucket = live_bucket_seconds(float(info["duration_seconds"].iloc[0]))
     timeline = ctx.cache.class_timeline(session_id, bucket)
     figure = figures.class_mood(timeline, tz=ctx.tz, uirevision=f"live-{session_id}")
     state = queries.current_state(ctx.db, session_id, STATE_WINDOW_SECONDS)
@@ -76,7 +76,7 @@ def refresh(ctx: AppContext, session_id: int | None) -> LiveView:
         status = "running" if bool(info.at[0, "running"]) else "ended"
         as_of = (
             f"As of {local_time(row['as_of'], ctx.tz, '%H:%M:%S')} (last {int(STATE_WINDOW_SECONDS)} s) · "
-            f"session {status}, {duration_text(float(info.at[0, 'duration_seconds']))} · {bucket} s per point"
+            f"session {status}, {duration_text(float(info['duration_seconds'].iloc[0]))} · {bucket} s per point"
         )
     if flagged.empty:
         attention: list[Any] = [html.Li("Nobody right now.", className="muted")]

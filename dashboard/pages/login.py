@@ -76,7 +76,7 @@ def register_routes(
     """/login (GET form, POST credentials) and /logout (GET confirm, POST sign out)."""
 
     @server.route("/login", methods=["GET", "POST"], endpoint="login")
-    def login() -> Response:
+    def login() -> BaseResponse:
         target = safe_next(request.values.get("next"))
         if request.method == "GET":
             if current_user() is not None:
@@ -106,7 +106,7 @@ def register_routes(
         return redirect(target)
 
     @server.route("/logout", methods=["GET", "POST"], endpoint="logout")
-    def logout() -> Response:
+    def logout() -> BaseResponse:
         user = current_user()
         if request.method == "GET":
             if user is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,7 +37,7 @@ TABLE_COLUMNS: list[dict[str, Any]] = [
 class StudentsOverview:
     heatmap: go.Figure
     options: list[dict[str, Any]]
-    table: list[dict[str, Any]]
+    table: list[dict[Hashable, Any]]
 
 
 def heatmap_bucket_seconds(duration_seconds: float) -> int:
@@ -48,7 +49,7 @@ def overview(ctx: AppContext, session_id: int | None) -> StudentsOverview:
     if session_id is None:
         return StudentsOverview(figures.empty("No sessions yet."), [], [])
     info = queries.session_info(ctx.db, session_id)
-    cells = ctx.cache.student_cells(session_id, heatmap_bucket_seconds(float(info.at[0, "duration_seconds"])))
+    cells = ctx.cache.student_cells(session_id, heatmap_bucket_seconds(float(info["duration_seconds"].iloc[0])))
     summary = queries.summarize_students(cells)
     options = [{"label": str(name), "value": int(pid)} for pid, name in zip(summary["participant_id"], summary["student"])]
     table = summary.assign(
@@ -69,7 +70,7 @@ def detail(ctx: AppContext, session_id: int | None, participant_id: int | None) 
     if session_id is None or participant_id is None:
         return figures.empty("Choose a student (or click a row of the heatmap).", 360)
     info = queries.session_info(ctx.db, session_id)
-    bucket = queries.auto_bucket_seconds(float(info.at[0, "duration_seconds"]), DETAIL_MAX_POINTS)
+    bucket = queries.auto_bucket_seconds(float(info["duration_seconds"].iloc[0]), DETAIL_MAX_POINTS)
     timeline = queries.student_timeline(ctx.db, session_id, participant_id, bucket_seconds=bucket)
     name = queries.participant_name(ctx.db, participant_id) or f"Student {participant_id}"
     if timeline.empty or timeline[list(EMOTIONS)].isna().all().all():

@@ -11,8 +11,20 @@ import pytest
 
 from capture.errors import CaptureError
 from capture.faces import (
-    ANCHORS, INPUT, FaceBox, FaceDetector, FaceTracks, _rank, crop_face, decode, fer_crop_box, flat_share, input_size,
-    search_tile, tile_faces, track_region,
+    ANCHORS,
+    INPUT,
+    FaceBox,
+    FaceDetector,
+    FaceTracks,
+    _rank,
+    crop_face,
+    decode,
+    fer_crop_box,
+    flat_share,
+    input_size,
+    search_tile,
+    tile_faces,
+    track_region,
 )
 from capture.synth import TextRenderer
 from tiles import fer_faces, make_tile

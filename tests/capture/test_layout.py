@@ -87,7 +87,7 @@ def test_half_size_capture_still_finds_all_tiles(faces_dir: Path) -> None:
 def test_jpeg_compressed_frames_still_give_every_tile(faces_dir: Path, variant: str, quality: int) -> None:
     """Screenshots saved as JPEG and video recordings ring around the tiles: gaps are only roughly one colour."""
     image, truth = next(render_lecture(faces_dir, students=25, frames=1, seed=4, **VARIANTS[variant]))
-    ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    _ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])
     layout = parse_gallery(cv2.imdecode(encoded, cv2.IMREAD_COLOR))
     expected = [s.box for s in truth.students]
     assert matched(expected, [t.box for t in layout.tiles], 0.8) == len(expected) == len(layout.tiles)
@@ -179,7 +179,7 @@ def test_dark_video_behind_a_see_through_plate_does_not_end_the_plate(faces_dir:
     image = plain.copy()
     dark = []
     for student in truth.students:
-        lx, ly, lw, lh = student.label_box
+        lx, ly, lw, _lh = student.label_box
         plate = image[ly + 1, lx + 1].astype(int)
         if plate.max() > 100:
             continue

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tiles import make_tile
 
 from capture.errors import CaptureError
 from capture.names import (
@@ -22,6 +21,7 @@ from capture.names import (
     trimmed_words,
 )
 from capture.synth import TextRenderer
+from tiles import make_tile
 
 # Scripts Tesseract reads reliably at label sizes, each with two names.
 CLEAR = [

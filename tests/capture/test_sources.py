@@ -40,10 +40,12 @@ def test_image_folder_in_name_order_skipping_non_images(tmp_path: Path, caplog: 
     (tmp_path / "truth.json").write_text("{}")
     (tmp_path / "frame_00003.png").write_bytes(b"not a png at all")
     settings = CaptureSettings(fps=2.0)
-    with caplog.at_level(logging.WARNING, logger="capture.frames"):
-        with open_source("images", settings=settings, path=tmp_path, start=START) as source:
-            assert isinstance(source, FrameSource) and source.live is False
-            frames = list(source)
+    with (
+        caplog.at_level(logging.WARNING, logger="capture.frames"),
+        open_source("images", settings=settings, path=tmp_path, start=START) as source,
+    ):
+        assert isinstance(source, FrameSource) and source.live is False
+        frames = list(source)
     assert [f.index for f in frames] == [0, 1, 2]
     assert [f.timestamp for f in frames] == [START + timedelta(seconds=i / 2) for i in range(3)]
     assert all(f.timestamp.tzinfo is not None for f in frames)
@@ -88,7 +90,7 @@ def test_video_from_frames_every_frame_and_sampled(tmp_path: Path) -> None:
 def test_corrupt_video_is_a_capture_error(tmp_path: Path) -> None:
     path = tmp_path / "corrupt.mp4"
     path.write_bytes(np.random.default_rng(0).integers(0, 256, 20000, dtype=np.uint8).tobytes())
-    with pytest.raises(CaptureError, match="corrupt.mp4"):
+    with pytest.raises(CaptureError, match=r"corrupt\.mp4"):
         list(VideoSource(path))
     with pytest.raises(CaptureError, match="file not found"):
         VideoSource(tmp_path / "nope.mp4")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -77,12 +78,12 @@ def test_lecture_has_names_in_many_scripts_joins_leaves_reorders_and_changes(fac
     # an emotion is held for stretches, not redrawn every frame
     changes = sum(
         a.emotion != b.emotion
-        for f0, f1 in zip(frames, frames[1:])
+        for f0, f1 in itertools.pairwise(frames)
         for a in f0.students for b in f1.students
         if a.name == b.name and a.camera and b.camera
     )
     pairs = sum(
-        1 for f0, f1 in zip(frames, frames[1:]) for a in f0.students for b in f1.students
+        1 for f0, f1 in itertools.pairwise(frames) for a in f0.students for b in f1.students
         if a.name == b.name and a.camera and b.camera
     )
     assert changes < pairs * 0.35

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -44,10 +45,8 @@ def dashboard_env(tmp_path: Path) -> Iterator[DashboardEnv]:
 
 
 def _run_until_closed(server) -> None:  # type: ignore[no-untyped-def]
-    try:
+    with contextlib.suppress(OSError, ValueError):  # the socket was closed under the loop at teardown
         server.run()
-    except (OSError, ValueError):
-        pass  # the socket was closed under the loop at teardown
 
 
 @pytest.fixture()

@@ -4,7 +4,7 @@ rollups rebuilt from them as the migration's backfill does)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -14,7 +14,7 @@ from model.emotions import EMOTIONS
 from storage.schema import LectureSession, Observation, Participant
 from storage.writes import rebuild_rollups
 
-T0 = datetime(2024, 3, 1, 10, 0, 0, tzinfo=timezone.utc)
+T0 = datetime(2024, 3, 1, 10, 0, 0, tzinfo=UTC)
 XSS_NAME = "<script>alert(1)</script>"
 ADMIN = ("ada", "correct horse battery")
 TEACHER = ("tom", "staple paper clip")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from datetime import UTC
 from typing import Any
 
 import pytest
@@ -62,7 +63,7 @@ def test_every_route_and_callback_needs_login(dashboard_env) -> None:
     paths = {u for u, _ in urls}
     assert {"/_dash-update-component", "/_dash-layout", "/_dash-dependencies", "/download/export.csv"} <= paths
     assert any(p.startswith("/download/report/") for p in paths)
-    for url, method in urls + [("/", "GET"), ("/students", "GET"), ("/reports?session=1", "GET"), ("/export", "GET")]:
+    for url, method in [*urls, ("/", "GET"), ("/students", "GET"), ("/reports?session=1", "GET"), ("/export", "GET")]:
         response = client.open(url, method=method, json={} if method == "POST" else None)
         assert response.status_code in (302, 401), (url, method, response.status_code)
         if url.startswith(("/_dash-", "/download/")) or method == "POST":
@@ -220,7 +221,6 @@ def test_secret_key_generated_once_with_private_mode(tmp_path, dashboard_env) ->
 
 
 def test_a_report_without_a_drop_says_so_instead_of_an_empty_table(sqlite_db) -> None:
-    from datetime import timezone
 
     from dashboard.cache import AggregateCache
     from dashboard.components import AppContext
@@ -267,7 +267,6 @@ def test_errors_a_browser_meets_are_pages_with_a_way_back_and_scripts_get_json(d
 
 
 def test_a_student_whose_face_was_never_seen_gets_a_sentence_not_an_empty_chart(sqlite_db) -> None:
-    from datetime import timezone
 
     from dashboard.cache import AggregateCache
     from dashboard.components import AppContext

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timezone, timedelta
+from datetime import UTC, timedelta
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 import plotly.io as pio
-from zoneinfo import ZoneInfo
 
 from dashboard import figures
 from dashboard_seed import T0, XSS_NAME
 from model.emotions import EMOTIONS
 from storage.queries import dominant_emotion, hardest_moments
-
-UTC = timezone.utc
 
 
 def _timeline(n: int = 12) -> pd.DataFrame:

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dashboard_seed import T0, XSS_NAME, seed_lecture
 from model.emotions import EMOTIONS
 from storage.queries import (
     auto_bucket_seconds,
@@ -23,7 +24,6 @@ from storage.queries import (
     student_timeline,
     summarize_students,
 )
-from dashboard_seed import T0, XSS_NAME, seed_lecture
 
 MOOD = {"happy": 1, "surprise": 1, "angry": -1, "disgust": -1, "fear": -1, "sad": -1, "neutral": 0}
 

@@ -14,7 +14,14 @@ import numpy as np
 import pytest
 
 from reliability_helpers import (
-    LECTURE_STUDENTS, Lecture, classmood_env, frames_written, query, run_classmood, start_classmood, wait_until,
+    LECTURE_STUDENTS,
+    Lecture,
+    classmood_env,
+    frames_written,
+    query,
+    run_classmood,
+    start_classmood,
+    wait_until,
 )
 
 

@@ -8,14 +8,22 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
-from storage import PrivacyPolicy, StudentObservation, add_user, connect, end_session, start_session, write_frame
+from storage import (
+    PrivacyPolicy,
+    StudentObservation,
+    add_user,
+    connect,
+    end_session,
+    start_session,
+    write_frame,
+)
 
 ADMIN = ("ada", "correct horse battery")
 TEACHER = ("tom", "staple paper clip")
@@ -32,7 +40,7 @@ HOSTILE_NAMES = (
     "\tTabbed",
     "مريم 🙂 O'Brien",
 )
-T0 = datetime(2024, 3, 1, 10, 0, tzinfo=timezone.utc)
+T0 = datetime(2024, 3, 1, 10, 0, tzinfo=UTC)
 
 
 @dataclass

@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,7 @@ from storage import Database, PrivacyPolicy, StudentObservation, connect, start_
 from storage.spool import SpoolingWriter
 
 NAMED = PrivacyPolicy("named")
-T0 = datetime(2024, 5, 1, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
 
 
 def _students(count: int, frame: int) -> list[StudentObservation]:
@@ -215,10 +215,10 @@ def test_disk_full_keeps_frames_in_memory_until_space_is_back(tiny_disk: Path, c
 
 def test_the_agent_keeps_running_on_a_full_disk(tiny_disk: Path, lecture: Lecture, caplog: pytest.LogCaptureFixture) -> None:
     """The whole pipeline on a full disk: capture goes on; space comes back mid-lecture; every frame lands."""
+    from capture import open_source
     from classmood.config import Settings
     from classmood.recording import record_lecture
     from classmood.wiring import open_database
-    from capture import open_source
 
     settings = Settings()
     settings.storage.data_dir = tiny_disk / "data"

@@ -28,7 +28,7 @@ csv_row = st.tuples(
         st.lists(st.integers(0, 255), min_size=2304, max_size=2304).map(lambda v: " ".join(map(str, v))),
     ),
     st.sampled_from(["Training", "PublicTest", "PrivateTest", "", "training", "Other"]),
-).map(lambda r: ",".join(r))
+).map(",".join)
 csv_text = st.one_of(
     st.lists(csv_row, max_size=5).map(lambda rows: "\n".join(["emotion,pixels,Usage", *rows]) + "\n"),
     st.text(max_size=300).map(lambda t: "emotion,pixels,Usage\n" + t),

@@ -4,7 +4,7 @@ automatic retention, names excluded or pseudonymised before they reach the datab
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -33,7 +33,7 @@ def _images_under(*folders: Path) -> list[Path]:
 def _seed_session(db_url: str, title: str, days_ago: float) -> None:
     db = connect(db_url)
     try:
-        started = datetime.now(timezone.utc) - timedelta(days=days_ago)
+        started = datetime.now(UTC) - timedelta(days=days_ago)
         session_id = start_session(db, title, "synth", PrivacyPolicy("named"), started_at=started)
         write_frame(db, session_id, 0, started, [StudentObservation("Old Student", True, None, None)], PrivacyPolicy("named"))
         end_session(db, session_id, started + timedelta(hours=1))

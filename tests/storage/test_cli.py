@@ -7,7 +7,7 @@ import io
 import os
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -32,7 +32,7 @@ def classmood(*args: str, env: dict[str, str] | None = None, cwd: Path | None = 
     """Run the real command; the test's own CLASSMOOD_* variables do not leak in."""
     command = [str(CONSOLE_SCRIPT)] if CONSOLE_SCRIPT.exists() else [sys.executable, "-m", "classmood.cli"]
     base = {k: v for k, v in os.environ.items() if not k.startswith("CLASSMOOD_")}
-    return subprocess.run([*command, *args], capture_output=True, text=True, env={**base, **(env or {})},
+    return subprocess.run([*command, *args], check=False, capture_output=True, text=True, env={**base, **(env or {})},
                           cwd=cwd, stdin=subprocess.DEVNULL, timeout=120)
 
 
@@ -48,7 +48,7 @@ def lecture_db(tmp_path: Path) -> str:
     """A database with two lectures a day apart, students with spreadsheet-hostile names."""
     url = f"sqlite:///{tmp_path / 'lectures.db'}"
     db = connect(url)
-    day1 = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
+    day1 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
     for title, start in (("=cmd|' /C calc'!A0", day1), ("Physics", day1 + timedelta(days=1))):
         sid = start_session(db, title, "synth", NAMED, started_at=start)
         for frame in range(3):
@@ -160,7 +160,7 @@ def test_export_for_excel_starts_with_the_byte_order_mark(tmp_path: Path) -> Non
     db_url = f"sqlite:///{tmp_path / 'x.db'}"
     db = connect(db_url)
     session = start_session(db, "Ελληνικά 101", "test", NAMED)
-    write_frame(db, session, 0, datetime(2026, 1, 1, tzinfo=timezone.utc),
+    write_frame(db, session, 0, datetime(2026, 1, 1, tzinfo=UTC),
                 [StudentObservation("Zoë Ødegaard", True, (1, 2, 3, 4), HAPPY)], NAMED)
     plain, excel = tmp_path / "plain.csv", tmp_path / "excel.csv"
     assert classmood("export", "--all", "--db", db_url, "--out", str(plain), cwd=tmp_path).returncode == 0

@@ -6,11 +6,11 @@ import multiprocessing
 from pathlib import Path
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
+from alembic import command
 from storage import StorageError, connect, current_revision, head_revision, upgrade
 from storage.database import alembic_config
 from storage.schema import Base
@@ -61,7 +61,7 @@ def test_a_database_from_a_newer_version_is_a_clear_error(empty_url: str) -> Non
     with db.engine.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
     db.dispose()
-    with pytest.raises(StorageError, match="cannot migrate database .*9999_future"):
+    with pytest.raises(StorageError, match=r"cannot migrate database .*9999_future"):
         connect(empty_url)
 
 
@@ -105,7 +105,7 @@ def test_bad_urls_and_files_are_storage_errors(tmp_path: Path) -> None:
         connect("mysql://localhost/x")
     not_a_db = tmp_path / "notes.db"
     not_a_db.write_bytes(b"this is not SQLite" * 100)
-    with pytest.raises(StorageError, match="cannot open database .*notes.db"):
+    with pytest.raises(StorageError, match=r"cannot open database .*notes\.db"):
         connect(f"sqlite:///{not_a_db}")
     blocker = tmp_path / "file"
     blocker.write_text("x")

@@ -3,22 +3,31 @@ observations give, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pandas as pd
-from alembic import command
 from sqlalchemy import func, insert, select
 
+from alembic import command
 from model import EMOTIONS
-from storage import Database, PrivacyPolicy, StudentObservation, connect, purge, start_session, upgrade, write_frame
+from storage import (
+    Database,
+    PrivacyPolicy,
+    StudentObservation,
+    connect,
+    purge,
+    start_session,
+    upgrade,
+    write_frame,
+)
 from storage.database import alembic_config
 from storage.queries import class_timeline, session_report, student_heatmap, student_summary
 from storage.schema import FrameRollup, LectureSession, Observation, Participant, StudentMinuteRollup
 from storage.writes import rebuild_rollups
 
 # Starts 40.5 s into a minute; frames 0.7 s apart, so frames and buckets straddle minute edges.
-T0 = datetime(2026, 11, 24, 9, 0, 40, 500_000, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 24, 9, 0, 40, 500_000, tzinfo=UTC)
 NAMES = ("Ana", "Bo", "Чен", "Dee")
 
 

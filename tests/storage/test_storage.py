@@ -6,7 +6,7 @@ import csv
 import hashlib
 import io
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -37,7 +37,7 @@ from storage import (
 )
 from storage.schema import LectureSession, Observation, Participant
 
-T0 = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 HAPPY = (0.05, 0.0, 0.05, 0.7, 0.1, 0.05, 0.05)
 NAMED = PrivacyPolicy("named")
 
@@ -58,7 +58,7 @@ def test_frames_participants_and_dominant_emotion(any_db: Database) -> None:
     with any_db.session() as session:
         people = {p.display_name: p for p in session.scalars(select(Participant))}
         assert set(people) == {"Ana", "Bo"}
-        assert people["Ana"].last_seen.replace(tzinfo=timezone.utc) == T0 + timedelta(seconds=1)
+        assert people["Ana"].last_seen.replace(tzinfo=UTC) == T0 + timedelta(seconds=1)
         rows = session.execute(select(Observation.frame, Observation.emotion, Observation.confidence, Observation.camera_on)
                                .order_by(Observation.id)).all()
     assert [(r.frame, r.emotion, r.camera_on) for r in rows] == [(0, "happy", True), (0, "happy", True), (1, "happy", True), (1, None, False)]
@@ -70,7 +70,7 @@ def test_frames_participants_and_dominant_emotion(any_db: Database) -> None:
 
 def test_a_failing_frame_leaves_nothing(any_db: Database) -> None:
     sid = start_session(any_db, "L", "synth", NAMED)
-    bad = _frame("Ana") + [StudentObservation("Bo", True, None, (0.5, 0.5))]
+    bad = [*_frame("Ana"), StudentObservation("Bo", True, None, (0.5, 0.5))]
     with pytest.raises(StorageError, match="7 emotion scores"):
         write_frame(any_db, sid, 0, T0, bad, NAMED)
     assert _count(any_db, Observation) == 0 and _count(any_db, Participant) == 0
@@ -187,7 +187,7 @@ def test_first_and_last_seen_follow_the_frames_even_out_of_order(any_db: Databas
 
 def utc_of(moment: datetime) -> datetime:
     """SQLite hands back naive UTC, PostgreSQL aware values."""
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def test_same_name_twice_in_a_frame_is_one_participant(any_db: Database) -> None:

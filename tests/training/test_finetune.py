@@ -27,7 +27,7 @@ def _settings(data: Path, epochs: int, **extra: object):
 
 def _reframe(data: Path, out: Path) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "classmood.cli", "reframe", "--data", str(data), "--out", str(out)]
-    return subprocess.run(command, capture_output=True, text=True, timeout=300)
+    return subprocess.run(command, check=False, capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture()
@@ -116,7 +116,7 @@ def test_vgg_slim_is_vgg_lite_with_half_width_inner_convolutions() -> None:
 def test_prune_without_init_weights_is_a_clear_error(tiny_fer: Path, tmp_path: Path) -> None:
     command = [sys.executable, "-m", "classmood.cli", "train", "--data", str(tiny_fer), "--arch", "vgg_slim",
                "--prune", "--epochs", "1", "--out", str(tmp_path / "run")]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(command, check=False, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "--prune needs --init-weights" in result.stderr
     assert "Traceback" not in result.stderr and not (tmp_path / "run").exists()
 
@@ -225,6 +225,6 @@ def test_a_teacher_mixes_its_probabilities_for_the_augmented_faces_into_the_targ
 def test_a_missing_teacher_is_a_clear_error(tiny_fer: Path, tmp_path: Path) -> None:
     command = [sys.executable, "-m", "classmood.cli", "train", "--data", str(tiny_fer), "--teacher",
                str(tmp_path / "missing.onnx"), "--epochs", "1", "--out", str(tmp_path / "run")]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(command, check=False, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "--teacher" in result.stderr and "no such file" in result.stderr
     assert "Traceback" not in result.stderr
