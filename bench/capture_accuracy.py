@@ -53,9 +53,14 @@ def _iou(a: tuple[int, ...], b: tuple[int, ...]) -> float:
     return inter / (a[2] * a[3] + b[2] * b[3] - inter)
 
 
+def _overlap(reading: StudentReading, box: tuple[int, ...]) -> float:
+    """IoU of a reading's tile with ``box`` (0 for a reading without a tile)."""
+    return 0.0 if reading.tile_box is None else _iou(reading.tile_box, box)
+
+
 def run(
     students: int, frames: int, seed: int, roster: bool, classifier: EmotionClassifier, client: str | None = None
-) -> dict[str, object]:
+) -> dict[str, Any]:
     base = FaceLibrary.load(FACES)
     library = RecordingLibrary(base.root, base.files)
     lecture = list(render_lecture(library, students=students, frames=frames, seed=seed, view="gallery", client=client))

@@ -30,15 +30,15 @@ from sqlalchemy.engine import Engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dashboard.cache import AggregateCache  # noqa: E402
-from dashboard.components import AppContext  # noqa: E402
-from dashboard.settings import DashboardSettings  # noqa: E402
-from dashboard.pages import live, reports, students  # noqa: E402
-from dashboard.report import render_report_html  # noqa: E402
-from model.emotions import EMOTIONS  # noqa: E402
-from storage import Database, PrivacyPolicy, StudentObservation, connect, queries, start_session, write_frame  # noqa: E402
-from storage.schema import LectureSession, Observation, Participant  # noqa: E402
-from storage.writes import rebuild_rollups  # noqa: E402
+from dashboard.cache import AggregateCache
+from dashboard.components import AppContext
+from dashboard.pages import live, reports, students
+from dashboard.report import render_report_html
+from dashboard.settings import DashboardSettings
+from model.emotions import EMOTIONS
+from storage import Database, PrivacyPolicy, StudentObservation, connect, queries, start_session, write_frame
+from storage.schema import LectureSession, Observation, Participant
+from storage.writes import rebuild_rollups
 
 TARGET_MS = 300.0
 START = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
@@ -144,7 +144,7 @@ def cases(
     db: Database, session_id: int, settings: DashboardSettings, participant_id: int, n_students: int
 ) -> dict[str, Callable[[], Any]]:
     last = queries.session_info(db, session_id).at[0, "last_observation"].to_pydatetime()
-    warm = AppContext(settings=settings, db=db, cache=AggregateCache(db), tz=timezone.utc)
+    warm = AppContext(settings=settings, db=db, cache=AggregateCache(db), tz=UTC)
 
     def cold() -> AppContext:
         return AppContext(settings=settings, db=db, cache=AggregateCache(db), tz=UTC)

@@ -10,15 +10,15 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from capture.errors import CaptureError
-    from capture.frames import Frame, FrameSource, SynthSource, open_source
-    from capture.layout import GalleryLayout, Tile, parse_gallery
-    from capture.synth import class_list, render_lecture, synthesize
-    from capture.faces import FaceBox, FaceCrop, FaceDetector, TileFace, flat_share
-    from capture.names import NameRead, NameReader
-    from capture.identity import IdentityTracker, TileObservation
-    from capture.pipeline import FrameAnalyser, FrameAnalysis, StudentReading, save_debug_frame
     from capture.agent import AgentResult, AgentStatus, run_agent
+    from capture.errors import CaptureError
+    from capture.faces import FaceBox, FaceCrop, FaceDetector, TileFace, flat_share
+    from capture.frames import Frame, FrameSource, SynthSource, open_source
+    from capture.identity import IdentityTracker, TileObservation
+    from capture.layout import GalleryLayout, Tile, parse_gallery
+    from capture.names import NameRead, NameReader
+    from capture.pipeline import FrameAnalyser, FrameAnalysis, StudentReading, save_debug_frame
+    from capture.synth import class_list, render_lecture, synthesize
 
 _EXPORTS: dict[str, tuple[str, ...]] = {
     "capture.errors": ("CaptureError",),
@@ -31,7 +31,35 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "capture.pipeline": ("FrameAnalyser", "FrameAnalysis", "StudentReading", "save_debug_frame"),
     "capture.agent": ("AgentResult", "AgentStatus", "run_agent"),
 }
-__all__ = [name for names in _EXPORTS.values() for name in names]
+__all__ = [  # written out: linters and type checkers read the exports from it
+    "AgentResult",
+    "AgentStatus",
+    "CaptureError",
+    "FaceBox",
+    "FaceCrop",
+    "FaceDetector",
+    "Frame",
+    "FrameAnalyser",
+    "FrameAnalysis",
+    "FrameSource",
+    "GalleryLayout",
+    "IdentityTracker",
+    "NameRead",
+    "NameReader",
+    "StudentReading",
+    "SynthSource",
+    "Tile",
+    "TileFace",
+    "TileObservation",
+    "class_list",
+    "flat_share",
+    "open_source",
+    "parse_gallery",
+    "render_lecture",
+    "run_agent",
+    "save_debug_frame",
+    "synthesize",
+]
 
 
 def __getattr__(name: str) -> Any:

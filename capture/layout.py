@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 
 from capture.box import Box
+
 LayoutKind = Literal["gallery", "speaker", "empty"]
 
 BG_TOLERANCE = 6          # per channel, on 0..255

@@ -25,10 +25,9 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from capture.box import Box
 from capture.errors import CaptureError
 from capture.roster_look import LookMatch, RosterLook
-
-from capture.box import Box
 
 # Tesseract script model for each Unicode script prefix of a character name.
 SCRIPT_MODELS: dict[str, str] = {

@@ -19,7 +19,6 @@ from PIL import Image, ImageDraw
 from capture.box import Box
 from capture.fonts import font_for
 
-
 LOOK_MATCH = 0.45          # correlation of a label with a drawn name for the name to be taken ...
 LOOK_MARGIN = 0.03         # ... when it is this much above the label's next best free name
 WORK_HEIGHT = 48           # labels are compared scaled to about this many pixels tall

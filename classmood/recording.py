@@ -23,7 +23,7 @@ from classmood.config import Settings
 
 if TYPE_CHECKING:  # the packages are imported when a lecture is recorded, not when the CLI starts
     from capture import AgentStatus, Frame, FrameAnalysis, FrameSource
-    from storage import Database, PrivacyPolicy
+    from storage import Database
 
 log = logging.getLogger(__name__)
 

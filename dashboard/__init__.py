@@ -23,7 +23,12 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "dashboard.serve": ("BackgroundDashboard",),
     "dashboard.errors": ("DashboardError",),
 }
-__all__ = [name for names in _EXPORTS.values() for name in names]
+__all__ = [  # written out: linters and type checkers read the exports from it
+    "BackgroundDashboard",
+    "DashboardError",
+    "LatestFrame",
+    "create_app",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import threading
@@ -88,10 +89,8 @@ class BackgroundDashboard:
         return f"http://{shown}:{self.port}/"
 
     def _run(self) -> None:
-        try:
+        with contextlib.suppress(OSError, ValueError):   # the listening socket closed under the loop by close()
             self._server.run()
-        except (OSError, ValueError):
-            pass  # the listening socket was closed under the loop by close()
 
     def close(self) -> None:
         """Let the requests being answered finish, then close every socket, which ends the server's loop."""

@@ -23,7 +23,16 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "model.errors": ("ModelError",),
     "model.preprocess": ("INPUT_SIZE", "preprocess"),
 }
-__all__ = [name for names in _EXPORTS.values() for name in names]
+__all__ = [  # written out: linters and type checkers read the exports from it
+    "DEFAULT_WEIGHTS",
+    "EMOTIONS",
+    "INPUT_SIZE",
+    "NEGATIVE_EMOTIONS",
+    "POSITIVE_EMOTIONS",
+    "EmotionClassifier",
+    "ModelError",
+    "preprocess",
+]
 
 
 def __getattr__(name: str) -> Any:

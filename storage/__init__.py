@@ -29,7 +29,16 @@ if TYPE_CHECKING:
     )
     from storage.retention import apply_retention, purge, sessions_older_than
     from storage.secrets import load_or_create_secret
-    from storage.users import ROLES, User, add_user, authenticate, count_users, get_user, list_users, set_password
+    from storage.users import (
+        ROLES,
+        User,
+        add_user,
+        authenticate,
+        count_users,
+        get_user,
+        list_users,
+        set_password,
+    )
     from storage.writes import (
         PrivacyPolicy,
         StudentObservation,
@@ -78,7 +87,52 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "write_frame",
     ),
 }
-__all__ = [name for names in _EXPORTS.values() for name in names]
+__all__ = [  # written out: linters and type checkers read the exports from it
+    "EXCEL_MARK",
+    "EXPORT_COLUMNS",
+    "MOOD_INDEX_DEFINITION",
+    "ROLES",
+    "Database",
+    "PrivacyPolicy",
+    "SessionReport",
+    "StorageError",
+    "StudentObservation",
+    "User",
+    "add_user",
+    "apply_retention",
+    "authenticate",
+    "class_timeline",
+    "connect",
+    "count_users",
+    "current_revision",
+    "current_state",
+    "end_session",
+    "export_csv",
+    "get_user",
+    "head_revision",
+    "iter_csv",
+    "latest_open_session",
+    "latest_session_id",
+    "list_sessions",
+    "list_users",
+    "load_or_create_secret",
+    "needs_attention",
+    "normalize_name",
+    "open_session",
+    "purge",
+    "resume_session",
+    "session_info",
+    "session_report",
+    "sessions_older_than",
+    "set_password",
+    "start_session",
+    "student_heatmap",
+    "student_summary",
+    "student_timeline",
+    "upgrade",
+    "utc",
+    "write_frame",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -33,7 +33,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.expression import ClauseElement
 
 from model.emotions import EMOTIONS, NEGATIVE_EMOTIONS, POSITIVE_EMOTIONS
-from storage.measures import MOOD_INDEX_DEFINITION, epoch_seconds_sql, mood_index_sql
+from storage.measures import epoch_seconds_sql, mood_index_sql
 from storage.schema import FrameRollup, LectureSession, Observation, Participant, StudentMinuteRollup
 from storage.writes import utc
 

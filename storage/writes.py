@@ -10,12 +10,11 @@ import secrets
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
     Connection,
-    CursorResult,
     Table,
     TextClause,
     bindparam,
@@ -329,7 +328,7 @@ def write_frame(
     return len(rows)
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _totals(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:

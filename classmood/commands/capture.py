@@ -12,7 +12,7 @@ from classmood.config import Settings
 from classmood.errors import UserError
 
 if TYPE_CHECKING:  # capture is imported when the command runs, not when the CLI starts
-    from capture import AgentStatus
+    pass
 
 SOURCE_HELP = "screen | camera [INDEX] | video PATH | images DIR | synth"
 

@@ -7,7 +7,6 @@ import secrets
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from classmood.config import REPO_ROOT, Settings
 from classmood.errors import UserError

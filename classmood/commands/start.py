@@ -8,6 +8,7 @@ or SIGTERM stops both: the current frame is finished, the lecture ended, the ser
 from __future__ import annotations
 
 import argparse
+import contextlib
 import signal
 import sys
 import threading
@@ -80,10 +81,8 @@ def stop_on_signals(stop: threading.Event) -> Iterator[None]:
 
 def open_browser(url: str) -> None:
     """The teacher's browser on ``url``; where there is none (a server, a bare session) nothing happens."""
-    try:
+    with contextlib.suppress(webbrowser.Error):
         webbrowser.open(url)
-    except webbrowser.Error:
-        pass
 
 
 def show_on(latest_frame: Any) -> Callable[[Any, Any], None]:

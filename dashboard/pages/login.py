@@ -5,8 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Flask, Response, redirect, render_template_string, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
 
-from dashboard.auth import LoginRateLimiter, SignedInUser, csrf_ok, csrf_token, current_user, safe_next, sign_in, sign_out
+from dashboard.auth import (
+    LoginRateLimiter,
+    SignedInUser,
+    csrf_ok,
+    csrf_token,
+    current_user,
+    safe_next,
+    sign_in,
+    sign_out,
+)
 
 PUBLIC_ENDPOINTS: tuple[str, ...] = ("login", "logout")
 

@@ -7,7 +7,16 @@ from typing import Any
 from dash import Dash, Input, Output, dash_table, dcc, html, no_update
 
 from dashboard import figures
-from dashboard.components import AppContext, duration_text, int_param, local_time, of_class, percent, session_dropdown, stat
+from dashboard.components import (
+    AppContext,
+    duration_text,
+    int_param,
+    local_time,
+    of_class,
+    percent,
+    session_dropdown,
+    stat,
+)
 from dashboard.report import hardest_table, student_table
 from storage import queries
 

@@ -41,7 +41,7 @@ def test_small_labels_take_their_roster_names_and_guests_none(text_px: int) -> N
     labels = [small_label(name, text_px, rng) for name in shown + GUESTS]
     matches = RosterLook(ROSTER).assign(labels, ROSTER)
     right = sum(m is not None and m.name == n for n, m in zip(shown, matches, strict=False))
-    wrong = sum(m is not None and m.name != n for n, m in zip(shown + ["", ""], matches, strict=True))
+    wrong = sum(m is not None and m.name != n for n, m in zip([*shown, "", ""], matches, strict=True))
     assert right >= 6 and wrong <= 1, (right, wrong, [m and m.name for m in matches])
 
 

@@ -143,7 +143,7 @@ def test_client_styles_draw_as_the_client_and_the_agent_reads_them(faces_dir: Pa
     look = CLIENT_LOOKS[client]
     assert tuple(int(v) for v in image[2, 2]) == look.background["dark"]   # behind the tiles: the client's colour
     boxes = [s.box for s in truth.students]
-    gaps = {b[0] - (a[0] + a[2]) for a, b in zip(boxes, boxes[1:], strict=False) if a[1] == b[1]}
+    gaps = {b[0] - (a[0] + a[2]) for a, b in itertools.pairwise(boxes) if a[1] == b[1]}
     assert gaps and all(look.gap[0] <= g <= look.gap[1] for g in gaps)
     faces = [s.face_box for s in truth.students if s.face_box is not None]
     # people in rooms: webcam-sized faces, a third to a half of the tile's height

@@ -25,9 +25,8 @@ class Screen:
 @pytest.fixture(scope="module")
 def screen(fer_root: Path) -> Iterator[Screen]:
     """Xvfb showing a synthetic 9-student gallery in a window, as a meeting would."""
-    from screen_helpers import ImageWindow, missing_requirements, xvfb_display
-
     from capture import render_lecture
+    from screen_helpers import ImageWindow, missing_requirements, xvfb_display
 
     reason = missing_requirements()
     if reason:

@@ -32,7 +32,7 @@ if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
     pytest.skip("needs Debian's chromium and chromium-driver", allow_module_level=True)
 
 webdriver = pytest.importorskip("selenium.webdriver")
-from selenium.webdriver.common.by import By
+By = pytest.importorskip("selenium.webdriver.common.by").By
 
 
 def _wait(condition: Callable[[], Any], timeout: float = 60, what: str = "condition") -> Any:

@@ -224,14 +224,14 @@ def test_a_report_without_a_drop_says_so_instead_of_an_empty_table(sqlite_db) ->
 
     from dashboard.cache import AggregateCache
     from dashboard.components import AppContext
-    from dashboard.settings import DashboardSettings
     from dashboard.pages.reports import report_view
+    from dashboard.settings import DashboardSettings
     from dashboard_seed import seed_lecture
 
     with sqlite_db.session() as s:
         names = ("Ana", "Bo")
         lecture = seed_lecture(s, names=names, absent_names=names, seconds=60)      # no face: no mood, no drop
-    ctx = AppContext(settings=DashboardSettings(), db=sqlite_db, cache=AggregateCache(sqlite_db), tz=timezone.utc)
+    ctx = AppContext(settings=DashboardSettings(), db=sqlite_db, cache=AggregateCache(sqlite_db), tz=UTC)
     content = report_view(ctx, lecture.session_id)
     hardest = next(part for part in content if getattr(part, "id", None) == "report-hardest")
     assert "never fell" in hardest.children
@@ -270,13 +270,13 @@ def test_a_student_whose_face_was_never_seen_gets_a_sentence_not_an_empty_chart(
 
     from dashboard.cache import AggregateCache
     from dashboard.components import AppContext
-    from dashboard.settings import DashboardSettings
     from dashboard.pages.students import detail
+    from dashboard.settings import DashboardSettings
     from dashboard_seed import seed_lecture
 
     with sqlite_db.session() as s:
         lecture = seed_lecture(s, names=("Ana", "Bo"), absent_names=("Bo",), seconds=30)
-    ctx = AppContext(settings=DashboardSettings(), db=sqlite_db, cache=AggregateCache(sqlite_db), tz=timezone.utc)
+    ctx = AppContext(settings=DashboardSettings(), db=sqlite_db, cache=AggregateCache(sqlite_db), tz=UTC)
     absent = detail(ctx, lecture.session_id, lecture.participant_ids["Bo"])
     assert "No face of Bo was seen" in absent.layout.annotations[0].text and not absent.data
     present = detail(ctx, lecture.session_id, lecture.participant_ids["Ana"])

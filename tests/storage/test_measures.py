@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 import pytest
@@ -13,7 +13,7 @@ from storage import Database, PrivacyPolicy, StudentObservation, start_session, 
 from storage.measures import MOOD_INDEX_DEFINITION, MOOD_SIGNS, epoch_seconds_sql, mood_index, mood_index_sql
 from storage.schema import FrameRollup, Observation
 
-T0 = datetime(2026, 11, 24, 9, 0, 40, 500_000, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 24, 9, 0, 40, 500_000, tzinfo=UTC)
 
 
 def _faces() -> list[tuple[float, ...]]:

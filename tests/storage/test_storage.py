@@ -358,7 +358,7 @@ def test_a_placeholder_later_named_takes_its_records_along(any_db: Database) -> 
         first, last = s.execute(select(Participant.first_seen, Participant.last_seen).where(
             Participant.display_name == "Ana")).one()
         assert s.scalar(select(func.count()).select_from(Observation).where(Observation.session_id == sid)) == 11
-    assert (first.replace(tzinfo=timezone.utc), last.replace(tzinfo=timezone.utc)) == (T0, T0 + timedelta(seconds=71))
+    assert (first.replace(tzinfo=UTC), last.replace(tzinfo=UTC)) == (T0, T0 + timedelta(seconds=71))
 
 
 def test_a_participant_seen_in_one_frame_only_is_no_student_once_the_lecture_ends(any_db: Database) -> None:
