@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from capture.frames import Frame  # noqa: E402
 from capture.names import normalise  # noqa: E402
 from capture.pipeline import FrameAnalyser, StudentReading  # noqa: E402
-from capture.synth import FaceLibrary, render_lecture  # noqa: E402
+from capture.synth import Client, FaceLibrary, render_lecture  # noqa: E402
 from model import EMOTIONS, EmotionClassifier  # noqa: E402
 
 FACES = ROOT / ".." / "shared" / "datasets" / "fer2013" / "test"
@@ -59,7 +59,7 @@ def _overlap(reading: StudentReading, box: tuple[int, ...]) -> float:
 
 
 def run(
-    students: int, frames: int, seed: int, roster: bool, classifier: EmotionClassifier, client: str | None = None
+    students: int, frames: int, seed: int, roster: bool, classifier: EmotionClassifier, client: Client | None = None
 ) -> dict[str, Any]:
     base = FaceLibrary.load(FACES)
     library = RecordingLibrary(base.root, base.files)

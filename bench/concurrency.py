@@ -60,9 +60,10 @@ def run_writer(url: str, session_id: int, fps: float, students: int, seconds: fl
 
     from model.emotions import EMOTIONS
     from storage import PrivacyPolicy, StudentObservation, connect, write_frame
+    from storage.settings import PrivacyMode
 
     db = connect(url, migrate=False)
-    privacy = PrivacyPolicy("named")
+    privacy = PrivacyPolicy(PrivacyMode.NAMED)
     rng = random.Random(0)
     names = [f"Student {i:02d}" for i in range(students)]
     latencies: list[float] = []
@@ -173,6 +174,7 @@ def run_bench(clients: int = 20, seconds: float = 120.0, fps: float = 5.0, stude
     import requests
 
     from storage import PrivacyPolicy, add_user, connect, start_session
+    from storage.settings import PrivacyMode
 
     with tempfile.TemporaryDirectory(prefix="classmood-concurrency-") as folder:
         work = Path(folder)
@@ -181,7 +183,7 @@ def run_bench(clients: int = 20, seconds: float = 120.0, fps: float = 5.0, stude
         password = secrets.token_urlsafe(12)
         user = f"bench_{secrets.token_hex(3)}"
         add_user(db, user, password, "teacher")
-        session_id = start_session(db, "Concurrency bench", "bench", PrivacyPolicy("named"))
+        session_id = start_session(db, "Concurrency bench", "bench", PrivacyPolicy(PrivacyMode.NAMED))
         db.dispose()
 
         port = _free_port()

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sqlalchemy import insert, text
 from sqlalchemy.engine import Engine
 
@@ -38,6 +39,7 @@ from dashboard.settings import DashboardSettings
 from model.emotions import EMOTIONS
 from storage import Database, PrivacyPolicy, StudentObservation, connect, queries, start_session, write_frame
 from storage.schema import LectureSession, Observation, Participant
+from storage.settings import PrivacyMode
 from storage.writes import rebuild_rollups
 
 TARGET_MS = 300.0
@@ -117,7 +119,7 @@ def backfill(engine: Engine, session_id: int) -> None:
 def frame_writer(db: Database, students: int) -> Callable[[], Any]:
     """One write_frame call of ``students`` observations per call (observations + rollups), in a
     separate session so the measured lecture is unchanged."""
-    privacy = PrivacyPolicy("named")
+    privacy = PrivacyPolicy(PrivacyMode.NAMED)
     session_id = start_session(db, "Write benchmark", "synth", privacy, started_at=START)
     scores = (0.05, 0.05, 0.1, 0.5, 0.1, 0.1, 0.1)
     seen = [StudentObservation(f"Student {i:02d}", True, (1, 2, 48, 48), scores) for i in range(students)]
@@ -143,7 +145,8 @@ def median_ms(fn: Callable[[], Any], runs: int) -> float:
 def cases(
     db: Database, session_id: int, settings: DashboardSettings, participant_id: int, n_students: int
 ) -> dict[str, Callable[[], Any]]:
-    last = queries.session_info(db, session_id).at[0, "last_observation"].to_pydatetime()
+    last_observation: pd.Timestamp = queries.session_info(db, session_id)["last_observation"].iloc[0]
+    last = last_observation.to_pydatetime()
     warm = AppContext(settings=settings, db=db, cache=AggregateCache(db), tz=UTC)
 
     def cold() -> AppContext:

@@ -38,6 +38,7 @@ from capture.frames import Frame  # noqa: E402
 from capture.pipeline import FrameAnalyser  # noqa: E402
 from model import EMOTIONS, EmotionClassifier  # noqa: E402
 from storage import PrivacyPolicy, StudentObservation, connect, start_session, write_frame  # noqa: E402
+from storage.settings import PrivacyMode  # noqa: E402
 
 FER_VENV = ROOT / ".venv-fer"
 FER_PACKAGES = ["tensorflow-cpu>=2.17,<2.22", "opencv-contrib-python-headless<5", "setuptools<81", "requests", "pillow"]
@@ -103,7 +104,7 @@ def run_ours(
     totals: list[float] = []
     cpu_totals: list[float] = []
     faces: list[list[tuple[Box, str]]] = []
-    policy = PrivacyPolicy("named")
+    policy = PrivacyPolicy(PrivacyMode.NAMED)
     start_time = datetime.now(UTC)
     with tempfile.TemporaryDirectory() as tmp, FrameAnalyser.create(
         classifier, roster=names, threads=threads, smoothing_window=1,

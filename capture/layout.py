@@ -285,7 +285,7 @@ def _xycut(
     separators: _Separators, box: tuple[int, int, int, int], min_len: int, out: list[Box], depth: int = 0,
 ) -> None:
     """Recursive XY-cut: split ``box`` at separating rows, each band at separating columns, and so on."""
-    x0, y0, x1, y1 = box
+    x0, y0, x1, _ = box
     for a, b in _runs(separators.between_rows(box), min_len):
         cols = _runs(separators.between_columns((x0, y0 + a, x1, y0 + b)), min_len)
         for c, d in cols:
@@ -595,7 +595,7 @@ def _text_line_box(frame: np.ndarray, box: Box) -> Box | None:
     _, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     best: tuple[float, Box] | None = None
     tallest = max(LABEL_MIN_TEXT, int(h * MAX_LABEL_TEXT))
-    for cx, cy, cw, ch, area in stats[1:]:
+    for cx, cy, cw, ch, _ in stats[1:]:
         if not LABEL_MIN_TEXT <= ch <= tallest or cw < 2 * ch or cx > w * LABEL_START:
             continue
         density = float(cv2.countNonZero(strokes[cy : cy + ch, cx : cx + cw])) / (cw * ch)

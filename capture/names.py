@@ -84,6 +84,11 @@ class NameRead:
     deferred: bool = False
 
 
+def _unnamed(read: NameRead | None) -> bool:
+    """No name for this label yet, and not one waiting for OCR budget: its look may name it."""
+    return read is None or (read.name is None and not read.deferred)
+
+
 @dataclass(frozen=True)
 class _Candidate:
     text: str
@@ -967,7 +972,7 @@ class NameReader:
         assert self._look is not None
         todo = [
             i for i, raw_key in raw_keys.items()
-            if raw_key not in self._looked and (out[i] is None or (out[i].name is None and not out[i].deferred))
+            if raw_key not in self._looked and _unnamed(out[i])
         ]
         if not todo:
             return

@@ -425,7 +425,7 @@ def _students(
                 name=name, script=script, initials=initials, present=(join, leave), camera=camera,
                 emotions=emotions, faces=faces, room=room, tint=tint, face_scale=face_scale, face_offset=face_offset,
                 avatar=bool(rng.random() < 0.5),
-                avatar_colour=tuple(int(v) for v in rng.integers(60, 200, 3)),  # type: ignore[arg-type]
+                avatar_colour=_avatar_colour(rng),
                 **(_person_looks(rng) if people_drawn else {}),
             )
         )
@@ -450,6 +450,11 @@ def _paint_face(
     colour = np.stack([big * tint[0], big * tint[1], big * tint[2]], axis=2)
     region = canvas[fy : fy + size, fx : fx + size].astype(np.float32)
     canvas[fy : fy + size, fx : fx + size] = (region + (colour - region) * alpha).astype(np.uint8)
+
+
+def _avatar_colour(rng: np.random.Generator) -> tuple[int, int, int]:
+    blue, green, red = (int(v) for v in rng.integers(60, 200, 3))
+    return blue, green, red
 
 
 def _tint(rng: np.random.Generator) -> tuple[float, float, float]:

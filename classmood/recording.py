@@ -154,7 +154,7 @@ def record_lecture(
         temperature=settings.model.temperature,
     )
     privacy = privacy_policy(settings)
-    described = source.describe()  # type: ignore[attr-defined]
+    described = source.describe()
     session_id, next_frame = open_or_continue_session(db, title or described, described, privacy, new_session=new_session,
                                                       class_size=len(roster) or None)
     resumed = next_frame > 0
@@ -183,13 +183,13 @@ def record_lecture(
             face_process=settings.capture.face_process,
             debug_dir=debug_dir,
         ) as analyser:
-            def analyse(frame):  # type: ignore[no-untyped-def]
+            def analyse(frame: Frame) -> FrameAnalysis:
                 analysis = analyser(frame)
                 if on_frame is not None:
                     on_frame(frame, analysis)
                 return analysis
 
-            result = run_agent(continued, analyse, sink, fps=settings.capture.fps, max_frames=max_frames,  # type: ignore[arg-type]
+            result = run_agent(continued, analyse, sink, fps=settings.capture.fps, max_frames=max_frames,
                                on_status=on_status, stop=stop)
     finally:
         unwritten = writer.close(wait_seconds=final_wait_seconds)

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from classmood.config import Settings
 
 if TYPE_CHECKING:  # storage is imported when a command needs it, not when the CLI starts
-    from storage import PrivacyPolicy
+    from storage import Database, PrivacyPolicy
 
-def open_database(settings: Settings, *, migrate: bool = True, must_exist: bool = False, retention: bool = True):  # type: ignore[no-untyped-def]
+def open_database(settings: Settings, *, migrate: bool = True, must_exist: bool = False, retention: bool = True) -> Database:
     """Connect to the configured database (migrating it first) and apply automatic retention
     (unless ``retention`` is off: the commands that manage the database themselves).
 

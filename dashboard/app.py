@@ -40,6 +40,13 @@ def _signed_in(user: Any) -> SignedInUser | None:
     return SignedInUser(id=int(user.id), name=str(user.name), role=str(user.role))
 
 
+def _local_zone() -> tzinfo:
+    """This computer's time zone (an aware datetime always has one)."""
+    zone = datetime.now().astimezone().tzinfo
+    assert zone is not None
+    return zone
+
+
 def _nav(user: SignedInUser | None) -> html.Header:
     links = [dcc.Link(page.TITLE, href=page.PATH, className="nav-link", id=f"nav-{page.TITLE.lower()}")
              for page in PAGES if page is not export or (user is not None and user.is_admin)]
@@ -76,7 +83,7 @@ def create_app(
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
     )
     server.session_interface = HttpsAwareSessionInterface()
-    ctx = AppContext(settings=settings, db=db, cache=AggregateCache(db), tz=tz or datetime.now().astimezone().tzinfo,
+    ctx = AppContext(settings=settings, db=db, cache=AggregateCache(db), tz=tz or _local_zone(),
                      latest_frame=latest_frame, agent_view_offered=offer_agent_view)
 
     install_csrf(server)

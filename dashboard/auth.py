@@ -9,12 +9,14 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import flask_login
 from flask import Flask, Response, current_app, jsonify, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
-from flask_login import LoginManager, UserMixin, login_user, logout_user
+from flask_login import LoginManager, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+from werkzeug.wrappers import Response as BaseResponse
 
 from dashboard.errors import DashboardError
 from dashboard.settings import DashboardSettings
@@ -27,7 +29,10 @@ API_PREFIXES: tuple[str, ...] = ("/_dash-", "/_reload-hash", "/download/")
 
 
 @dataclass(frozen=True)
-class SignedInUser(UserMixin):
+class SignedInUser:
+    """A user as Flask-Login sees one: the four members its ``UserMixin`` would give, typed here
+    (Flask-Login ships no types)."""
+
     id: int
     name: str
     role: str
@@ -35,6 +40,21 @@ class SignedInUser(UserMixin):
     @property
     def is_admin(self) -> bool:
         return self.role == ROLE_ADMIN
+
+    @property
+    def is_active(self) -> bool:
+        return True
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.is_active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
 
 
 def load_secret_key(settings: DashboardSettings, data_dir: Path) -> str:
@@ -160,12 +180,10 @@ def install_guard(
     public = frozenset(public_endpoints)
     manager = LoginManager(server)
 
-    @manager.user_loader
     def _load_user(user_id: str) -> SignedInUser | None:
         return lookup_user(int(user_id)) if user_id.isdigit() else None
 
-    @manager.unauthorized_handler
-    def _unauthorized() -> Response:
+    def _unauthorized() -> BaseResponse:
         if request.method == "GET" and not request.path.startswith(API_PREFIXES):
             target = request.full_path if request.query_string else request.path
             return redirect(url_for("login", next=target))
@@ -173,16 +191,20 @@ def install_guard(
         response.status_code = 401
         return response
 
+    # Registered by call, not as decorators: Flask-Login's are untyped and would erase these types.
+    manager.user_loader(_load_user)
+    manager.unauthorized_handler(_unauthorized)
+
     # What login_required does, for every view: Dash registers its own views, which cannot be decorated.
     @server.before_request
-    def _require_login() -> Response | None:
+    def _require_login() -> BaseResponse | None:
         if flask_login.current_user.is_authenticated:
             return None
         if "_user_id" in session:
             session.clear()       # a deleted user: the session ends at once
         if request.endpoint in public:
             return None
-        return manager.unauthorized()
+        return cast(BaseResponse, manager.unauthorized())   # what _unauthorized returned
 
     @server.after_request
     def _security_headers(response: Response) -> Response:

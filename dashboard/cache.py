@@ -21,7 +21,7 @@ from storage import queries
 class _Entries(LRUCache[Hashable, pd.DataFrame]):
     """An LRU cache that tells its owner which key it dropped (cachetools' documented eviction hook)."""
 
-    def __init__(self, maxsize: int, evicted: Callable[[Hashable], None]) -> None:
+    def __init__(self, maxsize: int, evicted: Callable[[Hashable], object]) -> None:
         super().__init__(maxsize=maxsize)
         self._evicted = evicted
 

@@ -15,7 +15,8 @@ import plotly.io as pio
 from dashboard import figures
 from dashboard.components import duration_text, local_time, of_class, percent
 from model.emotions import EMOTIONS
-from storage.queries import MOOD_INDEX_DEFINITION, SessionReport
+from storage.measures import MOOD_INDEX_DEFINITION
+from storage.queries import SessionReport
 
 _STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans", sans-serif; margin: 2rem auto; max-width: 70rem;

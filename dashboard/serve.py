@@ -67,7 +67,7 @@ class BackgroundDashboard:
         self, settings: DashboardSettings, db: Any, *, data_dir: Path, host: str | None = None,
         port: int | None = None, latest_frame: LatestFrame | None = None, offer_agent_view: bool = True,
     ) -> None:
-        from waitress import create_server
+        from waitress.server import create_server
 
         self.host = host or settings.host
         server, _ = create_app(settings, db, data_dir=data_dir, latest_frame=latest_frame, offer_agent_view=offer_agent_view)
@@ -79,7 +79,7 @@ class BackgroundDashboard:
             raise DashboardError(
                 f"cannot listen on {self.host}:{port or settings.port} ({exc.strerror or exc}); choose another --port"
             ) from None
-        self.port = int(self._server.effective_port)
+        self.port = int(self._server.effective_port)  # type: ignore[union-attr]  # types-waitress omits it; every single-socket server has it
         self._thread = threading.Thread(target=self._run, name="dashboard", daemon=True)
         self._thread.start()
 

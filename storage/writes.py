@@ -152,9 +152,9 @@ def _merge_participant(
     the participant is renamed, or, if ``name`` was recorded already, its rows move there."""
     participants, observations = Participant.__table__, Observation.__table__
     key = participants.c[column]
-    ids = dict(connection.execute(
+    ids: dict[str, int] = dict(connection.execute(
         select(key, participants.c.id).where(participants.c.session_id == session_id, key.in_((placeholder, name)))
-    ).all())
+    ).tuples().all())
     old_id, new_id = ids.get(placeholder), ids.get(name)
     if old_id is None:
         return

@@ -7,9 +7,13 @@ import secrets
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from classmood.config import REPO_ROOT, Settings
 from classmood.errors import UserError
+
+if TYPE_CHECKING:  # capture is imported when the demo runs, not when the CLI starts
+    from capture import AgentStatus
 
 DEMO_USER = "demo"
 DOWNLOAD_HINT = (
@@ -78,7 +82,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     print(f"demo: {source.describe()} from {faces}", file=sys.stderr)
     progress = StatusLine("capturing")
 
-    def status(state) -> None:  # type: ignore[no-untyped-def]
+    def status(state: AgentStatus) -> None:
         progress.show(f"{state.frames}/{args.frames} frames ({state.frames / args.frames:.0%}), {state.faces} faces, "
                       f"{state.students} students, {state.last_ms:.0f} ms/frame")
 

@@ -25,7 +25,7 @@ from classmood.errors import UserError
 FIRST_ADMIN = "admin"
 
 
-def register(subparsers: argparse._SubParsersAction, common: dict[str, argparse.ArgumentParser]) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: dict[str, argparse.ArgumentParser]) -> None:
     from classmood.commands.capture import SOURCE_HELP
 
     parser = subparsers.add_parser(

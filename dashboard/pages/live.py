@@ -22,6 +22,7 @@ from dashboard.components import (
     stat,
 )
 from storage import queries
+from storage.measures import MOOD_INDEX_DEFINITION
 
 PATH = "/"
 TITLE = "Live"
@@ -141,7 +142,7 @@ def layout(ctx: AppContext, params: dict[str, str]) -> html.Div:
             html.P(id="live-asof", className="muted"),
             html.Div(id="live-state", className="stats"),
             dcc.Graph(id="live-mood", config={"displaylogo": False}),
-            html.P(queries.MOOD_INDEX_DEFINITION, className="definition", id="mood-definition"),
+            html.P(MOOD_INDEX_DEFINITION, className="definition", id="mood-definition"),
             html.H3("Needs attention"),
             html.P(
                 f"Students who, over the last {dash_settings.attention_minutes:g} minutes, looked negative "

@@ -19,6 +19,7 @@ from dashboard.components import (
 )
 from dashboard.report import hardest_table, student_table
 from storage import queries
+from storage.measures import MOOD_INDEX_DEFINITION
 
 PATH = "/reports"
 TITLE = "Reports"
@@ -77,7 +78,7 @@ def report_view(ctx: AppContext, session_id: int | None) -> list[Any]:
             className="button",
         ),
         html.H4("Mood over the lecture"),
-        html.P(queries.MOOD_INDEX_DEFINITION + ("" if report.hardest.empty else " Shaded: where it dropped most."),
+        html.P(MOOD_INDEX_DEFINITION + ("" if report.hardest.empty else " Shaded: where it dropped most."),
                className="definition"),
         dcc.Graph(
             figure=figures.class_mood(report.timeline, tz=ctx.tz, hardest=report.hardest, uirevision=f"report-{session_id}"),
