@@ -69,8 +69,22 @@ def xvfb_display() -> Iterator[str]:
     if shutil.which("Xvfb") is None:
         raise SystemExit("agent_cpu: Xvfb is not installed (Debian package xvfb)")
     read_end, write_end = os.pipe()
-    process = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-noreset", "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(write_end,))
+    process = subprocess.Popen(
+        [
+            "Xvfb",
+            "-displayfd",
+            str(write_end),
+            "-noreset",
+            "-screen",
+            "0",
+            "1920x1080x24",
+            "-nolisten",
+            "tcp",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        pass_fds=(write_end,),
+    )
     os.close(write_end)
     try:
         with os.fdopen(read_end) as announced:
@@ -92,8 +106,12 @@ def xvfb_display() -> Iterator[str]:
 def slideshow(display: str, frames: list[Path], period: float) -> Iterator[None]:
     """A borderless full-screen window showing ``frames`` in turn, one every ``period`` seconds."""
     env = {**os.environ, "DISPLAY": display}
-    process = subprocess.Popen([sys.executable, "-c", SLIDESHOW, str(int(period * 1000)), *map(str, frames)],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-c", SLIDESHOW, str(int(period * 1000)), *map(str, frames)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         time.sleep(3.0)  # window mapped and the first frame painted
         if process.poll() is not None:
@@ -158,10 +176,18 @@ def measure(folder: Path, truth: dict[str, Any], minutes: float, fps: float) -> 
     def on_status(status: Any) -> None:
         per_frame_ms.append(status.last_ms)
         if status.frames == 1:
-            steady.update(cpu=_cpu_seconds() + _worker_cpu_seconds(), wall=time.monotonic(),
-                          busy=_busy_jiffies()[0], all=_busy_jiffies()[1])
+            steady.update(
+                cpu=_cpu_seconds() + _worker_cpu_seconds(),
+                wall=time.monotonic(),
+                busy=_busy_jiffies()[0],
+                all=_busy_jiffies()[1],
+            )
 
-    with tempfile.TemporaryDirectory() as tmp, xvfb_display() as display, slideshow(display, frames, 1.0 / fps):
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        xvfb_display() as display,
+        slideshow(display, frames, 1.0 / fps),
+    ):
         os.environ["DISPLAY"] = display
         settings = Settings()
         settings.storage.data_dir = Path(tmp)
@@ -173,8 +199,16 @@ def measure(folder: Path, truth: dict[str, Any], minutes: float, fps: float) -> 
         timer.start()
         try:
             with ScreenSource(monitor=1) as source:
-                recording = record_lecture(settings, db, source, title="agent cpu bench", roster=roster,
-                                           on_status=on_status, stop=stop, new_session=True)
+                recording = record_lecture(
+                    settings,
+                    db,
+                    source,
+                    title="agent cpu bench",
+                    roster=roster,
+                    on_status=on_status,
+                    stop=stop,
+                    new_session=True,
+                )
         finally:
             timer.cancel()
         cpu1, wall1 = _cpu_seconds(), time.monotonic()
@@ -199,11 +233,15 @@ def measure(folder: Path, truth: dict[str, Any], minutes: float, fps: float) -> 
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--students", type=int, default=25)
     parser.add_argument("--minutes", type=float, default=3.0)
     parser.add_argument("--fps", type=float, default=1.0)
-    parser.add_argument("--frames", type=int, default=30, help="distinct lecture frames the slideshow cycles through")
+    parser.add_argument(
+        "--frames", type=int, default=30, help="distinct lecture frames the slideshow cycles through"
+    )
     parser.add_argument("--faces", type=Path, default=DEFAULT_FACES)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -211,8 +249,12 @@ def main() -> int:
     args = parser.parse_args()
 
     folder, truth = cached_lecture(ROOT, args.faces, args.students, args.frames, args.seed)
-    result = {"command": " ".join(["bench/agent_cpu.py", *sys.argv[1:]]), "students": args.students, "fps": args.fps,
-              **measure(folder, truth, args.minutes, args.fps)}
+    result = {
+        "command": " ".join(["bench/agent_cpu.py", *sys.argv[1:]]),
+        "students": args.students,
+        "fps": args.fps,
+        **measure(folder, truth, args.minutes, args.fps),
+    }
     emit(result, args.json, args.out)
     return 0
 

@@ -59,14 +59,23 @@ def _overlap(reading: StudentReading, box: tuple[int, ...]) -> float:
 
 
 def run(
-    students: int, frames: int, seed: int, roster: bool, classifier: EmotionClassifier, client: Client | None = None
+    students: int,
+    frames: int,
+    seed: int,
+    roster: bool,
+    classifier: EmotionClassifier,
+    client: Client | None = None,
 ) -> dict[str, Any]:
     base = FaceLibrary.load(FACES)
     library = RecordingLibrary(base.root, base.files)
-    lecture = list(render_lecture(library, students=students, frames=frames, seed=seed, view="gallery", client=client))
+    lecture = list(
+        render_lecture(library, students=students, frames=frames, seed=seed, view="gallery", client=client)
+    )
     names = sorted({s.name for _, truth in lecture for s in truth.students})
     analyser = FrameAnalyser.create(classifier, roster=names if roster else (), smoothing_window=1)
-    counts = dict.fromkeys(("tiles", "found", "names_ok", "camera_ok", "faces", "faces_found", "e2e_ok", "model_ok"), 0)
+    counts = dict.fromkeys(
+        ("tiles", "found", "names_ok", "camera_ok", "faces", "faces_found", "e2e_ok", "model_ok"), 0
+    )
     drawn = iter(list(library.drawn))
     timings: dict[str, list[float]] = {}
     frame_ms: list[float] = []
@@ -78,7 +87,9 @@ def run(
             start, cpu = time.perf_counter(), time.process_time()
             analysis = analyser.analyse(Frame(truth.index, _timestamp(truth.index), image))
             frame_ms.append((time.perf_counter() - start) * 1000)
-            frame_cpu_ms.append((time.process_time() - cpu) * 1000 + analysis.worker_cpu_ms)  # with the face worker's
+            frame_cpu_ms.append(
+                (time.process_time() - cpu) * 1000 + analysis.worker_cpu_ms
+            )  # with the face worker's
             for stage, ms in analysis.timings.items():
                 timings.setdefault(stage, []).append(ms * 49 / max(len(truth.students), 1))
             for student in truth.students:
@@ -86,7 +97,8 @@ def run(
                 face_path = next(drawn) if student.camera else None
                 match = max(
                     (r for r in analysis.students if r.tile_box is not None),
-                    key=lambda r: _overlap(r, student.box), default=None,
+                    key=lambda r: _overlap(r, student.box),
+                    default=None,
                 )
                 if match is None or _overlap(match, student.box) < 0.5:
                     if face_path is not None:
@@ -111,7 +123,11 @@ def run(
     counts["model_ok"] = int((own == np.array(own_truth)).sum())
     faces = max(counts["faces"], 1)
     return {
-        "students": students, "frames": frames, "seed": seed, "roster": roster, "client": client,
+        "students": students,
+        "frames": frames,
+        "seed": seed,
+        "roster": roster,
+        "client": client,
         "tile_recall": counts["found"] / counts["tiles"],
         "name_accuracy": counts["names_ok"] / max(counts["found"], 1),
         "camera_accuracy": counts["camera_ok"] / max(counts["found"], 1),
@@ -135,21 +151,42 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--students", type=int, nargs="+", default=[25, 49])
     parser.add_argument("--frames", type=int, default=200)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--no-roster", dest="roster", action="store_false", help="no class list: names only from OCR")
-    parser.add_argument("--weights", type=Path, default=None, help="emotion model (default: the committed one)")
-    parser.add_argument("--client", choices=("zoom", "meet", "teams"), default=None,
-                        help="lectures drawn as this client draws them (capture.synth.CLIENT_LOOKS), people in rooms")
+    parser.add_argument(
+        "--no-roster", dest="roster", action="store_false", help="no class list: names only from OCR"
+    )
+    parser.add_argument(
+        "--weights", type=Path, default=None, help="emotion model (default: the committed one)"
+    )
+    parser.add_argument(
+        "--client",
+        choices=("zoom", "meet", "teams"),
+        default=None,
+        help="lectures drawn as this client draws them (capture.synth.CLIENT_LOOKS), people in rooms",
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
-    parser.add_argument("--real", nargs="?", type=Path, const=Path(), default=None, metavar="DIR",
-                        help="score real call screenshots with truth.json instead (default: ../shared/galleries)")
+    parser.add_argument(
+        "--real",
+        nargs="?",
+        type=Path,
+        const=Path(),
+        default=None,
+        metavar="DIR",
+        help="score real call screenshots with truth.json instead (default: ../shared/galleries)",
+    )
     args = parser.parse_args(argv)
     if args.real is not None:
         from bench import real_galleries
 
-        return real_galleries.main([*(["--galleries", str(args.real)] if args.real != Path() else []),
-                                    *(["--json"] if args.json else [])])
+        return real_galleries.main(
+            [
+                *(["--galleries", str(args.real)] if args.real != Path() else []),
+                *(["--json"] if args.json else []),
+            ]
+        )
     classifier = EmotionClassifier.load(args.weights, threads=2)
-    results = [run(n, args.frames, args.seed + n, args.roster, classifier, args.client) for n in args.students]
+    results = [
+        run(n, args.frames, args.seed + n, args.roster, classifier, args.client) for n in args.students
+    ]
     if args.json:
         print(json.dumps(results, indent=1))
         return 0

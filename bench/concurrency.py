@@ -33,8 +33,12 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-LIVE_OUTPUTS = (("live-mood", "figure"), ("live-state", "children"), ("live-attention", "children"),
-                ("live-asof", "children"))
+LIVE_OUTPUTS = (
+    ("live-mood", "figure"),
+    ("live-state", "children"),
+    ("live-attention", "children"),
+    ("live-asof", "children"),
+)
 LOCKED = "database is locked"
 
 
@@ -77,8 +81,14 @@ def run_writer(url: str, session_id: int, fps: float, students: int, seconds: fl
             raw = [rng.random() for _ in EMOTIONS]
             total = sum(raw)
             camera_on = rng.random() > 0.1
-            observations.append(StudentObservation(name, camera_on, (10, 10, 48, 48) if camera_on else None,
-                                                   tuple(v / total for v in raw) if camera_on else None))
+            observations.append(
+                StudentObservation(
+                    name,
+                    camera_on,
+                    (10, 10, 48, 48) if camera_on else None,
+                    tuple(v / total for v in raw) if camera_on else None,
+                )
+            )
         begin = time.perf_counter()
         try:
             write_frame(db, session_id, frame, datetime.now(UTC), observations, privacy)
@@ -92,9 +102,13 @@ def run_writer(url: str, session_id: int, fps: float, students: int, seconds: fl
     elapsed = time.monotonic() - started
     db.dispose()
     return {
-        "frames": frame, "fps": frame / elapsed, "errors": len(errors), "error_samples": errors[:5],
+        "frames": frame,
+        "fps": frame / elapsed,
+        "errors": len(errors),
+        "error_samples": errors[:5],
         "locked": sum(LOCKED in e for e in errors),
-        "write_ms_p50": _percentile(latencies, 50), "write_ms_p95": _percentile(latencies, 95),
+        "write_ms_p50": _percentile(latencies, 50),
+        "write_ms_p95": _percentile(latencies, 95),
         "write_ms_max": max(latencies, default=float("nan")),
     }
 
@@ -102,12 +116,19 @@ def run_writer(url: str, session_id: int, fps: float, students: int, seconds: fl
 # --- clients ------------------------------------------------------------------------------------
 
 
-def _callback_body(outputs: tuple[tuple[str, str], ...], inputs: list[tuple[str, str, Any]],
-                   state: list[tuple[str, str, Any]] | None = None) -> dict[str, Any]:
+def _callback_body(
+    outputs: tuple[tuple[str, str], ...],
+    inputs: list[tuple[str, str, Any]],
+    state: list[tuple[str, str, Any]] | None = None,
+) -> dict[str, Any]:
     many = len(outputs) > 1
     return {
-        "output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + ".." if many else f"{outputs[0][0]}.{outputs[0][1]}",
-        "outputs": [{"id": i, "property": p} for i, p in outputs] if many else {"id": outputs[0][0], "property": outputs[0][1]},
+        "output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + ".."
+        if many
+        else f"{outputs[0][0]}.{outputs[0][1]}",
+        "outputs": [{"id": i, "property": p} for i, p in outputs]
+        if many
+        else {"id": outputs[0][0], "property": outputs[0][1]},
         "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
         "changedPropIds": [f"{inputs[-1][0]}.{inputs[-1][1]}"],
         "state": [{"id": i, "property": p, "value": v} for i, p, v in (state or [])],
@@ -122,15 +143,27 @@ def _login(base: str, name: str, password: str) -> Any:
     token = re.search(r'name="csrf" value="([^"]+)"', page.text)
     if token is None:
         raise RuntimeError("login page without a form token")
-    response = http.post(f"{base}/login", data={"name": name, "password": password, "csrf": token.group(1)},
-                         timeout=30, allow_redirects=False)
+    response = http.post(
+        f"{base}/login",
+        data={"name": name, "password": password, "csrf": token.group(1)},
+        timeout=30,
+        allow_redirects=False,
+    )
     if response.status_code != 302:
         raise RuntimeError(f"login failed with HTTP {response.status_code}")
     return http
 
 
-def _client(base: str, user: tuple[str, str], session_id: int, interval: float, until: float,
-            latencies: list[float], failures: list[str], lock: threading.Lock) -> None:
+def _client(
+    base: str,
+    user: tuple[str, str],
+    session_id: int,
+    interval: float,
+    until: float,
+    latencies: list[float],
+    failures: list[str],
+    lock: threading.Lock,
+) -> None:
     try:
         http = _login(base, *user)
     except Exception as exc:  # noqa: BLE001
@@ -142,9 +175,14 @@ def _client(base: str, user: tuple[str, str], session_id: int, interval: float, 
     while time.monotonic() < until:
         tick += 1
         bodies = (
-            _callback_body((("live-session", "options"), ("live-session", "value")),
-                           [("live-interval", "n_intervals", tick)], [("live-session", "value", session_id)]),
-            _callback_body(LIVE_OUTPUTS, [("live-session", "value", session_id), ("live-interval", "n_intervals", tick)]),
+            _callback_body(
+                (("live-session", "options"), ("live-session", "value")),
+                [("live-interval", "n_intervals", tick)],
+                [("live-session", "value", session_id)],
+            ),
+            _callback_body(
+                LIVE_OUTPUTS, [("live-session", "value", session_id), ("live-interval", "n_intervals", tick)]
+            ),
         )
         for body in bodies:
             begin = time.perf_counter()
@@ -168,8 +206,14 @@ def _client(base: str, user: tuple[str, str], session_id: int, interval: float, 
 # --- the run ------------------------------------------------------------------------------------
 
 
-def run_bench(clients: int = 20, seconds: float = 120.0, fps: float = 5.0, students: int = 25,
-              interval: float = 1.0, db_url: str | None = None) -> dict[str, Any]:
+def run_bench(
+    clients: int = 20,
+    seconds: float = 120.0,
+    fps: float = 5.0,
+    students: int = 25,
+    interval: float = 1.0,
+    db_url: str | None = None,
+) -> dict[str, Any]:
     """One bounded run; returns the figures (see the module docstring)."""
     import requests
 
@@ -192,8 +236,22 @@ def run_bench(clients: int = 20, seconds: float = 120.0, fps: float = 5.0, stude
         server_log = work / "server.log"
         with open(server_log, "w") as log_file:
             server = subprocess.Popen(
-                [sys.executable, "-m", "classmood.cli", "dashboard", "--db", url, "--host", "127.0.0.1", "--port", str(port)],
-                cwd=REPO_ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
+                [
+                    sys.executable,
+                    "-m",
+                    "classmood.cli",
+                    "dashboard",
+                    "--db",
+                    url,
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                ],
+                cwd=REPO_ROOT,
+                env=env,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
             )
             writer = None
             try:
@@ -204,19 +262,37 @@ def run_bench(clients: int = 20, seconds: float = 120.0, fps: float = 5.0, stude
                         break
                     except requests.ConnectionError:
                         if server.poll() is not None or time.monotonic() > deadline:
-                            raise RuntimeError(f"dashboard did not start: {server_log.read_text()[-2000:]}") from None
+                            raise RuntimeError(
+                                f"dashboard did not start: {server_log.read_text()[-2000:]}"
+                            ) from None
                         time.sleep(0.2)
                 writer = subprocess.Popen(
-                    [sys.executable, __file__, "--writer", url, str(session_id), str(fps), str(students), str(seconds)],
-                    cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                    [
+                        sys.executable,
+                        __file__,
+                        "--writer",
+                        url,
+                        str(session_id),
+                        str(fps),
+                        str(students),
+                        str(seconds),
+                    ],
+                    cwd=REPO_ROOT,
+                    env=env,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
                 )
                 latencies: list[float] = []
                 failures: list[str] = []
                 lock = threading.Lock()
                 until = time.monotonic() + seconds
                 threads = [
-                    threading.Thread(target=_client, args=(base, (user, password), session_id, interval, until,
-                                                           latencies, failures, lock), daemon=True)
+                    threading.Thread(
+                        target=_client,
+                        args=(base, (user, password), session_id, interval, until, latencies, failures, lock),
+                        daemon=True,
+                    )
                     for _ in range(clients)
                 ]
                 for thread in threads:
@@ -239,13 +315,21 @@ def run_bench(clients: int = 20, seconds: float = 120.0, fps: float = 5.0, stude
                     server.wait()
         logged = server_log.read_text(errors="replace")
     return {
-        "clients": clients, "seconds": seconds, "interval_s": interval, "fps": fps, "students": students,
+        "clients": clients,
+        "seconds": seconds,
+        "interval_s": interval,
+        "fps": fps,
+        "students": students,
         "database": "postgresql" if url.startswith("postgresql") else "sqlite",
-        "requests": len(latencies), "failed": len(failures), "failure_samples": sorted(set(failures))[:5],
+        "requests": len(latencies),
+        "failed": len(failures),
+        "failure_samples": sorted(set(failures))[:5],
         "requests_per_s": len(latencies) / seconds,
-        "latency_ms_p50": _percentile(latencies, 50), "latency_ms_p95": _percentile(latencies, 95),
+        "latency_ms_p50": _percentile(latencies, 50),
+        "latency_ms_p95": _percentile(latencies, 95),
         "latency_ms_max": max(latencies, default=float("nan")),
-        "server_locked": logged.count(LOCKED), "server_tracebacks": logged.count("Traceback"),
+        "server_locked": logged.count(LOCKED),
+        "server_tracebacks": logged.count("Traceback"),
         "writer": written,
     }
 
@@ -272,17 +356,25 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result, indent=2))
     else:
         w = result["writer"]
-        print(f"{result['clients']} clients x {result['seconds']:.0f} s on {result['database']}: "
-              f"{result['requests']} requests ({result['requests_per_s']:.1f}/s), {result['failed']} failed; "
-              f"latency p50 {result['latency_ms_p50']:.0f} ms, p95 {result['latency_ms_p95']:.0f} ms, "
-              f"max {result['latency_ms_max']:.0f} ms")
-        print(f"writer: {w['frames']} frames at {w['fps']:.2f} fps x {result['students']} students, {w['errors']} errors "
-              f"({w['locked']} locked); write p50 {w['write_ms_p50']:.1f} ms, p95 {w['write_ms_p95']:.1f} ms, "
-              f"max {w['write_ms_max']:.1f} ms")
-        print(f"server log: {result['server_locked']} 'database is locked', {result['server_tracebacks']} tracebacks")
+        print(
+            f"{result['clients']} clients x {result['seconds']:.0f} s on {result['database']}: "
+            f"{result['requests']} requests ({result['requests_per_s']:.1f}/s), {result['failed']} failed; "
+            f"latency p50 {result['latency_ms_p50']:.0f} ms, p95 {result['latency_ms_p95']:.0f} ms, "
+            f"max {result['latency_ms_max']:.0f} ms"
+        )
+        print(
+            f"writer: {w['frames']} frames at {w['fps']:.2f} fps x {result['students']} students, {w['errors']} errors "
+            f"({w['locked']} locked); write p50 {w['write_ms_p50']:.1f} ms, p95 {w['write_ms_p95']:.1f} ms, "
+            f"max {w['write_ms_max']:.1f} ms"
+        )
+        print(
+            f"server log: {result['server_locked']} 'database is locked', {result['server_tracebacks']} tracebacks"
+        )
         if result["failure_samples"]:
             print("failures:", *result["failure_samples"], sep="\n  ")
-    return 0 if result["failed"] == 0 and result["writer"]["errors"] == 0 and result["server_locked"] == 0 else 1
+    return (
+        0 if result["failed"] == 0 and result["writer"]["errors"] == 0 and result["server_locked"] == 0 else 1
+    )
 
 
 if __name__ == "__main__":

@@ -51,7 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     placed: list[np.ndarray] = []
     camera_on = 0
     with FaceDetector.load() as detector:
-        lecture = render_lecture(library, students=args.students, frames=args.frames, seed=args.seed, view="gallery")
+        lecture = render_lecture(
+            library, students=args.students, frames=args.frames, seed=args.seed, view="gallery"
+        )
         for image, truth in tqdm(lecture, total=args.frames, desc="detecting", unit="frame"):
             drawn = iter(list(library.drawn))
             library.drawn.clear()
@@ -83,22 +85,32 @@ def main(argv: list[str] | None = None) -> int:
             grid.append({"scale": scale, "shift_y": shift, "accuracy": accuracy})
     best = max(grid, key=lambda row: row["accuracy"])
     result = {
-        "students": args.students, "frames": args.frames, "seed": args.seed,
-        "faces": camera_on, "faces_found": len(found),
-        "model_on_original_faces": own, "model_on_painted_face_squares": as_painted, "best": best,
-        "current": {"scale": CROP_SCALE, "shift_y": CROP_SHIFT_Y}, "grid": grid,
+        "students": args.students,
+        "frames": args.frames,
+        "seed": args.seed,
+        "faces": camera_on,
+        "faces_found": len(found),
+        "model_on_original_faces": own,
+        "model_on_painted_face_squares": as_painted,
+        "best": best,
+        "current": {"scale": CROP_SCALE, "shift_y": CROP_SHIFT_Y},
+        "grid": grid,
     }
     if args.json:
         print(json.dumps(result))
         return 0
-    print(f"{len(found)} of {camera_on} faces found; model on the original images: {own:.1%}, "
-          f"on the exact squares they were painted into: {as_painted:.1%}")
+    print(
+        f"{len(found)} of {camera_on} faces found; model on the original images: {own:.1%}, "
+        f"on the exact squares they were painted into: {as_painted:.1%}"
+    )
     print("scale  " + "  ".join(f"{shift:+6.3f}" for shift in args.shifts))
     for scale in args.scales:
         row = [r["accuracy"] for r in grid if r["scale"] == scale]
         print(f"{scale:5.2f}  " + "  ".join(f"{a:6.1%}" for a in row))
-    print(f"best: scale {best['scale']}, shift {best['shift_y']}: {best['accuracy']:.1%} "
-          f"(current {CROP_SCALE}, {CROP_SHIFT_Y})")
+    print(
+        f"best: scale {best['scale']}, shift {best['shift_y']}: {best['accuracy']:.1%} "
+        f"(current {CROP_SCALE}, {CROP_SHIFT_Y})"
+    )
     return 0
 
 

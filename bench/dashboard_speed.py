@@ -74,13 +74,20 @@ def seed(engine: Engine, students: int, seconds: int, running: bool, chunk_frame
                 for i in range(students)
             ],
         )
-        ids = [r[0] for r in conn.execute(text("SELECT id FROM participants WHERE session_id = :s ORDER BY id"), {"s": session_id})]
+        ids = [
+            r[0]
+            for r in conn.execute(
+                text("SELECT id FROM participants WHERE session_id = :s ORDER BY id"), {"s": session_id}
+            )
+        ]
     # A slow drift of mood per student plus noise; 5% camera off, 3% no face.
     base_logits = rng.normal(0, 1, size=(students, len(EMOTIONS)))
     for first in range(0, seconds, chunk_frames):
         frames = np.arange(first, min(seconds, first + chunk_frames))
-        logits = base_logits[None, :, :] + np.sin(frames[:, None, None] / 600.0 + np.arange(len(EMOTIONS))) + rng.normal(
-            0, 0.7, size=(len(frames), students, len(EMOTIONS))
+        logits = (
+            base_logits[None, :, :]
+            + np.sin(frames[:, None, None] / 600.0 + np.arange(len(EMOTIONS)))
+            + rng.normal(0, 0.7, size=(len(frames), students, len(EMOTIONS)))
         )
         probs = np.exp(logits)
         probs /= probs.sum(axis=2, keepdims=True)
@@ -168,7 +175,11 @@ def cases(
         ),
         "query current_state (60 s)": lambda: queries.current_state(db, session_id, 60),
         "query needs_attention": lambda: queries.needs_attention(
-            db, session_id, settings.attention_minutes, settings.attention_negative_share, settings.attention_absent_share
+            db,
+            session_id,
+            settings.attention_minutes,
+            settings.attention_negative_share,
+            settings.attention_absent_share,
         ),
         "query student_heatmap (whole lecture)": lambda: queries.student_heatmap(db, session_id, 60),
         "query student_timeline (10 s)": lambda: queries.student_timeline(db, session_id, participant_id, 10),
@@ -204,7 +215,10 @@ def main(argv: list[str] | None = None) -> int:
                 text("SELECT MIN(id) FROM participants WHERE session_id = :s"), {"s": session_id}
             ).scalar_one()
             conn.execute(text("ANALYZE"))
-        results = {name: median_ms(fn, args.runs) for name, fn in cases(db, session_id, DashboardSettings(), participant_id, args.students).items()}
+        results = {
+            name: median_ms(fn, args.runs)
+            for name, fn in cases(db, session_id, DashboardSettings(), participant_id, args.students).items()
+        }
         db.dispose()
 
     report = {
@@ -221,7 +235,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(report, indent=2))
     else:
-        print(f"{report['database']}: {rows} observations ({args.students} students x {args.minutes} min), seeded in {seed_s:.1f} s, rollups backfilled in {backfill_s:.1f} s")
+        print(
+            f"{report['database']}: {rows} observations ({args.students} students x {args.minutes} min), seeded in {seed_s:.1f} s, rollups backfilled in {backfill_s:.1f} s"
+        )
         width = max(len(k) for k in results)
         print(f"{'case'.ljust(width)}  median ms  target {TARGET_MS:.0f}")
         for name, ms in results.items():

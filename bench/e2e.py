@@ -41,7 +41,13 @@ from storage import PrivacyPolicy, StudentObservation, connect, start_session, w
 from storage.settings import PrivacyMode  # noqa: E402
 
 FER_VENV = ROOT / ".venv-fer"
-FER_PACKAGES = ["tensorflow-cpu>=2.17,<2.22", "opencv-contrib-python-headless<5", "setuptools<81", "requests", "pillow"]
+FER_PACKAGES = [
+    "tensorflow-cpu>=2.17,<2.22",
+    "opencv-contrib-python-headless<5",
+    "setuptools<81",
+    "requests",
+    "pillow",
+]
 DEFAULT_FACES = ROOT.parent / "shared" / "datasets" / "fer2013" / "test"
 Box = tuple[int, int, int, int]
 
@@ -49,7 +55,10 @@ Box = tuple[int, int, int, int]
 def ensure_fer_venv() -> Path:
     """The fer package's own environment (created once; about 1 GB, mostly TensorFlow)."""
     python = FER_VENV / "bin" / "python"
-    if python.exists() and subprocess.run([python, "-c", "import fer.fer"], capture_output=True, check=False).returncode == 0:
+    if (
+        python.exists()
+        and subprocess.run([python, "-c", "import fer.fer"], capture_output=True, check=False).returncode == 0
+    ):
         return python
     print("creating .venv-fer for the fer package (once) ...", file=sys.stderr)
     subprocess.run([sys.executable, "-m", "venv", str(FER_VENV)], check=True)
@@ -93,7 +102,11 @@ def _busy_jiffies() -> tuple[int, int]:
 
 
 def run_ours(
-    folder: Path, truth: dict[str, Any], threads: int, names_budget_ms: float | None = None, face_process: bool = True,
+    folder: Path,
+    truth: dict[str, Any],
+    threads: int,
+    names_budget_ms: float | None = None,
+    face_process: bool = True,
     weights: Path | None = None,
 ) -> dict[str, Any]:
     """Every frame through layout, the analyser and ``write_frame``; wall and CPU milliseconds per stage."""
@@ -106,10 +119,17 @@ def run_ours(
     faces: list[list[tuple[Box, str]]] = []
     policy = PrivacyPolicy(PrivacyMode.NAMED)
     start_time = datetime.now(UTC)
-    with tempfile.TemporaryDirectory() as tmp, FrameAnalyser.create(
-        classifier, roster=names, threads=threads, smoothing_window=1,
-        names_budget_ms=names_budget_ms, face_process=face_process,
-    ) as analyser:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        FrameAnalyser.create(
+            classifier,
+            roster=names,
+            threads=threads,
+            smoothing_window=1,
+            names_budget_ms=names_budget_ms,
+            face_process=face_process,
+        ) as analyser,
+    ):
         db = connect(f"sqlite:///{Path(tmp) / 'bench.db'}")
         session_id = start_session(db, "bench", "synth", policy, started_at=start_time)
         busy0, all0 = _busy_jiffies()
@@ -121,8 +141,14 @@ def run_ours(
             begin, cpu_begin = time.perf_counter(), time.process_time()
             analysis = analyser.analyse(frame)
             stored, cpu_stored = time.perf_counter(), time.process_time()
-            write_frame(db, session_id, frame.index, frame.timestamp,
-                        [StudentObservation(s.name, s.camera_on, s.face_box, s.scores) for s in analysis.students], policy)
+            write_frame(
+                db,
+                session_id,
+                frame.index,
+                frame.timestamp,
+                [StudentObservation(s.name, s.camera_on, s.face_box, s.scores) for s in analysis.students],
+                policy,
+            )
             end, cpu_end = time.perf_counter(), time.process_time()
             totals.append((end - begin) * 1000)
             cpu_totals.append((cpu_end - cpu_begin) * 1000 + analysis.worker_cpu_ms)
@@ -132,12 +158,20 @@ def run_ours(
                 stages.setdefault(stage, []).append(ms)
             # this process's CPU: layout, names and identities (faces and emotions run in the face
             # worker process beside them, capture.face_worker; with --face-thread, here too)
-            cpu = {"analysis": (cpu_stored - cpu_begin) * 1000, "face_worker": analysis.worker_cpu_ms,
-                   "storage": (cpu_end - cpu_stored) * 1000}
+            cpu = {
+                "analysis": (cpu_stored - cpu_begin) * 1000,
+                "face_worker": analysis.worker_cpu_ms,
+                "storage": (cpu_end - cpu_stored) * 1000,
+            }
             for stage, ms in cpu.items():
                 cpu_stages.setdefault(stage, []).append(ms)
-            faces.append([(s.face_box, EMOTIONS[max(range(7), key=s.scores.__getitem__)])
-                          for s in analysis.students if s.face_box is not None and s.scores is not None])
+            faces.append(
+                [
+                    (s.face_box, EMOTIONS[max(range(7), key=s.scores.__getitem__)])
+                    for s in analysis.students
+                    if s.face_box is not None and s.scores is not None
+                ]
+            )
         run_wall = time.perf_counter() - run_wall0
         run_cpu = time.process_time() - run_cpu0 + worker_cpu_s
         busy1, all1 = _busy_jiffies()
@@ -162,36 +196,62 @@ def _quantile(values: list[float], q: float) -> float:
 
 def run_fer(folder: Path, truth: dict[str, Any]) -> dict[str, float]:
     python = ensure_fer_venv()
-    result = subprocess.run([str(python), str(ROOT / "bench" / "fer_runner.py"), str(folder)],
-                            capture_output=True, text=True, check=True, env={"TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [str(python), str(ROOT / "bench" / "fer_runner.py"), str(folder)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"},
+    )
     frames = json.loads(result.stdout.strip().splitlines()[-1])["frames"]
     faces = [[(tuple(f["box"]), f["emotion"]) for f in frame["faces"]] for frame in frames]
-    return {"ms_per_frame": statistics.median(f["ms"] for f in frames),
-            "cpu_ms_per_frame": statistics.median(f.get("cpu_ms", float("nan")) for f in frames),
-            **score(truth, faces)}
+    return {
+        "ms_per_frame": statistics.median(f["ms"] for f in frames),
+        "cpu_ms_per_frame": statistics.median(f.get("cpu_ms", float("nan")) for f in frames),
+        **score(truth, faces),
+    }
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--students", type=int, default=25)
     parser.add_argument("--frames", type=int, default=30)
     parser.add_argument("--faces", type=Path, default=DEFAULT_FACES)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--weights", type=Path, default=None,
-                        help="emotion model (ONNX) instead of the default model/weights/emotion.onnx")
+    parser.add_argument(
+        "--weights",
+        type=Path,
+        default=None,
+        help="emotion model (ONNX) instead of the default model/weights/emotion.onnx",
+    )
     parser.add_argument("--no-fer", action="store_true", help="skip the fer package")
-    parser.add_argument("--names-budget-ms", type=float, default=None,
-                        help="cap name reading per frame, as capture.names_budget_ms does (default: no cap)")
-    parser.add_argument("--face-thread", action="store_true",
-                        help="faces and emotions on a thread, as capture.face_process: false does (default: a process)")
+    parser.add_argument(
+        "--names-budget-ms",
+        type=float,
+        default=None,
+        help="cap name reading per frame, as capture.names_budget_ms does (default: no cap)",
+    )
+    parser.add_argument(
+        "--face-thread",
+        action="store_true",
+        help="faces and emotions on a thread, as capture.face_process: false does (default: a process)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--out", type=Path, help="also write the JSON object to this file")
     args = parser.parse_args()
 
     folder, truth = cached_lecture(ROOT, args.faces, args.students, args.frames, args.seed)
-    ours = run_ours(folder, truth, args.threads, args.names_budget_ms, face_process=not args.face_thread,
-                    weights=args.weights)
+    ours = run_ours(
+        folder,
+        truth,
+        args.threads,
+        args.names_budget_ms,
+        face_process=not args.face_thread,
+        weights=args.weights,
+    )
     result: dict[str, object] = {
         "command": " ".join(["bench/e2e.py", *sys.argv[1:]]),
         "students": args.students,
@@ -213,14 +273,16 @@ def main() -> int:
     }
     if not args.no_fer:
         fer = run_fer(folder, truth)
-        result.update({
-            "fer_ms_per_frame": round(fer["ms_per_frame"], 1),
-            "fer_cpu_ms_per_frame": round(fer["cpu_ms_per_frame"], 1),
-            "fer_face_recall": round(fer["face_recall"], 4),
-            "fer_emotion_accuracy": round(fer["emotion_accuracy"], 4),
-            "speedup_vs_fer": round(fer["ms_per_frame"] / ours["ms_per_frame"], 2),
-            "cpu_speedup_vs_fer": round(fer["cpu_ms_per_frame"] / ours["cpu_ms_per_frame"], 2),
-        })
+        result.update(
+            {
+                "fer_ms_per_frame": round(fer["ms_per_frame"], 1),
+                "fer_cpu_ms_per_frame": round(fer["cpu_ms_per_frame"], 1),
+                "fer_face_recall": round(fer["face_recall"], 4),
+                "fer_emotion_accuracy": round(fer["emotion_accuracy"], 4),
+                "speedup_vs_fer": round(fer["ms_per_frame"] / ours["ms_per_frame"], 2),
+                "cpu_speedup_vs_fer": round(fer["cpu_ms_per_frame"] / ours["cpu_ms_per_frame"], 2),
+            }
+        )
     emit(result, args.json, args.out)
     return 0
 

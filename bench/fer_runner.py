@@ -40,7 +40,10 @@ def main() -> int:
                 "ms": elapsed,
                 "cpu_ms": cpu,
                 "faces": [
-                    {"box": [int(v) for v in face["box"]], "emotion": max(face["emotions"], key=face["emotions"].get)}
+                    {
+                        "box": [int(v) for v in face["box"]],
+                        "emotion": max(face["emotions"], key=face["emotions"].get),
+                    }
                     for face in faces
                 ],
             }

@@ -23,12 +23,16 @@ from model import DEFAULT_WEIGHTS, EmotionClassifier, preprocess
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--weights", type=Path, default=DEFAULT_WEIGHTS)
     parser.add_argument("--batch", type=int, default=49)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--mirror", action="store_true", help="average with mirrored faces (model.mirror_average)")
+    parser.add_argument(
+        "--mirror", action="store_true", help="average with mirrored faces (model.mirror_average)"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 

@@ -73,7 +73,9 @@ def matched(read: Iterable[str], truth: Iterable[str]) -> int:
     return sum((Counter(exact_name(n) for n in read) & Counter(exact_name(n) for n in truth)).values())
 
 
-def analyse_once(image_path: Path, classifier: EmotionClassifier, roster: Iterable[str] = ()) -> tuple[FrameAnalysis, float]:
+def analyse_once(
+    image_path: Path, classifier: EmotionClassifier, roster: Iterable[str] = ()
+) -> tuple[FrameAnalysis, float]:
     """One screenshot through a fresh analyser, as the first frame of a lecture, and the
     milliseconds the frame took (the analyser's start-up not counted)."""
     image = cv2.imread(str(image_path), cv2.IMREAD_COLOR)
@@ -85,7 +87,9 @@ def analyse_once(image_path: Path, classifier: EmotionClassifier, roster: Iterab
         return analysis, (time.perf_counter() - start) * 1000
 
 
-def score_gallery(folder: Path, name: str, truth: dict[str, Any], classifier: EmotionClassifier) -> GalleryScore:
+def score_gallery(
+    folder: Path, name: str, truth: dict[str, Any], classifier: EmotionClassifier
+) -> GalleryScore:
     plain, ms = analyse_once(folder / name, classifier)
     with_roster, _ = analyse_once(folder / name, classifier, roster=truth["names"])
     return GalleryScore(
@@ -104,7 +108,11 @@ def score_gallery(folder: Path, name: str, truth: dict[str, Any], classifier: Em
 
 def score_all(folder: Path, classifier: EmotionClassifier) -> list[GalleryScore]:
     truth = json.loads((folder / "truth.json").read_text())
-    return [score_gallery(folder, name, entry, classifier) for name, entry in truth.items() if not name.startswith("_")]
+    return [
+        score_gallery(folder, name, entry, classifier)
+        for name, entry in truth.items()
+        if not name.startswith("_")
+    ]
 
 
 def totals(scores: list[GalleryScore]) -> dict[str, float]:
@@ -124,7 +132,9 @@ def totals(scores: list[GalleryScore]) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--galleries", type=Path, default=GALLERIES, help="folder of screenshots with truth.json")
+    parser.add_argument(
+        "--galleries", type=Path, default=GALLERIES, help="folder of screenshots with truth.json"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     if not (args.galleries / "truth.json").is_file():
@@ -136,8 +146,10 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"images": [asdict(s) for s in scores], "totals": summary}, indent=1))
         return 0
     for s in scores:
-        print(f"{s.image:48s} {s.client:6s} tiles {s.tiles_found:2d}/{s.tiles:2d}  faces {s.faces_recorded:2d}/{s.live_faces:2d}"
-              f"  names {s.names_exact:2d} ({s.names_exact_roster:2d} roster)/{s.names:2d}  {s.ms:6.0f} ms")
+        print(
+            f"{s.image:48s} {s.client:6s} tiles {s.tiles_found:2d}/{s.tiles:2d}  faces {s.faces_recorded:2d}/{s.live_faces:2d}"
+            f"  names {s.names_exact:2d} ({s.names_exact_roster:2d} roster)/{s.names:2d}  {s.ms:6.0f} ms"
+        )
     print("  ".join(f"{k} {v:.1%}" for k, v in summary.items()))
     return 0
 

@@ -43,12 +43,14 @@ def machine() -> dict[str, Any]:
     """What a result was measured on: CPU model, its relevant instruction sets, and the cores this process may use."""
     try:
         described = parse_cpuinfo(Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace"))
-    except OSError:                     # not Linux
+    except OSError:  # not Linux
         described = {"cpu": platform.processor() or None, "cpu_flags": []}
     return {**described, "cpu_count": os.cpu_count()}
 
 
-def cached_lecture(root: Path, faces: Path, students: int, frames: int, seed: int) -> tuple[Path, dict[str, Any]]:
+def cached_lecture(
+    root: Path, faces: Path, students: int, frames: int, seed: int
+) -> tuple[Path, dict[str, Any]]:
     """A synthetic lecture written once under ``root/runs/bench/`` and reused: its folder and truth.json."""
     from capture import synthesize
 

@@ -86,8 +86,16 @@ def run_agent(
             now = clock()
             recent.append(now)
             if on_status is not None:
-                rate = (len(recent) - 1) / (recent[-1] - recent[0]) if len(recent) > 1 and recent[-1] > recent[0] else 0.0
-                on_status(AgentStatus(done, skipped, rate, analysis.faces, len(analysis.students), (now - slot_start) * 1000))
+                rate = (
+                    (len(recent) - 1) / (recent[-1] - recent[0])
+                    if len(recent) > 1 and recent[-1] > recent[0]
+                    else 0.0
+                )
+                on_status(
+                    AgentStatus(
+                        done, skipped, rate, analysis.faces, len(analysis.students), (now - slot_start) * 1000
+                    )
+                )
             if source.live:
                 # next slot on the fixed clock; slots already missed are skipped, never caught up
                 elapsed_slots = (now - started) / period

@@ -19,8 +19,8 @@ from model import EMOTIONS
 if TYPE_CHECKING:
     from capture.pipeline import FrameAnalysis
 
-TILE_ON = (60, 200, 60)       # BGR: a tile whose camera is on
-TILE_OFF = (150, 150, 150)    # a tile whose camera is off
+TILE_ON = (60, 200, 60)  # BGR: a tile whose camera is on
+TILE_OFF = (150, 150, 150)  # a tile whose camera is off
 FACE = (0, 215, 255)
 LABEL = (255, 160, 40)
 

@@ -53,10 +53,10 @@ from capture.faces import (
 )
 from capture.identity import face_signature
 
-START_TIMEOUT_S = 120.0     # loading the detector and the emotion model (a cold disk, a slow laptop)
+START_TIMEOUT_S = 120.0  # loading the detector and the emotion model (a cold disk, a slow laptop)
 STOP_TIMEOUT_S = 5.0
-EMOTION_CHUNK = 8           # faces classified together while the face search goes on
-LOCK_TIMEOUT_S = 5.0        # the tile counter is held for microseconds; longer means its holder died
+EMOTION_CHUNK = 8  # faces classified together while the face search goes on
+LOCK_TIMEOUT_S = 5.0  # the tile counter is held for microseconds; longer means its holder died
 
 
 class EmotionModel(Protocol):
@@ -100,13 +100,21 @@ def faces_and_scores(search: FaceSearch, classifier: EmotionModel) -> FrameFaces
     scores: dict[int, np.ndarray] = {}
     signatures: dict[int, np.ndarray | None] = {}
     _score(classifier, with_face, [tf.face.image for tf in found if tf.face is not None], scores, signatures)
-    return FrameFaces(found, scores, (detected - start) * 1000, (time.perf_counter() - detected) * 1000,
-                      signatures=signatures)
+    return FrameFaces(
+        found,
+        scores,
+        (detected - start) * 1000,
+        (time.perf_counter() - detected) * 1000,
+        signatures=signatures,
+    )
 
 
 def _score(
-    classifier: EmotionModel, positions: Sequence[int], crops: Sequence[np.ndarray],
-    scores: dict[int, np.ndarray], signatures: dict[int, np.ndarray | None],
+    classifier: EmotionModel,
+    positions: Sequence[int],
+    crops: Sequence[np.ndarray],
+    scores: dict[int, np.ndarray],
+    signatures: dict[int, np.ndarray | None],
 ) -> None:
     """One emotion batch over ``crops`` (the faces of the tiles at ``positions``): their
     probabilities and identity signatures into ``scores`` and ``signatures``."""
@@ -141,9 +149,19 @@ def _claim(counter: TileCounter, count: int) -> int | None:
 
 
 def claim_and_score(
-    detector: FaceDetector, classifier: EmotionModel, image: np.ndarray, tiles: Sequence[tuple[int, Box]],
-    counter: TileCounter, priors: Sequence[Box | None] | None = None,
-) -> tuple[dict[int, tuple[FaceBox | None, float | None]], dict[int, np.ndarray], dict[int, np.ndarray | None], float, float]:
+    detector: FaceDetector,
+    classifier: EmotionModel,
+    image: np.ndarray,
+    tiles: Sequence[tuple[int, Box]],
+    counter: TileCounter,
+    priors: Sequence[Box | None] | None = None,
+) -> tuple[
+    dict[int, tuple[FaceBox | None, float | None]],
+    dict[int, np.ndarray],
+    dict[int, np.ndarray | None],
+    float,
+    float,
+]:
     """Search the tiles claimed from ``counter`` until none are left (each near its face of the last
     frame, ``priors``, when it has one: :func:`capture.faces.search_tile`), classifying their faces
     :data:`EMOTION_CHUNK` at a time as they are found (a batch of 8 costs ONNX Runtime what 8
@@ -171,7 +189,9 @@ def claim_and_score(
     waiting: list[int] = []
     while (k := _claim(counter, len(tiles))) is not None:
         _, (x, y, w, h) = tiles[k]
-        found[k] = search_tile(detector, image[y : y + h, x : x + w], prior=priors[k] if priors is not None else None)
+        found[k] = search_tile(
+            detector, image[y : y + h, x : x + w], prior=priors[k] if priors is not None else None
+        )
         if found[k][0] is not None:
             waiting.append(k)
         if len(waiting) >= EMOTION_CHUNK:
@@ -183,7 +203,9 @@ def claim_and_score(
     return found, scores, signatures, searching * 1000, classifying * 1000
 
 
-def _serve(conn: Connection, classifier: EmotionModel, detector_options: dict[str, Any], counter: TileCounter) -> None:
+def _serve(
+    conn: Connection, classifier: EmotionModel, detector_options: dict[str, Any], counter: TileCounter
+) -> None:
     """The worker process: load, say ready (or why not), then answer one request per frame until None."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     cv2.setNumThreads(1)
@@ -212,7 +234,7 @@ def _serve(conn: Connection, classifier: EmotionModel, detector_options: dict[st
             except Exception as exc:  # noqa: BLE001 - reported per frame; the worker keeps serving
                 conn.send(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"))
     except (EOFError, OSError):
-        pass                      # the parent went away
+        pass  # the parent went away
     finally:
         detector.close()
         if memory is not None:
@@ -229,23 +251,35 @@ class FaceProcess:
     """
 
     def __init__(
-        self, classifier: EmotionModel, *, model_path: Path | None = None, min_face_size: int = MIN_FACE_SIZE,
-        backend: str = "auto", start_timeout_s: float = START_TIMEOUT_S,
+        self,
+        classifier: EmotionModel,
+        *,
+        model_path: Path | None = None,
+        min_face_size: int = MIN_FACE_SIZE,
+        backend: str = "auto",
+        start_timeout_s: float = START_TIMEOUT_S,
     ) -> None:
         context = multiprocessing.get_context("spawn")
         self._conn, child = context.Pipe()
         self._counter: TileCounter = context.Value("i", 0)
         self.classifier = classifier
         options = {"model_path": model_path, "min_face_size": min_face_size, "backend": backend}
-        self._detector = FaceDetector.load(threads=1, model_path=model_path, min_face_size=min_face_size, backend=backend)
+        self._detector = FaceDetector.load(
+            threads=1, model_path=model_path, min_face_size=min_face_size, backend=backend
+        )
         self._process = context.Process(
-            target=_serve, args=(child, classifier, options, self._counter), name="classmood-faces", daemon=True,
+            target=_serve,
+            args=(child, classifier, options, self._counter),
+            name="classmood-faces",
+            daemon=True,
         )
         try:
             self._process.start()
         except Exception as exc:  # noqa: BLE001 - pickling the classifier, or the platform refusing a process
             self._detector.close()
-            raise CaptureError(f"face worker process: cannot start it ({type(exc).__name__}: {exc})") from None
+            raise CaptureError(
+                f"face worker process: cannot start it ({type(exc).__name__}: {exc})"
+            ) from None
         finally:
             child.close()
         self._memory: SharedMemory | None = None
@@ -285,9 +319,11 @@ class FaceProcess:
         if self._memory is None or self._memory.size < frame.nbytes:
             self._retired, self._memory = self._memory, SharedMemory(create=True, size=max(frame.nbytes, 1))
         np.copyto(np.ndarray(frame.shape, np.uint8, self._memory.buf), frame)
-        boxes: list[tuple[int, Box]] = [(int(i), (int(x), int(y), int(w), int(h))) for i, (x, y, w, h) in tiles]
+        boxes: list[tuple[int, Box]] = [
+            (int(i), (int(x), int(y), int(w), int(h))) for i, (x, y, w, h) in tiles
+        ]
         priors = self._tracks.priors(boxes)
-        self._counter.value = 0           # the worker is idle between frames
+        self._counter.value = 0  # the worker is idle between frames
         try:
             self._conn.send(_Request(self._memory.name, frame.shape, boxes, priors))
         except (BrokenPipeError, OSError):
@@ -302,11 +338,16 @@ class FaceProcess:
         self._pending = None
         try:
             own, own_scores, own_signatures, _, _ = claim_and_score(
-                self._detector, self.classifier, frame, boxes, self._counter, priors,
+                self._detector,
+                self.classifier,
+                frame,
+                boxes,
+                self._counter,
+                priors,
             )
         finally:
             reply = self._receive()
-        if self._retired is not None:           # the worker has moved to the new memory
+        if self._retired is not None:  # the worker has moved to the new memory
             _release(self._retired)
             self._retired = None
         if reply[0] != "ok":

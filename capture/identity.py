@@ -21,12 +21,12 @@ import numpy as np
 from capture.box import Box
 
 PLACEHOLDER = "Participant {}"
-MATCH_THRESHOLD = 0.55     # combined similarity needed to carry an identity over to an unnamed tile
+MATCH_THRESHOLD = 0.55  # combined similarity needed to carry an identity over to an unnamed tile
 # ... for a named identity that was on screen in the previous frame and whose name no label gave
 # this frame: a student there a second ago is far likelier to still be there (label redrawn at a
 # new tile size, unreadable) than to have left the moment someone unnamed joined
 RECENT_THRESHOLD = 0.4
-APPEARANCE_UPDATE = 0.3    # weight of the newest frame in an identity's appearance signature
+APPEARANCE_UPDATE = 0.3  # weight of the newest frame in an identity's appearance signature
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ def _unit(vector: np.ndarray) -> np.ndarray | None:
 def appearance_signature(tile: np.ndarray) -> np.ndarray | None:
     """A tile's colour layout: 8x4 Lab thumbnail of its upper four fifths (the label is left out)."""
     h, w = tile.shape[:2]
-    step = max(1, min(h, w) // 32)          # a 32-px-high view is plenty for 8x4 cells, and cheap
+    step = max(1, min(h, w) // 32)  # a 32-px-high view is plenty for 8x4 cells, and cheap
     body = tile[: max(1, h * 4 // 5) : step, ::step]
     bgr = body if body.ndim == 3 else cv2.cvtColor(body, cv2.COLOR_GRAY2BGR)
     small = cv2.resize(bgr[:, :, :3], (8, 4), interpolation=cv2.INTER_AREA)
@@ -87,22 +87,28 @@ def face_signature(face: np.ndarray) -> np.ndarray | None:
     return _unit(small)
 
 
-CUE_WEIGHTS = (0.35, 0.45, 0.2)   # position (overlap), appearance (tile colours), face
-MOVED_WEIGHT = 0.8                # similarity by appearance and face alone, for a tile that moved
+CUE_WEIGHTS = (0.35, 0.45, 0.2)  # position (overlap), appearance (tile colours), face
+MOVED_WEIGHT = 0.8  # similarity by appearance and face alone, for a tile that moved
 
 
 def _ious(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
     """IoU of every (x, y, w, h) row of ``boxes`` with every row of ``others``: shape (n, m)."""
     a, b = boxes[:, None, :].astype(np.float64), others[None, :, :].astype(np.float64)
-    iw = np.clip(np.minimum(a[..., 0] + a[..., 2], b[..., 0] + b[..., 2]) - np.maximum(a[..., 0], b[..., 0]), 0, None)
-    ih = np.clip(np.minimum(a[..., 1] + a[..., 3], b[..., 1] + b[..., 3]) - np.maximum(a[..., 1], b[..., 1]), 0, None)
+    iw = np.clip(
+        np.minimum(a[..., 0] + a[..., 2], b[..., 0] + b[..., 2]) - np.maximum(a[..., 0], b[..., 0]), 0, None
+    )
+    ih = np.clip(
+        np.minimum(a[..., 1] + a[..., 3], b[..., 1] + b[..., 3]) - np.maximum(a[..., 1], b[..., 1]), 0, None
+    )
     inter = iw * ih
     union = a[..., 2] * a[..., 3] + b[..., 2] * b[..., 3] - inter
     iou: np.ndarray = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
     return iou
 
 
-def _cosines(vectors: Sequence[np.ndarray | None], others: Sequence[np.ndarray | None]) -> tuple[np.ndarray, np.ndarray]:
+def _cosines(
+    vectors: Sequence[np.ndarray | None], others: Sequence[np.ndarray | None]
+) -> tuple[np.ndarray, np.ndarray]:
     """Cosines (clipped at 0) of unit vectors, and where both were present: two (n, m) arrays."""
     n, m = len(vectors), len(others)
     size = next((len(v) for v in [*vectors, *others] if v is not None), 0)
@@ -113,7 +119,9 @@ def _cosines(vectors: Sequence[np.ndarray | None], others: Sequence[np.ndarray |
     matrix = np.zeros((n, size), np.float32)
     matrix[present] = np.stack([v for v, ok in zip(vectors, present, strict=True) if ok and v is not None])
     other = np.zeros((m, size), np.float32)
-    other[present_other] = np.stack([v for v, ok in zip(others, present_other, strict=True) if ok and v is not None])
+    other[present_other] = np.stack(
+        [v for v, ok in zip(others, present_other, strict=True) if ok and v is not None]
+    )
     return np.clip(matrix @ other.T, 0.0, 1.0).astype(np.float64), present[:, None] & present_other[None, :]
 
 
@@ -124,7 +132,10 @@ class IdentityTracker:
     """
 
     def __init__(
-        self, forget_after: int = 300, threshold: float = MATCH_THRESHOLD, recent_threshold: float = RECENT_THRESHOLD,
+        self,
+        forget_after: int = 300,
+        threshold: float = MATCH_THRESHOLD,
+        recent_threshold: float = RECENT_THRESHOLD,
     ) -> None:
         self.forget_after = forget_after
         self.threshold = threshold
@@ -140,7 +151,9 @@ class IdentityTracker:
 
     @staticmethod
     def _similarities(
-        tracks: Sequence[_Track], boxes: Sequence[Box], signatures: Sequence[tuple[np.ndarray | None, np.ndarray | None]],
+        tracks: Sequence[_Track],
+        boxes: Sequence[Box],
+        signatures: Sequence[tuple[np.ndarray | None, np.ndarray | None]],
     ) -> np.ndarray:
         """Similarity in [0, 1] of each observation (rows) to each track (columns): a weighted mean of
         position overlap, appearance and face cosine, over the cues both sides have."""
@@ -154,19 +167,27 @@ class IdentityTracker:
         together = (w_pos * position + w_look * look * has_look + w_face * face * has_face) / total
         # a tile that moved (the gallery reordered, someone joined) keeps its identity by its looks alone
         looks = (w_look * look + w_face * face) / (w_look + w_face)
-        scores: np.ndarray = np.where(has_look & has_face, np.maximum(together, MOVED_WEIGHT * looks), together)
+        scores: np.ndarray = np.where(
+            has_look & has_face, np.maximum(together, MOVED_WEIGHT * looks), together
+        )
         return scores
 
-    def _update(self, track: _Track, box: Box, appearance: np.ndarray | None, face: np.ndarray | None) -> None:
+    def _update(
+        self, track: _Track, box: Box, appearance: np.ndarray | None, face: np.ndarray | None
+    ) -> None:
         track.box = box
         track.last_seen = self._frame
         if appearance is not None:
-            track.appearance = appearance if track.appearance is None else _unit(
-                (1 - APPEARANCE_UPDATE) * track.appearance + APPEARANCE_UPDATE * appearance
+            track.appearance = (
+                appearance
+                if track.appearance is None
+                else _unit((1 - APPEARANCE_UPDATE) * track.appearance + APPEARANCE_UPDATE * appearance)
             )
         if face is not None:
-            track.face = face if track.face is None else _unit(
-                (1 - APPEARANCE_UPDATE) * track.face + APPEARANCE_UPDATE * face
+            track.face = (
+                face
+                if track.face is None
+                else _unit((1 - APPEARANCE_UPDATE) * track.face + APPEARANCE_UPDATE * face)
             )
 
     def expect(self, observations: Sequence[TileObservation]) -> list[str | None]:
@@ -209,17 +230,26 @@ class IdentityTracker:
         # 2. unnamed tiles: best remaining identity by appearance, face and position, greedily
         pending = [i for i in range(len(observations)) if result[i] is None]
         live = [
-            t for t in self._tracks.values()
+            t
+            for t in self._tracks.values()
             if t.name not in claimed and (t.named or self._frame - t.last_seen <= self.forget_after)
         ]
-        scores = self._similarities(live, [observations[i].box for i in pending], [signatures[i] for i in pending])
+        scores = self._similarities(
+            live, [observations[i].box for i in pending], [signatures[i] for i in pending]
+        )
         needed = np.array(
-            [self.recent_threshold if t.named and t.last_seen == self._frame - 1 else self.threshold for t in live],
+            [
+                self.recent_threshold if t.named and t.last_seen == self._frame - 1 else self.threshold
+                for t in live
+            ],
             dtype=np.float64,
         )
         rows, cols = np.nonzero(scores >= needed[None, :])
         pairs = sorted(
-            ((float(scores[r, c]), pending[r], live[c].name) for r, c in zip(rows.tolist(), cols.tolist(), strict=True)),
+            (
+                (float(scores[r, c]), pending[r], live[c].name)
+                for r, c in zip(rows.tolist(), cols.tolist(), strict=True)
+            ),
             reverse=True,
         )
         for _, i, name in pairs:
@@ -247,7 +277,9 @@ class IdentityTracker:
         """A first read name: take over the unnamed identity this tile was tracked as, if any."""
         best: tuple[float, _Track] | None = None
         candidates = [t for t in self._tracks.values() if not t.named and t.last_seen == self._frame - 1]
-        for score, track in zip(self._similarities(candidates, [obs.box], [signature])[0].tolist(), candidates, strict=True):
+        for score, track in zip(
+            self._similarities(candidates, [obs.box], [signature])[0].tolist(), candidates, strict=True
+        ):
             if score >= self.threshold and (best is None or score > best[0]):
                 best = (score, track)
         assert obs.name is not None

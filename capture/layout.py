@@ -22,8 +22,8 @@ from capture.box import Box
 
 LayoutKind = Literal["gallery", "speaker", "empty"]
 
-BG_TOLERANCE = 6          # per channel, on 0..255
-GAP_SHARE = 0.98          # a row/column is background when this share of it is background
+BG_TOLERANCE = 6  # per channel, on 0..255
+GAP_SHARE = 0.98  # a row/column is background when this share of it is background
 # Lossy frames (JPEG screenshots, H.264 recordings) ring around every tile edge, so gaps are only
 # roughly the background colour. A frame is lossy when under this share of its background pixels
 # have exactly the background's colour (measured: lossless 0.82-0.94, JPEG q95-q50 0-0.66).
@@ -45,29 +45,31 @@ FACE_TILE_REACH = (4.0, 4.0, 2.5, 5.0)
 FACE_TILE_FRAMING = (1.5, 1.5, 0.8, 2.0)
 MAX_TILES_ACROSS = 16
 SURE_COVER = 0.5
-MAX_TOUCHING = 8          # a grid of touching tiles is looked for up to this many columns and rows
+MAX_TOUCHING = 8  # a grid of touching tiles is looked for up to this many columns and rows
 TOUCHING_LINE = 0.5
 DISC_CORNER = 0.07
 NESTED_WINDOWS = 2
-APP_BACKGROUND_SHARE = 0.1   # ... a lone tile holds an app's window when this share of it is one flat colour
-CANDIDATES = 4            # background colours tried
-MIN_TILE = (32, 18)       # smallest tile (w, h) in frame pixels
+APP_BACKGROUND_SHARE = 0.1  # ... a lone tile holds an app's window when this share of it is one flat colour
+CANDIDATES = 4  # background colours tried
+MIN_TILE = (32, 18)  # smallest tile (w, h) in frame pixels
 MAX_LEAVES = 600
-WHITE = 200               # name-label text is at least this bright in every channel
-PLATE_TOLERANCE = 30      # per channel: a label plate's colour along its rows (video behind it shows through)
-PLATE_ROW_SHARE = 0.8     # a row beyond a label's text is still its plate when this share of it is plate-coloured
-DARK_PLATE = 100          # a plate no brighter than this (any channel) darkens the video behind it
+WHITE = 200  # name-label text is at least this bright in every channel
+PLATE_TOLERANCE = 30  # per channel: a label plate's colour along its rows (video behind it shows through)
+PLATE_ROW_SHARE = (
+    0.8  # a row beyond a label's text is still its plate when this share of it is plate-coloured
+)
+DARK_PLATE = 100  # a plate no brighter than this (any channel) darkens the video behind it
 # A label's text line found by its strokes (_text_line_box): in the tile's left LABEL_ZONE[0] and bottom
 # LABEL_ZONE[1], starting in its left LABEL_START, LABEL_MIN_TEXT px tall up to MAX_LABEL_TEXT of the
 # tile's height, its pixels of local contrast (above LABEL_STROKE and Otsu's split) filling LABEL_DENSITY of its box.
 LABEL_ZONE = (0.8, 0.3)
-CENTRE_NAME_FLAT = 0.9     # a camera-off tile's ring inside its edges is this much one colour
+CENTRE_NAME_FLAT = 0.9  # a camera-off tile's ring inside its edges is this much one colour
 LABEL_START = 0.2
 LABEL_MIN_TEXT = 5
 MAX_LABEL_TEXT = 0.12
 LABEL_STROKE = 24
 LABEL_DENSITY = (0.2, 0.8)
-AGREEING_LABELS = 4        # equal tiles with a bottom label needed for their labels to be made to agree
+AGREEING_LABELS = 4  # equal tiles with a bottom label needed for their labels to be made to agree
 
 
 @dataclass(frozen=True)
@@ -82,8 +84,8 @@ class Tile:
     image: np.ndarray = field(repr=False, compare=False)
     name_box: Box | None
     speaking: bool
-    disc: bool = False      # a disc on the app's background: an avatar, so the camera is off
-    label_band: Box | None = None   # where the gallery's labels agree this tile's is (_agreeing_labels)
+    disc: bool = False  # a disc on the app's background: an avatar, so the camera is off
+    label_band: Box | None = None  # where the gallery's labels agree this tile's is (_agreeing_labels)
 
 
 @dataclass(frozen=True)
@@ -111,10 +113,10 @@ class TileGrid:
     kind: LayoutKind
     content_box: Box | None
     frame: np.ndarray = field(repr=False, compare=False)
-    small: np.ndarray = field(repr=False, compare=False)      # the frame subsampled by ``step``
+    small: np.ndarray = field(repr=False, compare=False)  # the frame subsampled by ``step``
     step: int
     background: np.ndarray = field(repr=False, compare=False)  # the app background's colour
-    avatars: tuple[Box, ...] = ()           # tiles known to be avatar discs (camera off)
+    avatars: tuple[Box, ...] = ()  # tiles known to be avatar discs (camera off)
 
     def equal_tiles(self) -> list[Box]:
         """The tiles that have two or more others of their size (a gallery's tiles, not a speaker's)."""
@@ -130,22 +132,37 @@ class TileGrid:
         small, frame = self.small, self.frame
         white = cv2.inRange(small, (WHITE, WHITE, WHITE), (255, 255, 255))
         lo, hi = np.clip(self.background - 2, 0, 255), np.clip(self.background + 2, 0, 255)
-        cv2.bitwise_and(white, cv2.bitwise_not(cv2.inRange(small, lo, hi)), dst=white)  # not the app background
+        cv2.bitwise_and(
+            white, cv2.bitwise_not(cv2.inRange(small, lo, hi)), dst=white
+        )  # not the app background
         discs = [box in self.avatars or _disc(small, self.step, box, self.background) for box in self.boxes]
         name_boxes = [_name_box(small, white, self.step, box, frame) for box in self.boxes]
         equal = set(self.equal_tiles())
         bands = _agreeing_labels(
-            self.boxes, name_boxes, [box in equal and not disc for box, disc in zip(self.boxes, discs, strict=True)]
+            self.boxes,
+            name_boxes,
+            [box in equal and not disc for box, disc in zip(self.boxes, discs, strict=True)],
         )
         tiles = tuple(
-            Tile(i, box, frame[box[1] : box[1] + box[3], box[0] : box[0] + box[2]], name_box, _speaking(frame, box),
-                 disc, band)
-            for i, (box, name_box, disc, band) in enumerate(zip(self.boxes, name_boxes, discs, bands, strict=True))
+            Tile(
+                i,
+                box,
+                frame[box[1] : box[1] + box[3], box[0] : box[0] + box[2]],
+                name_box,
+                _speaking(frame, box),
+                disc,
+                band,
+            )
+            for i, (box, name_box, disc, band) in enumerate(
+                zip(self.boxes, name_boxes, discs, bands, strict=True)
+            )
         )
         return GalleryLayout(tiles, self.kind, self.content_box)
 
 
-EMPTY_GRID = TileGrid((), "empty", None, np.zeros((0, 0, 3), np.uint8), np.zeros((0, 0, 3), np.uint8), 1, np.zeros(3))
+EMPTY_GRID = TileGrid(
+    (), "empty", None, np.zeros((0, 0, 3), np.uint8), np.zeros((0, 0, 3), np.uint8), 1, np.zeros(3)
+)
 
 
 def _as_bgr(image: np.ndarray) -> np.ndarray:
@@ -221,8 +238,12 @@ def _network(mask: np.ndarray) -> tuple[tuple[int, int, int, int], int] | None:
     best = int(np.argmax(areas)) + 1
     x, y, bw, bh = (int(v) for v in stats[best, :4])
     scale_x, scale_y = w / pooled.shape[1], h / pooled.shape[0]
-    box = (int(x * scale_x), int(y * scale_y), min(w, int(np.ceil((x + bw) * scale_x))),
-           min(h, int(np.ceil((y + bh) * scale_y))))
+    box = (
+        int(x * scale_x),
+        int(y * scale_y),
+        min(w, int(np.ceil((x + bw) * scale_x))),
+        min(h, int(np.ceil((y + bh) * scale_y))),
+    )
     return box, int(areas[best - 1])
 
 
@@ -242,18 +263,22 @@ class _Separators:
     tiles touch, or a thin gap was lost to subsampling). All uint8 masks of the frame's shape."""
 
     background: np.ndarray
-    rows: np.ndarray | None          # None: the background alone separates
+    rows: np.ndarray | None  # None: the background alone separates
     columns: np.ndarray | None
     gap_share: float
 
     def between_rows(self, box: tuple[int, int, int, int]) -> np.ndarray:
         """Per row of ``box``: True where it parts what is above from what is below."""
         x0, y0, x1, y1 = box
-        return self._separating(self.background[y0:y1, x0:x1], None if self.rows is None else self.rows[y0:y1, x0:x1], 1)
+        return self._separating(
+            self.background[y0:y1, x0:x1], None if self.rows is None else self.rows[y0:y1, x0:x1], 1
+        )
 
     def between_columns(self, box: tuple[int, int, int, int]) -> np.ndarray:
         x0, y0, x1, y1 = box
-        return self._separating(self.background[y0:y1, x0:x1], None if self.columns is None else self.columns[y0:y1, x0:x1], 0)
+        return self._separating(
+            self.background[y0:y1, x0:x1], None if self.columns is None else self.columns[y0:y1, x0:x1], 0
+        )
 
     def _separating(self, background: np.ndarray, step: np.ndarray | None, axis: int) -> np.ndarray:
         gap = cv2.reduce(background, axis, cv2.REDUCE_AVG, dtype=cv2.CV_32F).ravel()
@@ -269,7 +294,11 @@ def _colour_steps(frame: np.ndarray, step: int) -> tuple[np.ndarray, np.ndarray]
     the subsampled size. The frame is shrunk by averaging, so a gap thinner than ``step`` still
     shows as a step; each step is marked on both pixels it lies between."""
     h, w = frame.shape[:2]
-    area = frame if step == 1 else cv2.resize(frame, ((w + step - 1) // step, (h + step - 1) // step), interpolation=cv2.INTER_AREA)
+    area = (
+        frame
+        if step == 1
+        else cv2.resize(frame, ((w + step - 1) // step, (h + step - 1) // step), interpolation=cv2.INTER_AREA)
+    )
     rows = np.zeros(area.shape[:2], np.uint8)
     columns = np.zeros(area.shape[:2], np.uint8)
     down = cv2.absdiff(area[1:], area[:-1]).max(axis=2) > EDGE_STEP
@@ -282,7 +311,11 @@ def _colour_steps(frame: np.ndarray, step: int) -> tuple[np.ndarray, np.ndarray]
 
 
 def _xycut(
-    separators: _Separators, box: tuple[int, int, int, int], min_len: int, out: list[Box], depth: int = 0,
+    separators: _Separators,
+    box: tuple[int, int, int, int],
+    min_len: int,
+    out: list[Box],
+    depth: int = 0,
 ) -> None:
     """Recursive XY-cut: split ``box`` at separating rows, each band at separating columns, and so on."""
     x0, y0, x1, _ = box
@@ -338,7 +371,8 @@ def _split_merged(box: Box, w: int, h: int, gap: float) -> list[Box] | None:
     step_y = (box[3] - h) / (ky - 1) if ky > 1 else 0
     return [
         (int(round(box[0] + i * step_x)), int(round(box[1] + j * step_y)), w, h)
-        for j in range(ky) for i in range(kx)
+        for j in range(ky)
+        for i in range(kx)
     ]
 
 
@@ -350,14 +384,20 @@ def _gallery(leaves: list[Box], frame_w: int, frame_h: int) -> list[Box]:
     w = int(np.median([b[2] for b in group]))
     h = int(np.median([b[3] for b in group]))
     spacings = sorted(
-        b[0] - (a[0] + a[2]) for a in group for b in group
+        b[0] - (a[0] + a[2])
+        for a in group
+        for b in group
         if abs(a[1] - b[1]) < h / 2 and 0 <= b[0] - (a[0] + a[2]) < w / 2
     )
     gap = float(spacings[len(spacings) // 2]) if spacings else 0.03 * w
     tiles: list[Box] = []
     for leaf in leaves:
         if _similar(leaf, (0, 0, w, h), 0.25):
-            tiles.append(leaf if _similar(leaf, (0, 0, w, h), 0.02) else _resize_about_centre(leaf, w, h, frame_w, frame_h))
+            tiles.append(
+                leaf
+                if _similar(leaf, (0, 0, w, h), 0.02)
+                else _resize_about_centre(leaf, w, h, frame_w, frame_h)
+            )
         elif len(group) >= 2 and (parts := _split_merged(leaf, w, h, gap)) is not None:
             tiles.extend(parts)
     return tiles
@@ -374,8 +414,10 @@ def _speaker(leaves: list[Box]) -> tuple[Box, list[Box]] | None:
         return None
     bx0, by0, bx1, by1 = big[0], big[1], big[0] + big[2], big[1] + big[3]
     sides = (
-        all(b[1] + b[3] <= by0 + 2 for b in others), all(b[1] >= by1 - 2 for b in others),
-        all(b[0] + b[2] <= bx0 + 2 for b in others), all(b[0] >= bx1 - 2 for b in others),
+        all(b[1] + b[3] <= by0 + 2 for b in others),
+        all(b[1] >= by1 - 2 for b in others),
+        all(b[0] + b[2] <= bx0 + 2 for b in others),
+        all(b[0] >= bx1 - 2 for b in others),
     )
     if not any(sides):
         return None
@@ -404,17 +446,30 @@ def _speaking(image: np.ndarray, box: Box) -> bool:
     mx, my = w // 10, h // 10
 
     def ring(d: int) -> np.ndarray:
-        return np.concatenate((
-            image[y + d, x + mx : x + w - mx : 2], image[y + h - 1 - d, x + mx : x + w - mx : 2],
-            image[y + my : y + h - my : 2, x + d], image[y + my : y + h - my : 2, x + w - 1 - d],
-        )).astype(np.int16)
+        return np.concatenate(
+            (
+                image[y + d, x + mx : x + w - mx : 2],
+                image[y + h - 1 - d, x + mx : x + w - mx : 2],
+                image[y + my : y + h - my : 2, x + d],
+                image[y + my : y + h - my : 2, x + w - 1 - d],
+            )
+        ).astype(np.int16)
 
     for depth in (1, 3):
         probes = np.array(
-            (image[y + depth, x + w // 2], image[y + h - 1 - depth, x + w // 2],
-             image[y + h // 2, x + depth], image[y + h // 2, x + w - 1 - depth]), dtype=np.int16
+            (
+                image[y + depth, x + w // 2],
+                image[y + h - 1 - depth, x + w // 2],
+                image[y + h // 2, x + depth],
+                image[y + h // 2, x + w - 1 - depth],
+            ),
+            dtype=np.int16,
         )
-        if np.abs(probes - probes[0]).max() <= 40 and probes[0].max() >= 90 and np.ptp(probes[0]) >= 0.3 * probes[0].max():
+        if (
+            np.abs(probes - probes[0]).max() <= 40
+            and probes[0].max() >= 90
+            and np.ptp(probes[0]) >= 0.3 * probes[0].max()
+        ):
             break
     else:
         return False
@@ -440,9 +495,19 @@ def _disc(small: np.ndarray, step: int, box: Box, background: np.ndarray) -> boo
     if w < 8 or h < 8 or not 0.8 <= w / h <= 1.25:
         return False
     dx, dy = max(int(w * DISC_CORNER), 1), max(int(h * DISC_CORNER), 1)
-    points = [(x + dx, y + dy), (x + w - 1 - dx, y + dy), (x + dx, y + h - 1 - dy), (x + w - 1 - dx, y + h - 1 - dy)]
-    near = [float(np.abs(small[py, px].astype(np.float64) - background).max()) <= LOSSY_TOLERANCE for px, py in points]
-    centre = float(np.abs(small[y + h // 2, x + w // 2].astype(np.float64) - background).max()) > LOSSY_TOLERANCE
+    points = [
+        (x + dx, y + dy),
+        (x + w - 1 - dx, y + dy),
+        (x + dx, y + h - 1 - dy),
+        (x + w - 1 - dx, y + h - 1 - dy),
+    ]
+    near = [
+        float(np.abs(small[py, px].astype(np.float64) - background).max()) <= LOSSY_TOLERANCE
+        for px, py in points
+    ]
+    centre = (
+        float(np.abs(small[y + h // 2, x + w // 2].astype(np.float64) - background).max()) > LOSSY_TOLERANCE
+    )
     return all(near) and centre
 
 
@@ -456,7 +521,8 @@ def _agreeing_labels(tiles: Sequence[Box], labels: list[Box], alike: Sequence[bo
     box that strays is more often right than the rule, on small galleries), the roster's look
     matching (:mod:`capture.roster_look`) these, on galleries of many small tiles too."""
     bottom = [
-        i for i, (tile, label) in enumerate(zip(tiles, labels, strict=True))
+        i
+        for i, (tile, label) in enumerate(zip(tiles, labels, strict=True))
         if alike[i] and label[1] + label[3] >= tile[1] + tile[3] * (1 - LABEL_ZONE[1])
     ]
     if len(bottom) < AGREEING_LABELS:
@@ -474,7 +540,7 @@ def _agreeing_labels(tiles: Sequence[Box], labels: list[Box], alike: Sequence[bo
         if stray:
             tx, ty, tw, th = tiles[i]
             x, _, w, _ = labels[i]
-            w = w if w >= 2 * height else min(width, tx + tw - x)   # a box cut to a letter or two
+            w = w if w >= 2 * height else min(width, tx + tw - x)  # a box cut to a letter or two
             out[i] = (x, ty + th - offset - height, w, height)
     return out
 
@@ -504,7 +570,7 @@ def _name_box(small: np.ndarray, white: np.ndarray, step: int, box: Box, frame: 
             break
         start = int(r)
     white_cols = np.flatnonzero(region_white[start : bottom + 1].any(axis=0))
-    above_plate = 0         # white rows above the label's plate (a bright face just above it)
+    above_plate = 0  # white rows above the label's plate (a bright face just above it)
     if white_cols.size and white_cols[0] <= sw * 0.25:
         above_plate = _plate_top(small[top + start : top + bottom + 1, sx:right], int(white_cols[0]))
         start += above_plate
@@ -541,9 +607,11 @@ def _name_box(small: np.ndarray, white: np.ndarray, step: int, box: Box, frame: 
     y0 = max(y, (top + start) * step - pad_y)
     x1 = min(x + w, (sx + right_end + 1) * step + pad_x)
     y1 = min(y + h, (top + bottom + 1) * step + pad_y)
-    if near.mean() < 0.85:      # a plate of its own: the box ends where the plate does (video beyond it)
+    if near.mean() < 0.85:  # a plate of its own: the box ends where the plate does (video beyond it)
         columns = slice(sx + left, sx + right_end + 1)
-        plate_top = top + start if above_plate else _plate_edge(small, label_colour, top + start, sy, columns, -1)
+        plate_top = (
+            top + start if above_plate else _plate_edge(small, label_colour, top + start, sy, columns, -1)
+        )
         plate_bottom = _plate_edge(small, label_colour, top + bottom, sy + sh - 1, columns, 1)
         if plate_top is not None:
             y0 = max(y0, plate_top * step)
@@ -581,7 +649,7 @@ def _text_line_box(frame: np.ndarray, box: Box) -> Box | None:
     dense local contrast (letters) in the bottom :data:`LABEL_ZONE` of the tile, starting near its
     left edge, as tall as a label's text can be. None when there is none."""
     x, y, w, h = box
-    inset = max(3, w // 100)        # off the tile's own edges, whose long strokes would swallow the label
+    inset = max(3, w // 100)  # off the tile's own edges, whose long strokes would swallow the label
     zone_h = max(int(h * LABEL_ZONE[1]), 16)
     zx, zy, zw = x + inset, y + h - zone_h, max(int(w * LABEL_ZONE[0]), 16)
     region = frame[zy : y + h - inset, zx : zx + zw]
@@ -601,13 +669,13 @@ def _text_line_box(frame: np.ndarray, box: Box) -> Box | None:
         density = float(cv2.countNonZero(strokes[cy : cy + ch, cx : cx + cw])) / (cw * ch)
         if not LABEL_DENSITY[0] <= density <= LABEL_DENSITY[1]:
             continue
-        distance = cx / w + (zone_h - (cy + ch)) / h          # from the tile's bottom-left corner
+        distance = cx / w + (zone_h - (cy + ch)) / h  # from the tile's bottom-left corner
         if best is None or distance < best[0]:
             best = (distance, (int(zx + cx), int(zy + cy), int(cw), int(ch)))
     if best is None:
         return None
     bx, by, bw, bh = best[1]
-    for cx, cy, cw, ch, _ in sorted(stats[1:].tolist()):     # the words after the first: same line, small gaps
+    for cx, cy, cw, ch, _ in sorted(stats[1:].tolist()):  # the words after the first: same line, small gaps
         cx, cy = cx + zx, cy + zy
         overlap = min(by + bh, cy + ch) - max(by, cy)
         if cx > bx + bw and cx - (bx + bw) <= 1.5 * bh and overlap >= 0.5 * min(bh, ch) and ch <= 1.5 * bh:
@@ -618,7 +686,9 @@ def _text_line_box(frame: np.ndarray, box: Box) -> Box | None:
     return (x0, y0, min(bx + bw + pad, x + w) - x0, min(by + bh + pad, y + h) - y0)
 
 
-def _plate_edge(small: np.ndarray, colour: np.ndarray, row: int, limit: int, columns: slice, direction: int) -> int | None:
+def _plate_edge(
+    small: np.ndarray, colour: np.ndarray, row: int, limit: int, columns: slice, direction: int
+) -> int | None:
     """The last row of a label's plate beyond its text row ``row`` in ``direction`` (-1 up, 1 down;
     not past ``limit``): rows over ``columns`` mostly of the plate's ``colour`` (:func:`_plate_range`).
     None when the next row is not plate-coloured (no plate margin there: the text reaches the
@@ -639,12 +709,18 @@ def _plate_range(colour: np.ndarray) -> tuple[tuple[int, int, int], tuple[int, i
     darkened), anything no brighter than that colour plus the tolerance."""
     dark = float(colour.max()) <= DARK_PLATE
     b, g, r = (float(c) for c in colour)
-    high = (min(math.floor(b + PLATE_TOLERANCE), 255), min(math.floor(g + PLATE_TOLERANCE), 255),
-            min(math.floor(r + PLATE_TOLERANCE), 255))
+    high = (
+        min(math.floor(b + PLATE_TOLERANCE), 255),
+        min(math.floor(g + PLATE_TOLERANCE), 255),
+        min(math.floor(r + PLATE_TOLERANCE), 255),
+    )
     if dark:
         return (0, 0, 0), high
-    return (max(math.ceil(b - PLATE_TOLERANCE), 0), max(math.ceil(g - PLATE_TOLERANCE), 0),
-            max(math.ceil(r - PLATE_TOLERANCE), 0)), high
+    return (
+        max(math.ceil(b - PLATE_TOLERANCE), 0),
+        max(math.ceil(g - PLATE_TOLERANCE), 0),
+        max(math.ceil(r - PLATE_TOLERANCE), 0),
+    ), high
 
 
 def _plate_top(band: np.ndarray, first: int) -> int:
@@ -689,13 +765,22 @@ def _close_gaps(columns: np.ndarray, longest: int) -> np.ndarray:
 
 
 def _leaves(
-    separators: _Separators, content: tuple[int, int, int, int], step: int, frame_w: int, frame_h: int,
+    separators: _Separators,
+    content: tuple[int, int, int, int],
+    step: int,
+    frame_w: int,
+    frame_h: int,
 ) -> list[Box]:
     """XY-cut leaves (on the ``step``-subsampled frame) that can be tiles."""
     leaves_small: list[tuple[int, int, int, int]] = []
     _xycut(separators, content, max(2, 6 // step), leaves_small)
     leaves = [
-        (x0 * step, y0 * step, min((x1 - x0) * step, frame_w - x0 * step), min((y1 - y0) * step, frame_h - y0 * step))
+        (
+            x0 * step,
+            y0 * step,
+            min((x1 - x0) * step, frame_w - x0 * step),
+            min((y1 - y0) * step, frame_h - y0 * step),
+        )
         for x0, y0, x1, y1 in leaves_small
     ]
     return [b for b in leaves if b[2] >= MIN_TILE[0] and b[3] >= MIN_TILE[1] and 0.4 <= b[2] / b[3] <= 4.0]
@@ -713,11 +798,14 @@ class _Reading:
     content: tuple[int, int, int, int]
     background: np.ndarray
     score: float = 0.0
-    background_share: float = 0.0      # of the window read, the share that is its background colour
+    background_share: float = 0.0  # of the window read, the share that is its background colour
 
 
 def _read(
-    frame: np.ndarray, small: np.ndarray, step: int, steps: Callable[[], tuple[np.ndarray, np.ndarray]],
+    frame: np.ndarray,
+    small: np.ndarray,
+    step: int,
+    steps: Callable[[], tuple[np.ndarray, np.ndarray]],
     region: tuple[int, int, int, int],
 ) -> _Reading | None:
     """The best reading inside ``region`` (x0, y0, x1, y1 of ``small``): with each candidate background
@@ -745,17 +833,27 @@ def _read(
         if _looks_lossy(small[y0:y1, x0:x1], mask[y0:y1, x0:x1]):
             lossy_mask = within(_background_mask(small, colour, LOSSY_TOLERANCE))
             lossy_network = _network(lossy_mask)
-            readings.append((lossy_mask, lossy_network[0] if lossy_network is not None else network[0], LOSSY_GAP_SHARE))
+            readings.append(
+                (lossy_mask, lossy_network[0] if lossy_network is not None else network[0], LOSSY_GAP_SHARE)
+            )
         if best is None:
             best = _Reading([], [], "empty", network[0], colour)
         for background, area, gap_share in readings:
             for stepped in (False, True):
                 rows, columns = steps() if stepped else (None, None)
-                leaves = _leaves(_Separators(background, rows, columns, gap_share), area, step, frame_w, frame_h)
+                leaves = _leaves(
+                    _Separators(background, rows, columns, gap_share), area, step, frame_w, frame_h
+                )
                 if rows is not None and columns is not None:
-                    leaves = [part for leaf in leaves for part in _split_touching(leaf, rows, columns, step) or [leaf]]
+                    leaves = [
+                        part
+                        for leaf in leaves
+                        for part in _split_touching(leaf, rows, columns, step) or [leaf]
+                    ]
                 covered = sum(w * h for _, _, w, h in leaves)
-                if not leaves or not (background is mask or covered >= MIN_LOSSY_COVER * (x1 - x0) * (y1 - y0) * step * step):
+                if not leaves or not (
+                    background is mask or covered >= MIN_LOSSY_COVER * (x1 - x0) * (y1 - y0) * step * step
+                ):
                     continue
                 tiles, kind = _tiles_of(leaves, frame_w, frame_h)
                 score = _plausibility(tiles, ((x1 - x0) * step, (y1 - y0) * step))
@@ -766,7 +864,9 @@ def _read(
                         return best
     # tiles touching each other all over the window: no background between them at all
     rows, columns = steps()
-    touching = _split_touching((x0 * step, y0 * step, (x1 - x0) * step, (y1 - y0) * step), rows, columns, step)
+    touching = _split_touching(
+        (x0 * step, y0 * step, (x1 - x0) * step, (y1 - y0) * step), rows, columns, step
+    )
     if touching is not None:
         score = _plausibility(touching, ((x1 - x0) * step, (y1 - y0) * step))
         if best is None or score > best.score:
@@ -780,7 +880,9 @@ def _sure(reading: _Reading) -> bool:
     :data:`SURE_COVER` of the window read."""
     boxes = reading.boxes
     return (
-        reading.kind == "gallery" and len(boxes) >= 2 and reading.score >= SURE_COVER
+        reading.kind == "gallery"
+        and len(boxes) >= 2
+        and reading.score >= SURE_COVER
         and all(_similar(b, boxes[0]) for b in boxes)
     )
 
@@ -816,9 +918,14 @@ def _split_touching(leaf: Box, rows: np.ndarray, columns: np.ndarray, step: int)
     cols, rws = best
     fx, fy, fw, fh = leaf
     return [
-        (fx + round(i * fw / cols), fy + round(j * fh / rws), round((i + 1) * fw / cols) - round(i * fw / cols),
-         round((j + 1) * fh / rws) - round(j * fh / rws))
-        for j in range(rws) for i in range(cols)
+        (
+            fx + round(i * fw / cols),
+            fy + round(j * fh / rws),
+            round((i + 1) * fw / cols) - round(i * fw / cols),
+            round((j + 1) * fh / rws) - round(j * fh / rws),
+        )
+        for j in range(rws)
+        for i in range(cols)
     ]
 
 
@@ -829,7 +936,8 @@ def _tiles_of(leaves: list[Box], frame_w: int, frame_h: int) -> tuple[list[Box],
         big, strip = speaker
         size = (int(np.median([b[2] for b in strip])), int(np.median([b[3] for b in strip])))
         return [big] + [
-            b if _similar(b, (0, 0, *size), 0.02) else _resize_about_centre(b, *size, frame_w, frame_h) for b in strip
+            b if _similar(b, (0, 0, *size), 0.02) else _resize_about_centre(b, *size, frame_w, frame_h)
+            for b in strip
         ], "speaker"
     boxes = _gallery(leaves, frame_w, frame_h) if leaves else []
     return boxes, "gallery" if boxes else "empty"
@@ -842,7 +950,9 @@ def _plausibility(tiles: list[Box], region: tuple[int, int]) -> float:
     as a tiled ceiling, or letters), and a reading of a single tile counts for half (it is also what
     reading nothing gives)."""
     region_w, region_h = region
-    plausible = [b for b in tiles if b[2] * MAX_TILES_ACROSS >= region_w and b[3] * MAX_TILES_ACROSS >= region_h]
+    plausible = [
+        b for b in tiles if b[2] * MAX_TILES_ACROSS >= region_w and b[3] * MAX_TILES_ACROSS >= region_h
+    ]
     covered = sum(w * h for _, _, w, h in plausible) / max(region_w * region_h, 1)
     return covered / 2 if len(plausible) == 1 else covered
 
@@ -861,11 +971,15 @@ def _subsample(frame: np.ndarray) -> tuple[np.ndarray, int]:
     """The frame subsampled for layout work (every other pixel from 720 lines up), and the step."""
     frame_h, frame_w = frame.shape[:2]
     step = 2 if min(frame_h, frame_w) >= 720 else 1
-    small = cv2.resize(frame, ((frame_w + step - 1) // step, (frame_h + step - 1) // step), interpolation=cv2.INTER_NEAREST)
+    small = cv2.resize(
+        frame, ((frame_w + step - 1) // step, (frame_h + step - 1) // step), interpolation=cv2.INTER_NEAREST
+    )
     return small, step
 
 
-def tiles_with_faces(image: np.ndarray, grid: TileGrid, faces: Sequence[Box], avatars: Sequence[Box] = ()) -> TileGrid:
+def tiles_with_faces(
+    image: np.ndarray, grid: TileGrid, faces: Sequence[Box], avatars: Sequence[Box] = ()
+) -> TileGrid:
     """``grid`` corrected by the faces found anywhere in the frame (``faces``, frame pixels; the safety
     net of :meth:`capture.faces.FaceDetector.sweep`): a face outside every tile gets a tile of its own,
     bounded by the nearest gaps or tile edges round it (:func:`tile_around`); a tile holding faces whose
@@ -876,18 +990,22 @@ def tiles_with_faces(image: np.ndarray, grid: TileGrid, faces: Sequence[Box], av
     if not faces and not avatars:
         return grid
     equal = grid.equal_tiles()
-    if len(equal) == len(grid.boxes) and all(any(_holds(box, f) for box in equal) for f in [*faces, *avatars]):
-        return grid                     # a gallery of equal tiles that holds every face: nothing to mend
+    if len(equal) == len(grid.boxes) and all(
+        any(_holds(box, f) for box in equal) for f in [*faces, *avatars]
+    ):
+        return grid  # a gallery of equal tiles that holds every face: nothing to mend
     frame = _as_bgr(image)
     small, step = (grid.small, grid.step) if grid.boxes else _subsample(frame)
-    background = grid.background if grid.boxes else np.array(_median_rows(np.concatenate((small[0], small[-1]))))
+    background = (
+        grid.background if grid.boxes else np.array(_median_rows(np.concatenate((small[0], small[-1]))))
+    )
     separators = _Separators(_background_mask(small, background), *_colour_steps(frame, step), GAP_SHARE)
     around: list[Box] = []
     bounded: set[Box] = set()
     for face in faces:
         tile, edges = tile_around(separators, step, face, frame.shape[1], frame.shape[0])
         if tile[2] * MAX_TILES_ACROSS < frame.shape[1] and tile[3] * MAX_TILES_ACROSS < frame.shape[0]:
-            continue                    # too small for a participant: a profile picture in the browser's bar
+            continue  # too small for a participant: a profile picture in the browser's bar
         if not any(_same_tile(tile, other) for other in around):
             around.append(tile)
             if edges >= 3:
@@ -900,7 +1018,7 @@ def tiles_with_faces(image: np.ndarray, grid: TileGrid, faces: Sequence[Box], av
     for box in grid.boxes:
         inside = [t for t in around if _holds(box, t)]
         if len(inside) >= 2 and box not in equal and all(t in bounded for t in inside):
-            continue                                      # the reading merged tiles whose edges the faces show
+            continue  # the reading merged tiles whose edges the faces show
         for t in inside:
             around.remove(t)
         kept.append(box)
@@ -909,14 +1027,26 @@ def tiles_with_faces(image: np.ndarray, grid: TileGrid, faces: Sequence[Box], av
     faced += around
     # a tile without a face stays when it is one of a gallery's equal tiles or the size of a tile with
     # a face (a camera-off participant); else it is a piece of the app the reading took for a tile
-    kept = [k for k in kept if sum(_similar(k, other) for other in kept) >= 3 or any(_similar(k, f, 0.2) for f in faced)]
+    kept = [
+        k
+        for k in kept
+        if sum(_similar(k, other) for other in kept) >= 3 or any(_similar(k, f, 0.2) for f in faced)
+    ]
     merged = kept + [t for t in around if not any(_overlap(t, k) > 0.5 for k in kept)]
     if len(merged) == len(grid.boxes) and set(merged) == set(grid.boxes):
         return grid
     new_discs = tuple(d for d in discs if d in merged)
     kind: LayoutKind = grid.kind if grid.kind != "empty" else "gallery"
-    return replace(grid, boxes=tuple(_reading_order(merged)), kind=kind, frame=frame, small=small, step=step,
-                   background=background, avatars=grid.avatars + new_discs)
+    return replace(
+        grid,
+        boxes=tuple(_reading_order(merged)),
+        kind=kind,
+        frame=frame,
+        small=small,
+        step=step,
+        background=background,
+        avatars=grid.avatars + new_discs,
+    )
 
 
 def tile_around(separators: _Separators, step: int, face: Box, frame_w: int, frame_h: int) -> tuple[Box, int]:
@@ -927,8 +1057,8 @@ def tile_around(separators: _Separators, step: int, face: Box, frame_w: int, fra
     x, y, w, h = (v // step for v in face)
     w, h = max(w, 1), max(h, 1)
     small_h, small_w = separators.background.shape[:2]
-    across = (max(y - h // 2, 0), min(y + 2 * h, small_h))         # the rows a side edge must cross
-    along = (max(x - w // 2, 0), min(x + w + w // 2, small_w))      # the columns a top or bottom edge must
+    across = (max(y - h // 2, 0), min(y + 2 * h, small_h))  # the rows a side edge must cross
+    along = (max(x - w // 2, 0), min(x + w + w // 2, small_w))  # the columns a top or bottom edge must
     reach, framing = FACE_TILE_REACH, FACE_TILE_FRAMING
     found = 0
 
@@ -941,16 +1071,33 @@ def tile_around(separators: _Separators, step: int, face: Box, frame_w: int, fra
         return start + int(hits[-1]) + 1 if direction < 0 else start + int(hits[0])
 
     lo = max(x - int(reach[0] * w), 0)
-    x0 = nearest(separators.between_columns((lo, across[0], x, across[1])), lo, -1, max(x - int(framing[0] * w), 0))
+    x0 = nearest(
+        separators.between_columns((lo, across[0], x, across[1])), lo, -1, max(x - int(framing[0] * w), 0)
+    )
     hi = min(x + w + int(reach[1] * w), small_w)
-    x1 = nearest(separators.between_columns((x + w, across[0], hi, across[1])), x + w, 1,
-                 min(x + w + int(framing[1] * w), small_w))
+    x1 = nearest(
+        separators.between_columns((x + w, across[0], hi, across[1])),
+        x + w,
+        1,
+        min(x + w + int(framing[1] * w), small_w),
+    )
     lo = max(y - int(reach[2] * h), 0)
-    y0 = nearest(separators.between_rows((along[0], lo, along[1], y)), lo, -1, max(y - int(framing[2] * h), 0))
+    y0 = nearest(
+        separators.between_rows((along[0], lo, along[1], y)), lo, -1, max(y - int(framing[2] * h), 0)
+    )
     hi = min(y + h + int(reach[3] * h), small_h)
-    y1 = nearest(separators.between_rows((along[0], y + h, along[1], hi)), y + h, 1,
-                 min(y + h + int(framing[3] * h), small_h))
-    box = (x0 * step, y0 * step, min((x1 - x0) * step, frame_w - x0 * step), min((y1 - y0) * step, frame_h - y0 * step))
+    y1 = nearest(
+        separators.between_rows((along[0], y + h, along[1], hi)),
+        y + h,
+        1,
+        min(y + h + int(framing[3] * h), small_h),
+    )
+    box = (
+        x0 * step,
+        y0 * step,
+        min((x1 - x0) * step, frame_w - x0 * step),
+        min((y1 - y0) * step, frame_h - y0 * step),
+    )
     return box, found
 
 
@@ -973,7 +1120,12 @@ def _holds(box: Box, tile: Box) -> bool:
 
 def find_tiles(image: np.ndarray) -> TileGrid:
     """The tile boxes of a meeting screenshot, in reading order (see :func:`parse_gallery`)."""
-    if isinstance(image, np.ndarray) and image.dtype == np.uint8 and image.ndim in (2, 3) and 0 in image.shape[:2]:
+    if (
+        isinstance(image, np.ndarray)
+        and image.dtype == np.uint8
+        and image.ndim in (2, 3)
+        and 0 in image.shape[:2]
+    ):
         return EMPTY_GRID
     frame = _as_bgr(image)
     frame_h, frame_w = frame.shape[:2]

@@ -31,45 +31,72 @@ from capture.roster_look import LookMatch, RosterLook
 
 # Tesseract script model for each Unicode script prefix of a character name.
 SCRIPT_MODELS: dict[str, str] = {
-    "LATIN": "Latin", "CYRILLIC": "Cyrillic", "GREEK": "Greek", "ARABIC": "Arabic",
-    "DEVANAGARI": "Devanagari", "HEBREW": "Hebrew", "THAI": "Thai", "CJK": "HanS",
-    "HIRAGANA": "Japanese", "KATAKANA": "Japanese", "HANGUL": "Hangul",
+    "LATIN": "Latin",
+    "CYRILLIC": "Cyrillic",
+    "GREEK": "Greek",
+    "ARABIC": "Arabic",
+    "DEVANAGARI": "Devanagari",
+    "HEBREW": "Hebrew",
+    "THAI": "Thai",
+    "CJK": "HanS",
+    "HIRAGANA": "Japanese",
+    "KATAKANA": "Japanese",
+    "HANGUL": "Hangul",
 }
 MODEL_ORDER: tuple[str, ...] = (
-    "Latin", "Cyrillic", "HanS", "Arabic", "Devanagari", "Greek", "Japanese", "kor", "Hebrew", "Thai", "Hangul",
+    "Latin",
+    "Cyrillic",
+    "HanS",
+    "Arabic",
+    "Devanagari",
+    "Greek",
+    "Japanese",
+    "kor",
+    "Hebrew",
+    "Thai",
+    "Hangul",
 )
 # Models that also read a script, after its own script model, when installed: Tesseract's Korean
 # language model (Debian tesseract-ocr-kor) reads small Hangul labels the Hangul model cuts short.
-ALSO_READ_BY: dict[str, tuple[tuple[str, float], ...]] = {"HanS": (("Japanese", 0.5),), "Hangul": (("kor", 0.9),)}
+ALSO_READ_BY: dict[str, tuple[tuple[str, float], ...]] = {
+    "HanS": (("Japanese", 0.5),),
+    "Hangul": (("kor", 0.9),),
+}
 TESSDATA_DIRS: tuple[str, ...] = (
-    "/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata", "/usr/share/tessdata",
-    "/usr/local/share/tessdata", "/opt/homebrew/share/tessdata", "C:/Program Files/Tesseract-OCR/tessdata",
+    "/usr/share/tesseract-ocr/5/tessdata",
+    "/usr/share/tesseract-ocr/4.00/tessdata",
+    "/usr/share/tessdata",
+    "/usr/local/share/tessdata",
+    "/opt/homebrew/share/tessdata",
+    "C:/Program Files/Tesseract-OCR/tessdata",
 )
-ACCEPT_CONFIDENCE = 90     # without a roster, a read this confident in its script model ends the search
-MIN_CONFIDENCE = 55        # below this (and matching no known name) a read counts as unreadable
-ROSTER_MATCH = 80.0        # rapidfuzz ratio (0..100) for a read to be taken as a roster name
-LOOK_AGREEMENT = 50.0      # ... below which a sure read of this many letters overrules a roster name's look:
+ACCEPT_CONFIDENCE = 90  # without a roster, a read this confident in its script model ends the search
+MIN_CONFIDENCE = 55  # below this (and matching no known name) a read counts as unreadable
+ROSTER_MATCH = 80.0  # rapidfuzz ratio (0..100) for a read to be taken as a roster name
+LOOK_AGREEMENT = 50.0  # ... below which a sure read of this many letters overrules a roster name's look:
 SURE_READ_LETTERS = 4
-LEARNED_MATCH = 90.0       # ... as a name read earlier in the session (similar names are common)
-SURE_MATCH = 90.0          # a read matching a known name this well ends the search over models
-PREFIX_MIN = 5             # a read this long may match the beginning of a roster name (label cut short)
-FOLDED_WEIGHT = 0.97       # a match found only without accents scores this share of its ratio
+LEARNED_MATCH = 90.0  # ... as a name read earlier in the session (similar names are common)
+SURE_MATCH = 90.0  # a read matching a known name this well ends the search over models
+PREFIX_MIN = 5  # a read this long may match the beginning of a roster name (label cut short)
+FOLDED_WEIGHT = 0.97  # a match found only without accents scores this share of its ratio
 FOLDED_SCRIPTS = frozenset({"LATIN", "GREEK", "CYRILLIC"})
-PREFIX_WEIGHT = 0.95       # ... scored as this share of its ratio with that beginning
-MASK_HEIGHT = 16           # label masks are compared at this height
-SAME_LABEL = 0.95          # cosine similarity of two label masks that show the same text
-MAX_LINE_SHARE = 0.25      # a name's text line alone is at most this share of its tile's height (measured: 0.10 median, 0.14 at the 95th percentile)
-GUESS_SIMILARITY = 0.5     # ... of a new label to a read one, for that name's script models to be tried first
-HINT_OVERRIDE = 0.93       # ... for them to come before those of the name its tile is expected to show
-CONFIRM_SIMILARITY = 0.9   # ... to the label last read as the name its tile is expected to show: that name, unread
-CONFUSABLE_EDITS = 2       # known names this few letter edits apart (प्रिया शर्मा / प्रिया वर्मा) look alike as masks,
-CONFUSABLE_SHARE = 0.2     # when the edits are at most this share of the name (吴磊 / 吴伟 do not look alike)
-INK_DEPTH = 0.4            # ink is within this share of the core's range from its brightest pixels
-BOX_TOLERANCE = 30         # a label box's background varies this much (0..255) around its median
-GREY_SPREAD = 50           # anti-aliased edges of white or black text are this close to grey
-RAW_CACHE_SIZE = 20000     # crops remembered by their near-white and near-black pixels
-EXTREME_DARK, EXTREME_LIGHT = 55, 200   # gray levels of white or black label text, not of the video behind
-EXTREME_SHARE = 0.03       # share of a core's pixels that must be extreme for them alone to stand for the crop
+PREFIX_WEIGHT = 0.95  # ... scored as this share of its ratio with that beginning
+MASK_HEIGHT = 16  # label masks are compared at this height
+SAME_LABEL = 0.95  # cosine similarity of two label masks that show the same text
+MAX_LINE_SHARE = 0.25  # a name's text line alone is at most this share of its tile's height (measured: 0.10 median, 0.14 at the 95th percentile)
+GUESS_SIMILARITY = 0.5  # ... of a new label to a read one, for that name's script models to be tried first
+HINT_OVERRIDE = 0.93  # ... for them to come before those of the name its tile is expected to show
+CONFIRM_SIMILARITY = (
+    0.9  # ... to the label last read as the name its tile is expected to show: that name, unread
+)
+CONFUSABLE_EDITS = 2  # known names this few letter edits apart (प्रिया शर्मा / प्रिया वर्मा) look alike as masks,
+CONFUSABLE_SHARE = 0.2  # when the edits are at most this share of the name (吴磊 / 吴伟 do not look alike)
+INK_DEPTH = 0.4  # ink is within this share of the core's range from its brightest pixels
+BOX_TOLERANCE = 30  # a label box's background varies this much (0..255) around its median
+GREY_SPREAD = 50  # anti-aliased edges of white or black text are this close to grey
+RAW_CACHE_SIZE = 20000  # crops remembered by their near-white and near-black pixels
+EXTREME_DARK, EXTREME_LIGHT = 55, 200  # gray levels of white or black label text, not of the video behind
+EXTREME_SHARE = 0.03  # share of a core's pixels that must be extreme for them alone to stand for the crop
 
 
 @dataclass(frozen=True)
@@ -122,7 +149,11 @@ def fold_marks(key: str) -> str:
     """
     out: list[str] = []
     for ch in unicodedata.normalize("NFD", key):
-        if unicodedata.category(ch) == "Mn" and out and unicodedata.name(out[-1], "").split(" ")[0] in FOLDED_SCRIPTS:
+        if (
+            unicodedata.category(ch) == "Mn"
+            and out
+            and unicodedata.name(out[-1], "").split(" ")[0] in FOLDED_SCRIPTS
+        ):
             continue
         out.append(ch)
     return unicodedata.normalize("NFC", "".join(out))
@@ -136,18 +167,24 @@ def display_form(text: str) -> str:
     of other than letters before it (the microphone or phone icon of a label)."""
     words = [_without_loose_jamo(w) for w in unicodedata.normalize("NFC", text).split()]
     words = [w for w in words if w]
-    while len(words) > 1 and not _kept_alone(words[0]) and (
-        len(words[0]) == 1 or (len(words[0]) == 2 and not words[0].isalpha())
+    while (
+        len(words) > 1
+        and not _kept_alone(words[0])
+        and (len(words[0]) == 1 or (len(words[0]) == 2 and not words[0].isalpha()))
     ):
-        words.pop(0)        # a label's icon read as a letter and a sign ("X% Linda Lucas", "15 Ana")
+        words.pop(0)  # a label's icon read as a letter and a sign ("X% Linda Lucas", "15 Ana")
     while len(words) > 1 and len(words[-1]) == 1 and not _kept_alone(words[-1]) and words[-1] != ")":
         words.pop()
     out, previous = "", ""
     for word in words:
         lone_syllable = len(previous) == 1 and _syllable(previous) and _syllable(word[0])
-        bracketed = _syllable(out[-1:] or " ") and word[0] == "("   # 김선경(20200756): a space is OCR's guess
+        bracketed = _syllable(out[-1:] or " ") and word[0] == "("  # 김선경(20200756): a space is OCR's guess
         inside = out[-1:] == "(" or word[0] == ")"
-        if out and not (_unspaced(out[-1]) and _unspaced(word[0])) and not (lone_syllable or bracketed or inside):
+        if (
+            out
+            and not (_unspaced(out[-1]) and _unspaced(word[0]))
+            and not (lone_syllable or bracketed or inside)
+        ):
             out += " "
         out, previous = out + word, word
     return out
@@ -157,7 +194,11 @@ def _without_loose_jamo(word: str) -> str:
     """``word`` without lone Hangul letters (jamo) at its end after syllables ("전금랑ㅠ"): names
     are written in syllables, a loose jamo is a stroke of the label's edge read as a letter."""
     end = len(word)
-    while end > 1 and unicodedata.name(word[end - 1], "").startswith("HANGUL LETTER") and _syllable(word[end - 2]):
+    while (
+        end > 1
+        and unicodedata.name(word[end - 1], "").startswith("HANGUL LETTER")
+        and _syllable(word[end - 2])
+    ):
         end -= 1
     return word[:end]
 
@@ -172,9 +213,9 @@ def _syllable(ch: str) -> bool:
 
 
 EDGE_WORD_CONFIDENCE = 70  # a short first or last word read less surely than this ...
-EDGE_WORD_MARGIN = 20      # ... and this much less surely than the line's surest word is not part of the name
-EDGE_WORD_LENGTH = 2       # ... when it is this short, or has no letter at all
-TRAILING_SIGNS = ",;|_"    # signs no name ends with: OCR reads them from a label's edge
+EDGE_WORD_MARGIN = 20  # ... and this much less surely than the line's surest word is not part of the name
+EDGE_WORD_LENGTH = 2  # ... when it is this short, or has no letter at all
+TRAILING_SIGNS = ",;|_"  # signs no name ends with: OCR reads them from a label's edge
 CLOSING_MISREADS = ";:,.|]}"  # what OCR makes of the ")" closing a label's "(student number)"
 
 
@@ -219,7 +260,7 @@ def closed_brackets(text: str) -> str:
     return text + ")" if text[-1].isalnum() else text
 
 
-RIGHT_TO_LEFT = frozenset({"Arabic", "Hebrew"})   # script models whose word list runs in visual order
+RIGHT_TO_LEFT = frozenset({"Arabic", "Hebrew"})  # script models whose word list runs in visual order
 
 
 def _line_read(api: Any) -> tuple[str, float]:
@@ -234,11 +275,13 @@ def _line_read(api: Any) -> tuple[str, float]:
         return whole, float(api.MeanTextConf())
     words = [(unicodedata.normalize("NFC", w).strip(), float(c)) for w, c in api.MapWordConfidences()]
     tokens = line.split()
-    if [w for w, _ in words if w] != tokens:       # the word list is not the line's words: keep the line
+    if [w for w, _ in words if w] != tokens:  # the word list is not the line's words: keep the line
         return closed_brackets(whole), float(api.MeanTextConf())
     kept = trimmed_words(words)
     text = display_form(" ".join(w for w, _ in kept).rstrip(TRAILING_SIGNS))
-    confidence = float(api.MeanTextConf()) if len(kept) == len(tokens) else float(np.mean([c for _, c in kept]))
+    confidence = (
+        float(api.MeanTextConf()) if len(kept) == len(tokens) else float(np.mean([c for _, c in kept]))
+    )
     return closed_brackets(text), confidence
 
 
@@ -290,7 +333,7 @@ def find_tessdata(explicit: Path | None = None) -> Path:
     )
 
 
-TILE_EDGE_SLACK = 2        # px below a tile box that may still be its label's
+TILE_EDGE_SLACK = 2  # px below a tile box that may still be its label's
 
 
 def label_region(image: np.ndarray, tile_box: Box, name_box: Box) -> tuple[np.ndarray, Box]:
@@ -366,7 +409,9 @@ def crop_key(label: np.ndarray, core: Box | None = None) -> bytes:
     rows), whichever are fewer there, i.e. white (or black) text, which the video showing through a
     see-through label box does not change; the exact pixels when neither is common enough (text in
     mid greys)."""
-    gray = label if label.ndim == 2 else cv2.cvtColor(np.ascontiguousarray(label[:, :, :3]), cv2.COLOR_BGR2GRAY)
+    gray = (
+        label if label.ndim == 2 else cv2.cvtColor(np.ascontiguousarray(label[:, :, :3]), cv2.COLOR_BGR2GRAY)
+    )
     x, y, w, h = core or (0, 0, gray.shape[1], gray.shape[0])
     margin = max(h // 2, 2)
     rows, inner = gray[y : y + h, max(x - margin, 0) : x + w + margin], gray[y : y + h, x : x + w]
@@ -449,12 +494,14 @@ def text_line(label: np.ndarray, core: Box | None = None) -> np.ndarray | None:
     back = ~ink[rows_slice, cols_slice]
     if not back.any():
         return None
-    back_chan, = _percentiles(chan[rows_slice, cols_slice][back], (50,))
-    back_other, = _percentiles(other[rows_slice, cols_slice][back], (50,))
+    (back_chan,) = _percentiles(chan[rows_slice, cols_slice][back], (50,))
+    (back_other,) = _percentiles(other[rows_slice, cols_slice][back], (50,))
     edge_level = back_chan + 0.3 * (threshold - back_chan)
     near_ink = cv2.dilate(ink.view(np.uint8), np.ones((3, 3), np.uint8)).view(bool)
-    boxlike = ink | (other <= back_other + BOX_TOLERANCE) | (
-        near_ink & (chan > edge_level) & (other.astype(np.int16) - chan <= GREY_SPREAD)
+    boxlike = (
+        ink
+        | (other <= back_other + BOX_TOLERANCE)
+        | (near_ink & (chan > edge_level) & (other.astype(np.int16) - chan <= GREY_SPREAD))
     )
     # seed columns: inked core columns outside runs flooded with ink over the core's inked rows
     col_fill = core_ink[core_rows[0] : core_rows[-1] + 1].mean(axis=0)
@@ -462,10 +509,10 @@ def text_line(label: np.ndarray, core: Box | None = None) -> np.ndarray | None:
     if seed_cols.size == 0:
         return None
     sx0, sx1 = int(seed_cols[0]), int(seed_cols[-1])
-    soft = chan > edge_level                # ink with its anti-aliased edges: for the line's extent
+    soft = chan > edge_level  # ink with its anti-aliased edges: for the line's extent
     seed_rows = np.flatnonzero(core_ink.any(axis=1)) + cy
     top, bottom, x0, x1 = int(seed_rows[0]), int(seed_rows[-1]), sx0, sx1
-    for _ in range(2):                      # rows seen over the columns found, then columns over those rows
+    for _ in range(2):  # rows seen over the columns found, then columns over those rows
         row_blocked = (ink[:, x0 : x1 + 1].mean(axis=1) > 0.6) | (boxlike[:, x0 : x1 + 1].mean(axis=1) < 0.7)
         row_ink = soft[:, x0 : x1 + 1].any(axis=1) & ~row_blocked
         max_gap = 1 + (bottom - top + 1) // 8
@@ -500,8 +547,11 @@ def text_line(label: np.ndarray, core: Box | None = None) -> np.ndarray | None:
         if inked[part]:
             continue
         ys, xs = np.nonzero(parts == part)
-        if ys.max() - ys.min() + 1 >= 0.3 * height and 0 < xs.min() and xs.max() < parts.shape[1] - 1 and (
-            0 < ys.min() or ys.max() < height - 1
+        if (
+            ys.max() - ys.min() + 1 >= 0.3 * height
+            and 0 < xs.min()
+            and xs.max() < parts.shape[1] - 1
+            and (0 < ys.min() or ys.max() < height - 1)
         ):
             inked[part] = True
     inked[0] = False
@@ -543,8 +593,8 @@ def same_label(a: np.ndarray, b: np.ndarray) -> bool:
     return mask_similarity(a, b) >= SAME_LABEL
 
 
-RAW_HEIGHT = 48            # a label box's height for OCR from its own pixels (raw_line_image)
-INVERTED_COVERAGE = 0.5    # a text line this much ink on average came out light-on-dark (real lines: 0.2 median, 0.36 at the 95th percentile)
+RAW_HEIGHT = 48  # a label box's height for OCR from its own pixels (raw_line_image)
+INVERTED_COVERAGE = 0.5  # a text line this much ink on average came out light-on-dark (real lines: 0.2 median, 0.36 at the 95th percentile)
 OCR_VARIANTS: tuple[tuple[int, bool], ...] = ((40, False), (24, False), (20, False), (48, True))
 
 
@@ -556,10 +606,12 @@ def ocr_image(line: np.ndarray, variant: int = 0) -> np.ndarray:
     rereads of a hard label try the next one.
     """
     height, binarise = OCR_VARIANTS[variant % len(OCR_VARIANTS)]
-    if float(line.mean()) > INVERTED_COVERAGE:   # mostly "ink": the box behind the text was taken as ink
+    if float(line.mean()) > INVERTED_COVERAGE:  # mostly "ink": the box behind the text was taken as ink
         line = 1.0 - line
     scale = height / max(line.shape[0], 1)
-    big = cv2.resize(line, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
+    big = cv2.resize(
+        line, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
+    )
     gray: np.ndarray = np.clip(255.0 * (1.0 - big), 0, 255).astype(np.uint8)
     if binarise:
         _, gray = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
@@ -581,10 +633,12 @@ def raw_line_image(label: np.ndarray, core: Box | None) -> np.ndarray | None:
     if int(gray.max()) - int(gray.min()) < 40:
         return None
     threshold, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    if float((gray > threshold).mean()) < 0.5:       # light text on a dark plate
+    if float((gray > threshold).mean()) < 0.5:  # light text on a dark plate
         gray = 255 - gray
     scale = RAW_HEIGHT / gray.shape[0]
-    big = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
+    big = cv2.resize(
+        gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
+    )
     big = cv2.normalize(big, None, 0, 255, cv2.NORM_MINMAX)  # type: ignore[call-overload]  # OpenCV's stubs lack dst=None
     margin = max(8, big.shape[0] // 4)
     return np.ascontiguousarray(cv2.copyMakeBorder(big, margin, margin, margin, margin, cv2.BORDER_REPLICATE))
@@ -635,34 +689,36 @@ class NameReader:
         self.tessdata = find_tessdata(tessdata)
         available = [m for m in (models or MODEL_ORDER) if (self.tessdata / f"{m}.traineddata").is_file()]
         if not available:
-            raise CaptureError(f"tesseract script models: none of {', '.join(models or MODEL_ORDER)} in {self.tessdata}")
+            raise CaptureError(
+                f"tesseract script models: none of {', '.join(models or MODEL_ORDER)} in {self.tessdata}"
+            )
         self.models = tuple(available)
         self.max_reads_per_frame = max_reads_per_frame
         self.max_attempts = max_attempts
         self.budget_ms = budget_ms
         self._apis: dict[str, Any] = {}
-        self.known: dict[str, str] = {}          # normalised -> display form
-        self._keys: dict[str, str] = {}          # match key -> normalised
-        self._folded: dict[str, str] = {}        # match key -> the same without Latin/Greek/Cyrillic accents
+        self.known: dict[str, str] = {}  # normalised -> display form
+        self._keys: dict[str, str] = {}  # match key -> normalised
+        self._folded: dict[str, str] = {}  # match key -> the same without Latin/Greek/Cyrillic accents
         self._roster: set[str] = set()
-        self._confusable: set[str] = set()       # normalised names with a look-alike among the known names
+        self._confusable: set[str] = set()  # normalised names with a look-alike among the known names
         self._seen_models: dict[str, float] = {}
         self._roster_models: set[str] = set()
         for name in roster:
             self.add_known(name)
-        self._exact: dict[bytes, _Entry] = {}     # mask key -> the label it shows
+        self._exact: dict[bytes, _Entry] = {}  # mask key -> the label it shows
         self._masks: dict[bytes, np.ndarray] = {}  # mask key -> mask, for labels not read yet
         self._raw: dict[bytes, bytes | None] = {}  # hash of a crop's pixels -> its mask key (None: blank)
         self._entries: list[_Entry] = []
         self._frame = 0
-        self._previous: set[str] = set()          # normalised names read on the previous frame
+        self._previous: set[str] = set()  # normalised names read on the previous frame
         self._name_masks: dict[str, np.ndarray] = {}  # name -> the mask of its last label read by OCR
         self.ocr_calls = 0
         roster_names = sorted(self.known[key] for key in self._roster)
         self._look = RosterLook(roster_names) if roster_names else None
-        self._looked: dict[bytes, LookMatch | None] = {}   # crop key -> the roster name it looks like
+        self._looked: dict[bytes, LookMatch | None] = {}  # crop key -> the roster name it looks like
         for model in self._model_order():
-            if model in self._roster_models:   # loaded now, at session start, not in the first frame
+            if model in self._roster_models:  # loaded now, at session start, not in the first frame
                 self._api(model)
 
     def close(self) -> None:
@@ -687,8 +743,10 @@ class NameReader:
             for other_letters, other in self._keys.items():
                 longest = max(len(letters), len(other_letters))
                 allowed = min(CONFUSABLE_EDITS, int(CONFUSABLE_SHARE * longest))
-                if allowed and abs(len(other_letters) - len(letters)) <= 1 and (
-                    Levenshtein.distance(letters, other_letters, score_cutoff=allowed) <= allowed
+                if (
+                    allowed
+                    and abs(len(other_letters) - len(letters)) <= 1
+                    and (Levenshtein.distance(letters, other_letters, score_cutoff=allowed) <= allowed)
                 ):
                     self._confusable.update((key, other))
         self.known.setdefault(key, clean)
@@ -707,7 +765,10 @@ class NameReader:
         out: list[tuple[str, float]] = []
         for rank, model in enumerate(scripts_of(name)):
             weight = 1.0 if rank == 0 else 0.5
-            for m, w in ((model, weight), *((other, weight * share) for other, share in ALSO_READ_BY.get(model, ()))):
+            for m, w in (
+                (model, weight),
+                *((other, weight * share) for other, share in ALSO_READ_BY.get(model, ())),
+            ):
                 if m in self.models:
                     out.append((m, w))
         return out
@@ -740,7 +801,7 @@ class NameReader:
         if best_score < cutoff:
             return None
         if prefix and len(scored) > 1 and scored[1][0] >= cutoff:
-            return None                     # the beginning of several names
+            return None  # the beginning of several names
         return self.known[best], best_score
 
     def _api(self, model: str) -> Any:
@@ -750,8 +811,12 @@ class NameReader:
             try:
                 # the line is always dark on white (ocr_image): no second read of it inverted,
                 # which Tesseract does after every unconfident read (a third of each such call)
-                api = tess.PyTessBaseAPI(path=str(self.tessdata), lang=model, psm=tess.PSM.SINGLE_LINE,
-                                         variables={"tessedit_do_invert": "0"})
+                api = tess.PyTessBaseAPI(
+                    path=str(self.tessdata),
+                    lang=model,
+                    psm=tess.PSM.SINGLE_LINE,
+                    variables={"tessedit_do_invert": "0"},
+                )
             except RuntimeError:
                 raise CaptureError(f"tesseract model {model}: cannot load it from {self.tessdata}") from None
             self._apis[model] = api
@@ -762,7 +827,9 @@ class NameReader:
         those of the ``absent`` roster names (no other label of the frame shows them), most common
         first, then the scripts of the known names, most common first, then the rest."""
         seen = sorted(self._seen_models, key=lambda m: -self._seen_models[m])
-        return list(dict.fromkeys([*self._hint_models(hint), *self._likely_models(absent), *seen, *self.models]))
+        return list(
+            dict.fromkeys([*self._hint_models(hint), *self._likely_models(absent), *seen, *self.models])
+        )
 
     def _likely_models(self, names: Sequence[str]) -> list[str]:
         """The installed script models that read ``names``, weighted as the known names are
@@ -777,11 +844,18 @@ class NameReader:
         """The installed script models that read ``hint``'s scripts (:data:`ALSO_READ_BY` included)."""
         models: list[str] = []
         for script in scripts_of(hint) if hint else ():
-            models += [m for m in (script, *(other for other, _ in ALSO_READ_BY.get(script, ()))) if m in self.models]
+            models += [
+                m for m in (script, *(other for other, _ in ALSO_READ_BY.get(script, ()))) if m in self.models
+            ]
         return list(dict.fromkeys(models))
 
     def _ocr(
-        self, line: np.ndarray, variant: int, hint: str | None = None, only_hint: bool = False, absent: Sequence[str] = (),
+        self,
+        line: np.ndarray,
+        variant: int,
+        hint: str | None = None,
+        only_hint: bool = False,
+        absent: Sequence[str] = (),
         raw: np.ndarray | None = None,
     ) -> list[_Candidate]:
         """Reads of a text line by the script models, stopping at a known name or a confident read.
@@ -829,8 +903,10 @@ class NameReader:
                     return True
                 if not self._roster and candidate.confidence >= ACCEPT_CONFIDENCE and compatible(text, model):
                     return True
-            last_roster_model = index + 1 < len(order) and model in self._roster_models and (
-                order[index + 1] not in self._roster_models
+            last_roster_model = (
+                index + 1 < len(order)
+                and model in self._roster_models
+                and (order[index + 1] not in self._roster_models)
             )
             if last_roster_model and any(self.match(c.text) is not None for c in found):
                 return True
@@ -841,7 +917,9 @@ class NameReader:
         return self.read_frame([label if core is None or label is None else (label, core)])[0]
 
     def read_frame(
-        self, labels: Sequence[np.ndarray | tuple[np.ndarray, Box] | None], expected: Sequence[str | None] | None = None,
+        self,
+        labels: Sequence[np.ndarray | tuple[np.ndarray, Box] | None],
+        expected: Sequence[str | None] | None = None,
         tile_heights: Sequence[int] | None = None,
         look_labels: Sequence[tuple[np.ndarray, Box] | None] | None = None,
     ) -> list[NameRead]:
@@ -882,7 +960,7 @@ class NameReader:
             if looked is not None:
                 out[i] = NameRead(looked.name, "", 100 * looked.score, True)
                 continue
-            if raw_key in self._raw:            # the same text pixels as before: no image work at all
+            if raw_key in self._raw:  # the same text pixels as before: no image work at all
                 key = self._raw[raw_key]
                 line = None
             else:
@@ -894,12 +972,16 @@ class NameReader:
                 continue
             entry = self._exact.get(key)
             if entry is not None and (
-                entry.result.name is not None or entry.attempts >= self.max_attempts or entry.frame == self._frame
+                entry.result.name is not None
+                or entry.attempts >= self.max_attempts
+                or entry.frame == self._frame
             ):
                 out[i] = NameRead(entry.result.name, entry.result.raw, entry.result.confidence, True)
                 continue
             work.append((0 if entry is None else 1, i, key, line, (label, core)))
-        shown = {normalise(r.name) for r in out if r is not None and r.name} | {normalise(h) for h in hints if h}
+        shown = {normalise(r.name) for r in out if r is not None and r.name} | {
+            normalise(h) for h in hints if h
+        }
         # names no other label shows: first those read on the previous frame (tiles moved), then the roster's
         recent = [self.known[key] for key in sorted(self._previous - shown)]
         absent = recent + [self.known[key] for key in sorted(self._roster - shown - self._previous)]
@@ -909,7 +991,9 @@ class NameReader:
             if entry is not None and entry.frame == self._frame:
                 out[i] = NameRead(entry.result.name, entry.result.raw, entry.result.confidence, True)
                 continue
-            over_budget = self.budget_ms is not None and (time.perf_counter() - started) * 1000 >= self.budget_ms
+            over_budget = (
+                self.budget_ms is not None and (time.perf_counter() - started) * 1000 >= self.budget_ms
+            )
             if reads >= self.max_reads_per_frame or (reads and over_budget):
                 out[i] = NameRead(None, "", 0.0, False, deferred=True)
                 continue
@@ -920,18 +1004,24 @@ class NameReader:
             # expected to show (all script models on such a line mostly read the video)
             tall = tile_heights is not None and line.shape[0] > MAX_LINE_SHARE * tile_heights[i]
             if tall and not (look_labels and look_labels[i] is not None):
-                raw_keys.pop(i)     # nor matched by its look: the crop holds video
+                raw_keys.pop(i)  # nor matched by its look: the crop holds video
             if tall and hints[i] is None:
                 out[i] = NameRead(None, "", 0.0, False)
                 continue
             look_alike, similarity = self._look_alike(self._masks[key] if entry is None else entry.mask)
-            if entry is None and not tall and hints[i] is not None and look_alike == hints[i] and (
-                similarity >= CONFIRM_SIMILARITY and not self._looks_alike(look_alike)
+            if (
+                entry is None
+                and not tall
+                and hints[i] is not None
+                and look_alike == hints[i]
+                and (similarity >= CONFIRM_SIMILARITY and not self._looks_alike(look_alike))
             ):
                 # the name its tile is expected to show (tile continuity), on a label that looks like
                 # the last one read as that name (redrawn at another size): two cues agree, no OCR.
                 # Kept for this exact label only, so that similar labels are not taken from it in turn.
-                self._exact[key] = _Entry(self._masks[key], [], 0, self._frame, NameRead(look_alike, "", 0.0, True))
+                self._exact[key] = _Entry(
+                    self._masks[key], [], 0, self._frame, NameRead(look_alike, "", 0.0, True)
+                )
                 out[i] = self._exact[key].result
                 if look_alike in absent:
                     absent.remove(look_alike)
@@ -943,12 +1033,16 @@ class NameReader:
                 self._entries.append(entry)
             last_attempt = entry.attempts + 1 >= self.max_attempts
             hint, only_hint = hints[i], tall or not last_attempt
-            if hint is None:        # no tile continuity: the name whose label looks most like it goes first
+            if hint is None:  # no tile continuity: the name whose label looks most like it goes first
                 hint, only_hint = look_alike, False
             elif look_alike is not None and similarity >= HINT_OVERRIDE:
-                hint = look_alike   # the label looks like another name's: tiles moved, continuity guessed wrong
+                hint = (
+                    look_alike  # the label looks like another name's: tiles moved, continuity guessed wrong
+                )
             raw = raw_line_image(label, core) if entry.attempts == 0 else None
-            entry.candidates.extend(self._ocr(line, entry.attempts, hint, only_hint=only_hint, absent=absent, raw=raw))
+            entry.candidates.extend(
+                self._ocr(line, entry.attempts, hint, only_hint=only_hint, absent=absent, raw=raw)
+            )
             entry.attempts += 1
             entry.frame = self._frame
             entry.result = self._resolve(entry.candidates)
@@ -958,28 +1052,32 @@ class NameReader:
                 if entry.result.name in absent:
                     absent.remove(entry.result.name)
         if self._look is not None:
-            looks = [look or label for look, label in zip(look_labels, labels, strict=True)] if look_labels else labels
+            looks = (
+                [look or label for look, label in zip(look_labels, labels, strict=True)]
+                if look_labels
+                else labels
+            )
             self._match_by_look(looks, out, raw_keys, {w[1]: w[2] for w in work})
         self._previous = {normalise(r.name) for r in out if r is not None and r.name}
         return [r if r is not None else NameRead(None, "", 0.0, True) for r in out]
 
     def _match_by_look(
-        self, labels: Sequence[np.ndarray | tuple[np.ndarray, Box] | None], out: list[NameRead | None],
-        raw_keys: dict[int, bytes], keys: dict[int, bytes],
+        self,
+        labels: Sequence[np.ndarray | tuple[np.ndarray, Box] | None],
+        out: list[NameRead | None],
+        raw_keys: dict[int, bytes],
+        keys: dict[int, bytes],
     ) -> None:
         """The labels of this frame that gave no name, each tried once by its look against the roster
         names no other label shows (:mod:`capture.roster_look`); a match stands for a read."""
         assert self._look is not None
-        todo = [
-            i for i, raw_key in raw_keys.items()
-            if raw_key not in self._looked and _unnamed(out[i])
-        ]
+        todo = [i for i, raw_key in raw_keys.items() if raw_key not in self._looked and _unnamed(out[i])]
         if not todo:
             return
         shown = {normalise(r.name) for r in out if r is not None and r.name}
         free = [name for name in self._look.names if normalise(name) not in shown]
         crops = [item if isinstance(item, tuple) else (item, None) for item in (labels[i] for i in todo)]
-        for i, match in zip(todo, self._look.assign(crops, free), strict=True):   # type: ignore[arg-type]
+        for i, match in zip(todo, self._look.assign(crops, free), strict=True):  # type: ignore[arg-type]
             if match is not None and self._contradicted(out[i], match.name):
                 match = None
             self._looked[raw_keys[i]] = match
@@ -1001,7 +1099,9 @@ class NameReader:
 
     def _mask_key(self, mask: np.ndarray) -> bytes:
         """The cache key of a label mask: its own, or that of a cached label showing the same text."""
-        key = hashlib.blake2b((mask > 0.5).tobytes() + bytes(str(mask.shape), "ascii"), digest_size=16).digest()
+        key = hashlib.blake2b(
+            (mask > 0.5).tobytes() + bytes(str(mask.shape), "ascii"), digest_size=16
+        ).digest()
         if key not in self._exact and key not in self._masks:
             similar = next((e for e in self._entries if same_label(mask, e.mask)), None)
             if similar is not None and not self._looks_alike(similar.result.name):

@@ -103,8 +103,8 @@ class FrameAnalyser:
         self.faces = faces
         self.reader = reader
         self.sweeper = sweeper
-        self._swept: tuple[int, tuple[Box, ...], Sweep] | None = None    # frame, tiles read, what was found
-        self._mended: tuple[Sweep, TileGrid] | None = None                # a sweep and the tiles it gave
+        self._swept: tuple[int, tuple[Box, ...], Sweep] | None = None  # frame, tiles read, what was found
+        self._mended: tuple[Sweep, TileGrid] | None = None  # a sweep and the tiles it gave
         self.tracker = tracker or IdentityTracker()
         self.smoothing_window = smoothing_window
         self.debug_dir = debug_dir
@@ -141,7 +141,9 @@ class FrameAnalyser:
             if face_process:
                 faces = FaceProcess(classifier, model_path=default_model_path(), min_face_size=min_face_size)
             else:
-                faces = FaceThread(FaceDetector.load(threads=threads, min_face_size=min_face_size), classifier)
+                faces = FaceThread(
+                    FaceDetector.load(threads=threads, min_face_size=min_face_size), classifier
+                )
             sweeper = FaceDetector.load(threads=1, min_face_size=min_face_size)
         except CaptureError:
             reader.close()
@@ -162,17 +164,21 @@ class FrameAnalyser:
             return grid
         last = self._swept
         equal = grid.equal_tiles()
-        gallery = len(grid.boxes) >= 2 and len(equal) == len(grid.boxes)    # nothing but equal tiles: a sure reading
+        gallery = len(grid.boxes) >= 2 and len(equal) == len(
+            grid.boxes
+        )  # nothing but equal tiles: a sure reading
         changed = last is not None and last[1] != grid.boxes
-        due = last is None or self._frames - last[0] >= SWEEP_EVERY or (
-            changed and not gallery and self._frames - last[0] >= SWEEP_GAP
+        due = (
+            last is None
+            or self._frames - last[0] >= SWEEP_EVERY
+            or (changed and not gallery and self._frames - last[0] >= SWEEP_GAP)
         )
         if due:
             # the faces of a gallery's equal tiles are the per-tile search's: the sweep looks elsewhere
             self._swept = last = (self._frames, grid.boxes, self.sweeper.sweep(image, known=equal))
         assert last is not None
         if last[1] != grid.boxes:
-            return grid                 # the faces were found on other tiles (a window moved, closed): stale
+            return grid  # the faces were found on other tiles (a window moved, closed): stale
         if grid.boxes and self._mended is not None and self._mended[0] is last[2]:
             # the same tiles read and the same faces: the tiles they gave, without working them out again
             mended = self._mended[1]
@@ -206,7 +212,11 @@ class FrameAnalyser:
         timings: dict[str, float] = {}
         start = time.perf_counter()
         read = self._safety_net(frame.image, find_tiles(frame.image)) if layout is None else layout
-        boxes = list(enumerate(read.boxes)) if isinstance(read, TileGrid) else [(t.index, t.box) for t in read.tiles]
+        boxes = (
+            list(enumerate(read.boxes))
+            if isinstance(read, TileGrid)
+            else [(t.index, t.box) for t in read.tiles]
+        )
         layout_ms = (time.perf_counter() - start) * 1000
 
         self.faces.start(frame.image, boxes)
@@ -231,15 +241,19 @@ class FrameAnalyser:
             names = [read.name for read in reads]
         except BaseException:
             with contextlib.suppress(CaptureError):
-                self.faces.finish()     # collected, so that the next frame can start
+                self.faces.finish()  # collected, so that the next frame can start
             raise
         names_ms = (time.perf_counter() - start) * 1000
         faces = self.faces.finish()
         found, per_tile = faces.tiles, faces.scores
         start = time.perf_counter()
         observations = [
-            replace(view, name=name, face_image=tf.face.image if tf.face is not None else None,
-                    face=faces.signatures.get(i))
+            replace(
+                view,
+                name=name,
+                face_image=tf.face.image if tf.face is not None else None,
+                face=faces.signatures.get(i),
+            )
             for i, (view, name, tf) in enumerate(zip(views, names, found, strict=True))
         ]
         identities = self.tracker.assign(observations)
@@ -251,14 +265,15 @@ class FrameAnalyser:
         start = time.perf_counter()
         students = []
         for i, (tile, tf) in enumerate(zip(tiles, found, strict=True)):
-            live = tf.camera_on and not tile.disc             # a profile photo on an avatar disc is no camera
+            live = tf.camera_on and not tile.disc  # a profile photo on an avatar disc is no camera
             scores = self._smooth(identities[i], per_tile.get(i) if live else None)
             face_box = tf.face.box if tf.face is not None and live else None
             students.append(StudentReading(identities[i], live, face_box, scores, tile.box))
         self._frames += 1
         timings["emotions"] = faces.emotions_ms + (time.perf_counter() - start) * 1000
-        analysis = FrameAnalysis(frame.index, frame.timestamp, tuple(students), timings, faces.worker_cpu_ms,
-                                 self.tracker.renamed)
+        analysis = FrameAnalysis(
+            frame.index, frame.timestamp, tuple(students), timings, faces.worker_cpu_ms, self.tracker.renamed
+        )
         if self.debug_dir is not None:
             save_debug_frame(self.debug_dir, frame, analysis)
         return analysis

@@ -19,15 +19,15 @@ from PIL import Image, ImageDraw
 from capture.box import Box
 from capture.fonts import font_for
 
-LOOK_MATCH = 0.45          # correlation of a label with a drawn name for the name to be taken ...
-LOOK_MARGIN = 0.03         # ... when it is this much above the label's next best free name
-WORK_HEIGHT = 48           # labels are compared scaled to about this many pixels tall
-MIN_TEXT = 4               # a drawn name's font size from this many of the label's own pixels ...
-MAX_TEXT_SHARE = 0.8       # ... up to this share of the crop's height,
-TEXT_STEP = 1.15           # ... each size this much larger than the one before
-MAX_SCALE = 6              # labels are scaled up at most this many times
-SUPERSAMPLE = 4            # names are drawn this many times larger, then averaged down to screen pixels
-DRAWN_MARGIN = 0.4         # blank drawn either side of a name, as a share of its font size
+LOOK_MATCH = 0.45  # correlation of a label with a drawn name for the name to be taken ...
+LOOK_MARGIN = 0.03  # ... when it is this much above the label's next best free name
+WORK_HEIGHT = 48  # labels are compared scaled to about this many pixels tall
+MIN_TEXT = 4  # a drawn name's font size from this many of the label's own pixels ...
+MAX_TEXT_SHARE = 0.8  # ... up to this share of the crop's height,
+TEXT_STEP = 1.15  # ... each size this much larger than the one before
+MAX_SCALE = 6  # labels are scaled up at most this many times
+SUPERSAMPLE = 4  # names are drawn this many times larger, then averaged down to screen pixels
+DRAWN_MARGIN = 0.4  # blank drawn either side of a name, as a share of its font size
 
 
 @dataclass(frozen=True)
@@ -59,22 +59,29 @@ class RosterLook:
             margin = max(2, round(DRAWN_MARGIN * big))
             canvas = Image.new("L", (int(right - left) + 2 * margin, int(bottom - top) + 2 * SUPERSAMPLE), 0)
             ImageDraw.Draw(canvas).text((margin - left, SUPERSAMPLE - top), name, fill=255, font=font)
-            screen = cv2.resize(np.asarray(canvas), None, fx=1 / SUPERSAMPLE, fy=1 / SUPERSAMPLE,
-                                interpolation=cv2.INTER_AREA)
-            image = cv2.resize(screen, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC).astype(np.float32)
+            screen = cv2.resize(
+                np.asarray(canvas), None, fx=1 / SUPERSAMPLE, fy=1 / SUPERSAMPLE, interpolation=cv2.INTER_AREA
+            )
+            image = cv2.resize(screen, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC).astype(
+                np.float32
+            )
             self._drawn[key] = image
         return image
 
     def scores(self, label: np.ndarray, core: Box | None, names: Sequence[str]) -> np.ndarray:
         """How much ``label`` (BGR or gray crop; ``core``: the name box in it) looks like each of ``names``."""
-        gray = label if label.ndim == 2 else cv2.cvtColor(np.ascontiguousarray(label[:, :, :3]), cv2.COLOR_BGR2GRAY)
+        gray = (
+            label
+            if label.ndim == 2
+            else cv2.cvtColor(np.ascontiguousarray(label[:, :, :3]), cv2.COLOR_BGR2GRAY)
+        )
         x, y, w, h = core or (0, 0, gray.shape[1], gray.shape[0])
         inner = gray[y : y + h, x : x + w]
         out = np.zeros(len(names), np.float32)
         if inner.size == 0 or int(inner.max()) - int(inner.min()) < 30:
             return out
         threshold, _ = cv2.threshold(np.ascontiguousarray(inner), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-        if float((inner > threshold).mean()) >= 0.5:    # dark text on a light label: text made bright
+        if float((inner > threshold).mean()) >= 0.5:  # dark text on a light label: text made bright
             gray = 255 - gray
         scale = int(np.clip(round(WORK_HEIGHT / gray.shape[0]), 1, MAX_SCALE))
         work = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC).astype(np.float32)
@@ -89,7 +96,9 @@ class RosterLook:
             out[k] = best
         return out
 
-    def assign(self, labels: Sequence[tuple[np.ndarray, Box | None]], names: Sequence[str]) -> list[LookMatch | None]:
+    def assign(
+        self, labels: Sequence[tuple[np.ndarray, Box | None]], names: Sequence[str]
+    ) -> list[LookMatch | None]:
         """For each label the name it looks like, among ``names``, each given once: repeatedly the
         surest pair whose label has no other free name nearly as close (a name taken by a surer label
         no longer competes), nor any name's decoy (:func:`decoy`: the same width, capitals and

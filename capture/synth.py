@@ -33,7 +33,7 @@ FACE_SUFFIXES: frozenset[str] = frozenset({".jpg", ".jpeg", ".png", ".bmp"})
 FACES_PER_EMOTION = 3
 Box = tuple[int, int, int, int]
 Theme = Literal["dark", "light"]
-View = Literal["gallery", "speaker", "speaker-bottom", "speaker-side"]   # speaker: the strip on top
+View = Literal["gallery", "speaker", "speaker-bottom", "speaker-side"]  # speaker: the strip on top
 Client = Literal["zoom", "meet", "teams"]
 
 # Our own small lists of common given names and family names, by script, with the fontconfig
@@ -42,10 +42,48 @@ Client = Literal["zoom", "meet", "teams"]
 NAMES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "latin": (
         "vi",
-        ("José", "Zoë", "Łukasz", "Ngọc", "Søren", "Inês", "Émilie", "Jürgen", "Çağla", "Ömer", "Aoife",
-         "Siobhán", "François", "Björn", "Mateo", "Ana", "Kwame", "Amara", "Tomáš", "Ľudmila"),
-        ("Muñoz", "Müller", "Wójcik", "Trần", "Ødegaard", "Gonçalves", "Lefèvre", "Şahin", "Novák",
-         "García", "Nguyễn", "O'Brien", "Kowalczyk", "Hernández", "Dubois", "Mensah", "Okafor", "Dvořák"),
+        (
+            "José",
+            "Zoë",
+            "Łukasz",
+            "Ngọc",
+            "Søren",
+            "Inês",
+            "Émilie",
+            "Jürgen",
+            "Çağla",
+            "Ömer",
+            "Aoife",
+            "Siobhán",
+            "François",
+            "Björn",
+            "Mateo",
+            "Ana",
+            "Kwame",
+            "Amara",
+            "Tomáš",
+            "Ľudmila",
+        ),
+        (
+            "Muñoz",
+            "Müller",
+            "Wójcik",
+            "Trần",
+            "Ødegaard",
+            "Gonçalves",
+            "Lefèvre",
+            "Şahin",
+            "Novák",
+            "García",
+            "Nguyễn",
+            "O'Brien",
+            "Kowalczyk",
+            "Hernández",
+            "Dubois",
+            "Mensah",
+            "Okafor",
+            "Dvořák",
+        ),
     ),
     "cyrillic": (
         "ru",
@@ -86,18 +124,30 @@ NAMES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "thai": ("th", ("สมชาย", "สุดา", "ประเสริฐ", "มาลี"), ("ใจดี", "ศรีสุข", "วงศ์ไทย")),
 }
 SCRIPT_WEIGHTS: dict[str, float] = {
-    "latin": 0.42, "cyrillic": 0.1, "greek": 0.06, "cjk": 0.08, "japanese": 0.04, "korean": 0.04, "arabic": 0.09,
-    "devanagari": 0.09, "hebrew": 0.04, "thai": 0.04,
+    "latin": 0.42,
+    "cyrillic": 0.1,
+    "greek": 0.06,
+    "cjk": 0.08,
+    "japanese": 0.04,
+    "korean": 0.04,
+    "arabic": 0.09,
+    "devanagari": 0.09,
+    "hebrew": 0.04,
+    "thai": 0.04,
 }
 EMOTION_WEIGHTS: dict[str, float] = {
-    "neutral": 0.32, "happy": 0.22, "sad": 0.11, "surprise": 0.1, "angry": 0.1, "fear": 0.09, "disgust": 0.06,
+    "neutral": 0.32,
+    "happy": 0.22,
+    "sad": 0.11,
+    "surprise": 0.1,
+    "angry": 0.1,
+    "fear": 0.09,
+    "disgust": 0.06,
 }
 SPEAKER_COLOURS: dict[str, tuple[tuple[int, int, int], ...]] = {
     "dark": ((64, 200, 24), (0, 214, 255)),
     "light": ((212, 96, 88), (64, 180, 32)),
 }
-
-
 
 
 @dataclass(frozen=True)
@@ -117,14 +167,32 @@ class ClientLook:
 
 CLIENT_LOOKS: dict[str, ClientLook] = {
     # Zoom: #1a1a1a, thin gaps, square (classic) or slightly rounded (2024) tiles, plate bottom-left
-    "zoom": ClientLook({"dark": (26, 26, 26), "light": (26, 26, 26)}, (2, 7), (0, 10), True,
-                       {"dark": (38, 38, 38), "light": (38, 38, 38)}, 0.3),
+    "zoom": ClientLook(
+        {"dark": (26, 26, 26), "light": (26, 26, 26)},
+        (2, 7),
+        (0, 10),
+        True,
+        {"dark": (38, 38, 38), "light": (38, 38, 38)},
+        0.3,
+    ),
     # Meet: #202124, rounded 8-12 px tiles, names on the video without a plate, avatar discs
-    "meet": ClientLook({"dark": (36, 33, 32), "light": (36, 33, 32)}, (6, 12), (8, 12), False,
-                       {"dark": (67, 64, 60), "light": (67, 64, 60)}, 1.0),
+    "meet": ClientLook(
+        {"dark": (36, 33, 32), "light": (36, 33, 32)},
+        (6, 12),
+        (8, 12),
+        False,
+        {"dark": (67, 64, 60), "light": (67, 64, 60)},
+        1.0,
+    ),
     # Teams: dark and light themes, rounded tiles, initials discs
-    "teams": ClientLook({"dark": (31, 31, 31), "light": (245, 245, 245)}, (4, 9), (4, 8), True,
-                        {"dark": (41, 41, 41), "light": (224, 224, 224)}, 1.0),
+    "teams": ClientLook(
+        {"dark": (31, 31, 31), "light": (245, 245, 245)},
+        (4, 9),
+        (4, 8),
+        True,
+        {"dark": (41, 41, 41), "light": (224, 224, 224)},
+        1.0,
+    ),
 }
 
 
@@ -179,8 +247,8 @@ class LectureStyle:
     chrome: bool = False
     rounded: bool = False
     gap: int = 6
-    client: Client | None = None    # draw tiles, labels and people as this client does (None: flat faces)
-    corner: int = 0                 # the tiles' corner radius with a client (px)
+    client: Client | None = None  # draw tiles, labels and people as this client does (None: flat faces)
+    corner: int = 0  # the tiles' corner radius with a client (px)
 
 
 # --- faces --------------------------------------------------------------------------------------
@@ -198,7 +266,9 @@ class FaceLibrary:
     def load(cls, root: Path) -> FaceLibrary:
         root = Path(root)
         if not root.is_dir():
-            raise CaptureError(f"faces folder {root}: not found (expected <emotion>/ subfolders of face images)")
+            raise CaptureError(
+                f"faces folder {root}: not found (expected <emotion>/ subfolders of face images)"
+            )
         files: dict[str, tuple[Path, ...]] = {}
         for emotion in EMOTIONS:
             folder = root / emotion
@@ -321,8 +391,8 @@ class Student:
     face_offset: tuple[float, float]
     avatar: bool
     avatar_colour: tuple[int, int, int]
-    avatar_roll: float = 0.0                            # below a client's avatar share: an avatar disc
-    clothes: tuple[int, int, int] = (90, 90, 90)        # BGR of the shoulders a client style draws
+    avatar_roll: float = 0.0  # below a client's avatar share: an avatar disc
+    clothes: tuple[int, int, int] = (90, 90, 90)  # BGR of the shoulders a client style draws
 
 
 def _weighted(rng: np.random.Generator, weights: dict[str, float], allowed: Sequence[str]) -> str:
@@ -360,6 +430,7 @@ def _names(rng: np.random.Generator, count: int, text: TextRenderer) -> list[tup
 
 def _room(rng: np.random.Generator, theme_bg: np.ndarray) -> np.ndarray:
     """A 320x180 'room': wall gradient, a window or shelf, kept well away from the app background."""
+
     def colour(low: int, high: int) -> np.ndarray:
         while True:
             c = rng.integers(low, high, 3)
@@ -392,8 +463,14 @@ def _person_looks(rng: np.random.Generator) -> dict[str, Any]:
 
 
 def _students(
-    rng: np.random.Generator, library: FaceLibrary, count: int, frames: int, dynamics: bool,
-    text: TextRenderer, theme_bg: np.ndarray, people_drawn: bool = False,
+    rng: np.random.Generator,
+    library: FaceLibrary,
+    count: int,
+    frames: int,
+    dynamics: bool,
+    text: TextRenderer,
+    theme_bg: np.ndarray,
+    people_drawn: bool = False,
 ) -> list[Student]:
     """The lecture's students; ``people_drawn`` (a client style) draws what :func:`_person_looks` gives
     too (other lectures keep their random draws, hence their pictures, as they were)."""
@@ -422,8 +499,17 @@ def _students(
         face_scale, face_offset = _face_placement(rng)
         people.append(
             Student(
-                name=name, script=script, initials=initials, present=(join, leave), camera=camera,
-                emotions=emotions, faces=faces, room=room, tint=tint, face_scale=face_scale, face_offset=face_offset,
+                name=name,
+                script=script,
+                initials=initials,
+                present=(join, leave),
+                camera=camera,
+                emotions=emotions,
+                faces=faces,
+                room=room,
+                tint=tint,
+                face_scale=face_scale,
+                face_offset=face_offset,
                 avatar=bool(rng.random() < 0.5),
                 avatar_colour=_avatar_colour(rng),
                 **(_person_looks(rng) if people_drawn else {}),
@@ -493,10 +579,18 @@ def _paint_shoulders(tile: np.ndarray, face: tuple[int, int, int], clothes: tupl
     fx, fy, side = face
     cx = fx + side // 2
     neck = (int(0.45 * side), int(0.3 * side))
-    cv2.rectangle(tile, (cx - neck[0] // 2, fy + side - 4), (cx + neck[0] // 2, fy + side + neck[1]), (110, 140, 180), -1)
+    cv2.rectangle(
+        tile,
+        (cx - neck[0] // 2, fy + side - 4),
+        (cx + neck[0] // 2, fy + side + neck[1]),
+        (110, 140, 180),
+        -1,
+    )
     centre = (cx, fy + side + neck[1] + int(0.7 * side))
     cv2.ellipse(tile, centre, (int(1.25 * side), int(0.8 * side)), 0, 180, 360, clothes, -1, cv2.LINE_AA)
-    cv2.rectangle(tile, (cx - int(1.25 * side), centre[1]), (cx + int(1.25 * side), tile.shape[0]), clothes, -1)
+    cv2.rectangle(
+        tile, (cx - int(1.25 * side), centre[1]), (cx + int(1.25 * side), tile.shape[0]), clothes, -1
+    )
 
 
 def camera_tile(face: np.ndarray, rng: np.random.Generator, size: tuple[int, int]) -> tuple[np.ndarray, Box]:
@@ -583,7 +677,9 @@ class LectureRenderer:
         self.text = TextRenderer()
         light = style.theme == "light"
         grey = int(rng.integers(238, 249)) if light else int(rng.integers(14, 34))
-        self.bg = np.array([grey + (4 if light else 2), grey, grey - (2 if light else 0)], dtype=np.int32).clip(0, 255)
+        self.bg = np.array(
+            [grey + (4 if light else 2), grey, grey - (2 if light else 0)], dtype=np.int32
+        ).clip(0, 255)
         self.off_tile = (self.bg + (-22 if light else 24)).clip(0, 255)
         self.look = CLIENT_LOOKS[style.client] if style.client is not None else None
         if self.look is not None:
@@ -621,21 +717,50 @@ class LectureRenderer:
         cv2.rectangle(base, (wx, wy), (wx + ww - 1, wy + title_h - 1), title_c, -1)
         cv2.rectangle(base, (wx, wy + title_h), (wx + ww - 1, wy + title_h + top_h - 1), bar_c, -1)
         cv2.rectangle(base, (wx, wy + wh - tool_h), (wx + ww - 1, wy + wh - 1), bar_c, -1)
-        title = str(rng.choice(["Zoom Meeting", "Reunión de Zoom", "Zoom 会议", "Réunion Zoom", "Zoom-Besprechung"]))
-        _paint(base, self.text.mask(title, "cjk" if self.text.supports("cjk") else "latin", 15), wx + ww // 2 - 60, wy + 7, ink)
+        title = str(
+            rng.choice(["Zoom Meeting", "Reunión de Zoom", "Zoom 会议", "Réunion Zoom", "Zoom-Besprechung"])
+        )
+        _paint(
+            base,
+            self.text.mask(title, "cjk" if self.text.supports("cjk") else "latin", 15),
+            wx + ww // 2 - 60,
+            wy + 7,
+            ink,
+        )
         for k, colour in enumerate(((80, 80, 240), (60, 190, 250), (80, 200, 100))):
             cv2.circle(base, (wx + 16 + 22 * k, wy + title_h // 2), 6, colour, -1, cv2.LINE_AA)
         _paint(base, self.text.mask("View", "latin", 14), wx + ww - 70, wy + title_h + 9, ink)
-        labels = ("Mute", "Stop Video", "Security", "Participants", "Chat", "Share Screen", "Record", "Reactions")
+        labels = (
+            "Mute",
+            "Stop Video",
+            "Security",
+            "Participants",
+            "Chat",
+            "Share Screen",
+            "Record",
+            "Reactions",
+        )
         step = max((ww - 200) // len(labels), 60)
         for k, label in enumerate(labels):
             x = wx + 40 + k * step
-            cv2.rectangle(base, (x + 10, wy + wh - tool_h + 10), (x + 38, wy + wh - tool_h + 34), ink, 2, cv2.LINE_AA)
+            cv2.rectangle(
+                base, (x + 10, wy + wh - tool_h + 10), (x + 38, wy + wh - tool_h + 34), ink, 2, cv2.LINE_AA
+            )
             _paint(base, self.text.mask(label, "latin", 12), x, wy + wh - tool_h + 44, ink)
-        cv2.rectangle(base, (wx + ww - 110, wy + wh - tool_h + 18), (wx + ww - 30, wy + wh - tool_h + 50), (40, 40, 220), -1)
-        _paint(base, self.text.mask("Leave", "latin", 14), wx + ww - 92, wy + wh - tool_h + 25, (255, 255, 255))
+        cv2.rectangle(
+            base,
+            (wx + ww - 110, wy + wh - tool_h + 18),
+            (wx + ww - 30, wy + wh - tool_h + 50),
+            (40, 40, 220),
+            -1,
+        )
+        _paint(
+            base, self.text.mask("Leave", "latin", 14), wx + ww - 92, wy + wh - tool_h + 25, (255, 255, 255)
+        )
         gallery = (wx, wy + title_h + top_h, ww, wh - title_h - top_h - tool_h)
-        base[gallery[1] : gallery[1] + gallery[3], gallery[0] : gallery[0] + gallery[2]] = self.bg.astype(np.uint8)
+        base[gallery[1] : gallery[1] + gallery[3], gallery[0] : gallery[0] + gallery[2]] = self.bg.astype(
+            np.uint8
+        )
         return base, gallery
 
     def _room(self, student_index: int, student: Student, w: int, h: int) -> np.ndarray:
@@ -660,9 +785,15 @@ class LectureRenderer:
         pad_x, pad_y = 5, 3
         lw, lh = text.shape[1] + 2 * pad_x, text.shape[0] + 2 * pad_y
         lx, ly = x + 4, y + h - lh - 4
-        if self.look is not None and not self.look.plate:   # Meet: white text with a soft shadow on the video
+        if self.look is not None and not self.look.plate:  # Meet: white text with a soft shadow on the video
             shadow = cv2.GaussianBlur(text, (0, 0), 1.2)
-            _paint(canvas, (shadow.astype(np.float32) * 0.8).astype(np.uint8), lx + pad_x + 1, ly + pad_y + 1, (0, 0, 0))
+            _paint(
+                canvas,
+                (shadow.astype(np.float32) * 0.8).astype(np.uint8),
+                lx + pad_x + 1,
+                ly + pad_y + 1,
+                (0, 0, 0),
+            )
         else:
             region = canvas[ly : ly + lh, lx : lx + lw]
             region[:] = (region.astype(np.float32) * 0.42).astype(np.uint8)
@@ -677,7 +808,13 @@ class LectureRenderer:
             radius = max(int(h * 0.2), 6)
             cv2.circle(canvas, (x + w // 2, y + h // 2), radius, student.avatar_colour, -1, cv2.LINE_AA)
             mask = self.text.mask(student.initials, student.script, max(int(radius * 0.8), 8))
-            _paint(canvas, mask, x + w // 2 - mask.shape[1] // 2, y + h // 2 - mask.shape[0] // 2, (255, 255, 255))
+            _paint(
+                canvas,
+                mask,
+                x + w // 2 - mask.shape[1] // 2,
+                y + h // 2 - mask.shape[0] // 2,
+                (255, 255, 255),
+            )
         else:
             mask = self.text.mask(student.name, student.script, int(np.clip(h * 0.11, 10, 48)))
             mask = mask[:, : max(1, w - 16)]
@@ -711,7 +848,11 @@ class LectureRenderer:
         canvas[y + h - r : y + h, x + w - r : x + w][outside[::-1, ::-1]] = bg
 
     def render(
-        self, index: int, people: Sequence[Student], order: Sequence[int], speaker: int | None,
+        self,
+        index: int,
+        people: Sequence[Student],
+        order: Sequence[int],
+        speaker: int | None,
     ) -> tuple[np.ndarray, list[TruthStudent]]:
         canvas = self.base.copy()
         shown = [i for i in order if people[i].present[0] <= index < people[i].present[1]]
@@ -739,24 +880,37 @@ class LectureRenderer:
                 x, y, w, h = box
                 thick = int(np.clip(h // 50, 2, 5))
                 half = thick // 2
-                cv2.rectangle(canvas, (x + half, y + half), (x + w - 1 - half, y + h - 1 - half), self.speaker_colour, thick)
+                cv2.rectangle(
+                    canvas,
+                    (x + half, y + half),
+                    (x + w - 1 - half, y + h - 1 - half),
+                    self.speaker_colour,
+                    thick,
+                )
             if self.style.rounded and (self.style.client is None or self.style.corner > 0):
                 self._corners(canvas, box)
             truth.append(TruthStudent(student.name, box, camera, emotion, speaking, label, face_box))
         if self.style.view == "speaker" and truth:
-            truth = truth[1:] + truth[:1]      # reading order: the strip above the big tile comes first
+            truth = truth[1:] + truth[:1]  # reading order: the strip above the big tile comes first
         return canvas, truth
 
 
 def _style(
-    rng: np.random.Generator, theme: Theme | None, view: View | None, chrome: bool | None,
-    rounded: bool | None, gap: int | None, client: Client | None = None,
+    rng: np.random.Generator,
+    theme: Theme | None,
+    view: View | None,
+    chrome: bool | None,
+    rounded: bool | None,
+    gap: int | None,
+    client: Client | None = None,
 ) -> LectureStyle:
     if client is not None:
         look = CLIENT_LOOKS[client]
         corner = int(rng.integers(look.corner[0], look.corner[1] + 1))
         return LectureStyle(
-            theme=theme if theme is not None else ("light" if client == "teams" and rng.random() < 0.3 else "dark"),
+            theme=theme
+            if theme is not None
+            else ("light" if client == "teams" and rng.random() < 0.3 else "dark"),
             view=view if view is not None else "gallery",
             chrome=bool(chrome),
             rounded=rounded if rounded is not None else corner > 0,
@@ -809,8 +963,17 @@ def render_lecture(
 
 
 def _cast(
-    faces: FaceLibrary | Path, students: int, frames: int, seed: int, theme: Theme | None, view: View | None,
-    chrome: bool | None, rounded: bool | None, gap: int | None, dynamics: bool, client: Client | None = None,
+    faces: FaceLibrary | Path,
+    students: int,
+    frames: int,
+    seed: int,
+    theme: Theme | None,
+    view: View | None,
+    chrome: bool | None,
+    rounded: bool | None,
+    gap: int | None,
+    dynamics: bool,
+    client: Client | None = None,
 ) -> tuple[np.random.Generator, LectureStyle, LectureRenderer, list[Student]]:
     """The lecture's random state, style, renderer and students, as ``render_lecture`` starts them."""
     if not 1 <= students <= MAX_TILES:
@@ -821,17 +984,30 @@ def _cast(
     rng = np.random.default_rng(seed)
     style = _style(rng, theme, view, chrome, rounded, gap, client)
     renderer = LectureRenderer(library, style, rng)
-    people = _students(rng, library, students, frames, dynamics, renderer.text, renderer.bg, client is not None)
+    people = _students(
+        rng, library, students, frames, dynamics, renderer.text, renderer.bg, client is not None
+    )
     return rng, style, renderer, people
 
 
 def class_list(
-    faces: FaceLibrary | Path, *, students: int = 25, frames: int = 200, seed: int = 0, theme: Theme | None = None,
-    view: View | None = None, chrome: bool | None = None, rounded: bool | None = None, gap: int | None = None,
-    dynamics: bool = True, client: Client | None = None,
+    faces: FaceLibrary | Path,
+    *,
+    students: int = 25,
+    frames: int = 200,
+    seed: int = 0,
+    theme: Theme | None = None,
+    view: View | None = None,
+    chrome: bool | None = None,
+    rounded: bool | None = None,
+    gap: int | None = None,
+    dynamics: bool = True,
+    client: Client | None = None,
 ) -> tuple[str, ...]:
     """The names of everyone ``render_lecture`` with the same arguments will show: the class roster."""
-    _, _, _, people = _cast(faces, students, frames, seed, theme, view, chrome, rounded, gap, dynamics, client)
+    _, _, _, people = _cast(
+        faces, students, frames, seed, theme, view, chrome, rounded, gap, dynamics, client
+    )
     return tuple(person.name for person in people)
 
 

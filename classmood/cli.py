@@ -38,9 +38,13 @@ COMMAND_MODULES: tuple[str, ...] = (
 def common_parsers() -> dict[str, argparse.ArgumentParser]:
     """Parent parsers that subcommands share: ``config`` (every command) and ``db``."""
     config = argparse.ArgumentParser(add_help=False)
-    config.add_argument("--config", type=Path, default=None, metavar="PATH", help="config file (default: ./config.yaml)")
+    config.add_argument(
+        "--config", type=Path, default=None, metavar="PATH", help="config file (default: ./config.yaml)"
+    )
     db = argparse.ArgumentParser(add_help=False)
-    db.add_argument("--db", dest="db_url", default=None, metavar="URL", help="database URL (overrides storage.url)")
+    db.add_argument(
+        "--db", dest="db_url", default=None, metavar="URL", help="database URL (overrides storage.url)"
+    )
     return {"config": config, "db": db}
 
 

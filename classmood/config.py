@@ -78,7 +78,11 @@ def _describe(error: ValidationError) -> str:
     if first["type"] in ("literal_error", "enum"):
         message = message.replace("Input should be", "must be")
     value = first.get("input")
-    shown = f" (got {value!r})" if value is not None and not isinstance(value, dict) and first["type"] != "extra_forbidden" else ""
+    shown = (
+        f" (got {value!r})"
+        if value is not None and not isinstance(value, dict) and first["type"] != "extra_forbidden"
+        else ""
+    )
     return f"{key}: {message}{shown}"
 
 

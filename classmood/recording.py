@@ -75,7 +75,13 @@ class ContinuedSource:
 
 
 def open_or_continue_session(
-    db: Any, title: str, source: str, privacy: Any, *, new_session: bool = False, class_size: int | None = None
+    db: Any,
+    title: str,
+    source: str,
+    privacy: Any,
+    *,
+    new_session: bool = False,
+    class_size: int | None = None,
 ) -> tuple[int, int]:
     """(session id, next frame): the unfinished session with this title and source, else a new one.
 
@@ -92,7 +98,12 @@ def open_or_continue_session(
                 mode = str(session_info(db, found).at[0, "privacy_mode"])
                 if mode == privacy.mode:
                     return found, resume_session(db, found)
-                log.warning("session %d was recorded in %s mode, not %s: starting a new session", found, mode, privacy.mode)
+                log.warning(
+                    "session %d was recorded in %s mode, not %s: starting a new session",
+                    found,
+                    mode,
+                    privacy.mode,
+                )
         return start_session(db, title, source, privacy, class_size=class_size), 0
     except TRANSIENT_ERRORS as exc:
         raise StorageError(f"cannot start the session in the database: {describe_error(exc)}") from None
@@ -112,10 +123,15 @@ class BlankFrameWarning:
                 self.blank_since = frame_index
                 log.warning(
                     "frame %d: no participant tiles found (meeting window closed, minimised or covered?); "
-                    "still watching", frame_index,
+                    "still watching",
+                    frame_index,
                 )
         elif self.blank_since is not None:
-            log.warning("frame %d: participant tiles back after %d frame(s) without any", frame_index, self.blank_frames)
+            log.warning(
+                "frame %d: participant tiles back after %d frame(s) without any",
+                frame_index,
+                self.blank_frames,
+            )
             self.blank_since = None
             self.blank_frames = 0
 
@@ -150,49 +166,73 @@ def record_lecture(
     from storage.spool import SpoolingWriter
 
     classifier = EmotionClassifier.load(
-        settings.model.path, threads=settings.model.threads, mirror=settings.model.mirror_average,
+        settings.model.path,
+        threads=settings.model.threads,
+        mirror=settings.model.mirror_average,
         temperature=settings.model.temperature,
     )
     privacy = privacy_policy(settings)
     described = source.describe()
-    session_id, next_frame = open_or_continue_session(db, title or described, described, privacy, new_session=new_session,
-                                                      class_size=len(roster) or None)
+    session_id, next_frame = open_or_continue_session(
+        db, title or described, described, privacy, new_session=new_session, class_size=len(roster) or None
+    )
     resumed = next_frame > 0
     if resumed:
-        log.warning("continuing unfinished session %d from frame %d (--new-session starts a new one)", session_id, next_frame)
+        log.warning(
+            "continuing unfinished session %d from frame %d (--new-session starts a new one)",
+            session_id,
+            next_frame,
+        )
     debug_dir = (
-        settings.storage.data_dir / "debug_frames" / f"session_{session_id}" if settings.privacy.save_debug_frames else None
+        settings.storage.data_dir / "debug_frames" / f"session_{session_id}"
+        if settings.privacy.save_debug_frames
+        else None
     )
     writer = SpoolingWriter(db, privacy, **(writer_options or {}))
     blank = BlankFrameWarning()
 
     def sink(analysis: FrameAnalysis) -> None:
         blank(analysis.frame_index, len(analysis.students))
-        observations = [StudentObservation(s.name, s.camera_on, s.face_box, s.scores) for s in analysis.students]
+        observations = [
+            StudentObservation(s.name, s.camera_on, s.face_box, s.scores) for s in analysis.students
+        ]
         writer.write(session_id, analysis.frame_index, analysis.timestamp, observations, analysis.renamed)
 
     continued = ContinuedSource(source, next_frame) if resumed else source
     try:
-        with continued, FrameAnalyser.create(
-            classifier,
-            roster=roster,
-            threads=settings.model.threads,
-            min_face_size=settings.capture.min_face_size,
-            smoothing_window=settings.capture.smoothing_window,
-            names_budget_ms=settings.capture.names_budget_ms or None,
-            face_process=settings.capture.face_process,
-            debug_dir=debug_dir,
-        ) as analyser:
+        with (
+            continued,
+            FrameAnalyser.create(
+                classifier,
+                roster=roster,
+                threads=settings.model.threads,
+                min_face_size=settings.capture.min_face_size,
+                smoothing_window=settings.capture.smoothing_window,
+                names_budget_ms=settings.capture.names_budget_ms or None,
+                face_process=settings.capture.face_process,
+                debug_dir=debug_dir,
+            ) as analyser,
+        ):
+
             def analyse(frame: Frame) -> FrameAnalysis:
                 analysis = analyser(frame)
                 if on_frame is not None:
                     on_frame(frame, analysis)
                 return analysis
 
-            result = run_agent(continued, analyse, sink, fps=settings.capture.fps, max_frames=max_frames,
-                               on_status=on_status, stop=stop)
+            result = run_agent(
+                continued,
+                analyse,
+                sink,
+                fps=settings.capture.fps,
+                max_frames=max_frames,
+                on_status=on_status,
+                stop=stop,
+            )
     finally:
         unwritten = writer.close(wait_seconds=final_wait_seconds)
         if unwritten == 0:
             writer.end_session(session_id)
-    return Recording(session_id, writer.written, result.skipped, result.reason, resumed, next_frame, unwritten)
+    return Recording(
+        session_id, writer.written, result.skipped, result.reason, resumed, next_frame, unwritten
+    )

@@ -11,7 +11,10 @@ from classmood.config import Settings
 if TYPE_CHECKING:  # storage is imported when a command needs it, not when the CLI starts
     from storage import Database, PrivacyPolicy
 
-def open_database(settings: Settings, *, migrate: bool = True, must_exist: bool = False, retention: bool = True) -> Database:
+
+def open_database(
+    settings: Settings, *, migrate: bool = True, must_exist: bool = False, retention: bool = True
+) -> Database:
     """Connect to the configured database (migrating it first) and apply automatic retention
     (unless ``retention`` is off: the commands that manage the database themselves).
 
@@ -25,10 +28,16 @@ def open_database(settings: Settings, *, migrate: bool = True, must_exist: bool 
     from storage import apply_retention, connect
 
     url = make_url(settings.storage.database_url())
-    file = url.database if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") else None
+    file = (
+        url.database
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+        else None
+    )
     if must_exist and file is not None and not Path(file).is_file():
-        raise UserError(f"database {file}: no such file (a lecture recorded with 'classmood capture' "
-                        "or 'classmood demo' makes one; --db URL picks another)")
+        raise UserError(
+            f"database {file}: no such file (a lecture recorded with 'classmood capture' "
+            "or 'classmood demo' makes one; --db URL picks another)"
+        )
 
     created = file is not None and not Path(file).exists()
     db = connect(settings.storage.database_url(), migrate=migrate)

@@ -48,22 +48,40 @@ def _local_zone() -> tzinfo:
 
 
 def _nav(user: SignedInUser | None) -> html.Header:
-    links = [dcc.Link(page.TITLE, href=page.PATH, className="nav-link", id=f"nav-{page.TITLE.lower()}")
-             for page in PAGES if page is not export or (user is not None and user.is_admin)]
-    who = [html.Span(user.name, className="user-name", id="nav-user"), html.Span(f" ({user.role})", className="muted")] if user else []
+    links = [
+        dcc.Link(page.TITLE, href=page.PATH, className="nav-link", id=f"nav-{page.TITLE.lower()}")
+        for page in PAGES
+        if page is not export or (user is not None and user.is_admin)
+    ]
+    who = (
+        [
+            html.Span(user.name, className="user-name", id="nav-user"),
+            html.Span(f" ({user.role})", className="muted"),
+        ]
+        if user
+        else []
+    )
     return html.Header(
         [
             html.Div("ClassMood", className="brand"),
             html.Nav(links),
-            html.Div([*who, html.A("Sign out", href="/logout", className="nav-link", id="nav-logout")], className="who"),
+            html.Div(
+                [*who, html.A("Sign out", href="/logout", className="nav-link", id="nav-logout")],
+                className="who",
+            ),
         ],
         className="topbar",
     )
 
 
 def create_app(
-    settings: DashboardSettings, db: Any, *, data_dir: Path, tz: tzinfo | None = None,
-    latest_frame: LatestFrame | None = None, offer_agent_view: bool = True,
+    settings: DashboardSettings,
+    db: Any,
+    *,
+    data_dir: Path,
+    tz: tzinfo | None = None,
+    latest_frame: LatestFrame | None = None,
+    offer_agent_view: bool = True,
 ) -> tuple[Flask, Dash]:
     """The dashboard: every page, callback and download behind the login (``db`` is a storage.Database).
 
@@ -83,8 +101,14 @@ def create_app(
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
     )
     server.session_interface = HttpsAwareSessionInterface()
-    ctx = AppContext(settings=settings, db=db, cache=AggregateCache(db), tz=tz or _local_zone(),
-                     latest_frame=latest_frame, agent_view_offered=offer_agent_view)
+    ctx = AppContext(
+        settings=settings,
+        db=db,
+        cache=AggregateCache(db),
+        tz=tz or _local_zone(),
+        latest_frame=latest_frame,
+        agent_view_offered=offer_agent_view,
+    )
 
     install_csrf(server)
     install_guard(server, lambda user_id: _signed_in(get_user(db, user_id)), login.PUBLIC_ENDPOINTS)
@@ -110,7 +134,9 @@ def create_app(
     )
 
     def _layout() -> html.Div:
-        return html.Div([dcc.Location(id="url"), _nav(current_user()), html.Main(id="page", className="page")])
+        return html.Div(
+            [dcc.Location(id="url"), _nav(current_user()), html.Main(id="page", className="page")]
+        )
 
     app.layout = _layout
 
@@ -120,7 +146,13 @@ def create_app(
         for page in PAGES:
             if pathname == page.PATH:
                 return page.layout(ctx, params)
-        return html.Div([html.H2("Not found"), html.P(f"No page at {pathname}."), dcc.Link("Go to the live page", href="/")])
+        return html.Div(
+            [
+                html.H2("Not found"),
+                html.P(f"No page at {pathname}."),
+                dcc.Link("Go to the live page", href="/"),
+            ]
+        )
 
     for page in PAGES:
         page.register_callbacks(app, ctx)

@@ -68,7 +68,9 @@ def load_secret_key(settings: DashboardSettings, data_dir: Path) -> str:
     try:
         return load_or_create_secret(path).hex()
     except ValueError:
-        raise DashboardError(f"{path}: secret key file is damaged (delete it to generate a new one)") from None
+        raise DashboardError(
+            f"{path}: secret key file is damaged (delete it to generate a new one)"
+        ) from None
     except OSError as exc:
         raise DashboardError(f"{path}: cannot read or create the secret key ({exc.strerror})") from None
 
@@ -130,7 +132,7 @@ def install_csrf(server: Flask) -> None:
         WTF_CSRF_CHECK_DEFAULT=False,
         WTF_CSRF_FIELD_NAME="csrf",
         WTF_CSRF_TIME_LIMIT=None,
-        WTF_CSRF_SSL_STRICT=False,   # the token alone, as before: proxies and privacy settings drop Referer
+        WTF_CSRF_SSL_STRICT=False,  # the token alone, as before: proxies and privacy settings drop Referer
     )
     CSRFProtect(server)
 
@@ -201,10 +203,10 @@ def install_guard(
         if flask_login.current_user.is_authenticated:
             return None
         if "_user_id" in session:
-            session.clear()       # a deleted user: the session ends at once
+            session.clear()  # a deleted user: the session ends at once
         if request.endpoint in public:
             return None
-        return cast(BaseResponse, manager.unauthorized())   # what _unauthorized returned
+        return cast(BaseResponse, manager.unauthorized())  # what _unauthorized returned
 
     @server.after_request
     def _security_headers(response: Response) -> Response:

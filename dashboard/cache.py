@@ -75,7 +75,9 @@ class AggregateCache:
         with self._lock:
             return self._key_locks.setdefault(key, threading.Lock())
 
-    def _get(self, key: Hashable, bucket_seconds: int, fetch: Callable[[datetime | None], pd.DataFrame]) -> pd.DataFrame:
+    def _get(
+        self, key: Hashable, bucket_seconds: int, fetch: Callable[[datetime | None], pd.DataFrame]
+    ) -> pd.DataFrame:
         with self._key_lock(key):
             with self._lock:
                 cached = self._entries.get(key)
@@ -89,7 +91,11 @@ class AggregateCache:
                 tail = fetch(boundary)
                 kept = cached[cached["bucket_start"] < pd.Timestamp(boundary)]
                 fresh = tail if kept.empty else pd.concat([kept, tail], ignore_index=True)
-            order = ["student", "participant_id", "bucket_start"] if "participant_id" in fresh.columns else ["bucket_start"]
+            order = (
+                ["student", "participant_id", "bucket_start"]
+                if "participant_id" in fresh.columns
+                else ["bucket_start"]
+            )
             fresh = fresh.sort_values(order, kind="stable").reset_index(drop=True)
             with self._lock:
                 self._entries[key] = fresh

@@ -28,7 +28,7 @@ class AppContext:
     tz: tzinfo
     latest_frame: LatestFrame | None = None
 
-    agent_view_offered: bool = True     # "what the agent sees": never when nothing per student is kept
+    agent_view_offered: bool = True  # "what the agent sees": never when nothing per student is kept
 
 
 def query_params(search: str | None) -> dict[str, str]:
@@ -84,9 +84,15 @@ def session_dropdown(component_id: str, ctx: AppContext, value: int | None) -> d
 
 def of_class(count: int, class_size: Any) -> str:
     """A count of students, "of N" when the lecture had a class list of N."""
-    return f"{count} of {int(class_size)}" if class_size is not None and not pd.isna(class_size) else str(count)
+    return (
+        f"{count} of {int(class_size)}" if class_size is not None and not pd.isna(class_size) else str(count)
+    )
 
 
 def stat(label: str, value: str, element_id: str | None = None) -> html.Div:
     props: dict[str, Any] = {"id": element_id} if element_id else {}
-    return html.Div([html.Div(value, className="stat-value"), html.Div(label, className="stat-label")], className="stat", **props)
+    return html.Div(
+        [html.Div(value, className="stat-value"), html.Div(label, className="stat-label")],
+        className="stat",
+        **props,
+    )

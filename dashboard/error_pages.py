@@ -52,8 +52,10 @@ def error_response(status: int, message: str) -> Response:
         response = jsonify(error=message)
     else:
         heading = HEADINGS.get(status, "Something went wrong")
-        response = Response(render_template_string(_PAGE, status=status, heading=heading, message=message),
-                            mimetype="text/html")
+        response = Response(
+            render_template_string(_PAGE, status=status, heading=heading, message=message),
+            mimetype="text/html",
+        )
     response.status_code = status
     return response
 

@@ -62,7 +62,9 @@ def _layout_defaults(uirevision: object, height: int) -> dict[str, object]:
 def empty(message: str, height: int = 320) -> go.Figure:
     """A blank figure that says why there is nothing to show."""
     fig = go.Figure()
-    fig.add_annotation(text=safe_text(message), showarrow=False, font=dict(size=16), x=0.5, y=0.5, xref="paper", yref="paper")
+    fig.add_annotation(
+        text=safe_text(message), showarrow=False, font=dict(size=16), x=0.5, y=0.5, xref="paper", yref="paper"
+    )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     fig.update_layout(template="plotly_white", font=_FONT, height=height, margin=dict(l=20, r=20, t=20, b=20))
@@ -105,7 +107,8 @@ def class_mood(
             yaxis="y2",
             line=dict(width=2.5, color=MOOD_COLOR),
             customdata=np.stack(
-                [timeline["n_faces"].to_numpy(dtype=float), timeline["n_students"].to_numpy(dtype=float)], axis=-1
+                [timeline["n_faces"].to_numpy(dtype=float), timeline["n_students"].to_numpy(dtype=float)],
+                axis=-1,
             ),
             hovertemplate="mood index: %{y:+.2f}<br>faces: %{customdata[0]}, students/frame: %{customdata[1]:.1f}<extra></extra>",
         )
@@ -114,21 +117,45 @@ def class_mood(
         xaxis=dict(title=_axis_title(tz)),
         yaxis=dict(title="share of faces", range=[0, 1], tickformat=".0%"),
         yaxis2=dict(
-            title="mood index", range=[-1, 1], overlaying="y", side="right", zeroline=True,
-            zerolinecolor="#888", showgrid=False,
+            title="mood index",
+            range=[-1, 1],
+            overlaying="y",
+            side="right",
+            zeroline=True,
+            zerolinecolor="#888",
+            showgrid=False,
         ),
     )
     if hardest is not None and not hardest.empty:
         starts, ends = _local(hardest["start"], tz), _local(hardest["end"], tz)
         spans = list(zip(starts, ends, hardest["drop"]))
         layout["shapes"] = [
-            dict(type="rect", xref="x", yref="paper", x0=start, x1=end, y0=0, y1=1, fillcolor="rgba(214,39,40,0.15)",
-                 line=dict(width=1, color="rgba(214,39,40,0.6)"), layer="above")
+            dict(
+                type="rect",
+                xref="x",
+                yref="paper",
+                x0=start,
+                x1=end,
+                y0=0,
+                y1=1,
+                fillcolor="rgba(214,39,40,0.15)",
+                line=dict(width=1, color="rgba(214,39,40,0.6)"),
+                layer="above",
+            )
             for start, end, _ in spans
         ]
         layout["annotations"] = [
-            dict(x=start, y=1, xref="x", yref="paper", text=f"#{rank} ({-drop:+.2f})", showarrow=False,
-                 xanchor="left", yanchor="top", font=dict(color="#8a1c1c"))
+            dict(
+                x=start,
+                y=1,
+                xref="x",
+                yref="paper",
+                text=f"#{rank} ({-drop:+.2f})",
+                showarrow=False,
+                xanchor="left",
+                yanchor="top",
+                font=dict(color="#8a1c1c"),
+            )
             for rank, (start, _, drop) in enumerate(spans, start=1)
         ]
     return go.Figure(traces, layout)
@@ -141,15 +168,19 @@ def student_heatmap(cells: pd.DataFrame, *, tz: tzinfo, uirevision: object = Non
     students = cells.drop_duplicates("participant_id")[["participant_id", "student"]].reset_index(drop=True)
     times = pd.Index(sorted(cells["bucket_start"].unique()))
     frame = cells.set_index(["participant_id", "bucket_start"])
-    full = pd.MultiIndex.from_product([students["participant_id"], times], names=["participant_id", "bucket_start"])
+    full = pd.MultiIndex.from_product(
+        [students["participant_id"], times], names=["participant_id", "bucket_start"]
+    )
     frame = frame.reindex(full)
     shape = (len(students), len(times))
     z = frame["mood_index"].to_numpy(dtype=float).reshape(shape)
     emotion = frame["emotion"].fillna("no face").to_numpy(dtype=str).reshape(shape)
     absent = frame["absent_share"].to_numpy(dtype=float).reshape(shape)
     customdata = np.dstack(
-        [np.repeat(students["participant_id"].to_numpy(dtype=float)[:, None], len(times), axis=1),
-         np.nan_to_num(absent, nan=1.0)]
+        [
+            np.repeat(students["participant_id"].to_numpy(dtype=float)[:, None], len(times), axis=1),
+            np.nan_to_num(absent, nan=1.0),
+        ]
     )
     names = [safe_text(name) for name in students["student"]]
     fig = go.Figure(
@@ -177,7 +208,9 @@ def student_heatmap(cells: pd.DataFrame, *, tz: tzinfo, uirevision: object = Non
     return _base_layout(fig, uirevision, max(320, 22 * len(students) + 120))
 
 
-def student_lines(timeline: pd.DataFrame, student: str, *, tz: tzinfo, uirevision: object = None) -> go.Figure:
+def student_lines(
+    timeline: pd.DataFrame, student: str, *, tz: tzinfo, uirevision: object = None
+) -> go.Figure:
     """One student's seven probabilities over time (gaps where the camera was off or no face)."""
     if timeline.empty:
         return empty("No observations for this student.")
@@ -186,7 +219,10 @@ def student_lines(timeline: pd.DataFrame, student: str, *, tz: tzinfo, uirevisio
     for emotion in EMOTIONS:
         fig.add_trace(
             go.Scatter(
-                x=x, y=timeline[emotion], name=emotion, mode="lines",
+                x=x,
+                y=timeline[emotion],
+                name=emotion,
+                mode="lines",
                 line=dict(width=1.8, color=EMOTION_COLORS[emotion]),
                 hovertemplate=f"{emotion}: %{{y:.0%}}<extra></extra>",
             )
@@ -197,7 +233,9 @@ def student_lines(timeline: pd.DataFrame, student: str, *, tz: tzinfo, uirevisio
         yaxis=dict(title="probability", range=[0, 1], tickformat=".0%"),
     )
     _base_layout(fig, uirevision, 380)
-    fig.update_layout(margin=dict(t=80), legend=dict(y=1.0, yanchor="bottom"), title=dict(y=0.97, yanchor="top"))
+    fig.update_layout(
+        margin=dict(t=80), legend=dict(y=1.0, yanchor="bottom"), title=dict(y=0.97, yanchor="top")
+    )
     return fig
 
 
@@ -208,8 +246,12 @@ def attendance(timeline: pd.DataFrame, *, tz: tzinfo, uirevision: object = None)
     x = _local(timeline["bucket_start"], tz)
     fig = go.Figure(
         [
-            go.Scatter(x=x, y=timeline["n_students"], name="students", mode="lines", line=dict(color="#1f77b4")),
-            go.Scatter(x=x, y=timeline["n_camera_off"], name="cameras off", mode="lines", line=dict(color="#7f7f7f")),
+            go.Scatter(
+                x=x, y=timeline["n_students"], name="students", mode="lines", line=dict(color="#1f77b4")
+            ),
+            go.Scatter(
+                x=x, y=timeline["n_camera_off"], name="cameras off", mode="lines", line=dict(color="#7f7f7f")
+            ),
         ]
     )
     fig.update_layout(xaxis=dict(title=_axis_title(tz)), yaxis=dict(title="per frame", rangemode="tozero"))

@@ -34,8 +34,12 @@ def bad_callback_inputs(body: Any) -> list[str]:
             if not isinstance(item, dict):
                 continue
             component = item.get("id")
-            if (isinstance(component, str) and component.endswith(ID_SUFFIXES) and item.get("property") == "value"
-                    and not is_row_id(item.get("value"))):
+            if (
+                isinstance(component, str)
+                and component.endswith(ID_SUFFIXES)
+                and item.get("property") == "value"
+                and not is_row_id(item.get("value"))
+            ):
                 bad.append(f"{component}.value")
     return bad
 

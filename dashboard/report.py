@@ -75,7 +75,9 @@ def render_report_html(report: SessionReport, tz: tzinfo) -> str:
     mood = figures.class_mood(report.timeline, tz=tz, hardest=report.hardest)
     presence = figures.attendance(report.timeline, tz=tz)
     mood_html = pio.to_html(mood, include_plotlyjs=True, full_html=False, config={"displaylogo": False})
-    presence_html = pio.to_html(presence, include_plotlyjs=False, full_html=False, config={"displaylogo": False})
+    presence_html = pio.to_html(
+        presence, include_plotlyjs=False, full_html=False, config={"displaylogo": False}
+    )
     title = html.escape(str(session["title"]))
     started = local_time(session["started_at"], tz)
     status = "still running" if bool(session["running"]) else "ended"
@@ -87,7 +89,10 @@ def render_report_html(report: SessionReport, tz: tzinfo) -> str:
             _stat("present at most", str(int(attendance["peak_present"]))),
             _stat("camera on", percent(attendance["camera_on_share"])),
             _stat("face visible", percent(attendance["face_share"])),
-            _stat("class mood index", "–" if report.timeline.empty else f"{report.timeline['mood_index'].mean():+.2f}"),
+            _stat(
+                "class mood index",
+                "–" if report.timeline.empty else f"{report.timeline['mood_index'].mean():+.2f}",
+            ),
         ]
     )
     students_html = student_table(report.students, tz).to_html(index=False, escape=True, border=0)
@@ -98,7 +103,7 @@ def render_report_html(report: SessionReport, tz: tzinfo) -> str:
 <title>ClassMood report · {title}</title><style>{_STYLE}</style></head>
 <body>
 <h1>{title}</h1>
-<p class="muted">Started {html.escape(started)} ({html.escape(str(getattr(tz, 'key', tz)))}) · {status} ·
+<p class="muted">Started {html.escape(started)} ({html.escape(str(getattr(tz, "key", tz)))}) · {status} ·
 source {html.escape(str(session["source"]))} · privacy mode {html.escape(str(session["privacy_mode"]))}</p>
 <div class="stats">{stats}</div>
 <h2>Mood over the lecture</h2>

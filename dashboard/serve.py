@@ -18,8 +18,7 @@ from storage.users import count_users
 log = logging.getLogger(__name__)
 
 NO_USERS_WARNING = (
-    "No dashboard users yet, so nobody can sign in. Add one with:\n"
-    "    classmood users add NAME --role admin"
+    "No dashboard users yet, so nobody can sign in. Add one with:\n    classmood users add NAME --role admin"
 )
 
 
@@ -47,7 +46,10 @@ def serve(
     shown = f"[{host}]" if ":" in host else host
     print(f"ClassMood dashboard on http://{shown}:{port}/ (Ctrl+C to stop)", file=stderr)
     if host not in ("127.0.0.1", "localhost", "::1"):
-        print("classmood: note: the dashboard is reachable from the network; serve it behind HTTPS.", file=stderr)
+        print(
+            "classmood: note: the dashboard is reachable from the network; serve it behind HTTPS.",
+            file=stderr,
+        )
     try:
         if debug:
             app.run(host=host, port=port, debug=True, use_reloader=False)
@@ -56,7 +58,9 @@ def serve(
 
             waitress_serve(server, host=host, port=port, threads=settings.threads, ident="ClassMood")
     except OSError as exc:
-        raise DashboardError(f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another --port") from None
+        raise DashboardError(
+            f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another --port"
+        ) from None
 
 
 class BackgroundDashboard:
@@ -64,17 +68,34 @@ class BackgroundDashboard:
     agent runs on the main thread and fills ``latest_frame``); :meth:`close` stops it."""
 
     def __init__(
-        self, settings: DashboardSettings, db: Any, *, data_dir: Path, host: str | None = None,
-        port: int | None = None, latest_frame: LatestFrame | None = None, offer_agent_view: bool = True,
+        self,
+        settings: DashboardSettings,
+        db: Any,
+        *,
+        data_dir: Path,
+        host: str | None = None,
+        port: int | None = None,
+        latest_frame: LatestFrame | None = None,
+        offer_agent_view: bool = True,
     ) -> None:
         from waitress.server import create_server
 
         self.host = host or settings.host
-        server, _ = create_app(settings, db, data_dir=data_dir, latest_frame=latest_frame, offer_agent_view=offer_agent_view)
-        self._sockets: dict[int, Any] = {}     # waitress's socket map: the listener, connections, its wake-up pipe
+        server, _ = create_app(
+            settings, db, data_dir=data_dir, latest_frame=latest_frame, offer_agent_view=offer_agent_view
+        )
+        self._sockets: dict[
+            int, Any
+        ] = {}  # waitress's socket map: the listener, connections, its wake-up pipe
         try:
-            self._server = create_server(server, map=self._sockets, host=self.host, port=port or settings.port,
-                                         threads=settings.threads, ident="ClassMood")
+            self._server = create_server(
+                server,
+                map=self._sockets,
+                host=self.host,
+                port=port or settings.port,
+                threads=settings.threads,
+                ident="ClassMood",
+            )
         except OSError as exc:
             raise DashboardError(
                 f"cannot listen on {self.host}:{port or settings.port} ({exc.strerror or exc}); choose another --port"
@@ -89,7 +110,9 @@ class BackgroundDashboard:
         return f"http://{shown}:{self.port}/"
 
     def _run(self) -> None:
-        with contextlib.suppress(OSError, ValueError):   # the listening socket closed under the loop by close()
+        with contextlib.suppress(
+            OSError, ValueError
+        ):  # the listening socket closed under the loop by close()
             self._server.run()
 
     def close(self) -> None:

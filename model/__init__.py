@@ -39,7 +39,7 @@ def __getattr__(name: str) -> Any:
     for module, names in _EXPORTS.items():
         if name in names:
             value = getattr(import_module(module), name)
-            globals()[name] = value     # the next lookup is a plain attribute
+            globals()[name] = value  # the next lookup is a plain attribute
             return value
     raise AttributeError(f"module 'model' has no attribute {name!r}")
 

@@ -38,7 +38,9 @@ def expected_calibration_error(probabilities: np.ndarray, labels: np.ndarray, bi
     return total / max(len(labels), 1)
 
 
-def fit_temperature(probabilities: np.ndarray, labels: np.ndarray, low: float = 0.25, high: float = 8.0) -> float:
+def fit_temperature(
+    probabilities: np.ndarray, labels: np.ndarray, low: float = 0.25, high: float = 8.0
+) -> float:
     """The temperature that minimises the negative log-likelihood of ``labels`` (golden-section search
     over log-temperature; the likelihood is unimodal in it)."""
     picked = np.arange(len(labels))

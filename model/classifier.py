@@ -27,8 +27,14 @@ class EmotionClassifier:
     model/MODEL_CARD.md). ``temperature`` calibrates the probabilities (:mod:`model.calibration`).
     """
 
-    def __init__(self, session: ort.InferenceSession, path: Path, mirror: bool = False, threads: int = 2,
-                 temperature: float = 1.0) -> None:
+    def __init__(
+        self,
+        session: ort.InferenceSession,
+        path: Path,
+        mirror: bool = False,
+        threads: int = 2,
+        temperature: float = 1.0,
+    ) -> None:
         self._session = session
         self._input = session.get_inputs()[0].name
         self.path = path
@@ -41,8 +47,13 @@ class EmotionClassifier:
         return (EmotionClassifier.load, (self.path, self.threads, self.mirror, self.temperature))
 
     @classmethod
-    def load(cls, path: Path | None = None, threads: int = 2, mirror: bool = False,
-             temperature: float | None = None) -> EmotionClassifier:
+    def load(
+        cls,
+        path: Path | None = None,
+        threads: int = 2,
+        mirror: bool = False,
+        temperature: float | None = None,
+    ) -> EmotionClassifier:
         """Load ONNX weights (default: the committed ``model/weights/emotion.onnx``). ``temperature``
         None: :data:`DEFAULT_TEMPERATURE` for the committed weights, 1.0 for others."""
         path = Path(path) if path is not None else DEFAULT_WEIGHTS
@@ -65,7 +76,9 @@ class EmotionClassifier:
         shape = session.get_inputs()[0].shape
         outputs = session.get_outputs()[0].shape
         if list(shape[1:]) != [INPUT_SIZE, INPUT_SIZE, 1] or outputs[-1] != len(EMOTIONS):
-            raise ModelError(f"{path}: expects input {shape} and output {outputs}, not (n, 48, 48, 1) -> (n, 7)")
+            raise ModelError(
+                f"{path}: expects input {shape} and output {outputs}, not (n, 48, 48, 1) -> (n, 7)"
+            )
         return cls(session, path, mirror, threads, temperature)
 
     def predict_preprocessed(self, batch: np.ndarray) -> np.ndarray:
@@ -74,7 +87,7 @@ class EmotionClassifier:
             return np.zeros((0, len(EMOTIONS)), dtype=np.float32)
         n = batch.shape[0]
         if self.mirror:
-            batch = np.concatenate((batch, batch[:, :, ::-1]))   # (n, 48, 48, 1): axis 2 is x
+            batch = np.concatenate((batch, batch[:, :, ::-1]))  # (n, 48, 48, 1): axis 2 is x
         (scores,) = self._session.run(None, {self._input: np.ascontiguousarray(batch, dtype=np.float32)})
         scores = np.asarray(scores, dtype=np.float32)
         return with_temperature((scores[:n] + scores[n:]) / 2 if self.mirror else scores, self.temperature)

@@ -73,7 +73,16 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "storage.retention": ("apply_retention", "purge", "sessions_older_than"),
     "storage.secrets": ("load_or_create_secret",),
-    "storage.users": ("ROLES", "User", "add_user", "authenticate", "count_users", "get_user", "list_users", "set_password"),
+    "storage.users": (
+        "ROLES",
+        "User",
+        "add_user",
+        "authenticate",
+        "count_users",
+        "get_user",
+        "list_users",
+        "set_password",
+    ),
     "storage.writes": (
         "PrivacyPolicy",
         "StudentObservation",
@@ -139,6 +148,6 @@ def __getattr__(name: str) -> Any:
     for module, names in _EXPORTS.items():
         if name in names:
             value = getattr(import_module(module), name)
-            globals()[name] = value     # the next lookup is a plain attribute
+            globals()[name] = value  # the next lookup is a plain attribute
             return value
     raise AttributeError(f"module 'storage' has no attribute {name!r}")

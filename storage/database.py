@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 ALEMBIC_DIR = Path(__file__).resolve().parent.parent / "alembic"
-SQLITE_TIMEOUT_S = 10     # how long a connection waits for another one's lock
+SQLITE_TIMEOUT_S = 10  # how long a connection waits for another one's lock
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,9 @@ def create_database_engine(url: str) -> Engine:
                 try:
                     folder.mkdir(parents=True, exist_ok=True)
                 except OSError as exc:
-                    raise StorageError(f"cannot create the database folder {folder}: {exc.strerror or exc}") from None
+                    raise StorageError(
+                        f"cannot create the database folder {folder}: {exc.strerror or exc}"
+                    ) from None
             engine = create_engine(parsed, connect_args={"timeout": SQLITE_TIMEOUT_S})
             event.listen(engine, "connect", _sqlite_pragmas)
             return engine
@@ -101,7 +103,9 @@ def create_database_engine(url: str) -> Engine:
                 parsed, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args={"connect_timeout": 5}
             )
     except ImportError as exc:
-        raise StorageError(f"the database driver for {parsed.drivername} is not installed ({exc.name})") from None
+        raise StorageError(
+            f"the database driver for {parsed.drivername} is not installed ({exc.name})"
+        ) from None
     raise StorageError(f"unsupported database {backend!r}; use sqlite:/// or postgresql+psycopg://")
 
 
@@ -124,7 +128,11 @@ def _user_errors(db: Database) -> Iterator[None]:
     try:
         yield
     except DBAPIError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None and str(exc.orig).strip() else "unreachable"
+        reason = (
+            str(exc.orig).strip().splitlines()[0]
+            if exc.orig is not None and str(exc.orig).strip()
+            else "unreachable"
+        )
         raise StorageError(f"cannot open database {db.url}: {reason}") from None
     except CommandError as exc:
         raise StorageError(f"cannot migrate database {db.url}: {str(exc).strip().splitlines()[0]}") from None

@@ -20,7 +20,15 @@ from storage.writes import utc
 # and one without it in the computer's legacy code page.
 EXCEL_MARK = "\ufeff"
 EXPORT_COLUMNS: tuple[str, ...] = (
-    "session", "session_title", "frame", "timestamp", "student", "camera", "emotion", "confidence", *EMOTIONS,
+    "session",
+    "session_title",
+    "frame",
+    "timestamp",
+    "student",
+    "camera",
+    "emotion",
+    "confidence",
+    *EMOTIONS,
 )
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_ROWS = 5000
@@ -89,7 +97,9 @@ def _chunks(
         )
         for partition in result.partitions(CHUNK_ROWS):
             buffer = io.StringIO()
-            _format([tuple(row) for row in partition]).to_csv(buffer, header=False, index=False, lineterminator=LINE_END)
+            _format([tuple(row) for row in partition]).to_csv(
+                buffer, header=False, index=False, lineterminator=LINE_END
+            )
             yield buffer.getvalue(), len(partition)
 
 
@@ -106,7 +116,11 @@ def iter_csv(
 
 
 def export_csv(
-    db: Database, out: TextIO, session_id: int | None = None, start: datetime | None = None, end: datetime | None = None,
+    db: Database,
+    out: TextIO,
+    session_id: int | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
     excel: bool = False,
 ) -> int:
     """Write the CSV to ``out``; returns the number of data rows. ``excel``: begin with

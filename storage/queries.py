@@ -153,13 +153,22 @@ def list_sessions(db: _HasEngine) -> pd.DataFrame:
     the first and last frame, :func:`_frame_times`), frames_written, class_size (the class list's
     length, or missing), running, n_students, last_seen."""
     students = (
-        select(func.count(_P.id)).where(_P.session_id == _S.id).correlate(LectureSession.__table__).scalar_subquery()
+        select(func.count(_P.id))
+        .where(_P.session_id == _S.id)
+        .correlate(LectureSession.__table__)
+        .scalar_subquery()
     )
     last_seen = (
-        select(func.max(_P.last_seen)).where(_P.session_id == _S.id).correlate(LectureSession.__table__).scalar_subquery()
+        select(func.max(_P.last_seen))
+        .where(_P.session_id == _S.id)
+        .correlate(LectureSession.__table__)
+        .scalar_subquery()
     )
     first_seen = (
-        select(func.min(_P.first_seen)).where(_P.session_id == _S.id).correlate(LectureSession.__table__).scalar_subquery()
+        select(func.min(_P.first_seen))
+        .where(_P.session_id == _S.id)
+        .correlate(LectureSession.__table__)
+        .scalar_subquery()
     )
     stmt = select(
         _S.id,
@@ -211,7 +220,14 @@ def _last_timestamp(db: _HasEngine, session_id: int) -> datetime | None:
 # ---------------------------------------------------------------- class level
 
 _TIMELINE_COLUMNS = (
-    "bucket_start", *EMOTIONS, "mood_index", "n_frames", "n_faces", "n_students", "peak_students", "n_camera_off",
+    "bucket_start",
+    *EMOTIONS,
+    "mood_index",
+    "n_frames",
+    "n_faces",
+    "n_students",
+    "peak_students",
+    "n_camera_off",
 )
 
 
@@ -262,7 +278,12 @@ def _rollup_frames(session_id: int, since: datetime | None) -> Select[Any]:
 
 
 def class_timeline(
-    db: _HasEngine, session_id: int, bucket_seconds: int, since: datetime | None = None, *, from_rollups: bool = True
+    db: _HasEngine,
+    session_id: int,
+    bucket_seconds: int,
+    since: datetime | None = None,
+    *,
+    from_rollups: bool = True,
 ) -> pd.DataFrame:
     """The class per time bucket (buckets starting at or after ``since`` when given).
 
@@ -319,8 +340,16 @@ def current_state(
     """
     end = _utc(now) or _last_timestamp(db, session_id)
     columns = [
-        "as_of", "window_seconds", "students_present", "cameras_off", "faces_visible",
-        "faces", "positive_share", "negative_share", "neutral_share", "mood_index",
+        "as_of",
+        "window_seconds",
+        "students_present",
+        "cameras_off",
+        "faces_visible",
+        "faces",
+        "positive_share",
+        "negative_share",
+        "neutral_share",
+        "mood_index",
     ]
     if end is None:
         return pd.DataFrame(columns=columns)
@@ -366,8 +395,15 @@ def needs_attention(
     """
     end = _utc(now) or _last_timestamp(db, session_id)
     columns = [
-        "participant_id", "student", "frames", "negative_share", "absent_share",
-        "camera_off_share", "mood_index", "last_seen", "reason",
+        "participant_id",
+        "student",
+        "frames",
+        "negative_share",
+        "absent_share",
+        "camera_off_share",
+        "mood_index",
+        "last_seen",
+        "reason",
     ]
     if end is None:
         return pd.DataFrame(columns=columns)
@@ -425,13 +461,28 @@ def needs_attention(
 
 
 _CELL_COLUMNS = (
-    "participant_id", "student", "bucket_start", "frames", "camera_on_frames", "faces", *EMOTIONS,
-    "mood_index", "emotion", "absent_share", "first_seen", "last_seen",
+    "participant_id",
+    "student",
+    "bucket_start",
+    "frames",
+    "camera_on_frames",
+    "faces",
+    *EMOTIONS,
+    "mood_index",
+    "emotion",
+    "absent_share",
+    "first_seen",
+    "last_seen",
 )
 
 
 def student_heatmap(
-    db: _HasEngine, session_id: int, bucket_seconds: int, since: datetime | None = None, *, from_rollups: bool = True
+    db: _HasEngine,
+    session_id: int,
+    bucket_seconds: int,
+    since: datetime | None = None,
+    *,
+    from_rollups: bool = True,
 ) -> pd.DataFrame:
     """Student x time bucket cells (buckets starting at or after ``since`` when given), one row
     per (student, bucket) observed: frames, camera_on_frames, faces, mean probabilities,
@@ -483,9 +534,13 @@ def _rollup_cells(session_id: int, bucket_seconds: int, since: datetime | None) 
         return column
 
     total, first, last = (func.sum, func.min, func.max) if grouped else (as_is, as_is, as_is)
-    bucket = _M.minute.op("/", return_type=Integer)(literal_column(str(minutes))).op("*", return_type=Integer)(
-        literal_column(str(bucket_seconds))
-    ) if grouped else _M.minute * literal_column("60")
+    bucket = (
+        _M.minute.op("/", return_type=Integer)(literal_column(str(minutes))).op("*", return_type=Integer)(
+            literal_column(str(bucket_seconds))
+        )
+        if grouped
+        else _M.minute * literal_column("60")
+    )
     stmt = select(
         _M.participant_id.label("participant_id"),
         bucket.label("bucket"),
@@ -504,7 +559,9 @@ def _rollup_cells(session_id: int, bucket_seconds: int, since: datetime | None) 
 
 def _raw_cells(session_id: int, bucket_seconds: int, since: datetime | None) -> Any:
     """Heatmap cells from the observations (any bucket width)."""
-    times = select(_O.frame.label("frame"), func.min(_O.timestamp).label("ts")).where(_O.session_id == session_id)
+    times = select(_O.frame.label("frame"), func.min(_O.timestamp).label("ts")).where(
+        _O.session_id == session_id
+    )
     if since is not None:
         times = times.where(*_since_filter(session_id, since))
     frame_times = times.group_by(_O.frame).subquery()
@@ -532,8 +589,16 @@ def _raw_cells(session_id: int, bucket_seconds: int, since: datetime | None) -> 
 
 
 _SUMMARY_COLUMNS = (
-    "participant_id", "student", "frames", "camera_on_share", "face_share", *EMOTIONS,
-    "emotion", "mood_index", "first_seen", "last_seen",
+    "participant_id",
+    "student",
+    "frames",
+    "camera_on_share",
+    "face_share",
+    *EMOTIONS,
+    "emotion",
+    "mood_index",
+    "first_seen",
+    "last_seen",
 )
 
 
@@ -590,9 +655,11 @@ def student_timeline(
         _as_utc_times(df, "timestamp")
         return _as_floats(df, *EMOTIONS, "mood_index", "camera_on")
     bucket = EpochBucket(_O.timestamp, bucket_seconds).label("bucket")
-    rows = select(
-        bucket, _O.camera_on, *(_O[name] for name in EMOTIONS), _mood_expr().label("mood")
-    ).where(*where).subquery()
+    rows = (
+        select(bucket, _O.camera_on, *(_O[name] for name in EMOTIONS), _mood_expr().label("mood"))
+        .where(*where)
+        .subquery()
+    )
     stmt = (
         select(
             rows.c.bucket.label("timestamp"),
@@ -623,8 +690,16 @@ def student_summary(db: _HasEngine, session_id: int, *, from_rollups: bool = Tru
     )
     df = _read(db, stmt)
     columns = [
-        "participant_id", "student", "frames", "camera_on_share", "face_share", *EMOTIONS,
-        "emotion", "mood_index", "first_seen", "last_seen",
+        "participant_id",
+        "student",
+        "frames",
+        "camera_on_share",
+        "face_share",
+        *EMOTIONS,
+        "emotion",
+        "mood_index",
+        "first_seen",
+        "last_seen",
     ]
     if df.empty:
         return pd.DataFrame(columns=columns)
@@ -689,7 +764,9 @@ class SessionReport:
     students: pd.DataFrame  # student_summary
 
 
-def hardest_moments(timeline: pd.DataFrame, bucket_seconds: int, count: int = 3, span_seconds: int = 120) -> pd.DataFrame:
+def hardest_moments(
+    timeline: pd.DataFrame, bucket_seconds: int, count: int = 3, span_seconds: int = 120
+) -> pd.DataFrame:
     """Where the class mood index fell most within ``span_seconds`` (non-overlapping, biggest first).
 
     Columns: start, end, mood_before, mood_after, drop (positive = got worse).
@@ -727,7 +804,9 @@ def hardest_moments(timeline: pd.DataFrame, bucket_seconds: int, count: int = 3,
             "mood_after": after[index],
             "drop": drops[index],
         }
-    ).assign(start=lambda d: pd.to_datetime(d["start"], utc=True), end=lambda d: pd.to_datetime(d["end"], utc=True))
+    ).assign(
+        start=lambda d: pd.to_datetime(d["start"], utc=True), end=lambda d: pd.to_datetime(d["end"], utc=True)
+    )
 
 
 def session_info(db: _HasEngine, session_id: int) -> pd.DataFrame:
@@ -739,8 +818,16 @@ def session_info(db: _HasEngine, session_id: int) -> pd.DataFrame:
     df = _read(
         db,
         select(
-            _S.id, _S.title, _S.source, _S.privacy_mode, _S.started_at, _S.ended_at, _S.frames_written, _S.class_size,
-            last.label("last_observation"), first.label("first_frame"),
+            _S.id,
+            _S.title,
+            _S.source,
+            _S.privacy_mode,
+            _S.started_at,
+            _S.ended_at,
+            _S.frames_written,
+            _S.class_size,
+            last.label("last_observation"),
+            first.label("first_frame"),
         ).where(_S.id == session_id),
     )
     if df.empty:
@@ -766,7 +853,11 @@ def report_buckets(duration_seconds: float) -> tuple[int, int]:
 
 
 def build_session_report(
-    session: pd.DataFrame, timeline: pd.DataFrame, cells: pd.DataFrame, bucket_seconds: int, n_hardest: int = 3
+    session: pd.DataFrame,
+    timeline: pd.DataFrame,
+    cells: pd.DataFrame,
+    bucket_seconds: int,
+    n_hardest: int = 3,
 ) -> SessionReport:
     """Assemble the report from :func:`session_info`, :func:`class_timeline` and
     :func:`student_heatmap` results (pure pandas)."""
@@ -795,7 +886,12 @@ def build_session_report(
 
 
 def session_report(
-    db: _HasEngine, session_id: int, bucket_seconds: int | None = None, n_hardest: int = 3, *, from_rollups: bool = True
+    db: _HasEngine,
+    session_id: int,
+    bucket_seconds: int | None = None,
+    n_hardest: int = 3,
+    *,
+    from_rollups: bool = True,
 ) -> SessionReport:
     """Duration, attendance, mood timeline, hardest moments and per-student summary of a session."""
     session = session_info(db, session_id)

@@ -34,7 +34,9 @@ def purge(db: Database, older_than_days: int, now: datetime | None = None) -> in
         session.execute(delete(Observation).where(Observation.session_id.in_(old)))
         session.execute(delete(Participant).where(Participant.session_id.in_(old)))
         deleted = session.execute(delete(LectureSession).where(LectureSession.started_at < cutoff))
-        return cast(CursorResult[Any], deleted).rowcount  # a DELETE's result; Session.execute is typed for any statement
+        return cast(
+            CursorResult[Any], deleted
+        ).rowcount  # a DELETE's result; Session.execute is typed for any statement
 
 
 def apply_retention(db: Database, retention_days: int, now: datetime | None = None) -> int:

@@ -78,7 +78,9 @@ class LectureSession(Base):
     )
 
     __table_args__ = (
-        CheckConstraint(f"privacy_mode IN ({', '.join(repr(mode.value) for mode in PrivacyMode)})", name="privacy_mode"),
+        CheckConstraint(
+            f"privacy_mode IN ({', '.join(repr(mode.value) for mode in PrivacyMode)})", name="privacy_mode"
+        ),
     )
 
 
@@ -184,5 +186,3 @@ class DashboardUser(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     __table_args__ = (CheckConstraint("role IN ('teacher', 'admin')", name="role"),)
-
-

@@ -26,7 +26,12 @@ from storage.writes import PrivacyPolicy, StudentObservation, end_session, write
 log = logging.getLogger(__name__)
 
 # Errors that say "not now" (server down, connection lost, locked, disk full), not "never".
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OperationalError, InterfaceError, DisconnectionError, PoolTimeoutError)
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    OperationalError,
+    InterfaceError,
+    DisconnectionError,
+    PoolTimeoutError,
+)
 # 10 minutes at 1 frame/s of 49 students is 29,400 observations; the default keeps ~4 times that.
 DEFAULT_MAX_OBSERVATIONS = 120_000
 
@@ -100,7 +105,11 @@ class SpoolingWriter:
         return self.last_error is not None
 
     def write(
-        self, session_id: int, frame: int, timestamp: datetime, observations: Sequence[StudentObservation],
+        self,
+        session_id: int,
+        frame: int,
+        timestamp: datetime,
+        observations: Sequence[StudentObservation],
         renamed: Sequence[tuple[str, str]] = (),
     ) -> bool:
         """Queue the frame and write what the database takes now; True when nothing is left waiting.
@@ -121,8 +130,15 @@ class SpoolingWriter:
         while self._queue:
             pending = self._queue[0]
             try:
-                write_frame(self.db, pending.session_id, pending.frame, pending.timestamp, pending.observations, self.privacy,
-                            pending.renamed)
+                write_frame(
+                    self.db,
+                    pending.session_id,
+                    pending.frame,
+                    pending.timestamp,
+                    pending.observations,
+                    self.privacy,
+                    pending.renamed,
+                )
             except TRANSIENT_ERRORS as exc:
                 self._failed(exc)
                 return done
@@ -147,14 +163,18 @@ class SpoolingWriter:
             if not announced:
                 log.warning(
                     "database unavailable (%s): %d frame(s) still waiting; retrying for up to %.0f s",
-                    self.last_error, len(self._queue), wait_seconds,
+                    self.last_error,
+                    len(self._queue),
+                    wait_seconds,
                 )
                 announced = True
             sleep(min(self.retry_seconds, max(0.0, deadline - self._clock())))
         if self._queue:
             log.error(
                 "database unavailable (%s): %d frame(s) (%d observations) could not be written",
-                self.last_error, len(self._queue), self._queued_observations,
+                self.last_error,
+                len(self._queue),
+                self._queued_observations,
             )
         return len(self._queue)
 
@@ -165,7 +185,11 @@ class SpoolingWriter:
         try:
             end_session(self.db, session_id)
         except TRANSIENT_ERRORS as exc:
-            log.warning("session %d could not be marked ended (%s); the next run continues it", session_id, describe_error(exc))
+            log.warning(
+                "session %d could not be marked ended (%s); the next run continues it",
+                session_id,
+                describe_error(exc),
+            )
             return False
         return True
 
@@ -176,7 +200,7 @@ class SpoolingWriter:
             dropped = self._queue.popleft()
             self._queued_observations -= len(dropped.observations)
             self.dropped += 1
-            if dropped.renamed:     # the frame goes, the names it resolved still apply to what was written
+            if dropped.renamed:  # the frame goes, the names it resolved still apply to what was written
                 self._queue[0] = replace(self._queue[0], renamed=dropped.renamed + self._queue[0].renamed)
             if not self._warned_full:
                 log.warning(
@@ -190,7 +214,8 @@ class SpoolingWriter:
         if self.last_error is None:
             self._delay = self.retry_seconds
             log.warning(
-                "database unavailable (%s): keeping frames in memory and retrying; capture goes on", describe_error(exc)
+                "database unavailable (%s): keeping frames in memory and retrying; capture goes on",
+                describe_error(exc),
             )
         else:
             self._delay = min(self._delay * 2, self.max_retry_seconds)

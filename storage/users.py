@@ -50,7 +50,9 @@ def _verify_legacy(password: str, stored: str) -> bool:
     """Hashes stored before werkzeug (``scrypt$N$r$p$salthex$digesthex``): werkzeug cannot read this format."""
     try:
         _, n, r, p, salt, digest = stored.split("$")
-        candidate = hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=32)
+        candidate = hashlib.scrypt(
+            password.encode("utf-8"), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=32
+        )
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(candidate.hex(), digest)
@@ -109,7 +111,10 @@ def get_user(db: Database, user_id: int) -> User | None:
 
 def list_users(db: Database) -> list[User]:
     with db.session() as session:
-        return [User(r.id, r.name, r.role) for r in session.scalars(select(DashboardUser).order_by(DashboardUser.name))]
+        return [
+            User(r.id, r.name, r.role)
+            for r in session.scalars(select(DashboardUser).order_by(DashboardUser.name))
+        ]
 
 
 def count_users(db: Database) -> int:

@@ -77,7 +77,9 @@ class PrivacyPolicy:
 
     def pseudonym(self, name: str) -> str:
         """A stable pseudonym: the same name and key always give the same one."""
-        digest = hmac.new(self.pseudonym_key, normalize_name(name).encode("utf-8"), hashlib.sha256).hexdigest()
+        digest = hmac.new(
+            self.pseudonym_key, normalize_name(name).encode("utf-8"), hashlib.sha256
+        ).hexdigest()
         return f"Student {digest[:8]}"
 
 
@@ -94,13 +96,21 @@ def utc(moment: datetime | None = None) -> datetime:
 
 
 def start_session(
-    db: Database, title: str, source: str, privacy: PrivacyPolicy, started_at: datetime | None = None,
+    db: Database,
+    title: str,
+    source: str,
+    privacy: PrivacyPolicy,
+    started_at: datetime | None = None,
     class_size: int | None = None,
 ) -> int:
     """Open a lecture session; returns its id. ``class_size``: the length of the class list, if one was given."""
     with db.session() as session:
         row = LectureSession(
-            title=title[:200], source=source[:500], privacy_mode=privacy.mode, started_at=utc(started_at), frames_written=0,
+            title=title[:200],
+            source=source[:500],
+            privacy_mode=privacy.mode,
+            started_at=utc(started_at),
+            frames_written=0,
             class_size=class_size,
         )
         session.add(row)
@@ -114,7 +124,9 @@ def end_session(db: Database, session_id: int, ended_at: datetime | None = None)
     figures, without a name."""
     with db.transaction() as connection:
         result = connection.execute(
-            update(LectureSession.__table__).where(LectureSession.id == session_id).values(ended_at=utc(ended_at))
+            update(LectureSession.__table__)
+            .where(LectureSession.id == session_id)
+            .values(ended_at=utc(ended_at))
         )
         if result.rowcount == 0:
             raise StorageError(f"no lecture session with id {session_id}")
@@ -129,11 +141,15 @@ def _forget_fleeting_participants(connection: Connection, session_id: int) -> No
     if last_frame is None:
         return
     fleeting = [
-        row[0] for row in connection.execute(
+        row[0]
+        for row in connection.execute(
             select(observations.c.participant_id)
             .where(observations.c.session_id == session_id, observations.c.participant_id.is_not(None))
             .group_by(observations.c.participant_id)
-            .having(func.count(func.distinct(observations.c.frame)) == 1, func.max(observations.c.frame) < last_frame)
+            .having(
+                func.count(func.distinct(observations.c.frame)) == 1,
+                func.max(observations.c.frame) < last_frame,
+            )
         )
     ]
     if not fleeting:
@@ -141,7 +157,9 @@ def _forget_fleeting_participants(connection: Connection, session_id: int) -> No
     connection.execute(
         update(observations).where(observations.c.participant_id.in_(fleeting)).values(participant_id=None)
     )
-    connection.execute(delete(StudentMinuteRollup.__table__).where(StudentMinuteRollup.participant_id.in_(fleeting)))
+    connection.execute(
+        delete(StudentMinuteRollup.__table__).where(StudentMinuteRollup.participant_id.in_(fleeting))
+    )
     connection.execute(delete(participants).where(participants.c.id.in_(fleeting)))
 
 
@@ -152,9 +170,15 @@ def _merge_participant(
     the participant is renamed, or, if ``name`` was recorded already, its rows move there."""
     participants, observations = Participant.__table__, Observation.__table__
     key = participants.c[column]
-    ids: dict[str, int] = dict(connection.execute(
-        select(key, participants.c.id).where(participants.c.session_id == session_id, key.in_((placeholder, name)))
-    ).tuples().all())
+    ids: dict[str, int] = dict(
+        connection.execute(
+            select(key, participants.c.id).where(
+                participants.c.session_id == session_id, key.in_((placeholder, name))
+            )
+        )
+        .tuples()
+        .all()
+    )
     old_id, new_id = ids.get(placeholder), ids.get(name)
     if old_id is None:
         return
@@ -164,16 +188,27 @@ def _merge_participant(
     old = participants.alias("old")
     smaller, larger = (func.min, func.max) if sqlite_db else (func.least, func.greatest)
     connection.execute(
-        update(participants).where(participants.c.id == new_id).values(
-            first_seen=smaller(participants.c.first_seen, select(old.c.first_seen).where(old.c.id == old_id).scalar_subquery()),
-            last_seen=larger(participants.c.last_seen, select(old.c.last_seen).where(old.c.id == old_id).scalar_subquery()),
+        update(participants)
+        .where(participants.c.id == new_id)
+        .values(
+            first_seen=smaller(
+                participants.c.first_seen,
+                select(old.c.first_seen).where(old.c.id == old_id).scalar_subquery(),
+            ),
+            last_seen=larger(
+                participants.c.last_seen, select(old.c.last_seen).where(old.c.id == old_id).scalar_subquery()
+            ),
         )
     )
-    connection.execute(update(observations).where(observations.c.participant_id == old_id).values(participant_id=new_id))
+    connection.execute(
+        update(observations).where(observations.c.participant_id == old_id).values(participant_id=new_id)
+    )
     rollups = StudentMinuteRollup.__table__
     connection.execute(delete(rollups).where(rollups.c.participant_id.in_((old_id, new_id))))
     connection.execute(delete(participants).where(participants.c.id == old_id))
-    _, students = _rollup_sql(connection.dialect.name, "session_id = :session_id AND participant_id = :participant_id")
+    _, students = _rollup_sql(
+        connection.dialect.name, "session_id = :session_id AND participant_id = :participant_id"
+    )
     connection.execute(text(students), {"session_id": session_id, "participant_id": new_id})
 
 
@@ -181,7 +216,9 @@ def _forget_participant(connection: Connection, session_id: int, column: str, ke
     """Everything recorded under ``key`` deleted (a placeholder that turned out to be an excluded name)."""
     participants = Participant.__table__
     found = connection.execute(
-        select(participants.c.id).where(participants.c.session_id == session_id, participants.c[column] == key)
+        select(participants.c.id).where(
+            participants.c.session_id == session_id, participants.c[column] == key
+        )
     ).scalar()
     if found is None:
         return
@@ -192,11 +229,15 @@ def _forget_participant(connection: Connection, session_id: int, column: str, ke
 
 def latest_open_session(db: Database, source: str, title: str | None = None) -> int | None:
     """The newest never-ended session from ``source`` (and ``title``, when given): a restarted agent's."""
-    stmt = select(LectureSession.id).where(LectureSession.source == source[:500], LectureSession.ended_at.is_(None))
+    stmt = select(LectureSession.id).where(
+        LectureSession.source == source[:500], LectureSession.ended_at.is_(None)
+    )
     if title is not None:
         stmt = stmt.where(LectureSession.title == title[:200])
     with db.session() as session:
-        return session.scalar(stmt.order_by(LectureSession.started_at.desc(), LectureSession.id.desc()).limit(1))
+        return session.scalar(
+            stmt.order_by(LectureSession.started_at.desc(), LectureSession.id.desc()).limit(1)
+        )
 
 
 def resume_session(db: Database, session_id: int) -> int:
@@ -226,31 +267,45 @@ def _participant_ids(
     found: dict[str, int] = dict(
         connection.execute(
             select(attribute, table.c.id).where(table.c.session_id == session_id, attribute.in_(keys))
-        ).tuples().all()
+        )
+        .tuples()
+        .all()
     )
     missing = keys - found.keys()
     if missing:
         connection.execute(
             insert(table),
-            [{"session_id": session_id, column: key, "first_seen": moment, "last_seen": moment} for key in sorted(missing)],
+            [
+                {"session_id": session_id, column: key, "first_seen": moment, "last_seen": moment}
+                for key in sorted(missing)
+            ],
         )
         found.update(
             connection.execute(
                 select(attribute, table.c.id).where(table.c.session_id == session_id, attribute.in_(missing))
-            ).tuples().all()
+            )
+            .tuples()
+            .all()
         )
     if found:
         smaller, larger = (func.min, func.max) if sqlite else (func.least, func.greatest)
         connection.execute(
             update(table)
             .where(table.c.id.in_(found.values()))
-            .values(first_seen=smaller(table.c.first_seen, moment), last_seen=larger(table.c.last_seen, moment))
+            .values(
+                first_seen=smaller(table.c.first_seen, moment), last_seen=larger(table.c.last_seen, moment)
+            )
         )
     return found
 
 
 def _observation_row(
-    session_id: int, participant_id: int | None, frame: int, moment: datetime, seen: StudentObservation, keep_box: bool
+    session_id: int,
+    participant_id: int | None,
+    frame: int,
+    moment: datetime,
+    seen: StudentObservation,
+    keep_box: bool,
 ) -> dict[str, object]:
     row: dict[str, object] = {
         "session_id": session_id,
@@ -258,7 +313,10 @@ def _observation_row(
         "frame": frame,
         "timestamp": moment,
         "camera_on": bool(seen.camera_on),
-        "face_x": None, "face_y": None, "face_w": None, "face_h": None,
+        "face_x": None,
+        "face_y": None,
+        "face_w": None,
+        "face_h": None,
         "emotion": None,
         "confidence": None,
         **dict.fromkeys(EMOTIONS),
@@ -318,10 +376,15 @@ def write_frame(
                 if privacy.excludes(name):
                     _forget_participant(connection, session_id, column, privacy.key(placeholder))
                 else:
-                    _merge_participant(connection, session_id, column, privacy.key(placeholder), privacy.key(name), sqlite)
+                    _merge_participant(
+                        connection, session_id, column, privacy.key(placeholder), privacy.key(name), sqlite
+                    )
             keyed = [(o, privacy.key(o.name) if o.name else None) for o in kept]
             ids = _participant_ids(connection, session_id, {k for _, k in keyed if k}, column, moment, sqlite)
-            rows = [_observation_row(session_id, ids.get(k) if k else None, frame, moment, o, keep_box=True) for o, k in keyed]
+            rows = [
+                _observation_row(session_id, ids.get(k) if k else None, frame, moment, o, keep_box=True)
+                for o, k in keyed
+            ]
         if rows:
             connection.execute(insert(Observation.__table__), rows)
             _upsert_rollups(connection, session_id, frame, moment, rows, sqlite)
@@ -342,7 +405,9 @@ def _totals(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 
 @functools.lru_cache(maxsize=8)
-def _upsert_statement(table: Table, keys: tuple[str, ...], columns: tuple[str, ...], sqlite_db: bool) -> TextClause:
+def _upsert_statement(
+    table: Table, keys: tuple[str, ...], columns: tuple[str, ...], sqlite_db: bool
+) -> TextClause:
     """INSERT ... ON CONFLICT (keys) DO UPDATE adding the counts and sums, widening first/last times.
 
     Built and compiled once per table and dialect. SQLAlchemy does not cache the compiled form of
@@ -362,7 +427,8 @@ def _upsert_statement(table: Table, keys: tuple[str, ...], columns: tuple[str, .
         else:
             changes[column] = table.c[column] + stmt.excluded[column]
     upsert = stmt.values({column: bindparam(column) for column in columns}).on_conflict_do_update(
-        index_elements=list(keys), set_=changes,
+        index_elements=list(keys),
+        set_=changes,
     )
     dialect = sqlite.dialect(paramstyle="named") if sqlite_db else postgresql.dialect(paramstyle="named")
     return text(str(upsert.compile(dialect=dialect))).bindparams(
@@ -370,12 +436,19 @@ def _upsert_statement(table: Table, keys: tuple[str, ...], columns: tuple[str, .
     )
 
 
-def _upsert(connection: Connection, table: Table, keys: list[str], params: list[dict[str, Any]], sqlite_db: bool) -> None:
+def _upsert(
+    connection: Connection, table: Table, keys: list[str], params: list[dict[str, Any]], sqlite_db: bool
+) -> None:
     connection.execute(_upsert_statement(table, tuple(keys), tuple(params[0]), sqlite_db), params)
 
 
 def _upsert_rollups(
-    connection: Connection, session_id: int, frame: int, moment: datetime, rows: Sequence[dict[str, Any]], sqlite_db: bool
+    connection: Connection,
+    session_id: int,
+    frame: int,
+    moment: datetime,
+    rows: Sequence[dict[str, Any]],
+    sqlite_db: bool,
 ) -> None:
     """Add one frame's observation rows to ``frame_rollups`` and ``student_minute_rollups``
     (inside the frame's transaction, so the rollups always match the observations)."""
@@ -406,7 +479,13 @@ def _upsert_rollups(
         }
         for participant_id, mine in sorted(by_student.items())
     ]
-    _upsert(connection, StudentMinuteRollup.__table__, ["session_id", "participant_id", "minute"], students, sqlite_db)
+    _upsert(
+        connection,
+        StudentMinuteRollup.__table__,
+        ["session_id", "participant_id", "minute"],
+        students,
+        sqlite_db,
+    )
 
 
 def _rollup_sql(dialect: str, where: str) -> tuple[str, str]:
@@ -414,7 +493,8 @@ def _rollup_sql(dialect: str, where: str) -> tuple[str, str]:
     minute = f"{epoch_seconds_sql('timestamp', dialect)} / 60"
     probabilities = Observation.__table__.c
     mood = mood_index_sql(lambda name: probabilities[name]).compile(
-        dialect=(sqlite.dialect if dialect == "sqlite" else postgresql.dialect)(), compile_kwargs={"literal_binds": True}
+        dialect=(sqlite.dialect if dialect == "sqlite" else postgresql.dialect)(),
+        compile_kwargs={"literal_binds": True},
     )
     sums = ", ".join([*(f"COALESCE(SUM({name}), 0.0)" for name in EMOTIONS), f"COALESCE(SUM({mood}), 0.0)"])
     sum_columns = ", ".join(SUM_COLUMNS)

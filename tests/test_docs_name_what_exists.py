@@ -33,8 +33,16 @@ def defined_flags() -> set[str]:
     flags = set()
     for path in _sources(SCRIPTS):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument":
-                flags.update(a.value for a in node.args if isinstance(a, ast.Constant) and str(a.value).startswith("--"))
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "add_argument"
+            ):
+                flags.update(
+                    a.value
+                    for a in node.args
+                    if isinstance(a, ast.Constant) and str(a.value).startswith("--")
+                )
     return flags
 
 
@@ -80,7 +88,8 @@ def test_every_config_key_named_exists() -> None:
         (where, f"{section}.{key}")
         for where, text in texts()
         for section, key in KEY.findall(text)
-        if key not in sections[section] and not _is_module_or_export("storage" if section == "privacy" else section, key)
+        if key not in sections[section]
+        and not _is_module_or_export("storage" if section == "privacy" else section, key)
     }
     assert sorted(unknown) == []
 

@@ -12,15 +12,15 @@ import cv2
 import numpy as np
 
 SIZE = 48
-DOWNSCALE = (20, 32)        # the face's size on screen, in pixels (then scaled back up to 48)
+DOWNSCALE = (20, 32)  # the face's size on screen, in pixels (then scaled back up to 48)
 BLUR_SIGMA = (0.4, 1.2)
-JPEG_QUALITY = (20, 60)     # H.264 blocks at a call's bitrate look like JPEG at this quality
+JPEG_QUALITY = (20, 60)  # H.264 blocks at a call's bitrate look like JPEG at this quality
 NOISE_SIGMA = (2.0, 8.0)
-GAMMA = (0.6, 1.8)          # dim rooms and bright windows
-OCCLUSION = (0.15, 0.35)    # a hand or a mask covers this share of the face
-CUT = (0.1, 0.25)           # the tile's edge cuts this share of the face off one side
+GAMMA = (0.6, 1.8)  # dim rooms and bright windows
+OCCLUSION = (0.15, 0.35)  # a hand or a mask covers this share of the face
+CUT = (0.1, 0.25)  # the tile's edge cuts this share of the face off one side
 KINDS: tuple[str, ...] = ("downscale", "blur", "jpeg", "noise", "gamma", "occlusion", "cut")
-CHANCE = 0.5                # each kind of damage happens to a face with this chance
+CHANCE = 0.5  # each kind of damage happens to a face with this chance
 
 
 def damage(faces: np.ndarray, rng: np.random.Generator, chance: float = CHANCE) -> np.ndarray:
@@ -33,23 +33,23 @@ def damage(faces: np.ndarray, rng: np.random.Generator, chance: float = CHANCE) 
 
 def _damage_one(face: np.ndarray, rng: np.random.Generator, chance: float) -> np.ndarray:
     out = face
-    if rng.random() < chance:                      # the tile's edge: one side of the face is not shown
+    if rng.random() < chance:  # the tile's edge: one side of the face is not shown
         out = _cut(out, rng)
-    if rng.random() < chance:                      # a hand, a mask or a mug in front of the lower face
+    if rng.random() < chance:  # a hand, a mask or a mug in front of the lower face
         out = _occlude(out, rng)
-    if rng.random() < chance:                      # lighting
+    if rng.random() < chance:  # lighting
         gamma = rng.uniform(*GAMMA)
         out = np.clip(255.0 * (out / 255.0) ** gamma, 0, 255).astype(np.uint8)
-    if rng.random() < chance:                      # a small face on screen, scaled back up
+    if rng.random() < chance:  # a small face on screen, scaled back up
         side = int(rng.integers(DOWNSCALE[0], DOWNSCALE[1] + 1))
         small = cv2.resize(out, (side, side), interpolation=cv2.INTER_AREA)
         out = cv2.resize(small, (SIZE, SIZE), interpolation=cv2.INTER_LINEAR)
-    if rng.random() < chance:                      # out of focus, motion
+    if rng.random() < chance:  # out of focus, motion
         out = cv2.GaussianBlur(out, (0, 0), rng.uniform(*BLUR_SIGMA))
-    if rng.random() < chance:                      # sensor noise
+    if rng.random() < chance:  # sensor noise
         noise = rng.normal(0.0, rng.uniform(*NOISE_SIGMA), out.shape)
         out = np.clip(out + noise, 0, 255).astype(np.uint8)
-    if rng.random() < chance:                      # the codec's blocks
+    if rng.random() < chance:  # the codec's blocks
         quality = int(rng.integers(JPEG_QUALITY[0], JPEG_QUALITY[1] + 1))
         ok, encoded = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, quality])
         decoded = cv2.imdecode(encoded, cv2.IMREAD_GRAYSCALE) if ok else None

@@ -65,9 +65,7 @@ def emotion_files(folder: Path) -> list[tuple[Path, str]]:
     return files
 
 
-def load_emotion_folders(
-    folder: Path, progress: Callable[[int, int], None] | None = None
-) -> FerSplit:
+def load_emotion_folders(folder: Path, progress: Callable[[int, int], None] | None = None) -> FerSplit:
     """Read ``folder/<emotion>/*.jpg`` for all seven emotions."""
     files = emotion_files(folder)
     if not files:
@@ -121,7 +119,9 @@ def load_fer_csv(path: Path, split: str) -> FerSplit:
     return FerSplit(np.stack(images), np.asarray(labels, dtype=np.int32), f"{path}[{split}]")
 
 
-def load_fer(root: Path, split: str = "train", progress: Callable[[int, int], None] | None = None) -> FerSplit:
+def load_fer(
+    root: Path, split: str = "train", progress: Callable[[int, int], None] | None = None
+) -> FerSplit:
     """Load a split from a dataset root, a CSV file, or a folder of emotion subfolders.
 
     ``root`` may be ``fer2013.csv``, a folder holding ``fer2013.csv``, a Kaggle-style

@@ -13,7 +13,7 @@ from model.calibration import ECE_BINS, expected_calibration_error, fit_temperat
 from training.data import FerSplit, load_fer
 
 CALM = ("neutral", "happy")
-DAMAGE_SEED = 2026               # the damaged test faces are the same on every run      # faces whose "needs attention" flag would be a false alarm
+DAMAGE_SEED = 2026  # the damaged test faces are the same on every run      # faces whose "needs attention" flag would be a false alarm
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def calibration(probabilities: np.ndarray, labels: np.ndarray, temperature: floa
     on these faces with the error it leaves (the temperature to ship, if these are held-out faces);
     and the share of calm faces (neutral, happy) whose top class is a negative emotion, the false
     alarms of the dashboard's "needs attention" list."""
-    raw = with_temperature(probabilities, 1.0 / temperature)          # undo the shipped temperature
+    raw = with_temperature(probabilities, 1.0 / temperature)  # undo the shipped temperature
     fitted = fit_temperature(raw, labels)
     calm = np.isin(labels, [EMOTIONS.index(e) for e in CALM])
     alarmed = np.isin(probabilities.argmax(axis=1), [EMOTIONS.index(e) for e in NEGATIVE_EMOTIONS])
@@ -65,8 +65,12 @@ def calibration(probabilities: np.ndarray, labels: np.ndarray, temperature: floa
     }
 
 
-def score(labels: np.ndarray, predicted: np.ndarray, probabilities: np.ndarray | None = None,
-          temperature: float = 1.0) -> Evaluation:
+def score(
+    labels: np.ndarray,
+    predicted: np.ndarray,
+    probabilities: np.ndarray | None = None,
+    temperature: float = 1.0,
+) -> Evaluation:
     """Accuracy, macro-F1, per-class precision/recall/F1, the confusion matrix (rows = truth) and,
     with the ``probabilities``, their :func:`calibration`."""
     k = len(EMOTIONS)
@@ -77,9 +81,16 @@ def score(labels: np.ndarray, predicted: np.ndarray, probabilities: np.ndarray |
     hits = np.diag(confusion)
     recall = np.divide(hits, support, out=np.zeros(k), where=support > 0)
     precision = np.divide(hits, predicted_count, out=np.zeros(k), where=predicted_count > 0)
-    f1 = np.divide(2 * precision * recall, precision + recall, out=np.zeros(k), where=(precision + recall) > 0)
+    f1 = np.divide(
+        2 * precision * recall, precision + recall, out=np.zeros(k), where=(precision + recall) > 0
+    )
     per_class = {
-        name: {"recall": float(recall[i]), "precision": float(precision[i]), "f1": float(f1[i]), "support": int(support[i])}
+        name: {
+            "recall": float(recall[i]),
+            "precision": float(precision[i]),
+            "f1": float(f1[i]),
+            "support": int(support[i]),
+        }
         for i, name in enumerate(EMOTIONS)
     }
     n = int(labels.shape[0])
@@ -94,7 +105,9 @@ def score(labels: np.ndarray, predicted: np.ndarray, probabilities: np.ndarray |
 
 
 def predict_split(
-    classifier: EmotionClassifier, split: FerSplit, batch_size: int = 256,
+    classifier: EmotionClassifier,
+    split: FerSplit,
+    batch_size: int = 256,
     progress: Callable[[int], object] | None = None,
 ) -> np.ndarray:
     """The (n, 7) probabilities of every image of a split, in batches."""
@@ -108,8 +121,13 @@ def predict_split(
 
 
 def evaluate(
-    data: Path | FerSplit, weights: Path | None = None, dim: bool = False, threads: int = 2,
-    progress: Callable[[int], object] | None = None, mirror: bool = False, temperature: float | None = None,
+    data: Path | FerSplit,
+    weights: Path | None = None,
+    dim: bool = False,
+    threads: int = 2,
+    progress: Callable[[int], object] | None = None,
+    mirror: bool = False,
+    temperature: float | None = None,
     damaged: bool = False,
 ) -> Evaluation:
     """Evaluate weights on a split, or on ``data`` (an ``<emotion>/`` folder or a root holding ``test/``);
@@ -121,7 +139,11 @@ def evaluate(
     if damaged:
         from training.damage import damage
 
-        split = FerSplit(damage(split.images, np.random.default_rng(DAMAGE_SEED)), split.labels, split.source + " (damaged)")
+        split = FerSplit(
+            damage(split.images, np.random.default_rng(DAMAGE_SEED)),
+            split.labels,
+            split.source + " (damaged)",
+        )
     classifier = EmotionClassifier.load(weights, threads=threads, mirror=mirror, temperature=temperature)
     probabilities = predict_split(classifier, split, progress=progress)
     return score(split.labels, probabilities.argmax(axis=1), probabilities, classifier.temperature)
@@ -146,8 +168,15 @@ def plot_confusion(evaluation: Evaluation, path: Path, title: str = "Confusion m
     ax.set_title(f"{title} — accuracy {evaluation.accuracy:.1%}, n={evaluation.n}")
     for i in range(len(EMOTIONS)):
         for j in range(len(EMOTIONS)):
-            ax.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=8,
-                    color="white" if share[i, j] > 0.5 else "black")
+            ax.text(
+                j,
+                i,
+                str(counts[i, j]),
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if share[i, j] > 0.5 else "black",
+            )
     fig.colorbar(image, ax=ax, fraction=0.046, label="share of true class")
     fig.tight_layout()
     path = Path(path)
@@ -166,16 +195,27 @@ def format_report(evaluation: Evaluation) -> str:
         "",
         "per-class recall:",
     ]
-    lines += [f"  {name:<9} {m['recall']:.3f}  (n={m['support']})" for name, m in evaluation.per_class.items()]
+    lines += [
+        f"  {name:<9} {m['recall']:.3f}  (n={m['support']})" for name, m in evaluation.per_class.items()
+    ]
     width = max(len(e) for e in EMOTIONS)
-    lines += ["", "confusion (rows = true, columns = predicted):", " " * (width + 1) + " ".join(f"{e[:5]:>5}" for e in EMOTIONS)]
-    lines += [f"{name:<{width}} " + " ".join(f"{c:>5}" for c in row) for name, row in zip(EMOTIONS, evaluation.confusion)]
+    lines += [
+        "",
+        "confusion (rows = true, columns = predicted):",
+        " " * (width + 1) + " ".join(f"{e[:5]:>5}" for e in EMOTIONS),
+    ]
+    lines += [
+        f"{name:<{width}} " + " ".join(f"{c:>5}" for c in row)
+        for name, row in zip(EMOTIONS, evaluation.confusion)
+    ]
     cal = evaluation.calibration
     if cal:
         lines += [
             "",
-            (f"calibration ({cal['bins']} bins): ECE {cal['ece']:.3f} at temperature {cal['temperature']:g}; "
-             f"fitted here {cal['fitted_temperature']:g} (ECE {cal['ece_fitted']:.3f})"),
+            (
+                f"calibration ({cal['bins']} bins): ECE {cal['ece']:.3f} at temperature {cal['temperature']:g}; "
+                f"fitted here {cal['fitted_temperature']:g} (ECE {cal['ece_fitted']:.3f})"
+            ),
             f"false alarms: {cal['false_alarms']:.1%} of neutral and happy faces predicted as a negative emotion",
         ]
     return "\n".join(lines)

@@ -31,7 +31,9 @@ def save_snapshot(model: keras.Model, path: Path) -> Path:
     training from on another machine (``load_snapshot``)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    arrays: dict[str, Any] = {f"w{i:03d}": np.asarray(w).astype(np.float16) for i, w in enumerate(model.get_weights())}
+    arrays: dict[str, Any] = {
+        f"w{i:03d}": np.asarray(w).astype(np.float16) for i, w in enumerate(model.get_weights())
+    }
     with tempfile.TemporaryDirectory() as tmp:
         staged = Path(tmp) / "snapshot.npz"
         np.savez_compressed(staged, **arrays)
@@ -49,7 +51,9 @@ def load_snapshot(model: keras.Model, path: Path) -> keras.Model:
         raise TrainingError(f"{path}: not a weights snapshot ({exc})") from None
     shapes = [tuple(w.shape) for w in model.get_weights()]
     if [tuple(w.shape) for w in weights] != shapes:
-        raise TrainingError(f"{path}: its weights do not fit the {model.name} architecture built here (choose its --arch)")
+        raise TrainingError(
+            f"{path}: its weights do not fit the {model.name} architecture built here (choose its --arch)"
+        )
     model.set_weights(weights)
     return model
 
@@ -76,7 +80,9 @@ def quantize_onnx(source: Path, target: Path, calibration: np.ndarray) -> Path:
 
         class Faces(CalibrationDataReader):
             def __init__(self) -> None:
-                self._batches = iter(np.array_split(calibration.astype(np.float32), max(1, len(calibration) // 64)))
+                self._batches = iter(
+                    np.array_split(calibration.astype(np.float32), max(1, len(calibration) // 64))
+                )
 
             def get_next(self) -> dict[str, np.ndarray] | None:
                 batch = next(self._batches, None)
@@ -84,8 +90,14 @@ def quantize_onnx(source: Path, target: Path, calibration: np.ndarray) -> Path:
 
         staged = Path(tmp) / target.name
         quantize_static(
-            str(prepared), str(staged), Faces(), quant_format=QuantFormat.QDQ, per_channel=True,
-            activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8, nodes_to_exclude=softmax,
+            str(prepared),
+            str(staged),
+            Faces(),
+            quant_format=QuantFormat.QDQ,
+            per_channel=True,
+            activation_type=QuantType.QUInt8,
+            weight_type=QuantType.QInt8,
+            nodes_to_exclude=softmax,
             reduce_range=True,
         )
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -79,11 +79,15 @@ def make_train_dataset(
     def augment(images: tf.Tensor, labels: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
         images = random_erasing(augmenter(images, training=True), settings.erase_probability)
         if damage is not None:
-            images = tf.reshape(tf.numpy_function(damage, [images], tf.float32, stateful=True), tf.shape(images))
+            images = tf.reshape(
+                tf.numpy_function(damage, [images], tf.float32, stateful=True), tf.shape(images)
+            )
         if teach is not None:
             taught = tf.numpy_function(teach, [images], tf.float32, stateful=False)
             share = settings.teacher_share
-            labels = (1.0 - share) * tf.cast(labels, tf.float32) + share * tf.reshape(taught, tf.shape(labels))
+            labels = (1.0 - share) * tf.cast(labels, tf.float32) + share * tf.reshape(
+                taught, tf.shape(labels)
+            )
         return images, labels
 
     if x_reframed is None:
@@ -173,13 +177,17 @@ def _prepare_out(out: Path, settings: TrainSettings, resume: bool) -> None:
             raise TrainingError(f"{out}: was trained as {previous.get('arch')!r}, not {settings.arch!r}")
         return
     if backup.exists():
-        raise TrainingError(f"{out}: holds a checkpoint of an earlier run; pass --resume or choose another --out")
+        raise TrainingError(
+            f"{out}: holds a checkpoint of an earlier run; pass --resume or choose another --out"
+        )
     out.mkdir(parents=True, exist_ok=True)
     (out / LOG_NAME).unlink(missing_ok=True)
     saved.write_text(json.dumps(asdict(settings), indent=2) + "\n")
 
 
-def train(settings: TrainSettings, out: Path, resume: bool = False, verbose: int | None = None) -> dict[str, object]:
+def train(
+    settings: TrainSettings, out: Path, resume: bool = False, verbose: int | None = None
+) -> dict[str, object]:
     """Train (or resume) a run in ``out`` and return its final metrics."""
     out = Path(out)
     _prepare_out(out, settings, resume)
@@ -224,7 +232,9 @@ def train(settings: TrainSettings, out: Path, resume: bool = False, verbose: int
         verbose=verbose if verbose is not None else (1 if sys.stdout.isatty() else 2),
     )
     best = build(settings.arch, **settings.hyper_parameters)
-    best.set_weights((keras.models.load_model(str(out / BEST_NAME)) if (out / BEST_NAME).exists() else model).get_weights())
+    best.set_weights(
+        (keras.models.load_model(str(out / BEST_NAME)) if (out / BEST_NAME).exists() else model).get_weights()
+    )
     export_onnx(best, out / WEIGHTS_NAME)
     calibration = np.random.default_rng(settings.seed).permutation(len(train_x))[:CALIBRATION_FACES]
     quantize_onnx(out / WEIGHTS_NAME, out / INT8_WEIGHTS_NAME, train_x[calibration])
@@ -275,7 +285,9 @@ def _onnx_accuracy(path: Path, x: np.ndarray, y: np.ndarray) -> float:
     from model import EmotionClassifier
 
     classifier = EmotionClassifier.load(path)
-    predicted = np.concatenate([classifier.predict_preprocessed(x[i : i + 512]) for i in range(0, len(x), 512)])
+    predicted = np.concatenate(
+        [classifier.predict_preprocessed(x[i : i + 512]) for i in range(0, len(x), 512)]
+    )
     return float(np.mean(np.argmax(predicted, 1) == np.argmax(y, 1)))
 
 

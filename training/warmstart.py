@@ -22,7 +22,9 @@ import numpy as np
 from training.errors import TrainingError
 
 
-def _onnx_layers(path: Path) -> tuple[list[tuple[np.ndarray, np.ndarray | None]], tuple[np.ndarray, np.ndarray]]:
+def _onnx_layers(
+    path: Path,
+) -> tuple[list[tuple[np.ndarray, np.ndarray | None]], tuple[np.ndarray, np.ndarray]]:
     """The (weights OIHW, bias) of each Conv in graph order, and the final (matrix, bias)."""
     import onnx
     from onnx import numpy_helper
@@ -59,7 +61,7 @@ def load_onnx_weights(model: keras.Model, path: Path, prune: bool = False) -> ke
             f"{path}: has {len(convs)} convolutions; the {model.name} architecture built here has "
             f"{len(conv_layers)} (choose the --arch and hyper-parameters it was trained with)"
         )
-    following = [w for w, _ in convs[1:]] + [matrix.T]       # what reads each convolution's outputs
+    following = [w for w, _ in convs[1:]] + [matrix.T]  # what reads each convolution's outputs
     inputs = np.arange(convs[0][0].shape[1])
     for layer, norm, (weights, conv_bias), reader in zip(conv_layers, norms, convs, following, strict=True):
         weights = weights[:, inputs]
@@ -79,14 +81,20 @@ def load_onnx_weights(model: keras.Model, path: Path, prune: bool = False) -> ke
         layer.kernel.assign(kernel)
         channels = kernel.shape[-1]
         offset = conv_bias[kept] if conv_bias is not None else np.zeros(channels, np.float32)
-        norm.set_weights([
-            np.ones(channels, np.float32), offset.astype(np.float32),
-            np.zeros(channels, np.float32), np.full(channels, 1.0 - norm.epsilon, np.float32),
-        ])
+        norm.set_weights(
+            [
+                np.ones(channels, np.float32),
+                offset.astype(np.float32),
+                np.zeros(channels, np.float32),
+                np.full(channels, 1.0 - norm.epsilon, np.float32),
+            ]
+        )
         norm.trainable = False
         inputs = kept
     matrix = matrix[inputs]
     if tuple(dense[0].kernel.shape) != matrix.shape:
-        raise TrainingError(f"{path}: classifier of shape {matrix.shape} where the model has {tuple(dense[0].kernel.shape)}")
+        raise TrainingError(
+            f"{path}: classifier of shape {matrix.shape} where the model has {tuple(dense[0].kernel.shape)}"
+        )
     dense[0].set_weights([matrix, bias.astype(np.float32)])
     return model

@@ -62,8 +62,10 @@ def upgrade() -> None:
         sa.Column("camera_off", sa.Integer(), nullable=False),
         *_sum_columns(),
         sa.ForeignKeyConstraint(
-            ["session_id"], ["lecture_sessions.id"],
-            name=op.f("fk_frame_rollups_session_id_lecture_sessions"), ondelete="CASCADE",
+            ["session_id"],
+            ["lecture_sessions.id"],
+            name=op.f("fk_frame_rollups_session_id_lecture_sessions"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("session_id", "frame", name=op.f("pk_frame_rollups")),
     )
@@ -79,14 +81,20 @@ def upgrade() -> None:
         sa.Column("first_seen", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_seen", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["participant_id"], ["participants.id"],
-            name=op.f("fk_student_minute_rollups_participant_id_participants"), ondelete="CASCADE",
+            ["participant_id"],
+            ["participants.id"],
+            name=op.f("fk_student_minute_rollups_participant_id_participants"),
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["session_id"], ["lecture_sessions.id"],
-            name=op.f("fk_student_minute_rollups_session_id_lecture_sessions"), ondelete="CASCADE",
+            ["session_id"],
+            ["lecture_sessions.id"],
+            name=op.f("fk_student_minute_rollups_session_id_lecture_sessions"),
+            ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("session_id", "participant_id", "minute", name=op.f("pk_student_minute_rollups")),
+        sa.PrimaryKeyConstraint(
+            "session_id", "participant_id", "minute", name=op.f("pk_student_minute_rollups")
+        ),
     )
     _backfill()
 

@@ -17,7 +17,10 @@ if TYPE_CHECKING:  # capture is imported when the command runs, not when the CLI
 SOURCE_HELP = "screen | camera [INDEX] | video PATH | images DIR | synth"
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: dict[str, argparse.ArgumentParser]) -> None:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: dict[str, argparse.ArgumentParser],
+) -> None:
     parser = subparsers.add_parser(
         "capture",
         parents=[common["config"], common["db"]],
@@ -25,19 +28,37 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], co
         description="Grab the meeting's gallery view (or a camera, video, image folder or synthetic lecture), "
         "find tiles, faces and names, classify emotions and write them to the database.",
     )
-    parser.add_argument("--source", nargs="+", metavar="KIND", default=None,
-                        help=f"{SOURCE_HELP} (default: capture.source)")
-    parser.add_argument("--fps", type=float, default=None, help="frames per second to analyse (default: capture.fps)")
+    parser.add_argument(
+        "--source", nargs="+", metavar="KIND", default=None, help=f"{SOURCE_HELP} (default: capture.source)"
+    )
+    parser.add_argument(
+        "--fps", type=float, default=None, help="frames per second to analyse (default: capture.fps)"
+    )
     parser.add_argument("--max-frames", type=int, default=None, metavar="N", help="stop after N frames")
     parser.add_argument("--title", default=None, help="session title (default: the source)")
-    parser.add_argument("--faces", type=Path, default=None, metavar="DIR",
-                        help="synth: folder of <emotion>/ face images (e.g. FER2013 test/)")
-    parser.add_argument("--students", type=int, default=25, metavar="N", help="synth: number of students (default 25)")
-    parser.add_argument("--roster", type=Path, default=None, metavar="FILE",
-                        help="class list, one name per line (UTF-8): OCR reads are matched to it")
-    parser.add_argument("--new-session", action="store_true",
-                        help="always start a new session (default: continue an unfinished one with the same "
-                        "title and source, e.g. after a crash)")
+    parser.add_argument(
+        "--faces",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="synth: folder of <emotion>/ face images (e.g. FER2013 test/)",
+    )
+    parser.add_argument(
+        "--students", type=int, default=25, metavar="N", help="synth: number of students (default 25)"
+    )
+    parser.add_argument(
+        "--roster",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="class list, one name per line (UTF-8): OCR reads are matched to it",
+    )
+    parser.add_argument(
+        "--new-session",
+        action="store_true",
+        help="always start a new session (default: continue an unfinished one with the same "
+        "title and source, e.g. after a crash)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -84,20 +105,43 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise UserError(f"--max-frames {args.max_frames}: must be at least 1")
     settings.capture.fps = fps
     roster = read_roster(args.roster)
-    source = open_source(kind, settings=settings.capture, path=path, camera_index=camera_index,
-                         faces_dir=args.faces, students=args.students, frames=args.max_frames or 200)
+    source = open_source(
+        kind,
+        settings=settings.capture,
+        path=path,
+        camera_index=camera_index,
+        faces_dir=args.faces,
+        students=args.students,
+        frames=args.max_frames or 200,
+    )
     db = open_database(settings)
     status = StatusLine("capture")
     try:
-        recording = record_lecture(settings, db, source, title=args.title, roster=roster, max_frames=args.max_frames,
-                                   on_status=lambda state: status.show(state.line()), new_session=args.new_session)
+        recording = record_lecture(
+            settings,
+            db,
+            source,
+            title=args.title,
+            roster=roster,
+            max_frames=args.max_frames,
+            on_status=lambda state: status.show(state.line()),
+            new_session=args.new_session,
+        )
     finally:
         status.close()
     continued = f", continued from frame {recording.first_frame}" if recording.resumed else ""
-    print(f"session {recording.session_id}: {recording.frames} frames from {source.describe()} ({recording.reason}"
-          + (f", {recording.skipped} slots skipped" if recording.skipped else "") + continued + ")", file=sys.stderr)
+    print(
+        f"session {recording.session_id}: {recording.frames} frames from {source.describe()} ({recording.reason}"
+        + (f", {recording.skipped} slots skipped" if recording.skipped else "")
+        + continued
+        + ")",
+        file=sys.stderr,
+    )
     if recording.unwritten:
-        print(f"classmood: {recording.unwritten} frame(s) could not be written: the database stayed unavailable; "
-              "the session stays open", file=sys.stderr)
+        print(
+            f"classmood: {recording.unwritten} frame(s) could not be written: the database stayed unavailable; "
+            "the session stays open",
+            file=sys.stderr,
+        )
         return 1
     return 130 if recording.reason == "interrupted" else 0

@@ -7,10 +7,15 @@ import argparse
 from classmood.config import Settings
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: dict[str, argparse.ArgumentParser]) -> None:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: dict[str, argparse.ArgumentParser],
+) -> None:
     parser = subparsers.add_parser("db", help="database maintenance")
     actions = parser.add_subparsers(dest="db_action", metavar="ACTION", required=True)
-    upgrade = actions.add_parser("upgrade", parents=[common["config"], common["db"]], help="create or migrate the schema")
+    upgrade = actions.add_parser(
+        "upgrade", parents=[common["config"], common["db"]], help="create or migrate the schema"
+    )
     upgrade.set_defaults(handler=run_upgrade)
 
 

@@ -16,7 +16,9 @@ def _date(text: str) -> datetime:
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO date or date-time (e.g. 2026-11-24)") from None
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO date or date-time (e.g. 2026-11-24)"
+        ) from None
     from storage import utc
 
     return utc(value)
@@ -31,22 +33,35 @@ def _end_date(text: str) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=1)
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: dict[str, argparse.ArgumentParser]) -> None:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: dict[str, argparse.ArgumentParser],
+) -> None:
     parser = subparsers.add_parser(
-        "export", parents=[common["config"], common["db"]], help="export observations as CSV",
+        "export",
+        parents=[common["config"], common["db"]],
+        help="export observations as CSV",
         description="Writes CSV to --out, or to standard output.",
     )
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--session", type=int, metavar="ID")
     which.add_argument("--all", action="store_true")
-    which.add_argument("--from", dest="start", type=_date, metavar="DATE", help="start of a date range (UTC, inclusive)")
+    which.add_argument(
+        "--from", dest="start", type=_date, metavar="DATE", help="start of a date range (UTC, inclusive)"
+    )
     parser.add_argument(
-        "--to", dest="end", type=_end_date, metavar="DATE",
+        "--to",
+        dest="end",
+        type=_end_date,
+        metavar="DATE",
         help="end of the date range (UTC; a plain date includes that whole day, a date-time is exclusive)",
     )
     parser.add_argument("--out", type=Path, default=None, metavar="FILE")
-    parser.add_argument("--excel", action="store_true",
-                        help="for spreadsheets: UTF-8 with a byte-order mark, so names in any script open right")
+    parser.add_argument(
+        "--excel",
+        action="store_true",
+        help="for spreadsheets: UTF-8 with a byte-order mark, so names in any script open right",
+    )
     parser.set_defaults(handler=run)
 
 

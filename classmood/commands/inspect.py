@@ -14,10 +14,13 @@ from classmood.errors import UserError
 if TYPE_CHECKING:  # capture is imported when the command runs, not when the CLI starts
     from capture import Frame
 
-INSPECT_FRAMES = 4     # the frame is analysed this many times (a label's reads: capture.names.OCR_VARIANTS)
+INSPECT_FRAMES = 4  # the frame is analysed this many times (a label's reads: capture.names.OCR_VARIANTS)
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: dict[str, argparse.ArgumentParser]) -> None:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: dict[str, argparse.ArgumentParser],
+) -> None:
     parser = subparsers.add_parser(
         "inspect",
         parents=[common["config"]],
@@ -26,12 +29,26 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], co
         "tile found and draw them over the image. Nothing is written to the database.",
     )
     parser.add_argument("image", nargs="?", type=Path, default=None, help="a screenshot (PNG, JPEG, ...)")
-    parser.add_argument("--source", choices=("screen",), default=None,
-                        help="grab the screen instead (the monitor or region of capture settings)")
-    parser.add_argument("--out", type=Path, default=None, metavar="PNG",
-                        help="write the drawing here (default: inspect.png beside the current folder's files)")
-    parser.add_argument("--roster", type=Path, default=None, metavar="FILE",
-                        help="class list, one name per line (UTF-8): OCR reads are matched to it")
+    parser.add_argument(
+        "--source",
+        choices=("screen",),
+        default=None,
+        help="grab the screen instead (the monitor or region of capture settings)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="PNG",
+        help="write the drawing here (default: inspect.png beside the current folder's files)",
+    )
+    parser.add_argument(
+        "--roster",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="class list, one name per line (UTF-8): OCR reads are matched to it",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -69,11 +86,20 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if out.suffix.lower() not in (".png", ".jpg", ".jpeg"):
         raise UserError(f"--out {out}: must end in .png or .jpg")
     frame = _grab(args, settings)
-    classifier = EmotionClassifier.load(settings.model.path, threads=settings.model.threads,
-                                        mirror=settings.model.mirror_average, temperature=settings.model.temperature)
-    with FrameAnalyser.create(classifier, roster=read_roster(args.roster), threads=settings.model.threads,
-                              min_face_size=settings.capture.min_face_size, smoothing_window=1,
-                              face_process=False) as analyser:
+    classifier = EmotionClassifier.load(
+        settings.model.path,
+        threads=settings.model.threads,
+        mirror=settings.model.mirror_average,
+        temperature=settings.model.temperature,
+    )
+    with FrameAnalyser.create(
+        classifier,
+        roster=read_roster(args.roster),
+        threads=settings.model.threads,
+        min_face_size=settings.capture.min_face_size,
+        smoothing_window=1,
+        face_process=False,
+    ) as analyser:
         # as the agent sees the frame after a few seconds: an unreadable label is read again on the
         # next frames, each time prepared another way
         for again in range(INSPECT_FRAMES):

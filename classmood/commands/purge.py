@@ -9,9 +9,14 @@ from classmood.config import Settings
 from classmood.errors import UserError
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: dict[str, argparse.ArgumentParser]) -> None:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: dict[str, argparse.ArgumentParser],
+) -> None:
     parser = subparsers.add_parser(
-        "purge", parents=[common["config"], common["db"]], help="delete old lectures",
+        "purge",
+        parents=[common["config"], common["db"]],
+        help="delete old lectures",
         description="Deletes lecture sessions started more than DAYS days ago, with all their records. "
         "Asks first unless --yes is given.",
     )
@@ -34,8 +39,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         if not sys.stdin.isatty():
             raise UserError(f"{count} lecture session(s) would be deleted: add --yes to confirm")
-        answer = input(f"Delete {count} lecture session(s) started more than {args.older_than} days ago, "
-                       "with all their records? [y/N] ")
+        answer = input(
+            f"Delete {count} lecture session(s) started more than {args.older_than} days ago, "
+            "with all their records? [y/N] "
+        )
         if answer.strip().lower() not in ("y", "yes"):
             print("nothing deleted")
             return 1

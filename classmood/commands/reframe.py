@@ -20,7 +20,10 @@ if TYPE_CHECKING:
 SPLITS = ("train", "test")
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: dict[str, argparse.ArgumentParser]) -> None:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: dict[str, argparse.ArgumentParser],
+) -> None:
     parser = subparsers.add_parser(
         "reframe",
         parents=[common["config"]],
@@ -31,7 +34,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], co
         "names; from fer2013.csv it writes OUT/fer2013.csv with the same rows in the same order. "
         "A face the detector misses is copied as it is.",
     )
-    parser.add_argument("--data", type=Path, required=True, help="FER2013 root (train/ and test/) or fer2013.csv")
+    parser.add_argument(
+        "--data", type=Path, required=True, help="FER2013 root (train/ and test/) or fer2013.csv"
+    )
     parser.add_argument("--out", type=Path, required=True, help="output dataset root")
     parser.add_argument("--splits", nargs="+", choices=SPLITS, default=list(SPLITS))
     parser.add_argument("--seed", type=int, default=0)
@@ -42,7 +47,11 @@ def _csv_source(data: Path) -> Path | None:
     """The fer2013.csv that ``data`` names, or None for the folder layout."""
     if data.is_file():
         return data
-    if data.is_dir() and not any((data / split).is_dir() for split in SPLITS) and (data / "fer2013.csv").is_file():
+    if (
+        data.is_dir()
+        and not any((data / split).is_dir() for split in SPLITS)
+        and (data / "fer2013.csv").is_file()
+    ):
         return data / "fer2013.csv"
     return None
 
@@ -62,7 +71,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                 raise UserError(
                     f"{args.data}: no {split}/ folder (reframe needs ROOT/{split}/<emotion>/ or fer2013.csv)"
                 )
-        files = {split: emotion_files(args.data / split) for split in args.splits}  # every split checked first
+        files = {
+            split: emotion_files(args.data / split) for split in args.splits
+        }  # every split checked first
     summary: dict[str, dict[str, int]] = {}
     with FaceDetector.load(threads=1) as detector:
         for index, split in enumerate(args.splits):
@@ -75,7 +86,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             print(f"{split}: {found} of {faces} faces found and reframed ({found / max(faces, 1):.1%})")
     record = args.out / "reframe.json"
     earlier = json.loads(record.read_text()) if record.is_file() else {}
-    runs = {**earlier.get("splits", {}), **{split: {**counts, "seed": args.seed} for split, counts in summary.items()}}
+    runs = {
+        **earlier.get("splits", {}),
+        **{split: {**counts, "seed": args.seed} for split, counts in summary.items()},
+    }
     record.write_text(json.dumps({"data": str(args.data.resolve()), "splits": runs}, indent=2) + "\n")
     return 0
 
@@ -113,7 +127,9 @@ def _reframe_folder(
             yield face
 
     found = 0
-    for (path, emotion), (framed, hit) in zip(files, _framed(faces(), detector, rng, len(files), split), strict=True):
+    for (path, emotion), (framed, hit) in zip(
+        files, _framed(faces(), detector, rng, len(files), split), strict=True
+    ):
         target = out / emotion / f"{path.stem}.png"
         if not cv2.imwrite(str(target), framed):
             raise UserError(f"{target}: cannot write")
@@ -133,13 +149,19 @@ def _reframe_csv(
     usage = CSV_USAGE[split][0]
     rows: list[tuple[int, str, str]] = []
     found = 0
-    for label, (framed, hit) in zip(faces.labels, _framed(faces.images, detector, rng, len(faces), split), strict=True):
+    for label, (framed, hit) in zip(
+        faces.labels, _framed(faces.images, detector, rng, len(faces), split), strict=True
+    ):
         rows.append((int(label), " ".join(map(str, framed.ravel())), usage))
         found += hit
     kept: list[tuple[str, str, str]] = []
     if target.is_file():
         with target.open(newline="", encoding="utf-8") as handle:
-            kept = [(r["emotion"], r["pixels"], r["Usage"]) for r in csv.DictReader(handle) if r.get("Usage") != usage]
+            kept = [
+                (r["emotion"], r["pixels"], r["Usage"])
+                for r in csv.DictReader(handle)
+                if r.get("Usage") != usage
+            ]
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("w", newline="", encoding="utf-8") as handle:

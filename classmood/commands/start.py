@@ -25,7 +25,10 @@ from classmood.errors import UserError
 FIRST_ADMIN = "admin"
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: dict[str, argparse.ArgumentParser]) -> None:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: dict[str, argparse.ArgumentParser],
+) -> None:
     from classmood.commands.capture import SOURCE_HELP
 
     parser = subparsers.add_parser(
@@ -36,13 +39,25 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], co
         "serve the dashboard and open the browser on the live page. Ctrl-C stops both. On the first run, "
         "with no dashboard user yet, asks for an admin password (or takes CLASSMOOD_PASSWORD).",
     )
-    parser.add_argument("--source", nargs="+", metavar="KIND", default=None,
-                        help=f"{SOURCE_HELP} (default: capture.source, the screen)")
+    parser.add_argument(
+        "--source",
+        nargs="+",
+        metavar="KIND",
+        default=None,
+        help=f"{SOURCE_HELP} (default: capture.source, the screen)",
+    )
     parser.add_argument("--title", default=None, help="lecture title (default: the source)")
-    parser.add_argument("--roster", type=Path, default=None, metavar="FILE",
-                        help="class list, one name per line (UTF-8): OCR reads are matched to it")
+    parser.add_argument(
+        "--roster",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="class list, one name per line (UTF-8): OCR reads are matched to it",
+    )
     parser.add_argument("--host", default=None, help="dashboard address (default: dashboard.host, 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=None, help="dashboard port (default: dashboard.port, 8050)")
+    parser.add_argument(
+        "--port", type=int, default=None, help="dashboard port (default: dashboard.port, 8050)"
+    )
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser on the live page")
     parser.set_defaults(handler=run)
 
@@ -56,18 +71,23 @@ def ensure_first_user(db: Any) -> None:
     if count_users(db) > 0:
         return
     if sys.stdin.isatty():
-        print(f"No dashboard user yet: choose a password for the admin user {FIRST_ADMIN!r}.", file=sys.stderr)
+        print(
+            f"No dashboard user yet: choose a password for the admin user {FIRST_ADMIN!r}.", file=sys.stderr
+        )
     try:
         password = read_password()
     except UserError as exc:
         raise UserError(f"no dashboard user yet and {exc}") from None
     add_user(db, FIRST_ADMIN, password, "admin")
-    print(f"added admin {FIRST_ADMIN!r} (more with 'classmood users add NAME --role teacher')", file=sys.stderr)
+    print(
+        f"added admin {FIRST_ADMIN!r} (more with 'classmood users add NAME --role teacher')", file=sys.stderr
+    )
 
 
 @contextmanager
 def stop_on_signals(stop: threading.Event) -> Iterator[None]:
     """SIGINT (Ctrl-C) and SIGTERM set ``stop`` instead of raising, while the block runs."""
+
     def handler(_signum: int, _frame: object) -> None:
         stop.set()
 
@@ -91,8 +111,11 @@ def show_on(latest_frame: Any) -> Callable[[Any, Any], None]:
     from capture.drawing import analysis_png
 
     def show(frame: Any, analysis: Any) -> None:
-        latest_frame.put(partial(analysis_png, frame.image, analysis), frame.timestamp,
-                         f"{len(analysis.students)} tiles, {analysis.faces} faces with an emotion")
+        latest_frame.put(
+            partial(analysis_png, frame.image, analysis),
+            frame.timestamp,
+            f"{len(analysis.students)} tiles, {analysis.faces} faces with an emotion",
+        )
 
     return show
 
@@ -118,31 +141,52 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     stop = threading.Event()
     with stop_on_signals(stop):
         dashboard = BackgroundDashboard(
-            settings.dashboard, db, data_dir=settings.storage.data_dir, host=args.host, port=args.port,
-            latest_frame=latest_frame, offer_agent_view=agent_view,
+            settings.dashboard,
+            db,
+            data_dir=settings.storage.data_dir,
+            host=args.host,
+            port=args.port,
+            latest_frame=latest_frame,
+            offer_agent_view=agent_view,
         )
         try:
-            print(f"ClassMood: watching {source.describe()}; dashboard on {dashboard.url} (Ctrl-C stops)",
-                  file=sys.stderr, flush=True)
+            print(
+                f"ClassMood: watching {source.describe()}; dashboard on {dashboard.url} (Ctrl-C stops)",
+                file=sys.stderr,
+                flush=True,
+            )
             if not args.no_browser:
                 open_browser(dashboard.url)
             status = StatusLine("capture")
             try:
-                recording = record_lecture(settings, db, source, title=args.title, roster=roster,
-                                           on_status=lambda state: status.show(state.line()), stop=stop,
-                                           on_frame=None if latest_frame is None else show_on(latest_frame))
+                recording = record_lecture(
+                    settings,
+                    db,
+                    source,
+                    title=args.title,
+                    roster=roster,
+                    on_status=lambda state: status.show(state.line()),
+                    stop=stop,
+                    on_frame=None if latest_frame is None else show_on(latest_frame),
+                )
             finally:
                 status.close()
             if not stop.is_set():
-                print(f"classmood: capture ended ({recording.reason}); the dashboard stays on until Ctrl-C",
-                      file=sys.stderr, flush=True)
+                print(
+                    f"classmood: capture ended ({recording.reason}); the dashboard stays on until Ctrl-C",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 while not stop.wait(0.5):
                     pass
         finally:
             dashboard.close()
     print(f"stopped: lecture {recording.session_id}, {recording.frames} frames recorded", file=sys.stderr)
     if recording.unwritten:
-        print(f"classmood: {recording.unwritten} frame(s) could not be written: the database stayed unavailable; "
-              "the session stays open", file=sys.stderr)
+        print(
+            f"classmood: {recording.unwritten} frame(s) could not be written: the database stayed unavailable; "
+            "the session stays open",
+            file=sys.stderr,
+        )
         return 1
     return 0

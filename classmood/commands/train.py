@@ -11,43 +11,89 @@ from classmood.config import Settings
 ARCH_CHOICES = ("seed", "vgg_lite", "vgg_slim", "vgg_teacher")
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: dict[str, argparse.ArgumentParser]) -> None:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: dict[str, argparse.ArgumentParser],
+) -> None:
     parser = subparsers.add_parser(
         "train",
         parents=[common["config"]],
         help="train the emotion CNN on FER2013",
         description="Train on DATA/train, validate on DATA/test; a checkpoint every epoch in OUT/checkpoint.",
     )
-    parser.add_argument("--data", type=Path, required=True, help="FER2013 root (train/ and test/) or fer2013.csv")
+    parser.add_argument(
+        "--data", type=Path, required=True, help="FER2013 root (train/ and test/) or fer2013.csv"
+    )
     parser.add_argument("--arch", choices=ARCH_CHOICES, default="vgg_lite")
     parser.add_argument("--epochs", type=int, default=60)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--lr", type=float, default=0.05, help="peak SGD learning rate")
     parser.add_argument("--schedule", choices=("cosine", "plateau"), default="cosine")
-    parser.add_argument("--zoom", type=float, default=0.1, help="random zoom range of the augmentation (0.1: ±10%%)")
+    parser.add_argument(
+        "--zoom", type=float, default=0.1, help="random zoom range of the augmentation (0.1: ±10%%)"
+    )
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--init-weights", type=Path, default=None, metavar="ONNX|NPZ",
-                        help="fine-tune: start from an exported model of the same --arch (e.g. model/weights/emotion-fp32.onnx) "
-                             "or continue from a float16 snapshot (a run's best.fp16.npz, e.g. training/weights/teacher.fp16.npz)")
-    parser.add_argument("--damage", type=float, default=0.0, metavar="P",
-                        help="share of training faces damaged as a video call would (small, blurred, compressed, "
-                             "noisy, lit, covered, cut; training/damage.py); default 0")
-    parser.add_argument("--precision", choices=("float32", "mixed_bfloat16"), default="float32",
-                        help="mixed_bfloat16 halves the time of wide nets on CPUs with avx512_bf16 or amx_bf16 (default float32)")
-    parser.add_argument("--prune", action="store_true",
-                        help="--init-weights may be wider than --arch (a vgg_lite for --arch vgg_slim): "
-                             "each narrower convolution keeps its strongest channels")
-    parser.add_argument("--reframed", type=Path, default=None, metavar="DIR",
-                        help="the same dataset framed as the capture agent frames faces (made by 'classmood reframe')")
-    parser.add_argument("--reframed-share", type=float, default=0.5, metavar="P",
-                        help="share of training faces shown in the --reframed framing (default 0.5)")
-    parser.add_argument("--teacher", type=Path, default=None, metavar="ONNX",
-                        help="distil: also learn an exported model's probabilities for each augmented face "
-                             "(e.g. model/weights/emotion.onnx)")
-    parser.add_argument("--teacher-share", type=float, default=0.5, metavar="P",
-                        help="weight of the --teacher's probabilities in each target, the label the rest (default 0.5)")
+    parser.add_argument(
+        "--init-weights",
+        type=Path,
+        default=None,
+        metavar="ONNX|NPZ",
+        help="fine-tune: start from an exported model of the same --arch (e.g. model/weights/emotion-fp32.onnx) "
+        "or continue from a float16 snapshot (a run's best.fp16.npz, e.g. training/weights/teacher.fp16.npz)",
+    )
+    parser.add_argument(
+        "--damage",
+        type=float,
+        default=0.0,
+        metavar="P",
+        help="share of training faces damaged as a video call would (small, blurred, compressed, "
+        "noisy, lit, covered, cut; training/damage.py); default 0",
+    )
+    parser.add_argument(
+        "--precision",
+        choices=("float32", "mixed_bfloat16"),
+        default="float32",
+        help="mixed_bfloat16 halves the time of wide nets on CPUs with avx512_bf16 or amx_bf16 (default float32)",
+    )
+    parser.add_argument(
+        "--prune",
+        action="store_true",
+        help="--init-weights may be wider than --arch (a vgg_lite for --arch vgg_slim): "
+        "each narrower convolution keeps its strongest channels",
+    )
+    parser.add_argument(
+        "--reframed",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the same dataset framed as the capture agent frames faces (made by 'classmood reframe')",
+    )
+    parser.add_argument(
+        "--reframed-share",
+        type=float,
+        default=0.5,
+        metavar="P",
+        help="share of training faces shown in the --reframed framing (default 0.5)",
+    )
+    parser.add_argument(
+        "--teacher",
+        type=Path,
+        default=None,
+        metavar="ONNX",
+        help="distil: also learn an exported model's probabilities for each augmented face "
+        "(e.g. model/weights/emotion.onnx)",
+    )
+    parser.add_argument(
+        "--teacher-share",
+        type=float,
+        default=0.5,
+        metavar="P",
+        help="weight of the --teacher's probabilities in each target, the label the rest (default 0.5)",
+    )
     parser.add_argument("--out", type=Path, default=None, help="run folder (default: runs/<arch>)")
-    parser.add_argument("--resume", action="store_true", help="continue the run in --out from its last checkpoint")
+    parser.add_argument(
+        "--resume", action="store_true", help="continue the run in --out from its last checkpoint"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -75,8 +121,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         from training.train import TrainSettings, train
     except ImportError as exc:
-        raise UserError(f"classmood train needs the training tools ({exc.name} is not installed): "
-                        "run 'make install', or pip install -e '.[train]'") from None
+        raise UserError(
+            f"classmood train needs the training tools ({exc.name} is not installed): "
+            "run 'make install', or pip install -e '.[train]'"
+        ) from None
 
     out = args.out or Path("runs") / args.arch
     train_settings = TrainSettings(
@@ -99,6 +147,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     )
     metrics = train(train_settings, out, resume=args.resume)
     print(json.dumps(metrics, indent=2))
-    print(f"weights: {out / 'emotion.onnx'} (float32) and {out / 'emotion.int8.onnx'} (int8; copy it to "
-          "model/weights/emotion.onnx to make it the default, see model/MODEL_CARD.md)")
+    print(
+        f"weights: {out / 'emotion.onnx'} (float32) and {out / 'emotion.int8.onnx'} (int8; copy it to "
+        "model/weights/emotion.onnx to make it the default, see model/MODEL_CARD.md)"
+    )
     return 0

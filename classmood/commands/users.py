@@ -11,11 +11,16 @@ from classmood.config import Settings
 from classmood.errors import UserError
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], common: dict[str, argparse.ArgumentParser]) -> None:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: dict[str, argparse.ArgumentParser],
+) -> None:
     parser = subparsers.add_parser("users", help="dashboard users")
     actions = parser.add_subparsers(dest="users_action", metavar="ACTION", required=True)
     add = actions.add_parser(
-        "add", parents=[common["config"], common["db"]], help="add a user",
+        "add",
+        parents=[common["config"], common["db"]],
+        help="add a user",
         description="The password is read from CLASSMOOD_PASSWORD or asked for twice at a prompt.",
     )
     add.add_argument("name")

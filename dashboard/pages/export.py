@@ -13,7 +13,10 @@ from dashboard.components import AppContext, int_param, session_dropdown
 PATH = "/export"
 TITLE = "Export"
 EXCEL_OPTION: list[dcc.Checklist.Options] = [
-    {"label": " For Excel (UTF-8 with a byte-order mark: names in any script open right on a double click)", "value": "excel"}
+    {
+        "label": " For Excel (UTF-8 with a byte-order mark: names in any script open right on a double click)",
+        "value": "excel",
+    }
 ]
 CSV_COLUMNS = (
     "session,session_title,frame,timestamp,student,camera,emotion,confidence,"
@@ -39,14 +42,24 @@ def layout(ctx: AppContext, params: dict[str, str]) -> html.Div:
     user = current_user()
     if user is None or not user.is_admin:
         return html.Div(
-            [html.H2("Export"), html.P("Only administrators can export data. Ask one to do it for you.", id="export-denied")]
+            [
+                html.H2("Export"),
+                html.P("Only administrators can export data. Ask one to do it for you.", id="export-denied"),
+            ]
         )
     return html.Div(
         [
             html.H2("Export"),
-            html.P(["CSV files with one row per student per frame, the same columns as ",
-                    html.Code("classmood export"), ": ", html.Code(CSV_COLUMNS), ". Times are UTC."],
-                   className="muted"),
+            html.P(
+                [
+                    "CSV files with one row per student per frame, the same columns as ",
+                    html.Code("classmood export"),
+                    ": ",
+                    html.Code(CSV_COLUMNS),
+                    ". Times are UTC.",
+                ],
+                className="muted",
+            ),
             dcc.Checklist(id="export-excel", options=EXCEL_OPTION, value=[]),
             html.H3("One session"),
             session_dropdown("export-session", ctx, int_param(params, "session")),
@@ -59,7 +72,11 @@ def layout(ctx: AppContext, params: dict[str, str]) -> html.Div:
 
 
 def register_callbacks(app: Dash, ctx: AppContext) -> None:
-    @app.callback(Output("export-session-link", "href"), Input("export-session", "value"), Input("export-excel", "value"))
+    @app.callback(
+        Output("export-session-link", "href"),
+        Input("export-session", "value"),
+        Input("export-excel", "value"),
+    )
     def _session_link(session_id: int | None, excel: list[str] | None) -> Any:
         return session_href(session_id, bool(excel))
 

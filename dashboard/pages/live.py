@@ -67,12 +67,20 @@ def refresh(ctx: AppContext, session_id: int | None) -> LiveView:
     else:
         row = state.iloc[0]
         cards = [
-            stat("students present", of_class(int(row["students_present"]), info.at[0, "class_size"]), "state-present"),
+            stat(
+                "students present",
+                of_class(int(row["students_present"]), info.at[0, "class_size"]),
+                "state-present",
+            ),
             stat("cameras off", str(row["cameras_off"]), "state-cameras-off"),
             stat("positive", percent(row["positive_share"]), "state-positive"),
             stat("negative", percent(row["negative_share"]), "state-negative"),
             stat("neutral", percent(row["neutral_share"])),
-            stat("mood index", "–" if row["mood_index"] != row["mood_index"] else f"{row['mood_index']:+.2f}", "state-mood"),
+            stat(
+                "mood index",
+                "–" if row["mood_index"] != row["mood_index"] else f"{row['mood_index']:+.2f}",
+                "state-mood",
+            ),
         ]
         status = "running" if bool(info.at[0, "running"]) else "ended"
         as_of = (
@@ -85,13 +93,21 @@ def refresh(ctx: AppContext, session_id: int | None) -> LiveView:
         attention = [
             html.Li(
                 [
-                    dcc.Link(str(student), href=f"/students?session={session_id}&student={int(pid)}", className="student-name"),
+                    dcc.Link(
+                        str(student),
+                        href=f"/students?session={session_id}&student={int(pid)}",
+                        className="student-name",
+                    ),
                     html.Span(f" — {reason}: negative {neg:.0%}, absent {absent:.0%} of {frames} frames"),
                 ]
             )
             for pid, student, reason, neg, absent, frames in zip(
-                flagged["participant_id"], flagged["student"], flagged["reason"],
-                flagged["negative_share"], flagged["absent_share"], flagged["frames"],
+                flagged["participant_id"],
+                flagged["student"],
+                flagged["reason"],
+                flagged["negative_share"],
+                flagged["absent_share"],
+                flagged["frames"],
             )
         ]
     return LiveView(figure, cards, attention, as_of)
@@ -100,9 +116,14 @@ def refresh(ctx: AppContext, session_id: int | None) -> LiveView:
 def agent_view_content(ctx: AppContext) -> list[Any]:
     """The latest frame as the agent in this process drew it, or why there is none."""
     if ctx.latest_frame is None:
-        return [html.P("No capture agent runs in this process, so there is no frame to show. "
-                       "`classmood start` runs the agent beside the dashboard and shows here what it sees.",
-                       id="agent-view-none", className="muted")]
+        return [
+            html.P(
+                "No capture agent runs in this process, so there is no frame to show. "
+                "`classmood start` runs the agent beside the dashboard and shows here what it sees.",
+                id="agent-view-none",
+                className="muted",
+            )
+        ]
     view = ctx.latest_frame.view()
     if view is None:
         return [html.P("The agent has not analysed a frame yet.", id="agent-view-none", className="muted")]
@@ -110,10 +131,14 @@ def agent_view_content(ctx: AppContext) -> list[Any]:
         html.P(
             f"Frame of {local_time(view.taken_at, ctx.tz, '%H:%M:%S')}: {view.found}. Green boxes: camera on; "
             "grey: camera off; yellow: faces, each tile with the name read and the emotion. Held in memory only.",
-            id="agent-view-caption", className="muted",
+            id="agent-view-caption",
+            className="muted",
         ),
-        html.Img(src=f"{AGENT_VIEW_PATH}?at={view.taken_at.timestamp():.3f}", id="agent-view-image",
-                 alt="the latest frame the agent analysed, with what it found drawn on it"),
+        html.Img(
+            src=f"{AGENT_VIEW_PATH}?at={view.taken_at.timestamp():.3f}",
+            id="agent-view-image",
+            alt="the latest frame the agent analysed, with what it found drawn on it",
+        ),
     ]
 
 
@@ -136,8 +161,13 @@ def layout(ctx: AppContext, params: dict[str, str]) -> html.Div:
     dash_settings = ctx.settings
     return html.Div(
         [
-            html.Div([html.H2("Live class mood"), session_dropdown("live-session", ctx, int_param(params, "session"))],
-                     className="page-head"),
+            html.Div(
+                [
+                    html.H2("Live class mood"),
+                    session_dropdown("live-session", ctx, int_param(params, "session")),
+                ],
+                className="page-head",
+            ),
             *_agent_view_controls(ctx),
             html.P(id="live-asof", className="muted"),
             html.Div(id="live-state", className="stats"),
@@ -158,6 +188,7 @@ def layout(ctx: AppContext, params: dict[str, str]) -> html.Div:
 
 def register_callbacks(app: Dash, ctx: AppContext) -> None:
     if ctx.agent_view_offered:
+
         @app.callback(
             Output("agent-view", "children"),
             Output("agent-view", "hidden"),

@@ -95,13 +95,23 @@ def register_routes(
         name = (request.form.get("name") or "").strip()
         password = request.form.get("password") or ""
         if not csrf_ok():
-            return _page(400, heading="Sign in to ClassMood", form="login", next=target, name=name,
-                         message="The form expired. Please try again.")
+            return _page(
+                400,
+                heading="Sign in to ClassMood",
+                form="login",
+                next=target,
+                name=name,
+                message="The form expired. Please try again.",
+            )
         address = request.remote_addr or "unknown"
         wait = limiter.retry_after(name, address)
         if wait is not None:
             response = _page(
-                429, heading="Sign in to ClassMood", form="login", next=target, name=name,
+                429,
+                heading="Sign in to ClassMood",
+                form="login",
+                next=target,
+                name=name,
                 message=f"Too many wrong passwords for this user from your address. Try again in {int(wait + 0.999)} seconds.",
             )
             response.headers["Retry-After"] = str(int(wait + 0.999))
@@ -109,8 +119,14 @@ def register_routes(
         user = authenticate(name, password) if name and password else None
         if user is None:
             limiter.record_failure(name, address)
-            return _page(401, heading="Sign in to ClassMood", form="login", next=target, name=name,
-                         message="Wrong user name or password.")
+            return _page(
+                401,
+                heading="Sign in to ClassMood",
+                form="login",
+                next=target,
+                name=name,
+                message="Wrong user name or password.",
+            )
         limiter.reset(name, address)
         sign_in(user)
         return redirect(target)
@@ -123,6 +139,12 @@ def register_routes(
                 return redirect(url_for("login"))
             return _page(200, heading="Sign out", form="logout", name=user.name)
         if user is not None and not csrf_ok():
-            return _page(400, heading="Sign out", form="logout", name=user.name, message="The form expired. Please try again.")
+            return _page(
+                400,
+                heading="Sign out",
+                form="logout",
+                name=user.name,
+                message="The form expired. Please try again.",
+            )
         sign_out()
         return redirect(url_for("login"))

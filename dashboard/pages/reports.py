@@ -39,8 +39,12 @@ def sessions_table(ctx: AppContext) -> list[dict[str, Any]]:
             "frames": int(frames),
         }
         for sid, title, started, running, students, frames in zip(
-            sessions["id"], sessions["title"], sessions["started_at"], sessions["running"],
-            sessions["n_students"], sessions["frames_written"],
+            sessions["id"],
+            sessions["title"],
+            sessions["started_at"],
+            sessions["running"],
+            sessions["n_students"],
+            sessions["frames_written"],
         )
     ]
 
@@ -64,7 +68,11 @@ def report_view(ctx: AppContext, session_id: int | None) -> list[Any]:
         html.Div(
             [
                 stat("duration", duration_text(float(session["duration_seconds"])), "report-duration"),
-                stat("students seen", of_class(int(attendance["students"]), session["class_size"]), "report-students"),
+                stat(
+                    "students seen",
+                    of_class(int(attendance["students"]), session["class_size"]),
+                    "report-students",
+                ),
                 stat("present per frame", f"{attendance['mean_present']:.1f}"),
                 stat("present at most", str(int(attendance["peak_present"]))),
                 stat("camera on", percent(attendance["camera_on_share"])),
@@ -78,18 +86,30 @@ def report_view(ctx: AppContext, session_id: int | None) -> list[Any]:
             className="button",
         ),
         html.H4("Mood over the lecture"),
-        html.P(MOOD_INDEX_DEFINITION + ("" if report.hardest.empty else " Shaded: where it dropped most."),
-               className="definition"),
+        html.P(
+            MOOD_INDEX_DEFINITION + ("" if report.hardest.empty else " Shaded: where it dropped most."),
+            className="definition",
+        ),
         dcc.Graph(
-            figure=figures.class_mood(report.timeline, tz=ctx.tz, hardest=report.hardest, uirevision=f"report-{session_id}"),
+            figure=figures.class_mood(
+                report.timeline, tz=ctx.tz, hardest=report.hardest, uirevision=f"report-{session_id}"
+            ),
             config={"displaylogo": False},
             id="report-mood",
         ),
         html.H4("Hardest moments"),
-        html.P("The class mood never fell in this lecture: no moment to show.", id="report-hardest", className="muted")
-        if hardest.empty else
-        dash_table.DataTable(data=hardest.to_dict("records"), columns=[{"name": c, "id": c} for c in hardest.columns],
-                             id="report-hardest", style_cell={"fontFamily": "inherit", "textAlign": "left"}),
+        html.P(
+            "The class mood never fell in this lecture: no moment to show.",
+            id="report-hardest",
+            className="muted",
+        )
+        if hardest.empty
+        else dash_table.DataTable(
+            data=hardest.to_dict("records"),
+            columns=[{"name": c, "id": c} for c in hardest.columns],
+            id="report-hardest",
+            style_cell={"fontFamily": "inherit", "textAlign": "left"},
+        ),
         html.H4("Students"),
         dash_table.DataTable(
             data=students.to_dict("records"),
@@ -122,8 +142,10 @@ def layout(ctx: AppContext, params: dict[str, str]) -> html.Div:
                 page_size=10,
                 style_cell={"fontFamily": "inherit", "textAlign": "left", "padding": "4px 8px"},
             ),
-            html.Div([html.H3("Report"), session_dropdown("reports-session", ctx, int_param(params, "session"))],
-                     className="page-head"),
+            html.Div(
+                [html.H3("Report"), session_dropdown("reports-session", ctx, int_param(params, "session"))],
+                className="page-head",
+            ),
             dcc.Loading(html.Div(id="reports-view")),
         ]
     )

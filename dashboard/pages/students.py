@@ -23,7 +23,12 @@ _PERCENT = dash_table.FormatTemplate.percentage(0)
 TABLE_COLUMNS: list[dict[str, Any]] = [
     {"name": "Student", "id": "student", "type": "text"},
     {"name": "Dominant", "id": "emotion", "type": "text"},
-    {"name": "Mood index", "id": "mood_index", "type": "numeric", "format": dash_table.Format.Format(precision=2, scheme="f", sign="+")},
+    {
+        "name": "Mood index",
+        "id": "mood_index",
+        "type": "numeric",
+        "format": dash_table.Format.Format(precision=2, scheme="f", sign="+"),
+    },
     {"name": "Camera on", "id": "camera_on_share", "type": "numeric", "format": _PERCENT},
     {"name": "Face seen", "id": "face_share", "type": "numeric", "format": _PERCENT},
     *({"name": e, "id": e, "type": "numeric", "format": _PERCENT} for e in EMOTIONS),
@@ -49,9 +54,14 @@ def overview(ctx: AppContext, session_id: int | None) -> StudentsOverview:
     if session_id is None:
         return StudentsOverview(figures.empty("No sessions yet."), [], [])
     info = queries.session_info(ctx.db, session_id)
-    cells = ctx.cache.student_cells(session_id, heatmap_bucket_seconds(float(info["duration_seconds"].iloc[0])))
+    cells = ctx.cache.student_cells(
+        session_id, heatmap_bucket_seconds(float(info["duration_seconds"].iloc[0]))
+    )
     summary = queries.summarize_students(cells)
-    options = [{"label": str(name), "value": int(pid)} for pid, name in zip(summary["participant_id"], summary["student"])]
+    options = [
+        {"label": str(name), "value": int(pid)}
+        for pid, name in zip(summary["participant_id"], summary["student"])
+    ]
     table = summary.assign(
         id=summary["participant_id"].astype(int),
         first_seen=summary["first_seen"].dt.tz_convert(ctx.tz).dt.strftime("%H:%M:%S"),
@@ -74,21 +84,35 @@ def detail(ctx: AppContext, session_id: int | None, participant_id: int | None) 
     timeline = queries.student_timeline(ctx.db, session_id, participant_id, bucket_seconds=bucket)
     name = queries.participant_name(ctx.db, participant_id) or f"Student {participant_id}"
     if timeline.empty or timeline[list(EMOTIONS)].isna().all().all():
-        return figures.empty(f"No face of {name} was seen in this lecture: the camera was off, or the face "
-                             "was never found.", 360)
-    return figures.student_lines(timeline, name, tz=ctx.tz, uirevision=f"student-{session_id}-{participant_id}")
+        return figures.empty(
+            f"No face of {name} was seen in this lecture: the camera was off, or the face was never found.",
+            360,
+        )
+    return figures.student_lines(
+        timeline, name, tz=ctx.tz, uirevision=f"student-{session_id}-{participant_id}"
+    )
 
 
 def layout(ctx: AppContext, params: dict[str, str]) -> html.Div:
     return html.Div(
         [
-            html.Div([html.H2("Students"), session_dropdown("students-session", ctx, int_param(params, "session"))],
-                     className="page-head"),
-            html.P("Mood index per student over time (red negative, blue positive, blank: not in the call). "
-                   "Click a cell or a table row to see that student.", className="muted"),
+            html.Div(
+                [
+                    html.H2("Students"),
+                    session_dropdown("students-session", ctx, int_param(params, "session")),
+                ],
+                className="page-head",
+            ),
+            html.P(
+                "Mood index per student over time (red negative, blue positive, blank: not in the call). "
+                "Click a cell or a table row to see that student.",
+                className="muted",
+            ),
             dcc.Graph(id="students-heatmap", config={"displaylogo": False}),
             html.H3("One student"),
-            dcc.Dropdown(id="students-student", value=int_param(params, "student"), placeholder="Choose a student"),
+            dcc.Dropdown(
+                id="students-student", value=int_param(params, "student"), placeholder="Choose a student"
+            ),
             dcc.Graph(id="students-detail", config={"displaylogo": False}),
             html.H3("Summary"),
             dash_table.DataTable(
@@ -126,7 +150,9 @@ def register_callbacks(app: Dash, ctx: AppContext) -> None:
         State("students-student", "value"),
         prevent_initial_call=True,
     )
-    def _choose(click: dict[str, Any] | None, cell: dict[str, Any] | None, _session: int | None, current: int | None) -> Any:
+    def _choose(
+        click: dict[str, Any] | None, cell: dict[str, Any] | None, _session: int | None, current: int | None
+    ) -> Any:
         trigger = callback_context.triggered_id
         if trigger == "students-session":
             return None

@@ -29,4 +29,3 @@ def tiny_faces(tmp_path: Path) -> Path:
             cv2.ellipse(face, (24, 30), (12, 4 + label), 0, 0, 180, 20, 2)
             cv2.imwrite(str(root / emotion / f"face_{i}.png"), face)
     return root
-

@@ -54,8 +54,20 @@ def xvfb_display(width: int = 1920, height: int = 1080) -> Iterator[str]:
     """
     read_end, write_end = os.pipe()
     process = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-noreset", "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(write_end,),
+        [
+            "Xvfb",
+            "-displayfd",
+            str(write_end),
+            "-noreset",
+            "-screen",
+            "0",
+            f"{width}x{height}x24",
+            "-nolisten",
+            "tcp",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        pass_fds=(write_end,),
     )
     os.close(write_end)
     try:
@@ -82,7 +94,9 @@ def xvfb_display(width: int = 1920, height: int = 1080) -> Iterator[str]:
 class ImageWindow:
     """A BGR image shown at (x, y) in a Tk window titled ``title`` on ``display``."""
 
-    def __init__(self, display: str, image: np.ndarray, title: str = "ClassMood test gallery", x: int = 0, y: int = 0):
+    def __init__(
+        self, display: str, image: np.ndarray, title: str = "ClassMood test gallery", x: int = 0, y: int = 0
+    ):
         self.display, self.title, self.x, self.y = display, title, x, y
         self.image = image
         self._folder = tempfile.TemporaryDirectory(prefix="classmood-window-")
@@ -91,7 +105,9 @@ class ImageWindow:
         env = dict(os.environ, DISPLAY=display)
         self.process = subprocess.Popen(
             [sys.executable, "-c", WINDOW_SCRIPT, str(self.path), title, str(x), str(y)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         try:
             self._wait_until_shown()
@@ -111,7 +127,9 @@ class ImageWindow:
             with mss.mss() as grabber:
                 while True:
                     if self.process.poll() is not None:
-                        err = self.process.stderr.read().decode(errors="replace") if self.process.stderr else ""
+                        err = (
+                            self.process.stderr.read().decode(errors="replace") if self.process.stderr else ""
+                        )
                         raise RuntimeError(f"image window exited: {err.strip()[-500:]}")
                     shot = np.asarray(grabber.grab(box))[:, :, :3]
                     if np.abs(shot.astype(np.int16) - self.image.astype(np.int16)).mean() < 2.0:

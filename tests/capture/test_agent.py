@@ -80,7 +80,9 @@ def test_live_source_skips_instead_of_queueing() -> None:
     assert len(source.grabbed) == 4  # one grab per analysed frame: nothing waits in a queue
     assert result.skipped >= 6  # 0.25 s per frame at 10 fps: about 2 slots missed per frame
     for (index, started), grabbed in zip(analyser.starts, source.grabbed, strict=True):
-        assert started - grabbed < 0.05, f"frame {index} was analysed {started - grabbed:.3f} s after its grab"
+        assert started - grabbed < 0.05, (
+            f"frame {index} was analysed {started - grabbed:.3f} s after its grab"
+        )
     assert 0.9 <= result.seconds < 1.6
 
 
@@ -145,11 +147,15 @@ def test_pipeline_one_batch_per_frame_and_smoothing(faces_dir: Path) -> None:
     frames = list(SynthSource(faces_dir, students=9, frames=4, seed=3, dynamics=False))
     raw_classifier, smooth_classifier = CountingClassifier(), CountingClassifier()
     # on a thread, so that the counts are this process's (tests/capture/test_face_worker.py: the process)
-    with FrameAnalyser.create(raw_classifier, smoothing_window=1, face_process=False) as raw, \
-            FrameAnalyser.create(smooth_classifier, smoothing_window=3, face_process=False) as smooth:
+    with (
+        FrameAnalyser.create(raw_classifier, smoothing_window=1, face_process=False) as raw,
+        FrameAnalyser.create(smooth_classifier, smoothing_window=3, face_process=False) as smooth,
+    ):
         raw_runs = [raw.analyse(f) for f in frames]
         smooth_runs = [smooth.analyse(f) for f in frames]
-    assert len(raw_classifier.batches) == 4 and all(n == raw_runs[0].faces for n in raw_classifier.batches[:1])
+    assert len(raw_classifier.batches) == 4 and all(
+        n == raw_runs[0].faces for n in raw_classifier.batches[:1]
+    )
     assert [a.faces for a in raw_runs] == raw_classifier.batches
     assert set(raw_runs[0].timings) == {"layout", "detection", "names", "emotions"}
     for t in range(4):

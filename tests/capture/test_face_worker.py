@@ -35,7 +35,9 @@ def test_the_classifier_pickles_as_how_to_load_it(classifier: EmotionClassifier)
     assert np.allclose(copy.predict(crops), classifier.predict(crops))
 
 
-def test_a_process_finds_the_faces_and_scores_a_thread_finds(faces_dir: Path, classifier: EmotionClassifier) -> None:
+def test_a_process_finds_the_faces_and_scores_a_thread_finds(
+    faces_dir: Path, classifier: EmotionClassifier
+) -> None:
     """Frame after frame, so that both also search around the faces of the frame before alike."""
     frames = _frames(faces_dir, students=9, count=3)
     with FaceProcess(classifier) as process, FaceThread(FaceDetector.load(threads=2), classifier) as thread:
@@ -49,9 +51,9 @@ def test_a_process_finds_the_faces_and_scores_a_thread_finds(faces_dir: Path, cl
             assert [(tf.tile_index, tf.camera_on, tf.face.box if tf.face else None) for tf in ours.tiles] == [
                 (tf.tile_index, tf.camera_on, tf.face.box if tf.face else None) for tf in theirs.tiles
             ]
-            assert [np.array_equal(a.face.image, b.face.image) for a, b in zip(ours.tiles, theirs.tiles) if a.face] == [
-                True for a in ours.tiles if a.face
-            ]
+            assert [
+                np.array_equal(a.face.image, b.face.image) for a, b in zip(ours.tiles, theirs.tiles) if a.face
+            ] == [True for a in ours.tiles if a.face]
             assert sorted(ours.scores) == sorted(theirs.scores)
             for k, probs in ours.scores.items():
                 assert np.allclose(probs, theirs.scores[k], atol=1e-6)
@@ -59,7 +61,7 @@ def test_a_process_finds_the_faces_and_scores_a_thread_finds(faces_dir: Path, cl
 
 
 def test_a_bigger_frame_gets_new_shared_memory(faces_dir: Path, classifier: EmotionClassifier) -> None:
-    small, = _frames(faces_dir, students=4, count=1)
+    (small,) = _frames(faces_dir, students=4, count=1)
     with FaceProcess(classifier) as process:
         for image in (small.image[:360, :640], small.image, np.zeros((10, 10, 3), np.uint8)):
             tiles = [(t.index, t.box) for t in parse_gallery(image).tiles] or [(0, (0, 0, 10, 10))]
@@ -83,7 +85,7 @@ def test_start_up_failures_are_clear_errors(tmp_path: Path, classifier: EmotionC
     with pytest.raises(CaptureError, match="file not found"):
         FaceProcess(classifier, model_path=tmp_path / "missing.tflite")
 
-    class LocalModel:           # a class inside a function cannot be pickled
+    class LocalModel:  # a class inside a function cannot be pickled
         def predict(self, crops):  # type: ignore[no-untyped-def]
             return np.zeros((len(crops), 7), np.float32)
 
@@ -104,10 +106,14 @@ def test_a_worker_that_dies_is_reported_not_waited_for(classifier: EmotionClassi
         process.close()
 
 
-def test_the_analyser_runs_faces_in_a_process_by_default(faces_dir: Path, classifier: EmotionClassifier) -> None:
+def test_the_analyser_runs_faces_in_a_process_by_default(
+    faces_dir: Path, classifier: EmotionClassifier
+) -> None:
     frames = _frames(faces_dir, students=9, count=2)
-    with FrameAnalyser.create(classifier, smoothing_window=1) as in_process, \
-            FrameAnalyser.create(classifier, smoothing_window=1, face_process=False) as in_thread:
+    with (
+        FrameAnalyser.create(classifier, smoothing_window=1) as in_process,
+        FrameAnalyser.create(classifier, smoothing_window=1, face_process=False) as in_thread,
+    ):
         assert isinstance(in_process.faces, FaceProcess) and isinstance(in_thread.faces, FaceThread)
         for frame in frames:
             a, b = in_process.analyse(frame), in_thread.analyse(frame)

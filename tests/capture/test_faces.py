@@ -43,7 +43,10 @@ def face_tiles(faces_dir: Path) -> list:
     rng = np.random.default_rng(21)
     text = TextRenderer()
     faces = fer_faces(faces_dir, 20, seed=5)
-    return [make_tile(rng, text, "Zoë Dvořák", face=f, emotion=e, size=SIZES[i % 3]) for i, (e, f) in enumerate(faces)]
+    return [
+        make_tile(rng, text, "Zoë Dvořák", face=f, emotion=e, size=SIZES[i % 3])
+        for i, (e, f) in enumerate(faces)
+    ]
 
 
 def _frame_of(tiles: list) -> tuple[np.ndarray, list[tuple[int, tuple[int, int, int, int]]]]:
@@ -84,7 +87,12 @@ def test_finds_real_faces_in_tiles(detector: FaceDetector, face_tiles: list) -> 
 def test_camera_off_tiles_have_no_face(detector: FaceDetector) -> None:
     rng = np.random.default_rng(3)
     text = TextRenderer()
-    names = [("latin", "Łukasz Wójcik"), ("cyrillic", "Ольга Мельник"), ("cjk", "王伟"), ("arabic", "ليلى حداد")]
+    names = [
+        ("latin", "Łukasz Wójcik"),
+        ("cyrillic", "Ольга Мельник"),
+        ("cjk", "王伟"),
+        ("arabic", "ليلى حداد"),
+    ]
     tiles = [
         make_tile(rng, text, names[i % 4][1], names[i % 4][0], avatar=i % 2 == 0, size=SIZES[i % 3])
         for i in range(24)
@@ -105,7 +113,10 @@ def test_detect_faces_in_tile_pixels(detector: FaceDetector, face_tiles: list) -
 
 
 def test_both_backends_agree(face_tiles: list) -> None:
-    with FaceDetector.load(threads=1, backend="opencv") as opencv, FaceDetector.load(threads=1, backend="litert") as litert:
+    with (
+        FaceDetector.load(threads=1, backend="opencv") as opencv,
+        FaceDetector.load(threads=1, backend="litert") as litert,
+    ):
         assert (opencv.backend, litert.backend) == ("opencv-dnn", "litert")
         for tile in face_tiles[:10]:
             a, b = opencv.detect_faces(tile.image), litert.detect_faces(tile.image)
@@ -120,7 +131,7 @@ def test_decode_places_a_box_on_its_anchor() -> None:
     k = 100
     scores[k] = 5.0
     regressors[k, 2:4] = 32.0  # 32 px wide and tall in the 128-pixel input
-    (box, score), = decode(scores, regressors, 0.5)
+    ((box, score),) = decode(scores, regressors, 0.5)
     cx, cy = ANCHORS[k]
     assert np.allclose(box, [cx - 0.125, cy - 0.125, cx + 0.125, cy + 0.125], atol=1e-6)
     assert score == pytest.approx(1 / (1 + np.exp(-5.0)))
@@ -173,10 +184,10 @@ def test_rank_prefers_the_largest_of_the_confident_faces() -> None:
 
 
 def test_input_size_keeps_the_tile_shape() -> None:
-    assert input_size(147, 262) == (80, 128)    # 16:9 tile: 128x72 padded to 80 rows
-    assert input_size(148, 177) == (112, 128)   # the centre zoom of a wide tile
+    assert input_size(147, 262) == (80, 128)  # 16:9 tile: 128x72 padded to 80 rows
+    assert input_size(148, 177) == (112, 128)  # the centre zoom of a wide tile
     assert input_size(300, 300) == (128, 128)
-    assert input_size(262, 147) == (128, 80)    # portrait
+    assert input_size(262, 147) == (128, 80)  # portrait
     assert input_size(10, 400) == (16, 128)
 
 
@@ -188,7 +199,7 @@ def test_decode_on_a_non_square_input() -> None:
     k = 2 * (16 * 5 + 3)  # stride-8 cell at row 5, column 3
     scores[k] = 5.0
     regressors[k, :4] = (8.0, -4.0, 32.0, 40.0)  # offset and size in input pixels
-    (box, _), = decode(scores, regressors, 0.5, (rows, cols))
+    ((box, _),) = decode(scores, regressors, 0.5, (rows, cols))
     cx, cy = (3.5 * 8 + 8.0) / cols, (5.5 * 8 - 4.0) / rows
     assert np.allclose(box, [cx - 16 / cols, cy - 20 / rows, cx + 16 / cols, cy + 20 / rows], atol=1e-6)
 
@@ -227,7 +238,9 @@ def test_camera_tile_paints_the_face_where_it_says(faces_dir: Path) -> None:
     assert box == (x, y, side, side) and np.array_equal(again, tile)
 
 
-def test_agent_crop_frames_a_face_about_as_the_painted_square(detector: FaceDetector, faces_dir: Path) -> None:
+def test_agent_crop_frames_a_face_about_as_the_painted_square(
+    detector: FaceDetector, faces_dir: Path
+) -> None:
     from capture.framing import agent_crop
 
     rng = np.random.default_rng(8)
@@ -238,17 +251,19 @@ def test_agent_crop_frames_a_face_about_as_the_painted_square(detector: FaceDete
         assert crop.ndim == 3 and crop.shape[0] == crop.shape[1] >= 60  # tiles 140-360 px high
 
 
-def test_a_face_search_shared_by_two_threads_finds_what_one_thread_finds(detector: FaceDetector, face_tiles: list) -> None:
+def test_a_face_search_shared_by_two_threads_finds_what_one_thread_finds(
+    detector: FaceDetector, face_tiles: list
+) -> None:
     frame, boxes = _frame_of(face_tiles)
     with FaceDetector.load(threads=1) as single:
         alone = single.find_faces(frame, boxes)
     search = detector.search(frame, boxes)
     helper = threading.Thread(target=search.work, args=(0,))
     helper.start()
-    search.work(1)                   # the calling thread joins the search under way
+    search.work(1)  # the calling thread joins the search under way
     together = search.result()
     helper.join()
-    search.work(1)                   # joining a finished search returns at once
+    search.work(1)  # joining a finished search returns at once
     assert [(f.tile_index, f.camera_on, f.face.box if f.face else None) for f in together] == [
         (f.tile_index, f.camera_on, f.face.box if f.face else None) for f in alone
     ]
@@ -258,16 +273,18 @@ def test_a_face_search_reports_a_worker_failure_and_rejects_unknown_workers(dete
     frame = np.zeros((100, 100, 3), np.uint8)
     with pytest.raises(CaptureError, match="worker 2"):
         detector.search(frame, [(0, (0, 0, 100, 100))]).work(2)
-    not_an_image = np.zeros((100, 100, 7), np.uint8)   # seven channels: the tile check fails on it
+    not_an_image = np.zeros((100, 100, 7), np.uint8)  # seven channels: the tile check fails on it
     broken = detector.search(not_an_image, [(0, (0, 0, 100, 100)), (1, (0, 0, 50, 50))])
     with pytest.raises(ValueError):
         broken.work(0)
     with pytest.raises(ValueError):
-        broken.result()              # a waiting thread sees the failure instead of hanging
+        broken.result()  # a waiting thread sees the failure instead of hanging
 
 
 def _iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
-    inter = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])) * max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
+    inter = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])) * max(
+        0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+    )
     return inter / (a[2] * a[3] + b[2] * b[3] - inter)
 
 
@@ -285,14 +302,18 @@ def test_a_face_is_found_again_around_where_it_was(detector: FaceDetector, face_
     assert np.median(overlaps) >= 0.8, f"overlaps {np.round(overlaps, 2)}"
 
 
-def test_a_prior_away_from_the_face_falls_back_to_the_whole_tile(detector: FaceDetector, face_tiles: list) -> None:
-    tile, whole = next((t.image, f) for t in face_tiles if (f := detector.best_face(t.image)) is not None and f.score > 0.8)
-    corner = (0, 0, 16, 16)                      # its square holds no face
+def test_a_prior_away_from_the_face_falls_back_to_the_whole_tile(
+    detector: FaceDetector, face_tiles: list
+) -> None:
+    tile, whole = next(
+        (t.image, f) for t in face_tiles if (f := detector.best_face(t.image)) is not None and f.score > 0.8
+    )
+    corner = (0, 0, 16, 16)  # its square holds no face
     assert detector.face_near(tile, corner) is None
     face, flat = search_tile(detector, tile, prior=corner)
     assert face == whole and flat is not None and flat < 0.5
     face, flat = search_tile(detector, tile, prior=whole.box)
-    assert face is not None and _iou(face.box, whole.box) >= 0.75 and flat is None   # found near: not measured
+    assert face is not None and _iou(face.box, whole.box) >= 0.75 and flat is None  # found near: not measured
 
 
 def test_a_tile_without_a_face_needs_its_flat_share() -> None:
@@ -305,8 +326,12 @@ def test_the_region_around_a_face_stays_inside_its_tile() -> None:
     assert track_region((60, 30, 40, 40), 200, 100, scale=2.0) == (40, 10, 80)
     assert track_region((10, 10, 40, 40), 200, 100, scale=2.0) == (0, 0, 80)
     assert track_region((150, 50, 40, 40), 200, 100, scale=2.0) == (120, 20, 80)
-    assert track_region((20, 0, 80, 80), 200, 100, scale=2.0) == (10, 0, 100)   # no larger than the tile's short side
-    assert track_region((60, 30, 40, 40), 200, 100) == (46, 16, 68)              # 1.7 times the face by default
+    assert track_region((20, 0, 80, 80), 200, 100, scale=2.0) == (
+        10,
+        0,
+        100,
+    )  # no larger than the tile's short side
+    assert track_region((60, 30, 40, 40), 200, 100) == (46, 16, 68)  # 1.7 times the face by default
 
 
 def test_face_tracks_hand_on_last_frames_faces() -> None:
@@ -316,9 +341,15 @@ def test_face_tracks_hand_on_last_frames_faces() -> None:
     assert tracks.priors(tiles) == [None, None]
     tracks.update(tiles, [face, None])
     assert tracks.priors(tiles) == [face.box, None]
-    assert tracks.priors([(0, (1, 2, 99, 60)), tiles[1]]) == [face.box, None]   # the same tile, a pixel or two off
-    assert tracks.priors([(0, (0, 0, 120, 70)), tiles[1]]) == [None, None]      # resized by the layout: a new tile
-    assert tracks.priors([tiles[1], tiles[0]]) == [None, face.box]                # moved to another place in the order
+    assert tracks.priors([(0, (1, 2, 99, 60)), tiles[1]]) == [
+        face.box,
+        None,
+    ]  # the same tile, a pixel or two off
+    assert tracks.priors([(0, (0, 0, 120, 70)), tiles[1]]) == [
+        None,
+        None,
+    ]  # resized by the layout: a new tile
+    assert tracks.priors([tiles[1], tiles[0]]) == [None, face.box]  # moved to another place in the order
 
 
 def test_face_tracks_search_each_tile_whole_every_few_frames_and_not_all_at_once() -> None:

@@ -18,7 +18,10 @@ def _students(faces_dir: Path, n: int) -> list:
     rng = np.random.default_rng(9)
     text = TextRenderer()
     faces = fer_faces(faces_dir, 2, seed=8)
-    return [make_tile(rng, text, f"Student {i}", face=faces[i][1], emotion=faces[i][0], size=(W, H)) for i in range(n)]
+    return [
+        make_tile(rng, text, f"Student {i}", face=faces[i][1], emotion=faces[i][0], size=(W, H))
+        for i in range(n)
+    ]
 
 
 def _frame(tiles: list, order: list[int], names: list[str | None]) -> list[TileObservation]:
@@ -58,8 +61,14 @@ def test_placeholder_until_a_name_is_read(faces_dir: Path) -> None:
     named = tracker.assign(_frame(tiles, [2, 0, 1], [None, "Ana Novák", "Kwame Mensah"]))
     assert named == ["Participant 2", "Ana Novák", "Kwame Mensah"]
     assert "Participant 1" not in tracker.identities
-    assert tracker.renamed == (("Participant 1", "Kwame Mensah"),)     # what was recorded as Participant 1 follows
-    assert tracker.assign(_frame(tiles, [1, 0, 2], [None, None, None])) == ["Kwame Mensah", "Ana Novák", "Participant 2"]
+    assert tracker.renamed == (
+        ("Participant 1", "Kwame Mensah"),
+    )  # what was recorded as Participant 1 follows
+    assert tracker.assign(_frame(tiles, [1, 0, 2], [None, None, None])) == [
+        "Kwame Mensah",
+        "Ana Novák",
+        "Participant 2",
+    ]
     assert tracker.renamed == ()
 
 
@@ -84,14 +93,20 @@ def test_expect_names_reordered_tiles_without_changing_anything(faces_dir: Path)
     tiles = _students(faces_dir, 6)
     tracker = IdentityTracker()
     names = [f"Name {i}" for i in range(6)]
-    assert tracker.expect(_frame(tiles, list(range(6)), [None] * 6)) == [None] * 6   # nothing named yet
+    assert tracker.expect(_frame(tiles, list(range(6)), [None] * 6)) == [None] * 6  # nothing named yet
     tracker.assign(_frame(tiles, list(range(6)), names))
     order = [4, 2, 0, 5, 1, 3]
     observations = _frame(tiles, order, [None] * 6)
     assert tracker.expect(observations) == [names[i] for i in order]
-    assert tracker.expect(observations) == [names[i] for i in order]   # no state was changed
-    stranger = make_tile(np.random.default_rng(99), TextRenderer(), "New", face=np.full((48, 48), 90, np.uint8),
-                         emotion="neutral", size=(W, H))
+    assert tracker.expect(observations) == [names[i] for i in order]  # no state was changed
+    stranger = make_tile(
+        np.random.default_rng(99),
+        TextRenderer(),
+        "New",
+        face=np.full((48, 48), 90, np.uint8),
+        emotion="neutral",
+        size=(W, H),
+    )
     far = TileObservation((3000, 3000, W, H), None, stranger.image, None)
     assert tracker.expect([far]) == [None]
 
@@ -107,13 +122,15 @@ def _unit_near(base: np.ndarray, cosine: float, seed: int) -> np.ndarray:
 def test_a_moved_tile_keeps_its_identity_by_its_looks_alone() -> None:
     rng = np.random.default_rng(3)
     look, face = (v / np.linalg.norm(v) for v in rng.normal(size=(2, 64)).astype(np.float32))
-    elsewhere = (3 * W, 2 * H, W, H)   # the gallery reordered: no overlap with where Ana was
+    elsewhere = (3 * W, 2 * H, W, H)  # the gallery reordered: no overlap with where Ana was
     # her label is unreadable this frame: a little light change in the room (cosine 0.85) and
     # another expression (0.6) still say Ana; another student's room and face do not
     for cosines, expected in (((0.85, 0.6), True), ((0.4, 0.3), False)):
         tracker = IdentityTracker()
         assert tracker.assign([TileObservation((0, 0, W, H), "Ana", appearance=look, face=face)]) == ["Ana"]
-        moved = TileObservation(elsewhere, None, appearance=_unit_near(look, cosines[0], 1), face=_unit_near(face, cosines[1], 2))
+        moved = TileObservation(
+            elsewhere, None, appearance=_unit_near(look, cosines[0], 1), face=_unit_near(face, cosines[1], 2)
+        )
         assert (tracker.assign([moved]) == ["Ana"]) is expected
 
 
@@ -123,7 +140,9 @@ def test_a_student_on_screen_a_frame_ago_needs_less_likeness_than_one_seen_earli
     elsewhere = (3 * W, 2 * H, W, H)
     # tiles resized and moved, label unreadable, the room a little changed (0.85) and another face
     # (0.1): similarity about 0.48, below the general threshold, above the one for a moment ago
-    moved = TileObservation(elsewhere, None, appearance=_unit_near(look, 0.85, 1), face=_unit_near(face, 0.1, 2))
+    moved = TileObservation(
+        elsewhere, None, appearance=_unit_near(look, 0.85, 1), face=_unit_near(face, 0.1, 2)
+    )
     for gap, expected in ((0, "Ana"), (1, "Participant 1")):
         tracker = IdentityTracker()
         assert tracker.assign([TileObservation((0, 0, W, H), "Ana", appearance=look, face=face)]) == ["Ana"]

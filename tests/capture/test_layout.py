@@ -30,7 +30,9 @@ VARIANTS = {
 @pytest.mark.parametrize("students", [1, 9, 25, 49])
 @pytest.mark.parametrize("variant", list(VARIANTS))
 def test_every_tile_is_found(faces_dir: Path, variant: str, students: int) -> None:
-    for image, truth in render_lecture(faces_dir, students=students, frames=2, seed=students, **VARIANTS[variant]):
+    for image, truth in render_lecture(
+        faces_dir, students=students, frames=2, seed=students, **VARIANTS[variant]
+    ):
         layout = parse_gallery(image)
         expected = [s.box for s in truth.students]
         found = [t.box for t in layout.tiles]
@@ -82,7 +84,15 @@ def test_half_size_capture_still_finds_all_tiles(faces_dir: Path) -> None:
 
 @pytest.mark.parametrize(
     ("variant", "quality"),
-    [("dark", 90), ("light", 90), ("chrome", 90), ("wide-gap", 90), ("dark", 75), ("light", 75), ("wide-gap", 75)],
+    [
+        ("dark", 90),
+        ("light", 90),
+        ("chrome", 90),
+        ("wide-gap", 90),
+        ("dark", 75),
+        ("light", 75),
+        ("wide-gap", 75),
+    ],
 )
 def test_jpeg_compressed_frames_still_give_every_tile(faces_dir: Path, variant: str, quality: int) -> None:
     """Screenshots saved as JPEG and video recordings ring around the tiles: gaps are only roughly one colour."""
@@ -111,7 +121,13 @@ def test_blank_frames_give_an_empty_layout(image: np.ndarray) -> None:
 
 
 @pytest.mark.parametrize(
-    "bad", [np.zeros((10, 10, 3), np.float32), np.zeros((4, 4, 4, 4), np.uint8), np.zeros((9, 9, 2), np.uint8), [[0]]]
+    "bad",
+    [
+        np.zeros((10, 10, 3), np.float32),
+        np.zeros((4, 4, 4, 4), np.uint8),
+        np.zeros((9, 9, 2), np.uint8),
+        [[0]],
+    ],
 )
 def test_non_images_raise_value_error(bad: object) -> None:
     with pytest.raises(ValueError):
@@ -139,10 +155,17 @@ def test_random_images_never_crash(image: np.ndarray) -> None:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    st.integers(64, 700), st.integers(64, 500), st.tuples(*[st.integers(0, 255)] * 3),
+    st.integers(64, 700),
+    st.integers(64, 500),
+    st.tuples(*[st.integers(0, 255)] * 3),
     st.lists(
-        st.tuples(st.integers(-50, 700), st.integers(-50, 500), st.integers(1, 400), st.integers(1, 300),
-                  st.tuples(*[st.integers(0, 255)] * 3)),
+        st.tuples(
+            st.integers(-50, 700),
+            st.integers(-50, 500),
+            st.integers(1, 400),
+            st.integers(1, 300),
+            st.tuples(*[st.integers(0, 255)] * 3),
+        ),
         max_size=60,
     ),
 )
@@ -189,20 +212,29 @@ def test_dark_video_behind_a_see_through_plate_does_not_end_the_plate(faces_dir:
     assert len(dark) >= 10
     before = {s.name: t.name_box for t, s in zip(parse_gallery(plain).tiles, truth.students, strict=True)}
     after = {s.name: t.name_box for t, s in zip(parse_gallery(image).tiles, truth.students, strict=True)}
-    same_top = sum(before[s.name] is not None and after[s.name] is not None
-                   and abs(after[s.name][1] - before[s.name][1]) <= 2 for s in dark)
+    same_top = sum(
+        before[s.name] is not None
+        and after[s.name] is not None
+        and abs(after[s.name][1] - before[s.name][1]) <= 2
+        for s in dark
+    )
     assert same_top >= 0.95 * len(dark)
 
 
 @pytest.mark.parametrize("size", [(640, 400), (640, 360), (1280, 720), (3840, 2160)])
 @pytest.mark.parametrize("students", [4, 25, 49])
-def test_every_tile_is_found_from_small_windows_to_4k(faces_dir: Path, size: tuple[int, int], students: int) -> None:
+def test_every_tile_is_found_from_small_windows_to_4k(
+    faces_dir: Path, size: tuple[int, int], students: int
+) -> None:
     """A 7x7 gallery in a 640x400 window has gaps of 2 px and tiles of 85x48: the frame is read
     without subsampling below 720 lines."""
     image, truth = next(render_lecture(faces_dir, students=students, frames=1, seed=students, dynamics=False))
     sx, sy = size[0] / image.shape[1], size[1] / image.shape[0]
     scaled = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
-    expected = [(round(x * sx), round(y * sy), round(w * sx), round(h * sy)) for x, y, w, h in (s.box for s in truth.students)]
+    expected = [
+        (round(x * sx), round(y * sy), round(w * sx), round(h * sy))
+        for x, y, w, h in (s.box for s in truth.students)
+    ]
     found = [t.box for t in parse_gallery(scaled).tiles]
     assert matched(expected, found, 0.8) == len(expected) == len(found), size
 
@@ -213,20 +245,34 @@ def test_tiles_touching_each_other_are_told_apart_by_the_steps_between_them(
 ) -> None:
     """No gap at all (gap 0, as Meet and Teams draw some views): no background to cut at, so the
     grid of equal tiles is found from the colour steps along its edges."""
-    image, truth = next(render_lecture(faces_dir, students=students, frames=1, seed=seed, dynamics=False, gap=0))
+    image, truth = next(
+        render_lecture(faces_dir, students=students, frames=1, seed=seed, dynamics=False, gap=0)
+    )
     found = [t.box for t in parse_gallery(image).tiles]
     assert matched([s.box for s in truth.students], found, 0.8) == students == len(found)
 
 
 @pytest.mark.parametrize("students", [4, 9, 25])
 @pytest.mark.parametrize("variant", ["dark", "light", "rounded-thin-gap"])
-def test_a_pop_up_over_part_of_a_tile_and_its_gap_costs_no_tile(faces_dir: Path, variant: str, students: int) -> None:
+def test_a_pop_up_over_part_of_a_tile_and_its_gap_costs_no_tile(
+    faces_dir: Path, variant: str, students: int
+) -> None:
     """An extension's pop-up or a dialog drawn over half of one tile and across the gap beside it."""
-    image, truth = next(render_lecture(faces_dir, students=students, frames=1, seed=students, dynamics=False,
-                                       **VARIANTS[variant]))
+    image, truth = next(
+        render_lecture(
+            faces_dir, students=students, frames=1, seed=students, dynamics=False, **VARIANTS[variant]
+        )
+    )
     x, y, w, h = truth.students[0].box
     cv2.rectangle(image, (x + w // 2, y + h // 4), (x + w + 20, y + 3 * h // 4), (250, 250, 250), -1)
-    cv2.putText(image, "Start Capturing", (x + w // 2 + 10, y + h // 4 + 30), cv2.FONT_HERSHEY_SIMPLEX, 0.6,
-                (40, 40, 40), 1)
+    cv2.putText(
+        image,
+        "Start Capturing",
+        (x + w // 2 + 10, y + h // 4 + 30),
+        cv2.FONT_HERSHEY_SIMPLEX,
+        0.6,
+        (40, 40, 40),
+        1,
+    )
     found = [t.box for t in parse_gallery(image).tiles]
     assert matched([s.box for s in truth.students], found, 0.8) == students == len(found)

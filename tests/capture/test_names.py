@@ -25,17 +25,35 @@ from tiles import make_tile
 
 # Scripts Tesseract reads reliably at label sizes, each with two names.
 CLEAR = [
-    ("latin", "Jürgen Gonçalves"), ("latin", "Siobhán Ødegaard"), ("cyrillic", "Дмитрий Шевченко"),
-    ("cyrillic", "Юлия Бондаренко"), ("greek", "Κατερίνα Οικονόμου"), ("greek", "Νίκος Γεωργίου"),
-    ("devanagari", "अर्जुन शर्मा"), ("devanagari", "प्रिया पटेल"),
+    ("latin", "Jürgen Gonçalves"),
+    ("latin", "Siobhán Ødegaard"),
+    ("cyrillic", "Дмитрий Шевченко"),
+    ("cyrillic", "Юлия Бондаренко"),
+    ("greek", "Κατερίνα Οικονόμου"),
+    ("greek", "Νίκος Γεωργίου"),
+    ("devanagari", "अर्जुन शर्मा"),
+    ("devanagari", "प्रिया पटेल"),
 ]
-HARD = [("cjk", "王伟"), ("japanese", "佐藤花子"), ("arabic", "يوسف منصور"), ("arabic", "فاطمة حداد"),
-        ("hebrew", "תמר כהן"), ("thai", "สุดา ใจดี")]
+HARD = [
+    ("cjk", "王伟"),
+    ("japanese", "佐藤花子"),
+    ("arabic", "يوسف منصور"),
+    ("arabic", "فاطمة حداد"),
+    ("hebrew", "תמר כהן"),
+    ("thai", "สุดา ใจดี"),
+]
 
 
 def _label(name: str, script: str, seed: int, size: tuple[int, int] = (370, 208)) -> np.ndarray:
-    tile = make_tile(np.random.default_rng(seed), TextRenderer(), name, script, face=np.full((48, 48), 120, np.uint8),
-                     emotion="neutral", size=size)
+    tile = make_tile(
+        np.random.default_rng(seed),
+        TextRenderer(),
+        name,
+        script,
+        face=np.full((48, 48), 120, np.uint8),
+        emotion="neutral",
+        size=size,
+    )
     x, y, w, h = tile.label_box
     return tile.image[y : y + h, x : x + w].copy()
 
@@ -95,7 +113,10 @@ def test_matching_keeps_similar_names_apart() -> None:
 def test_ocr_text_as_a_name() -> None:
     # unsure short words at a line's ends are a plate's edge or an icon; a sure word or a long one stays
     assert trimmed_words([("Monica", 95), ("Adebayo", 95), ("È-", 57)]) == [("Monica", 95), ("Adebayo", 95)]
-    assert trimmed_words([("Erica", 95), ("Holt", 95), ("Į", 62), ("2a", 24)]) == [("Erica", 95), ("Holt", 95)]
+    assert trimmed_words([("Erica", 95), ("Holt", 95), ("Į", 62), ("2a", 24)]) == [
+        ("Erica", 95),
+        ("Holt", 95),
+    ]
     assert trimmed_words([("Anastasia", 90), ("Rebkov", 63)]) == [("Anastasia", 90), ("Rebkov", 63)]
     assert trimmed_words([("MJ", 92), ("Price", 95)]) == [("MJ", 92), ("Price", 95)]
     assert trimmed_words([("이", 92), ("호", 90), ("연", 91), ("(20200992)", 40)])[-1][0] == "(20200992)"
@@ -106,7 +127,10 @@ def test_ocr_text_as_a_name() -> None:
     # OCR spaces a Hangul name's syllables and guesses the space before its bracket
     assert display_form("^ 이 성 민 (방청)") == "이성민(방청)"
     assert display_form("(초급) 서 경숙") == "(초급) 서경숙" and display_form("장희재 교수") == "장희재 교수"
-    assert display_form("(초급) 전금랑ㅠ") == "(초급) 전금랑" and display_form("조광현 ( 방청 )") == "조광현(방청)"
+    assert (
+        display_form("(초급) 전금랑ㅠ") == "(초급) 전금랑"
+        and display_form("조광현 ( 방청 )") == "조광현(방청)"
+    )
 
 
 def test_helpers() -> None:
@@ -121,18 +145,30 @@ def test_helpers() -> None:
 
 
 def _tile(name: str, script: str, seed: int, size: tuple[int, int] = (262, 147)):  # type: ignore[no-untyped-def]
-    return make_tile(np.random.default_rng(seed), TextRenderer(), name, script, face=np.full((48, 48), 120, np.uint8),
-                     emotion="neutral", size=size)
+    return make_tile(
+        np.random.default_rng(seed),
+        TextRenderer(),
+        name,
+        script,
+        face=np.full((48, 48), 120, np.uint8),
+        emotion="neutral",
+        size=size,
+    )
 
 
 def test_a_label_box_cut_short_by_the_layout_is_read_whole() -> None:
-    names = [("latin", "Ľudmila Hernández"), ("thai", "มาลี ใจดี"), ("hebrew", "נועה לוי"), ("cyrillic", "Юлия Ковальчук")]
+    names = [
+        ("latin", "Ľudmila Hernández"),
+        ("thai", "มาลี ใจดี"),
+        ("hebrew", "נועה לוי"),
+        ("cyrillic", "Юлия Ковальчук"),
+    ]
     with NameReader(roster=[n for _, n in names] + ["Ana Novák", "תמר כהן"]) as reader:
         for k, (script, name) in enumerate(names):
             tile = _tile(name, script, 20 + k)
             x, y, w, h = tile.label_box
             full = text_line(tile.image[y : y + h, x : x + w])
-            cut = (x + w // 3, y + h // 2, w // 3, h // 3)   # the middle third, lower half only
+            cut = (x + w // 3, y + h // 2, w // 3, h // 3)  # the middle third, lower half only
             crop, core = label_region(tile.image, (0, 0, *tile.image.shape[1::-1]), cut)
             line = text_line(crop, core)
             assert full is not None and line is not None, name
@@ -160,7 +196,9 @@ def test_the_ocr_budget_spreads_new_labels_over_frames() -> None:
         first = reader.read_frame(labels)
         assert [r.deferred for r in first] == [False, False, True, True, True]
         second = reader.read_frame(labels)
-        assert [r.cached for r in second[:2]] == [True, True] and [r.deferred for r in second] == [False] * 2 + [False] * 2 + [True]
+        assert [r.cached for r in second[:2]] == [True, True] and [r.deferred for r in second] == [
+            False
+        ] * 2 + [False] * 2 + [True]
         third = reader.read_frame(labels)
         assert [r.name for r in third] == names
 
@@ -198,9 +236,9 @@ def test_the_expected_name_picks_the_script_model_to_read_with() -> None:
         assert hinted.read_frame([label], ["Дмитрий Шевченко"])[0].name == "Дмитрий Шевченко"
         assert hinted.ocr_calls == 1 < unhinted
     with NameReader(roster=roster, max_attempts=2) as wrong:
-        first = wrong.read_frame([label], ["Tomáš Novák"])[0]   # hint-only first attempt: Latin cannot read it
+        first = wrong.read_frame([label], ["Tomáš Novák"])[0]  # hint-only first attempt: Latin cannot read it
         assert first.name != "Tomáš Novák"
-        last = wrong.read_frame([label], ["Tomáš Novák"])[0]    # the last attempt tries every model
+        last = wrong.read_frame([label], ["Tomáš Novák"])[0]  # the last attempt tries every model
         assert last.name == "Дмитрий Шевченко"
         with pytest.raises(CaptureError, match="expected names"):
             wrong.read_frame([label], [])
@@ -214,7 +252,7 @@ def test_a_bright_face_above_the_label_is_not_part_of_the_line() -> None:
     label = tile.image[y : y + h, x : x + w]
     plain = text_line(label)
     face = np.full((h, w, 3), 40, np.uint8)
-    face[2 : h - 3, w // 4 : w * 3 // 4] = 235          # a bright chin, then two dark rows
+    face[2 : h - 3, w // 4 : w * 3 // 4] = 235  # a bright chin, then two dark rows
     crop = np.vstack([face, label])
     line = text_line(crop, (0, 0, w, 2 * h))
     assert plain is not None and line is not None and abs(line.shape[0] - plain.shape[0]) <= 2
@@ -224,11 +262,13 @@ def test_a_crop_is_known_again_by_its_text_pixels_when_the_video_behind_changes(
     a = _label("Amara Okafor", "latin", 1)
     b = a.copy()
     mid = (a > 70) & (a < 180)
-    b[mid] = a[mid] + np.random.default_rng(0).integers(-15, 16, int(mid.sum()))   # the video behind the box moved
+    b[mid] = a[mid] + np.random.default_rng(0).integers(
+        -15, 16, int(mid.sum())
+    )  # the video behind the box moved
     assert not np.array_equal(a, b) and crop_key(a) == crop_key(b)
     assert crop_key(a) != crop_key(_label("Amara Okafur", "latin", 1))
     grey = np.full((24, 120, 3), 60, np.uint8)
-    grey[8:16, 10:100:4] = 150                                       # mid-grey text: exact pixels decide
+    grey[8:16, 10:100:4] = 150  # mid-grey text: exact pixels decide
     shifted = grey.copy()
     shifted[0, 0] = 61
     assert crop_key(grey) != crop_key(shifted)
@@ -242,22 +282,22 @@ def test_a_crop_is_known_again_when_a_bright_face_beside_its_text_changes() -> N
     crop = np.hstack([label, np.full((h, 60, 3), 90, np.uint8)])
     core = (0, 0, w, h)
     moved = crop.copy()
-    moved[2 : h - 2, w + h : w + 60] = 240                    # the face beside, brighter this frame
+    moved[2 : h - 2, w + h : w + 60] = 240  # the face beside, brighter this frame
     assert crop_key(crop, core) == crop_key(moved, core)
     near = crop.copy()
-    near[2 : h - 2, w : w + 2] = 240                          # white right at the box's edge: a letter
+    near[2 : h - 2, w : w + 2] = 240  # white right at the box's edge: a letter
     assert crop_key(crop, core) != crop_key(near, core)
 
 
 def test_look_alike_names_are_not_taken_from_each_others_cached_label() -> None:
     sharma, varma = "प्रिया शर्मा", "प्रिया वर्मा"
     a, b = _label(sharma, "devanagari", 1), _label(varma, "devanagari", 2, size=(380, 214))
-    assert same_label(label_mask(a), label_mask(b))     # one glyph apart: their masks pass as the same text
+    assert same_label(label_mask(a), label_mask(b))  # one glyph apart: their masks pass as the same text
     with NameReader(roster=[sharma, varma, "Tomáš Novák"]) as reader:
         assert reader.read(a).name == display_form(sharma)
         assert reader.read(b).name == display_form(varma)
         first = reader.read(_label("Tomáš Novák", "latin", 3))
-        bigger = reader.read(_label("Tomáš Novák", "latin", 4, size=(620, 349)))   # no look-alike: cached
+        bigger = reader.read(_label("Tomáš Novák", "latin", 4, size=(620, 349)))  # no look-alike: cached
         assert first.name == bigger.name == "Tomáš Novák" and bigger.cached
 
 
@@ -284,17 +324,17 @@ def test_a_redrawn_label_of_the_name_its_tile_is_expected_to_show_needs_no_ocr()
     roster = ["Amara Okafor", "Tomáš Novák", "Дмитрий Шевченко", "Νίκος Γεωργίου"]
     big = _label("Дмитрий Шевченко", "cyrillic", 5, size=(370, 208))
     small = _label("Дмитрий Шевченко", "cyrillic", 6, size=(260, 146))
-    assert not same_label(label_mask(small), label_mask(big))     # not taken from the cache by itself
+    assert not same_label(label_mask(small), label_mask(big))  # not taken from the cache by itself
     with NameReader(roster=roster) as reader:
         assert reader.read_frame([big])[0].name == "Дмитрий Шевченко"
         before = reader.ocr_calls
         confirmed = reader.read_frame([small], ["Дмитрий Шевченко"])[0]
         assert confirmed.name == "Дмитрий Шевченко" and confirmed.cached and reader.ocr_calls == before
-        assert reader.read_frame([small], ["Amara Okafor"])[0].cached       # that exact label, known now
+        assert reader.read_frame([small], ["Amara Okafor"])[0].cached  # that exact label, known now
     with NameReader(roster=roster) as reader:
         reader.read_frame([big])
         before = reader.ocr_calls
-        assert not reader.read_frame([small], ["Νίκος Γεωργίου"])[0].cached   # the cues disagree: OCR
+        assert not reader.read_frame([small], ["Νίκος Γεωργίου"])[0].cached  # the cues disagree: OCR
         assert reader.ocr_calls > before
 
 
@@ -321,7 +361,7 @@ def test_a_line_too_tall_for_its_tile_is_read_only_as_its_expected_name() -> Non
     with NameReader(roster=roster, max_attempts=1) as reader:
         assert reader.read_frame([label], tile_heights=short_tile)[0].name is None and reader.ocr_calls == 0
         assert reader.read_frame([label], ["Amara Okafor"], short_tile)[0].name is None
-        assert reader.ocr_calls == 1       # the Latin model only, even on the last attempt
+        assert reader.ocr_calls == 1  # the Latin model only, even on the last attempt
     with NameReader(roster=roster) as reader:
         assert reader.read_frame([label], ["Дмитрий Шевченко"], short_tile)[0].name == "Дмитрий Шевченко"
         assert reader.ocr_calls == 1

@@ -11,12 +11,26 @@ from capture.fonts import font_file_for
 from capture.layout import _agreeing_labels
 from capture.roster_look import RosterLook
 
-ROSTER = ["Monica Adebayo", "Josh Nelson", "Margaret Ramsey", "Korbin Montgomery", "Erica Holt", "Tian Quan",
-          "Rafael Villanueva", "Ada Nguyen", "Jack Davis", "Mira Ahmed", "Seth Hoffman", "Celeste Jefferson"]
+ROSTER = [
+    "Monica Adebayo",
+    "Josh Nelson",
+    "Margaret Ramsey",
+    "Korbin Montgomery",
+    "Erica Holt",
+    "Tian Quan",
+    "Rafael Villanueva",
+    "Ada Nguyen",
+    "Jack Davis",
+    "Mira Ahmed",
+    "Seth Hoffman",
+    "Celeste Jefferson",
+]
 GUESTS = ["Zhang Wei", "Priya Raman"]
 
 
-def small_label(name: str, text_px: int, rng: np.random.Generator) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+def small_label(
+    name: str, text_px: int, rng: np.random.Generator
+) -> tuple[np.ndarray, tuple[int, int, int, int]]:
     """A name as a 640x400 gallery shows it: white on a dark plate, drawn large, averaged down to
     ``text_px``, beside blurred video, JPEG'd; and the plate's box in the crop."""
     from PIL import ImageFont
@@ -28,7 +42,9 @@ def small_label(name: str, text_px: int, rng: np.random.Generator) -> tuple[np.n
     big = Image.new("L", (int(right - left) + 24, 64), 40)
     ImageDraw.Draw(big).text((12 - left, 32 - (bottom - top) // 2 - top), name, fill=235, font=font)
     plate = cv2.resize(np.asarray(big), None, fx=text_px / 40, fy=text_px / 40, interpolation=cv2.INTER_AREA)
-    crop = cv2.GaussianBlur(rng.integers(60, 200, (plate.shape[0] + 8, plate.shape[1] + 30)).astype(np.uint8), (0, 0), 3)
+    crop = cv2.GaussianBlur(
+        rng.integers(60, 200, (plate.shape[0] + 8, plate.shape[1] + 30)).astype(np.uint8), (0, 0), 3
+    )
     crop[4 : 4 + plate.shape[0], 2 : 2 + plate.shape[1]] = plate
     _, jpeg = cv2.imencode(".jpg", crop, [cv2.IMWRITE_JPEG_QUALITY, 70])
     return cv2.imdecode(jpeg, cv2.IMREAD_GRAYSCALE), (2, 4, plate.shape[1], plate.shape[0])
@@ -58,5 +74,10 @@ def test_gallery_labels_agree_where_most_are() -> None:
     found = [(x * 90, 39, 49, 9) for x in range(4)] + [(360, 30, 37, 15), (450, 42, 12, 5)]
     agreed = _agreeing_labels(tiles, found, [True] * 6)
     assert agreed[:4] == found[:4]
-    assert agreed[4] == (360, 39, 37, 9) and agreed[5] == (450, 39, 49, 9)   # a box cut to a letter takes the width
-    assert _agreeing_labels(tiles[:3], found[:3], [True] * 3) == found[:3]    # too few to agree
+    assert agreed[4] == (360, 39, 37, 9) and agreed[5] == (
+        450,
+        39,
+        49,
+        9,
+    )  # a box cut to a letter takes the width
+    assert _agreeing_labels(tiles[:3], found[:3], [True] * 3) == found[:3]  # too few to agree

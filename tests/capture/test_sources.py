@@ -34,7 +34,9 @@ def _video(path: Path, frames: int, fps: float = 5.0) -> list[np.ndarray]:
     return images
 
 
-def test_image_folder_in_name_order_skipping_non_images(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_image_folder_in_name_order_skipping_non_images(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     for i in (2, 0, 1):
         cv2.imwrite(str(tmp_path / f"frame_{i:05d}.png"), _image(i))
     (tmp_path / "truth.json").write_text("{}")
@@ -84,7 +86,11 @@ def test_video_from_frames_every_frame_and_sampled(tmp_path: Path) -> None:
     assert np.abs(frames[3].image.astype(int) - images[3]).mean() < 12  # MJPG is lossy
     sampled = list(open_source("video", settings=CaptureSettings(fps=1.0), path=path, start=START))
     assert [f.index for f in sampled] == [0, 5, 10]
-    assert [f.timestamp for f in sampled] == [START, START + timedelta(seconds=1), START + timedelta(seconds=2)]
+    assert [f.timestamp for f in sampled] == [
+        START,
+        START + timedelta(seconds=1),
+        START + timedelta(seconds=2),
+    ]
 
 
 def test_corrupt_video_is_a_capture_error(tmp_path: Path) -> None:
@@ -114,7 +120,9 @@ def test_truncated_video_stops_cleanly(tmp_path: Path, caplog: pytest.LogCapture
 
 def test_synth_source_yields_frames_with_truth(tiny_faces: Path) -> None:
     settings = CaptureSettings(fps=4.0)
-    with open_source("synth", settings=settings, faces_dir=tiny_faces, students=4, frames=3, seed=2, start=START) as src:
+    with open_source(
+        "synth", settings=settings, faces_dir=tiny_faces, students=4, frames=3, seed=2, start=START
+    ) as src:
         assert src.live is False and "synthetic" in src.describe()
         frames = list(src)
         assert [f.index for f in frames] == [0, 1, 2]

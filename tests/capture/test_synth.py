@@ -19,7 +19,9 @@ from model import EMOTIONS
 def test_synthesize_writes_frames_and_exact_truth_schema(tiny_faces: Path, tmp_path: Path) -> None:
     out = tmp_path / "lecture"
     calls: list[tuple[int, int]] = []
-    lecture = synthesize(tiny_faces, out, students=6, frames=4, seed=3, progress=lambda d, t: calls.append((d, t)))
+    lecture = synthesize(
+        tiny_faces, out, students=6, frames=4, seed=3, progress=lambda d, t: calls.append((d, t))
+    )
     assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
     assert sorted(p.name for p in out.iterdir()) == [f"frame_{i:05d}.png" for i in range(4)] + ["truth.json"]
     truth = json.loads((out / "truth.json").read_text(encoding="utf-8"))
@@ -59,9 +61,13 @@ def test_lecture_has_names_in_many_scripts_joins_leaves_reorders_and_changes(fac
     frames = [t for _, t in render_lecture(faces_dir, students=30, frames=80, seed=5)]
     names = {s.name for f in frames for s in f.students}
     assert len(names) == 30
-    assert any(not n.isascii() and any(c.isalpha() and ord(c) < 0x250 for c in n) for n in names)  # Latin diacritics
+    assert any(
+        not n.isascii() and any(c.isalpha() and ord(c) < 0x250 for c in n) for n in names
+    )  # Latin diacritics
     assert any("\u0400" <= c <= "\u04ff" for n in names for c in n)  # Cyrillic
-    assert any("\u4e00" <= c <= "\u9fff" or "\uac00" <= c <= "\ud7a3" for n in names for c in n)  # CJK / Hangul
+    assert any(
+        "\u4e00" <= c <= "\u9fff" or "\uac00" <= c <= "\ud7a3" for n in names for c in n
+    )  # CJK / Hangul
     counts = {len(f.students) for f in frames}
     assert len(counts) > 1, "students should join or leave"
     orders = {tuple(s.name for s in f.students) for f in frames}
@@ -79,11 +85,15 @@ def test_lecture_has_names_in_many_scripts_joins_leaves_reorders_and_changes(fac
     changes = sum(
         a.emotion != b.emotion
         for f0, f1 in itertools.pairwise(frames)
-        for a in f0.students for b in f1.students
+        for a in f0.students
+        for b in f1.students
         if a.name == b.name and a.camera and b.camera
     )
     pairs = sum(
-        1 for f0, f1 in itertools.pairwise(frames) for a in f0.students for b in f1.students
+        1
+        for f0, f1 in itertools.pairwise(frames)
+        for a in f0.students
+        for b in f1.students
         if a.name == b.name and a.camera and b.camera
     )
     assert changes < pairs * 0.35
@@ -102,7 +112,9 @@ def test_gallery_grid_is_zoom_like_with_last_row_centred(n: int) -> None:
     for a in boxes:
         for b in boxes:
             if a is not b:
-                assert a[0] + a[2] <= b[0] or b[0] + b[2] <= a[0] or a[1] + a[3] <= b[1] or b[1] + b[3] <= a[1]
+                assert (
+                    a[0] + a[2] <= b[0] or b[0] + b[2] <= a[0] or a[1] + a[3] <= b[1] or b[1] + b[3] <= a[1]
+                )
 
 
 def test_missing_or_empty_faces_folder_is_a_capture_error(tmp_path: Path) -> None:
@@ -123,8 +135,22 @@ def test_student_count_outside_1_to_49_is_a_capture_error(tiny_faces: Path) -> N
 
 def test_synth_command(tiny_faces: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "cli"
-    code = main(["synth", "--faces", str(tiny_faces), "--out", str(out), "--students", "3", "--frames", "2",
-                 "--theme", "light", "--chrome"])
+    code = main(
+        [
+            "synth",
+            "--faces",
+            str(tiny_faces),
+            "--out",
+            str(out),
+            "--students",
+            "3",
+            "--frames",
+            "2",
+            "--theme",
+            "light",
+            "--chrome",
+        ]
+    )
     assert code == 0
     assert (out / "truth.json").is_file() and (out / "frame_00001.png").is_file()
     assert "wrote 2 frames" in capsys.readouterr().out
@@ -141,11 +167,15 @@ def test_client_styles_draw_as_the_client_and_the_agent_reads_them(faces_dir: Pa
 
     image, truth = next(render_lecture(faces_dir, students=9, frames=1, seed=11, client=client, theme="dark"))
     look = CLIENT_LOOKS[client]
-    assert tuple(int(v) for v in image[2, 2]) == look.background["dark"]   # behind the tiles: the client's colour
+    assert (
+        tuple(int(v) for v in image[2, 2]) == look.background["dark"]
+    )  # behind the tiles: the client's colour
     boxes = [s.box for s in truth.students]
     gaps = {b[0] - (a[0] + a[2]) for a, b in itertools.pairwise(boxes) if a[1] == b[1]}
     assert gaps and all(look.gap[0] <= g <= look.gap[1] for g in gaps)
     faces = [s.face_box for s in truth.students if s.face_box is not None]
     # people in rooms: webcam-sized faces, a third to a half of the tile's height
-    assert faces and all(0.28 <= f[3] / s.box[3] <= 0.52 for s in truth.students if (f := s.face_box) is not None)
+    assert faces and all(
+        0.28 <= f[3] / s.box[3] <= 0.52 for s in truth.students if (f := s.face_box) is not None
+    )
     assert len(find_tiles(image).boxes) == len(truth.students)

@@ -82,9 +82,22 @@ def make_tile(
         ink = (235, 235, 235) if grey < 128 else (60, 60, 60)
         if avatar:
             radius = max(int(h * 0.2), 6)
-            cv2.circle(tile, (w // 2, h // 2), radius, tuple(int(v) for v in rng.integers(60, 200, 3)), -1, cv2.LINE_AA)
+            cv2.circle(
+                tile,
+                (w // 2, h // 2),
+                radius,
+                tuple(int(v) for v in rng.integers(60, 200, 3)),
+                -1,
+                cv2.LINE_AA,
+            )
             initials = text.mask(name[:1], script, max(int(radius * 0.8), 8))
-            _blend(tile, initials, w // 2 - initials.shape[1] // 2, h // 2 - initials.shape[0] // 2, (255, 255, 255))
+            _blend(
+                tile,
+                initials,
+                w // 2 - initials.shape[1] // 2,
+                h // 2 - initials.shape[0] // 2,
+                (255, 255, 255),
+            )
         else:
             big = text.mask(name, script, int(np.clip(h * 0.11, 10, 48)))[:, : w - 16]
             _blend(tile, big, (w - big.shape[1]) // 2, (h - big.shape[0]) // 2, ink)
@@ -94,7 +107,9 @@ def make_tile(
         mask = text.mask(name, script, int(np.clip(round(h * 0.085), 10, 22)))[:, : max(1, w - 20)]
         lw, lh = mask.shape[1] + 10, mask.shape[0] + 6
         lx, ly = 4, h - lh - 4
-        tile[ly : ly + lh, lx : lx + lw] = (tile[ly : ly + lh, lx : lx + lw].astype(np.float32) * 0.42).astype(np.uint8)
+        tile[ly : ly + lh, lx : lx + lw] = (
+            tile[ly : ly + lh, lx : lx + lw].astype(np.float32) * 0.42
+        ).astype(np.uint8)
         _blend(tile, mask, lx + 5, ly + 3, (255, 255, 255))
         label_box = (lx, ly, lw, lh)
     return GeneratedTile(tile, face_box, label_box, name, emotion if face is not None else None)

@@ -39,16 +39,27 @@ class Started:
 
 
 def start_classmood(
-    folder: Path, display: str, *, env: dict[str, str] | None = None, privacy: str = "named", args: tuple[str, ...] = (),
+    folder: Path,
+    display: str,
+    *,
+    env: dict[str, str] | None = None,
+    privacy: str = "named",
+    args: tuple[str, ...] = (),
 ) -> Started:
     """``classmood start --no-browser`` in ``folder`` on ``display``, with a config of its own (a free port)."""
     port = free_port()
     config = folder / "config.yaml"
-    config.write_text(f"storage:\n  data_dir: data\ndashboard:\n  port: {port}\n  refresh_seconds: 1\n"
-                      f"capture:\n  fps: 2\nprivacy:\n  mode: {privacy}\n")
+    config.write_text(
+        f"storage:\n  data_dir: data\ndashboard:\n  port: {port}\n  refresh_seconds: 1\n"
+        f"capture:\n  fps: 2\nprivacy:\n  mode: {privacy}\n"
+    )
     process = subprocess.Popen(
         [sys.executable, "-m", "classmood.cli", "start", "--no-browser", "--config", str(config), *args],
-        cwd=folder, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=folder,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         env={**os.environ, "PYTHONPATH": str(REPO_ROOT), "DISPLAY": display, **(env or {})},
     )
     return Started(process, f"http://127.0.0.1:{port}", folder / "data" / "classmood.db")

@@ -30,8 +30,12 @@ def test_the_shipped_config_is_valid_and_documents_every_key() -> None:
 def test_environment_overrides_the_file(tmp_path: Path) -> None:
     path = tmp_path / "c.yaml"
     path.write_text("dashboard:\n  port: 9000\n")
-    env = {"CLASSMOOD_DASHBOARD__PORT": "9100", "CLASSMOOD_PRIVACY__EXCLUDE": "[Guest, Host]",
-           "CLASSMOOD_CAPTURE__REGION": "10,20,640,480", "UNRELATED": "1"}
+    env = {
+        "CLASSMOOD_DASHBOARD__PORT": "9100",
+        "CLASSMOOD_PRIVACY__EXCLUDE": "[Guest, Host]",
+        "CLASSMOOD_CAPTURE__REGION": "10,20,640,480",
+        "UNRELATED": "1",
+    }
     settings = load_config(path, env=env)
     assert settings.dashboard.port == 9100
     assert settings.privacy.exclude == ["Guest", "Host"]
@@ -68,8 +72,12 @@ def test_missing_explicit_file_is_an_error(tmp_path: Path) -> None:
 def test_cli_prints_one_line_and_exits_2(tmp_path: Path) -> None:
     path = tmp_path / "c.yaml"
     path.write_text("dashboard:\n  port: abc\n")
-    result = subprocess.run([sys.executable, "-m", "classmood.cli", "evaluate", "--data", str(tmp_path), "--config", str(path)],
-                            check=False, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "classmood.cli", "evaluate", "--data", str(tmp_path), "--config", str(path)],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2
     assert result.stderr.strip().startswith("classmood: config: dashboard.port")
     assert len(result.stderr.strip().splitlines()) == 1
@@ -86,13 +94,30 @@ yaml_values = st.recursive(
 @given(
     document=st.dictionaries(
         st.sampled_from(["capture", "storage", "dashboard", "model", "privacy", "other"]),
-        st.dictionaries(st.sampled_from(["fps", "port", "mode", "region", "url", "exclude", "path", "x"]), yaml_values, max_size=4),
+        st.dictionaries(
+            st.sampled_from(["fps", "port", "mode", "region", "url", "exclude", "path", "x"]),
+            yaml_values,
+            max_size=4,
+        ),
         max_size=4,
     ),
-    env=st.dictionaries(st.sampled_from(["CLASSMOOD_CAPTURE__FPS", "CLASSMOOD_DASHBOARD__PORT", "CLASSMOOD_X__Y",
-                                         "CLASSMOOD_PRIVACY__MODE", "CLASSMOOD_CAPTURE__REGION"]), st.text(max_size=12), max_size=3),
+    env=st.dictionaries(
+        st.sampled_from(
+            [
+                "CLASSMOOD_CAPTURE__FPS",
+                "CLASSMOOD_DASHBOARD__PORT",
+                "CLASSMOOD_X__Y",
+                "CLASSMOOD_PRIVACY__MODE",
+                "CLASSMOOD_CAPTURE__REGION",
+            ]
+        ),
+        st.text(max_size=12),
+        max_size=3,
+    ),
 )
-def test_any_document_loads_or_raises_config_error(tmp_path_factory: pytest.TempPathFactory, document: dict, env: dict) -> None:
+def test_any_document_loads_or_raises_config_error(
+    tmp_path_factory: pytest.TempPathFactory, document: dict, env: dict
+) -> None:
     path = tmp_path_factory.mktemp("cfg") / "c.yaml"
     path.write_text(yaml.safe_dump(document, allow_unicode=True))
     try:
@@ -105,7 +130,9 @@ def test_any_document_loads_or_raises_config_error(tmp_path_factory: pytest.Temp
 
 @settings(max_examples=100, deadline=None)
 @given(raw=st.text(max_size=200))
-def test_arbitrary_text_never_escapes_as_another_error(tmp_path_factory: pytest.TempPathFactory, raw: str) -> None:
+def test_arbitrary_text_never_escapes_as_another_error(
+    tmp_path_factory: pytest.TempPathFactory, raw: str
+) -> None:
     path = tmp_path_factory.mktemp("cfg") / "c.yaml"
     path.write_text(raw, encoding="utf-8")
     with contextlib.suppress(ConfigError):

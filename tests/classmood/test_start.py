@@ -24,7 +24,10 @@ def test_start_watches_the_screen_serves_the_dashboard_and_stops_on_ctrl_c(tmp_p
     picture = browser.get(f"{started.url}/agent-view.png", timeout=30)
     assert picture.status_code == 200 and picture.content.startswith(b"\x89PNG")
     assert picture.headers["Cache-Control"] == "no-store"
-    assert requests.get(f"{started.url}/agent-view.png", timeout=10, allow_redirects=False).status_code in (302, 401)
+    assert requests.get(f"{started.url}/agent-view.png", timeout=10, allow_redirects=False).status_code in (
+        302,
+        401,
+    )
     code, err = started.stop(signal.SIGINT)
     assert code == 0, err[-3000:]
     assert "Traceback" not in err and "INFO: Created TensorFlow Lite" not in err
@@ -32,8 +35,9 @@ def test_start_watches_the_screen_serves_the_dashboard_and_stops_on_ctrl_c(tmp_p
     assert watching == [f"ClassMood: watching screen monitor 1; dashboard on {started.url}/ (Ctrl-C stops)"]
     assert "created the database" in err and "added admin 'admin'" in err
     with create_engine(f"sqlite:///{started.db}").connect() as connection:
-        ended, students = connection.execute(text(
-            "SELECT ended_at IS NOT NULL, (SELECT COUNT(*) FROM participants) FROM lecture_sessions")).one()
+        ended, students = connection.execute(
+            text("SELECT ended_at IS NOT NULL, (SELECT COUNT(*) FROM participants) FROM lecture_sessions")
+        ).one()
     assert ended and students >= 9
     with pytest.raises(requests.ConnectionError):
         requests.get(f"{started.url}/login", timeout=5)
@@ -51,10 +55,25 @@ def test_first_start_without_terminal_or_password_says_what_to_do(tmp_path: Path
     config = tmp_path / "config.yaml"
     config.write_text("storage:\n  data_dir: data\n")
     env = {**{k: v for k, v in os.environ.items() if k != "CLASSMOOD_PASSWORD"}, "PYTHONPATH": str(REPO_ROOT)}
-    result = subprocess.run([sys.executable, "-m", "classmood.cli", "start", "--no-browser", "--config", str(config)],
-                            cwd=tmp_path, stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, timeout=120,
-                            check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "classmood.cli", "start", "--no-browser", "--config", str(config)],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 2
-    errors = [line for line in result.stderr.splitlines() if line.startswith("classmood: ") and "created" not in line]
-    assert errors == [("classmood: no dashboard user yet and no password: set CLASSMOOD_PASSWORD or run in a terminal "
-                       "to be asked")], result.stderr
+    errors = [
+        line
+        for line in result.stderr.splitlines()
+        if line.startswith("classmood: ") and "created" not in line
+    ]
+    assert errors == [
+        (
+            "classmood: no dashboard user yet and no password: set CLASSMOOD_PASSWORD or run in a terminal "
+            "to be asked"
+        )
+    ], result.stderr

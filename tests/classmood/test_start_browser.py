@@ -53,12 +53,21 @@ def browser(tmp_path: Path) -> Iterator[Any]:
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
     for flag in (
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1024,900",
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--window-size=1024,900",
     ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=str(CHROMEDRIVER)), options=options)
+    driver = webdriver.Chrome(
+        service=webdriver.ChromeService(executable_path=str(CHROMEDRIVER)), options=options
+    )
     try:
         yield driver
     finally:
@@ -71,7 +80,7 @@ def _shots(driver: Any, name: str, ready: Callable[[], Any]) -> None:
     for width in WIDTHS:
         driver.set_window_size(width, 1000)
         _wait(ready, what=f"{name} at {width} px")
-        time.sleep(0.5)         # plotly relayouts after a resize
+        time.sleep(0.5)  # plotly relayouts after a resize
         driver.save_screenshot(str(SCREENSHOTS / f"{name}-{width}.png"))
     driver.set_window_size(WIDTHS[0], 1000)
 
@@ -89,8 +98,9 @@ def test_the_page_start_opens_shows_what_the_agent_sees(browser: Any, screen, tm
     driver = browser
     roster = tmp_path / "class.txt"
     roster.write_text("\n".join([*screen.names, "Absent Student"]) + "\n", encoding="utf-8")
-    started = start_classmood(tmp_path, screen.display, env={"CLASSMOOD_PASSWORD": PASSWORD},
-                              args=("--roster", str(roster)))
+    started = start_classmood(
+        tmp_path, screen.display, env={"CLASSMOOD_PASSWORD": PASSWORD}, args=("--roster", str(roster))
+    )
     try:
         wait_for(lambda: sign_in(started.url, "admin", PASSWORD), "the dashboard", started)
         _sign_in(driver, started.url, "admin", PASSWORD)
@@ -101,13 +111,21 @@ def test_the_page_start_opens_shows_what_the_agent_sees(browser: Any, screen, tm
         assert toggle.text == "What the agent sees"
         toggle.click()
         image = _wait(lambda: driver.find_element(By.ID, "agent-view-image"), what="the agent's frame")
-        _wait(lambda: driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth", image) == 1920,
-              what="the frame to load")
+        _wait(
+            lambda: (
+                driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth", image)
+                == 1920
+            ),
+            what="the frame to load",
+        )
         caption = driver.find_element(By.ID, "agent-view-caption").text
         assert "9 tiles, " in caption and "faces with an emotion" in caption, caption
         assert driver.find_element(By.ID, "agent-view-toggle").text == "Hide what the agent sees"
-        _shots(driver, "start-live-agent-view",
-               lambda: driver.execute_script("return document.getElementById('agent-view-image').naturalWidth"))
+        _shots(
+            driver,
+            "start-live-agent-view",
+            lambda: driver.execute_script("return document.getElementById('agent-view-image').naturalWidth"),
+        )
         driver.find_element(By.ID, "agent-view-toggle").click()
         _wait(lambda: not driver.find_element(By.ID, "agent-view").is_displayed(), what="the frame to hide")
         severe = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
@@ -119,8 +137,22 @@ def test_the_page_start_opens_shows_what_the_agent_sees(browser: Any, screen, tm
 
 def _run_demo(db: Path, cwd: Path, fer_root: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "classmood.cli", "demo", "--no-serve", "--faces", str(fer_root), "--db", f"sqlite:///{db}"],
-        cwd=cwd, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)}, check=False,
+        [
+            sys.executable,
+            "-m",
+            "classmood.cli",
+            "demo",
+            "--no-serve",
+            "--faces",
+            str(fer_root),
+            "--db",
+            f"sqlite:///{db}",
+        ],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+        check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
 
@@ -147,7 +179,9 @@ def demo_dashboard(tmp_path: Path, fer_root: Path) -> Iterator[tuple[str, Any]]:
         db.dispose()
 
 
-def test_the_demo_lecture_tells_the_truth(browser: Any, demo_dashboard: tuple[str, Any], fer_root: Path) -> None:
+def test_the_demo_lecture_tells_the_truth(
+    browser: Any, demo_dashboard: tuple[str, Any], fer_root: Path
+) -> None:
     from capture import class_list
 
     url, _ = demo_dashboard
@@ -163,20 +197,31 @@ def test_the_demo_lecture_tells_the_truth(browser: Any, demo_dashboard: tuple[st
     duration = _wait(lambda: driver.find_element(By.ID, "report-duration").text, what="the report")
     assert duration.startswith("1 min 59 s"), duration
     assert driver.find_element(By.ID, "report-students").text.startswith("25 of 25")
-    rows = _wait(lambda: driver.find_elements(By.CSS_SELECTOR, "#report-students-table tbody tr")[1:], what="students")
+    rows = _wait(
+        lambda: driver.find_elements(By.CSS_SELECTOR, "#report-students-table tbody tr")[1:], what="students"
+    )
     shown = unspaced(row.find_elements(By.TAG_NAME, "td")[0].text for row in rows)
     assert shown <= names and len(shown) == 25, shown - names
     hardest = driver.find_element(By.ID, "report-hardest")
     assert hardest.text, "an empty 'Hardest moments' section must say why"
-    _shots(driver, "demo-report", lambda: driver.find_element(By.CSS_SELECTOR, "#report-mood .js-plotly-plot"))
+    _shots(
+        driver, "demo-report", lambda: driver.find_element(By.CSS_SELECTOR, "#report-mood .js-plotly-plot")
+    )
 
     # students: the heatmap has one row per student of the class list, no "Participant N"
     driver.find_element(By.ID, "nav-students").click()
     _wait(lambda: driver.find_element(By.CSS_SELECTOR, "#students-heatmap .heatmaplayer"), what="heatmap")
-    rows = unspaced(driver.execute_script(
-        "const g = document.querySelector('#students-heatmap .js-plotly-plot'); return g.data[0].y;"))
+    rows = unspaced(
+        driver.execute_script(
+            "const g = document.querySelector('#students-heatmap .js-plotly-plot'); return g.data[0].y;"
+        )
+    )
     assert rows <= names and len(rows) == 25, sorted(rows - names)
-    _shots(driver, "demo-students", lambda: driver.find_element(By.CSS_SELECTOR, "#students-heatmap .heatmaplayer"))
+    _shots(
+        driver,
+        "demo-students",
+        lambda: driver.find_element(By.CSS_SELECTOR, "#students-heatmap .heatmaplayer"),
+    )
 
     # live: the lecture has ended, the attention list says why it is empty when it is
     driver.find_element(By.ID, "nav-live").click()

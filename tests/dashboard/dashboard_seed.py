@@ -112,7 +112,9 @@ def seed_lecture(
     return SeededLecture(lecture.id, {n: p.id for n, p in participants.items()}, raw)
 
 
-def append_frames(session: Session, lecture: SeededLecture, first_frame: int, count: int, mood: str = "happy") -> None:
+def append_frames(
+    session: Session, lecture: SeededLecture, first_frame: int, count: int, mood: str = "happy"
+) -> None:
     """More frames for an existing lecture: every student on camera showing ``mood``."""
     rows = []
     for frame in range(first_frame, first_frame + count):
@@ -122,8 +124,14 @@ def append_frames(session: Session, lecture: SeededLecture, first_frame: int, co
             probs[mood] = 1 - 0.02 * (len(EMOTIONS) - 1)
             rows.append(
                 Observation(
-                    session_id=lecture.session_id, participant_id=pid, frame=frame, timestamp=timestamp,
-                    camera_on=True, emotion=mood, confidence=probs[mood], **probs,
+                    session_id=lecture.session_id,
+                    participant_id=pid,
+                    frame=frame,
+                    timestamp=timestamp,
+                    camera_on=True,
+                    emotion=mood,
+                    confidence=probs[mood],
+                    **probs,
                 )
             )
     session.add_all(rows)

@@ -29,13 +29,21 @@ def _csrf(client: FlaskClient) -> str:
 
 
 def _login(client: FlaskClient, user: tuple[str, str], **kw: Any) -> Any:
-    return client.post("/login", data={"name": user[0], "password": user[1], "csrf": _csrf(client), "next": "/"}, **kw)
+    return client.post(
+        "/login", data={"name": user[0], "password": user[1], "csrf": _csrf(client), "next": "/"}, **kw
+    )
 
 
-def _callback(client: FlaskClient, outputs: list[tuple[str, str]], inputs: list[tuple[str, str, Any]], state=()) -> Any:
+def _callback(
+    client: FlaskClient, outputs: list[tuple[str, str]], inputs: list[tuple[str, str, Any]], state=()
+) -> Any:
     body = {
-        "output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + ".." if len(outputs) > 1 else f"{outputs[0][0]}.{outputs[0][1]}",
-        "outputs": [{"id": i, "property": p} for i, p in outputs] if len(outputs) > 1 else {"id": outputs[0][0], "property": outputs[0][1]},
+        "output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + ".."
+        if len(outputs) > 1
+        else f"{outputs[0][0]}.{outputs[0][1]}",
+        "outputs": [{"id": i, "property": p} for i, p in outputs]
+        if len(outputs) > 1
+        else {"id": outputs[0][0], "property": outputs[0][1]},
         "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
         "changedPropIds": [f"{i}.{p}" for i, p, _ in inputs],
         "state": [{"id": i, "property": p, "value": v} for i, p, v in state],
@@ -61,9 +69,20 @@ def test_every_route_and_callback_needs_login(dashboard_env) -> None:
     client = dashboard_env.server.test_client()
     urls = _urls(dashboard_env.server)
     paths = {u for u, _ in urls}
-    assert {"/_dash-update-component", "/_dash-layout", "/_dash-dependencies", "/download/export.csv"} <= paths
+    assert {
+        "/_dash-update-component",
+        "/_dash-layout",
+        "/_dash-dependencies",
+        "/download/export.csv",
+    } <= paths
     assert any(p.startswith("/download/report/") for p in paths)
-    for url, method in [*urls, ("/", "GET"), ("/students", "GET"), ("/reports?session=1", "GET"), ("/export", "GET")]:
+    for url, method in [
+        *urls,
+        ("/", "GET"),
+        ("/students", "GET"),
+        ("/reports?session=1", "GET"),
+        ("/export", "GET"),
+    ]:
         response = client.open(url, method=method, json={} if method == "POST" else None)
         assert response.status_code in (302, 401), (url, method, response.status_code)
         if url.startswith(("/_dash-", "/download/")) or method == "POST":
@@ -86,7 +105,12 @@ def test_login_then_pages_and_callbacks_work(dashboard_env) -> None:
         assert routed.status_code == 200, path
     live = _callback(
         client,
-        [("live-mood", "figure"), ("live-state", "children"), ("live-attention", "children"), ("live-asof", "children")],
+        [
+            ("live-mood", "figure"),
+            ("live-state", "children"),
+            ("live-attention", "children"),
+            ("live-asof", "children"),
+        ],
         [("live-session", "value", dashboard_env.session_id), ("live-interval", "n_intervals", 1)],
     )
     assert live.status_code == 200
@@ -125,7 +149,9 @@ def test_login_needs_the_form_token_and_never_redirects_off_site(dashboard_env) 
     client = dashboard_env.server.test_client()
     assert client.post("/login", data={"name": ADMIN[0], "password": ADMIN[1]}).status_code == 400
     token = _csrf(client)
-    response = client.post("/login", data={"name": ADMIN[0], "password": ADMIN[1], "csrf": token, "next": "//evil.example/x"})
+    response = client.post(
+        "/login", data={"name": ADMIN[0], "password": ADMIN[1], "csrf": token, "next": "//evil.example/x"}
+    )
     assert response.headers["Location"] == "/"
     assert safe_next("/students?session=2") == "/students?session=2"
     assert safe_next("https://evil.example") == "/"
@@ -230,7 +256,7 @@ def test_a_report_without_a_drop_says_so_instead_of_an_empty_table(sqlite_db) ->
 
     with sqlite_db.session() as s:
         names = ("Ana", "Bo")
-        lecture = seed_lecture(s, names=names, absent_names=names, seconds=60)      # no face: no mood, no drop
+        lecture = seed_lecture(s, names=names, absent_names=names, seconds=60)  # no face: no mood, no drop
     ctx = AppContext(settings=DashboardSettings(), db=sqlite_db, cache=AggregateCache(sqlite_db), tz=UTC)
     content = report_view(ctx, lecture.session_id)
     hardest = next(part for part in content if getattr(part, "id", None) == "report-hardest")
@@ -242,15 +268,23 @@ def test_a_report_without_a_drop_says_so_instead_of_an_empty_table(sqlite_db) ->
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
 
-def test_errors_a_browser_meets_are_pages_with_a_way_back_and_scripts_get_json(dashboard_env, monkeypatch) -> None:
+def test_errors_a_browser_meets_are_pages_with_a_way_back_and_scripts_get_json(
+    dashboard_env, monkeypatch
+) -> None:
     teacher = dashboard_env.server.test_client()
     _login(teacher, TEACHER)
     page = teacher.get(f"/download/export.csv?session={dashboard_env.session_id}", headers=BROWSER)
     assert page.status_code == 403 and page.mimetype == "text/html"
     body = page.get_data(as_text=True)
-    assert "Not for your account" in body and 'id="error-back" href="/"' in body and "/assets/style.css" in body
-    script = teacher.get(f"/download/export.csv?session={dashboard_env.session_id}", headers={"Accept": "application/json"})
-    assert script.status_code == 403 and script.get_json() == {"error": "Only administrators can export data. Ask one to do it for you."}
+    assert (
+        "Not for your account" in body and 'id="error-back" href="/"' in body and "/assets/style.css" in body
+    )
+    script = teacher.get(
+        f"/download/export.csv?session={dashboard_env.session_id}", headers={"Accept": "application/json"}
+    )
+    assert script.status_code == 403 and script.get_json() == {
+        "error": "Only administrators can export data. Ask one to do it for you."
+    }
     missing = teacher.get("/download/report/999999.html", headers=BROWSER)
     assert missing.status_code == 404 and "no lecture number 999999" in missing.get_data(as_text=True)
     admin = dashboard_env.server.test_client()
@@ -263,7 +297,7 @@ def test_errors_a_browser_meets_are_pages_with_a_way_back_and_scripts_get_json(d
     monkeypatch.setattr("dashboard.downloads.render_report_html", broken)
     failed = teacher.get(f"/download/report/{dashboard_env.session_id}.html", headers=BROWSER)
     assert failed.status_code == 500 and "Something went wrong" in failed.get_data(as_text=True)
-    assert "a bug" not in failed.get_data(as_text=True)       # no internals shown
+    assert "a bug" not in failed.get_data(as_text=True)  # no internals shown
 
 
 def test_a_student_whose_face_was_never_seen_gets_a_sentence_not_an_empty_chart(sqlite_db) -> None:
@@ -292,7 +326,9 @@ def _ids(component: Any) -> set[str]:
     return found
 
 
-def test_agent_view_is_in_memory_says_when_no_agent_runs_and_is_never_offered_in_aggregate_mode(tmp_path) -> None:
+def test_agent_view_is_in_memory_says_when_no_agent_runs_and_is_never_offered_in_aggregate_mode(
+    tmp_path,
+) -> None:
     from datetime import UTC, datetime
 
     from classmood.config import Settings
@@ -316,13 +352,13 @@ def test_agent_view_is_in_memory_says_when_no_agent_runs_and_is_never_offered_in
     server, _ = create_app(settings.dashboard, db, data_dir=tmp_path, latest_frame=latest)
     client = server.test_client()
     _login(client, ADMIN)
-    assert client.get("/agent-view.png").status_code == 404          # no frame analysed yet
+    assert client.get("/agent-view.png").status_code == 404  # no frame analysed yet
     latest.put(draw, datetime(2025, 1, 1, tzinfo=UTC), "9 tiles, 9 faces with an emotion")
-    assert drawn == []                                               # drawn only when asked for
+    assert drawn == []  # drawn only when asked for
     for _ in range(2):
         answer = client.get("/agent-view.png")
         assert answer.status_code == 200 and answer.data == b"\x89PNG frame"
-    assert drawn == [1]                                              # ... and once per frame
+    assert drawn == [1]  # ... and once per frame
 
     # the dashboard alone: the control is there and says plainly that no agent runs here
     ctx = AppContext(settings=settings.dashboard, db=db, cache=AggregateCache(db), tz=UTC)
@@ -330,12 +366,20 @@ def test_agent_view_is_in_memory_says_when_no_agent_runs_and_is_never_offered_in
     assert "No capture agent runs in this process" in live.agent_view_content(ctx)[0].children
 
     # aggregate mode: nothing per student is kept, so no picture of students is offered at all
-    private, _ = create_app(settings.dashboard, db, data_dir=tmp_path, latest_frame=latest, offer_agent_view=False)
+    private, _ = create_app(
+        settings.dashboard, db, data_dir=tmp_path, latest_frame=latest, offer_agent_view=False
+    )
     client = private.test_client()
     _login(client, ADMIN)
     answer = client.get("/agent-view.png")
     assert answer.status_code == 404 and answer.data != b"\x89PNG frame"
-    ctx = AppContext(settings=settings.dashboard, db=db, cache=AggregateCache(db), tz=UTC, latest_frame=latest,
-                     agent_view_offered=False)
+    ctx = AppContext(
+        settings=settings.dashboard,
+        db=db,
+        cache=AggregateCache(db),
+        tz=UTC,
+        latest_frame=latest,
+        agent_view_offered=False,
+    )
     assert not _ids(live.layout(ctx, {})) & {"agent-view-toggle", "agent-view"}
     db.dispose()

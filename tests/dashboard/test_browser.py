@@ -48,8 +48,15 @@ def browser(tmp_path: Path) -> Iterator[Any]:
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
     for flag in (
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1400,1000",
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--window-size=1400,1000",
     ):
         options.add_argument(flag)
     downloads = tmp_path / "downloads"
@@ -58,14 +65,14 @@ def browser(tmp_path: Path) -> Iterator[Any]:
         "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
     )
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=str(CHROMEDRIVER)), options=options)
+    driver = webdriver.Chrome(
+        service=webdriver.ChromeService(executable_path=str(CHROMEDRIVER)), options=options
+    )
     driver.downloads = downloads
     try:
         yield driver
     finally:
         driver.quit()
-
-
 
 
 def _shot(driver: Any, name: str) -> None:
@@ -74,7 +81,9 @@ def _shot(driver: Any, name: str) -> None:
 
 
 def _download(driver: Any, suffix: str) -> Path:
-    return _wait(lambda: next((p for p in driver.downloads.glob(f"*{suffix}")), None), 60, f"a {suffix} download")
+    return _wait(
+        lambda: next((p for p in driver.downloads.glob(f"*{suffix}")), None), 60, f"a {suffix} download"
+    )
 
 
 def _mood_points(driver: Any) -> int:
@@ -107,7 +116,9 @@ def test_dashboard_in_chromium(browser: Any, served: str, dashboard_env, tmp_pat
     # Students page: the XSS name is text, a click on a table row opens the student.
     driver.find_element(By.ID, "nav-students").click()
     cell = _wait(
-        lambda: next(c for c in driver.find_elements(By.CSS_SELECTOR, "#students-table td") if c.text == XSS_NAME),
+        lambda: next(
+            c for c in driver.find_elements(By.CSS_SELECTOR, "#students-table td") if c.text == XSS_NAME
+        ),
         what="the student table",
     )
     with pytest.raises(NoAlertPresentException):
@@ -136,19 +147,25 @@ def test_dashboard_in_chromium(browser: Any, served: str, dashboard_env, tmp_pat
     # Export page: CSV of the session.
     driver.find_element(By.ID, "nav-export").click()
     export_link = _wait(
-        lambda: (lambda a: a if a.get_attribute("href") else None)(driver.find_element(By.ID, "export-session-link")),
+        lambda: (lambda a: a if a.get_attribute("href") else None)(
+            driver.find_element(By.ID, "export-session-link")
+        ),
         what="export link",
     )
     _shot(driver, "export")
     export_link.click()
-    csv_file = _wait(lambda: (lambda p: p if p.stat().st_size > 0 else None)(_download(driver, ".csv")), 60, "CSV")
+    csv_file = _wait(
+        lambda: (lambda p: p if p.stat().st_size > 0 else None)(_download(driver, ".csv")), 60, "CSV"
+    )
     lines = csv_file.read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("session,session_title,frame,timestamp,student")
     assert len(lines) == 1 + 300 * 3
     # ... and for Excel: the link asks for the byte-order mark
     driver.find_element(By.CSS_SELECTOR, "#export-excel input").click()
-    _wait(lambda: "excel=1" in (driver.find_element(By.ID, "export-session-link").get_attribute("href") or ""),
-          what="Excel export link")
+    _wait(
+        lambda: "excel=1" in (driver.find_element(By.ID, "export-session-link").get_attribute("href") or ""),
+        what="Excel export link",
+    )
     _shot(driver, "export-excel")
 
     errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]

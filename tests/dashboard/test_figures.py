@@ -21,7 +21,13 @@ def _timeline(n: int = 12) -> pd.DataFrame:
     df = pd.DataFrame(probs, columns=list(EMOTIONS))
     df.insert(0, "bucket_start", pd.date_range(T0, periods=n, freq="10s"))
     df["mood_index"] = df["happy"] + df["surprise"] - df[["angry", "disgust", "fear", "sad"]].sum(axis=1)
-    df["n_frames"], df["n_faces"], df["n_students"], df["peak_students"], df["n_camera_off"] = 10, 25, 3.0, 3, 0.5
+    df["n_frames"], df["n_faces"], df["n_students"], df["peak_students"], df["n_camera_off"] = (
+        10,
+        25,
+        3.0,
+        3,
+        0.5,
+    )
     return df
 
 
@@ -31,11 +37,22 @@ def _cells() -> pd.DataFrame:
         for k in range(3):
             probs = np.full(7, 0.05)
             probs[(pid + k) % 7] = 0.7
-            rows.append({"participant_id": pid, "student": name, "bucket_start": T0 + timedelta(minutes=k),
-                         **dict(zip(EMOTIONS, probs)), "faces": 5, "frames": 6, "absent_share": 1 / 6})
+            rows.append(
+                {
+                    "participant_id": pid,
+                    "student": name,
+                    "bucket_start": T0 + timedelta(minutes=k),
+                    **dict(zip(EMOTIONS, probs)),
+                    "faces": 5,
+                    "frames": 6,
+                    "absent_share": 1 / 6,
+                }
+            )
     cells = pd.DataFrame(rows)
     cells["bucket_start"] = pd.to_datetime(cells["bucket_start"], utc=True)
-    cells["mood_index"] = cells["happy"] + cells["surprise"] - cells[["angry", "disgust", "fear", "sad"]].sum(axis=1)
+    cells["mood_index"] = (
+        cells["happy"] + cells["surprise"] - cells[["angry", "disgust", "fear", "sad"]].sum(axis=1)
+    )
     cells["emotion"] = dominant_emotion(cells)
     return cells.drop(index=[4]).reset_index(drop=True)  # the XSS student missed one bucket
 

@@ -49,7 +49,9 @@ def test_class_timeline_matches_pandas(any_db) -> None:
     assert list(timeline["n_faces"]) == list(grouped["happy"].count())
     assert list(timeline["n_frames"]) == [10, 10, 10, 10]
     np.testing.assert_allclose(timeline["n_students"], [3.0] * 4)
-    np.testing.assert_allclose(timeline["n_camera_off"], grouped["camera_on"].apply(lambda c: (~c).sum() / 10))
+    np.testing.assert_allclose(
+        timeline["n_camera_off"], grouped["camera_on"].apply(lambda c: (~c).sum() / 10)
+    )
     assert np.allclose(timeline[list(EMOTIONS)].sum(axis=1), 1.0)
     assert timeline["mood_index"].between(-1, 1).all()
 
@@ -70,7 +72,9 @@ def test_sessions_list_and_latest(any_db) -> None:
     assert latest_session_id(any_db) is None
     assert list_sessions(any_db).empty
     with any_db.session() as s:
-        old_running = seed_lecture(s, title="Old running", seconds=5, ended=False, start=T0 - timedelta(days=1))
+        old_running = seed_lecture(
+            s, title="Old running", seconds=5, ended=False, start=T0 - timedelta(days=1)
+        )
         newest = seed_lecture(s, title="Newest ended", seconds=5, start=T0 + timedelta(hours=2))
     sessions = list_sessions(any_db)
     assert list(sessions["id"]) == [newest.session_id, old_running.session_id]

@@ -21,14 +21,16 @@ EXPORT_HEADER = (
 )
 
 
-
-
 def _login(base: str, user: tuple[str, str]) -> requests.Session:
     http = requests.Session()
     page = http.get(f"{base}/login", timeout=10)
     token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
-    response = http.post(f"{base}/login", data={"name": user[0], "password": user[1], "csrf": token}, timeout=10,
-                         allow_redirects=False)
+    response = http.post(
+        f"{base}/login",
+        data={"name": user[0], "password": user[1], "csrf": token},
+        timeout=10,
+        allow_redirects=False,
+    )
     assert response.status_code == 302
     return http
 
@@ -43,10 +45,17 @@ def test_waitress_serves_pages_callbacks_and_a_streamed_export(served, dashboard
     assert index.status_code == 200 and "_dash-config" in index.text
     scripts = re.findall(r'src="([^"]+)"', index.text)
     assert scripts and all(teacher.get(served + s, timeout=30).status_code == 200 for s in scripts)
-    assert teacher.get(f"{served}/download/export.csv?session={dashboard_env.session_id}", timeout=10).status_code == 403
+    assert (
+        teacher.get(
+            f"{served}/download/export.csv?session={dashboard_env.session_id}", timeout=10
+        ).status_code
+        == 403
+    )
 
     admin = _login(served, ADMIN)
-    with admin.get(f"{served}/download/export.csv?session={dashboard_env.session_id}", stream=True, timeout=30) as r:
+    with admin.get(
+        f"{served}/download/export.csv?session={dashboard_env.session_id}", stream=True, timeout=30
+    ) as r:
         assert r.status_code == 200
         assert r.headers.get("Transfer-Encoding") == "chunked" or "Content-Length" not in r.headers
         body = b"".join(r.iter_content(8192)).decode("utf-8")
@@ -64,8 +73,21 @@ def test_cli_dashboard_command_serves_and_warns_without_users(tmp_path: Path) ->
     port = _free_port()
     env = {**os.environ, "CLASSMOOD_STORAGE__DATA_DIR": str(tmp_path / "data")}
     process = subprocess.Popen(
-        [sys.executable, "-m", "classmood.cli", "dashboard", "--db", f"sqlite:///{tmp_path / 'cli.db'}", "--port", str(port)],
-        cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "classmood.cli",
+            "dashboard",
+            "--db",
+            f"sqlite:///{tmp_path / 'cli.db'}",
+            "--port",
+            str(port),
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 60

@@ -22,8 +22,8 @@ def test_mirror_average_is_the_mean_of_a_face_and_its_mirror_image(fer_root: Pat
     assert got.shape == (40, 7)
     assert np.allclose(got, expected, atol=1e-5)
     assert np.allclose(got.sum(1), 1.0, atol=1e-5)
-    assert np.allclose(averaged.predict(mirrored), got, atol=1e-5)   # a face and its mirror score alike
-    assert not np.allclose(plain.predict(faces), got, atol=1e-3)     # and it is not the plain model
+    assert np.allclose(averaged.predict(mirrored), got, atol=1e-5)  # a face and its mirror score alike
+    assert not np.allclose(plain.predict(faces), got, atol=1e-3)  # and it is not the plain model
     assert averaged.predict([]).shape == (0, 7)
 
 

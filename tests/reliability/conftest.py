@@ -22,7 +22,9 @@ def lecture(tmp_path_factory: pytest.TempPathFactory, fer_root: Path) -> Lecture
     from capture.synth import synthesize
 
     rendered = tmp_path_factory.mktemp("rendered")
-    made = synthesize(fer_root / "test", rendered, students=LECTURE_STUDENTS, frames=4, seed=3, dynamics=False)
+    made = synthesize(
+        fer_root / "test", rendered, students=LECTURE_STUDENTS, frames=4, seed=3, dynamics=False
+    )
     frames = sorted(rendered.glob("frame_*.png"))
     assert len(frames) == 4 and len(made.names) == LECTURE_STUDENTS
     out = tmp_path_factory.mktemp("lecture")

@@ -26,21 +26,41 @@ class Lecture:
 
 def classmood_env(data_dir: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment for a `classmood` subprocess with its own data directory."""
-    return {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CLASSMOOD_STORAGE__DATA_DIR": str(data_dir), **(extra or {})}
+    return {
+        **os.environ,
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "CLASSMOOD_STORAGE__DATA_DIR": str(data_dir),
+        **(extra or {}),
+    }
 
 
 def classmood_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "classmood.cli", *args]
 
 
-def run_classmood(*args: str, cwd: Path, env: Mapping[str, str], timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(classmood_command(*args), capture_output=True, text=True, cwd=cwd, env=dict(env),
-                          timeout=timeout, check=False)
+def run_classmood(
+    *args: str, cwd: Path, env: Mapping[str, str], timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        classmood_command(*args),
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=dict(env),
+        timeout=timeout,
+        check=False,
+    )
 
 
 def start_classmood(*args: str, cwd: Path, env: Mapping[str, str]) -> subprocess.Popen[str]:
-    return subprocess.Popen(classmood_command(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            cwd=cwd, env=dict(env))
+    return subprocess.Popen(
+        classmood_command(*args),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=cwd,
+        env=dict(env),
+    )
 
 
 def query(db_path: Path, sql: str, *params: object) -> list[tuple]:
@@ -63,7 +83,9 @@ def frames_written(db_path: Path) -> int:
     return int(rows[0][0] or 0)
 
 
-def wait_until(condition: Callable[[], bool], timeout: float, what: str, process: subprocess.Popen[str] | None = None) -> None:
+def wait_until(
+    condition: Callable[[], bool], timeout: float, what: str, process: subprocess.Popen[str] | None = None
+) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if process is not None and process.poll() is not None:

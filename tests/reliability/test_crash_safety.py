@@ -23,7 +23,9 @@ from reliability_helpers import (
 
 
 def _rows_per_frame(db: Path, session_id: int) -> dict[int, int]:
-    return dict(query(db, "SELECT frame, COUNT(*) FROM observations WHERE session_id = ? GROUP BY frame", session_id))
+    return dict(
+        query(db, "SELECT frame, COUNT(*) FROM observations WHERE session_id = ? GROUP BY frame", session_id)
+    )
 
 
 def _kill_after(args: list[str], db: Path, frames: int, cwd: Path, env: dict[str, str]) -> str:
@@ -36,39 +38,50 @@ def _kill_after(args: list[str], db: Path, frames: int, cwd: Path, env: dict[str
         if process.poll() is None:
             process.kill()
         _, stderr = process.communicate(timeout=30)
-    assert process.returncode == -signal.SIGKILL, "the agent had already finished: nothing was killed mid-lecture"
+    assert process.returncode == -signal.SIGKILL, (
+        "the agent had already finished: nothing was killed mid-lecture"
+    )
     return stderr
 
 
-def test_kill_9_mid_lecture_leaves_whole_frames_and_the_restart_continues(tmp_path: Path, lecture: Lecture) -> None:
+def test_kill_9_mid_lecture_leaves_whole_frames_and_the_restart_continues(
+    tmp_path: Path, lecture: Lecture
+) -> None:
     db = tmp_path / "kill.db"
     env = classmood_env(tmp_path / "data")
     args = ["--source", "images", str(lecture.folder), "--db", f"sqlite:///{db}", "--title", "Kill test"]
 
     _kill_after(args, db, 3, tmp_path, env)
     assert integrity(db) == "ok"
-    (session_id, written, ended), = query(db, "SELECT id, frames_written, ended_at FROM lecture_sessions")
+    ((session_id, written, ended),) = query(db, "SELECT id, frames_written, ended_at FROM lecture_sessions")
     assert ended is None and 3 <= written < LECTURE_FRAMES
     per_frame = _rows_per_frame(db, session_id)
-    assert sorted(per_frame) == list(range(written)), "frames committed before the kill are all there, in order"
+    assert sorted(per_frame) == list(range(written)), (
+        "frames committed before the kill are all there, in order"
+    )
     assert set(per_frame.values()) == {LECTURE_STUDENTS}, "no frame is partial"
 
     again = run_classmood("capture", *args, cwd=tmp_path, env=env)
     assert again.returncode == 0, again.stderr[-3000:]
     assert f"continuing unfinished session {session_id} from frame {written}" in again.stderr
     assert f"continued from frame {written}" in again.stderr
-    (only_id, total, ended), = query(db, "SELECT id, frames_written, ended_at FROM lecture_sessions")
+    ((only_id, total, ended),) = query(db, "SELECT id, frames_written, ended_at FROM lecture_sessions")
     assert only_id == session_id and total == LECTURE_FRAMES and ended is not None
     per_frame = _rows_per_frame(db, session_id)
     assert sorted(per_frame) == list(range(LECTURE_FRAMES)) and set(per_frame.values()) == {LECTURE_STUDENTS}
-    names = query(db, "SELECT COUNT(*), COUNT(DISTINCT display_name) FROM participants WHERE session_id = ?", session_id)
+    names = query(
+        db, "SELECT COUNT(*), COUNT(DISTINCT display_name) FROM participants WHERE session_id = ?", session_id
+    )
     assert names[0][0] == names[0][1] <= LECTURE_STUDENTS + 1
     assert integrity(db) == "ok"
 
     fresh = run_classmood("capture", *args, "--new-session", "--max-frames", "1", cwd=tmp_path, env=env)
     assert fresh.returncode == 0, fresh.stderr[-3000:]
     assert "continuing" not in fresh.stderr
-    assert [r[0] for r in query(db, "SELECT id FROM lecture_sessions ORDER BY id")] == [session_id, session_id + 1]
+    assert [r[0] for r in query(db, "SELECT id FROM lecture_sessions ORDER BY id")] == [
+        session_id,
+        session_id + 1,
+    ]
 
 
 def test_kill_9_of_a_live_capture_then_numbering_goes_on(tmp_path: Path, lecture: Lecture) -> None:
@@ -85,15 +98,17 @@ def test_kill_9_of_a_live_capture_then_numbering_goes_on(tmp_path: Path, lecture
     half = np.ascontiguousarray(image[::2, ::2])
     db = tmp_path / "live.db"
     with xvfb_display(1280, 720) as display:
-        env = classmood_env(tmp_path / "data", {"DISPLAY": display, "CLASSMOOD_CAPTURE__WINDOW_TITLE": "Class meeting"})
+        env = classmood_env(
+            tmp_path / "data", {"DISPLAY": display, "CLASSMOOD_CAPTURE__WINDOW_TITLE": "Class meeting"}
+        )
         args = ["--source", "screen", "--fps", "2", "--db", f"sqlite:///{db}", "--title", "Live kill test"]
         with ImageWindow(display, half, title="Class meeting", x=40, y=30):
             _kill_after(args, db, 2, tmp_path, env)
-            (session_id, written), = query(db, "SELECT id, frames_written FROM lecture_sessions")
+            ((session_id, written),) = query(db, "SELECT id, frames_written FROM lecture_sessions")
             assert integrity(db) == "ok"
             again = run_classmood("capture", *args, "--max-frames", "2", cwd=tmp_path, env=env)
     assert again.returncode == 0, again.stderr[-3000:]
-    (only_id, total, ended), = query(db, "SELECT id, frames_written, ended_at FROM lecture_sessions")
+    ((only_id, total, ended),) = query(db, "SELECT id, frames_written, ended_at FROM lecture_sessions")
     assert only_id == session_id and total == written + 2 and ended is not None
     frames = [r[0] for r in query(db, "SELECT DISTINCT frame FROM observations ORDER BY frame")]
     assert frames == list(range(written + 2))

@@ -43,22 +43,44 @@ def _video(path: Path, lecture: Lecture, frames: int) -> None:
     writer.release()
 
 
-def test_bad_sources_and_an_unreachable_database_are_one_line_errors(tmp_path: Path, lecture: Lecture) -> None:
+def test_bad_sources_and_an_unreachable_database_are_one_line_errors(
+    tmp_path: Path, lecture: Lecture
+) -> None:
     env = classmood_env(tmp_path / "data")
     corrupt = tmp_path / "corrupt.mp4"
     corrupt.write_bytes(np.random.default_rng(0).integers(0, 256, 20000, dtype=np.uint8).tobytes())
-    _one_line_error(run_classmood("capture", "--source", "video", str(corrupt), cwd=tmp_path, env=env), "corrupt.mp4")
+    _one_line_error(
+        run_classmood("capture", "--source", "video", str(corrupt), cwd=tmp_path, env=env), "corrupt.mp4"
+    )
     junk = tmp_path / "junk"
     junk.mkdir()
     (junk / "notes.txt").write_text("not a frame")
     (junk / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n garbage")
-    undecodable = run_classmood("capture", "--source", "images", str(junk), "--db", f"sqlite:///{tmp_path / 'j.db'}",
-                                cwd=tmp_path, env=env)
+    undecodable = run_classmood(
+        "capture",
+        "--source",
+        "images",
+        str(junk),
+        "--db",
+        f"sqlite:///{tmp_path / 'j.db'}",
+        cwd=tmp_path,
+        env=env,
+    )
     _one_line_error(undecodable, "could be decoded")
-    assert "grfmt_png" not in undecodable.stderr        # OpenCV's own log lines stay off: the source says it
-    _one_line_error(run_classmood("capture", "--source", "images", str(lecture.folder), "--db",
-                                  "postgresql+psycopg://nobody@127.0.0.1:1/nothing", cwd=tmp_path, env=env),
-                    "cannot open database")
+    assert "grfmt_png" not in undecodable.stderr  # OpenCV's own log lines stay off: the source says it
+    _one_line_error(
+        run_classmood(
+            "capture",
+            "--source",
+            "images",
+            str(lecture.folder),
+            "--db",
+            "postgresql+psycopg://nobody@127.0.0.1:1/nothing",
+            cwd=tmp_path,
+            env=env,
+        ),
+        "cannot open database",
+    )
 
 
 def test_truncated_video_and_undecodable_files_are_warnings(tmp_path: Path, lecture: Lecture) -> None:
@@ -68,7 +90,9 @@ def test_truncated_video_and_undecodable_files_are_warnings(tmp_path: Path, lect
     data = video.read_bytes()
     video.write_bytes(data[: int(len(data) * 0.6)])
     db = tmp_path / "v.db"
-    result = run_classmood("capture", "--source", "video", str(video), "--db", f"sqlite:///{db}", cwd=tmp_path, env=env)
+    result = run_classmood(
+        "capture", "--source", "video", str(video), "--db", f"sqlite:///{db}", cwd=tmp_path, env=env
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Traceback" not in result.stderr and "(file truncated or corrupt)" in result.stderr
     frames = query(db, "SELECT frame, COUNT(*) FROM observations GROUP BY frame")
@@ -81,7 +105,9 @@ def test_truncated_video_and_undecodable_files_are_warnings(tmp_path: Path, lect
     (mixed / "frame_1b.png").write_bytes(b"\x89PNG\r\n\x1a\n cut short")
     (mixed / "chat.txt").write_text("a chat log")
     db = tmp_path / "m.db"
-    result = run_classmood("capture", "--source", "images", str(mixed), "--db", f"sqlite:///{db}", cwd=tmp_path, env=env)
+    result = run_classmood(
+        "capture", "--source", "images", str(mixed), "--db", f"sqlite:///{db}", cwd=tmp_path, env=env
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "skipping 1 file(s) that are not images: chat.txt" in result.stderr
     assert "skipping frame_1b.png (cannot decode it)" in result.stderr
@@ -106,19 +132,40 @@ def test_window_closed_or_minimised_mid_lecture_gives_blank_frames_and_one_warni
         return frames_written(db)
 
     with xvfb_display(1280, 720) as display:
-        env = classmood_env(tmp_path / "data", {"DISPLAY": display, "CLASSMOOD_CAPTURE__WINDOW_TITLE": "Class meeting"})
+        env = classmood_env(
+            tmp_path / "data", {"DISPLAY": display, "CLASSMOOD_CAPTURE__WINDOW_TITLE": "Class meeting"}
+        )
         with ImageWindow(display, half, title="Class meeting", x=40, y=30) as window:
-            agent = start_classmood("capture", "--source", "screen", "--fps", "4", "--db", f"sqlite:///{db}",
-                                    cwd=tmp_path, env=env)
+            agent = start_classmood(
+                "capture",
+                "--source",
+                "screen",
+                "--fps",
+                "4",
+                "--db",
+                f"sqlite:///{db}",
+                cwd=tmp_path,
+                env=env,
+            )
             try:
                 wait_until(lambda: written() >= 2, 240, "2 frames with the window shown", agent)
                 xdo = ["xdotool", "search", "--name", "Class meeting"]
-                subprocess.run([*xdo, "windowunmap", "--sync"], env={**os.environ, "DISPLAY": display}, check=True,
-                               capture_output=True, timeout=30)
+                subprocess.run(
+                    [*xdo, "windowunmap", "--sync"],
+                    env={**os.environ, "DISPLAY": display},
+                    check=True,
+                    capture_output=True,
+                    timeout=30,
+                )
                 minimised_at = written()
                 wait_until(lambda: written() >= minimised_at + 4, 120, "frames while minimised", agent)
-                subprocess.run([*xdo[:2], "--name", "Class meeting", "windowmap", "--sync"],
-                               env={**os.environ, "DISPLAY": display}, check=True, capture_output=True, timeout=30)
+                subprocess.run(
+                    [*xdo[:2], "--name", "Class meeting", "windowmap", "--sync"],
+                    env={**os.environ, "DISPLAY": display},
+                    check=True,
+                    capture_output=True,
+                    timeout=30,
+                )
                 back_at = written()
                 wait_until(lambda: written() >= back_at + 2, 120, "frames after the window came back", agent)
                 window.close()

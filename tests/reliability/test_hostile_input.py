@@ -61,7 +61,9 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileEnv]:
     add_user(db, *ADMIN, "admin")
     add_user(db, *TEACHER, "teacher")
     privacy = PrivacyPolicy("named")
-    session_id = start_session(db, "Robert'); DROP TABLE lecture_sessions;--", "synth", privacy, started_at=T0)
+    session_id = start_session(
+        db, "Robert'); DROP TABLE lecture_sessions;--", "synth", privacy, started_at=T0
+    )
     for frame in range(30):
         observations = [
             StudentObservation(name, True, (1, 2, 30, 30), tuple([0.05] * 3 + [0.6] + [0.05] * 3))
@@ -85,8 +87,12 @@ def _login(client: FlaskClient, user: tuple[str, str]) -> Any:
 def _callback(client: FlaskClient, outputs: list[tuple[str, str]], inputs: list[tuple[str, str, Any]]) -> Any:
     many = len(outputs) > 1
     body = {
-        "output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + ".." if many else f"{outputs[0][0]}.{outputs[0][1]}",
-        "outputs": [{"id": i, "property": p} for i, p in outputs] if many else {"id": outputs[0][0], "property": outputs[0][1]},
+        "output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + ".."
+        if many
+        else f"{outputs[0][0]}.{outputs[0][1]}",
+        "outputs": [{"id": i, "property": p} for i, p in outputs]
+        if many
+        else {"id": outputs[0][0], "property": outputs[0][1]},
         "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
         "changedPropIds": [f"{i}.{p}" for i, p, _ in inputs],
         "state": [],
@@ -96,7 +102,9 @@ def _callback(client: FlaskClient, outputs: list[tuple[str, str]], inputs: list[
 
 def _tables_intact(env: HostileEnv) -> None:
     with env.db.engine.connect() as connection:
-        assert connection.execute(text("SELECT COUNT(*) FROM observations")).scalar() == 30 * len(HOSTILE_NAMES)
+        assert connection.execute(text("SELECT COUNT(*) FROM observations")).scalar() == 30 * len(
+            HOSTILE_NAMES
+        )
         assert connection.execute(text("SELECT COUNT(*) FROM participants")).scalar() == len(HOSTILE_NAMES)
         assert connection.execute(text("SELECT COUNT(*) FROM lecture_sessions")).scalar() == 1
         assert connection.execute(text("SELECT COUNT(*) FROM dashboard_users")).scalar() == 2
@@ -118,37 +126,55 @@ def test_hostile_names_are_stored_verbatim_and_reach_the_page_as_text(hostile: H
     assert {o["label"] for o in payload["students-student"]["options"]} == set(HOSTILE_NAMES)
     assert {r["student"] for r in payload["students-table"]["data"]} == set(HOSTILE_NAMES)
     labels = payload["students-heatmap"]["figure"]["data"][0]["y"]
-    assert not any("<img" in str(label) or "<script" in str(label) for label in labels), "Plotly labels are HTML: escaped"
+    assert not any("<img" in str(label) or "<script" in str(label) for label in labels), (
+        "Plotly labels are HTML: escaped"
+    )
     assert "&lt;img src=x onerror=alert(1)&gt;" in labels
     assert "dangerouslySetInnerHTML" not in response.get_data(as_text=True)
-    routed = _callback(client, [("page", "children")], [("url", "pathname", "/reports"), ("url", "search", "")])
+    routed = _callback(
+        client, [("page", "children")], [("url", "pathname", "/reports"), ("url", "search", "")]
+    )
     assert routed.status_code == 200 and "dangerouslySetInnerHTML" not in routed.get_data(as_text=True)
     _tables_intact(hostile)
 
 
-@pytest.mark.parametrize("search", [
-    "?session=1%20OR%201=1",
-    "?session=1;DROP%20TABLE%20observations",
-    "?session=-1&student=1'%20OR%20'1'='1",
-    "?student=0x41&session=%27",
-    "?session=99999999999999999999999999",
-    "?session=%00&student=%E2%80%AE",
-])
+@pytest.mark.parametrize(
+    "search",
+    [
+        "?session=1%20OR%201=1",
+        "?session=1;DROP%20TABLE%20observations",
+        "?session=-1&student=1'%20OR%20'1'='1",
+        "?student=0x41&session=%27",
+        "?session=99999999999999999999999999",
+        "?session=%00&student=%E2%80%AE",
+    ],
+)
 def test_hostile_query_parameters_are_ignored(hostile: HostileEnv, search: str) -> None:
     client = hostile.server.test_client()
     _login(client, TEACHER)
     for path in ("/", "/students", "/reports"):
         assert client.get(path + search).status_code == 200
-        routed = _callback(client, [("page", "children")], [("url", "pathname", path), ("url", "search", search)])
+        routed = _callback(
+            client, [("page", "children")], [("url", "pathname", path), ("url", "search", search)]
+        )
         assert routed.status_code == 200, (path, search)
     _tables_intact(hostile)
 
 
 CALLBACKS = {
-    "live": ([("live-mood", "figure"), ("live-state", "children"), ("live-attention", "children"), ("live-asof", "children")],
-             [("live-session", "value"), ("live-interval", "n_intervals")]),
-    "students": ([("students-heatmap", "figure"), ("students-student", "options"), ("students-table", "data")],
-                 [("students-session", "value"), ("students-interval", "n_intervals")]),
+    "live": (
+        [
+            ("live-mood", "figure"),
+            ("live-state", "children"),
+            ("live-attention", "children"),
+            ("live-asof", "children"),
+        ],
+        [("live-session", "value"), ("live-interval", "n_intervals")],
+    ),
+    "students": (
+        [("students-heatmap", "figure"), ("students-student", "options"), ("students-table", "data")],
+        [("students-session", "value"), ("students-interval", "n_intervals")],
+    ),
     "reports": ([("reports-view", "children")], [("reports-session", "value")]),
 }
 
@@ -178,16 +204,23 @@ def test_a_missing_session_is_404_and_a_real_one_works(hostile: HostileEnv, page
     assert _forged(client, page, None).status_code == 200
 
 
-@pytest.mark.parametrize("query", [
-    "session=1%20OR%201=1", "session=1;DROP%20TABLE%20observations", "start=2024-01-01'%20OR%20'1'='1",
-    "start=2024-03-01&end=2024-03-01;DELETE%20FROM%20observations",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "session=1%20OR%201=1",
+        "session=1;DROP%20TABLE%20observations",
+        "start=2024-01-01'%20OR%20'1'='1",
+        "start=2024-03-01&end=2024-03-01;DELETE%20FROM%20observations",
+    ],
+)
 def test_hostile_export_parameters_are_refused(hostile: HostileEnv, query: str) -> None:
     client = hostile.server.test_client()
     _login(client, ADMIN)
     assert client.get(f"/download/export.csv?{query}").status_code == 400
     not_a_report = client.get("/download/report/1%20OR%201=1.html")
-    assert "attachment" not in not_a_report.headers.get("Content-Disposition", ""), "only integer ids reach the report route"
+    assert "attachment" not in not_a_report.headers.get("Content-Disposition", ""), (
+        "only integer ids reach the report route"
+    )
     _tables_intact(hostile)
 
 
@@ -205,12 +238,15 @@ def test_exported_names_never_start_a_formula(hostile: HostileEnv) -> None:
     assert {r["session_title"] for r in rows} == {"Robert'); DROP TABLE lecture_sessions;--"}
 
 
-@pytest.mark.parametrize("name,password", [
-    ("' OR '1'='1", "' OR '1'='1"),
-    ("ada'--", "anything"),
-    ("ada", "' OR 1=1 --"),
-    ("ada\x00", ADMIN[1]),
-])
+@pytest.mark.parametrize(
+    "name,password",
+    [
+        ("' OR '1'='1", "' OR '1'='1"),
+        ("ada'--", "anything"),
+        ("ada", "' OR 1=1 --"),
+        ("ada\x00", ADMIN[1]),
+    ],
+)
 def test_sql_in_the_login_form_signs_nobody_in(hostile: HostileEnv, name: str, password: str) -> None:
     client = hostile.server.test_client()
     response = _login(client, (name, password))

@@ -27,18 +27,27 @@ T0 = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
 def _students(count: int, frame: int) -> list[StudentObservation]:
     scores = tuple([0.1] * 6 + [0.4])
     return [
-        StudentObservation(f"Student {i:02d}", camera_on=(i + frame) % 5 != 0, face_box=(10, 10, 40, 40),
-                           scores=scores if (i + frame) % 5 else None)
+        StudentObservation(
+            f"Student {i:02d}",
+            camera_on=(i + frame) % 5 != 0,
+            face_box=(10, 10, 40, 40),
+            scores=scores if (i + frame) % 5 else None,
+        )
         for i in range(count)
     ]
 
 
 def _frame_counts(db: Database, session_id: int) -> list[tuple[int, int]]:
     with db.engine.connect() as connection:
-        return [tuple(r) for r in connection.execute(
-            text("SELECT frame, COUNT(*) FROM observations WHERE session_id = :s GROUP BY frame ORDER BY frame"),
-            {"s": session_id},
-        )]
+        return [
+            tuple(r)
+            for r in connection.execute(
+                text(
+                    "SELECT frame, COUNT(*) FROM observations WHERE session_id = :s GROUP BY frame ORDER BY frame"
+                ),
+                {"s": session_id},
+            )
+        ]
 
 
 # --- PostgreSQL stopped and started again -------------------------------------------------------
@@ -65,15 +74,26 @@ class ThrowAwayPostgres:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
-        made = _as_postgres(str(bin_dir / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        made = _as_postgres(
+            str(bin_dir / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8"
+        )
         if made.returncode != 0:
             raise RuntimeError(f"initdb failed: {made.stderr[-1000:]}")
         self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
 
     def start(self) -> None:
         options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
-        started = _as_postgres(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.folder / "log"),
-                               "-w", "-o", options, "start")
+        started = _as_postgres(
+            str(self.bin / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.folder / "log"),
+            "-w",
+            "-o",
+            options,
+            "start",
+        )
         if started.returncode != 0:
             raise RuntimeError(f"pg_ctl start failed: {started.stderr[-1000:]}")
 
@@ -149,7 +169,9 @@ def test_the_buffer_is_bounded_and_drops_the_oldest(caplog: pytest.LogCaptureFix
     for frame in range(30):
         assert not writer.write(1, frame, T0 + timedelta(seconds=frame), _students(10, frame))
     assert writer.pending == 10 and writer.pending_observations == 100 and writer.dropped == 20
-    assert "127.0.0.1" in (writer.last_error or "") or "refused" in (writer.last_error or ""), writer.last_error
+    assert "127.0.0.1" in (writer.last_error or "") or "refused" in (writer.last_error or ""), (
+        writer.last_error
+    )
     assert sum("buffer full" in r.getMessage() for r in caplog.records) == 1
     assert sum("keeping frames in memory" in r.getMessage() for r in caplog.records) == 1
     assert writer.close(wait_seconds=0) == 10
@@ -164,8 +186,12 @@ def tiny_disk(tmp_path: Path) -> Iterator[Path]:
     """An 8 MiB tmpfs mounted for this test (needs root; skipped otherwise)."""
     mount_point = tmp_path / "tiny"
     mount_point.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8M", "tmpfs", str(mount_point)],
-                             capture_output=True, text=True, check=False)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=8M", "tmpfs", str(mount_point)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs to fill up ({mounted.stderr.strip() or 'needs root'})")
     try:
@@ -190,7 +216,9 @@ def _fill(folder: Path) -> Path:
     return filler
 
 
-def test_disk_full_keeps_frames_in_memory_until_space_is_back(tiny_disk: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_disk_full_keeps_frames_in_memory_until_space_is_back(
+    tiny_disk: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.WARNING, logger="storage.spool")
     path = tiny_disk / "classmood.db"
     db = connect(f"sqlite:///{path}")
@@ -213,7 +241,9 @@ def test_disk_full_keeps_frames_in_memory_until_space_is_back(tiny_disk: Path, c
     assert sum("keeping frames in memory" in r.getMessage() for r in caplog.records) == 1
 
 
-def test_the_agent_keeps_running_on_a_full_disk(tiny_disk: Path, lecture: Lecture, caplog: pytest.LogCaptureFixture) -> None:
+def test_the_agent_keeps_running_on_a_full_disk(
+    tiny_disk: Path, lecture: Lecture, caplog: pytest.LogCaptureFixture
+) -> None:
     """The whole pipeline on a full disk: capture goes on; space comes back mid-lecture; every frame lands."""
     from capture import open_source
     from classmood.config import Settings
@@ -236,8 +266,15 @@ def test_the_agent_keeps_running_on_a_full_disk(tiny_disk: Path, lecture: Lectur
             filler.unlink()
 
     try:
-        recording = record_lecture(settings, db, source, title="Full disk", max_frames=20, on_status=status,
-                                   writer_options={"retry_seconds": 0.01, "max_retry_seconds": 0.05})
+        recording = record_lecture(
+            settings,
+            db,
+            source,
+            title="Full disk",
+            max_frames=20,
+            on_status=status,
+            writer_options={"retry_seconds": 0.01, "max_retry_seconds": 0.05},
+        )
     finally:
         db.dispose()
     assert seen == list(range(1, 21)) and recording.frames == 20 and recording.unwritten == 0

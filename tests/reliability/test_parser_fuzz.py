@@ -19,7 +19,8 @@ FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 _counter = itertools.count()
 
 pixel_token = st.one_of(
-    st.integers(-5, 300).map(str), st.sampled_from(["", "1e3", "0x10", "nan", "-0", "255.0", "9" * 30, "٣", "１２"]),
+    st.integers(-5, 300).map(str),
+    st.sampled_from(["", "1e3", "0x10", "nan", "-0", "255.0", "9" * 30, "٣", "１２"]),
 )
 csv_row = st.tuples(
     st.one_of(st.integers(-2, 9).map(str), st.text(max_size=4)),
@@ -82,9 +83,16 @@ image_bytes = st.one_of(
 
 
 @FUZZ
-@given(files=st.lists(st.tuples(st.sampled_from(EMOTIONS), st.sampled_from([".jpg", ".png", ".bmp", ".JPG"]), image_bytes),
-                      min_size=1, max_size=4))
-def test_any_bytes_as_images_load_or_raise_dataset_error(tmp_path: Path, files: list[tuple[str, str, bytes]]) -> None:
+@given(
+    files=st.lists(
+        st.tuples(st.sampled_from(EMOTIONS), st.sampled_from([".jpg", ".png", ".bmp", ".JPG"]), image_bytes),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_any_bytes_as_images_load_or_raise_dataset_error(
+    tmp_path: Path, files: list[tuple[str, str, bytes]]
+) -> None:
     root = _fresh(tmp_path, "folders")
     for emotion in EMOTIONS:
         (root / emotion).mkdir()
@@ -150,14 +158,26 @@ json_value = st.recursive(
     max_leaves=10,
 )
 callback_item = st.fixed_dictionaries(
-    {"id": st.sampled_from(["live-session", "students-student", "live-interval", "x"]) | json_value,
-     "property": st.sampled_from(["value", "n_intervals"]) | json_value, "value": json_value}
+    {
+        "id": st.sampled_from(["live-session", "students-student", "live-interval", "x"]) | json_value,
+        "property": st.sampled_from(["value", "n_intervals"]) | json_value,
+        "value": json_value,
+    }
 )
 
 
 @settings(max_examples=200, deadline=None)
-@given(body=st.one_of(json_value, st.fixed_dictionaries({"inputs": st.lists(callback_item, max_size=3) | json_value,
-                                                          "state": st.lists(callback_item, max_size=3) | json_value})))
+@given(
+    body=st.one_of(
+        json_value,
+        st.fixed_dictionaries(
+            {
+                "inputs": st.lists(callback_item, max_size=3) | json_value,
+                "state": st.lists(callback_item, max_size=3) | json_value,
+            }
+        ),
+    )
+)
 def test_callback_id_guard_never_raises(body: object) -> None:
     from dashboard.input_guard import bad_callback_inputs, is_row_id
 
@@ -167,7 +187,10 @@ def test_callback_id_guard_never_raises(body: object) -> None:
         for group in ("inputs", "state"):
             items = body.get(group)
             for item in items if isinstance(items, list) else []:
-                if (isinstance(item, dict) and item.get("id") in ("live-session", "students-student")
-                        and item.get("property") == "value"
-                        and not is_row_id(item.get("value"))):
+                if (
+                    isinstance(item, dict)
+                    and item.get("id") in ("live-session", "students-student")
+                    and item.get("property") == "value"
+                    and not is_row_id(item.get("value"))
+                ):
                     assert f"{item['id']}.value" in bad

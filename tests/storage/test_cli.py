@@ -28,12 +28,22 @@ NAMED = PrivacyPolicy("named")
 CONSOLE_SCRIPT = Path(sys.executable).parent / "classmood"
 
 
-def classmood(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def classmood(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the real command; the test's own CLASSMOOD_* variables do not leak in."""
     command = [str(CONSOLE_SCRIPT)] if CONSOLE_SCRIPT.exists() else [sys.executable, "-m", "classmood.cli"]
     base = {k: v for k, v in os.environ.items() if not k.startswith("CLASSMOOD_")}
-    return subprocess.run([*command, *args], check=False, capture_output=True, text=True, env={**base, **(env or {})},
-                          cwd=cwd, stdin=subprocess.DEVNULL, timeout=120)
+    return subprocess.run(
+        [*command, *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        env={**base, **(env or {})},
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
 
 
 def _one_line_error(result: subprocess.CompletedProcess[str], *fragments: str) -> None:
@@ -52,7 +62,10 @@ def lecture_db(tmp_path: Path) -> str:
     for title, start in (("=cmd|' /C calc'!A0", day1), ("Physics", day1 + timedelta(days=1))):
         sid = start_session(db, title, "synth", NAMED, started_at=start)
         for frame in range(3):
-            seen = [StudentObservation("+Ana", True, (1, 2, 3, 4), HAPPY), StudentObservation("Bo, Jr.", False)]
+            seen = [
+                StudentObservation("+Ana", True, (1, 2, 3, 4), HAPPY),
+                StudentObservation("Bo, Jr.", False),
+            ]
             write_frame(db, sid, frame, start + timedelta(seconds=frame), seen, NAMED)
     db.dispose()
     return url
@@ -70,14 +83,18 @@ def test_db_upgrade_uses_the_db_flag_over_config_file_and_environment(tmp_path: 
 
 
 def test_bad_config_value_exits_2_with_one_line(tmp_path: Path) -> None:
-    result = classmood("db", "upgrade", "--db", f"sqlite:///{tmp_path / 'x.db'}", env={"CLASSMOOD_DASHBOARD__PORT": "abc"})
+    result = classmood(
+        "db", "upgrade", "--db", f"sqlite:///{tmp_path / 'x.db'}", env={"CLASSMOOD_DASHBOARD__PORT": "abc"}
+    )
     _one_line_error(result, "dashboard.port")
     assert not (tmp_path / "x.db").exists()
 
 
 def test_unreachable_database_is_one_line() -> None:
-    _one_line_error(classmood("export", "--all", "--db", "postgresql+psycopg://nobody@127.0.0.1:9/none"),
-                    "cannot open database")
+    _one_line_error(
+        classmood("export", "--all", "--db", "postgresql+psycopg://nobody@127.0.0.1:9/none"),
+        "cannot open database",
+    )
 
 
 def test_users_add_list_and_refusals(tmp_path: Path) -> None:
@@ -86,9 +103,13 @@ def test_users_add_list_and_refusals(tmp_path: Path) -> None:
     added = classmood("users", "add", "kim", "--role", "teacher", "--db", url, env=good)
     assert added.returncode == 0, added.stderr
     assert "s3cret-pass" not in added.stdout + added.stderr
-    _one_line_error(classmood("users", "add", "kim", "--role", "admin", "--db", url, env=good), "already exists")
-    _one_line_error(classmood("users", "add", "ada", "--role", "admin", "--db", url, env={"CLASSMOOD_PASSWORD": "short"}),
-                    "at least 8")
+    _one_line_error(
+        classmood("users", "add", "kim", "--role", "admin", "--db", url, env=good), "already exists"
+    )
+    _one_line_error(
+        classmood("users", "add", "ada", "--role", "admin", "--db", url, env={"CLASSMOOD_PASSWORD": "short"}),
+        "at least 8",
+    )
     _one_line_error(classmood("users", "add", "ada", "--role", "admin", "--db", url), "CLASSMOOD_PASSWORD")
     listed = classmood("users", "list", "--db", url)
     assert listed.returncode == 0 and listed.stdout.splitlines() == ["kim\tteacher"]
@@ -106,10 +127,19 @@ def test_export_csv_to_stdout_or_a_file(lecture_db: str, tmp_path: Path) -> None
     first = rows[0]
     assert first["session_title"] == "'=cmd|' /C calc'!A0" and first["student"] == "'+Ana"
     assert (first["frame"], first["timestamp"], first["camera"], first["emotion"]) == (
-        "0", "2026-11-23T10:00:00.000Z", "on", "happy")
+        "0",
+        "2026-11-23T10:00:00.000Z",
+        "on",
+        "happy",
+    )
     assert float(first["confidence"]) == pytest.approx(0.7)
     absent = rows[1]
-    assert (absent["student"], absent["camera"], absent["emotion"], absent["happy"]) == ("Bo, Jr.", "off", "", "")
+    assert (absent["student"], absent["camera"], absent["emotion"], absent["happy"]) == (
+        "Bo, Jr.",
+        "off",
+        "",
+        "",
+    )
     assert [r["frame"] for r in rows[6:]] == ["0", "0", "1", "1", "2", "2"]
 
     out = tmp_path / "export.csv"
@@ -125,8 +155,13 @@ def test_export_one_session_or_a_date_range(lecture_db: str) -> None:
     day = classmood("export", "--from", "2026-11-23", "--to", "2026-11-23", "--db", lecture_db)
     assert day.returncode == 0, day.stderr
     assert {r["session"] for r in csv.DictReader(io.StringIO(day.stdout))} == {"1"}
-    _one_line_error(classmood("export", "--session", "42", "--db", lecture_db), "no lecture session with id 42")
-    _one_line_error(classmood("export", "--from", "2026-11-24", "--to", "2026-11-20", "--db", lecture_db), "--to must be after")
+    _one_line_error(
+        classmood("export", "--session", "42", "--db", lecture_db), "no lecture session with id 42"
+    )
+    _one_line_error(
+        classmood("export", "--from", "2026-11-24", "--to", "2026-11-20", "--db", lecture_db),
+        "--to must be after",
+    )
 
 
 def test_purge_asks_unless_yes(lecture_db: str) -> None:
@@ -160,10 +195,19 @@ def test_export_for_excel_starts_with_the_byte_order_mark(tmp_path: Path) -> Non
     db_url = f"sqlite:///{tmp_path / 'x.db'}"
     db = connect(db_url)
     session = start_session(db, "Ελληνικά 101", "test", NAMED)
-    write_frame(db, session, 0, datetime(2026, 1, 1, tzinfo=UTC),
-                [StudentObservation("Zoë Ødegaard", True, (1, 2, 3, 4), HAPPY)], NAMED)
+    write_frame(
+        db,
+        session,
+        0,
+        datetime(2026, 1, 1, tzinfo=UTC),
+        [StudentObservation("Zoë Ødegaard", True, (1, 2, 3, 4), HAPPY)],
+        NAMED,
+    )
     plain, excel = tmp_path / "plain.csv", tmp_path / "excel.csv"
     assert classmood("export", "--all", "--db", db_url, "--out", str(plain), cwd=tmp_path).returncode == 0
-    assert classmood("export", "--all", "--db", db_url, "--out", str(excel), "--excel", cwd=tmp_path).returncode == 0
+    assert (
+        classmood("export", "--all", "--db", db_url, "--out", str(excel), "--excel", cwd=tmp_path).returncode
+        == 0
+    )
     assert excel.read_bytes() == b"\xef\xbb\xbf" + plain.read_bytes()
     assert "Zoë Ødegaard" in excel.read_text(encoding="utf-8-sig")

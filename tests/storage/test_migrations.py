@@ -16,14 +16,21 @@ from storage.database import alembic_config
 from storage.schema import Base
 
 TABLES = {
-    "lecture_sessions", "participants", "observations", "dashboard_users", "frame_rollups",
-    "student_minute_rollups", "alembic_version",
+    "lecture_sessions",
+    "participants",
+    "observations",
+    "dashboard_users",
+    "frame_rollups",
+    "student_minute_rollups",
+    "alembic_version",
 }
 
 
 def _diff(db) -> list:  # type: ignore[no-untyped-def]
     with db.engine.connect() as connection:
-        return compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata)
+        return compare_metadata(
+            MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata
+        )
 
 
 def test_connect_migrates_an_empty_database_to_exactly_the_models(empty_url: str) -> None:

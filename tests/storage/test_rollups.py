@@ -47,7 +47,9 @@ def _lecture(db: Database, privacy: PrivacyPolicy, frames: int = 260) -> int:
     rng = np.random.default_rng(3)
     sid = start_session(db, "Rollups", "synth", privacy, started_at=T0)
     for frame in range(frames):
-        write_frame(db, sid, frame, T0 + timedelta(milliseconds=700 * frame), _observations(rng, frame), privacy)
+        write_frame(
+            db, sid, frame, T0 + timedelta(milliseconds=700 * frame), _observations(rng, frame), privacy
+        )
     return sid
 
 
@@ -61,7 +63,8 @@ def _assert_queries_match(db: Database, sid: int) -> None:
     for bucket in (1, 5, 30, 60, 120, 300):
         _same(class_timeline(db, sid, bucket), class_timeline(db, sid, bucket, from_rollups=False))
         _same(
-            class_timeline(db, sid, bucket, since=since), class_timeline(db, sid, bucket, since=since, from_rollups=False)
+            class_timeline(db, sid, bucket, since=since),
+            class_timeline(db, sid, bucket, since=since, from_rollups=False),
         )
     for bucket in (60, 120, 180):
         _same(student_heatmap(db, sid, bucket), student_heatmap(db, sid, bucket, from_rollups=False))
@@ -70,15 +73,22 @@ def _assert_queries_match(db: Database, sid: int) -> None:
             student_heatmap(db, sid, bucket, since=since, from_rollups=False),
         )
     _same(student_summary(db, sid), student_summary(db, sid, from_rollups=False))
-    rolled, raw = session_report(db, sid, bucket_seconds=60), session_report(db, sid, bucket_seconds=60, from_rollups=False)
+    rolled, raw = (
+        session_report(db, sid, bucket_seconds=60),
+        session_report(db, sid, bucket_seconds=60, from_rollups=False),
+    )
     for part in ("timeline", "students", "attendance", "hardest"):
-        pd.testing.assert_frame_equal(getattr(rolled, part), getattr(raw, part), check_dtype=False, atol=1e-9, rtol=0)
+        pd.testing.assert_frame_equal(
+            getattr(rolled, part), getattr(raw, part), check_dtype=False, atol=1e-9, rtol=0
+        )
 
 
 def _rollup_rows(db: Database, sid: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     with db.engine.connect() as conn:
         frames = pd.DataFrame(
-            conn.execute(select(FrameRollup).where(FrameRollup.session_id == sid).order_by(FrameRollup.frame)).all()
+            conn.execute(
+                select(FrameRollup).where(FrameRollup.session_id == sid).order_by(FrameRollup.frame)
+            ).all()
         )
         students = pd.DataFrame(
             conn.execute(
@@ -145,8 +155,14 @@ def test_migration_backfills_rollups_from_existing_observations(empty_url: str) 
                     scores = dict(zip(EMOTIONS, seen.scores)) if seen.scores else dict.fromkeys(EMOTIONS)
                     pid = ids[k] if k < len(ids) else None
                     rows.append(
-                        {"session_id": sid, "participant_id": pid, "frame": frame, "timestamp": moment,
-                         "camera_on": seen.camera_on, **scores}
+                        {
+                            "session_id": sid,
+                            "participant_id": pid,
+                            "frame": frame,
+                            "timestamp": moment,
+                            "camera_on": seen.camera_on,
+                            **scores,
+                        }
                     )
             conn.execute(insert(Observation), rows)
         assert upgrade(db) == "0003_class_size"

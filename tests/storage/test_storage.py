@@ -43,7 +43,10 @@ NAMED = PrivacyPolicy("named")
 
 
 def _frame(*names: str, camera: bool = True) -> list[StudentObservation]:
-    return [StudentObservation(n, camera, (10, 20, 30, 40) if camera else None, HAPPY if camera else None) for n in names]
+    return [
+        StudentObservation(n, camera, (10, 20, 30, 40) if camera else None, HAPPY if camera else None)
+        for n in names
+    ]
 
 
 def _count(db: Database, model: type) -> int:
@@ -59,9 +62,17 @@ def test_frames_participants_and_dominant_emotion(any_db: Database) -> None:
         people = {p.display_name: p for p in session.scalars(select(Participant))}
         assert set(people) == {"Ana", "Bo"}
         assert people["Ana"].last_seen.replace(tzinfo=UTC) == T0 + timedelta(seconds=1)
-        rows = session.execute(select(Observation.frame, Observation.emotion, Observation.confidence, Observation.camera_on)
-                               .order_by(Observation.id)).all()
-    assert [(r.frame, r.emotion, r.camera_on) for r in rows] == [(0, "happy", True), (0, "happy", True), (1, "happy", True), (1, None, False)]
+        rows = session.execute(
+            select(
+                Observation.frame, Observation.emotion, Observation.confidence, Observation.camera_on
+            ).order_by(Observation.id)
+        ).all()
+    assert [(r.frame, r.emotion, r.camera_on) for r in rows] == [
+        (0, "happy", True),
+        (0, "happy", True),
+        (1, "happy", True),
+        (1, None, False),
+    ]
     assert rows[0].confidence == pytest.approx(0.7)
     assert open_session(any_db, "Algebra", "synth") == (sid, 2)
     end_session(any_db, sid, T0 + timedelta(minutes=1))
@@ -96,7 +107,9 @@ def test_pseudonymous_mode_never_stores_the_name(tmp_path: Path) -> None:
     db.dispose()
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("p.db*"))
     assert "Zoë".encode() not in raw and "Ана".encode() not in raw and b"Unal" not in raw
-    assert policy.pseudonym("Zoë Ünal") == PrivacyPolicy("pseudonymous", pseudonym_key=b"k" * 32).pseudonym("ZOË ÜNAL")
+    assert policy.pseudonym("Zoë Ünal") == PrivacyPolicy("pseudonymous", pseudonym_key=b"k" * 32).pseudonym(
+        "ZOË ÜNAL"
+    )
 
 
 def test_aggregate_mode_keeps_no_student(any_db: Database) -> None:
@@ -137,15 +150,17 @@ def test_passwords_hashed_before_werkzeug_still_verify(any_db: Database) -> None
     digest = hashlib.scrypt(b"correct horse", salt=salt, n=2**14, r=8, p=1, dklen=32)
     add_user(any_db, "old", "placeholder", "teacher")
     with any_db.session() as session:
-        session.execute(text("UPDATE dashboard_users SET password_hash = :h WHERE name = 'old'"),
-                        {"h": f"scrypt$16384$8$1${salt.hex()}${digest.hex()}"})
+        session.execute(
+            text("UPDATE dashboard_users SET password_hash = :h WHERE name = 'old'"),
+            {"h": f"scrypt$16384$8$1${salt.hex()}${digest.hex()}"},
+        )
     assert authenticate(any_db, "old", "correct horse").name == "old"
     assert authenticate(any_db, "old", "wrong horse") is None
     assert authenticate(any_db, "old", "placeholder") is None
 
 
 def test_export_format_and_formula_escaping(any_db: Database) -> None:
-    sid = start_session(any_db, "=HYPERLINK(\"x\")", "synth", NAMED, started_at=T0)
+    sid = start_session(any_db, '=HYPERLINK("x")', "synth", NAMED, started_at=T0)
     write_frame(any_db, sid, 0, T0, _frame("@Ana") + _frame("-Bo", camera=False), NAMED)
     out = io.StringIO()
     assert export_csv(any_db, out, session_id=sid) == 2
@@ -176,7 +191,10 @@ def test_first_and_last_seen_follow_the_frames_even_out_of_order(any_db: Databas
     write_frame(any_db, sid, 9, T0 + timedelta(seconds=9), _frame("Ana", "Bo"), NAMED)
     write_frame(any_db, sid, 2, T0 + timedelta(seconds=2), _frame("Ana"), NAMED)
     with any_db.session() as session:
-        seen = {p.display_name: (utc_of(p.first_seen), utc_of(p.last_seen)) for p in session.scalars(select(Participant))}
+        seen = {
+            p.display_name: (utc_of(p.first_seen), utc_of(p.last_seen))
+            for p in session.scalars(select(Participant))
+        }
         frames_written = session.scalar(select(LectureSession.frames_written))
     assert seen == {
         "Ana": (T0 + timedelta(seconds=2), T0 + timedelta(seconds=9)),
@@ -231,7 +249,13 @@ def test_camera_off_stores_no_scores_and_no_face(any_db: Database) -> None:
     write_frame(any_db, sid, 0, T0, [StudentObservation("Ana", False, None, HAPPY)], NAMED)
     with any_db.session() as session:
         row = session.scalars(select(Observation)).one()
-    assert (row.camera_on, row.emotion, row.confidence, row.happy, row.face_x) == (False, None, None, None, None)
+    assert (row.camera_on, row.emotion, row.confidence, row.happy, row.face_x) == (
+        False,
+        None,
+        None,
+        None,
+        None,
+    )
 
 
 def test_privacy_policy_checks_its_inputs() -> None:
@@ -239,7 +263,10 @@ def test_privacy_policy_checks_its_inputs() -> None:
         PrivacyPolicy("public")  # type: ignore[arg-type]
     with pytest.raises(StorageError, match="pseudonym key"):
         PrivacyPolicy("pseudonymous", pseudonym_key=b"short")
-    a, b = PrivacyPolicy("pseudonymous", pseudonym_key=b"a" * 32), PrivacyPolicy("pseudonymous", pseudonym_key=b"b" * 32)
+    a, b = (
+        PrivacyPolicy("pseudonymous", pseudonym_key=b"a" * 32),
+        PrivacyPolicy("pseudonymous", pseudonym_key=b"b" * 32),
+    )
     assert a.pseudonym("Ana") != b.pseudonym("Ana")
     assert a.pseudonym("Ana") != a.pseudonym("Bo")
 
@@ -291,7 +318,9 @@ def test_export_quotes_commas_newlines_and_every_formula_prefix(sqlite_db: Datab
     out = io.StringIO()
     export_csv(sqlite_db, out, session_id=sid)
     got = sorted(r["student"] for r in csv.DictReader(io.StringIO(out.getvalue())))
-    expected = sorted(["'+1", "'=SUM(A1)", "'-2", "'@cmd", "'\tTab", "'\rCR", "Smith, Jo", "Line\nBreak", "李雷", "O'Neil"])
+    expected = sorted(
+        ["'+1", "'=SUM(A1)", "'-2", "'@cmd", "'\tTab", "'\rCR", "Smith, Jo", "Line\nBreak", "李雷", "O'Neil"]
+    )
     assert got == expected
 
 
@@ -332,10 +361,15 @@ def _students(db: Database, session_id: int) -> dict[str, tuple[int, int]]:
 
     with db.session() as s:
         found = {}
-        for pid, name in s.execute(select(Participant.id, Participant.display_name).where(Participant.session_id == session_id)):
+        for pid, name in s.execute(
+            select(Participant.id, Participant.display_name).where(Participant.session_id == session_id)
+        ):
             rows = s.scalar(select(func.count()).where(Observation.participant_id == pid))
-            rolled = s.scalar(select(func.coalesce(func.sum(StudentMinuteRollup.rows), 0)).where(
-                StudentMinuteRollup.participant_id == pid))
+            rolled = s.scalar(
+                select(func.coalesce(func.sum(StudentMinuteRollup.rows), 0)).where(
+                    StudentMinuteRollup.participant_id == pid
+                )
+            )
             found[name] = (rows, rolled)
         return found
 
@@ -346,18 +380,50 @@ def test_a_placeholder_later_named_takes_its_records_along(any_db: Database) -> 
     seen = lambda *names: [StudentObservation(n, True, (1, 1, 10, 10), HAPPY) for n in names]  # noqa: E731
     write_frame(any_db, sid, 0, T0, seen("Ana", "Participant 1", "Participant 2", "Participant 3"), policy)
     # frame 1: the label of Participant 1 is read: Bo (not recorded yet, so the participant is renamed)
-    write_frame(any_db, sid, 1, T0 + timedelta(seconds=1), seen("Ana", "Bo", "Participant 2", "Participant 3"), policy,
-                renamed=[("Participant 1", "Bo")])
-    assert _students(any_db, sid) == {"Ana": (2, 2), "Bo": (2, 2), "Participant 2": (2, 2), "Participant 3": (2, 2)}
+    write_frame(
+        any_db,
+        sid,
+        1,
+        T0 + timedelta(seconds=1),
+        seen("Ana", "Bo", "Participant 2", "Participant 3"),
+        policy,
+        renamed=[("Participant 1", "Bo")],
+    )
+    assert _students(any_db, sid) == {
+        "Ana": (2, 2),
+        "Bo": (2, 2),
+        "Participant 2": (2, 2),
+        "Participant 3": (2, 2),
+    }
     # after a restart the tracker knows no names: a placeholder of a name already recorded moves into it
-    write_frame(any_db, sid, 2, T0 + timedelta(seconds=70), seen("Ana", "Bo", "Participant 2", "Participant 3"), policy)
-    write_frame(any_db, sid, 3, T0 + timedelta(seconds=71), seen("Ana", "Bo", "Teacher"), policy,
-                renamed=[("Participant 2", "Ana"), ("Participant 3", "Teacher")])
-    assert _students(any_db, sid) == {"Ana": (7, 7), "Bo": (4, 4)}     # Teacher is excluded: its records are gone
+    write_frame(
+        any_db,
+        sid,
+        2,
+        T0 + timedelta(seconds=70),
+        seen("Ana", "Bo", "Participant 2", "Participant 3"),
+        policy,
+    )
+    write_frame(
+        any_db,
+        sid,
+        3,
+        T0 + timedelta(seconds=71),
+        seen("Ana", "Bo", "Teacher"),
+        policy,
+        renamed=[("Participant 2", "Ana"), ("Participant 3", "Teacher")],
+    )
+    assert _students(any_db, sid) == {
+        "Ana": (7, 7),
+        "Bo": (4, 4),
+    }  # Teacher is excluded: its records are gone
     with any_db.session() as s:
-        first, last = s.execute(select(Participant.first_seen, Participant.last_seen).where(
-            Participant.display_name == "Ana")).one()
-        assert s.scalar(select(func.count()).select_from(Observation).where(Observation.session_id == sid)) == 11
+        first, last = s.execute(
+            select(Participant.first_seen, Participant.last_seen).where(Participant.display_name == "Ana")
+        ).one()
+        assert (
+            s.scalar(select(func.count()).select_from(Observation).where(Observation.session_id == sid)) == 11
+        )
     assert (first.replace(tzinfo=UTC), last.replace(tzinfo=UTC)) == (T0, T0 + timedelta(seconds=71))
 
 
@@ -372,4 +438,6 @@ def test_a_participant_seen_in_one_frame_only_is_no_student_once_the_lecture_end
     # seen once and never again: gone as students; one who joined on the last frame stays
     assert _students(any_db, sid) == {"Ana": (3, 3), "Late Joiner": (1, 1)}
     with any_db.session() as s:
-        assert s.scalar(select(func.count()).select_from(Observation).where(Observation.session_id == sid)) == 6
+        assert (
+            s.scalar(select(func.count()).select_from(Observation).where(Observation.session_id == sid)) == 6
+        )

@@ -25,7 +25,7 @@ def test_damage_keeps_shape_and_type_and_changes_most_faces() -> None:
     assert damaged.shape == faces.shape and damaged.dtype == np.uint8
     changed = (np.abs(damaged.astype(int) - faces).reshape(len(faces), -1).max(axis=1) > 0).mean()
     assert changed > 0.9
-    assert np.array_equal(damage(faces, np.random.default_rng(0)), damaged)       # seeded: the same damage
+    assert np.array_equal(damage(faces, np.random.default_rng(0)), damaged)  # seeded: the same damage
     assert np.array_equal(damage(faces, np.random.default_rng(0), chance=0.0), faces)
     assert len(KINDS) == 7
 
@@ -40,21 +40,31 @@ def test_full_damage_changes_every_face_and_bad_input_is_refused() -> None:
 
 def test_evaluate_damage_reports_on_damaged_faces(tiny_fer: Path) -> None:
     def run(*extra: str) -> dict:
-        result = subprocess.run([sys.executable, "-m", "classmood.cli", "evaluate", "--data", str(tiny_fer), "--json", *extra],
-                                capture_output=True, text=True, check=False)
+        result = subprocess.run(
+            [sys.executable, "-m", "classmood.cli", "evaluate", "--data", str(tiny_fer), "--json", *extra],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert result.returncode == 0, result.stderr
         return json.loads(result.stdout)
 
     clean, damaged = run(), run("--damage")
     assert clean["n"] == damaged["n"] == 14
-    assert run("--damage") == damaged             # the same damage on every run
+    assert run("--damage") == damaged  # the same damage on every run
 
 
 def test_training_with_damage_runs(tiny_fer: Path, tmp_path: Path) -> None:
     from training.train import TrainSettings, train
 
-    settings = TrainSettings(data=str(tiny_fer), arch="vgg_lite", epochs=1, batch_size=8, damage=0.5,
-                             hyper_parameters={"widths": [4, 8, 8, 8], "convs_per_stage": [1, 1, 1, 1], "dropout": 0.0})
+    settings = TrainSettings(
+        data=str(tiny_fer),
+        arch="vgg_lite",
+        epochs=1,
+        batch_size=8,
+        damage=0.5,
+        hyper_parameters={"widths": [4, 8, 8, 8], "convs_per_stage": [1, 1, 1, 1], "dropout": 0.0},
+    )
     metrics = train(settings, tmp_path / "run", verbose=0)
     assert 0.0 <= float(metrics["val_accuracy"]) <= 1.0
     assert json.loads((tmp_path / "run" / "settings.json").read_text())["damage"] == 0.5

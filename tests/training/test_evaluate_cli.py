@@ -11,7 +11,9 @@ from model import EMOTIONS
 
 
 def _classmood(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "classmood.cli", *args], check=False, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "classmood.cli", *args], check=False, capture_output=True, text=True
+    )
 
 
 def test_json_is_exactly_one_object(tiny_fer: Path, tmp_path: Path) -> None:
@@ -25,7 +27,11 @@ def test_json_is_exactly_one_object(tiny_fer: Path, tmp_path: Path) -> None:
     assert sum(map(sum, report["confusion"])) == 14
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     calibration = report["calibration"]
-    assert calibration["bins"] == 15 and 0.0 <= calibration["ece"] <= 1.0 and 0.0 <= calibration["ece_fitted"] <= 1.0
+    assert (
+        calibration["bins"] == 15
+        and 0.0 <= calibration["ece"] <= 1.0
+        and 0.0 <= calibration["ece_fitted"] <= 1.0
+    )
     assert calibration["fitted_temperature"] > 0 and 0.0 <= calibration["false_alarms"] <= 1.0
 
 
@@ -47,13 +53,17 @@ def test_bad_data_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_mirror_flag_matches_the_config_setting_and_no_mirror_overrides_it(tiny_fer: Path, tmp_path: Path) -> None:
+def test_mirror_flag_matches_the_config_setting_and_no_mirror_overrides_it(
+    tiny_fer: Path, tmp_path: Path
+) -> None:
     config = tmp_path / "config.yaml"
     config.write_text("model:\n  mirror_average: true\n")
     runs = {
         name: _classmood("evaluate", "--data", str(tiny_fer), "--json", *extra)
         for name, extra in {
-            "plain": (), "mirror": ("--mirror",), "config": ("--config", str(config)),
+            "plain": (),
+            "mirror": ("--mirror",),
+            "config": ("--config", str(config)),
             "config_off": ("--config", str(config), "--no-mirror"),
         }.items()
     }

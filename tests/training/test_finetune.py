@@ -22,7 +22,9 @@ TINY_HP = {"widths": [4, 8, 8, 8], "convs_per_stage": [1, 1, 1, 1], "dropout": 0
 def _settings(data: Path, epochs: int, **extra: object):
     from training.train import TrainSettings
 
-    return TrainSettings(data=str(data), arch="vgg_lite", epochs=epochs, batch_size=8, hyper_parameters=TINY_HP, **extra)
+    return TrainSettings(
+        data=str(data), arch="vgg_lite", epochs=epochs, batch_size=8, hyper_parameters=TINY_HP, **extra
+    )
 
 
 def _reframe(data: Path, out: Path) -> subprocess.CompletedProcess[str]:
@@ -82,11 +84,13 @@ def test_pruning_keeps_the_channels_that_matter(tiny_fer: Path, tmp_path: Path) 
     from training.train import TrainSettings, train
     from training.warmstart import load_onnx_weights
 
-    settings = TrainSettings(data=str(tiny_fer), arch="vgg_lite", epochs=1, batch_size=8, hyper_parameters=WIDE_HP)
+    settings = TrainSettings(
+        data=str(tiny_fer), arch="vgg_lite", epochs=1, batch_size=8, hyper_parameters=WIDE_HP
+    )
     train(settings, tmp_path / "wide", verbose=0)
     wide = tmp_path / "wide" / "emotion.onnx"
     silenced = tmp_path / "silenced.onnx"
-    _silence_channels(wide, silenced, conv=1, channels=[0, 2, 5, 7])   # stage 2's inner convolution
+    _silence_channels(wide, silenced, conv=1, channels=[0, 2, 5, 7])  # stage 2's inner convolution
     narrow = {**WIDE_HP, "inner_widths": [4, 4, 8, 8]}
     with pytest.raises(TrainingError, match="--prune"):
         load_onnx_weights(build("vgg_lite", **narrow), silenced)
@@ -114,8 +118,21 @@ def test_vgg_slim_is_vgg_lite_with_half_width_inner_convolutions() -> None:
 
 
 def test_prune_without_init_weights_is_a_clear_error(tiny_fer: Path, tmp_path: Path) -> None:
-    command = [sys.executable, "-m", "classmood.cli", "train", "--data", str(tiny_fer), "--arch", "vgg_slim",
-               "--prune", "--epochs", "1", "--out", str(tmp_path / "run")]
+    command = [
+        sys.executable,
+        "-m",
+        "classmood.cli",
+        "train",
+        "--data",
+        str(tiny_fer),
+        "--arch",
+        "vgg_slim",
+        "--prune",
+        "--epochs",
+        "1",
+        "--out",
+        str(tmp_path / "run"),
+    ]
     result = subprocess.run(command, check=False, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "--prune needs --init-weights" in result.stderr
     assert "Traceback" not in result.stderr and not (tmp_path / "run").exists()
@@ -129,9 +146,13 @@ def test_fine_tuning_on_reframed_faces_starts_from_the_given_weights(
     reframed = tmp_path / "reframed"
     result = _reframe(tiny_fer, reframed)
     assert result.returncode == 0, result.stderr
-    assert json.loads((reframed / "reframe.json").read_text())["splits"]["train"]["faces"] == 6 * len(EMOTIONS)
+    assert json.loads((reframed / "reframe.json").read_text())["splits"]["train"]["faces"] == 6 * len(
+        EMOTIONS
+    )
     out = tmp_path / "tuned"
-    settings = _settings(tiny_fer, 1, init_weights=str(trained_onnx), reframed=str(reframed), learning_rate=0.0)
+    settings = _settings(
+        tiny_fer, 1, init_weights=str(trained_onnx), reframed=str(reframed), learning_rate=0.0
+    )
     metrics = train(settings, out, verbose=0)
     assert 0.0 <= metrics["val_accuracy_int8_reframed"] <= 1.0
     saved = json.loads((out / "settings.json").read_text())
@@ -165,7 +186,9 @@ def test_reframe_crops_real_faces_as_the_agent_does(fer_root: Path, tmp_path: Pa
     assert summary["test"]["faces"] == 14 and summary["test"]["found"] >= 12
     changed = 0
     for path in sorted((data / "test").glob("*/*.jpg")):
-        framed = cv2.imread(str(tmp_path / "out" / "test" / path.parent.name / f"{path.stem}.png"), cv2.IMREAD_GRAYSCALE)
+        framed = cv2.imread(
+            str(tmp_path / "out" / "test" / path.parent.name / f"{path.stem}.png"), cv2.IMREAD_GRAYSCALE
+        )
         assert framed is not None and framed.shape == (48, 48)
         original = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE).astype(np.float32)
         changed += float(np.abs(framed.astype(np.float32) - original).mean()) > 5
@@ -191,7 +214,9 @@ def test_reframe_of_fer2013_csv_keeps_its_rows_for_training(tiny_fer_csv: Path, 
         framed = load_reframed(out, split, like=original)
         assert framed.images.shape == original.images.shape
         assert np.array_equal(framed.labels, original.labels)
-    again = _reframe(tiny_fer_csv.parent, out)  # the folder holding fer2013.csv; the rows are replaced, not added
+    again = _reframe(
+        tiny_fer_csv.parent, out
+    )  # the folder holding fer2013.csv; the rows are replaced, not added
     assert again.returncode == 0, again.stderr
     assert len(load_fer(out, "train")) == 5 * len(EMOTIONS)
     with pytest.raises(DatasetError, match="no rows with Usage PrivateTest"):
@@ -217,14 +242,26 @@ def test_a_teacher_mixes_its_probabilities_for_the_augmented_faces_into_the_targ
         settings = _settings(tiny_fer, 1, teacher=str(trained_onnx), teacher_share=share)
         images, targets = next(iter(make_train_dataset(x, y, settings)))
         taught = teacher.predict_preprocessed(images.numpy())
-        rest = np.asarray(targets) - share * taught          # what is left must be the one-hot label
+        rest = np.asarray(targets) - share * taught  # what is left must be the one-hot label
         assert np.allclose(np.asarray(targets).sum(axis=1), 1.0, atol=1e-5)
         assert np.allclose(rest, (1.0 - share) * (rest == rest.max(axis=1, keepdims=True)), atol=1e-5)
 
 
 def test_a_missing_teacher_is_a_clear_error(tiny_fer: Path, tmp_path: Path) -> None:
-    command = [sys.executable, "-m", "classmood.cli", "train", "--data", str(tiny_fer), "--teacher",
-               str(tmp_path / "missing.onnx"), "--epochs", "1", "--out", str(tmp_path / "run")]
+    command = [
+        sys.executable,
+        "-m",
+        "classmood.cli",
+        "train",
+        "--data",
+        str(tiny_fer),
+        "--teacher",
+        str(tmp_path / "missing.onnx"),
+        "--epochs",
+        "1",
+        "--out",
+        str(tmp_path / "run"),
+    ]
     result = subprocess.run(command, check=False, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "--teacher" in result.stderr and "no such file" in result.stderr
     assert "Traceback" not in result.stderr

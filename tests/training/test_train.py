@@ -24,7 +24,9 @@ TINY_HP = {"widths": [4, 8, 8, 8], "convs_per_stage": [1, 1, 1, 1], "dropout": 0
 def _settings(data: Path, epochs: int):
     from training.train import TrainSettings
 
-    return TrainSettings(data=str(data), arch="vgg_lite", epochs=epochs, batch_size=8, hyper_parameters=TINY_HP)
+    return TrainSettings(
+        data=str(data), arch="vgg_lite", epochs=epochs, batch_size=8, hyper_parameters=TINY_HP
+    )
 
 
 def _logged_epochs(out: Path) -> list[int]:
@@ -74,8 +76,22 @@ def test_resume_without_a_run_is_a_clear_error(tiny_fer: Path, tmp_path: Path) -
 
 def test_kill_then_resume_loses_at_most_one_epoch(tiny_fer: Path, tmp_path: Path) -> None:
     out = tmp_path / "run"
-    command = [sys.executable, "-m", "classmood.cli", "train", "--data", str(tiny_fer), "--arch", "vgg_lite",
-               "--epochs", "400", "--batch-size", "8", "--out", str(out)]
+    command = [
+        sys.executable,
+        "-m",
+        "classmood.cli",
+        "train",
+        "--data",
+        str(tiny_fer),
+        "--arch",
+        "vgg_lite",
+        "--epochs",
+        "400",
+        "--batch-size",
+        "8",
+        "--out",
+        str(out),
+    ]
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     try:
@@ -90,8 +106,22 @@ def test_kill_then_resume_loses_at_most_one_epoch(tiny_fer: Path, tmp_path: Path
         process.send_signal(signal.SIGKILL)
         process.wait()
     done_before_kill = len(_logged_epochs(out))
-    resumed = subprocess.run([*command[:6], "--epochs", str(done_before_kill + 1), "--batch-size", "8",
-                              "--out", str(out), "--resume"], check=False, capture_output=True, text=True, env=env)
+    resumed = subprocess.run(
+        [
+            *command[:6],
+            "--epochs",
+            str(done_before_kill + 1),
+            "--batch-size",
+            "8",
+            "--out",
+            str(out),
+            "--resume",
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     epochs = _logged_epochs(out)
     assert epochs[-1] == done_before_kill, epochs
@@ -121,10 +151,33 @@ def test_training_uses_the_inference_preprocessing(tiny_fer: Path) -> None:
 
 def test_zoom_is_checked_and_saved_with_the_run(tiny_fer: Path, tmp_path: Path) -> None:
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    base = [sys.executable, "-m", "classmood.cli", "train", "--data", str(tiny_fer), "--epochs", "1", "--batch-size", "8"]
-    bad = subprocess.run([*base, "--zoom", "1.5", "--out", str(tmp_path / "bad")], check=False, capture_output=True, text=True, env=env)
+    base = [
+        sys.executable,
+        "-m",
+        "classmood.cli",
+        "train",
+        "--data",
+        str(tiny_fer),
+        "--epochs",
+        "1",
+        "--batch-size",
+        "8",
+    ]
+    bad = subprocess.run(
+        [*base, "--zoom", "1.5", "--out", str(tmp_path / "bad")],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert bad.returncode != 0 and "--zoom must be in [0, 1)" in bad.stderr and "Traceback" not in bad.stderr
-    good = subprocess.run([*base, "--zoom", "0.2", "--out", str(tmp_path / "run")], check=False, capture_output=True, text=True, env=env)
+    good = subprocess.run(
+        [*base, "--zoom", "0.2", "--out", str(tmp_path / "run")],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert good.returncode == 0, good.stderr[-2000:]
     assert json.loads((tmp_path / "run" / "settings.json").read_text())["zoom"] == 0.2
 
@@ -139,7 +192,11 @@ def test_mixed_bfloat16_run_keeps_a_float16_snapshot_to_continue_from(tiny_fer: 
     from training.train import SNAPSHOT_NAME, TrainSettings, train
 
     settings = TrainSettings(
-        data=str(tiny_fer), arch="vgg_teacher", epochs=1, batch_size=8, precision="mixed_bfloat16",
+        data=str(tiny_fer),
+        arch="vgg_teacher",
+        epochs=1,
+        batch_size=8,
+        precision="mixed_bfloat16",
         hyper_parameters={"widths": [4, 8, 8, 8], "convs_per_stage": [1, 1, 1, 1]},
     )
     train(settings, tmp_path / "first", verbose=0)
@@ -147,7 +204,9 @@ def test_mixed_bfloat16_run_keeps_a_float16_snapshot_to_continue_from(tiny_fer: 
     snapshot = tmp_path / "first" / SNAPSHOT_NAME
     with np.load(snapshot) as saved:
         assert {saved[name].dtype for name in saved.files} == {np.dtype(np.float16)}
-    probabilities = EmotionClassifier.load(tmp_path / "first" / "emotion.onnx").predict(load_fer(tiny_fer, "test").images)
+    probabilities = EmotionClassifier.load(tmp_path / "first" / "emotion.onnx").predict(
+        load_fer(tiny_fer, "test").images
+    )
     assert np.allclose(probabilities.sum(axis=1), 1.0, atol=1e-4)
 
     restored = load_snapshot(build("vgg_teacher", **settings.hyper_parameters), snapshot)
