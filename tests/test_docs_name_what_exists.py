@@ -17,8 +17,9 @@ from classmood.config import REPO_ROOT, Settings
 PRODUCT = ("classmood", "capture", "dashboard", "storage", "model", "training")
 SCRIPTS = (*PRODUCT, "bench", "scripts")
 DOCS = ("README.md", "config.yaml", *(f"docs/{p.name}" for p in sorted((REPO_ROOT / "docs").glob("*.md"))))
-# argparse's own flags, and the pip flags in the install commands the docs and messages show.
-OTHER_PROGRAMS = frozenset({"--help", "--version", "--dry-run", "--no-deps"})
+# argparse's own flags, the pip flags in the install commands the docs and messages show, and
+# `ruff format --check` (what `make lint` runs).
+OTHER_PROGRAMS = frozenset({"--help", "--version", "--dry-run", "--no-deps", "--check"})
 FLAG = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")
 KEY = re.compile(r"(?<![\w./])(capture|storage|dashboard|model|privacy)\.([a-z_][a-z0-9_]*)\b")
 
