@@ -733,8 +733,11 @@ class NameReader:
         self.close()
 
     def add_known(self, name: str, roster: bool = True) -> None:
-        """Add a name to the session's known names (from the roster, or learned from a confident read)."""
-        clean = display_form(name)
+        """Add a name to the session's known names (from the roster, or learned from a confident read).
+
+        A roster name keeps its spelling (spaces normalised only: "มาลี ศรีสุข" stays two words,
+        though OCR's spacing of Thai is dropped); a read one is OCR text made a name (:func:`display_form`)."""
+        clean = " ".join(unicodedata.normalize("NFC", name).split()) if roster else display_form(name)
         key = normalise(clean)
         if not key:
             return
@@ -1076,8 +1079,11 @@ class NameReader:
             return
         shown = {normalise(r.name) for r in out if r is not None and r.name}
         free = [name for name in self._look.names if normalise(name) not in shown]
-        crops = [item if isinstance(item, tuple) else (item, None) for item in (labels[i] for i in todo)]
-        for i, match in zip(todo, self._look.assign(crops, free), strict=True):  # type: ignore[arg-type]
+        crops: list[tuple[np.ndarray, Box | None]] = []
+        for i in todo:  # every label in raw_keys has a crop
+            item = labels[i]
+            crops.append(item if isinstance(item, tuple) else (np.asarray(item), None))
+        for i, match in zip(todo, self._look.assign(crops, free), strict=True):
             if match is not None and self._contradicted(out[i], match.name):
                 match = None
             self._looked[raw_keys[i]] = match

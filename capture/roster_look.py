@@ -22,9 +22,11 @@ from capture.fonts import font_for
 LOOK_MATCH = 0.45  # correlation of a label with a drawn name for the name to be taken ...
 LOOK_MARGIN = 0.03  # ... when it is this much above the label's next best free name
 WORK_HEIGHT = 48  # labels are compared scaled to about this many pixels tall
-MIN_TEXT = 4  # a drawn name's font size from this many of the label's own pixels ...
-MAX_TEXT_SHARE = 0.8  # ... up to this share of the crop's height,
-TEXT_STEP = 1.15  # ... each size this much larger than the one before
+MIN_TEXT = 4  # a drawn name's font size: at least this many of the label's own pixels,
+TEXT_SHARES = (0.55, 1.25)  # ... from and to these shares of the label box's height,
+TEXT_STEP = (
+    1.04  # ... each size this much larger than the one before (a long name 5 % too large no longer lines up)
+)
 MAX_SCALE = 6  # labels are scaled up at most this many times
 SUPERSAMPLE = 4  # names are drawn this many times larger, then averaged down to screen pixels
 DRAWN_MARGIN = 0.4  # blank drawn either side of a name, as a share of its font size
@@ -85,7 +87,7 @@ class RosterLook:
             gray = 255 - gray
         scale = int(np.clip(round(WORK_HEIGHT / gray.shape[0]), 1, MAX_SCALE))
         work = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC).astype(np.float32)
-        sizes = _sizes(MIN_TEXT, MAX_TEXT_SHARE * gray.shape[0])
+        sizes = _sizes(max(MIN_TEXT, TEXT_SHARES[0] * h), TEXT_SHARES[1] * h)
         for k, name in enumerate(names):
             best = 0.0
             for size in sizes:
@@ -131,12 +133,12 @@ def decoy(name: str) -> str:
 
 
 def _sizes(low: float, high: float) -> list[float]:
-    """Font sizes from ``low`` to ``high`` px, each about :data:`TEXT_STEP` times the one before, in halves."""
+    """Font sizes from ``low`` to ``high`` px, each about :data:`TEXT_STEP` times the one before, in quarters."""
     out: list[float] = []
     size = low
     while size <= high:
-        half = round(size * 2) / 2
-        if not out or half > out[-1]:
-            out.append(half)
+        quarter = round(size * 4) / 4
+        if not out or quarter > out[-1]:
+            out.append(quarter)
         size *= TEXT_STEP
     return out
