@@ -36,7 +36,7 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 
 def common_parsers() -> dict[str, argparse.ArgumentParser]:
-    """Parent parsers that subcommands share: ``config`` (every command) and ``db``."""
+    """Parent parsers that subcommands share: ``config`` (every command), ``db`` and ``roster``."""
     config = argparse.ArgumentParser(add_help=False)
     config.add_argument(
         "--config", type=Path, default=None, metavar="PATH", help="config file (default: ./config.yaml)"
@@ -45,7 +45,15 @@ def common_parsers() -> dict[str, argparse.ArgumentParser]:
     db.add_argument(
         "--db", dest="db_url", default=None, metavar="URL", help="database URL (overrides storage.url)"
     )
-    return {"config": config, "db": db}
+    roster = argparse.ArgumentParser(add_help=False)
+    roster.add_argument(
+        "--roster",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="class list, one name per line (UTF-8): OCR reads are matched to it",
+    )
+    return {"config": config, "db": db, "roster": roster}
 
 
 def _version() -> str:

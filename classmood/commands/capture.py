@@ -23,7 +23,7 @@ def register(
 ) -> None:
     parser = subparsers.add_parser(
         "capture",
-        parents=[common["config"], common["db"]],
+        parents=[common["config"], common["db"], common["roster"]],
         help="watch a video class and record each student's emotions",
         description="Grab the meeting's gallery view (or a camera, video, image folder or synthetic lecture), "
         "find tiles, faces and names, classify emotions and write them to the database.",
@@ -45,13 +45,6 @@ def register(
     )
     parser.add_argument(
         "--students", type=int, default=25, metavar="N", help="synth: number of students (default 25)"
-    )
-    parser.add_argument(
-        "--roster",
-        type=Path,
-        default=None,
-        metavar="FILE",
-        help="class list, one name per line (UTF-8): OCR reads are matched to it",
     )
     parser.add_argument(
         "--new-session",

@@ -23,7 +23,7 @@ def register(
 ) -> None:
     parser = subparsers.add_parser(
         "inspect",
-        parents=[common["config"]],
+        parents=[common["config"], common["roster"]],
         help="show what the agent sees on one frame: tiles, names, camera on/off, faces, emotions",
         description="Analyse one screenshot (or one grab of the screen) as the capture agent does, list each "
         "tile found and draw them over the image. Nothing is written to the database.",
@@ -41,13 +41,6 @@ def register(
         default=None,
         metavar="PNG",
         help="write the drawing here (default: inspect.png beside the current folder's files)",
-    )
-    parser.add_argument(
-        "--roster",
-        type=Path,
-        default=None,
-        metavar="FILE",
-        help="class list, one name per line (UTF-8): OCR reads are matched to it",
     )
     parser.set_defaults(handler=run)
 

@@ -16,7 +16,6 @@ import webbrowser
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 from classmood.config import Settings
@@ -33,7 +32,7 @@ def register(
 
     parser = subparsers.add_parser(
         "start",
-        parents=[common["config"], common["db"]],
+        parents=[common["config"], common["db"], common["roster"]],
         help="before class: watch the meeting on the screen and open the dashboard",
         description="Start the capture agent on the screen (capture.monitor / capture.region / capture.window_title), "
         "serve the dashboard and open the browser on the live page. Ctrl-C stops both. On the first run, "
@@ -47,13 +46,6 @@ def register(
         help=f"{SOURCE_HELP} (default: capture.source, the screen)",
     )
     parser.add_argument("--title", default=None, help="lecture title (default: the source)")
-    parser.add_argument(
-        "--roster",
-        type=Path,
-        default=None,
-        metavar="FILE",
-        help="class list, one name per line (UTF-8): OCR reads are matched to it",
-    )
     parser.add_argument("--host", default=None, help="dashboard address (default: dashboard.host, 127.0.0.1)")
     parser.add_argument(
         "--port", type=int, default=None, help="dashboard port (default: dashboard.port, 8050)"
