@@ -13,19 +13,16 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.look import (
+    CAMERA_OFF_COLOR,
+    EMOTION_COLORS,
+    MOOD_COLOR,
+    MOOD_SCALE,
+    PLOT_FONT,
+    SHADE_COLOR,
+    signed,
+)
 from model.emotions import EMOTIONS
-
-EMOTION_COLORS: dict[str, str] = {
-    "angry": "#d62728",
-    "disgust": "#8c564b",
-    "fear": "#9467bd",
-    "happy": "#2ca02c",
-    "sad": "#1f77b4",
-    "surprise": "#ff7f0e",
-    "neutral": "#b8b8b8",
-}
-MOOD_COLOR = "#111111"
-_FONT = dict(family="system-ui, -apple-system, 'Segoe UI', 'Noto Sans', sans-serif", size=13)
 
 
 def safe_text(value: object) -> str:
@@ -50,7 +47,7 @@ def _base_layout(fig: go.Figure, uirevision: object, height: int) -> go.Figure:
 def _layout_defaults(uirevision: object, height: int) -> dict[str, object]:
     return dict(
         template="plotly_white",
-        font=_FONT,
+        font=PLOT_FONT,
         height=height,
         margin=dict(l=60, r=60, t=40, b=50),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
@@ -67,7 +64,9 @@ def empty(message: str, height: int = 320) -> go.Figure:
     )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    fig.update_layout(template="plotly_white", font=_FONT, height=height, margin=dict(l=20, r=20, t=20, b=20))
+    fig.update_layout(
+        template="plotly_white", font=PLOT_FONT, height=height, margin=dict(l=20, r=20, t=20, b=20)
+    )
     return fig
 
 
@@ -94,6 +93,7 @@ def class_mood(
             mode="lines",
             stackgroup="shares",
             line=dict(width=0.5, color=EMOTION_COLORS[emotion]),
+            fillcolor=EMOTION_COLORS[emotion],
             hovertemplate=f"{emotion}: %{{y:.0%}}<extra></extra>",
         )
         for emotion in EMOTIONS
@@ -138,8 +138,8 @@ def class_mood(
                 x1=end,
                 y0=0,
                 y1=1,
-                fillcolor="rgba(214,39,40,0.15)",
-                line=dict(width=1, color="rgba(214,39,40,0.6)"),
+                fillcolor=SHADE_COLOR,
+                line=dict(width=1.5, color=MOOD_COLOR, dash="dot"),
                 layer="above",
             )
             for start, end, _ in spans
@@ -150,11 +150,12 @@ def class_mood(
                 y=1,
                 xref="x",
                 yref="paper",
-                text=f"#{rank} ({-drop:+.2f})",
+                text=f"#{rank} ({signed(-drop)})",
                 showarrow=False,
                 xanchor="left",
                 yanchor="top",
-                font=dict(color="#8a1c1c"),
+                font=dict(color=MOOD_COLOR),
+                bgcolor="rgba(255,255,255,0.85)",
             )
             for rank, (start, _, drop) in enumerate(spans, start=1)
         ]
@@ -191,7 +192,7 @@ def student_heatmap(cells: pd.DataFrame, *, tz: tzinfo, uirevision: object = Non
             zmin=-1,
             zmax=1,
             zmid=0,
-            colorscale="RdBu",
+            colorscale=MOOD_SCALE,
             customdata=customdata,
             text=emotion,
             colorbar=dict(title="mood"),
@@ -247,10 +248,14 @@ def attendance(timeline: pd.DataFrame, *, tz: tzinfo, uirevision: object = None)
     fig = go.Figure(
         [
             go.Scatter(
-                x=x, y=timeline["n_students"], name="students", mode="lines", line=dict(color="#1f77b4")
+                x=x, y=timeline["n_students"], name="students", mode="lines", line=dict(color=MOOD_COLOR)
             ),
             go.Scatter(
-                x=x, y=timeline["n_camera_off"], name="cameras off", mode="lines", line=dict(color="#7f7f7f")
+                x=x,
+                y=timeline["n_camera_off"],
+                name="cameras off",
+                mode="lines",
+                line=dict(color=CAMERA_OFF_COLOR, dash="dash"),
             ),
         ]
     )
