@@ -19,10 +19,15 @@ from dashboard.look import (
     MOOD_COLOR,
     MOOD_SCALE,
     PLOT_FONT,
-    SHADE_COLOR,
     signed,
 )
 from model.emotions import EMOTIONS
+
+# px between an axis and its tick labels: a time below the x axis stays clear of the lowest label
+# of a y axis, which is centred on the x axis and reaches half a line below it
+HARDEST_MARK = "Dotted frames: where the mood dropped most."
+X_TICK_STANDOFF = 12
+Y_TICK_STANDOFF = 6
 
 
 def safe_text(value: object) -> str:
@@ -41,6 +46,13 @@ def _axis_title(tz: tzinfo) -> str:
 
 def _base_layout(fig: go.Figure, uirevision: object, height: int) -> go.Figure:
     fig.update_layout(_layout_defaults(uirevision, height))
+    return _spaced(fig)
+
+
+def _spaced(fig: go.Figure) -> go.Figure:
+    """Tick labels kept clear of the plot's edges, so those of two axes never meet at a corner."""
+    fig.update_xaxes(ticklabelstandoff=X_TICK_STANDOFF, automargin=True)
+    fig.update_yaxes(ticklabelstandoff=Y_TICK_STANDOFF, automargin=True)
     return fig
 
 
@@ -80,7 +92,8 @@ def class_mood(
 ) -> go.Figure:
     """Stacked area of the seven mean emotion shares, with the mood index line on a second axis.
 
-    ``hardest`` (from :func:`storage.queries.hardest_moments`) is marked as shaded spans.
+    ``hardest`` (from :func:`storage.queries.hardest_moments`) is marked as spans in dotted frames
+    (:data:`HARDEST_MARK` says so), which leave the colours inside them as they are.
     """
     if timeline.empty:
         return empty("No observations yet for this session.", height)
@@ -138,8 +151,8 @@ def class_mood(
                 x1=end,
                 y0=0,
                 y1=1,
-                fillcolor=SHADE_COLOR,
-                line=dict(width=1.5, color=MOOD_COLOR, dash="dot"),
+                fillcolor="rgba(0,0,0,0)",
+                line=dict(width=2, color=MOOD_COLOR, dash="dot"),
                 layer="above",
             )
             for start, end, _ in spans
@@ -159,7 +172,7 @@ def class_mood(
             )
             for rank, (start, _, drop) in enumerate(spans, start=1)
         ]
-    return go.Figure(traces, layout)
+    return _spaced(go.Figure(traces, layout))
 
 
 def student_heatmap(cells: pd.DataFrame, *, tz: tzinfo, uirevision: object = None) -> go.Figure:
@@ -195,7 +208,7 @@ def student_heatmap(cells: pd.DataFrame, *, tz: tzinfo, uirevision: object = Non
             colorscale=MOOD_SCALE,
             customdata=customdata,
             text=emotion,
-            colorbar=dict(title="mood"),
+            colorbar=dict(title=dict(text="mood index", side="right")),
             hoverongaps=False,
             hovertemplate="%{y}<br>%{x}<br>mood index: %{z:+.2f}<br>mostly: %{text}"
             "<br>absent: %{customdata[1]:.0%}<extra></extra>",

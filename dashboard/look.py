@@ -30,7 +30,6 @@ EMOTION_COLORS: dict[str, str] = {
 }
 MOOD_COLOR = "#111111"  # the mood index line, and students present
 CAMERA_OFF_COLOR = "#7F7F7F"
-SHADE_COLOR = "rgba(17,17,17,0.12)"  # the hardest moments: a shadow, so no emotion's colour changes meaning
 MOOD_SCALE = (
     "RdBu"  # the heatmap's mood index: red negative, blue positive (a colour-blind-safe diverging scale)
 )

@@ -110,7 +110,7 @@ def render_report_html(report: SessionReport, tz: tzinfo) -> str:
 source {html.escape(str(session["source"]))} · privacy mode {html.escape(str(session["privacy_mode"]))}</p>
 <div class="stats">{stats}</div>
 <h2>Mood over the lecture</h2>
-<p class="muted">{html.escape(MOOD_INDEX_DEFINITION)} Shaded: the moments where it dropped most.</p>
+<p class="muted">{html.escape(MOOD_INDEX_DEFINITION)} {html.escape(figures.HARDEST_MARK)}</p>
 {mood_html}
 <h2>Hardest moments</h2>
 {hardest_html}

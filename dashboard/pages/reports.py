@@ -87,7 +87,7 @@ def report_view(ctx: AppContext, session_id: int | None) -> list[Any]:
         ),
         html.H4("Mood over the lecture"),
         html.P(
-            MOOD_INDEX_DEFINITION + ("" if report.hardest.empty else " Shaded: where it dropped most."),
+            MOOD_INDEX_DEFINITION + ("" if report.hardest.empty else " " + figures.HARDEST_MARK),
             className="definition",
         ),
         dcc.Graph(
