@@ -18,7 +18,7 @@ FONT_CSS = (
 PLOT_FONT: dict[str, Any] = {"family": FONT_STACK, "size": 13}
 
 # One colour per emotion, told apart under protanopia, deuteranopia and tritanopia as well
-# (tests/dashboard/test_look.py simulates them); Okabe-Ito's hues, tuned for distance.
+# (tests/dashboard/test_look.py simulates them): Okabe-Ito's hues, moved apart (docs/dashboard.md).
 EMOTION_COLORS: dict[str, str] = {
     "angry": "#C42100",
     "disgust": "#1E9D74",
@@ -30,9 +30,7 @@ EMOTION_COLORS: dict[str, str] = {
 }
 MOOD_COLOR = "#111111"  # the mood index line, and students present
 CAMERA_OFF_COLOR = "#7F7F7F"
-MOOD_SCALE = (
-    "RdBu"  # the heatmap's mood index: red negative, blue positive (a colour-blind-safe diverging scale)
-)
+MOOD_SCALE = "RdBu"  # the heatmap's mood index: red negative, blue positive
 
 MINUS = "\u2212"  # the typographic minus, as plotly and dash_table write it (d3-format)
 MISSING = "\u2013"  # what a number that is not there reads as
