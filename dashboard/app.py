@@ -26,6 +26,7 @@ from dashboard.components import AppContext, query_params
 from dashboard.downloads import register_routes as register_downloads
 from dashboard.error_pages import install_error_pages
 from dashboard.input_guard import install_input_guard
+from dashboard.look import FONT_CSS
 from dashboard.pages import export, live, login, reports, students
 from dashboard.settings import DashboardSettings
 from storage import authenticate, get_user, iter_csv
@@ -132,6 +133,8 @@ def create_app(
         serve_locally=True,
         compress=False,
     )
+
+    app.index_string = app.index_string.replace("{%css%}", "{%css%}\n<style>" + FONT_CSS + "</style>", 1)
 
     def _layout() -> html.Div:
         return html.Div(

@@ -53,10 +53,6 @@ def duration_text(seconds: float) -> str:
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min {secs:02d} s"
 
 
-def percent(value: float) -> str:
-    return "–" if value is None or pd.isna(value) else f"{value:.0%}"
-
-
 def session_options(sessions: pd.DataFrame, tz: tzinfo) -> list[dcc.Dropdown.Options]:
     """Dropdown options for sessions: title, local start time, and "running" where it is."""
     labels = (

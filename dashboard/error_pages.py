@@ -7,6 +7,8 @@ import logging
 from flask import Flask, Response, jsonify, render_template_string, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from dashboard.look import FONT_CSS
+
 log = logging.getLogger(__name__)
 
 HEADINGS: dict[int, str] = {
@@ -25,6 +27,7 @@ _PAGE = """<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ status }} · ClassMood</title>
 <link rel="stylesheet" href="/assets/style.css">
+<style>{{ font_css|safe }}</style>
 </head>
 <body>
 <header class="topbar"><span class="brand">ClassMood</span></header>
@@ -53,7 +56,7 @@ def error_response(status: int, message: str) -> Response:
     else:
         heading = HEADINGS.get(status, "Something went wrong")
         response = Response(
-            render_template_string(_PAGE, status=status, heading=heading, message=message),
+            render_template_string(_PAGE, status=status, heading=heading, message=message, font_css=FONT_CSS),
             mimetype="text/html",
         )
     response.status_code = status

@@ -13,19 +13,21 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.look import (
+    CAMERA_OFF_COLOR,
+    EMOTION_COLORS,
+    MOOD_COLOR,
+    MOOD_SCALE,
+    PLOT_FONT,
+    signed,
+)
 from model.emotions import EMOTIONS
 
-EMOTION_COLORS: dict[str, str] = {
-    "angry": "#d62728",
-    "disgust": "#8c564b",
-    "fear": "#9467bd",
-    "happy": "#2ca02c",
-    "sad": "#1f77b4",
-    "surprise": "#ff7f0e",
-    "neutral": "#b8b8b8",
-}
-MOOD_COLOR = "#111111"
-_FONT = dict(family="system-ui, -apple-system, 'Segoe UI', 'Noto Sans', sans-serif", size=13)
+# px between an axis and its tick labels: a time below the x axis stays clear of the lowest label
+# of a y axis, which is centred on the x axis and reaches half a line below it
+HARDEST_MARK = "Dotted frames: where the mood dropped most."
+X_TICK_STANDOFF = 12
+Y_TICK_STANDOFF = 6
 
 
 def safe_text(value: object) -> str:
@@ -44,13 +46,20 @@ def _axis_title(tz: tzinfo) -> str:
 
 def _base_layout(fig: go.Figure, uirevision: object, height: int) -> go.Figure:
     fig.update_layout(_layout_defaults(uirevision, height))
+    return _spaced(fig)
+
+
+def _spaced(fig: go.Figure) -> go.Figure:
+    """Tick labels kept clear of the plot's edges, so those of two axes never meet at a corner."""
+    fig.update_xaxes(ticklabelstandoff=X_TICK_STANDOFF, automargin=True)
+    fig.update_yaxes(ticklabelstandoff=Y_TICK_STANDOFF, automargin=True)
     return fig
 
 
 def _layout_defaults(uirevision: object, height: int) -> dict[str, object]:
     return dict(
         template="plotly_white",
-        font=_FONT,
+        font=PLOT_FONT,
         height=height,
         margin=dict(l=60, r=60, t=40, b=50),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
@@ -67,7 +76,9 @@ def empty(message: str, height: int = 320) -> go.Figure:
     )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    fig.update_layout(template="plotly_white", font=_FONT, height=height, margin=dict(l=20, r=20, t=20, b=20))
+    fig.update_layout(
+        template="plotly_white", font=PLOT_FONT, height=height, margin=dict(l=20, r=20, t=20, b=20)
+    )
     return fig
 
 
@@ -81,7 +92,8 @@ def class_mood(
 ) -> go.Figure:
     """Stacked area of the seven mean emotion shares, with the mood index line on a second axis.
 
-    ``hardest`` (from :func:`storage.queries.hardest_moments`) is marked as shaded spans.
+    ``hardest`` (from :func:`storage.queries.hardest_moments`) is marked as spans in dotted frames
+    (:data:`HARDEST_MARK` says so), which leave the colours inside them as they are.
     """
     if timeline.empty:
         return empty("No observations yet for this session.", height)
@@ -94,6 +106,7 @@ def class_mood(
             mode="lines",
             stackgroup="shares",
             line=dict(width=0.5, color=EMOTION_COLORS[emotion]),
+            fillcolor=EMOTION_COLORS[emotion],
             hovertemplate=f"{emotion}: %{{y:.0%}}<extra></extra>",
         )
         for emotion in EMOTIONS
@@ -138,8 +151,8 @@ def class_mood(
                 x1=end,
                 y0=0,
                 y1=1,
-                fillcolor="rgba(214,39,40,0.15)",
-                line=dict(width=1, color="rgba(214,39,40,0.6)"),
+                fillcolor="rgba(0,0,0,0)",
+                line=dict(width=2, color=MOOD_COLOR, dash="dot"),
                 layer="above",
             )
             for start, end, _ in spans
@@ -150,15 +163,16 @@ def class_mood(
                 y=1,
                 xref="x",
                 yref="paper",
-                text=f"#{rank} ({-drop:+.2f})",
+                text=f"#{rank} ({signed(-drop)})",
                 showarrow=False,
                 xanchor="left",
                 yanchor="top",
-                font=dict(color="#8a1c1c"),
+                font=dict(color=MOOD_COLOR),
+                bgcolor="rgba(255,255,255,0.85)",
             )
             for rank, (start, _, drop) in enumerate(spans, start=1)
         ]
-    return go.Figure(traces, layout)
+    return _spaced(go.Figure(traces, layout))
 
 
 def student_heatmap(cells: pd.DataFrame, *, tz: tzinfo, uirevision: object = None) -> go.Figure:
@@ -191,10 +205,10 @@ def student_heatmap(cells: pd.DataFrame, *, tz: tzinfo, uirevision: object = Non
             zmin=-1,
             zmax=1,
             zmid=0,
-            colorscale="RdBu",
+            colorscale=MOOD_SCALE,
             customdata=customdata,
             text=emotion,
-            colorbar=dict(title="mood"),
+            colorbar=dict(title=dict(text="mood index", side="right")),
             hoverongaps=False,
             hovertemplate="%{y}<br>%{x}<br>mood index: %{z:+.2f}<br>mostly: %{text}"
             "<br>absent: %{customdata[1]:.0%}<extra></extra>",
@@ -247,10 +261,14 @@ def attendance(timeline: pd.DataFrame, *, tz: tzinfo, uirevision: object = None)
     fig = go.Figure(
         [
             go.Scatter(
-                x=x, y=timeline["n_students"], name="students", mode="lines", line=dict(color="#1f77b4")
+                x=x, y=timeline["n_students"], name="students", mode="lines", line=dict(color=MOOD_COLOR)
             ),
             go.Scatter(
-                x=x, y=timeline["n_camera_off"], name="cameras off", mode="lines", line=dict(color="#7f7f7f")
+                x=x,
+                y=timeline["n_camera_off"],
+                name="cameras off",
+                mode="lines",
+                line=dict(color=CAMERA_OFF_COLOR, dash="dash"),
             ),
         ]
     )

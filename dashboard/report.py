@@ -13,14 +13,16 @@ import pandas as pd
 import plotly.io as pio
 
 from dashboard import figures
-from dashboard.components import duration_text, local_time, of_class, percent
+from dashboard.components import duration_text, local_time, of_class
+from dashboard.look import FONT_CSS, MISSING, number, percent, signed
 from model.emotions import EMOTIONS
 from storage.measures import MOOD_INDEX_DEFINITION
 from storage.queries import SessionReport
 
-_STYLE = """
-body { font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans", sans-serif; margin: 2rem auto; max-width: 70rem;
-       padding: 0 1rem; color: #1d1f23; }
+_STYLE = (
+    FONT_CSS
+    + """
+body { margin: 2rem auto; max-width: 70rem; padding: 0 1rem; color: #1d1f23; }
 h1 { margin-bottom: .2rem; } .muted { color: #5a5f69; }
 .stats { display: flex; flex-wrap: wrap; gap: 1rem; margin: 1rem 0; }
 .stat { background: #f4f5f7; border-radius: 8px; padding: .6rem 1rem; min-width: 8rem; }
@@ -28,6 +30,7 @@ h1 { margin-bottom: .2rem; } .muted { color: #5a5f69; }
 table { border-collapse: collapse; width: 100%; font-size: .9rem; }
 th, td { border-bottom: 1px solid #e3e5e8; padding: .3rem .5rem; text-align: left; }
 """
+)
 
 
 def _stat(label: str, value: str) -> str:
@@ -41,8 +44,8 @@ def student_table(students: pd.DataFrame, tz: tzinfo) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "Student": students["student"].astype(str),
-            "Dominant": students["emotion"].fillna("–"),
-            "Mood index": students["mood_index"].map(lambda v: "–" if pd.isna(v) else f"{v:+.2f}"),
+            "Dominant": students["emotion"].fillna(MISSING),
+            "Mood index": students["mood_index"].map(signed),
             "Camera on": students["camera_on_share"].map(percent),
             "Face seen": students["face_share"].map(percent),
             **{e: students[e].map(percent) for e in EMOTIONS},
@@ -62,8 +65,8 @@ def hardest_table(report: SessionReport, tz: tzinfo) -> pd.DataFrame:
             "#": range(1, len(hardest) + 1),
             "From": hardest["start"].map(lambda t: local_time(t, tz, "%H:%M:%S")),
             "To": hardest["end"].map(lambda t: local_time(t, tz, "%H:%M:%S")),
-            "Mood before": hardest["mood_before"].map(lambda v: f"{v:+.2f}"),
-            "Mood after": hardest["mood_after"].map(lambda v: f"{v:+.2f}"),
+            "Mood before": hardest["mood_before"].map(signed),
+            "Mood after": hardest["mood_after"].map(signed),
         }
     )
 
@@ -85,13 +88,13 @@ def render_report_html(report: SessionReport, tz: tzinfo) -> str:
         [
             _stat("duration", duration_text(float(session["duration_seconds"]))),
             _stat("students seen", of_class(int(attendance["students"]), session["class_size"])),
-            _stat("present per frame (mean)", f"{attendance['mean_present']:.1f}"),
+            _stat("present per frame (mean)", number(attendance["mean_present"])),
             _stat("present at most", str(int(attendance["peak_present"]))),
             _stat("camera on", percent(attendance["camera_on_share"])),
             _stat("face visible", percent(attendance["face_share"])),
             _stat(
                 "class mood index",
-                "–" if report.timeline.empty else f"{report.timeline['mood_index'].mean():+.2f}",
+                signed(None if report.timeline.empty else report.timeline["mood_index"].mean()),
             ),
         ]
     )
@@ -107,7 +110,7 @@ def render_report_html(report: SessionReport, tz: tzinfo) -> str:
 source {html.escape(str(session["source"]))} · privacy mode {html.escape(str(session["privacy_mode"]))}</p>
 <div class="stats">{stats}</div>
 <h2>Mood over the lecture</h2>
-<p class="muted">{html.escape(MOOD_INDEX_DEFINITION)} Shaded: the moments where it dropped most.</p>
+<p class="muted">{html.escape(MOOD_INDEX_DEFINITION)} {html.escape(figures.HARDEST_MARK)}</p>
 {mood_html}
 <h2>Hardest moments</h2>
 {hardest_html}

@@ -16,11 +16,11 @@ from dashboard.components import (
     int_param,
     local_time,
     of_class,
-    percent,
     session_dropdown,
     session_options,
     stat,
 )
+from dashboard.look import percent, signed
 from storage import queries
 from storage.measures import MOOD_INDEX_DEFINITION
 
@@ -78,7 +78,7 @@ def refresh(ctx: AppContext, session_id: int | None) -> LiveView:
             stat("neutral", percent(row["neutral_share"])),
             stat(
                 "mood index",
-                "–" if row["mood_index"] != row["mood_index"] else f"{row['mood_index']:+.2f}",
+                signed(row["mood_index"]),
                 "state-mood",
             ),
         ]
@@ -98,7 +98,9 @@ def refresh(ctx: AppContext, session_id: int | None) -> LiveView:
                         href=f"/students?session={session_id}&student={int(pid)}",
                         className="student-name",
                     ),
-                    html.Span(f" — {reason}: negative {neg:.0%}, absent {absent:.0%} of {frames} frames"),
+                    html.Span(
+                        f" — {reason}: negative {percent(neg)}, absent {percent(absent)} of {frames} frames"
+                    ),
                 ]
             )
             for pid, student, reason, neg, absent, frames in zip(
@@ -176,8 +178,8 @@ def layout(ctx: AppContext, params: dict[str, str]) -> html.Div:
             html.H3("Needs attention"),
             html.P(
                 f"Students who, over the last {dash_settings.attention_minutes:g} minutes, looked negative "
-                f"(angry, disgust, fear, sad) at least {dash_settings.attention_negative_share:.0%} of the time, "
-                f"or were absent (camera off or no face) at least {dash_settings.attention_absent_share:.0%} of the time.",
+                f"(angry, disgust, fear, sad) at least {percent(dash_settings.attention_negative_share)} of the time, "
+                f"or were absent (camera off or no face) at least {percent(dash_settings.attention_absent_share)} of the time.",
                 className="muted",
             ),
             html.Ul(id="live-attention", className="attention"),

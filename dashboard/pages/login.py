@@ -17,6 +17,7 @@ from dashboard.auth import (
     sign_in,
     sign_out,
 )
+from dashboard.look import FONT_CSS
 
 PUBLIC_ENDPOINTS: tuple[str, ...] = ("login", "logout")
 
@@ -28,7 +29,8 @@ _PAGE = """<!doctype html>
 <link rel="icon" href="data:,">
 <title>ClassMood · {{ heading }}</title>
 <style>
-  body { font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans", sans-serif; background: #f4f5f7;
+  {{ font_css|safe }}
+  body { background: #f4f5f7;
          color: #1d1f23; display: flex; min-height: 100vh; margin: 0; align-items: center; justify-content: center; }
   main { background: #fff; padding: 2rem 2.5rem; border-radius: 10px; box-shadow: 0 2px 12px rgba(0,0,0,.08);
          width: min(22rem, 90vw); }
@@ -74,7 +76,7 @@ def _page(status: int, **context: object) -> Response:
     context.setdefault("message", None)
     context.setdefault("name", "")
     context.setdefault("next", "/")
-    body = render_template_string(_PAGE, csrf=csrf_token(), **context)
+    body = render_template_string(_PAGE, csrf=csrf_token(), font_css=FONT_CSS, **context)
     return Response(body, status=status, mimetype="text/html")
 
 

@@ -13,10 +13,10 @@ from dashboard.components import (
     int_param,
     local_time,
     of_class,
-    percent,
     session_dropdown,
     stat,
 )
+from dashboard.look import number, percent
 from dashboard.report import hardest_table, student_table
 from storage import queries
 from storage.measures import MOOD_INDEX_DEFINITION
@@ -73,7 +73,7 @@ def report_view(ctx: AppContext, session_id: int | None) -> list[Any]:
                     of_class(int(attendance["students"]), session["class_size"]),
                     "report-students",
                 ),
-                stat("present per frame", f"{attendance['mean_present']:.1f}"),
+                stat("present per frame", number(attendance["mean_present"])),
                 stat("present at most", str(int(attendance["peak_present"]))),
                 stat("camera on", percent(attendance["camera_on_share"])),
             ],
@@ -87,7 +87,7 @@ def report_view(ctx: AppContext, session_id: int | None) -> list[Any]:
         ),
         html.H4("Mood over the lecture"),
         html.P(
-            MOOD_INDEX_DEFINITION + ("" if report.hardest.empty else " Shaded: where it dropped most."),
+            MOOD_INDEX_DEFINITION + ("" if report.hardest.empty else " " + figures.HARDEST_MARK),
             className="definition",
         ),
         dcc.Graph(
@@ -108,7 +108,7 @@ def report_view(ctx: AppContext, session_id: int | None) -> list[Any]:
             data=hardest.to_dict("records"),
             columns=[{"name": c, "id": c} for c in hardest.columns],
             id="report-hardest",
-            style_cell={"fontFamily": "inherit", "textAlign": "left"},
+            style_cell={"textAlign": "left"},
         ),
         html.H4("Students"),
         dash_table.DataTable(
@@ -118,7 +118,7 @@ def report_view(ctx: AppContext, session_id: int | None) -> list[Any]:
             page_size=25,
             id="report-students-table",
             style_table={"overflowX": "auto"},
-            style_cell={"fontFamily": "inherit", "textAlign": "left", "padding": "4px 8px"},
+            style_cell={"textAlign": "left", "padding": "4px 8px"},
         ),
     ]
 
@@ -140,7 +140,7 @@ def layout(ctx: AppContext, params: dict[str, str]) -> html.Div:
                 ],
                 sort_action="native",
                 page_size=10,
-                style_cell={"fontFamily": "inherit", "textAlign": "left", "padding": "4px 8px"},
+                style_cell={"textAlign": "left", "padding": "4px 8px"},
             ),
             html.Div(
                 [html.H3("Report"), session_dropdown("reports-session", ctx, int_param(params, "session"))],

@@ -122,7 +122,7 @@ def layout(ctx: AppContext, params: dict[str, str]) -> html.Div:
                 filter_action="native",
                 page_size=25,
                 style_table={"overflowX": "auto"},
-                style_cell={"fontFamily": "inherit", "padding": "4px 8px", "textAlign": "left"},
+                style_cell={"padding": "4px 8px", "textAlign": "left"},
                 style_header={"fontWeight": "600"},
             ),
             dcc.Interval(id="students-interval", interval=int(ctx.settings.refresh_seconds * 2000)),

@@ -250,6 +250,7 @@ def test_a_report_without_a_drop_says_so_instead_of_an_empty_table(sqlite_db) ->
 
     from dashboard.cache import AggregateCache
     from dashboard.components import AppContext
+    from dashboard.figures import HARDEST_MARK
     from dashboard.pages.reports import report_view
     from dashboard.settings import DashboardSettings
     from dashboard_seed import seed_lecture
@@ -262,7 +263,7 @@ def test_a_report_without_a_drop_says_so_instead_of_an_empty_table(sqlite_db) ->
     hardest = next(part for part in content if getattr(part, "id", None) == "report-hardest")
     assert "never fell" in hardest.children
     definition = next(part for part in content if getattr(part, "className", None) == "definition")
-    assert "Shaded" not in definition.children
+    assert HARDEST_MARK not in definition.children
 
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}

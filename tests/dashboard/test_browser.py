@@ -6,6 +6,7 @@ Screenshots go to artifacts/screenshots/ (git-ignored).
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -179,3 +180,135 @@ def test_dashboard_in_chromium(browser: Any, served: str, dashboard_env, tmp_pat
     back.click()
     _wait(lambda: driver.find_element(By.ID, "nav-export"), what="the dashboard again")
     shutil.rmtree(driver.downloads, ignore_errors=True)
+
+
+LOOK_WIDTHS = (1024, 1366, 1920)
+# Every text plotly drew (tick labels, axis and colour bar titles, legend items, annotations, titles)
+# with its box; hover labels and the mode bar are left out (they come and go with the pointer).
+_CHART_TEXTS = """
+return Array.from(document.querySelectorAll('.js-plotly-plot')).map(plot => {
+  const box = plot.getBoundingClientRect();
+  const texts = Array.from(plot.querySelectorAll('svg.main-svg text'))
+    .filter(t => !t.closest('.hoverlayer') && t.textContent.trim() && t.getBBox().width > 0)
+    .map(t => {
+      const r = t.getBoundingClientRect();
+      return {text: t.textContent, cls: t.getAttribute('class') || t.parentNode.getAttribute('class') || '',
+              left: r.left, right: r.right, top: r.top, bottom: r.bottom,
+              font: getComputedStyle(t).fontFamily};
+    });
+  return {id: plot.parentNode.id || plot.id, width: box.width, left: box.left, right: box.right,
+          top: box.top, bottom: box.bottom, texts: texts, data: plot.data || []};
+});
+"""
+
+
+def _box(text: dict[str, Any]) -> str:
+    return f"{text['text']!r} [{text['left']:.0f}-{text['right']:.0f}] x [{text['top']:.0f}-{text['bottom']:.0f}]"
+
+
+def _overlaps(texts: list[dict[str, Any]], tolerance: float = 0.5) -> list[tuple[str, str]]:
+    """Pairs of chart texts whose boxes overlap by more than ``tolerance`` px each way."""
+    found = []
+    for i, a in enumerate(texts):
+        for b in texts[i + 1 :]:
+            dx = min(a["right"], b["right"]) - max(a["left"], b["left"])
+            dy = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+            if dx > tolerance and dy > tolerance:
+                found.append((_box(a), _box(b)))
+    return found
+
+
+def _check_look(driver: Any, name: str, charts: int, tables: bool) -> str:
+    """One font, the one palette and no overlapping chart text at each width; returns the page's text."""
+    from dashboard.look import EMOTION_COLORS
+
+    body_font = driver.execute_script("return getComputedStyle(document.body).fontFamily")
+    assert "monospace" not in body_font
+    for width in LOOK_WIDTHS:
+        driver.set_window_size(width, 1000)
+
+        def settled() -> list[dict[str, Any]] | None:
+            plots = driver.execute_script(_CHART_TEXTS)
+            inner = driver.execute_script("return document.documentElement.clientWidth")
+            ready = len(plots) == charts and all(p["texts"] for p in plots)
+            return plots if ready and all(p["right"] <= inner + 1 for p in plots) else None
+
+        _wait(settled, what=f"{charts} charts at {width} px")
+        time.sleep(0.6)  # plotly relayouts once more after a resize
+        plots = settled()
+        assert plots is not None
+        _shot(driver, f"look-{name}-{width}")
+        if tables:
+            driver.execute_script("document.querySelector('td').scrollIntoView({block: 'center'})")
+            _shot(driver, f"look-{name}-{width}-table")
+            driver.execute_script("window.scrollTo(0, 0)")
+        for plot in plots:
+            where = f"{name} {plot['id']} at {width} px"
+            assert _overlaps(plot["texts"]) == [], where
+            outside = [
+                t["text"]
+                for t in plot["texts"]
+                if t["left"] < plot["left"] - 1
+                or t["right"] > plot["right"] + 1
+                or t["top"] < plot["top"] - 1
+            ]
+            assert outside == [], where
+            assert {t["font"] for t in plot["texts"]} == {body_font}, where
+            for trace in plot["data"]:
+                if trace.get("name") in EMOTION_COLORS:
+                    color = EMOTION_COLORS[trace["name"]]
+                    assert trace["line"]["color"] == color, where
+                    assert trace.get("fillcolor", color) == color, where
+    fonts = driver.execute_script(
+        "return Array.from(document.querySelectorAll('td, th, .dash-table-container input,"
+        " .dash-table-container .page-number')).map(e => getComputedStyle(e).fontFamily)"
+    )
+    assert set(fonts) == ({body_font} if tables else set()), fonts
+    texts = driver.execute_script(
+        "return [document.body.innerText,"
+        " ...Array.from(document.querySelectorAll('svg text')).map(t => t.textContent)].join('\\n')"
+    )
+    driver.set_window_size(1400, 1000)
+    return texts
+
+
+# an ASCII hyphen used as a minus sign (not inside a date or a name)
+_ASCII_MINUS = re.compile(r"(?<![\w-])-\d")
+
+
+def test_one_look_in_chromium(browser: Any, served: str, dashboard_env) -> None:  # type: ignore[no-untyped-def]
+    from dashboard.look import MINUS
+
+    driver = browser
+    driver.get(f"{served}/")
+    _wait(lambda: driver.find_element(By.ID, "name"), what="login form")
+    driver.find_element(By.ID, "name").send_keys(ADMIN[0])
+    driver.find_element(By.ID, "password").send_keys(ADMIN[1])
+    driver.find_element(By.ID, "login-submit").click()
+    _wait(lambda: driver.find_element(By.ID, "state-present").text, what="live page")
+    texts = [_check_look(driver, "live", 1, tables=False)]
+
+    student = dashboard_env.participant_ids["Ana"]
+    driver.get(f"{served}/students?session={dashboard_env.session_id}&student={student}")
+    _wait(lambda: driver.find_elements(By.CSS_SELECTOR, "#students-table td"), what="the student table")
+    texts.append(_check_look(driver, "students", 2, tables=True))
+
+    driver.get(f"{served}/reports")
+    _wait(lambda: driver.find_elements(By.CSS_SELECTOR, "#report-students-table td"), what="the report")
+    texts.append(_check_look(driver, "reports", 1, tables=True))
+
+    # the downloadable report, opened from a file as a teacher would
+    import requests
+
+    cookies = {c["name"]: c["value"] for c in driver.get_cookies()}
+    page = requests.get(
+        f"{served}/download/report/{dashboard_env.session_id}.html", cookies=cookies, timeout=60
+    )
+    assert page.ok
+    report = driver.downloads / "report.html"
+    report.write_text(page.text, encoding="utf-8")
+    driver.get(report.as_uri())
+    texts.append(_check_look(driver, "report-download", 2, tables=True))
+
+    shown = "\n".join(texts)
+    assert MINUS in shown and _ASCII_MINUS.findall(shown) == []
