@@ -73,6 +73,7 @@ TESSDATA_DIRS: tuple[str, ...] = (
 ACCEPT_CONFIDENCE = 90  # without a roster, a read this confident in its script model ends the search
 MIN_CONFIDENCE = 55  # below this (and matching no known name) a read counts as unreadable
 ROSTER_MATCH = 80.0  # rapidfuzz ratio (0..100) for a read to be taken as a roster name
+LOOK_EVERY = 5  # after a lecture's first frame, labels OCR left unread are compared by their look every this many frames
 LOOK_AGREEMENT = 50.0  # ... below which a sure read of this many letters overrules a roster name's look:
 SURE_READ_LETTERS = 4
 LEARNED_MATCH = 90.0  # ... as a name read earlier in the session (similar names are common)
@@ -1054,7 +1055,7 @@ class NameReader:
                 self._name_masks[entry.result.name] = entry.mask
                 if entry.result.name in absent:
                     absent.remove(entry.result.name)
-        if self._look is not None:
+        if self._look is not None and (self._frame == 1 or self._frame % LOOK_EVERY == 0):
             looks = (
                 [look or label for look, label in zip(look_labels, labels, strict=True)]
                 if look_labels
@@ -1072,9 +1073,15 @@ class NameReader:
         keys: dict[int, bytes],
     ) -> None:
         """The labels of this frame that gave no name, each tried once by its look against the roster
-        names no other label shows (:mod:`capture.roster_look`); a match stands for a read."""
+        names no other label shows (:mod:`capture.roster_look`); a match stands for a read. Every
+        label of a lecture's first frame, later only every :data:`LOOK_EVERY` frames (OCR tries again
+        in between; a comparison costs tens of milliseconds)."""
         assert self._look is not None
-        todo = [i for i, raw_key in raw_keys.items() if raw_key not in self._looked and _unnamed(out[i])]
+        todo = [
+            i
+            for i, raw_key in raw_keys.items()
+            if raw_key not in self._looked and keys.get(i) not in self._looked and _unnamed(out[i])
+        ]
         if not todo:
             return
         shown = {normalise(r.name) for r in out if r is not None and r.name}
@@ -1087,6 +1094,8 @@ class NameReader:
             if match is not None and self._contradicted(out[i], match.name):
                 match = None
             self._looked[raw_keys[i]] = match
+            if i in keys:  # the same text over other video: not compared again
+                self._looked[keys[i]] = match
             if match is None:
                 continue
             read = out[i] = NameRead(match.name, "", 100 * match.score, False)

@@ -20,7 +20,7 @@ from capture.box import Box
 from capture.fonts import font_for
 
 LOOK_MATCH = 0.45  # correlation of a label with a drawn name for the name to be taken ...
-LOOK_MARGIN = 0.03  # ... when it is this much above the label's next best free name
+LOOK_MARGIN = 0.05  # ... when it is this much above the label's next best free name
 WORK_HEIGHT = 48  # labels are compared scaled to about this many pixels tall
 MIN_TEXT = 4  # a drawn name's font size: at least this many of the label's own pixels,
 TEXT_SHARES = (0.55, 1.25)  # ... from and to these shares of the label box's height,
@@ -28,7 +28,7 @@ TEXT_STEP = (
     1.04  # ... each size this much larger than the one before (a long name 5 % too large no longer lines up)
 )
 MAX_SCALE = 6  # labels are scaled up at most this many times
-SUPERSAMPLE = 4  # names are drawn this many times larger, then averaged down to screen pixels
+MASTER_SIZE = 96  # names are drawn once this large (px), then averaged down to each size
 DRAWN_MARGIN = 0.4  # blank drawn either side of a name, as a share of its font size
 
 
@@ -45,24 +45,36 @@ class RosterLook:
 
     def __init__(self, names: Sequence[str]) -> None:
         self.names = tuple(dict.fromkeys(names))
+        self._masters: dict[str, np.ndarray] = {}
         self._drawn: dict[tuple[str, float, int], np.ndarray] = {}
 
+    def master(self, name: str) -> np.ndarray:
+        """``name`` drawn once at :data:`MASTER_SIZE` px, white on black, with a blank margin either
+        side (:data:`DRAWN_MARGIN`): a name that goes on past it is not this one."""
+        image = self._masters.get(name)
+        if image is None:
+            font = font_for("".join(sorted({ch for ch in name if ord(ch) > 127})), MASTER_SIZE)
+            left, top, right, bottom = font.getbbox(name)
+            margin = round(DRAWN_MARGIN * MASTER_SIZE)
+            pad = MASTER_SIZE // 8
+            canvas = Image.new("L", (int(right - left) + 2 * margin, int(bottom - top) + 2 * pad), 0)
+            ImageDraw.Draw(canvas).text((margin - left, pad - top), name, fill=255, font=font)
+            image = self._masters[name] = np.asarray(canvas)
+        return image
+
     def drawn(self, name: str, size: float, scale: int) -> np.ndarray:
-        """``name`` as a screen shows it at font size ``size`` (px, halves allowed), then scaled by
-        ``scale`` as labels are: drawn four times larger, averaged down to the screen's pixels (a
-        screen's anti-aliasing), scaled up again (cubic). White on black, float32, with a blank
-        margin either side (:data:`DRAWN_MARGIN`): a name that goes on past it is not this one."""
+        """``name`` as a screen shows it at font size ``size`` (px, quarters allowed), then scaled by
+        ``scale`` as labels are: the large drawing averaged down to the screen's pixels (a screen's
+        anti-aliasing), scaled up again (cubic). Float32."""
         key = (name, size, scale)
         image = self._drawn.get(key)
         if image is None:
-            big = round(size * SUPERSAMPLE)
-            font = font_for("".join(sorted({ch for ch in name if ord(ch) > 127})), big)
-            left, top, right, bottom = font.getbbox(name)
-            margin = max(2, round(DRAWN_MARGIN * big))
-            canvas = Image.new("L", (int(right - left) + 2 * margin, int(bottom - top) + 2 * SUPERSAMPLE), 0)
-            ImageDraw.Draw(canvas).text((margin - left, SUPERSAMPLE - top), name, fill=255, font=font)
+            master = self.master(name)
+            shrink = size / MASTER_SIZE
             screen = cv2.resize(
-                np.asarray(canvas), None, fx=1 / SUPERSAMPLE, fy=1 / SUPERSAMPLE, interpolation=cv2.INTER_AREA
+                master,
+                (max(1, round(master.shape[1] * shrink)), max(1, round(master.shape[0] * shrink))),
+                interpolation=cv2.INTER_AREA,
             )
             image = cv2.resize(screen, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC).astype(
                 np.float32
@@ -85,9 +97,12 @@ class RosterLook:
         threshold, _ = cv2.threshold(np.ascontiguousarray(inner), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
         if float((inner > threshold).mean()) >= 0.5:  # dark text on a light label: text made bright
             gray = 255 - gray
+        sizes = _sizes(max(MIN_TEXT, TEXT_SHARES[0] * h), TEXT_SHARES[1] * h)
+        # only the band a name drawn from the box's left could cover: the crop's far side is video
+        widest = max(self.drawn(name, sizes[-1], 1).shape[1] for name in names) if sizes else w
+        gray = gray[max(0, y - h) : y + 2 * h, max(0, x - h) : x + widest + h]
         scale = int(np.clip(round(WORK_HEIGHT / gray.shape[0]), 1, MAX_SCALE))
         work = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC).astype(np.float32)
-        sizes = _sizes(max(MIN_TEXT, TEXT_SHARES[0] * h), TEXT_SHARES[1] * h)
         for k, name in enumerate(names):
             best = 0.0
             for size in sizes:
