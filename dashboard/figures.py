@@ -26,6 +26,7 @@ from model.emotions import EMOTIONS
 # px between an axis and its tick labels: a time below the x axis stays clear of the lowest label
 # of a y axis, which is centred on the x axis and reaches half a line below it
 HARDEST_MARK = "Dotted frames: where the mood dropped most."
+NO_HARDEST = "The class mood never fell in this lecture: no moment to show."
 X_TICK_STANDOFF = 12
 Y_TICK_STANDOFF = 6
 

@@ -99,7 +99,12 @@ def render_report_html(report: SessionReport, tz: tzinfo) -> str:
         ]
     )
     students_html = student_table(report.students, tz).to_html(index=False, escape=True, border=0)
-    hardest_html = hardest_table(report, tz).to_html(index=False, escape=True, border=0)
+    hardest_html = (
+        f'<p class="muted">{html.escape(figures.NO_HARDEST)}</p>'
+        if report.hardest.empty
+        else hardest_table(report, tz).to_html(index=False, escape=True, border=0)
+    )
+    mark = "" if report.hardest.empty else " " + figures.HARDEST_MARK
     return f"""<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -110,7 +115,7 @@ def render_report_html(report: SessionReport, tz: tzinfo) -> str:
 source {html.escape(str(session["source"]))} · privacy mode {html.escape(str(session["privacy_mode"]))}</p>
 <div class="stats">{stats}</div>
 <h2>Mood over the lecture</h2>
-<p class="muted">{html.escape(MOOD_INDEX_DEFINITION)} {html.escape(figures.HARDEST_MARK)}</p>
+<p class="muted">{html.escape(MOOD_INDEX_DEFINITION + mark)}</p>
 {mood_html}
 <h2>Hardest moments</h2>
 {hardest_html}

@@ -99,7 +99,7 @@ def report_view(ctx: AppContext, session_id: int | None) -> list[Any]:
         ),
         html.H4("Hardest moments"),
         html.P(
-            "The class mood never fell in this lecture: no moment to show.",
+            figures.NO_HARDEST,
             id="report-hardest",
             className="muted",
         )

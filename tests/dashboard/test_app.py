@@ -250,7 +250,7 @@ def test_a_report_without_a_drop_says_so_instead_of_an_empty_table(sqlite_db) ->
 
     from dashboard.cache import AggregateCache
     from dashboard.components import AppContext
-    from dashboard.figures import HARDEST_MARK
+    from dashboard.figures import HARDEST_MARK, NO_HARDEST
     from dashboard.pages.reports import report_view
     from dashboard.settings import DashboardSettings
     from dashboard_seed import seed_lecture
@@ -264,6 +264,12 @@ def test_a_report_without_a_drop_says_so_instead_of_an_empty_table(sqlite_db) ->
     assert "never fell" in hardest.children
     definition = next(part for part in content if getattr(part, "className", None) == "definition")
     assert HARDEST_MARK not in definition.children
+    # ... and so does the downloaded report
+    from dashboard.report import render_report_html
+    from storage.queries import session_report
+
+    document = render_report_html(session_report(sqlite_db, lecture.session_id), UTC)
+    assert NO_HARDEST in document and HARDEST_MARK not in document and "<th>Mood before</th>" not in document
 
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
