@@ -27,6 +27,9 @@ from model.emotions import EMOTIONS
 # of a y axis, which is centred on the x axis and reaches half a line below it
 HARDEST_MARK = "Dotted frames: where the mood dropped most."
 NO_HARDEST = "The class mood never fell in this lecture: no moment to show."
+NO_STUDENTS = (
+    "No student was recorded by name in this lecture (no label was read, or the privacy mode keeps no names)."
+)
 X_TICK_STANDOFF = 12
 Y_TICK_STANDOFF = 6
 

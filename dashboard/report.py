@@ -98,7 +98,11 @@ def render_report_html(report: SessionReport, tz: tzinfo) -> str:
             ),
         ]
     )
-    students_html = student_table(report.students, tz).to_html(index=False, escape=True, border=0)
+    students_html = (
+        f'<p class="muted">{html.escape(figures.NO_STUDENTS)}</p>'
+        if report.students.empty
+        else student_table(report.students, tz).to_html(index=False, escape=True, border=0)
+    )
     hardest_html = (
         f'<p class="muted">{html.escape(figures.NO_HARDEST)}</p>'
         if report.hardest.empty

@@ -111,7 +111,9 @@ def report_view(ctx: AppContext, session_id: int | None) -> list[Any]:
             style_cell={"textAlign": "left"},
         ),
         html.H4("Students"),
-        dash_table.DataTable(
+        html.P(figures.NO_STUDENTS, id="report-students-table", className="muted")
+        if report.students.empty
+        else dash_table.DataTable(
             data=students.to_dict("records"),
             columns=[{"name": c, "id": c} for c in students.columns],
             sort_action="native",

@@ -272,6 +272,22 @@ def test_a_report_without_a_drop_says_so_instead_of_an_empty_table(sqlite_db) ->
     assert NO_HARDEST in document and HARDEST_MARK not in document and "<th>Mood before</th>" not in document
 
 
+def test_a_report_without_named_students_says_so(sqlite_db) -> None:
+    from dataclasses import replace
+
+    from dashboard.figures import NO_STUDENTS
+    from dashboard.report import render_report_html
+    from dashboard_seed import seed_lecture
+    from storage.queries import session_report
+
+    with sqlite_db.session() as s:
+        lecture = seed_lecture(s, names=("Ana",), seconds=20)
+    named = session_report(sqlite_db, lecture.session_id)
+    nameless = replace(named, students=named.students.iloc[0:0])  # as the aggregate privacy mode keeps it
+    assert NO_STUDENTS not in render_report_html(named, UTC)
+    assert NO_STUDENTS in render_report_html(nameless, UTC)
+
+
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
 
