@@ -73,9 +73,6 @@ TESSDATA_DIRS: tuple[str, ...] = (
 ACCEPT_CONFIDENCE = 90  # without a roster, a read this confident in its script model ends the search
 MIN_CONFIDENCE = 55  # below this (and matching no known name) a read counts as unreadable
 ROSTER_MATCH = 80.0  # rapidfuzz ratio (0..100) for a read to be taken as a roster name
-LOOK_EVERY = 5  # after a lecture's first frame, labels OCR left unread are compared by their look every this many frames
-LOOK_AGREEMENT = 50.0  # ... below which a sure read of this many letters overrules a roster name's look:
-SURE_READ_LETTERS = 4
 LEARNED_MATCH = 90.0  # ... as a name read earlier in the session (similar names are common)
 SURE_MATCH = 90.0  # a read matching a known name this well ends the search over models
 PREFIX_MIN = 5  # a read this long may match the beginning of a roster name (label cut short)
@@ -98,6 +95,11 @@ GREY_SPREAD = 50  # anti-aliased edges of white or black text are this close to 
 RAW_CACHE_SIZE = 20000  # crops remembered by their near-white and near-black pixels
 EXTREME_DARK, EXTREME_LIGHT = 55, 200  # gray levels of white or black label text, not of the video behind
 EXTREME_SHARE = 0.03  # share of a core's pixels that must be extreme for them alone to stand for the crop
+LOOK_EVERY = (
+    5  # after a lecture's first frame, unread labels are compared by their look every this many frames
+)
+LOOK_AGREEMENT = 50.0  # a sure read (SURE_READ_LETTERS or more) this unlike a roster name overrules its look
+SURE_READ_LETTERS = 4
 
 
 @dataclass(frozen=True)
@@ -951,6 +953,7 @@ class NameReader:
         started = time.perf_counter()
         if len(self._raw) > RAW_CACHE_SIZE:
             self._raw.clear()
+            self._looked.clear()  # keyed by the same crops
         out: list[NameRead | None] = [None] * len(labels)
         work: list[tuple[int, int, bytes, np.ndarray | None, tuple[np.ndarray, Box | None]]] = []
         raw_keys: dict[int, bytes] = {}
@@ -1102,6 +1105,12 @@ class NameReader:
             entry = self._exact.get(keys[i]) if i in keys else None
             if entry is not None:
                 entry.result = read
+
+    @property
+    def matches_looks(self) -> bool:
+        """Whether labels OCR leaves unread are compared with the roster's names by their look
+        (there is a roster): only then does :meth:`read_frame` use ``look_labels``."""
+        return self._look is not None
 
     @staticmethod
     def _contradicted(read: NameRead | None, name: str) -> bool:

@@ -230,10 +230,16 @@ class FrameAnalyser:
                 label_region(frame.image, tile.box, tile.name_box) if tile.name_box is not None else None
                 for tile in tiles
             ]
-            bands = [
-                label_region(frame.image, tile.box, tile.label_band) if tile.label_band is not None else None
-                for tile in tiles
-            ]
+            bands = (
+                [
+                    label_region(frame.image, tile.box, tile.label_band)
+                    if tile.label_band is not None
+                    else None
+                    for tile in tiles
+                ]
+                if self.reader.matches_looks
+                else None
+            )
             views = [TileObservation(tile.box, None, tile.image) for tile in tiles]
             reads = self.reader.read_frame(
                 labels, self.tracker.expect(views), [tile.box[3] for tile in tiles], look_labels=bands

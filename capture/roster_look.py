@@ -24,12 +24,11 @@ LOOK_MARGIN = 0.05  # ... when it is this much above the label's next best free 
 WORK_HEIGHT = 48  # labels are compared scaled to about this many pixels tall
 MIN_TEXT = 4  # a drawn name's font size: at least this many of the label's own pixels,
 TEXT_SHARES = (0.55, 1.25)  # ... from and to these shares of the label box's height,
-TEXT_STEP = (
-    1.04  # ... each size this much larger than the one before (a long name 5 % too large no longer lines up)
-)
+TEXT_STEP = 1.04  # ... each 4 % larger than the one before (a long name 5 % too large no longer lines up)
 MAX_SCALE = 6  # labels are scaled up at most this many times
 MASTER_SIZE = 96  # names are drawn once this large (px), then averaged down to each size
 DRAWN_MARGIN = 0.4  # blank drawn either side of a name, as a share of its font size
+DRAWN_CACHE_SIZE = 20000  # names drawn at a size and scale kept for reuse (labels keep their sizes)
 
 
 @dataclass(frozen=True)
@@ -79,6 +78,8 @@ class RosterLook:
             image = cv2.resize(screen, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC).astype(
                 np.float32
             )
+            if len(self._drawn) >= DRAWN_CACHE_SIZE:
+                self._drawn.clear()
             self._drawn[key] = image
         return image
 

@@ -6,13 +6,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from classmood.config import Settings
 from classmood.errors import UserError
-
-if TYPE_CHECKING:  # capture is imported when the command runs, not when the CLI starts
-    pass
 
 SOURCE_HELP = "screen | camera [INDEX] | video PATH | images DIR | synth"
 

@@ -19,59 +19,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from chromium import SCREENSHOTS, chrome, installed, wait
 from start_helpers import PASSWORD, REPO_ROOT, free_port, sign_in, start_classmood, wait_for
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-SCREENSHOTS = REPO_ROOT / "artifacts" / "screenshots"
 WIDTHS = (1024, 1920)
 
-if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+if not installed():
     pytest.skip("needs Debian's chromium and chromium-driver", allow_module_level=True)
 
 webdriver = pytest.importorskip("selenium.webdriver")
 By = pytest.importorskip("selenium.webdriver.common.by").By
 
 
-def _wait(condition: Callable[[], Any], timeout: float = 60, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            value = condition()
-        except Exception:  # noqa: BLE001 - the page is still rendering
-            value = None
-        if value:
-            return value
-        time.sleep(0.25)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 @pytest.fixture()
 def browser(tmp_path: Path) -> Iterator[Any]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--window-size=1024,900",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(
-        service=webdriver.ChromeService(executable_path=str(CHROMEDRIVER)), options=options
-    )
-    try:
+    with chrome(tmp_path / "profile", (1024, 900)) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def _shots(driver: Any, name: str, ready: Callable[[], Any]) -> None:
@@ -79,7 +44,7 @@ def _shots(driver: Any, name: str, ready: Callable[[], Any]) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for width in WIDTHS:
         driver.set_window_size(width, 1000)
-        _wait(ready, what=f"{name} at {width} px")
+        wait(ready, what=f"{name} at {width} px")
         time.sleep(0.5)  # plotly relayouts after a resize
         driver.save_screenshot(str(SCREENSHOTS / f"{name}-{width}.png"))
     driver.set_window_size(WIDTHS[0], 1000)
@@ -87,11 +52,11 @@ def _shots(driver: Any, name: str, ready: Callable[[], Any]) -> None:
 
 def _sign_in(driver: Any, url: str, name: str, password: str) -> None:
     driver.get(f"{url}/")
-    _wait(lambda: driver.find_element(By.ID, "name"), what="login form")
+    wait(lambda: driver.find_element(By.ID, "name"), what="login form")
     driver.find_element(By.ID, "name").send_keys(name)
     driver.find_element(By.ID, "password").send_keys(password)
     driver.find_element(By.ID, "login-submit").click()
-    _wait(lambda: driver.find_element(By.ID, "nav-user"), what="the signed-in dashboard")
+    wait(lambda: driver.find_element(By.ID, "nav-user"), what="the signed-in dashboard")
 
 
 def test_the_page_start_opens_shows_what_the_agent_sees(browser: Any, screen, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -105,13 +70,13 @@ def test_the_page_start_opens_shows_what_the_agent_sees(browser: Any, screen, tm
         wait_for(lambda: sign_in(started.url, "admin", PASSWORD), "the dashboard", started)
         _sign_in(driver, started.url, "admin", PASSWORD)
         # the class list has 10 names, 9 are in the call
-        present = _wait(lambda: driver.find_element(By.ID, "state-present").text, what="students present")
+        present = wait(lambda: driver.find_element(By.ID, "state-present").text, what="students present")
         assert "9 of 10" in present, present
         toggle = driver.find_element(By.ID, "agent-view-toggle")
         assert toggle.text == "What the agent sees"
         toggle.click()
-        image = _wait(lambda: driver.find_element(By.ID, "agent-view-image"), what="the agent's frame")
-        _wait(
+        image = wait(lambda: driver.find_element(By.ID, "agent-view-image"), what="the agent's frame")
+        wait(
             lambda: (
                 driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth", image)
                 == 1920
@@ -127,7 +92,7 @@ def test_the_page_start_opens_shows_what_the_agent_sees(browser: Any, screen, tm
             lambda: driver.execute_script("return document.getElementById('agent-view-image').naturalWidth"),
         )
         driver.find_element(By.ID, "agent-view-toggle").click()
-        _wait(lambda: not driver.find_element(By.ID, "agent-view").is_displayed(), what="the frame to hide")
+        wait(lambda: not driver.find_element(By.ID, "agent-view").is_displayed(), what="the frame to hide")
         severe = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
         assert severe == [], severe
     finally:
@@ -194,10 +159,10 @@ def test_the_demo_lecture_tells_the_truth(
 
     # reports: duration from the first to the last frame (120 frames, one a second), 25 of 25 students
     driver.get(f"{url}/reports")
-    duration = _wait(lambda: driver.find_element(By.ID, "report-duration").text, what="the report")
+    duration = wait(lambda: driver.find_element(By.ID, "report-duration").text, what="the report")
     assert duration.startswith("1 min 59 s"), duration
     assert driver.find_element(By.ID, "report-students").text.startswith("25 of 25")
-    rows = _wait(
+    rows = wait(
         lambda: driver.find_elements(By.CSS_SELECTOR, "#report-students-table tbody tr")[1:], what="students"
     )
     shown = unspaced(row.find_elements(By.TAG_NAME, "td")[0].text for row in rows)
@@ -210,7 +175,7 @@ def test_the_demo_lecture_tells_the_truth(
 
     # students: the heatmap has one row per student of the class list, no "Participant N"
     driver.find_element(By.ID, "nav-students").click()
-    _wait(lambda: driver.find_element(By.CSS_SELECTOR, "#students-heatmap .heatmaplayer"), what="heatmap")
+    wait(lambda: driver.find_element(By.CSS_SELECTOR, "#students-heatmap .heatmaplayer"), what="heatmap")
     rows = unspaced(
         driver.execute_script(
             "const g = document.querySelector('#students-heatmap .js-plotly-plot'); return g.data[0].y;"
@@ -225,7 +190,7 @@ def test_the_demo_lecture_tells_the_truth(
 
     # live: the lecture has ended, the attention list says why it is empty when it is
     driver.find_element(By.ID, "nav-live").click()
-    present = _wait(lambda: driver.find_element(By.ID, "state-present").text, what="live state")
+    present = wait(lambda: driver.find_element(By.ID, "state-present").text, what="live state")
     assert "of 25" in present, present
     attention = driver.find_element(By.ID, "live-attention").text
     assert attention, "an empty 'Needs attention' list must say so"

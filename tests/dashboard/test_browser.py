@@ -9,21 +9,18 @@ from __future__ import annotations
 import re
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from chromium import SCREENSHOTS, chrome, installed, wait
 
 from dashboard_seed import ADMIN, XSS_NAME, SeededLecture, append_frames
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-
-if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+if not installed():
     pytest.skip("needs Debian's chromium and chromium-driver", allow_module_level=True)
 
 webdriver = pytest.importorskip("selenium.webdriver")
@@ -31,49 +28,13 @@ from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
 
-def _wait(condition: Callable[[], Any], timeout: float = 30, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            value = condition()
-        except Exception:  # noqa: BLE001 - the page is still rendering
-            value = None
-        if value:
-            return value
-        time.sleep(0.25)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 @pytest.fixture()
 def browser(tmp_path: Path) -> Iterator[Any]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--window-size=1400,1000",
-    ):
-        options.add_argument(flag)
     downloads = tmp_path / "downloads"
     downloads.mkdir()
-    options.add_experimental_option(
-        "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
-    )
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(
-        service=webdriver.ChromeService(executable_path=str(CHROMEDRIVER)), options=options
-    )
-    driver.downloads = downloads
-    try:
+    with chrome(tmp_path / "profile", (1400, 1000), downloads) as driver:
+        driver.downloads = downloads
         yield driver
-    finally:
-        driver.quit()
 
 
 def _shot(driver: Any, name: str) -> None:
@@ -82,7 +43,7 @@ def _shot(driver: Any, name: str) -> None:
 
 
 def _download(driver: Any, suffix: str) -> Path:
-    return _wait(
+    return wait(
         lambda: next((p for p in driver.downloads.glob(f"*{suffix}")), None), 60, f"a {suffix} download"
     )
 
@@ -98,25 +59,25 @@ def test_dashboard_in_chromium(browser: Any, served: str, dashboard_env, tmp_pat
     driver = browser
     env = dashboard_env
     driver.get(f"{served}/")
-    _wait(lambda: driver.find_element(By.ID, "name"), what="login form")
+    wait(lambda: driver.find_element(By.ID, "name"), what="login form")
     _shot(driver, "login")
     driver.find_element(By.ID, "name").send_keys(ADMIN[0])
     driver.find_element(By.ID, "password").send_keys(ADMIN[1])
     driver.find_element(By.ID, "login-submit").click()
 
     # Live page: the chart grows when the capture writes new frames.
-    before = _wait(lambda: _mood_points(driver), what="live chart")
+    before = wait(lambda: _mood_points(driver), what="live chart")
     assert "Mood index = P(happy)" in driver.find_element(By.ID, "mood-definition").text
-    _wait(lambda: driver.find_element(By.ID, "state-present").text, what="current state")
+    wait(lambda: driver.find_element(By.ID, "state-present").text, what="current state")
     lecture = SeededLecture(env.session_id, env.participant_ids, raw=None)  # type: ignore[arg-type]
     with env.db.session() as s:
         append_frames(s, lecture, 240, 60)
-    _wait(lambda: _mood_points(driver) > before, 30, "the live chart to pick up new frames")
+    wait(lambda: _mood_points(driver) > before, 30, "the live chart to pick up new frames")
     _shot(driver, "live")
 
     # Students page: the XSS name is text, a click on a table row opens the student.
     driver.find_element(By.ID, "nav-students").click()
-    cell = _wait(
+    cell = wait(
         lambda: next(
             c for c in driver.find_elements(By.CSS_SELECTOR, "#students-table td") if c.text == XSS_NAME
         ),
@@ -125,20 +86,20 @@ def test_dashboard_in_chromium(browser: Any, served: str, dashboard_env, tmp_pat
     with pytest.raises(NoAlertPresentException):
         driver.switch_to.alert.text  # noqa: B018 - an alert would mean the name ran as script
     cell.click()
-    _wait(
+    wait(
         lambda: driver.execute_script(
             "const g = document.querySelector('#students-detail .js-plotly-plot'); return g && g.data.length === 7;"
         ),
         what="the student's probability lines",
     )
     assert XSS_NAME in driver.find_element(By.CSS_SELECTOR, "#students-detail .gtitle").text
-    _wait(lambda: driver.find_element(By.CSS_SELECTOR, "#students-heatmap .heatmaplayer"), what="heatmap")
+    wait(lambda: driver.find_element(By.CSS_SELECTOR, "#students-heatmap .heatmaplayer"), what="heatmap")
     _shot(driver, "students")
 
     # Reports page: the report downloads as one HTML file.
     driver.find_element(By.ID, "nav-reports").click()
-    link = _wait(lambda: driver.find_element(By.ID, "report-download"), what="report")
-    _wait(lambda: driver.find_element(By.CSS_SELECTOR, "#report-mood .js-plotly-plot"), what="report chart")
+    link = wait(lambda: driver.find_element(By.ID, "report-download"), what="report")
+    wait(lambda: driver.find_element(By.CSS_SELECTOR, "#report-mood .js-plotly-plot"), what="report chart")
     _shot(driver, "reports")
     link.click()
     report = _download(driver, ".html")
@@ -147,7 +108,7 @@ def test_dashboard_in_chromium(browser: Any, served: str, dashboard_env, tmp_pat
 
     # Export page: CSV of the session.
     driver.find_element(By.ID, "nav-export").click()
-    export_link = _wait(
+    export_link = wait(
         lambda: (lambda a: a if a.get_attribute("href") else None)(
             driver.find_element(By.ID, "export-session-link")
         ),
@@ -155,7 +116,7 @@ def test_dashboard_in_chromium(browser: Any, served: str, dashboard_env, tmp_pat
     )
     _shot(driver, "export")
     export_link.click()
-    csv_file = _wait(
+    csv_file = wait(
         lambda: (lambda p: p if p.stat().st_size > 0 else None)(_download(driver, ".csv")), 60, "CSV"
     )
     lines = csv_file.read_text(encoding="utf-8").splitlines()
@@ -163,7 +124,7 @@ def test_dashboard_in_chromium(browser: Any, served: str, dashboard_env, tmp_pat
     assert len(lines) == 1 + 300 * 3
     # ... and for Excel: the link asks for the byte-order mark
     driver.find_element(By.CSS_SELECTOR, "#export-excel input").click()
-    _wait(
+    wait(
         lambda: "excel=1" in (driver.find_element(By.ID, "export-session-link").get_attribute("href") or ""),
         what="Excel export link",
     )
@@ -174,11 +135,11 @@ def test_dashboard_in_chromium(browser: Any, served: str, dashboard_env, tmp_pat
 
     # An error a browser meets (after the console check: the browser logs the 404 itself) is a page of the app with a way back.
     driver.get(f"{served}/download/report/999999.html")
-    back = _wait(lambda: driver.find_element(By.ID, "error-back"), what="error page")
+    back = wait(lambda: driver.find_element(By.ID, "error-back"), what="error page")
     assert "Nothing here" in driver.page_source and back.get_attribute("href").endswith("/")
     _shot(driver, "error-404")
     back.click()
-    _wait(lambda: driver.find_element(By.ID, "nav-export"), what="the dashboard again")
+    wait(lambda: driver.find_element(By.ID, "nav-export"), what="the dashboard again")
     shutil.rmtree(driver.downloads, ignore_errors=True)
 
 
@@ -233,7 +194,7 @@ def _check_look(driver: Any, name: str, charts: int, tables: bool) -> str:
             ready = len(plots) == charts and all(p["texts"] for p in plots)
             return plots if ready and all(p["right"] <= inner + 1 for p in plots) else None
 
-        _wait(settled, what=f"{charts} charts at {width} px")
+        wait(settled, what=f"{charts} charts at {width} px")
         time.sleep(0.6)  # plotly relayouts once more after a resize
         plots = settled()
         assert plots is not None
@@ -281,20 +242,20 @@ def test_one_look_in_chromium(browser: Any, served: str, dashboard_env) -> None:
 
     driver = browser
     driver.get(f"{served}/")
-    _wait(lambda: driver.find_element(By.ID, "name"), what="login form")
+    wait(lambda: driver.find_element(By.ID, "name"), what="login form")
     driver.find_element(By.ID, "name").send_keys(ADMIN[0])
     driver.find_element(By.ID, "password").send_keys(ADMIN[1])
     driver.find_element(By.ID, "login-submit").click()
-    _wait(lambda: driver.find_element(By.ID, "state-present").text, what="live page")
+    wait(lambda: driver.find_element(By.ID, "state-present").text, what="live page")
     texts = [_check_look(driver, "live", 1, tables=False)]
 
     student = dashboard_env.participant_ids["Ana"]
     driver.get(f"{served}/students?session={dashboard_env.session_id}&student={student}")
-    _wait(lambda: driver.find_elements(By.CSS_SELECTOR, "#students-table td"), what="the student table")
+    wait(lambda: driver.find_elements(By.CSS_SELECTOR, "#students-table td"), what="the student table")
     texts.append(_check_look(driver, "students", 2, tables=True))
 
     driver.get(f"{served}/reports")
-    _wait(lambda: driver.find_elements(By.CSS_SELECTOR, "#report-students-table td"), what="the report")
+    wait(lambda: driver.find_elements(By.CSS_SELECTOR, "#report-students-table td"), what="the report")
     texts.append(_check_look(driver, "reports", 1, tables=True))
 
     # the downloadable report, opened from a file as a teacher would
