@@ -48,9 +48,15 @@ SURE_COVER = 0.5
 MAX_TOUCHING = 8  # a grid of touching tiles is looked for up to this many columns and rows
 TOUCHING_LINE = 0.5
 DISC_CORNER = 0.07
+# A disc read as a tile stands for its gallery cell (_disc_cells) when the cell is this much bigger each
+# way; with nothing but discs and one of them a row, the cell has a camera's shape (w / h).
+DISC_CELL = 1.1
+CELL_ASPECT = 16 / 9
+DISC_CELL_OVERLAP = 0.1  # share of a video tile a disc's cell may cover (a gap lost, a disc off centre)
 NESTED_WINDOWS = 2
 APP_BACKGROUND_SHARE = 0.1  # ... a lone tile holds an app's window when this share of it is one flat colour
 CANDIDATES = 4  # background colours tried
+NETWORK_PIECE = 0.5  # a background piece this share of the widest one's bbox area is part of the network
 MIN_TILE = (32, 18)  # smallest tile (w, h) in frame pixels
 MAX_LEAVES = 600
 WHITE = 200  # name-label text is at least this bright in every channel
@@ -224,7 +230,9 @@ def _looks_lossy(small: np.ndarray, mask: np.ndarray) -> bool:
 
 
 def _network(mask: np.ndarray) -> tuple[tuple[int, int, int, int], int] | None:
-    """Bounding box (x0, y0, x1, y1) and bbox area of the background's widest connected piece."""
+    """Bounding box (x0, y0, x1, y1) and bbox area of the background's network: its widest connected
+    piece, joined by every piece at least :data:`NETWORK_PIECE` as wide. Tiles that reach the frame's
+    edges (Meet's touching tiles, a centred last row) cut the margins into separate pieces."""
     h, w = mask.shape
     pooled = mask
     factor = 4 if min(h, w) >= 256 else 2 if min(h, w) >= 64 else 1
@@ -234,17 +242,19 @@ def _network(mask: np.ndarray) -> tuple[tuple[int, int, int, int], int] | None:
     count, _, stats, _ = cv2.connectedComponentsWithStats(pooled, connectivity=4)
     if count <= 1:
         return None
-    areas = stats[1:, cv2.CC_STAT_WIDTH].astype(np.int64) * stats[1:, cv2.CC_STAT_HEIGHT]
-    best = int(np.argmax(areas)) + 1
-    x, y, bw, bh = (int(v) for v in stats[best, :4])
+    pieces = stats[1:, :4].astype(np.int64)
+    areas = pieces[:, 2] * pieces[:, 3]
+    joined = pieces[areas >= NETWORK_PIECE * areas.max()]
+    x0, y0 = joined[:, 0].min(), joined[:, 1].min()
+    x1, y1 = (joined[:, 0] + joined[:, 2]).max(), (joined[:, 1] + joined[:, 3]).max()
     scale_x, scale_y = w / pooled.shape[1], h / pooled.shape[0]
     box = (
-        int(x * scale_x),
-        int(y * scale_y),
-        min(w, int(np.ceil((x + bw) * scale_x))),
-        min(h, int(np.ceil((y + bh) * scale_y))),
+        int(x0 * scale_x),
+        int(y0 * scale_y),
+        min(w, int(np.ceil(x1 * scale_x))),
+        min(h, int(np.ceil(y1 * scale_y))),
     )
-    return box, int(areas[best - 1])
+    return box, int((x1 - x0) * (y1 - y0))
 
 
 def _runs(separator: np.ndarray, min_len: int) -> list[tuple[int, int]]:
@@ -1155,7 +1165,49 @@ def find_tiles(image: np.ndarray) -> TileGrid:
     boxes, kind = reading.boxes, reading.kind
     cx0, cy0, cx1, cy1 = content
     content_box = (cx0 * step, cy0 * step, min((cx1 - cx0) * step, frame_w), min((cy1 - cy0) * step, frame_h))
-    ordered = tuple(_reading_order(boxes))
+    cells = (
+        _disc_cells(boxes, [_disc(small, step, box, colour_found) for box in boxes], frame_w, frame_h)
+        if kind == "gallery"
+        else {}
+    )
+    ordered = tuple(_reading_order([cells.get(box, box) for box in boxes]))
     if not ordered:
         return EMPTY_GRID
-    return TileGrid(ordered, kind, content_box, frame, small, step, colour_found)
+    return TileGrid(ordered, kind, content_box, frame, small, step, colour_found, tuple(cells.values()))
+
+
+def _disc_cells(boxes: Sequence[Box], discs: Sequence[bool], frame_w: int, frame_h: int) -> dict[Box, Box]:
+    """The tile of each avatar disc that the reading took for a tile (a camera-off tile drawn in the
+    app's background colour, so its edges do not show): the gallery cell centred on the disc, as
+    big as the gallery's video tiles, or, where every tile is a disc, as the discs' spacing. A cell
+    that would overlap a video tile, or is hardly bigger than its disc, is not made."""
+    video = [box for box, disc in zip(boxes, discs, strict=True) if not disc]
+    round_ = [box for box, disc in zip(boxes, discs, strict=True) if disc]
+    if not round_:
+        return {}
+    if video:
+        size = (float(np.median([b[2] for b in video])), float(np.median([b[3] for b in video])))
+    else:
+        across = _spacing([b[0] + b[2] / 2 for b in round_], max(b[2] for b in round_))
+        down = _spacing([b[1] + b[3] / 2 for b in round_], max(b[3] for b in round_))
+        if across is None and down is None:
+            return {}
+        width = across if across is not None else (down or 0.0) * CELL_ASPECT
+        size = (width, down if down is not None else width / CELL_ASPECT)
+    cells: dict[Box, Box] = {}
+    for disc in round_:
+        if size[0] < DISC_CELL * disc[2] or size[1] < DISC_CELL * disc[3]:
+            continue
+        x0 = int(max(0.0, disc[0] + disc[2] / 2 - size[0] / 2))
+        y0 = int(max(0.0, disc[1] + disc[3] / 2 - size[1] / 2))
+        cell = (x0, y0, min(int(size[0]), frame_w - x0), min(int(size[1]), frame_h - y0))
+        if not any(_overlap(cell, other) > DISC_CELL_OVERLAP for other in video):
+            cells[disc] = cell
+    return cells
+
+
+def _spacing(centres: Sequence[float], size: float) -> float | None:
+    """The smallest distance between centres that are not in one row (or column) of discs ``size`` wide."""
+    steps = np.diff(np.sort(np.asarray(centres, np.float64)))
+    steps = steps[steps > size / 2]
+    return float(steps.min()) if steps.size else None
