@@ -276,3 +276,60 @@ def test_a_pop_up_over_part_of_a_tile_and_its_gap_costs_no_tile(
     )
     found = [t.box for t in parse_gallery(image).tiles]
     assert matched([s.box for s in truth.students], found, 0.8) == students == len(found)
+
+
+def _meet_tiles(faces_dir: Path, count: int, size: tuple[int, int]) -> list[np.ndarray]:
+    """``count`` camera tiles (people in rooms, name labels) of ``size``, cut from a generated Meet gallery."""
+    image, truth = next(
+        render_lecture(faces_dir, students=count, frames=1, seed=count, dynamics=False, client="meet", gap=0)
+    )
+    tiles = []
+    for student in truth.students:
+        x, y, w, h = student.box
+        tiles.append(cv2.resize(image[y : y + h, x : x + w], size, interpolation=cv2.INTER_AREA))
+    return tiles
+
+
+def test_tiles_reaching_the_frame_edges_with_a_centred_last_row_are_found(faces_dir: Path) -> None:
+    """Meet's 3-person call: two touching tiles from the top edge across the frame and the third
+    centred right below them down to the bottom edge, so the margins beside it are two separate
+    pieces of background."""
+    w, h = 620, 350
+    frame = np.full((2 * h, 2 * w + 24, 3), 17, np.uint8)
+    tiles = _meet_tiles(faces_dir, 3, (w, h))
+    truth = [(12, 0, w, h), (12 + w, 0, w, h), (12 + w // 2, h, w, h)]
+    for (x, y, tw, th), tile in zip(truth, tiles, strict=True):
+        frame[y : y + th, x : x + tw] = tile
+    found = [t.box for t in parse_gallery(frame).tiles]
+    assert matched(truth, found, 0.8) == 3 == len(found), found
+
+
+def test_camera_off_tiles_in_the_background_colour_are_their_gallery_cells(faces_dir: Path) -> None:
+    """Meet (2020) draws a camera-off tile in the app's own background colour: only its avatar disc
+    and its name show. Each tile is the gallery cell round its disc, with the name box on the name
+    at the cell's bottom left, and is known to be camera off."""
+    from capture.synth import TextRenderer
+
+    background = (17, 17, 17)
+    frame = np.full((720, 1366, 3), background, np.uint8)
+    text = TextRenderer()
+    rng = np.random.default_rng(4)
+    cell_w, cell_h = 683, 300
+    truth = []
+    for row in range(2):
+        for col in range(2):
+            x, y = col * cell_w, 60 + row * cell_h
+            truth.append((x, y, cell_w, cell_h))
+            colour = tuple(int(v) for v in rng.integers(60, 220, 3))
+            cv2.circle(frame, (x + cell_w // 2, y + cell_h // 2), 80, colour, -1, cv2.LINE_AA)
+            mask = text.mask(f"Student {'ABCD'[row * 2 + col]}", "latin", 16)
+            ly = y + cell_h - mask.shape[0] - 12
+            region = frame[ly : ly + mask.shape[0], x + 12 : x + 12 + mask.shape[1]]
+            region[mask > 128] = (255, 255, 255)
+    tiles = parse_gallery(frame).tiles
+    assert matched(truth, [t.box for t in tiles], 0.8) == 4 == len(tiles), [t.box for t in tiles]
+    for tile in tiles:
+        assert tile.disc
+        assert tile.name_box is not None
+        nx, ny, _, nh = tile.name_box
+        assert ny + nh > tile.box[1] + 0.8 * tile.box[3] and nx < tile.box[0] + 0.2 * tile.box[2]
