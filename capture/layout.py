@@ -58,6 +58,9 @@ APP_BACKGROUND_SHARE = 0.1  # ... a lone tile holds an app's window when this sh
 CANDIDATES = 4  # background colours tried
 NETWORK_PIECE = 0.5  # a background piece this share of the widest one's bbox area is part of the network
 MIN_TILE = (32, 18)  # smallest tile (w, h) in frame pixels
+# w / h of a leaf kept: a tile, or a row or column of tiles whose gaps a codec blurred (split by _gallery)
+LEAF_SHAPE = (0.1, 10.0)
+TILE_SHAPE = (0.4, 4.0)  # w / h of a leaf that can give a gallery its tile size
 MAX_LEAVES = 600
 WHITE = 200  # name-label text is at least this bright in every channel
 PLATE_TOLERANCE = 30  # per channel: a label plate's colour along its rows (video behind it shows through)
@@ -232,7 +235,8 @@ def _looks_lossy(small: np.ndarray, mask: np.ndarray) -> bool:
 def _network(mask: np.ndarray) -> tuple[tuple[int, int, int, int], int] | None:
     """Bounding box (x0, y0, x1, y1) and bbox area of the background's network: its widest connected
     piece, joined by every piece at least :data:`NETWORK_PIECE` as wide. Tiles that reach the frame's
-    edges (Meet's touching tiles, a centred last row) cut the margins into separate pieces."""
+    edges (Meet's touching tiles, a centred last row) cut the margins into pieces, and so do thin
+    gaps that a video codec blurred."""
     h, w = mask.shape
     pooled = mask
     factor = 4 if min(h, w) >= 256 else 2 if min(h, w) >= 64 else 1
@@ -387,9 +391,14 @@ def _split_merged(box: Box, w: int, h: int, gap: float) -> list[Box] | None:
 
 
 def _gallery(leaves: list[Box], frame_w: int, frame_h: int) -> list[Box]:
+    """The equal tiles of a gallery: the size most tile-shaped leaves share, and the leaves of about
+    that size, resized to it, or split into it (a row or column of tiles whose gaps were lost)."""
     similar = _alike(leaves)
     counts = similar.sum(axis=1)
-    main = max(range(len(leaves)), key=lambda i: (counts[i], leaves[i][2] * leaves[i][3]))
+    shaped = [i for i, b in enumerate(leaves) if TILE_SHAPE[0] <= b[2] / b[3] <= TILE_SHAPE[1]]
+    if not shaped:
+        return []
+    main = max(shaped, key=lambda i: (counts[i], leaves[i][2] * leaves[i][3]))
     group = [b for b, same in zip(leaves, similar[main], strict=True) if same]
     w = int(np.median([b[2] for b in group]))
     h = int(np.median([b[3] for b in group]))
@@ -781,7 +790,7 @@ def _leaves(
     frame_w: int,
     frame_h: int,
 ) -> list[Box]:
-    """XY-cut leaves (on the ``step``-subsampled frame) that can be tiles."""
+    """XY-cut leaves (on the ``step``-subsampled frame) that can be tiles or rows and columns of tiles."""
     leaves_small: list[tuple[int, int, int, int]] = []
     _xycut(separators, content, max(2, 6 // step), leaves_small)
     leaves = [
@@ -793,7 +802,11 @@ def _leaves(
         )
         for x0, y0, x1, y1 in leaves_small
     ]
-    return [b for b in leaves if b[2] >= MIN_TILE[0] and b[3] >= MIN_TILE[1] and 0.4 <= b[2] / b[3] <= 4.0]
+    return [
+        b
+        for b in leaves
+        if b[2] >= MIN_TILE[0] and b[3] >= MIN_TILE[1] and LEAF_SHAPE[0] <= b[2] / b[3] <= LEAF_SHAPE[1]
+    ]
 
 
 @dataclass(frozen=True)
@@ -843,9 +856,10 @@ def _read(
         if _looks_lossy(small[y0:y1, x0:x1], mask[y0:y1, x0:x1]):
             lossy_mask = within(_background_mask(small, colour, LOSSY_TOLERANCE))
             lossy_network = _network(lossy_mask)
-            readings.append(
-                (lossy_mask, lossy_network[0] if lossy_network is not None else network[0], LOSSY_GAP_SHARE)
-            )
+            if lossy_network is not None and _inside(network[0], lossy_network[0]):
+                # a codec blurs thin gaps apart: the exact colour's network is only a piece of the call
+                readings = [(mask, lossy_network[0], GAP_SHARE)]
+            readings.append((lossy_mask, readings[0][1], LOSSY_GAP_SHARE))
         if best is None:
             best = _Reading([], [], "empty", network[0], colour)
         for background, area, gap_share in readings:
@@ -854,11 +868,13 @@ def _read(
                 leaves = _leaves(
                     _Separators(background, rows, columns, gap_share), area, step, frame_w, frame_h
                 )
-                if rows is not None and columns is not None:
+                if rows is not None and columns is not None and leaves:
+                    # a leaf the size of two others is a tile: a step across its video splits nothing
+                    alike = _alike(leaves).sum(axis=1)
                     leaves = [
                         part
-                        for leaf in leaves
-                        for part in _split_touching(leaf, rows, columns, step) or [leaf]
+                        for leaf, count in zip(leaves, alike, strict=True)
+                        for part in (count < 3 and _split_touching(leaf, rows, columns, step)) or [leaf]
                     ]
                 covered = sum(w * h for _, _, w, h in leaves)
                 if not leaves or not (
@@ -883,6 +899,11 @@ def _read(
             colour = best.background if best is not None else np.zeros(3)
             best = _Reading(touching, touching, "gallery", region, colour, score, 0.0)
     return best
+
+
+def _inside(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    """Whether the corners box ``a`` (x0, y0, x1, y1) lies inside ``b``."""
+    return b[0] <= a[0] and b[1] <= a[1] and a[2] <= b[2] and a[3] <= b[3]
 
 
 def _sure(reading: _Reading) -> bool:

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Install the Debian packages ClassMood's demo and tests need, if any is missing.
+# (ffmpeg: the tests record generated calls as H.264 video, as real call recordings are.)
 set -euo pipefail
 packages=(
   xvfb x11-utils xdotool libtk8.6 libfribidi0 fonts-noto-core fonts-noto-cjk
@@ -8,6 +9,7 @@ packages=(
   tesseract-ocr-script-deva tesseract-ocr-script-hebr tesseract-ocr-script-thai tesseract-ocr-script-hans
   tesseract-ocr-script-jpan tesseract-ocr-script-hang tesseract-ocr-kor
   chromium chromium-driver postgresql
+  ffmpeg
 )
 missing=()
 for p in "${packages[@]}"; do
