@@ -76,7 +76,8 @@ def _nav(user: SignedInUser | None) -> html.Header:
 
 
 def _flask_server(settings: DashboardSettings, data_dir: Path) -> Flask:
-    """The Flask server: secret key, session cookie (HttpOnly, SameSite=Lax, Secure over HTTPS), body size limit."""
+    """The Flask server: secret key, session cookie (HttpOnly, SameSite=Lax, Secure over HTTPS),
+    request body limit."""
     server = Flask("classmood.dashboard")
     server.config.update(
         SECRET_KEY=load_secret_key(settings, data_dir),

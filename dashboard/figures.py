@@ -121,7 +121,8 @@ def _mood_index_trace(timeline: pd.DataFrame, x: pd.Series) -> go.Scatter:
 
 
 def _hardest_marks(hardest: pd.DataFrame, tz: tzinfo) -> dict[str, list[dict[str, object]]]:
-    """Layout shapes and annotations: each hardest moment as a dotted frame labelled with its rank and drop."""
+    """Layout shapes and annotations: each hardest moment in a dotted frame labelled with its rank
+    and drop."""
     starts, ends = _local(hardest["start"], tz), _local(hardest["end"], tz)
     spans = list(zip(starts, ends, hardest["drop"]))
     shapes: list[dict[str, object]] = [
