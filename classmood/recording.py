@@ -77,10 +77,10 @@ class ContinuedSource:
 
 
 def open_or_continue_session(
-    db: Any,
+    db: Database,
     title: str,
     source: str,
-    privacy: Any,
+    privacy: PrivacyPolicy,
     *,
     new_session: bool = False,
     class_size: int | None = None,
