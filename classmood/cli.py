@@ -2,8 +2,8 @@
 
 Each subcommand lives in ``classmood/commands/<name>.py`` with ``register(subparsers, common)``
 adding its parser (``set_defaults(handler=...)``) and a handler ``(args, settings) -> int``.
-User errors are :class:`classmood.errors.UserError` (or the packages' own ValueError subclasses
-listed in ``classmood.errors``); they print one line and exit 2, never a traceback.
+User errors are :class:`classmood.errors.UserError` (or the packages' own error types listed in
+``classmood.errors``); they print one line and exit 2, never a traceback.
 """
 
 from __future__ import annotations

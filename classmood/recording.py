@@ -22,8 +22,10 @@ from typing import TYPE_CHECKING, Any, Self
 from classmood.config import Settings
 
 if TYPE_CHECKING:  # the packages are imported when a lecture is recorded, not when the CLI starts
-    from capture import AgentStatus, Frame, FrameAnalysis, FrameSource
-    from storage import Database
+    from capture import AgentStatus, Frame, FrameAnalyser, FrameAnalysis, FrameSource
+    from model import EmotionClassifier
+    from storage import Database, PrivacyPolicy
+    from storage.spool import SpoolingWriter
 
 log = logging.getLogger(__name__)
 
@@ -75,10 +77,10 @@ class ContinuedSource:
 
 
 def open_or_continue_session(
-    db: Any,
+    db: Database,
     title: str,
     source: str,
-    privacy: Any,
+    privacy: PrivacyPolicy,
     *,
     new_session: bool = False,
     class_size: int | None = None,
@@ -136,6 +138,82 @@ class BlankFrameWarning:
             self.blank_frames = 0
 
 
+def _open_session(
+    db: Database,
+    source: FrameSource,
+    privacy: PrivacyPolicy,
+    title: str | None,
+    roster: Sequence[str],
+    new_session: bool,
+) -> tuple[int, int]:
+    """(session id, next frame) for this run, saying so when an unfinished session is continued."""
+    described = source.describe()
+    session_id, next_frame = open_or_continue_session(
+        db, title or described, described, privacy, new_session=new_session, class_size=len(roster) or None
+    )
+    if next_frame > 0:
+        log.warning(
+            "continuing unfinished session %d from frame %d (--new-session starts a new one)",
+            session_id,
+            next_frame,
+        )
+    return session_id, next_frame
+
+
+def _load_classifier(settings: Settings) -> EmotionClassifier:
+    """The emotion model as configured (``model.path``, ``model.threads``, ``model.mirror_average``,
+    ``model.temperature``)."""
+    from model import EmotionClassifier
+
+    return EmotionClassifier.load(
+        settings.model.path,
+        threads=settings.model.threads,
+        mirror=settings.model.mirror_average,
+        temperature=settings.model.temperature,
+    )
+
+
+def _analyser(
+    settings: Settings, classifier: EmotionClassifier, roster: Sequence[str], session_id: int
+) -> FrameAnalyser:
+    """The capture pipeline with the configured face and name settings; it keeps annotated frames
+    of this session only when ``privacy.save_debug_frames`` is on."""
+    from capture import FrameAnalyser
+
+    debug_dir = (
+        settings.storage.data_dir / "debug_frames" / f"session_{session_id}"
+        if settings.privacy.save_debug_frames
+        else None
+    )
+    return FrameAnalyser.create(
+        classifier,
+        roster=roster,
+        threads=settings.model.threads,
+        min_face_size=settings.capture.min_face_size,
+        smoothing_window=settings.capture.smoothing_window,
+        names_budget_ms=settings.capture.names_budget_ms or None,
+        face_process=settings.capture.face_process,
+        debug_dir=debug_dir,
+    )
+
+
+def _database_sink(writer: SpoolingWriter, session_id: int) -> Callable[[FrameAnalysis], None]:
+    """Writes each analysed frame's students to the session (through the spooling writer), warning
+    once while frames show no participant tiles."""
+    from storage import StudentObservation
+
+    blank = BlankFrameWarning()
+
+    def sink(analysis: FrameAnalysis) -> None:
+        blank(analysis.frame_index, len(analysis.students))
+        observations = [
+            StudentObservation(s.name, s.camera_on, s.face_box, s.scores) for s in analysis.students
+        ]
+        writer.write(session_id, analysis.frame_index, analysis.timestamp, observations, analysis.renamed)
+
+    return sink
+
+
 def record_lecture(
     settings: Settings,
     db: Database,
@@ -159,60 +237,18 @@ def record_lecture(
     ``writer_options`` go to :class:`storage.spool.SpoolingWriter`. ``on_frame(frame, analysis)``
     sees each analysed frame (the live preview of ``classmood start``).
     """
-    from capture import FrameAnalyser, run_agent
+    from capture import run_agent
     from classmood.wiring import privacy_policy
-    from model import EmotionClassifier
-    from storage import StudentObservation
     from storage.spool import SpoolingWriter
 
-    classifier = EmotionClassifier.load(
-        settings.model.path,
-        threads=settings.model.threads,
-        mirror=settings.model.mirror_average,
-        temperature=settings.model.temperature,
-    )
+    classifier = _load_classifier(settings)
     privacy = privacy_policy(settings)
-    described = source.describe()
-    session_id, next_frame = open_or_continue_session(
-        db, title or described, described, privacy, new_session=new_session, class_size=len(roster) or None
-    )
+    session_id, next_frame = _open_session(db, source, privacy, title, roster, new_session)
     resumed = next_frame > 0
-    if resumed:
-        log.warning(
-            "continuing unfinished session %d from frame %d (--new-session starts a new one)",
-            session_id,
-            next_frame,
-        )
-    debug_dir = (
-        settings.storage.data_dir / "debug_frames" / f"session_{session_id}"
-        if settings.privacy.save_debug_frames
-        else None
-    )
     writer = SpoolingWriter(db, privacy, **(writer_options or {}))
-    blank = BlankFrameWarning()
-
-    def sink(analysis: FrameAnalysis) -> None:
-        blank(analysis.frame_index, len(analysis.students))
-        observations = [
-            StudentObservation(s.name, s.camera_on, s.face_box, s.scores) for s in analysis.students
-        ]
-        writer.write(session_id, analysis.frame_index, analysis.timestamp, observations, analysis.renamed)
-
     continued = ContinuedSource(source, next_frame) if resumed else source
     try:
-        with (
-            continued,
-            FrameAnalyser.create(
-                classifier,
-                roster=roster,
-                threads=settings.model.threads,
-                min_face_size=settings.capture.min_face_size,
-                smoothing_window=settings.capture.smoothing_window,
-                names_budget_ms=settings.capture.names_budget_ms or None,
-                face_process=settings.capture.face_process,
-                debug_dir=debug_dir,
-            ) as analyser,
-        ):
+        with continued, _analyser(settings, classifier, roster, session_id) as analyser:
 
             def analyse(frame: Frame) -> FrameAnalysis:
                 analysis = analyser(frame)
@@ -223,7 +259,7 @@ def record_lecture(
             result = run_agent(
                 continued,
                 analyse,
-                sink,
+                _database_sink(writer, session_id),
                 fps=settings.capture.fps,
                 max_frames=max_frames,
                 on_status=on_status,

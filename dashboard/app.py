@@ -75,22 +75,9 @@ def _nav(user: SignedInUser | None) -> html.Header:
     )
 
 
-def create_app(
-    settings: DashboardSettings,
-    db: Any,
-    *,
-    data_dir: Path,
-    tz: tzinfo | None = None,
-    latest_frame: LatestFrame | None = None,
-    offer_agent_view: bool = True,
-) -> tuple[Flask, Dash]:
-    """The dashboard: every page, callback and download behind the login (``db`` is a storage.Database).
-
-    ``data_dir`` keeps the generated secret key when ``settings.secret_key`` is not set; ``tz`` is
-    the time zone times are shown in (default: this computer's); ``latest_frame``: what a capture
-    agent in this process sees now (``classmood start``); ``offer_agent_view``: whether the live page may
-    offer it at all (not when nothing per student is kept).
-    """
+def _flask_server(settings: DashboardSettings, data_dir: Path) -> Flask:
+    """The Flask server: secret key, session cookie (HttpOnly, SameSite=Lax, Secure over HTTPS),
+    request body limit."""
     server = Flask("classmood.dashboard")
     server.config.update(
         SECRET_KEY=load_secret_key(settings, data_dir),
@@ -102,15 +89,11 @@ def create_app(
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
     )
     server.session_interface = HttpsAwareSessionInterface()
-    ctx = AppContext(
-        settings=settings,
-        db=db,
-        cache=AggregateCache(db),
-        tz=tz or _local_zone(),
-        latest_frame=latest_frame,
-        agent_view_offered=offer_agent_view,
-    )
+    return server
 
+
+def _secure(server: Flask, settings: DashboardSettings, db: Any) -> None:
+    """Form tokens, the login guard, forged-id refusal, error pages and the sign-in routes."""
     install_csrf(server)
     install_guard(server, lambda user_id: _signed_in(get_user(db, user_id)), login.PUBLIC_ENDPOINTS)
     install_input_guard(server)
@@ -120,9 +103,10 @@ def create_app(
         lambda name, password: _signed_in(authenticate(db, name, password)),
         LoginRateLimiter(settings.login_attempts_per_minute),
     )
-    register_downloads(server, ctx, iter_csv)
-    agent_view.register_routes(server, latest_frame if ctx.agent_view_offered else None)
 
+
+def _dash_app(server: Flask) -> Dash:
+    """The Dash app on ``server``, serving its own assets and the dashboard's font."""
     app = Dash(
         "classmood.dashboard",
         server=server,
@@ -133,8 +117,12 @@ def create_app(
         serve_locally=True,
         compress=False,
     )
-
     app.index_string = app.index_string.replace("{%css%}", "{%css%}\n<style>" + FONT_CSS + "</style>", 1)
+    return app
+
+
+def _register_pages(app: Dash, ctx: AppContext) -> None:
+    """The page frame (navigation, signed-in user), the router callback and each page's callbacks."""
 
     def _layout() -> html.Div:
         return html.Div(
@@ -159,4 +147,36 @@ def create_app(
 
     for page in PAGES:
         page.register_callbacks(app, ctx)
+
+
+def create_app(
+    settings: DashboardSettings,
+    db: Any,
+    *,
+    data_dir: Path,
+    tz: tzinfo | None = None,
+    latest_frame: LatestFrame | None = None,
+    offer_agent_view: bool = True,
+) -> tuple[Flask, Dash]:
+    """The dashboard: every page, callback and download behind the login (``db`` is a storage.Database).
+
+    ``data_dir`` keeps the generated secret key when ``settings.secret_key`` is not set; ``tz`` is
+    the time zone times are shown in (default: this computer's); ``latest_frame``: what a capture
+    agent in this process sees now (``classmood start``); ``offer_agent_view``: whether the live page may
+    offer it at all (not when nothing per student is kept).
+    """
+    server = _flask_server(settings, data_dir)
+    ctx = AppContext(
+        settings=settings,
+        db=db,
+        cache=AggregateCache(db),
+        tz=tz or _local_zone(),
+        latest_frame=latest_frame,
+        agent_view_offered=offer_agent_view,
+    )
+    _secure(server, settings, db)
+    register_downloads(server, ctx, iter_csv)
+    agent_view.register_routes(server, latest_frame if ctx.agent_view_offered else None)
+    app = _dash_app(server)
+    _register_pages(app, ctx)
     return server, app

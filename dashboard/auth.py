@@ -85,8 +85,8 @@ class HttpsAwareSessionInterface(SecureCookieSessionInterface):
 class LoginRateLimiter:
     """At most ``attempts_per_minute`` wrong passwords per (user, client address) in any 60 s.
 
-    Ours, not Flask-Limiter: a sign-in clears that user's and address's failures, and the window
-    runs on an injected clock so tests can slide it; Flask-Limiter's storage reads the wall clock.
+    Ours, not Flask-Limiter: its storage (the ``limits`` package) reads ``time.time()`` with no clock
+    to inject, and this window is tested sliding on an injected clock (tests/dashboard/test_app.py).
     """
 
     def __init__(self, attempts_per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:

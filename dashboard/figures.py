@@ -23,13 +23,13 @@ from dashboard.look import (
 )
 from model.emotions import EMOTIONS
 
-# px between an axis and its tick labels: a time below the x axis stays clear of the lowest label
-# of a y axis, which is centred on the x axis and reaches half a line below it
 HARDEST_MARK = "Dotted frames: where the mood dropped most."
 NO_HARDEST = "The class mood never fell in this lecture: no moment to show."
 NO_STUDENTS = (
     "No student was recorded by name in this lecture (no label was read, or the privacy mode keeps no names)."
 )
+# px between an axis and its tick labels: a time below the x axis stays clear of the lowest label
+# of a y axis, which is centred on the x axis and reaches half a line below it
 X_TICK_STANDOFF = 12
 Y_TICK_STANDOFF = 6
 
@@ -86,6 +86,78 @@ def empty(message: str, height: int = 320) -> go.Figure:
     return fig
 
 
+def _emotion_share_traces(timeline: pd.DataFrame, x: pd.Series) -> list[go.Scatter]:
+    """One stacked area per emotion: the mean share of faces showing it in each bucket."""
+    return [
+        go.Scatter(
+            x=x,
+            y=timeline[emotion].to_numpy(dtype=float),
+            name=emotion,
+            mode="lines",
+            stackgroup="shares",
+            line=dict(width=0.5, color=EMOTION_COLORS[emotion]),
+            fillcolor=EMOTION_COLORS[emotion],
+            hovertemplate=f"{emotion}: %{{y:.0%}}<extra></extra>",
+        )
+        for emotion in EMOTIONS
+    ]
+
+
+def _mood_index_trace(timeline: pd.DataFrame, x: pd.Series) -> go.Scatter:
+    """The mood index line on the second y axis; hover adds the faces and students behind each point."""
+    return go.Scatter(
+        x=x,
+        y=timeline["mood_index"].to_numpy(dtype=float),
+        name="mood index",
+        mode="lines",
+        yaxis="y2",
+        line=dict(width=2.5, color=MOOD_COLOR),
+        customdata=np.stack(
+            [timeline["n_faces"].to_numpy(dtype=float), timeline["n_students"].to_numpy(dtype=float)],
+            axis=-1,
+        ),
+        hovertemplate="mood index: %{y:+.2f}<br>faces: %{customdata[0]}, students/frame: %{customdata[1]:.1f}<extra></extra>",
+    )
+
+
+def _hardest_marks(hardest: pd.DataFrame, tz: tzinfo) -> dict[str, list[dict[str, object]]]:
+    """Layout shapes and annotations: each hardest moment in a dotted frame labelled with its rank
+    and drop."""
+    starts, ends = _local(hardest["start"], tz), _local(hardest["end"], tz)
+    spans = list(zip(starts, ends, hardest["drop"]))
+    shapes: list[dict[str, object]] = [
+        dict(
+            type="rect",
+            xref="x",
+            yref="paper",
+            x0=start,
+            x1=end,
+            y0=0,
+            y1=1,
+            fillcolor="rgba(0,0,0,0)",
+            line=dict(width=2, color=MOOD_COLOR, dash="dot"),
+            layer="above",
+        )
+        for start, end, _ in spans
+    ]
+    annotations: list[dict[str, object]] = [
+        dict(
+            x=start,
+            y=1,
+            xref="x",
+            yref="paper",
+            text=f"#{rank} ({signed(-drop)})",
+            showarrow=False,
+            xanchor="left",
+            yanchor="top",
+            font=dict(color=MOOD_COLOR),
+            bgcolor="rgba(255,255,255,0.85)",
+        )
+        for rank, (start, _, drop) in enumerate(spans, start=1)
+    ]
+    return {"shapes": shapes, "annotations": annotations}
+
+
 def class_mood(
     timeline: pd.DataFrame,
     *,
@@ -102,34 +174,7 @@ def class_mood(
     if timeline.empty:
         return empty("No observations yet for this session.", height)
     x = _local(timeline["bucket_start"], tz)
-    traces = [
-        go.Scatter(
-            x=x,
-            y=timeline[emotion].to_numpy(dtype=float),
-            name=emotion,
-            mode="lines",
-            stackgroup="shares",
-            line=dict(width=0.5, color=EMOTION_COLORS[emotion]),
-            fillcolor=EMOTION_COLORS[emotion],
-            hovertemplate=f"{emotion}: %{{y:.0%}}<extra></extra>",
-        )
-        for emotion in EMOTIONS
-    ]
-    traces.append(
-        go.Scatter(
-            x=x,
-            y=timeline["mood_index"].to_numpy(dtype=float),
-            name="mood index",
-            mode="lines",
-            yaxis="y2",
-            line=dict(width=2.5, color=MOOD_COLOR),
-            customdata=np.stack(
-                [timeline["n_faces"].to_numpy(dtype=float), timeline["n_students"].to_numpy(dtype=float)],
-                axis=-1,
-            ),
-            hovertemplate="mood index: %{y:+.2f}<br>faces: %{customdata[0]}, students/frame: %{customdata[1]:.1f}<extra></extra>",
-        )
-    )
+    traces = [*_emotion_share_traces(timeline, x), _mood_index_trace(timeline, x)]
     layout = _layout_defaults(uirevision, height) | dict(
         xaxis=dict(title=_axis_title(tz)),
         yaxis=dict(title="share of faces", range=[0, 1], tickformat=".0%"),
@@ -144,38 +189,7 @@ def class_mood(
         ),
     )
     if hardest is not None and not hardest.empty:
-        starts, ends = _local(hardest["start"], tz), _local(hardest["end"], tz)
-        spans = list(zip(starts, ends, hardest["drop"]))
-        layout["shapes"] = [
-            dict(
-                type="rect",
-                xref="x",
-                yref="paper",
-                x0=start,
-                x1=end,
-                y0=0,
-                y1=1,
-                fillcolor="rgba(0,0,0,0)",
-                line=dict(width=2, color=MOOD_COLOR, dash="dot"),
-                layer="above",
-            )
-            for start, end, _ in spans
-        ]
-        layout["annotations"] = [
-            dict(
-                x=start,
-                y=1,
-                xref="x",
-                yref="paper",
-                text=f"#{rank} ({signed(-drop)})",
-                showarrow=False,
-                xanchor="left",
-                yanchor="top",
-                font=dict(color=MOOD_COLOR),
-                bgcolor="rgba(255,255,255,0.85)",
-            )
-            for rank, (start, _, drop) in enumerate(spans, start=1)
-        ]
+        layout |= _hardest_marks(hardest, tz)
     return _spaced(go.Figure(traces, layout))
 
 

@@ -71,20 +71,11 @@ def hardest_table(report: SessionReport, tz: tzinfo) -> pd.DataFrame:
     )
 
 
-def render_report_html(report: SessionReport, tz: tzinfo) -> str:
-    """The whole report as a standalone HTML document (plotly.js is inside; docs/dashboard.md gives its size)."""
+def _stats_html(report: SessionReport) -> str:
+    """The row of headline figures: duration, attendance, camera and face shares, mean mood."""
     session = report.session.iloc[0]
     attendance = report.attendance.iloc[0]
-    mood = figures.class_mood(report.timeline, tz=tz, hardest=report.hardest)
-    presence = figures.attendance(report.timeline, tz=tz)
-    mood_html = pio.to_html(mood, include_plotlyjs=True, full_html=False, config={"displaylogo": False})
-    presence_html = pio.to_html(
-        presence, include_plotlyjs=False, full_html=False, config={"displaylogo": False}
-    )
-    title = html.escape(str(session["title"]))
-    started = local_time(session["started_at"], tz)
-    status = "still running" if bool(session["running"]) else "ended"
-    stats = "".join(
+    return "".join(
         [
             _stat("duration", duration_text(float(session["duration_seconds"]))),
             _stat("students seen", of_class(int(attendance["students"]), session["class_size"])),
@@ -98,15 +89,33 @@ def render_report_html(report: SessionReport, tz: tzinfo) -> str:
             ),
         ]
     )
-    students_html = (
-        f'<p class="muted">{html.escape(figures.NO_STUDENTS)}</p>'
-        if report.students.empty
-        else student_table(report.students, tz).to_html(index=False, escape=True, border=0)
+
+
+def _table_or_note(table: pd.DataFrame | None, note: str) -> str:
+    """``table`` as escaped HTML, or ``note`` (why there is none) when it is None."""
+    if table is None:
+        return f'<p class="muted">{html.escape(note)}</p>'
+    return table.to_html(index=False, escape=True, border=0)
+
+
+def render_report_html(report: SessionReport, tz: tzinfo) -> str:
+    """The whole report as a standalone HTML document (plotly.js is inside; docs/dashboard.md gives its size)."""
+    session = report.session.iloc[0]
+    mood = figures.class_mood(report.timeline, tz=tz, hardest=report.hardest)
+    presence = figures.attendance(report.timeline, tz=tz)
+    mood_html = pio.to_html(mood, include_plotlyjs=True, full_html=False, config={"displaylogo": False})
+    presence_html = pio.to_html(
+        presence, include_plotlyjs=False, full_html=False, config={"displaylogo": False}
     )
-    hardest_html = (
-        f'<p class="muted">{html.escape(figures.NO_HARDEST)}</p>'
-        if report.hardest.empty
-        else hardest_table(report, tz).to_html(index=False, escape=True, border=0)
+    title = html.escape(str(session["title"]))
+    started = local_time(session["started_at"], tz)
+    status = "still running" if bool(session["running"]) else "ended"
+    stats = _stats_html(report)
+    students_html = _table_or_note(
+        None if report.students.empty else student_table(report.students, tz), figures.NO_STUDENTS
+    )
+    hardest_html = _table_or_note(
+        None if report.hardest.empty else hardest_table(report, tz), figures.NO_HARDEST
     )
     mark = "" if report.hardest.empty else " " + figures.HARDEST_MARK
     return f"""<!doctype html>

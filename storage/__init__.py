@@ -1,4 +1,5 @@
-"""Storage: the database schema, engine set-up, and the functions capture and dashboard call.
+"""Storage: the database schema, engine set-up, and the functions the recorder, the CLI and the
+dashboard call (the dashboard's read queries are :mod:`storage.queries`).
 
 Exports load on first use (PEP 562): the config loader reads ``storage.settings`` for every
 command, and that must not start SQLAlchemy and pandas.
@@ -13,25 +14,9 @@ if TYPE_CHECKING:
     from storage.database import Database, connect, current_revision, head_revision, upgrade
     from storage.errors import StorageError
     from storage.export import EXCEL_MARK, EXPORT_COLUMNS, export_csv, iter_csv
-    from storage.measures import MOOD_INDEX_DEFINITION
-    from storage.queries import (
-        SessionReport,
-        class_timeline,
-        current_state,
-        latest_session_id,
-        list_sessions,
-        needs_attention,
-        session_info,
-        session_report,
-        student_heatmap,
-        student_summary,
-        student_timeline,
-    )
     from storage.retention import apply_retention, purge, sessions_older_than
     from storage.secrets import load_or_create_secret
     from storage.users import (
-        ROLES,
-        User,
         add_user,
         authenticate,
         count_users,
@@ -44,7 +29,6 @@ if TYPE_CHECKING:
         StudentObservation,
         end_session,
         latest_open_session,
-        normalize_name,
         open_session,
         resume_session,
         start_session,
@@ -56,26 +40,9 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "storage.database": ("Database", "connect", "current_revision", "head_revision", "upgrade"),
     "storage.errors": ("StorageError",),
     "storage.export": ("EXCEL_MARK", "EXPORT_COLUMNS", "export_csv", "iter_csv"),
-    "storage.measures": ("MOOD_INDEX_DEFINITION",),
-    # Dashboard read queries (storage/queries.py): pandas DataFrames aggregated in SQL.
-    "storage.queries": (
-        "SessionReport",
-        "class_timeline",
-        "current_state",
-        "latest_session_id",
-        "list_sessions",
-        "needs_attention",
-        "session_info",
-        "session_report",
-        "student_heatmap",
-        "student_summary",
-        "student_timeline",
-    ),
     "storage.retention": ("apply_retention", "purge", "sessions_older_than"),
     "storage.secrets": ("load_or_create_secret",),
     "storage.users": (
-        "ROLES",
-        "User",
         "add_user",
         "authenticate",
         "count_users",
@@ -88,7 +55,6 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "StudentObservation",
         "end_session",
         "latest_open_session",
-        "normalize_name",
         "open_session",
         "resume_session",
         "start_session",
@@ -99,45 +65,30 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
 __all__ = [  # written out: linters and type checkers read the exports from it
     "EXCEL_MARK",
     "EXPORT_COLUMNS",
-    "MOOD_INDEX_DEFINITION",
-    "ROLES",
     "Database",
     "PrivacyPolicy",
-    "SessionReport",
     "StorageError",
     "StudentObservation",
-    "User",
     "add_user",
     "apply_retention",
     "authenticate",
-    "class_timeline",
     "connect",
     "count_users",
     "current_revision",
-    "current_state",
     "end_session",
     "export_csv",
     "get_user",
     "head_revision",
     "iter_csv",
     "latest_open_session",
-    "latest_session_id",
-    "list_sessions",
     "list_users",
     "load_or_create_secret",
-    "needs_attention",
-    "normalize_name",
     "open_session",
     "purge",
     "resume_session",
-    "session_info",
-    "session_report",
     "sessions_older_than",
     "set_password",
     "start_session",
-    "student_heatmap",
-    "student_summary",
-    "student_timeline",
     "upgrade",
     "utc",
     "write_frame",

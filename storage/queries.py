@@ -377,37 +377,29 @@ def current_state(
     return _as_floats(df, "positive_share", "negative_share", "neutral_share", "mood_index")[columns]
 
 
-def needs_attention(
-    db: _HasEngine,
+_ATTENTION_COLUMNS = [
+    "participant_id",
+    "student",
+    "frames",
+    "negative_share",
+    "absent_share",
+    "camera_off_share",
+    "mood_index",
+    "last_seen",
+    "reason",
+]
+
+
+def _attention_statement(
     session_id: int,
-    minutes: float,
+    start: datetime,
+    end: datetime,
     negative_share: float,
     absent_share: float,
-    now: datetime | None = None,
-    min_frames: int = 3,
-) -> pd.DataFrame:
-    """Students whose frames over the last ``minutes`` were negative (dominant emotion angry,
-    disgust, fear or sad) at least ``negative_share`` of the time, or absent (camera off or no
-    face) at least ``absent_share`` of the time. Worst first.
-
-    Columns: participant_id, student, frames, negative_share, absent_share, camera_off_share,
-    mood_index, last_seen, reason ("negative", "absent" or "negative, absent").
-    """
-    end = _utc(now) or _last_timestamp(db, session_id)
-    columns = [
-        "participant_id",
-        "student",
-        "frames",
-        "negative_share",
-        "absent_share",
-        "camera_off_share",
-        "mood_index",
-        "last_seen",
-        "reason",
-    ]
-    if end is None:
-        return pd.DataFrame(columns=columns)
-    start = end - timedelta(minutes=minutes)
+    min_frames: int,
+) -> Select[Any]:
+    """Per named student in (start, end]: frame count, negative, absent and camera-off shares, mean
+    mood and last time seen, kept only for students over either threshold."""
     frames = func.count()
     neg = cast(_count_if(_O.emotion.in_(sorted(NEGATIVE_EMOTIONS))), Float) / frames
     absent = cast(_count_if(_O.happy.is_(None)), Float) / frames
@@ -432,7 +424,7 @@ def needs_attention(
         .having(and_(frames >= min_frames, (neg >= negative_share) | (absent >= absent_share)))
         .subquery()
     )
-    stmt = select(
+    return select(
         per_student.c.participant_id,
         _student_name().label("student"),
         per_student.c.frames,
@@ -442,11 +434,10 @@ def needs_attention(
         per_student.c.mood_index,
         per_student.c.last_seen,
     ).join_from(per_student, Participant.__table__, _P.id == per_student.c.participant_id)
-    df = _read(db, stmt)
-    if df.empty:
-        return pd.DataFrame(columns=columns)
-    _as_floats(df, "negative_share", "absent_share", "camera_off_share", "mood_index")
-    _as_utc_times(df, "last_seen")
+
+
+def _worst_first(df: pd.DataFrame, negative_share: float, absent_share: float) -> pd.DataFrame:
+    """Flagged students with their reason, ordered by how far past its threshold each one is, then by name."""
     is_negative = df["negative_share"] >= negative_share
     is_absent = df["absent_share"] >= absent_share
     df["reason"] = np.where(
@@ -454,7 +445,35 @@ def needs_attention(
     )
     severity = np.maximum(df["negative_share"] / negative_share, df["absent_share"] / absent_share)
     order = np.lexsort((df["student"].to_numpy(dtype=str), -np.asarray(severity)))
-    return df.iloc[order].reset_index(drop=True)[columns]
+    return df.iloc[order].reset_index(drop=True)[_ATTENTION_COLUMNS]
+
+
+def needs_attention(
+    db: _HasEngine,
+    session_id: int,
+    minutes: float,
+    negative_share: float,
+    absent_share: float,
+    now: datetime | None = None,
+    min_frames: int = 3,
+) -> pd.DataFrame:
+    """Students whose frames over the last ``minutes`` were negative (dominant emotion angry,
+    disgust, fear or sad) at least ``negative_share`` of the time, or absent (camera off or no
+    face) at least ``absent_share`` of the time. Worst first.
+
+    Columns: participant_id, student, frames, negative_share, absent_share, camera_off_share,
+    mood_index, last_seen, reason ("negative", "absent" or "negative, absent").
+    """
+    end = _utc(now) or _last_timestamp(db, session_id)
+    if end is None:
+        return pd.DataFrame(columns=_ATTENTION_COLUMNS)
+    start = end - timedelta(minutes=minutes)
+    df = _read(db, _attention_statement(session_id, start, end, negative_share, absent_share, min_frames))
+    if df.empty:
+        return pd.DataFrame(columns=_ATTENTION_COLUMNS)
+    _as_floats(df, "negative_share", "absent_share", "camera_off_share", "mood_index")
+    _as_utc_times(df, "last_seen")
+    return _worst_first(df, negative_share, absent_share)
 
 
 # ---------------------------------------------------------------- per student

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -54,6 +54,80 @@ def describe_error(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(original).__name__
 
 
+class Backoff:
+    """When to try the database again: ``first`` seconds after a first failure, doubling after each
+    further one up to ``longest``; at once after a success."""
+
+    def __init__(self, first: float, longest: float, clock: Callable[[], float]) -> None:
+        self.first = first
+        self.longest = longest
+        self._clock = clock
+        self._delay = first
+        self._next_try = 0.0
+
+    def due(self) -> bool:
+        return self._clock() >= self._next_try
+
+    def failed(self, *, first: bool) -> None:
+        """A write failed; ``first``: the first failure of an outage."""
+        now = self._clock()
+        self._delay = self.first if first else min(self._delay * 2, self.longest)
+        self._next_try = now + self._delay
+
+    def reset(self) -> None:
+        self._delay = self.first
+        self._next_try = 0.0
+
+
+class FrameQueue:
+    """Frames waiting for the database, oldest first, at most ``max_observations`` observations in all.
+
+    When full, the oldest frames are dropped and counted in :attr:`dropped` (one warning per outage).
+    """
+
+    def __init__(self, max_observations: int) -> None:
+        if max_observations < 1:
+            raise ValueError(f"max_observations must be at least 1 (got {max_observations})")
+        self.max_observations = max_observations
+        self.observations = 0
+        self.dropped = 0
+        self._frames: deque[PendingFrame] = deque()
+        self._warned_full = False
+
+    def __len__(self) -> int:
+        return len(self._frames)
+
+    def __iter__(self) -> Iterator[PendingFrame]:
+        return iter(self._frames)
+
+    def oldest(self) -> PendingFrame:
+        return self._frames[0]
+
+    def pop_oldest(self) -> None:
+        self.observations -= len(self._frames.popleft().observations)
+
+    def append(self, pending: PendingFrame) -> None:
+        """Queue ``pending``, dropping the oldest frames while over the bound (never the newest)."""
+        self._frames.append(pending)
+        self.observations += len(pending.observations)
+        while self.observations > self.max_observations and len(self._frames) > 1:
+            dropped = self._frames.popleft()
+            self.observations -= len(dropped.observations)
+            self.dropped += 1
+            if dropped.renamed:  # the frame goes, the names it resolved still apply to what was written
+                self._frames[0] = replace(self._frames[0], renamed=dropped.renamed + self._frames[0].renamed)
+            if not self._warned_full:
+                log.warning(
+                    "database unavailable too long: in-memory buffer full (%d observations); dropping the oldest frames",
+                    self.max_observations,
+                )
+                self._warned_full = True
+
+    def outage_over(self) -> None:
+        """The database answered again: warn again when the next outage fills the queue."""
+        self._warned_full = False
+
+
 class SpoolingWriter:
     """``write_frame`` that keeps frames in memory while the database is unavailable.
 
@@ -72,22 +146,13 @@ class SpoolingWriter:
         flush_seconds: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        if max_observations < 1:
-            raise ValueError(f"max_observations must be at least 1 (got {max_observations})")
         self.db = db
         self.privacy = privacy
-        self.max_observations = max_observations
-        self.retry_seconds = retry_seconds
-        self.max_retry_seconds = max_retry_seconds
         self.flush_seconds = flush_seconds
         self._clock = clock
-        self._queue: deque[PendingFrame] = deque()
-        self._queued_observations = 0
-        self._next_try = 0.0
-        self._delay = retry_seconds
-        self._warned_full = False
+        self._queue = FrameQueue(max_observations)
+        self._backoff = Backoff(retry_seconds, max_retry_seconds, clock)
         self.written = 0
-        self.dropped = 0
         self.last_error: str | None = None
 
     @property
@@ -97,7 +162,12 @@ class SpoolingWriter:
 
     @property
     def pending_observations(self) -> int:
-        return self._queued_observations
+        return self._queue.observations
+
+    @property
+    def dropped(self) -> int:
+        """Frames dropped, oldest first, because the queue was full."""
+        return self._queue.dropped
 
     @property
     def outage(self) -> bool:
@@ -114,7 +184,7 @@ class SpoolingWriter:
     ) -> bool:
         """Queue the frame and write what the database takes now; True when nothing is left waiting.
         ``renamed``: as :func:`storage.write_frame` takes it."""
-        self._enqueue(PendingFrame(session_id, frame, timestamp, tuple(observations), tuple(renamed)))
+        self._queue.append(PendingFrame(session_id, frame, timestamp, tuple(observations), tuple(renamed)))
         self.flush()
         return not self._queue
 
@@ -123,12 +193,12 @@ class SpoolingWriter:
 
         Between failed attempts it waits out the back-off unless ``force``.
         """
-        if not self._queue or (not force and self._clock() < self._next_try):
+        if not self._queue or (not force and not self._backoff.due()):
             return 0
         started = self._clock()
         done = 0
         while self._queue:
-            pending = self._queue[0]
+            pending = self._queue.oldest()
             try:
                 write_frame(
                     self.db,
@@ -142,8 +212,7 @@ class SpoolingWriter:
             except TRANSIENT_ERRORS as exc:
                 self._failed(exc)
                 return done
-            self._queue.popleft()
-            self._queued_observations -= len(pending.observations)
+            self._queue.pop_oldest()
             self.written += 1
             done += 1
             if self.last_error is not None:
@@ -168,13 +237,13 @@ class SpoolingWriter:
                     wait_seconds,
                 )
                 announced = True
-            sleep(min(self.retry_seconds, max(0.0, deadline - self._clock())))
+            sleep(min(self._backoff.first, max(0.0, deadline - self._clock())))
         if self._queue:
             log.error(
                 "database unavailable (%s): %d frame(s) (%d observations) could not be written",
                 self.last_error,
                 len(self._queue),
-                self._queued_observations,
+                self._queue.observations,
             )
         return len(self._queue)
 
@@ -193,38 +262,17 @@ class SpoolingWriter:
             return False
         return True
 
-    def _enqueue(self, pending: PendingFrame) -> None:
-        self._queue.append(pending)
-        self._queued_observations += len(pending.observations)
-        while self._queued_observations > self.max_observations and len(self._queue) > 1:
-            dropped = self._queue.popleft()
-            self._queued_observations -= len(dropped.observations)
-            self.dropped += 1
-            if dropped.renamed:  # the frame goes, the names it resolved still apply to what was written
-                self._queue[0] = replace(self._queue[0], renamed=dropped.renamed + self._queue[0].renamed)
-            if not self._warned_full:
-                log.warning(
-                    "database unavailable too long: in-memory buffer full (%d observations); dropping the oldest frames",
-                    self.max_observations,
-                )
-                self._warned_full = True
-
     def _failed(self, exc: BaseException) -> None:
-        now = self._clock()
         if self.last_error is None:
-            self._delay = self.retry_seconds
             log.warning(
                 "database unavailable (%s): keeping frames in memory and retrying; capture goes on",
                 describe_error(exc),
             )
-        else:
-            self._delay = min(self._delay * 2, self.max_retry_seconds)
+        self._backoff.failed(first=self.last_error is None)
         self.last_error = describe_error(exc)
-        self._next_try = now + self._delay
 
     def _recovered(self) -> None:
         log.warning("database available again: writing %d buffered frame(s)", len(self._queue) + 1)
         self.last_error = None
-        self._delay = self.retry_seconds
-        self._next_try = 0.0
-        self._warned_full = False
+        self._backoff.reset()
+        self._queue.outage_over()

@@ -6,7 +6,6 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from typing import Literal
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -17,7 +16,6 @@ from storage.errors import StorageError
 from storage.schema import DashboardUser
 from storage.writes import utc
 
-Role = Literal["teacher", "admin"]
 ROLES: tuple[str, ...] = ("teacher", "admin")
 MIN_PASSWORD_LENGTH = 8
 MAX_NAME_LENGTH = 100

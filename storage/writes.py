@@ -355,8 +355,8 @@ def write_frame(
     sqlite = db.engine.dialect.name == "sqlite"
     larger = func.max if sqlite else func.greatest
     lectures = LectureSession.__table__
-    # SQLAlchemy Core on one connection, upserts built once: 49 students 9.4 -> 5.3 ms a frame
-    # (docs/benchmarks.md)
+    # SQLAlchemy Core on one connection, upserts built once: the ORM's bulk machinery and compiling
+    # the upserts on every frame cost more than SQLite itself (docs/benchmarks.md)
     with db.transaction() as connection:
         updated = connection.execute(
             update(lectures)

@@ -1,12 +1,11 @@
 """Model architectures, each a readable function of its hyper-parameters.
 
-``seed`` is the original project's CNN; ``vgg_lite`` is ours: a narrow VGG-style
-stack with batch normalisation and global average pooling, sized so that it
-classifies over 1,000 faces per second on two CPU cores. ``vgg_slim`` is ``vgg_lite``
-with the first convolution of each two-convolution stage half as wide (about half the
-multiply-adds), made by pruning a trained ``vgg_lite`` and fine-tuning it
-(``training.warmstart``, ``classmood train --prune``). ``vgg_teacher`` is the wide one that
-teaches them.
+``seed`` is the original project's CNN; ``vgg_lite`` is ours: a narrow VGG-style stack with batch
+normalisation and global average pooling, sized for the target of 1,000 faces a second on two CPU
+cores (its speed: model/MODEL_CARD.md). ``vgg_slim`` is ``vgg_lite`` with the first convolution of
+each two-convolution stage half as wide (about half the multiply-adds), made by pruning a trained
+``vgg_lite`` and fine-tuning it (``training.warmstart``, ``classmood train --prune``).
+``vgg_teacher`` is the wide one that teaches them.
 """
 
 from __future__ import annotations

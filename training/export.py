@@ -64,8 +64,8 @@ def quantize_onnx(source: Path, target: Path, calibration: np.ndarray) -> Path:
     The final softmax stays float: its output is the probabilities, which must sum to one.
 
     Weights use 7 bits (``reduce_range``): ONNX Runtime's uint8 x int8 kernels on x86 CPUs without
-    VNNI (AVX2 laptops) saturate their 16-bit intermediate sums with full 8-bit weights; that cost
-    8 points of accuracy on FER2013 on such a machine, 7-bit weights cost 0.4 everywhere."""
+    VNNI (AVX2 laptops) saturate their 16-bit intermediate sums with full 8-bit weights, so a model
+    quantised without it loses accuracy on such machines only (model/MODEL_CARD.md gives both)."""
     import onnx
     from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
     from onnxruntime.quantization.shape_inference import quant_pre_process

@@ -35,7 +35,8 @@ BACKUP_DIR = "checkpoint"
 
 @dataclass(frozen=True)
 class TrainSettings:
-    """Everything that decides a training run; saved beside its outputs."""
+    """Everything that decides a training run; saved beside its outputs (flat: ``--resume`` reads a
+    run's settings.json back into it, so its fields are not grouped)."""
 
     data: str
     arch: str = "vgg_lite"
@@ -185,6 +186,50 @@ def _prepare_out(out: Path, settings: TrainSettings, resume: bool) -> None:
     saved.write_text(json.dumps(asdict(settings), indent=2) + "\n")
 
 
+def _model_to_train(settings: TrainSettings) -> keras.Model:
+    """The compiled model: built, started from ``init_weights`` when given (a float16 snapshot or an
+    exported ONNX model, pruned to fit with ``prune``), SGD with Nesterov momentum, label smoothing."""
+    model = _build(settings)
+    if settings.init_weights is not None and settings.init_weights.endswith(".npz"):
+        load_snapshot(model, Path(settings.init_weights))
+    elif settings.init_weights is not None:
+        load_onnx_weights(model, Path(settings.init_weights), prune=settings.prune)
+    model.compile(
+        optimizer=keras.optimizers.SGD(settings.learning_rate, momentum=settings.momentum, nesterov=True),
+        loss=keras.losses.CategoricalCrossentropy(label_smoothing=settings.label_smoothing),
+        metrics=["accuracy"],
+    )
+    return model
+
+
+def _callbacks(out: Path, settings: TrainSettings) -> list[keras.callbacks.Callback]:
+    """A checkpoint every epoch (for ``--resume``), the best epoch kept (Keras and float16 snapshot),
+    the log, and the learning-rate schedule."""
+    callbacks: list[keras.callbacks.Callback] = [
+        keras.callbacks.BackupAndRestore(str(out / BACKUP_DIR), save_freq="epoch", delete_checkpoint=False),
+        keras.callbacks.ModelCheckpoint(str(out / BEST_NAME), monitor="val_accuracy", save_best_only=True),
+        keras.callbacks.CSVLogger(str(out / LOG_NAME), append=True),
+        keras.callbacks.LearningRateScheduler(learning_rate_at(settings)),
+        _SnapshotBest(out / SNAPSHOT_NAME),
+    ]
+    if settings.schedule == "plateau":
+        callbacks.append(keras.callbacks.ReduceLROnPlateau(monitor="val_accuracy", factor=0.5, patience=3))
+    return callbacks
+
+
+def _export_best(model: keras.Model, settings: TrainSettings, out: Path, train_x: np.ndarray) -> keras.Model:
+    """The best epoch (the last one if none was kept) exported to float32 ONNX and to int8, calibrated
+    on a seeded sample of the training faces; returns it as a float32 Keras model."""
+    best = build(settings.arch, **settings.hyper_parameters)
+    best.set_weights(
+        (keras.models.load_model(str(out / BEST_NAME)) if (out / BEST_NAME).exists() else model).get_weights()
+    )
+    export_onnx(best, out / WEIGHTS_NAME)
+    calibration = np.random.default_rng(settings.seed).permutation(len(train_x))[:CALIBRATION_FACES]
+    quantize_onnx(out / WEIGHTS_NAME, out / INT8_WEIGHTS_NAME, train_x[calibration])
+    return best
+
+
 def train(
     settings: TrainSettings, out: Path, resume: bool = False, verbose: int | None = None
 ) -> dict[str, object]:
@@ -204,40 +249,16 @@ def train(
     if settings.reframed is not None:
         reframed_x, _ = preprocess_split(load_reframed(Path(settings.reframed), "train", train_split))
     train_batches = make_train_dataset(train_x, train_y, settings, reframed_x)
-    model = _build(settings)
-    if settings.init_weights is not None and settings.init_weights.endswith(".npz"):
-        load_snapshot(model, Path(settings.init_weights))
-    elif settings.init_weights is not None:
-        load_onnx_weights(model, Path(settings.init_weights), prune=settings.prune)
-    model.compile(
-        optimizer=keras.optimizers.SGD(settings.learning_rate, momentum=settings.momentum, nesterov=True),
-        loss=keras.losses.CategoricalCrossentropy(label_smoothing=settings.label_smoothing),
-        metrics=["accuracy"],
-    )
-    callbacks: list[keras.callbacks.Callback] = [
-        keras.callbacks.BackupAndRestore(str(out / BACKUP_DIR), save_freq="epoch", delete_checkpoint=False),
-        keras.callbacks.ModelCheckpoint(str(out / BEST_NAME), monitor="val_accuracy", save_best_only=True),
-        keras.callbacks.CSVLogger(str(out / LOG_NAME), append=True),
-        keras.callbacks.LearningRateScheduler(learning_rate_at(settings)),
-        _SnapshotBest(out / SNAPSHOT_NAME),
-    ]
-    if settings.schedule == "plateau":
-        callbacks.append(keras.callbacks.ReduceLROnPlateau(monitor="val_accuracy", factor=0.5, patience=3))
+    model = _model_to_train(settings)
     model.fit(
         train_batches,
         validation_data=(val_x, val_y),
         epochs=settings.epochs,
         shuffle=False,
-        callbacks=callbacks,
+        callbacks=_callbacks(out, settings),
         verbose=verbose if verbose is not None else (1 if sys.stdout.isatty() else 2),
     )
-    best = build(settings.arch, **settings.hyper_parameters)
-    best.set_weights(
-        (keras.models.load_model(str(out / BEST_NAME)) if (out / BEST_NAME).exists() else model).get_weights()
-    )
-    export_onnx(best, out / WEIGHTS_NAME)
-    calibration = np.random.default_rng(settings.seed).permutation(len(train_x))[:CALIBRATION_FACES]
-    quantize_onnx(out / WEIGHTS_NAME, out / INT8_WEIGHTS_NAME, train_x[calibration])
+    best = _export_best(model, settings, out, train_x)
     probabilities = best.predict(val_x, batch_size=256, verbose=0)
     accuracy = float(np.mean(np.argmax(probabilities, 1) == np.argmax(val_y, 1)))
     metrics = {
@@ -256,8 +277,8 @@ def train(
 
 
 def _build(settings: TrainSettings) -> keras.Model:
-    """The model to train, its layers computing in ``settings.precision`` (``mixed_bfloat16`` halves
-    the time of the wide nets on CPUs with bfloat16 instructions); the weights stay float32."""
+    """The model to train, its layers computing in ``settings.precision`` (``mixed_bfloat16`` for
+    the wide nets on CPUs with bfloat16 instructions, where it is faster); the weights stay float32."""
     keras.mixed_precision.set_global_policy(settings.precision)
     try:
         return build(settings.arch, **settings.hyper_parameters)

@@ -16,10 +16,16 @@ import webbrowser
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from classmood.config import Settings
 from classmood.errors import UserError
+
+if TYPE_CHECKING:  # imported when a lecture starts, not when the CLI starts
+    from capture import FrameSource
+    from classmood.recording import Recording
+    from dashboard import LatestFrame
+    from storage import Database
 
 FIRST_ADMIN = "admin"
 
@@ -112,11 +118,65 @@ def show_on(latest_frame: Any) -> Callable[[Any, Any], None]:
     return show
 
 
+def _record(
+    settings: Settings,
+    db: Database,
+    source: FrameSource,
+    args: argparse.Namespace,
+    roster: list[str],
+    stop: threading.Event,
+    latest_frame: LatestFrame | None,
+) -> Recording:
+    """The lecture recorded until ``stop`` or the source's end, with a status line on stderr and each
+    frame handed to the live page when it may show it."""
+    from classmood.progress import StatusLine
+    from classmood.recording import record_lecture
+
+    status = StatusLine("capture")
+    try:
+        return record_lecture(
+            settings,
+            db,
+            source,
+            title=args.title,
+            roster=roster,
+            on_status=lambda state: status.show(state.line()),
+            stop=stop,
+            on_frame=None if latest_frame is None else show_on(latest_frame),
+        )
+    finally:
+        status.close()
+
+
+def _stay_on_until_stopped(stop: threading.Event, recording: Recording) -> None:
+    """When capture ended by itself, the dashboard stays on until Ctrl-C or SIGTERM."""
+    if stop.is_set():
+        return
+    print(
+        f"classmood: capture ended ({recording.reason}); the dashboard stays on until Ctrl-C",
+        file=sys.stderr,
+        flush=True,
+    )
+    while not stop.wait(0.5):
+        pass
+
+
+def _stopped(recording: Recording) -> int:
+    """Says what was recorded; exit status 1 when frames could not reach the database."""
+    print(f"stopped: lecture {recording.session_id}, {recording.frames} frames recorded", file=sys.stderr)
+    if recording.unwritten:
+        print(
+            f"classmood: {recording.unwritten} frame(s) could not be written: the database stayed unavailable; "
+            "the session stays open",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from capture import open_source
     from classmood.commands.capture import parse_source, read_roster
-    from classmood.progress import StatusLine
-    from classmood.recording import record_lecture
     from classmood.wiring import open_database
     from dashboard import BackgroundDashboard, LatestFrame
     from storage.settings import PrivacyMode
@@ -149,36 +209,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             )
             if not args.no_browser:
                 open_browser(dashboard.url)
-            status = StatusLine("capture")
-            try:
-                recording = record_lecture(
-                    settings,
-                    db,
-                    source,
-                    title=args.title,
-                    roster=roster,
-                    on_status=lambda state: status.show(state.line()),
-                    stop=stop,
-                    on_frame=None if latest_frame is None else show_on(latest_frame),
-                )
-            finally:
-                status.close()
-            if not stop.is_set():
-                print(
-                    f"classmood: capture ended ({recording.reason}); the dashboard stays on until Ctrl-C",
-                    file=sys.stderr,
-                    flush=True,
-                )
-                while not stop.wait(0.5):
-                    pass
+            recording = _record(settings, db, source, args, roster, stop, latest_frame)
+            _stay_on_until_stopped(stop, recording)
         finally:
             dashboard.close()
-    print(f"stopped: lecture {recording.session_id}, {recording.frames} frames recorded", file=sys.stderr)
-    if recording.unwritten:
-        print(
-            f"classmood: {recording.unwritten} frame(s) could not be written: the database stayed unavailable; "
-            "the session stays open",
-            file=sys.stderr,
-        )
-        return 1
-    return 0
+    return _stopped(recording)

@@ -11,16 +11,8 @@ from classmood.config import Settings
 ARCH_CHOICES = ("seed", "vgg_lite", "vgg_slim", "vgg_teacher")
 
 
-def register(
-    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
-    common: dict[str, argparse.ArgumentParser],
-) -> None:
-    parser = subparsers.add_parser(
-        "train",
-        parents=[common["config"]],
-        help="train the emotion CNN on FER2013",
-        description="Train on DATA/train, validate on DATA/test; a checkpoint every epoch in OUT/checkpoint.",
-    )
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    """The data, the architecture and the schedule of a plain run."""
     parser.add_argument(
         "--data", type=Path, required=True, help="FER2013 root (train/ and test/) or fer2013.csv"
     )
@@ -33,6 +25,10 @@ def register(
         "--zoom", type=float, default=0.1, help="random zoom range of the augmentation (0.1: ±10%%)"
     )
     parser.add_argument("--seed", type=int, default=1)
+
+
+def _add_fine_tune_options(parser: argparse.ArgumentParser) -> None:
+    """Where the weights start (and whether they are pruned), damaged faces, the float precision."""
     parser.add_argument(
         "--init-weights",
         type=Path,
@@ -53,7 +49,8 @@ def register(
         "--precision",
         choices=("float32", "mixed_bfloat16"),
         default="float32",
-        help="mixed_bfloat16 halves the time of wide nets on CPUs with avx512_bf16 or amx_bf16 (default float32)",
+        help="mixed_bfloat16: layers compute in bfloat16, faster for wide nets on CPUs with avx512_bf16 "
+        "or amx_bf16 (default float32)",
     )
     parser.add_argument(
         "--prune",
@@ -61,6 +58,10 @@ def register(
         help="--init-weights may be wider than --arch (a vgg_lite for --arch vgg_slim): "
         "each narrower convolution keeps its strongest channels",
     )
+
+
+def _add_extra_target_options(parser: argparse.ArgumentParser) -> None:
+    """Other views of each face: the reframed dataset and a teacher's probabilities."""
     parser.add_argument(
         "--reframed",
         type=Path,
@@ -90,6 +91,21 @@ def register(
         metavar="P",
         help="weight of the --teacher's probabilities in each target, the label the rest (default 0.5)",
     )
+
+
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: dict[str, argparse.ArgumentParser],
+) -> None:
+    parser = subparsers.add_parser(
+        "train",
+        parents=[common["config"]],
+        help="train the emotion CNN on FER2013",
+        description="Train on DATA/train, validate on DATA/test; a checkpoint every epoch in OUT/checkpoint.",
+    )
+    _add_run_options(parser)
+    _add_fine_tune_options(parser)
+    _add_extra_target_options(parser)
     parser.add_argument("--out", type=Path, default=None, help="run folder (default: runs/<arch>)")
     parser.add_argument(
         "--resume", action="store_true", help="continue the run in --out from its last checkpoint"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
 import plotly.graph_objects as go
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
@@ -44,6 +45,65 @@ def live_bucket_seconds(duration_seconds: float) -> int:
     return max(5, queries.auto_bucket_seconds(duration_seconds, 360))
 
 
+def _state_cards(
+    ctx: AppContext, info: pd.DataFrame, state: pd.DataFrame, bucket: int
+) -> tuple[list[Any], str]:
+    """The current-state cards of the last minute and the "as of" line above them."""
+    if state.empty:
+        return [html.P("No observations yet.")], ""
+    row = state.iloc[0]
+    cards = [
+        stat(
+            "students present",
+            of_class(int(row["students_present"]), info.at[0, "class_size"]),
+            "state-present",
+        ),
+        stat("cameras off", str(row["cameras_off"]), "state-cameras-off"),
+        stat("positive", percent(row["positive_share"]), "state-positive"),
+        stat("negative", percent(row["negative_share"]), "state-negative"),
+        stat("neutral", percent(row["neutral_share"])),
+        stat(
+            "mood index",
+            signed(row["mood_index"]),
+            "state-mood",
+        ),
+    ]
+    status = "running" if bool(info.at[0, "running"]) else "ended"
+    as_of = (
+        f"As of {local_time(row['as_of'], ctx.tz, '%H:%M:%S')} (last {int(STATE_WINDOW_SECONDS)} s) · "
+        f"session {status}, {duration_text(float(info['duration_seconds'].iloc[0]))} · {bucket} s per point"
+    )
+    return cards, as_of
+
+
+def _attention_items(flagged: pd.DataFrame, session_id: int) -> list[Any]:
+    """One list item per flagged student, linked to their page, saying why they were flagged."""
+    if flagged.empty:
+        return [html.Li("Nobody right now.", className="muted")]
+    return [
+        html.Li(
+            [
+                dcc.Link(
+                    str(student),
+                    href=f"/students?session={session_id}&student={int(pid)}",
+                    className="student-name",
+                ),
+                html.Span(
+                    f" — {reason}: negative {percent(neg)}, absent {percent(absent)} of {frames} frames"
+                ),
+            ]
+        )
+        for pid, student, reason, neg, absent, frames in zip(
+            flagged["participant_id"],
+            flagged["student"],
+            flagged["reason"],
+            flagged["negative_share"],
+            flagged["absent_share"],
+            flagged["frames"],
+        )
+    ]
+
+
 def refresh(ctx: AppContext, session_id: int | None) -> LiveView:
     """Everything the live page shows for one session (the data callback)."""
     if session_id is None:
@@ -61,58 +121,8 @@ def refresh(ctx: AppContext, session_id: int | None) -> LiveView:
         dash_settings.attention_negative_share,
         dash_settings.attention_absent_share,
     )
-    if state.empty:
-        cards: list[Any] = [html.P("No observations yet.")]
-        as_of = ""
-    else:
-        row = state.iloc[0]
-        cards = [
-            stat(
-                "students present",
-                of_class(int(row["students_present"]), info.at[0, "class_size"]),
-                "state-present",
-            ),
-            stat("cameras off", str(row["cameras_off"]), "state-cameras-off"),
-            stat("positive", percent(row["positive_share"]), "state-positive"),
-            stat("negative", percent(row["negative_share"]), "state-negative"),
-            stat("neutral", percent(row["neutral_share"])),
-            stat(
-                "mood index",
-                signed(row["mood_index"]),
-                "state-mood",
-            ),
-        ]
-        status = "running" if bool(info.at[0, "running"]) else "ended"
-        as_of = (
-            f"As of {local_time(row['as_of'], ctx.tz, '%H:%M:%S')} (last {int(STATE_WINDOW_SECONDS)} s) · "
-            f"session {status}, {duration_text(float(info['duration_seconds'].iloc[0]))} · {bucket} s per point"
-        )
-    if flagged.empty:
-        attention: list[Any] = [html.Li("Nobody right now.", className="muted")]
-    else:
-        attention = [
-            html.Li(
-                [
-                    dcc.Link(
-                        str(student),
-                        href=f"/students?session={session_id}&student={int(pid)}",
-                        className="student-name",
-                    ),
-                    html.Span(
-                        f" — {reason}: negative {percent(neg)}, absent {percent(absent)} of {frames} frames"
-                    ),
-                ]
-            )
-            for pid, student, reason, neg, absent, frames in zip(
-                flagged["participant_id"],
-                flagged["student"],
-                flagged["reason"],
-                flagged["negative_share"],
-                flagged["absent_share"],
-                flagged["frames"],
-            )
-        ]
-    return LiveView(figure, cards, attention, as_of)
+    cards, as_of = _state_cards(ctx, info, state, bucket)
+    return LiveView(figure, cards, _attention_items(flagged, session_id), as_of)
 
 
 def agent_view_content(ctx: AppContext) -> list[Any]:

@@ -80,6 +80,26 @@ def _page(status: int, **context: object) -> Response:
     return Response(body, status=status, mimetype="text/html")
 
 
+def _sign_in_page(status: int, target: str, name: str = "", message: str | None = None) -> Response:
+    """The sign-in form, keeping the name typed and where to go after, with an optional error."""
+    return _page(
+        status, heading="Sign in to ClassMood", form="login", next=target, name=name, message=message
+    )
+
+
+def _too_many_attempts(wait: float, target: str, name: str) -> Response:
+    """429 with ``Retry-After`` (whole seconds, rounded up) and a message saying when to try again."""
+    seconds = int(wait + 0.999)
+    response = _sign_in_page(
+        429,
+        target,
+        name,
+        f"Too many wrong passwords for this user from your address. Try again in {seconds} seconds.",
+    )
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
 def register_routes(
     server: Flask,
     authenticate: Callable[[str, str], SignedInUser | None],
@@ -93,42 +113,19 @@ def register_routes(
         if request.method == "GET":
             if current_user() is not None:
                 return redirect(target)
-            return _page(200, heading="Sign in to ClassMood", form="login", next=target)
+            return _sign_in_page(200, target)
         name = (request.form.get("name") or "").strip()
         password = request.form.get("password") or ""
         if not csrf_ok():
-            return _page(
-                400,
-                heading="Sign in to ClassMood",
-                form="login",
-                next=target,
-                name=name,
-                message="The form expired. Please try again.",
-            )
+            return _sign_in_page(400, target, name, "The form expired. Please try again.")
         address = request.remote_addr or "unknown"
         wait = limiter.retry_after(name, address)
         if wait is not None:
-            response = _page(
-                429,
-                heading="Sign in to ClassMood",
-                form="login",
-                next=target,
-                name=name,
-                message=f"Too many wrong passwords for this user from your address. Try again in {int(wait + 0.999)} seconds.",
-            )
-            response.headers["Retry-After"] = str(int(wait + 0.999))
-            return response
+            return _too_many_attempts(wait, target, name)
         user = authenticate(name, password) if name and password else None
         if user is None:
             limiter.record_failure(name, address)
-            return _page(
-                401,
-                heading="Sign in to ClassMood",
-                form="login",
-                next=target,
-                name=name,
-                message="Wrong user name or password.",
-            )
+            return _sign_in_page(401, target, name, "Wrong user name or password.")
         limiter.reset(name, address)
         sign_in(user)
         return redirect(target)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 from dash import Dash, Input, Output, dash_table, dcc, html, no_update
 
 from dashboard import figures
@@ -20,6 +21,7 @@ from dashboard.look import number, percent
 from dashboard.report import hardest_table, student_table
 from storage import queries
 from storage.measures import MOOD_INDEX_DEFINITION
+from storage.queries import SessionReport
 
 PATH = "/reports"
 TITLE = "Reports"
@@ -49,13 +51,59 @@ def sessions_table(ctx: AppContext) -> list[dict[str, Any]]:
     ]
 
 
+def _report_stats(report: SessionReport) -> html.Div:
+    """The headline figures of a report: duration, students seen, presence, cameras on."""
+    session = report.session.iloc[0]
+    attendance = report.attendance.iloc[0]
+    return html.Div(
+        [
+            stat("duration", duration_text(float(session["duration_seconds"])), "report-duration"),
+            stat(
+                "students seen",
+                of_class(int(attendance["students"]), session["class_size"]),
+                "report-students",
+            ),
+            stat("present per frame", number(attendance["mean_present"])),
+            stat("present at most", str(int(attendance["peak_present"]))),
+            stat("camera on", percent(attendance["camera_on_share"])),
+        ],
+        className="stats",
+    )
+
+
+def _hardest_section(hardest: pd.DataFrame) -> Any:
+    """The hardest moments as a table, or the sentence saying why there are none."""
+    if hardest.empty:
+        return html.P(figures.NO_HARDEST, id="report-hardest", className="muted")
+    return dash_table.DataTable(
+        data=hardest.to_dict("records"),
+        columns=[{"name": c, "id": c} for c in hardest.columns],
+        id="report-hardest",
+        style_cell={"textAlign": "left"},
+    )
+
+
+def _students_section(students: pd.DataFrame | None) -> Any:
+    """The sortable per-student table, or the sentence saying the lecture named nobody (None)."""
+    if students is None:
+        return html.P(figures.NO_STUDENTS, id="report-students-table", className="muted")
+    return dash_table.DataTable(
+        data=students.to_dict("records"),
+        columns=[{"name": c, "id": c} for c in students.columns],
+        sort_action="native",
+        page_size=25,
+        id="report-students-table",
+        style_table={"overflowX": "auto"},
+        style_cell={"textAlign": "left", "padding": "4px 8px"},
+    )
+
+
 def report_view(ctx: AppContext, session_id: int | None) -> list[Any]:
     """The report of one session as page content (the data callback)."""
     if session_id is None:
         return [html.P("No sessions recorded yet.")]
     report = ctx.cache.report(session_id)
     session = report.session.iloc[0]
-    attendance = report.attendance.iloc[0]
     students = student_table(report.students, ctx.tz)
     hardest = hardest_table(report, ctx.tz)
     return [
@@ -65,20 +113,7 @@ def report_view(ctx: AppContext, session_id: int | None) -> list[Any]:
             f"{'still running' if bool(session['running']) else 'ended'}",
             className="muted",
         ),
-        html.Div(
-            [
-                stat("duration", duration_text(float(session["duration_seconds"])), "report-duration"),
-                stat(
-                    "students seen",
-                    of_class(int(attendance["students"]), session["class_size"]),
-                    "report-students",
-                ),
-                stat("present per frame", number(attendance["mean_present"])),
-                stat("present at most", str(int(attendance["peak_present"]))),
-                stat("camera on", percent(attendance["camera_on_share"])),
-            ],
-            className="stats",
-        ),
+        _report_stats(report),
         html.A(
             "Download this report (HTML)",
             href=f"/download/report/{int(session_id)}.html",
@@ -98,30 +133,9 @@ def report_view(ctx: AppContext, session_id: int | None) -> list[Any]:
             id="report-mood",
         ),
         html.H4("Hardest moments"),
-        html.P(
-            figures.NO_HARDEST,
-            id="report-hardest",
-            className="muted",
-        )
-        if hardest.empty
-        else dash_table.DataTable(
-            data=hardest.to_dict("records"),
-            columns=[{"name": c, "id": c} for c in hardest.columns],
-            id="report-hardest",
-            style_cell={"textAlign": "left"},
-        ),
+        _hardest_section(hardest),
         html.H4("Students"),
-        html.P(figures.NO_STUDENTS, id="report-students-table", className="muted")
-        if report.students.empty
-        else dash_table.DataTable(
-            data=students.to_dict("records"),
-            columns=[{"name": c, "id": c} for c in students.columns],
-            sort_action="native",
-            page_size=25,
-            id="report-students-table",
-            style_table={"overflowX": "auto"},
-            style_cell={"textAlign": "left", "padding": "4px 8px"},
-        ),
+        _students_section(None if report.students.empty else students),
     ]
 
 
