@@ -36,6 +36,7 @@ def gallery_boxes(n: int, content: Box, gap: int) -> list[Box]:
 
 
 def is_speaker(view: View) -> bool:
+    """Whether ``view`` is one of the speaker views (a big tile and a strip of small ones)."""
     return view.startswith("speaker")
 
 

@@ -89,7 +89,14 @@ def _cast(
     style = choose_style(rng, theme, view, chrome, rounded, gap, client)
     renderer = LectureRenderer(library, style, rng)
     people = cast_students(
-        rng, library, students, frames, dynamics, renderer.text, renderer.bg, client is not None
+        rng,
+        library,
+        students,
+        frames,
+        dynamics,
+        renderer.text,
+        renderer.palette.background,
+        client is not None,
     )
     return rng, style, renderer, people
 

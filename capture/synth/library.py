@@ -27,6 +27,7 @@ class FaceLibrary:
 
     @classmethod
     def load(cls, root: Path) -> FaceLibrary:
+        """The face images under ``root``'s emotion subfolders; a CaptureError when there are none."""
         root = Path(root)
         if not root.is_dir():
             raise CaptureError(
@@ -47,9 +48,11 @@ class FaceLibrary:
 
     @property
     def emotions(self) -> tuple[str, ...]:
+        """The emotions with face images, in EMOTIONS' order."""
         return tuple(e for e in EMOTIONS if e in self.files)
 
     def image(self, path: Path) -> np.ndarray:
+        """The grayscale face at ``path`` (a grey square, with a warning, when it cannot be read)."""
         image = self._cache.get(path)
         if image is None:
             image = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)

@@ -76,6 +76,35 @@ class LectureStyle:
     corner: int = 0  # the tiles' corner radius with a client (px)
 
 
+@dataclass(frozen=True)
+class Palette:
+    """One lecture's colours (BGR): behind the tiles, of a camera-off tile and its text, and of the
+    active speaker's border."""
+
+    background: np.ndarray
+    off_tile: np.ndarray
+    off_text: tuple[int, int, int]
+    speaker: tuple[int, int, int]
+
+
+def choose_palette(style: LectureStyle, rng: np.random.Generator) -> Palette:
+    """The app's greys for the style's theme (a client's own colours when it has one) and one of
+    the theme's speaker border colours."""
+    light = style.theme == "light"
+    grey = int(rng.integers(238, 249)) if light else int(rng.integers(14, 34))
+    background = np.array(
+        [grey + (4 if light else 2), grey, grey - (2 if light else 0)], dtype=np.int32
+    ).clip(0, 255)
+    off_tile = (background + (-22 if light else 24)).clip(0, 255)
+    if style.client is not None:
+        look = CLIENT_LOOKS[style.client]
+        background = np.array(look.background[style.theme], dtype=np.int32)
+        off_tile = np.array(look.off_tile[style.theme], dtype=np.int32)
+    off_text = (70, 70, 70) if light else (235, 235, 235)
+    speaker = SPEAKER_COLOURS[style.theme][int(rng.integers(0, 2))]
+    return Palette(background, off_tile, off_text, speaker)
+
+
 def choose_style(
     rng: np.random.Generator,
     theme: Theme | None,
@@ -85,6 +114,8 @@ def choose_style(
     gap: int | None,
     client: Client | None = None,
 ) -> LectureStyle:
+    """The lecture's style: what the caller fixed, the rest drawn (a client's gaps and corners
+    from its own ranges)."""
     if client is not None:
         look = CLIENT_LOOKS[client]
         corner = int(rng.integers(look.corner[0], look.corner[1] + 1))

@@ -43,11 +43,13 @@ class TextRenderer:
         self._masks: dict[tuple[str, str, int], np.ndarray] = {}
 
     def supports(self, script: str) -> bool:
+        """Whether ``script``'s names can be drawn (Latin always can, with Pillow's own font)."""
         if script not in self.fonts:
             self.fonts[script] = font_file(NAMES[script][0])
         return self.fonts[script] is not None or script == "latin"
 
     def _font(self, script: str, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+        """The font for ``script`` at pixel ``size`` (Pillow's own without a covering one)."""
         key = (script, size)
         if key not in self._faces:
             path = self.fonts.get(script) if self.supports(script) else None

@@ -22,6 +22,7 @@ class TruthStudent:
     face_box: Box | None = None
 
     def to_json(self) -> dict[str, Any]:
+        """The student as truth.json writes it (name, tile box, camera, emotion)."""
         return {"name": self.name, "box": list(self.box), "camera": self.camera, "emotion": self.emotion}
 
 
@@ -35,4 +36,5 @@ class TruthFrame:
     view: View = "gallery"
 
     def to_json(self) -> dict[str, Any]:
+        """The frame as truth.json writes it."""
         return {"index": self.index, "file": self.file, "students": [s.to_json() for s in self.students]}
