@@ -7,8 +7,8 @@ Zoom-like gallery (or speaker view), with name labels, an active-speaker border 
 
 Test and demo material, apart from the agent: the modules split the job into names
 (``names``, ``text``), people (``people``, ``library``), how a client draws them (``looks``,
-``geometry``, ``tiles``), the frame renderer and its truth (``renderer``, ``truth``) and the
-entry points below (``lecture``).
+``geometry``, ``window``, ``tiles``), the frame renderer and its truth (``renderer``, ``truth``)
+and the entry points below (``lecture``).
 """
 
 from capture.synth.geometry import FRAME_SIZE
