@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         "--client",
         choices=("zoom", "meet", "teams"),
         default=None,
-        help="lectures drawn as this client draws them (capture.synth.CLIENT_LOOKS), people in rooms",
+        help="lectures drawn as this client draws them (capture.synth.looks.CLIENT_LOOKS), people in rooms",
     )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument(

@@ -31,6 +31,7 @@ class AgentStatus:
     last_ms: float
 
     def line(self) -> str:
+        """The status as the one line the capture command keeps rewriting."""
         return (
             f"{self.frames} frames, {self.fps:.1f} fps, {self.faces} faces, {self.students} students, "
             f"{self.last_ms:.0f} ms/frame" + (f", {self.skipped} skipped" if self.skipped else "")
@@ -86,26 +87,31 @@ def run_agent(
             now = clock()
             recent.append(now)
             if on_status is not None:
-                rate = (
-                    (len(recent) - 1) / (recent[-1] - recent[0])
-                    if len(recent) > 1 and recent[-1] > recent[0]
-                    else 0.0
-                )
-                on_status(
-                    AgentStatus(
-                        done, skipped, rate, analysis.faces, len(analysis.students), (now - slot_start) * 1000
-                    )
-                )
+                rate = _achieved_fps(recent)
+                last_ms = (now - slot_start) * 1000
+                on_status(AgentStatus(done, skipped, rate, analysis.faces, len(analysis.students), last_ms))
             if source.live:
-                # next slot on the fixed clock; slots already missed are skipped, never caught up
-                elapsed_slots = (now - started) / period
-                next_slot = math.floor(elapsed_slots) + 1
-                missed = next_slot - (math.floor((slot_start - started) / period) + 1)
-                skipped += max(0, missed)
-                wait = started + next_slot * period - now
+                missed, wait = _next_slot(started, period, slot_start, now)
+                skipped += missed
                 if wait > 0 and stop.wait(wait):
                     reason = "stopped"
                     break
     except KeyboardInterrupt:
         reason = "interrupted"
     return AgentResult(done, skipped, clock() - started, reason)
+
+
+def _achieved_fps(finished: deque[float]) -> float:
+    """Frames a second over the recent frames' finishing times (0 until two finished apart)."""
+    if len(finished) > 1 and finished[-1] > finished[0]:
+        return (len(finished) - 1) / (finished[-1] - finished[0])
+    return 0.0
+
+
+def _next_slot(started: float, period: float, slot_start: float, now: float) -> tuple[int, float]:
+    """For a frame grabbed at ``slot_start`` and done at ``now`` on the fixed clock of ``period``
+    from ``started``: the slots it missed, and the seconds until the next slot. Missed slots are
+    skipped, never caught up, so the next grab is always fresh."""
+    next_slot = math.floor((now - started) / period) + 1
+    missed = next_slot - (math.floor((slot_start - started) / period) + 1)
+    return max(0, missed), started + next_slot * period - now

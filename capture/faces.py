@@ -580,49 +580,74 @@ class FaceSearch:
         self._images = [frame[y : y + h, x : x + w] for _, (x, y, w, h) in self.tiles]
         self._flats: list[float | None] = [1.0] * len(self.tiles)
         self._found: list[FaceBox | None] = [None] * len(self.tiles)
-        self._next = 0
-        self._done = 0
-        self._failure: BaseException | None = None
-        self._lock = threading.Condition()
+        self._handout = _Handout(len(self.tiles))
 
     def work(self, worker: int) -> None:
         """Search tiles until none are left to start (returns at once when the search is over)."""
         if not 0 <= worker < self.detector.threads:
             raise CaptureError(f"face search: worker {worker} of a detector with {self.detector.threads}")
-        while True:
-            with self._lock:
-                i = self._next
-                if i >= len(self.tiles) or self._failure is not None:
-                    return
-                self._next += 1
+        while (i := self._handout.take()) is not None:
             try:
                 self._found[i], self._flats[i] = search_tile(
                     self.detector, self._images[i], worker, self.priors[i]
                 )
             except BaseException as exc:
-                with self._lock:
-                    self._failure = exc
-                    self._lock.notify_all()
+                self._handout.fail(exc)
                 raise
-            with self._lock:
-                self._done += 1
-                if self._done == len(self.tiles):
-                    self._lock.notify_all()
+            self._handout.done()
 
     def boxes(self) -> tuple[list[FaceBox | None], list[float | None]]:
         """Each tile's best face (tile pixels) and flat share, once all are done (work must be under
         way in some thread)."""
-        with self._lock:
-            while self._done < len(self.tiles) and self._failure is None:
-                self._lock.wait()
-            if self._failure is not None:
-                raise self._failure
+        self._handout.wait()
         return list(self._found), list(self._flats)
 
     def result(self) -> list[TileFace]:
         """Every tile's :class:`TileFace`, once all are done (see :meth:`boxes`)."""
         found, flats = self.boxes()
         return tile_faces(self.frame, self.tiles, found, flats)
+
+
+class _Handout:
+    """The indices 0 .. ``count`` - 1, each handed out once to whichever thread asks next; a thread
+    can wait until all are done, or one failed."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self._next = 0
+        self._done = 0
+        self._failure: BaseException | None = None
+        self._lock = threading.Condition()
+
+    def take(self) -> int | None:
+        """The next index to work on; None when all were handed out or the work failed."""
+        with self._lock:
+            i = self._next
+            if i >= self.count or self._failure is not None:
+                return None
+            self._next += 1
+            return i
+
+    def done(self) -> None:
+        """One index handed out is done."""
+        with self._lock:
+            self._done += 1
+            if self._done == self.count:
+                self._lock.notify_all()
+
+    def fail(self, exc: BaseException) -> None:
+        """The work failed with ``exc``: nothing more is handed out, and waiting raises it."""
+        with self._lock:
+            self._failure = exc
+            self._lock.notify_all()
+
+    def wait(self) -> None:
+        """Until every index is done; raises the failure when the work failed."""
+        with self._lock:
+            while self._done < self.count and self._failure is None:
+                self._lock.wait()
+            if self._failure is not None:
+                raise self._failure
 
 
 def search_tile(

@@ -53,6 +53,9 @@ class TileObservation:
 
 @dataclass
 class _Track:
+    """One identity: its name, where and when it was last seen, its signatures, and whether a label
+    named it."""
+
     name: str
     box: Box
     appearance: np.ndarray | None
@@ -62,6 +65,7 @@ class _Track:
 
 
 def _unit(vector: np.ndarray) -> np.ndarray | None:
+    """``vector`` flattened, zero-mean and of length 1 (for cosines); None when it is flat."""
     vector = vector.astype(np.float32).ravel()
     vector -= vector.mean()
     norm = float(np.linalg.norm(vector))
@@ -147,6 +151,7 @@ class IdentityTracker:
 
     @property
     def identities(self) -> tuple[str, ...]:
+        """The names of the identities tracked: names read and placeholders."""
         return tuple(self._tracks)
 
     @staticmethod
@@ -175,6 +180,7 @@ class IdentityTracker:
     def _update(
         self, track: _Track, box: Box, appearance: np.ndarray | None, face: np.ndarray | None
     ) -> None:
+        """The track was seen at ``box`` this frame; its signatures move towards the new ones."""
         track.box = box
         track.last_seen = self._frame
         if appearance is not None:
@@ -215,20 +221,41 @@ class IdentityTracker:
         self._frame += 1
         self.renamed = ()
         signatures = [(o.appearance, o.face) for o in observations]
-        result: list[str | None] = [None] * len(observations)
-        claimed: set[str] = set()
-        # 1. names read from labels
+        result = self._follow_read_names(observations, signatures)
+        pending = [i for i in range(len(observations)) if i not in result]
+        result.update(self._match_unnamed(observations, signatures, pending, set(result.values())))
+        for i in pending:
+            if i not in result:
+                result[i] = self._new_placeholder(observations[i].box, signatures[i])
+        return [result[i] for i in range(len(observations))]
+
+    def _follow_read_names(
+        self,
+        observations: Sequence[TileObservation],
+        signatures: Sequence[tuple[np.ndarray | None, np.ndarray | None]],
+    ) -> dict[int, str]:
+        """The tiles whose label gave a name, by index, and that name: the name is the identity
+        (a name read twice names its first tile only)."""
+        named: dict[int, str] = {}
         for i, obs in enumerate(observations):
-            if obs.name is None or obs.name in claimed:
+            if obs.name is None or obs.name in named.values():
                 continue
             track = self._tracks.get(obs.name)
             if track is None:
                 track = self._adopt(obs, signatures[i])
             self._update(track, obs.box, *signatures[i])
-            claimed.add(obs.name)
-            result[i] = obs.name
-        # 2. unnamed tiles: best remaining identity by appearance, face and position, greedily
-        pending = [i for i in range(len(observations)) if result[i] is None]
+            named[i] = obs.name
+        return named
+
+    def _match_unnamed(
+        self,
+        observations: Sequence[TileObservation],
+        signatures: Sequence[tuple[np.ndarray | None, np.ndarray | None]],
+        pending: Sequence[int],
+        claimed: set[str],
+    ) -> dict[int, str]:
+        """The ``pending`` (unnamed) tiles that match an identity not ``claimed`` yet, by index, and
+        its name: the most similar pairs first, each above its identity's threshold."""
         live = [
             t
             for t in self._tracks.values()
@@ -237,14 +264,7 @@ class IdentityTracker:
         scores = self._similarities(
             live, [observations[i].box for i in pending], [signatures[i] for i in pending]
         )
-        needed = np.array(
-            [
-                self.recent_threshold if t.named and t.last_seen == self._frame - 1 else self.threshold
-                for t in live
-            ],
-            dtype=np.float64,
-        )
-        rows, cols = np.nonzero(scores >= needed[None, :])
+        rows, cols = np.nonzero(scores >= self._thresholds(live)[None, :])
         pairs = sorted(
             (
                 (float(scores[r, c]), pending[r], live[c].name)
@@ -252,26 +272,38 @@ class IdentityTracker:
             ),
             reverse=True,
         )
+        matched: dict[int, str] = {}
+        taken = set(claimed)
         for _, i, name in pairs:
-            if result[i] is not None or name in claimed:
+            if i in matched or name in taken:
                 continue
             self._update(self._tracks[name], observations[i].box, *signatures[i])
-            claimed.add(name)
-            result[i] = name
-        # 3. never seen: a placeholder
-        for i in pending:
-            if result[i] is None:
-                self._placeholders += 1
-                name = PLACEHOLDER.format(self._placeholders)
-                while name in self._tracks:
-                    self._placeholders += 1
-                    name = PLACEHOLDER.format(self._placeholders)
-                track = _Track(name, observations[i].box, None, None, self._frame, named=False)
-                self._tracks[name] = track
-                self._update(track, observations[i].box, *signatures[i])
-                claimed.add(name)
-                result[i] = name
-        return [r for r in result if r is not None]
+            taken.add(name)
+            matched[i] = name
+        return matched
+
+    def _thresholds(self, tracks: Sequence[_Track]) -> np.ndarray:
+        """The similarity each track needs to be carried over: less for a named identity that was on
+        screen in the previous frame."""
+        return np.array(
+            [
+                self.recent_threshold if t.named and t.last_seen == self._frame - 1 else self.threshold
+                for t in tracks
+            ],
+            dtype=np.float64,
+        )
+
+    def _new_placeholder(self, box: Box, signature: tuple[np.ndarray | None, np.ndarray | None]) -> str:
+        """A new ``Participant N`` identity for a tile never seen before (N not taken by a name read)."""
+        self._placeholders += 1
+        name = PLACEHOLDER.format(self._placeholders)
+        while name in self._tracks:
+            self._placeholders += 1
+            name = PLACEHOLDER.format(self._placeholders)
+        track = _Track(name, box, None, None, self._frame, named=False)
+        self._tracks[name] = track
+        self._update(track, box, *signature)
+        return name
 
     def _adopt(self, obs: TileObservation, signature: tuple[np.ndarray | None, np.ndarray | None]) -> _Track:
         """A first read name: take over the unnamed identity this tile was tracked as, if any."""

@@ -572,61 +572,32 @@ def _name_box(small: np.ndarray, white: np.ndarray, step: int, box: Box, frame: 
     ``small`` is the frame subsampled by ``step`` and ``white`` its mask of near-white pixels.
     """
     x, y, w, h = box
-    strip = (x, y + h - max(h // 5, 1), max(w * 3 // 5, 1), max(h // 5, 1))
     sx, sy, sw, sh = x // step, y // step, max(w // step, 1), max(h // step, 1)
     top = sy + sh - max(int(sh * 0.3), 6)
     right = sx + max(int(sw * 0.75), 4)
     region_white = white[top : sy + sh, sx:right] > 0
-    if region_white.size == 0:
-        return _centre_name_box(small, white, step, box) or _text_line_box(frame, box) or strip
-    counts = region_white.sum(axis=1)
-    rows = np.flatnonzero((counts >= 2) & (counts <= 0.45 * region_white.shape[1]))
-    if rows.size == 0:
-        return _centre_name_box(small, white, step, box) or _text_line_box(frame, box) or strip
-    bottom = start = int(rows[-1])
-    for r in rows[::-1]:
-        if start - r > 2:
-            break
-        start = int(r)
+    rows = _white_text_rows(region_white)
+    if rows is None:
+        return _name_box_elsewhere(small, white, step, box, frame)
+    start, bottom = rows
     white_cols = np.flatnonzero(region_white[start : bottom + 1].any(axis=0))
     above_plate = 0  # white rows above the label's plate (a bright face just above it)
     if white_cols.size and white_cols[0] <= sw * 0.25:
         above_plate = _plate_top(small[top + start : top + bottom + 1, sx:right], int(white_cols[0]))
         start += above_plate
     if bottom - start + 1 > sh * 0.2 + 2:
-        return _centre_name_box(small, white, step, box) or _text_line_box(frame, box) or strip
-    band_white = region_white[start : bottom + 1]
-    has_text = np.asarray(band_white.any(axis=0))
-    white_cols = np.flatnonzero(has_text)
-    if white_cols.size == 0 or white_cols[0] > sw * 0.25:
-        return _centre_name_box(small, white, step, box) or _text_line_box(frame, box) or strip
-    first = int(white_cols[0])
+        return _name_box_elsewhere(small, white, step, box, frame)
+    has_text = np.asarray(region_white[start : bottom + 1].any(axis=0))
+    if not has_text.any() or np.flatnonzero(has_text)[0] > sw * 0.25:
+        return _name_box_elsewhere(small, white, step, box, frame)
     band = small[top + start : top + bottom + 1, sx:right].astype(np.int16)
-    behind = band[:, max(first - 2, 0) : max(first, 1)].reshape(-1, 3)
-    label_colour = _median_rows(behind)
-    distance = np.abs(band - label_colour).max(axis=2)
-    near = (distance <= 30).mean(axis=0) >= 0.6
-    if near.mean() >= 0.85:  # the plate is close to a flat tile's colour (camera off): a tighter match
-        near = (distance <= 8).mean(axis=0) >= 0.6
-    # a label drawn straight on a flat tile has no plate of its own: only its text counts
-    band_ok = has_text | near if near.mean() < 0.85 else _close_gaps(has_text, 2 * (bottom - start + 1))
-    # anti-aliased stroke columns are neither white nor label-coloured: close gaps of a few columns
-    closed = _close_gaps(band_ok, 5)
-    bad = np.flatnonzero(~closed)
-    left = int(bad[bad < first].max()) + 1 if (bad < first).any() else 0
-    right_end = int(bad[bad > first].min()) - 1 if (bad > first).any() else closed.size - 1
-    # a see-through plate over bright video stops matching its colour, but the name's letters go on
-    reach = max(6, (bottom - start + 1) * 3 // 2)
-    for column in white_cols[white_cols > right_end]:
-        if column - right_end > reach:
-            break
-        right_end = int(column)
+    left, right_end, label_colour, plate = _label_span(band, has_text)
     pad_x, pad_y = 4, 3 + (bottom - start + 1) * step // 4
     x0 = max(x, (sx + left) * step - pad_x)
     y0 = max(y, (top + start) * step - pad_y)
     x1 = min(x + w, (sx + right_end + 1) * step + pad_x)
     y1 = min(y + h, (top + bottom + 1) * step + pad_y)
-    if near.mean() < 0.85:  # a plate of its own: the box ends where the plate does (video beyond it)
+    if plate:  # a plate of its own: the box ends where the plate does (video beyond it)
         columns = slice(sx + left, sx + right_end + 1)
         plate_top = (
             top + start if above_plate else _plate_edge(small, label_colour, top + start, sy, columns, -1)
@@ -637,6 +608,61 @@ def _name_box(small: np.ndarray, white: np.ndarray, step: int, box: Box, frame: 
         if plate_bottom is not None:
             y1 = min(y1, (plate_bottom + 1) * step)
     return (x0, y0, max(x1 - x0, 1), max(y1 - y0, 1))
+
+
+def _name_box_elsewhere(small: np.ndarray, white: np.ndarray, step: int, box: Box, frame: np.ndarray) -> Box:
+    """Where the name is in a tile without a bottom-left label: written large in its middle
+    (:func:`_centre_name_box`), else the text line nearest its bottom-left corner, else a
+    bottom-left strip."""
+    x, y, w, h = box
+    strip = (x, y + h - max(h // 5, 1), max(w * 3 // 5, 1), max(h // 5, 1))
+    return _centre_name_box(small, white, step, box) or _text_line_box(frame, box) or strip
+
+
+def _white_text_rows(region_white: np.ndarray) -> tuple[int, int] | None:
+    """The first and last row of the lowest band of rows with some white (a line of text, not a
+    white area) in the near-white mask of a tile's bottom-left, gaps of up to two rows closed."""
+    if region_white.size == 0:
+        return None
+    counts = region_white.sum(axis=1)
+    rows = np.flatnonzero((counts >= 2) & (counts <= 0.45 * region_white.shape[1]))
+    if rows.size == 0:
+        return None
+    bottom = start = int(rows[-1])
+    for r in rows[::-1]:
+        if start - r > 2:
+            break
+        start = int(r)
+    return start, bottom
+
+
+def _label_span(band: np.ndarray, has_text: np.ndarray) -> tuple[int, int, np.ndarray, bool]:
+    """The first and last column of the label in ``band`` (the rows of its text; ``has_text``: the
+    columns with white), the colour behind its first letter, and whether it has a plate of its own
+    (else it is drawn straight on a flat tile of about that colour)."""
+    white_cols = np.flatnonzero(has_text)
+    first = int(white_cols[0])
+    behind = band[:, max(first - 2, 0) : max(first, 1)].reshape(-1, 3)
+    label_colour = _median_rows(behind)
+    distance = np.abs(band - label_colour).max(axis=2)
+    near = (distance <= 30).mean(axis=0) >= 0.6
+    if near.mean() >= 0.85:  # the plate is close to a flat tile's colour (camera off): a tighter match
+        near = (distance <= 8).mean(axis=0) >= 0.6
+    plate = bool(near.mean() < 0.85)
+    # a label drawn straight on a flat tile has no plate of its own: only its text counts
+    band_ok = has_text | near if plate else _close_gaps(has_text, 2 * band.shape[0])
+    # anti-aliased stroke columns are neither white nor label-coloured: close gaps of a few columns
+    closed = _close_gaps(band_ok, 5)
+    bad = np.flatnonzero(~closed)
+    left = int(bad[bad < first].max()) + 1 if (bad < first).any() else 0
+    right_end = int(bad[bad > first].min()) - 1 if (bad > first).any() else closed.size - 1
+    # a see-through plate over bright video stops matching its colour, but the name's letters go on
+    reach = max(6, band.shape[0] * 3 // 2)
+    for column in white_cols[white_cols > right_end]:
+        if column - right_end > reach:
+            break
+        right_end = int(column)
+    return left, right_end, label_colour, plate
 
 
 def _centre_name_box(small: np.ndarray, white: np.ndarray, step: int, box: Box) -> Box | None:
@@ -852,52 +878,96 @@ def _read(
         network = _network(mask)
         if network is None:
             continue
-        readings = [(mask, network[0], GAP_SHARE)]
-        if _looks_lossy(small[y0:y1, x0:x1], mask[y0:y1, x0:x1]):
-            lossy_mask = within(_background_mask(small, colour, LOSSY_TOLERANCE))
-            lossy_network = _network(lossy_mask)
-            if lossy_network is not None and _inside(network[0], lossy_network[0]):
-                # a codec blurs thin gaps apart: the exact colour's network is only a piece of the call
-                readings = [(mask, lossy_network[0], GAP_SHARE)]
-            readings.append((lossy_mask, readings[0][1], LOSSY_GAP_SHARE))
         if best is None:
             best = _Reading([], [], "empty", network[0], colour)
-        for background, area, gap_share in readings:
+        for background, area, gap_share in _separations(small, colour, mask, network[0], region, within):
             for stepped in (False, True):
                 rows, columns = steps() if stepped else (None, None)
-                leaves = _leaves(
-                    _Separators(background, rows, columns, gap_share), area, step, frame_w, frame_h
-                )
-                if rows is not None and columns is not None and leaves:
-                    # a leaf the size of two others is a tile: a step across its video splits nothing
-                    alike = _alike(leaves).sum(axis=1)
-                    leaves = [
-                        part
-                        for leaf, count in zip(leaves, alike, strict=True)
-                        for part in (count < 3 and _split_touching(leaf, rows, columns, step)) or [leaf]
-                    ]
-                covered = sum(w * h for _, _, w, h in leaves)
-                if not leaves or not (
-                    background is mask or covered >= MIN_LOSSY_COVER * (x1 - x0) * (y1 - y0) * step * step
-                ):
+                separators = _Separators(background, rows, columns, gap_share)
+                cut = _cut(separators, area, step, (frame_w, frame_h), region, strict=background is mask)
+                if cut is None:
                     continue
-                tiles, kind = _tiles_of(leaves, frame_w, frame_h)
-                score = _plausibility(tiles, ((x1 - x0) * step, (y1 - y0) * step))
+                leaves, tiles, kind, score = cut
                 if score > best.score:
                     share = cv2.countNonZero(mask[y0:y1, x0:x1]) / max((x1 - x0) * (y1 - y0), 1)
                     best = _Reading(leaves, tiles, kind, area, colour, score, share)
                     if _sure(best):
                         return best
-    # tiles touching each other all over the window: no background between them at all
-    rows, columns = steps()
+    return _touching_reading(best, region, steps(), step)
+
+
+def _separations(
+    small: np.ndarray,
+    colour: np.ndarray,
+    mask: np.ndarray,
+    area: tuple[int, int, int, int],
+    region: tuple[int, int, int, int],
+    within: Callable[[np.ndarray], np.ndarray],
+) -> list[tuple[np.ndarray, tuple[int, int, int, int], float]]:
+    """What to cut along with one background colour, as (mask, area to cut, gap share): its strict
+    ``mask`` (whose network spans ``area``), and on a lossy frame a looser one as well; both cut
+    the looser one's network when ``area`` is a piece of it."""
+    x0, y0, x1, y1 = region
+    separations = [(mask, area, GAP_SHARE)]
+    if _looks_lossy(small[y0:y1, x0:x1], mask[y0:y1, x0:x1]):
+        lossy_mask = within(_background_mask(small, colour, LOSSY_TOLERANCE))
+        lossy_network = _network(lossy_mask)
+        if lossy_network is not None and _inside(area, lossy_network[0]):
+            # a codec blurs thin gaps apart: the exact colour's network is only a piece of the call
+            separations = [(mask, lossy_network[0], GAP_SHARE)]
+        separations.append((lossy_mask, separations[0][1], LOSSY_GAP_SHARE))
+    return separations
+
+
+def _cut(
+    separators: _Separators,
+    area: tuple[int, int, int, int],
+    step: int,
+    frame_size: tuple[int, int],
+    region: tuple[int, int, int, int],
+    strict: bool,
+) -> tuple[list[Box], list[Box], LayoutKind, float] | None:
+    """The XY-cut of ``area`` along ``separators``: its leaves (split where they are grids of tiles
+    touching each other), the tiles they make, their kind and plausibility in ``region``. None
+    without leaves, or when a loose (not ``strict``) cut's leaves cover too little of the region."""
+    frame_w, frame_h = frame_size
+    x0, y0, x1, y1 = region
+    leaves = _leaves(separators, area, step, frame_w, frame_h)
+    rows, columns = separators.rows, separators.columns
+    if rows is not None and columns is not None and leaves:
+        # a leaf the size of two others is a tile: a step across its video splits nothing
+        alike = _alike(leaves).sum(axis=1)
+        leaves = [
+            part
+            for leaf, count in zip(leaves, alike, strict=True)
+            for part in (count < 3 and _split_touching(leaf, rows, columns, step)) or [leaf]
+        ]
+    covered = sum(w * h for _, _, w, h in leaves)
+    if not leaves or not (strict or covered >= MIN_LOSSY_COVER * (x1 - x0) * (y1 - y0) * step * step):
+        return None
+    tiles, kind = _tiles_of(leaves, frame_w, frame_h)
+    return leaves, tiles, kind, _plausibility(tiles, ((x1 - x0) * step, (y1 - y0) * step))
+
+
+def _touching_reading(
+    best: _Reading | None,
+    region: tuple[int, int, int, int],
+    steps: tuple[np.ndarray, np.ndarray],
+    step: int,
+) -> _Reading | None:
+    """``best``, or the window read as tiles touching each other all over (no background between
+    them at all) when that is more plausible."""
+    x0, y0, x1, y1 = region
+    rows, columns = steps
     touching = _split_touching(
         (x0 * step, y0 * step, (x1 - x0) * step, (y1 - y0) * step), rows, columns, step
     )
-    if touching is not None:
-        score = _plausibility(touching, ((x1 - x0) * step, (y1 - y0) * step))
-        if best is None or score > best.score:
-            colour = best.background if best is not None else np.zeros(3)
-            best = _Reading(touching, touching, "gallery", region, colour, score, 0.0)
+    if touching is None:
+        return best
+    score = _plausibility(touching, ((x1 - x0) * step, (y1 - y0) * step))
+    if best is None or score > best.score:
+        colour = best.background if best is not None else np.zeros(3)
+        return _Reading(touching, touching, "gallery", region, colour, score, 0.0)
     return best
 
 
@@ -1015,9 +1085,9 @@ def tiles_with_faces(
     net of :meth:`capture.faces.FaceDetector.sweep`): a face outside every tile gets a tile of its own,
     bounded by the nearest gaps or tile edges round it (:func:`tile_around`); a tile holding faces whose
     own tiles differ, each with edges found on three sides or more (a reading that missed the gaps
-    between them), gives way to theirs, unless it is one of a gallery's equal tiles. Otherwise the faces of one tile share it (a room of people),
-    and tiles without a face stay. An avatar disc (``avatars``, camera off) outside every tile is a
-    tile of its own."""
+    between them), gives way to theirs, unless it is one of a gallery's equal tiles. Otherwise the
+    faces of one tile share it (a room of people), and tiles without a face stay. An avatar disc
+    (``avatars``, camera off) outside every tile is a tile of its own."""
     if not faces and not avatars:
         return grid
     equal = grid.equal_tiles()
@@ -1031,39 +1101,11 @@ def tiles_with_faces(
         grid.background if grid.boxes else np.array(_median_rows(np.concatenate((small[0], small[-1]))))
     )
     separators = _Separators(_background_mask(small, background), *_colour_steps(frame, step), GAP_SHARE)
-    around: list[Box] = []
-    bounded: set[Box] = set()
-    for face in faces:
-        tile, edges = tile_around(separators, step, face, frame.shape[1], frame.shape[0])
-        if tile[2] * MAX_TILES_ACROSS < frame.shape[1] and tile[3] * MAX_TILES_ACROSS < frame.shape[0]:
-            continue  # too small for a participant: a profile picture in the browser's bar
-        if not any(_same_tile(tile, other) for other in around):
-            around.append(tile)
-            if edges >= 3:
-                bounded.add(tile)
+    around, bounded = _tiles_around_faces(separators, step, faces, frame.shape[1], frame.shape[0])
     discs = [d for d in avatars if not any(_overlap(d, t) > 0.5 for t in around)]
     around += discs
     bounded.update(discs)
-    kept: list[Box] = []
-    faced: list[Box] = []
-    for box in grid.boxes:
-        inside = [t for t in around if _holds(box, t)]
-        if len(inside) >= 2 and box not in equal and all(t in bounded for t in inside):
-            continue  # the reading merged tiles whose edges the faces show
-        for t in inside:
-            around.remove(t)
-        kept.append(box)
-        if inside:
-            faced.append(box)
-    faced += around
-    # a tile without a face stays when it is one of a gallery's equal tiles or the size of a tile with
-    # a face (a camera-off participant); else it is a piece of the app the reading took for a tile
-    kept = [
-        k
-        for k in kept
-        if sum(_similar(k, other) for other in kept) >= 3 or any(_similar(k, f, 0.2) for f in faced)
-    ]
-    merged = kept + [t for t in around if not any(_overlap(t, k) > 0.5 for k in kept)]
+    merged = _mend_tiles(grid.boxes, equal, around, bounded)
     if len(merged) == len(grid.boxes) and set(merged) == set(grid.boxes):
         return grid
     new_discs = tuple(d for d in discs if d in merged)
@@ -1078,6 +1120,53 @@ def tiles_with_faces(
         background=background,
         avatars=grid.avatars + new_discs,
     )
+
+
+def _tiles_around_faces(
+    separators: _Separators, step: int, faces: Sequence[Box], frame_w: int, frame_h: int
+) -> tuple[list[Box], set[Box]]:
+    """The tile round each face (:func:`tile_around`; one for faces sharing a tile, none too small
+    for a participant), and those of them with edges found on three sides or more."""
+    around: list[Box] = []
+    bounded: set[Box] = set()
+    for face in faces:
+        tile, edges = tile_around(separators, step, face, frame_w, frame_h)
+        if tile[2] * MAX_TILES_ACROSS < frame_w and tile[3] * MAX_TILES_ACROSS < frame_h:
+            continue  # too small for a participant: a profile picture in the browser's bar
+        if not any(_same_tile(tile, other) for other in around):
+            around.append(tile)
+            if edges >= 3:
+                bounded.add(tile)
+    return around, bounded
+
+
+def _mend_tiles(
+    boxes: Sequence[Box], equal: Sequence[Box], around: Sequence[Box], bounded: set[Box]
+) -> list[Box]:
+    """The tiles read (``boxes``) mended by the tiles round faces and discs (``around``): a tile
+    read holding two or more of them, all ``bounded``, gives way to them unless it is one of the
+    gallery's ``equal`` tiles; those outside every tile read are added."""
+    outside = list(around)
+    kept: list[Box] = []
+    faced: list[Box] = []
+    for box in boxes:
+        inside = [t for t in outside if _holds(box, t)]
+        if len(inside) >= 2 and box not in equal and all(t in bounded for t in inside):
+            continue  # the reading merged tiles whose edges the faces show
+        for t in inside:
+            outside.remove(t)
+        kept.append(box)
+        if inside:
+            faced.append(box)
+    faced += outside
+    # a tile without a face stays when it is one of a gallery's equal tiles or the size of a tile with
+    # a face (a camera-off participant); else it is a piece of the app the reading took for a tile
+    kept = [
+        k
+        for k in kept
+        if sum(_similar(k, other) for other in kept) >= 3 or any(_similar(k, f, 0.2) for f in faced)
+    ]
+    return kept + [t for t in outside if not any(_overlap(t, k) > 0.5 for k in kept)]
 
 
 def tile_around(separators: _Separators, step: int, face: Box, frame_w: int, frame_h: int) -> tuple[Box, int]:

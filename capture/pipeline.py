@@ -30,7 +30,7 @@ from capture.face_worker import EmotionModel, FaceProcess, FaceThread, FrameFace
 from capture.faces import MIN_FACE_SIZE, FaceDetector, Sweep, default_model_path
 from capture.frames import Frame
 from capture.identity import IdentityTracker, TileObservation
-from capture.layout import GalleryLayout, TileGrid, find_tiles, tiles_with_faces
+from capture.layout import GalleryLayout, Tile, TileGrid, find_tiles, tiles_with_faces
 from capture.names import NameReader, label_region
 
 STAGES: tuple[str, ...] = ("layout", "detection", "names", "emotions")
@@ -78,6 +78,7 @@ class FrameAnalysis:
 
     @property
     def faces(self) -> int:
+        """How many students had a face read for emotions."""
         return sum(1 for s in self.students if s.scores is not None)
 
 
@@ -151,6 +152,7 @@ class FrameAnalyser:
         return cls(faces, reader, sweeper=sweeper, smoothing_window=smoothing_window, debug_dir=debug_dir)
 
     def close(self) -> None:
+        """Stop the face stage and the name reader, and release the sweeper's detector."""
         self.faces.close()
         self.reader.close()
         if self.sweeper is not None:
@@ -197,6 +199,8 @@ class FrameAnalyser:
         return self.analyse(frame)
 
     def _smooth(self, name: str, probs: np.ndarray | None) -> tuple[float, ...] | None:
+        """``name``'s probabilities averaged over the last ``smoothing_window`` frames, this one's
+        included; None when this frame has none (camera off, no face)."""
         window = self._history.setdefault(name, deque())
         if probs is not None:
             window.append((self._frames, probs))
@@ -226,55 +230,19 @@ class FrameAnalyser:
             tiles = (read.layout() if isinstance(read, TileGrid) else read).tiles
             timings["layout"] = layout_ms + (time.perf_counter() - start) * 1000
             start = time.perf_counter()
-            labels = [
-                label_region(frame.image, tile.box, tile.name_box) if tile.name_box is not None else None
-                for tile in tiles
-            ]
-            bands = (
-                [
-                    label_region(frame.image, tile.box, tile.label_band)
-                    if tile.label_band is not None
-                    else None
-                    for tile in tiles
-                ]
-                if self.reader.matches_looks
-                else None
-            )
-            views = [TileObservation(tile.box, None, tile.image) for tile in tiles]
-            reads = self.reader.read_frame(
-                labels, self.tracker.expect(views), [tile.box[3] for tile in tiles], look_labels=bands
-            )
-            names = [read.name for read in reads]
+            views, names = self._read_names(frame.image, tiles)
         except BaseException:
             with contextlib.suppress(CaptureError):
                 self.faces.finish()  # collected, so that the next frame can start
             raise
         names_ms = (time.perf_counter() - start) * 1000
         faces = self.faces.finish()
-        found, per_tile = faces.tiles, faces.scores
         start = time.perf_counter()
-        observations = [
-            replace(
-                view,
-                name=name,
-                face_image=tf.face.image if tf.face is not None else None,
-                face=faces.signatures.get(i),
-            )
-            for i, (view, name, tf) in enumerate(zip(views, names, found, strict=True))
-        ]
-        identities = self.tracker.assign(observations)
-        for placeholder, name in self.tracker.renamed:
-            if placeholder in self._history:
-                self._history[name] = self._history.pop(placeholder)
+        identities = self._identify(views, names, faces)
         timings["detection"] = faces.detection_ms
         timings["names"] = names_ms + (time.perf_counter() - start) * 1000
         start = time.perf_counter()
-        students = []
-        for i, (tile, tf) in enumerate(zip(tiles, found, strict=True)):
-            live = tf.camera_on and not tile.disc  # a profile photo on an avatar disc is no camera
-            scores = self._smooth(identities[i], per_tile.get(i) if live else None)
-            face_box = tf.face.box if tf.face is not None and live else None
-            students.append(StudentReading(identities[i], live, face_box, scores, tile.box))
+        students = self._readings(tiles, faces, identities)
         self._frames += 1
         timings["emotions"] = faces.emotions_ms + (time.perf_counter() - start) * 1000
         analysis = FrameAnalysis(
@@ -283,6 +251,63 @@ class FrameAnalyser:
         if self.debug_dir is not None:
             save_debug_frame(self.debug_dir, frame, analysis)
         return analysis
+
+    def _read_names(
+        self, image: np.ndarray, tiles: Sequence[Tile]
+    ) -> tuple[list[TileObservation], list[str | None]]:
+        """Each tile as identity tracking sees it (no name yet), and the name its label gave or
+        None; the tracker's guesses are the reader's hints, and the label bands are cropped only
+        for a reader that matches looks (a roster)."""
+        labels = [
+            label_region(image, tile.box, tile.name_box) if tile.name_box is not None else None
+            for tile in tiles
+        ]
+        bands = (
+            [
+                label_region(image, tile.box, tile.label_band) if tile.label_band is not None else None
+                for tile in tiles
+            ]
+            if self.reader.matches_looks
+            else None
+        )
+        views = [TileObservation(tile.box, None, tile.image) for tile in tiles]
+        reads = self.reader.read_frame(
+            labels, self.tracker.expect(views), [tile.box[3] for tile in tiles], look_labels=bands
+        )
+        return views, [read.name for read in reads]
+
+    def _identify(
+        self, views: Sequence[TileObservation], names: Sequence[str | None], faces: FrameFaces
+    ) -> list[str]:
+        """Each tile's identity from its name, looks and face; a placeholder a label named keeps
+        its smoothing window under the name."""
+        observations = [
+            replace(
+                view,
+                name=name,
+                face_image=tf.face.image if tf.face is not None else None,
+                face=faces.signatures.get(i),
+            )
+            for i, (view, name, tf) in enumerate(zip(views, names, faces.tiles, strict=True))
+        ]
+        identities = self.tracker.assign(observations)
+        for placeholder, name in self.tracker.renamed:
+            if placeholder in self._history:
+                self._history[name] = self._history.pop(placeholder)
+        return identities
+
+    def _readings(
+        self, tiles: Sequence[Tile], faces: FrameFaces, identities: Sequence[str]
+    ) -> list[StudentReading]:
+        """Each tile's student: camera on (a face, and no avatar disc: a profile photo on a disc is
+        no camera), the face's box and the smoothed emotion scores."""
+        students = []
+        for i, (tile, tf) in enumerate(zip(tiles, faces.tiles, strict=True)):
+            live = tf.camera_on and not tile.disc
+            scores = self._smooth(identities[i], faces.scores.get(i) if live else None)
+            face_box = tf.face.box if tf.face is not None and live else None
+            students.append(StudentReading(identities[i], live, face_box, scores, tile.box))
+        return students
 
 
 def save_debug_frame(folder: Path, frame: Frame, analysis: FrameAnalysis) -> Path:

@@ -26,7 +26,7 @@ from capture.faces import (
     tile_faces,
     track_region,
 )
-from capture.synth import TextRenderer
+from capture.synth.text import TextRenderer
 from tiles import fer_faces, make_tile
 
 SIZES = [(262, 147), (370, 208), (180, 101)]

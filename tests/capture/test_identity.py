@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from capture.identity import IdentityTracker, TileObservation, appearance_signature, face_signature
-from capture.synth import TextRenderer
+from capture.synth.text import TextRenderer
 from tiles import fer_faces, make_tile
 
 W, H = 262, 147

@@ -308,7 +308,7 @@ def test_camera_off_tiles_in_the_background_colour_are_their_gallery_cells(faces
     """Meet (2020) draws a camera-off tile in the app's own background colour: only its avatar disc
     and its name show. Each tile is the gallery cell round its disc, with the name box on the name
     at the cell's bottom left, and is known to be camera off."""
-    from capture.synth import TextRenderer
+    from capture.synth.text import TextRenderer
 
     background = (17, 17, 17)
     frame = np.full((720, 1366, 3), background, np.uint8)

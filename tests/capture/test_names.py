@@ -20,7 +20,7 @@ from capture.names import (
     text_line,
     trimmed_words,
 )
-from capture.synth import TextRenderer
+from capture.synth.text import TextRenderer
 from tiles import make_tile
 
 # Scripts Tesseract reads reliably at label sizes, each with two names.

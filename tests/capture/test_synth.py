@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from capture import CaptureError, render_lecture, synthesize
-from capture.synth import FRAME_SIZE, gallery_boxes, grid_shape
+from capture.synth import FRAME_SIZE
+from capture.synth.geometry import gallery_boxes, grid_shape
 from classmood.cli import main
 from model import EMOTIONS
 
@@ -163,7 +164,7 @@ def test_synth_command(tiny_faces: Path, tmp_path: Path, capsys: pytest.CaptureF
 @pytest.mark.parametrize("client", ["zoom", "meet", "teams"])
 def test_client_styles_draw_as_the_client_and_the_agent_reads_them(faces_dir: Path, client: str) -> None:
     from capture.layout import find_tiles
-    from capture.synth import CLIENT_LOOKS
+    from capture.synth.looks import CLIENT_LOOKS
 
     image, truth = next(render_lecture(faces_dir, students=9, frames=1, seed=11, client=client, theme="dark"))
     look = CLIENT_LOOKS[client]

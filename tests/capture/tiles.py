@@ -8,7 +8,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from capture.synth import TextRenderer
+from capture.synth.text import TextRenderer
 from model.emotions import EMOTIONS
 
 Box = tuple[int, int, int, int]

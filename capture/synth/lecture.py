@@ -1,0 +1,157 @@
+"""Synthetic lectures: render one frame by frame, list its class, or write it to a folder."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from capture.errors import CaptureError
+from capture.synth.library import FaceLibrary
+from capture.synth.looks import Client, LectureStyle, Theme, View, choose_style
+from capture.synth.people import Student, cast_students
+from capture.synth.renderer import LectureRenderer
+from capture.synth.truth import TruthFrame
+
+MAX_TILES = 49
+
+
+@dataclass(frozen=True)
+class SyntheticLecture:
+    """What :func:`synthesize` wrote: the folder, its truth.json and every frame's truth."""
+
+    out_dir: Path
+    truth_path: Path
+    names: tuple[str, ...]
+    frames: tuple[TruthFrame, ...]
+
+
+def render_lecture(
+    faces: FaceLibrary | Path,
+    *,
+    students: int = 25,
+    frames: int = 200,
+    seed: int = 0,
+    theme: Theme | None = None,
+    view: View | None = None,
+    chrome: bool | None = None,
+    rounded: bool | None = None,
+    gap: int | None = None,
+    dynamics: bool = True,
+    client: Client | None = None,
+) -> Iterator[tuple[np.ndarray, TruthFrame]]:
+    """Yield ``(BGR 1920x1080 image, TruthFrame)`` for each frame of a synthetic lecture.
+
+    ``dynamics`` turns joining/leaving, reordering and speaker changes on (the default). ``client``
+    draws the gallery as that client does (:data:`CLIENT_LOOKS`) with people in rooms.
+    """
+    rng, style, renderer, people = _cast(
+        faces, students, frames, seed, theme, view, chrome, rounded, gap, dynamics, client
+    )
+    order = list(rng.permutation(students))
+    speaker: int | None = int(rng.integers(0, students)) if dynamics else None
+    for index in range(frames):
+        if dynamics and index > 0:
+            if rng.random() < 1 / 40:
+                order = list(rng.permutation(students))
+            if rng.random() < 1 / 12:
+                present = [i for i in range(students) if people[i].present[0] <= index < people[i].present[1]]
+                speaker = int(rng.choice(present)) if present and rng.random() < 0.8 else None
+        image, truth = renderer.render(index, people, order, speaker)
+        yield image, TruthFrame(index, f"frame_{index:05d}.png", tuple(truth), style.view)
+
+
+def _cast(
+    faces: FaceLibrary | Path,
+    students: int,
+    frames: int,
+    seed: int,
+    theme: Theme | None,
+    view: View | None,
+    chrome: bool | None,
+    rounded: bool | None,
+    gap: int | None,
+    dynamics: bool,
+    client: Client | None = None,
+) -> tuple[np.random.Generator, LectureStyle, LectureRenderer, list[Student]]:
+    """The lecture's random state, style, renderer and students, as ``render_lecture`` starts them."""
+    if not 1 <= students <= MAX_TILES:
+        raise CaptureError(f"students: must be between 1 and {MAX_TILES} (got {students})")
+    if frames < 1:
+        raise CaptureError(f"frames: must be at least 1 (got {frames})")
+    library = faces if isinstance(faces, FaceLibrary) else FaceLibrary.load(Path(faces))
+    rng = np.random.default_rng(seed)
+    style = choose_style(rng, theme, view, chrome, rounded, gap, client)
+    renderer = LectureRenderer(library, style, rng)
+    people = cast_students(
+        rng,
+        library,
+        students,
+        frames,
+        dynamics,
+        renderer.text,
+        renderer.palette.background,
+        client is not None,
+    )
+    return rng, style, renderer, people
+
+
+def class_list(
+    faces: FaceLibrary | Path,
+    *,
+    students: int = 25,
+    frames: int = 200,
+    seed: int = 0,
+    theme: Theme | None = None,
+    view: View | None = None,
+    chrome: bool | None = None,
+    rounded: bool | None = None,
+    gap: int | None = None,
+    dynamics: bool = True,
+    client: Client | None = None,
+) -> tuple[str, ...]:
+    """The names of everyone ``render_lecture`` with the same arguments will show: the class roster."""
+    _, _, _, people = _cast(
+        faces, students, frames, seed, theme, view, chrome, rounded, gap, dynamics, client
+    )
+    return tuple(person.name for person in people)
+
+
+def synthesize(
+    faces_dir: Path,
+    out_dir: Path,
+    students: int = 25,
+    frames: int = 200,
+    seed: int = 0,
+    progress: Callable[[int, int], object] | None = None,
+    **style: Any,
+) -> SyntheticLecture:
+    """Write ``frame_00000.png`` ... and ``truth.json`` of a synthetic lecture into ``out_dir``.
+
+    ``progress(done, total)`` is called after each frame. ``style`` goes to :func:`render_lecture`.
+    """
+    library = FaceLibrary.load(Path(faces_dir))
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CaptureError(f"output folder {out_dir}: cannot create it ({exc.strerror})") from None
+    truths: list[TruthFrame] = []
+    names: dict[str, None] = {}
+    for image, truth in render_lecture(library, students=students, frames=frames, seed=seed, **style):
+        path = out_dir / truth.file
+        if not cv2.imwrite(str(path), image, [cv2.IMWRITE_PNG_COMPRESSION, 3]):
+            raise CaptureError(f"output folder {out_dir}: cannot write {truth.file}")
+        truths.append(truth)
+        names.update((s.name, None) for s in truth.students)
+        if progress is not None:
+            progress(len(truths), frames)
+    truth_path = out_dir / "truth.json"
+    payload = {"frames": [t.to_json() for t in truths]}
+    truth_path.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+    return SyntheticLecture(out_dir, truth_path, tuple(names), tuple(truths))

@@ -1,0 +1,189 @@
+"""Drawing the frames of one synthetic lecture: the app window, each student's tile, their label."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import cv2
+import numpy as np
+
+from capture.box import Box
+from capture.synth.geometry import gallery_boxes, is_speaker, speaker_boxes
+from capture.synth.library import FaceLibrary
+from capture.synth.looks import CLIENT_LOOKS, ClientLook, LectureStyle, choose_palette
+from capture.synth.people import Student
+from capture.synth.text import TextRenderer, paint
+from capture.synth.tiles import face_square, feather_mask, paint_face, paint_shoulders, webcam_face
+from capture.synth.truth import TruthStudent
+from capture.synth.window import app_frame
+
+
+class LectureRenderer:
+    """Renders frames of one synthetic lecture; caches rooms, masks and text for its tile sizes."""
+
+    def __init__(self, library: FaceLibrary, style: LectureStyle, rng: np.random.Generator) -> None:
+        self.library = library
+        self.style = style
+        self.rng = rng
+        self.text = TextRenderer()
+        self.palette = choose_palette(style, rng)
+        self.base, self.content = app_frame(style, self.palette.background, rng, self.text)
+        self._rooms: dict[tuple[int, int, int], np.ndarray] = {}
+        self._feather: dict[int, np.ndarray] = {}
+
+    @property
+    def look(self) -> ClientLook | None:
+        """How the style's client draws its gallery (None: flat faces, no client)."""
+        return CLIENT_LOOKS[self.style.client] if self.style.client is not None else None
+
+    def _room(self, student_index: int, student: Student, w: int, h: int) -> np.ndarray:
+        """The student's room scaled to a w x h tile (kept: tiles keep their size for many frames)."""
+        key = (student_index, w, h)
+        room = self._rooms.get(key)
+        if room is None:
+            room = cv2.resize(student.looks.room, (w, h), interpolation=cv2.INTER_LINEAR)
+            self._rooms[key] = room
+        return room
+
+    def _feather_mask(self, size: int) -> np.ndarray:
+        """:func:`feather_mask` of ``size``, kept for the next face of that size."""
+        mask = self._feather.get(size)
+        if mask is None:
+            mask = self._feather[size] = feather_mask(size)
+        return mask
+
+    def _label(self, canvas: np.ndarray, student: Student, box: Box) -> Box:
+        """The student's name at the tile's bottom left, on a see-through plate (or with a shadow
+        where the client draws no plate); returns the label's box."""
+        x, y, w, h = box
+        size = int(np.clip(round(h * 0.085), 10, 22))
+        text = self.text.mask(student.name, student.script, size)
+        text = text[:, : max(1, w - 20)]
+        pad_x, pad_y = 5, 3
+        lw, lh = text.shape[1] + 2 * pad_x, text.shape[0] + 2 * pad_y
+        lx, ly = x + 4, y + h - lh - 4
+        if self.look is not None and not self.look.plate:  # Meet: white text with a soft shadow on the video
+            shadow = cv2.GaussianBlur(text, (0, 0), 1.2)
+            paint(
+                canvas,
+                (shadow.astype(np.float32) * 0.8).astype(np.uint8),
+                lx + pad_x + 1,
+                ly + pad_y + 1,
+                (0, 0, 0),
+            )
+        else:
+            region = canvas[ly : ly + lh, lx : lx + lw]
+            region[:] = (region.astype(np.float32) * 0.42).astype(np.uint8)
+        paint(canvas, text, lx + pad_x, ly + pad_y, (255, 255, 255))
+        return (lx, ly, lw, lh)
+
+    def _camera_off(self, canvas: np.ndarray, student: Student, box: Box) -> None:
+        """A camera-off tile: the student's initials on an avatar disc, or their name, large."""
+        x, y, w, h = box
+        looks = student.looks
+        canvas[y : y + h, x : x + w] = self.palette.off_tile.astype(np.uint8)
+        avatar = looks.avatar if self.look is None else looks.avatar_roll < self.look.avatar_share
+        if avatar:
+            radius = max(int(h * 0.2), 6)
+            cv2.circle(canvas, (x + w // 2, y + h // 2), radius, looks.avatar_colour, -1, cv2.LINE_AA)
+            mask = self.text.mask(student.initials, student.script, max(int(radius * 0.8), 8))
+            paint(
+                canvas,
+                mask,
+                x + w // 2 - mask.shape[1] // 2,
+                y + h // 2 - mask.shape[0] // 2,
+                (255, 255, 255),
+            )
+        else:
+            mask = self.text.mask(student.name, student.script, int(np.clip(h * 0.11, 10, 48)))
+            mask = mask[:, : max(1, w - 16)]
+            paint(
+                canvas,
+                mask,
+                x + (w - mask.shape[1]) // 2,
+                y + (h - mask.shape[0]) // 2,
+                self.palette.off_text,
+            )
+
+    def _camera_on(self, canvas: np.ndarray, index: int, student: Student, box: Box, face: np.ndarray) -> Box:
+        """Paint the student's room and face into ``box``; returns where the face image went.
+
+        With a client style the student is a person in a room: head and shoulders, the face a third
+        to a half of the tile's height, off-centre, as webcams frame people; else a larger face."""
+        x, y, w, h = box
+        looks = student.looks
+        canvas[y : y + h, x : x + w] = self._room(index, student, w, h)
+        if self.look is None:
+            fx, fy, size = face_square(w, h, looks.face_scale, looks.face_offset, self.rng)
+        else:
+            fx, fy, size = webcam_face(w, h, looks.face_scale, looks.face_offset)
+            paint_shoulders(canvas[y : y + h, x : x + w], (fx, fy, size), looks.clothes)
+        fx, fy = x + fx, y + fy
+        paint_face(canvas, face, (fx, fy, size, size), looks.tint, self._feather_mask(size))
+        return fx, fy, size, size
+
+    def _corners(self, canvas: np.ndarray, box: Box) -> None:
+        """Round the tile's corners by painting the background over what lies outside them."""
+        x, y, w, h = box
+        r = max(3, min(w, h) // 14) if self.style.client is None else self.style.corner
+        yy, xx = np.mgrid[0:r, 0:r]
+        outside = (xx - r + 0.5) ** 2 + (yy - r + 0.5) ** 2 > r * r
+        bg = self.palette.background.astype(np.uint8)
+        canvas[y : y + r, x : x + r][outside] = bg
+        canvas[y : y + r, x + w - r : x + w][outside[:, ::-1]] = bg
+        canvas[y + h - r : y + h, x : x + r][outside[::-1, :]] = bg
+        canvas[y + h - r : y + h, x + w - r : x + w][outside[::-1, ::-1]] = bg
+
+    def _speaker_border(self, canvas: np.ndarray, box: Box) -> None:
+        """The active speaker's coloured border, drawn inside the tile."""
+        x, y, w, h = box
+        thick = int(np.clip(h // 50, 2, 5))
+        half = thick // 2
+        corners = (x + half, y + half), (x + w - 1 - half, y + h - 1 - half)
+        cv2.rectangle(canvas, *corners, self.palette.speaker, thick)
+
+    def _layout(
+        self, index: int, people: Sequence[Student], order: Sequence[int], speaker: int | None
+    ) -> tuple[list[int], list[Box]]:
+        """Who is shown on frame ``index`` (present students in ``order``; in a speaker view the
+        speaker, or else the first, in the big tile) and the box of each."""
+        shown = [i for i in order if people[i].present[0] <= index < people[i].present[1]]
+        if is_speaker(self.style.view) and shown:
+            first = speaker if speaker in shown else shown[0]
+            shown = [first] + [i for i in shown if i != first]
+            return shown, speaker_boxes(len(shown), self.content, self.style.gap, self.style.view)
+        return shown, gallery_boxes(len(shown), self.content, self.style.gap)
+
+    def render(
+        self,
+        index: int,
+        people: Sequence[Student],
+        order: Sequence[int],
+        speaker: int | None,
+    ) -> tuple[np.ndarray, list[TruthStudent]]:
+        """Frame ``index``: the present students' tiles in ``order`` with ``speaker`` (an index into
+        ``people``) marked; returns the BGR frame and its truth in reading order."""
+        canvas = self.base.copy()
+        shown, boxes = self._layout(index, people, order, speaker)
+        truth: list[TruthStudent] = []
+        for i, box in zip(shown, boxes, strict=False):
+            student = people[i]
+            camera = bool(student.camera[index])
+            emotion = student.emotions[index] if camera else None
+            face_box = None
+            if camera and emotion is not None:
+                pool = student.faces[emotion]
+                face = self.library.image(pool[int(self.rng.integers(0, len(pool)))])
+                face_box = self._camera_on(canvas, i, student, box, face)
+            else:
+                self._camera_off(canvas, student, box)
+            label = self._label(canvas, student, box)
+            speaking = i == speaker
+            if speaking:
+                self._speaker_border(canvas, box)
+            if self.style.rounded and (self.style.client is None or self.style.corner > 0):
+                self._corners(canvas, box)
+            truth.append(TruthStudent(student.name, box, camera, emotion, speaking, label, face_box))
+        if self.style.view == "speaker" and truth:
+            truth = truth[1:] + truth[:1]  # reading order: the strip above the big tile comes first
+        return canvas, truth
