@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from capture.frames import Frame  # noqa: E402
-from capture.names import normalise  # noqa: E402
+from capture.name_text import normalise  # noqa: E402
 from capture.pipeline import FrameAnalyser, StudentReading  # noqa: E402
 from capture.synth import Client, FaceLibrary, render_lecture  # noqa: E402
 from model import EMOTIONS, EmotionClassifier  # noqa: E402

@@ -15,8 +15,9 @@ if TYPE_CHECKING:
     from capture.faces import FaceBox, FaceCrop, FaceDetector, TileFace, flat_share
     from capture.frames import Frame, FrameSource, SynthSource, open_source
     from capture.identity import IdentityTracker, TileObservation
+    from capture.label_cache import NameRead
     from capture.layout import GalleryLayout, Tile, parse_gallery
-    from capture.names import NameRead, NameReader
+    from capture.name_reader import NameReader
     from capture.pipeline import FrameAnalyser, FrameAnalysis, StudentReading, save_debug_frame
     from capture.synth import class_list, render_lecture, synthesize
 
@@ -26,7 +27,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "capture.layout": ("GalleryLayout", "Tile", "parse_gallery"),
     "capture.synth": ("class_list", "render_lecture", "synthesize"),
     "capture.faces": ("FaceBox", "FaceCrop", "FaceDetector", "TileFace", "flat_share"),
-    "capture.names": ("NameRead", "NameReader"),
+    "capture.label_cache": ("NameRead",),
+    "capture.name_reader": ("NameReader",),
     "capture.identity": ("IdentityTracker", "TileObservation"),
     "capture.pipeline": ("FrameAnalyser", "FrameAnalysis", "StudentReading", "save_debug_frame"),
     "capture.agent": ("AgentResult", "AgentStatus", "run_agent"),

@@ -30,8 +30,9 @@ from capture.face_worker import EmotionModel, FaceProcess, FaceThread, FrameFace
 from capture.faces import MIN_FACE_SIZE, FaceDetector, Sweep, default_model_path
 from capture.frames import Frame
 from capture.identity import IdentityTracker, TileObservation
+from capture.label_pixels import label_region
 from capture.layout import GalleryLayout, Tile, TileGrid, find_tiles, tiles_with_faces
-from capture.names import NameReader, label_region
+from capture.name_reader import NameReader
 
 STAGES: tuple[str, ...] = ("layout", "detection", "names", "emotions")
 # The safety net (FaceDetector.sweep over the whole frame) runs on the first frame and every

@@ -29,6 +29,7 @@ MAX_SCALE = 6  # labels are scaled up at most this many times
 MASTER_SIZE = 96  # names are drawn once this large (px), then averaged down to each size
 DRAWN_MARGIN = 0.4  # blank drawn either side of a name, as a share of its font size
 DRAWN_CACHE_SIZE = 20000  # names drawn at a size and scale kept for reuse (labels keep their sizes)
+LOOK_EVERY = 5  # after a lecture's first frame, unread labels are compared every this many frames
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,38 @@ class RosterLook:
             column = int(np.argmax(free[label]))
             out[label] = LookMatch(names[column], float(best[label]))
             table[:, column] = -1.0
+
+
+class LookMemory:
+    """Roster look matching over a session: the roster drawn (:class:`RosterLook`) and what each
+    label crop compared looked like (a name, or None), by the crop's key, so that it is compared once."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self.look = RosterLook(names)
+        self._found: dict[bytes, LookMatch | None] = {}
+
+    @staticmethod
+    def due(frame: int) -> bool:
+        """Whether unread labels are compared on ``frame`` (counted from 1): every label of a lecture's
+        first frame, later only every :data:`LOOK_EVERY` frames (OCR tries again in between; a
+        comparison costs tens of milliseconds)."""
+        return frame == 1 or frame % LOOK_EVERY == 0
+
+    def compared(self, key: bytes) -> bool:
+        """Whether the crop with key ``key`` was compared before."""
+        return key in self._found
+
+    def recall(self, key: bytes) -> LookMatch | None:
+        """The name the crop with key ``key`` was found to look like, if any."""
+        return self._found.get(key)
+
+    def remember(self, key: bytes, match: LookMatch | None) -> None:
+        """Note what the crop with key ``key`` looked like (None: no roster name)."""
+        self._found[key] = match
+
+    def forget(self) -> None:
+        """Forget every crop compared (the reader forgets its crops)."""
+        self._found.clear()
 
 
 def decoy(name: str) -> str:

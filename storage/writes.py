@@ -7,7 +7,6 @@ import hashlib
 import hmac
 import math
 import secrets
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -28,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from model.emotions import EMOTIONS
+from model.names import name_key
 from storage.database import Database
 from storage.errors import StorageError
 from storage.measures import epoch_seconds_sql, mood_index, mood_index_sql
@@ -66,10 +66,10 @@ class PrivacyPolicy:
         object.__setattr__(self, "mode", PrivacyMode(self.mode))
         if self.mode == PrivacyMode.PSEUDONYMOUS and len(self.pseudonym_key) < 16:
             raise StorageError("pseudonymous mode needs a secret pseudonym key of at least 16 bytes")
-        object.__setattr__(self, "exclude", frozenset(normalize_name(n) for n in self.exclude))
+        object.__setattr__(self, "exclude", frozenset(name_key(n) for n in self.exclude))
 
     def excludes(self, name: str | None) -> bool:
-        return name is not None and normalize_name(name) in self.exclude
+        return name is not None and name_key(name) in self.exclude
 
     def key(self, name: str) -> str:
         """What identifies a student in the database: the name (at most 200 characters) or its pseudonym."""
@@ -77,15 +77,8 @@ class PrivacyPolicy:
 
     def pseudonym(self, name: str) -> str:
         """A stable pseudonym: the same name and key always give the same one."""
-        digest = hmac.new(
-            self.pseudonym_key, normalize_name(name).encode("utf-8"), hashlib.sha256
-        ).hexdigest()
+        digest = hmac.new(self.pseudonym_key, name_key(name).encode("utf-8"), hashlib.sha256).hexdigest()
         return f"Student {digest[:8]}"
-
-
-def normalize_name(name: str) -> str:
-    """Names compare in NFKC, case-folded, with collapsed white space."""
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 def utc(moment: datetime | None = None) -> datetime:

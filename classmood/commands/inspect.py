@@ -14,7 +14,8 @@ from classmood.errors import UserError
 if TYPE_CHECKING:  # capture is imported when the command runs, not when the CLI starts
     from capture import Frame
 
-INSPECT_FRAMES = 4  # the frame is analysed this many times (a label's reads: capture.names.OCR_VARIANTS)
+# the frame is analysed this many times: a label's reads (capture.label_pixels.OCR_VARIANTS)
+INSPECT_FRAMES = 4
 
 
 def register(

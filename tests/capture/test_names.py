@@ -6,21 +6,12 @@ import numpy as np
 import pytest
 
 from capture.errors import CaptureError
-from capture.names import (
-    NameReader,
-    closed_brackets,
-    compatible,
-    crop_key,
-    display_form,
-    label_mask,
-    label_region,
-    normalise,
-    same_label,
-    scripts_of,
-    text_line,
-    trimmed_words,
-)
+from capture.label_pixels import crop_key, label_mask, label_region, same_label, text_line
+from capture.name_reader import NameReader
+from capture.name_text import closed_brackets, display_form, normalise, trimmed_words
 from capture.synth.text import TextRenderer
+from capture.tesseract import compatible, scripts_of
+from model.names import name_key
 from tiles import make_tile
 
 # Scripts Tesseract reads reliably at label sizes, each with two names.
@@ -136,6 +127,8 @@ def test_ocr_text_as_a_name() -> None:
 def test_helpers() -> None:
     assert normalise("  Ana  NOVÁK ") == "ananovák"
     assert normalise("لیلی") == normalise("ليلى".replace("ى", "ی").replace("ي", "ی"))
+    for name in ("  Ana  NOVÁK ", "Ｊｕｒｇｅｎ ﬁsher", "王 伟", "김선경 (20200756)"):
+        assert normalise(name) == name_key(name).replace(" ", "")  # storage's key, spaces dropped
     assert display_form("王 伟") == "王伟" and display_form("Ana   Novák") == "Ana Novák"
     assert scripts_of("Ivan Иванов Ив") == ["Cyrillic", "Latin"]
     assert compatible("佐藤", "Japanese") and compatible("佐藤", "HanS") and not compatible("Ana", "Greek")
@@ -372,7 +365,7 @@ def test_a_line_too_tall_for_its_tile_is_read_only_as_its_expected_name() -> Non
 
 
 def test_label_percentiles_are_numpys() -> None:
-    from capture.names import _percentiles
+    from capture.label_pixels import _percentiles
 
     rng = np.random.default_rng(0)
     for size in (1, 2, 3, 10, 257, 4000):
@@ -385,7 +378,7 @@ def test_label_percentiles_are_numpys() -> None:
 def test_a_line_that_came_out_light_on_dark_is_turned_over_for_ocr() -> None:
     """Tesseract does not retry lines inverted (each unconfident read cost a third more): a line
     that is mostly "ink" is turned over before it is read."""
-    from capture.names import ocr_image
+    from capture.label_pixels import ocr_image
 
     line = text_line(_label("Amara Okafor", "latin", 12))
     assert line is not None and float(line.mean()) < 0.5

@@ -10,7 +10,7 @@ import pytest
 
 from capture.fonts import font_file_for
 from capture.layout import _agreeing_labels
-from capture.roster_look import RosterLook
+from capture.roster_look import LookMemory, RosterLook
 
 
 @pytest.fixture()
@@ -56,3 +56,7 @@ def test_gallery_labels_agree_where_most_are() -> None:
         9,
     )  # a box cut to a letter takes the width
     assert _agreeing_labels(tiles[:3], found[:3], [True] * 3) == found[:3]  # too few to agree
+
+
+def test_unread_labels_are_compared_on_the_first_frame_then_every_few() -> None:
+    assert [frame for frame in range(1, 12) if LookMemory.due(frame)] == [1, 5, 10]

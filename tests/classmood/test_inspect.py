@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 
 from capture import render_lecture
-from capture.names import normalise
+from capture.name_text import normalise
 
 
 def _classmood(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

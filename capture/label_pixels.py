@@ -1,0 +1,399 @@
+"""A name label's pixels: where its text line is, its ink as coverage and as a small mask, the
+keys it is found again by, and the images OCR reads.
+
+Each label is read once: its text is binarised and the binary mask is the cache key
+(:func:`label_mask`), so the video showing through a semi-transparent label box does not trigger a
+new read; :func:`crop_key` finds an unchanged crop again without that work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from capture.box import Box
+
+TILE_EDGE_SLACK = 2  # px below a tile box that may still be its label's
+MASK_HEIGHT = 16  # label masks are compared at this height
+SAME_LABEL = 0.95  # cosine similarity of two label masks that show the same text
+INK_DEPTH = 0.4  # ink is within this share of the core's range from its brightest pixels
+BOX_TOLERANCE = 30  # a label box's background varies this much (0..255) around its median
+GREY_SPREAD = 50  # anti-aliased edges of white or black text are this close to grey
+EXTREME_DARK, EXTREME_LIGHT = 55, 200  # gray levels of white or black label text, not of the video behind
+EXTREME_SHARE = 0.03  # share of a core's pixels that must be extreme for them alone to stand for the crop
+RAW_HEIGHT = 48  # a label box's height for OCR from its own pixels (raw_line_image)
+INVERTED_COVERAGE = 0.5  # a text line this much ink on average came out light-on-dark (real lines: 0.2 median, 0.36 at the 95th percentile)
+OCR_VARIANTS: tuple[tuple[int, bool], ...] = ((40, False), (24, False), (20, False), (48, True))
+
+
+def label_region(image: np.ndarray, tile_box: Box, name_box: Box) -> tuple[np.ndarray, Box]:
+    """The name box grown up, down, to the tile's left and right edges, and where it lies in that crop.
+
+    Layout boxes can cut a label's top or bottom (diacritics, Thai vowels) or its first letters, and
+    a tile box read from a subsampled frame can end a pixel or two above the plate's last rows;
+    :meth:`capture.name_reader.NameReader.read` finds the text line itself inside this larger crop.
+    """
+    tx, ty, tw, th = tile_box
+    x, y, w, h = name_box
+    pad_y = max(h // 2, 8)
+    x0 = tx
+    y0 = max(ty, y - pad_y)
+    x1, y1 = tx + tw, min(image.shape[0], ty + th + TILE_EDGE_SLACK, y + h + pad_y)
+    crop = image[y0:y1, x0:x1]
+    return crop, (x - x0, y - y0, min(w, x1 - x), min(h, y1 - y))
+
+
+def _text_channels(label: np.ndarray, core: Box) -> tuple[np.ndarray, np.ndarray] | None:
+    """Two channels in which the label's text is bright: the darkest and the brightest of B, G, R
+    for light text (min, max), the same turned over for dark text; None when the core is flat."""
+    x, y, w, h = core
+    if label.ndim == 2:
+        low = high = gray = np.ascontiguousarray(label)
+    else:
+        b, g, r = cv2.split(np.ascontiguousarray(label[:, :, :3]))
+        low, high = cv2.min(cv2.min(b, g), r), cv2.max(cv2.max(b, g), r)
+        gray = cv2.cvtColor(np.ascontiguousarray(label[:, :, :3]), cv2.COLOR_BGR2GRAY)
+    inner = np.ascontiguousarray(gray[y : y + h, x : x + w])
+    if inner.size == 0 or int(inner.max()) - int(inner.min()) < 40:
+        return None
+    threshold, _ = cv2.threshold(inner, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    if float((inner > threshold).mean()) < 0.5:
+        return np.ascontiguousarray(low), np.ascontiguousarray(high)
+    return np.ascontiguousarray(255 - high), np.ascontiguousarray(255 - low)
+
+
+def _grow(has_ink: np.ndarray, blocked: np.ndarray, start: int, step: int, max_gap: int) -> int:
+    """Last index from ``start`` in direction ``step`` reached through inked entries with gaps of at most
+    ``max_gap`` and without a blocked one."""
+    edge, gap, i = start, 0, start + step
+    while 0 <= i < has_ink.size and not blocked[i]:
+        if has_ink[i]:
+            gap, edge = 0, i
+        else:
+            gap += 1
+            if gap > max_gap:
+                break
+        i += step
+    return edge
+
+
+def _runs(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end (exclusive) indices of the runs of consecutive True in ``flags``."""
+    padded = np.concatenate(([False], flags, [False])).astype(np.int8)
+    return np.flatnonzero(np.diff(padded) == 1), np.flatnonzero(np.diff(padded) == -1)
+
+
+def _runs_at_least(flags: np.ndarray, length: int) -> np.ndarray:
+    """``flags`` keeping only runs of at least ``length`` consecutive True."""
+    out = np.zeros_like(flags)
+    starts, ends = _runs(flags)
+    for a, b in zip(starts, ends, strict=True):
+        if b - a >= length:
+            out[a:b] = True
+    return out
+
+
+def crop_key(label: np.ndarray, core: Box | None = None) -> bytes:
+    """What identifies a label crop between frames: the near-white (or near-black) pixels of the core's
+    rows, over the core and half its height either side (not a bright face further along those
+    rows), whichever are fewer there, i.e. white (or black) text, which the video showing through a
+    see-through label box does not change; the exact pixels when neither is common enough (text in
+    mid greys)."""
+    gray = (
+        label if label.ndim == 2 else cv2.cvtColor(np.ascontiguousarray(label[:, :, :3]), cv2.COLOR_BGR2GRAY)
+    )
+    x, y, w, h = core or (0, 0, gray.shape[1], gray.shape[0])
+    margin = max(h // 2, 2)
+    rows, inner = gray[y : y + h, max(x - margin, 0) : x + w + margin], gray[y : y + h, x : x + w]
+    enough = EXTREME_SHARE * max(inner.size, 1)
+    light, dark = int((inner >= EXTREME_LIGHT).sum()), int((inner <= EXTREME_DARK).sum())
+    sides = [(count, side) for count, side in ((light, "light"), (dark, "dark")) if count >= enough]
+    text = min(sides)[1] if sides else None
+    digest = hashlib.blake2b(digest_size=16)
+    if text == "light":
+        digest.update(np.packbits(rows >= EXTREME_LIGHT).tobytes())
+    elif text == "dark":
+        digest.update(np.packbits(rows <= EXTREME_DARK).tobytes())
+    else:
+        digest.update(np.ascontiguousarray(label).tobytes())
+    digest.update(bytes(f"{text}{label.shape}{core}", "ascii"))
+    return digest.digest()
+
+
+def _percentiles(values: np.ndarray, percents: Sequence[float]) -> list[float]:
+    """``np.percentile(values, percents)`` (linear interpolation) of whole numbers 0..255, from their
+    histogram: the same values at about half the cost on label-sized arrays."""
+    flat = values.ravel().astype(np.intp, copy=False)
+    counts = np.cumsum(np.bincount(flat, minlength=256))
+    last = flat.size - 1
+    out: list[float] = []
+    for percent in percents:
+        position = percent / 100 * last
+        below = int(np.floor(position))
+        share = position - below
+        low = float(np.searchsorted(counts, below, side="right"))
+        high = float(np.searchsorted(counts, min(below + 1, last), side="right"))
+        step = high - low
+        out.append(high - step * (1 - share) if share >= 0.5 else low + step * share)  # as numpy's _lerp
+    return out
+
+
+def _text_band(core_ink: np.ndarray) -> np.ndarray:
+    """``core_ink`` keeping only its most text-like band of inked rows (bands are split by blank
+    rows): the one with the most ink edges per row. A bright face or room showing above a label
+    is a band too, with few edges for its height."""
+    starts, ends = _runs(np.asarray(core_ink.any(axis=1)))
+    if starts.size < 2:
+        return core_ink
+    edges = np.abs(np.diff(core_ink.astype(np.int8), axis=1)).sum(axis=1)
+    best = max(range(starts.size), key=lambda b: edges[starts[b] : ends[b]].sum() / (ends[b] - starts[b]))
+    out = np.zeros_like(core_ink)
+    out[starts[best] : ends[best]] = core_ink[starts[best] : ends[best]]
+    return out
+
+
+@dataclass(frozen=True)
+class _Ink:
+    """A label crop's text as :func:`text_line` first finds it: ``chan``, the channel the text is bright
+    in, and ``other`` (the other extreme of B, G, R); ``ink``, ``chan`` above ``threshold``; ``core_ink``,
+    the core's most text-like band of ink (:func:`_text_band`)."""
+
+    chan: np.ndarray
+    other: np.ndarray
+    threshold: float
+    ink: np.ndarray
+    core_ink: np.ndarray
+    core: Box
+
+
+def text_line(label: np.ndarray, core: Box | None = None) -> np.ndarray | None:
+    """The label's text line as ink coverage (float32, 1 = text, 0 = background), or None when blank.
+
+    ``core`` is the part of ``label`` known to hold (some of) the text, by default all of it. Ink is
+    the minority side of an Otsu split inside ``core``, bright or dark. Rows and columns of the crop
+    around the core are added while they hold ink (small gaps allowed: diacritics, word spaces) and
+    are not flooded with it (a bright room around the label box is not text).
+    """
+    found = _core_ink(label, core or (0, 0, label.shape[1], label.shape[0]))
+    if found is None:
+        return None
+    label_like = _label_like(found)
+    seeds = _seed_columns(found)
+    if label_like is None or seeds is None:
+        return None
+    boxlike, edge_level = label_like
+    soft = found.chan > edge_level  # ink with its anti-aliased edges: for the line's extent
+    top, bottom, x0, x1 = _line_extent(found, boxlike, soft, seeds)
+    rows, cols = slice(top, bottom + 1), slice(x0, x1 + 1)
+    text = found.ink[rows, cols]
+    coverage = _coverage(found.chan[rows, cols].astype(np.float32), text)
+    if coverage is None:
+        return None
+    coverage[~_strokes(text, soft[rows, cols], boxlike[rows, cols])] = 0.0
+    return coverage
+
+
+def _core_ink(label: np.ndarray, core: Box) -> _Ink | None:
+    """The label's ink, split from its background inside ``core``; None when the core holds none."""
+    channels = _text_channels(label, core)
+    if channels is None:
+        return None
+    chan, other = channels
+    cx, cy, cw, ch = core
+    inner = np.ascontiguousarray(chan[cy : cy + ch, cx : cx + cw])
+    otsu, _ = cv2.threshold(inner, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    darkest, brightest = _percentiles(inner, (5, 99.5))
+    # text is the extreme end (white or black): a room showing in the core sits between it and the box
+    threshold = max(float(otsu), brightest - INK_DEPTH * (brightest - darkest))
+    ink = chan > threshold
+    core_ink = _text_band(ink[cy : cy + ch, cx : cx + cw])
+    if not core_ink.any():
+        return None
+    return _Ink(chan, other, threshold, ink, core_ink, core)
+
+
+def _label_like(found: _Ink) -> tuple[np.ndarray, float] | None:
+    """Label-like pixels: the label box's own background (sampled between the inked rows and columns
+    of the core), ink, or greyish anti-aliased ink edges; and the level of those edges in ``chan``.
+    None when the core's inked rows and columns hold no background."""
+    chan, other, ink = found.chan, found.other, found.ink
+    cx, cy, _, _ = found.core
+    rows, cols = np.flatnonzero(found.core_ink.any(axis=1)), np.flatnonzero(found.core_ink.any(axis=0))
+    rows_slice = slice(cy + int(rows[0]), cy + int(rows[-1]) + 1)
+    cols_slice = slice(cx + int(cols[0]), cx + int(cols[-1]) + 1)
+    back = ~ink[rows_slice, cols_slice]
+    if not back.any():
+        return None
+    (back_chan,) = _percentiles(chan[rows_slice, cols_slice][back], (50,))
+    (back_other,) = _percentiles(other[rows_slice, cols_slice][back], (50,))
+    edge_level = back_chan + 0.3 * (found.threshold - back_chan)
+    near_ink = cv2.dilate(ink.view(np.uint8), np.ones((3, 3), np.uint8)).view(bool)
+    boxlike = (
+        ink
+        | (other <= back_other + BOX_TOLERANCE)
+        | (near_ink & (chan > edge_level) & (other.astype(np.int16) - chan <= GREY_SPREAD))
+    )
+    return boxlike, edge_level
+
+
+def _seed_columns(found: _Ink) -> tuple[int, int] | None:
+    """The first and last inked core columns outside runs flooded with ink over the core's inked
+    rows, in the crop's columns; None when every inked column is flooded."""
+    core_ink = found.core_ink
+    core_rows = np.flatnonzero(core_ink.any(axis=1))
+    col_fill = core_ink[core_rows[0] : core_rows[-1] + 1].mean(axis=0)
+    seed_cols = np.flatnonzero(core_ink.any(axis=0) & ~_runs_at_least(col_fill > 0.75, 4)) + found.core[0]
+    if seed_cols.size == 0:
+        return None
+    return int(seed_cols[0]), int(seed_cols[-1])
+
+
+def _line_extent(
+    found: _Ink, boxlike: np.ndarray, soft: np.ndarray, seeds: tuple[int, int]
+) -> tuple[int, int, int, int]:
+    """Top, bottom, left and right (inclusive) of the text line: from the core's inked rows and the
+    seed columns, rows seen over the columns found, then columns over those rows, twice, and a
+    pixel more on each side."""
+    ink = found.ink
+    seed_rows = np.flatnonzero(found.core_ink.any(axis=1)) + found.core[1]
+    top, bottom, (x0, x1) = int(seed_rows[0]), int(seed_rows[-1]), seeds
+    for _ in range(2):
+        row_blocked = (ink[:, x0 : x1 + 1].mean(axis=1) > 0.6) | (boxlike[:, x0 : x1 + 1].mean(axis=1) < 0.7)
+        row_ink = soft[:, x0 : x1 + 1].any(axis=1) & ~row_blocked
+        max_gap = 1 + (bottom - top + 1) // 8
+        top = _grow(row_ink, row_blocked, top, -1, max_gap)
+        bottom = _grow(row_ink, row_blocked, bottom, 1, max_gap)
+        band = ink[top : bottom + 1]
+        col_blocked = _runs_at_least(band.mean(axis=0) > 0.75, 4) | _runs_at_least(
+            boxlike[top : bottom + 1].mean(axis=0) < 0.7, 2
+        )
+        col_ink = band.any(axis=0) & ~col_blocked
+        gap_cols = max(4, (bottom - top + 1) * 3 // 4)
+        x0 = _grow(col_ink, col_blocked, x0, -1, gap_cols)
+        x1 = _grow(col_ink, col_blocked, x1, 1, gap_cols)
+    top, bottom = max(top - 1, 0), min(bottom + 1, ink.shape[0] - 1)
+    x0, x1 = max(x0 - 1, 0), min(x1 + 1, ink.shape[1] - 1)
+    return top, bottom, x0, x1
+
+
+def _coverage(values: np.ndarray, text: np.ndarray) -> np.ndarray | None:
+    """``values`` (the line's ``chan``) as ink coverage, 0 at the background's median and 1 at the
+    text's 90th percentile; None when the two are too close for text."""
+    text_px, back_px = values[text], values[~text]
+    high = _percentiles(text_px, (90,))[0] if text_px.size else 255.0
+    low = _percentiles(back_px, (50,))[0] if back_px.size else 0.0
+    if high - low < 30:
+        return None
+    coverage: np.ndarray = np.clip((values - low) / (high - low), 0.0, 1.0)
+    return coverage
+
+
+def _strokes(text: np.ndarray, soft: np.ndarray, boxlike: np.ndarray) -> np.ndarray:
+    """Where the line's coverage counts: strokes joined to ink (faint ones too), strokes of their own
+    that span a good part of the line inside it, and the label box's plain background. The room
+    around a label box is not text."""
+    box_soft = np.ascontiguousarray(soft).view(np.uint8)
+    count, parts = cv2.connectedComponents(box_soft, connectivity=8)
+    inked = np.zeros(count, bool)
+    inked[np.unique(parts[text])] = True
+    # ... and faint strokes of their own (a thin anti-aliased vertical stroke) inside the line
+    height = parts.shape[0]
+    for part in range(1, count):
+        if inked[part]:
+            continue
+        ys, xs = np.nonzero(parts == part)
+        if (
+            ys.max() - ys.min() + 1 >= 0.3 * height
+            and 0 < xs.min()
+            and xs.max() < parts.shape[1] - 1
+            and (0 < ys.min() or ys.max() < height - 1)
+        ):
+            inked[part] = True
+    inked[0] = False
+    keep: np.ndarray = inked[parts] | (boxlike & ~box_soft.view(bool))
+    return keep
+
+
+def label_mask(label: np.ndarray, core: Box | None = None) -> np.ndarray:
+    """The label's text (see :func:`text_line`) as a soft mask scaled to :data:`MASK_HEIGHT`.
+
+    Scaling makes the mask the same when the app redraws the label at another size (tiles resize
+    when someone joins), and only text pixels count, so the video behind a label box does not.
+    """
+    line = text_line(label, core)
+    return mask_of(line)
+
+
+def mask_of(line: np.ndarray | None) -> np.ndarray:
+    """A text line (:func:`text_line`) as :func:`label_mask` gives it: scaled to :data:`MASK_HEIGHT`
+    and blurred; one blank column for no line."""
+    if line is None:
+        return np.zeros((MASK_HEIGHT, 1), np.float32)
+    width = max(1, round(line.shape[1] * MASK_HEIGHT / line.shape[0]))
+    small = cv2.resize(line, (width, MASK_HEIGHT), interpolation=cv2.INTER_AREA)
+    return cv2.GaussianBlur(small, (3, 3), 0.8)
+
+
+def mask_similarity(a: np.ndarray, b: np.ndarray) -> float:
+    """Cosine similarity of two label masks, ``b`` resized to ``a``'s shape (0 for a blank mask)."""
+    if a.shape != b.shape:
+        b = cv2.resize(b, (a.shape[1], a.shape[0]), interpolation=cv2.INTER_LINEAR)
+    norm = float(np.linalg.norm(a) * np.linalg.norm(b))
+    return float((a * b).sum()) / norm if norm > 0 else 0.0
+
+
+def same_label(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two label masks show the same text: widths within 10% and cosine similarity high."""
+    if abs(a.shape[1] - b.shape[1]) > max(2, 0.1 * a.shape[1]):
+        return False
+    return mask_similarity(a, b) >= SAME_LABEL
+
+
+def ocr_image(line: np.ndarray, variant: int = 0) -> np.ndarray:
+    """A text line (coverage, 1 = ink) as dark text on white, upscaled (INTER_CUBIC), with a margin.
+
+    ``variant`` picks the text height in pixels and whether to binarise from :data:`OCR_VARIANTS`
+    (measured on generated labels: 40 px grey reads most, the others read some of what it misses);
+    rereads of a hard label try the next one.
+    """
+    height, binarise = OCR_VARIANTS[variant % len(OCR_VARIANTS)]
+    if float(line.mean()) > INVERTED_COVERAGE:  # mostly "ink": the box behind the text was taken as ink
+        line = 1.0 - line
+    scale = height / max(line.shape[0], 1)
+    big = cv2.resize(
+        line, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
+    )
+    gray: np.ndarray = np.clip(255.0 * (1.0 - big), 0, 255).astype(np.uint8)
+    if binarise:
+        _, gray = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    margin = max(8, gray.shape[0] // 3)
+    return cv2.copyMakeBorder(gray, margin, margin, margin, margin, cv2.BORDER_CONSTANT, value=255)
+
+
+def raw_line_image(label: np.ndarray, core: Box | None) -> np.ndarray | None:
+    """The label's text box (``core``) as it is on screen, for OCR: gray, dark text on white (the text
+    is the minority side of an Otsu split), upscaled to :data:`RAW_HEIGHT` px with a white margin.
+    None without a core, or when it is flat."""
+    if core is None:
+        return None
+    x, y, w, h = core
+    crop = label[y : y + h, x : x + w]
+    if crop.size == 0 or min(crop.shape[:2]) < 4:
+        return None
+    gray = crop if crop.ndim == 2 else cv2.cvtColor(np.ascontiguousarray(crop[:, :, :3]), cv2.COLOR_BGR2GRAY)
+    if int(gray.max()) - int(gray.min()) < 40:
+        return None
+    threshold, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    if float((gray > threshold).mean()) < 0.5:  # light text on a dark plate
+        gray = 255 - gray
+    scale = RAW_HEIGHT / gray.shape[0]
+    big = cv2.resize(
+        gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
+    )
+    big = cv2.normalize(big, None, 0, 255, cv2.NORM_MINMAX)  # type: ignore[call-overload]  # OpenCV's stubs lack dst=None
+    margin = max(8, big.shape[0] // 4)
+    return np.ascontiguousarray(cv2.copyMakeBorder(big, margin, margin, margin, margin, cv2.BORDER_REPLICATE))
