@@ -19,6 +19,9 @@ from capture.label_pixels import mask_of, mask_similarity, same_label, text_line
 from capture.tesseract import Candidate
 
 RAW_CACHE_SIZE = 20000  # crops remembered by their near-white and near-black pixels
+# a mask's key keeps this many grey levels: at MASK_HEIGHT the strokes of small letters are grey,
+# so a black-and-white key gives two labels of one width and form the same key
+KEY_LEVELS = 4
 GUESS_SIMILARITY = 0.5  # cosine similarity of a new label's mask to a read one's, for that name to be guessed
 
 
@@ -87,7 +90,8 @@ class LabelCache:
     def _key_of(self, mask: np.ndarray) -> bytes:
         """The cache key of a label mask: its own, or that of a cached label showing the same text."""
         key = hashlib.blake2b(
-            (mask > 0.5).tobytes() + bytes(str(mask.shape), "ascii"), digest_size=16
+            np.rint(mask * KEY_LEVELS).astype(np.uint8).tobytes() + bytes(str(mask.shape), "ascii"),
+            digest_size=16,
         ).digest()
         if key not in self._labels and key not in self._unread:
             similar = next((e for e in self._entries if same_label(mask, e.mask)), None)

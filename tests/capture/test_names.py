@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
 from capture.errors import CaptureError
+from capture.label_cache import LabelCache
 from capture.label_pixels import crop_key, label_mask, label_region, same_label, text_line
 from capture.name_reader import NameReader
 from capture.name_text import closed_brackets, display_form, normalise, trimmed_words
@@ -400,3 +402,21 @@ def test_a_roster_name_keeps_its_spelling() -> None:
     with NameReader(roster=["มาลี ศรีสุข", "  Ana   Novák "], models=("Latin", "Thai")) as reader:
         assert reader.match("มาลีศรีสุข") == ("มาลี ศรีสุข", 100.0)
         assert reader.match("Ana Novak")[0] == "Ana Novák"  # type: ignore[index]
+
+
+def test_labels_of_one_width_and_form_with_thin_strokes_are_not_taken_for_each_other() -> None:
+    """Real labels of student numbers ("김선경(20200756)", "김수영(20190777)") are drawn with strokes
+    so thin against their height that no pixel of their masks is darker than half: the cache must
+    still tell two such labels of one width apart, or the second takes the first's name."""
+
+    def label(text: str) -> np.ndarray:
+        crop = np.full((64, 244, 3), 40, np.uint8)
+        cv2.putText(crop, text, (4, 38), cv2.FONT_HERSHEY_PLAIN, 1.8, (235, 235, 235), 1, cv2.LINE_8)
+        return crop
+
+    first, second = label("Kim (20200756)"), label("Kim (20190777)")
+    assert label_mask(first).shape == label_mask(second).shape and label_mask(first).max() < 0.5
+    cache = LabelCache(lambda name: False)
+    first_key, _ = cache.mask_key(crop_key(first), first, None)
+    second_key, _ = cache.mask_key(crop_key(second), second, None)
+    assert first_key != second_key
