@@ -27,6 +27,12 @@ EXTREME_DARK, EXTREME_LIGHT = 55, 200  # gray levels of white or black label tex
 EXTREME_SHARE = 0.03  # share of a core's pixels that must be extreme for them alone to stand for the crop
 RAW_HEIGHT = 48  # a label box's height for OCR from its own pixels (raw_line_image)
 INVERTED_COVERAGE = 0.5  # a text line this much ink on average came out light-on-dark (real lines: 0.2 median, 0.36 at the 95th percentile)
+# A coloured icon beside a label's text (_without_icons): pixels this far from grey (max - min of
+# B, G, R), in a blob this many times the text's height across, this shape (w / h) and this full.
+ICON_CHROMA = 90
+ICON_SIZE = (0.5, 2.0)
+ICON_SHAPE = (0.7, 1.4)
+ICON_FILL = 0.5
 OCR_VARIANTS: tuple[tuple[int, bool], ...] = ((40, False), (24, False), (20, False), (48, True))
 
 
@@ -178,7 +184,8 @@ def text_line(label: np.ndarray, core: Box | None = None) -> np.ndarray | None:
     around the core are added while they hold ink (small gaps allowed: diacritics, word spaces) and
     are not flooded with it (a bright room around the label box is not text).
     """
-    found = _core_ink(label, core or (0, 0, label.shape[1], label.shape[0]))
+    core = core or (0, 0, label.shape[1], label.shape[0])
+    found = _core_ink(_without_icons(label, core), core)
     if found is None:
         return None
     label_like = _label_like(found)
@@ -195,6 +202,44 @@ def text_line(label: np.ndarray, core: Box | None = None) -> np.ndarray | None:
         return None
     coverage[~_strokes(text, soft[rows, cols], boxlike[rows, cols])] = 0.0
     return coverage
+
+
+def _without_icons(label: np.ndarray, core: Box) -> np.ndarray:
+    """``label`` with the coloured icons beside its text painted over in the box's colour: clients
+    draw names in white, black or grey, and a muted microphone, a speaking bar or a pin as a filled
+    coloured disc or square about the text's height (whose white glyph OCR reads as letters)."""
+    if label.ndim != 3 or label.shape[2] < 3:
+        return label
+    bgr = np.ascontiguousarray(label[:, :, :3])
+    chroma = cv2.subtract(
+        cv2.max(cv2.max(bgr[:, :, 0], bgr[:, :, 1]), bgr[:, :, 2]),
+        cv2.min(cv2.min(bgr[:, :, 0], bgr[:, :, 1]), bgr[:, :, 2]),
+    )
+    coloured = (chroma >= ICON_CHROMA).astype(np.uint8)
+    if not coloured.any():
+        return label
+    count, _, stats, _ = cv2.connectedComponentsWithStats(coloured, connectivity=8)
+    cx, cy, cw, ch = core
+    icons = [
+        (x, y, w, h)
+        for x, y, w, h, area in stats[1:count].tolist()
+        if ICON_SIZE[0] * ch <= max(w, h) <= ICON_SIZE[1] * ch
+        and ICON_SHAPE[0] <= w / h <= ICON_SHAPE[1]
+        and area >= ICON_FILL * w * h
+        and y < cy + ch
+        and cy < y + h
+    ]
+    if not icons:
+        return label
+    inner = bgr[cy : cy + ch, cx : cx + cw]
+    plain = inner[chroma[cy : cy + ch, cx : cx + cw] < ICON_CHROMA]
+    if plain.size == 0:
+        return label
+    colour = np.median(plain.reshape(-1, 3), axis=0).astype(np.uint8)
+    out = label.copy()
+    for x, y, w, h in icons:
+        out[y : y + h, x : x + w, :3] = colour
+    return out
 
 
 def _core_ink(label: np.ndarray, core: Box) -> _Ink | None:

@@ -62,8 +62,9 @@ def display_form(text: str) -> str:
     """OCR text as a name: NFC, single spaces, no spaces between letters of unspaced scripts nor
     after a lone Hangul syllable (OCR spaces a name's syllables: "이 성 민") nor between a Hangul
     name and the bracket after it (OCR's spacing there is a guess either way), no stray one-character
-    tokens at either end ("| Ana Novák |"; label edges read as letters), and no two-character token
-    of other than letters before it (the microphone or phone icon of a label)."""
+    tokens at either end ("| Ana Novák |"; label edges read as letters) but a capital initial at
+    its end, and no two-character token of other than letters before it (the microphone or phone
+    icon of a label)."""
     words = [_without_loose_jamo(w) for w in unicodedata.normalize("NFC", text).split()]
     words = [w for w in words if w]
     while (
@@ -72,7 +73,7 @@ def display_form(text: str) -> str:
         and (len(words[0]) == 1 or (len(words[0]) == 2 and not words[0].isalpha()))
     ):
         words.pop(0)  # a label's icon read as a letter and a sign ("X% Linda Lucas", "15 Ana")
-    while len(words) > 1 and len(words[-1]) == 1 and not _kept_alone(words[-1]) and words[-1] != ")":
+    while len(words) > 1 and len(words[-1]) == 1 and not _kept_alone(words[-1]) and not _initial(words[-1]):
         words.pop()
     out, previous = "", ""
     for word in words:
@@ -87,6 +88,12 @@ def display_form(text: str) -> str:
             out += " "
         out, previous = out + word, word
     return out
+
+
+def _initial(word: str) -> bool:
+    """Whether a last one-character token is a name's own: a capital initial ("Madhan D"; an unsure
+    one is dropped by :func:`trimmed_words`) or a bracket closing a student number."""
+    return word == ")" or (word.isalpha() and word.isupper())
 
 
 def _without_loose_jamo(word: str) -> str:

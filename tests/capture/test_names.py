@@ -124,6 +124,8 @@ def test_ocr_text_as_a_name() -> None:
         display_form("(초급) 전금랑ㅠ") == "(초급) 전금랑"
         and display_form("조광현 ( 방청 )") == "조광현(방청)"
     )
+    # a capital initial ends a name; a lone small letter or sign at the end is a label's edge
+    assert display_form("Karuppusamy D") == "Karuppusamy D" and display_form("Ana Novák l") == "Ana Novák"
 
 
 def test_helpers() -> None:
@@ -420,3 +422,26 @@ def test_labels_of_one_width_and_form_with_thin_strokes_are_not_taken_for_each_o
     first_key, _ = cache.mask_key(crop_key(first), first, None)
     second_key, _ = cache.mask_key(crop_key(second), second, None)
     assert first_key != second_key
+
+
+def test_a_coloured_icon_beside_the_name_is_not_part_of_its_text_line(reader: NameReader) -> None:
+    """Meet and Zoom draw a muted microphone before the name: a red disc with a white glyph, which
+    OCR reads as letters ("ÑO Manikandan sachin"). Names are white, black or grey; the icon is not."""
+    text = TextRenderer().mask("Manikandan sachin", "latin", 18)
+    radius = text.shape[0] // 2 + 2
+    label = np.full((text.shape[0] + 16, text.shape[1] + 2 * radius + 22, 3), 32, np.uint8)
+    centre = (8 + radius, label.shape[0] // 2)
+    cv2.circle(label, centre, radius, (40, 40, 217), -1, cv2.LINE_AA)
+    cv2.ellipse(label, centre, (radius // 3, radius // 2 + 1), 0, 0, 360, (255, 255, 255), 2)
+    cv2.line(
+        label,
+        (centre[0] - radius // 2, centre[1] - radius // 2),
+        (centre[0] + radius // 2, centre[1] + radius // 2),
+        (255, 255, 255),
+        2,
+    )
+    region = label[8 : 8 + text.shape[0], 2 * radius + 14 : 2 * radius + 14 + text.shape[1]]
+    region[text > 128] = (255, 255, 255)
+    line = text_line(label)
+    assert line is not None and line.shape[1] <= text.shape[1] + 2
+    assert reader.read(label).name == "Manikandan sachin"
