@@ -21,6 +21,9 @@ TILE_EDGE_SLACK = 2  # px below a tile box that may still be its label's
 MASK_HEIGHT = 16  # label masks are compared at this height
 SAME_LABEL = 0.95  # cosine similarity of two label masks that show the same text
 INK_DEPTH = 0.4  # ink is within this share of the core's range from its brightest pixels
+# ... the core's brightest being this percentile of it: the thin strokes of small text peak grey, and
+# a horizontal stroke lit whole is not how bright the rest of the text is
+INK_PEAK = 97
 BOX_TOLERANCE = 30  # a label box's background varies this much (0..255) around its median
 GREY_SPREAD = 50  # anti-aliased edges of white or black text are this close to grey
 EXTREME_DARK, EXTREME_LIGHT = 55, 200  # gray levels of white or black label text, not of the video behind
@@ -251,7 +254,7 @@ def _core_ink(label: np.ndarray, core: Box) -> _Ink | None:
     cx, cy, cw, ch = core
     inner = np.ascontiguousarray(chan[cy : cy + ch, cx : cx + cw])
     otsu, _ = cv2.threshold(inner, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    darkest, brightest = _percentiles(inner, (5, 99.5))
+    darkest, brightest = _percentiles(inner, (5, INK_PEAK))
     # text is the extreme end (white or black): a room showing in the core sits between it and the box
     threshold = max(float(otsu), brightest - INK_DEPTH * (brightest - darkest))
     ink = chan > threshold

@@ -445,3 +445,15 @@ def test_a_coloured_icon_beside_the_name_is_not_part_of_its_text_line(reader: Na
     line = text_line(label)
     assert line is not None and line.shape[1] <= text.shape[1] + 2
     assert reader.read(label).name == "Manikandan sachin"
+
+
+def test_the_thin_grey_strokes_of_small_text_are_ink_beside_one_lit_whole() -> None:
+    """At 11 px most strokes of a label's text are one pixel wide and peak grey; the one horizontal
+    stroke that falls on a pixel row is lit whole. The text is all of them, not that stroke."""
+    mask = TextRenderer().mask("20200759", "latin", 12)
+    label = np.full((mask.shape[0] + 12, mask.shape[1] + 12, 3), 44, np.uint8)
+    region = label[6 : 6 + mask.shape[0], 6 : 6 + mask.shape[1]]
+    region[:] = np.maximum(region, (mask.astype(np.float32) / 255 * 150).astype(np.uint8)[:, :, None])
+    label[3 + mask.shape[0], 8 : 8 + mask.shape[1] // 3] = 255
+    line = text_line(label)
+    assert line is not None and line.shape[1] >= mask.shape[1] - 4
