@@ -52,6 +52,9 @@ DISC_CORNER = 0.07
 # way; with nothing but discs and one of them a row, the cell has a camera's shape (w / h).
 DISC_CELL = 1.1
 CELL_ASPECT = 16 / 9
+MIN_NAMED_GRID = (
+    3  # camera-off cells that make a grid whose empty places may hold a hidden one (_named_cells)
+)
 DISC_CELL_OVERLAP = 0.1  # share of a video tile a disc's cell may cover (a gap lost, a disc off centre)
 NESTED_WINDOWS = 2
 APP_BACKGROUND_SHARE = 0.1  # ... a lone tile holds an app's window when this share of it is one flat colour
@@ -1280,10 +1283,30 @@ def find_tiles(image: np.ndarray) -> TileGrid:
         if kind == "gallery"
         else {}
     )
-    ordered = tuple(_reading_order([cells.get(box, box) for box in boxes]))
+    off = list(cells.values())
+    if len(off) == len(boxes) >= MIN_NAMED_GRID:
+        off += _named_cells(off, frame)
+    ordered = tuple(_reading_order([cells.get(box, box) for box in boxes] + off[len(cells) :]))
     if not ordered:
         return EMPTY_GRID
-    return TileGrid(ordered, kind, content_box, frame, small, step, colour_found, tuple(cells.values()))
+    return TileGrid(ordered, kind, content_box, frame, small, step, colour_found, tuple(off))
+
+
+def _named_cells(cells: Sequence[Box], frame: np.ndarray) -> list[Box]:
+    """The empty places of a grid of camera-off cells that hold a name label at their bottom left
+    (:func:`_text_line_box`): a participant whose avatar disc a pop-up hides."""
+    w, h = cells[0][2], cells[0][3]
+    columns = sorted({c[0] for c in cells})
+    rows = sorted({c[1] for c in cells})
+    found: list[Box] = []
+    for y in rows:
+        for x in columns:
+            place = (x, y, min(w, frame.shape[1] - x), min(h, frame.shape[0] - y))
+            if any(_overlap(place, c) > DISC_CELL_OVERLAP for c in cells):
+                continue
+            if _text_line_box(frame, place) is not None:
+                found.append(place)
+    return found
 
 
 def _disc_cells(boxes: Sequence[Box], discs: Sequence[bool], frame_w: int, frame_h: int) -> dict[Box, Box]:
