@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 RUNTIME := $(VENV)/.runtime
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint install system-deps clean
+.PHONY: demo test lint install system-deps clean accurate-weights
 
 # The runtime (capture agent, model, storage, dashboard: no TensorFlow) is what `make demo` needs;
 # `make test` and `classmood train` add the train and test extras on top. pip shows its progress.
@@ -40,6 +40,14 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+
+# The accurate mode's weights (model.quality: accurate): the committed teacher snapshot exported
+# to int8 ONNX as a training run's end exports its best epoch (model/MODEL_CARD.md, "Accurate mode").
+FER ?= ../shared/datasets/fer2013
+accurate-weights: $(STAMP)
+	$(VENV)/bin/classmood train --data $(FER) --arch vgg_teacher --export-only \
+		--init-weights training/weights/teacher.fp16.npz --out runs/teacher_export
+	cp runs/teacher_export/emotion.int8.onnx model/weights/emotion-accurate.onnx
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

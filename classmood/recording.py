@@ -161,12 +161,12 @@ def _open_session(
 
 
 def _load_classifier(settings: Settings) -> EmotionClassifier:
-    """The emotion model as configured (``model.path``, ``model.threads``, ``model.mirror_average``,
+    """The emotion model as configured (``model.path`` or ``model.quality``, ``model.threads``, ``model.mirror_average``,
     ``model.temperature``)."""
     from model import EmotionClassifier
 
     return EmotionClassifier.load(
-        settings.model.path,
+        settings.model.weights(),
         threads=settings.model.threads,
         mirror=settings.model.mirror_average,
         temperature=settings.model.temperature,

@@ -12,11 +12,9 @@ from model.calibration import with_temperature
 from model.emotions import EMOTIONS
 from model.errors import ModelError
 from model.preprocess import INPUT_SIZE, preprocess
+from model.quality import QUALITY_WEIGHTS, fitted_temperature
 
-DEFAULT_WEIGHTS = Path(__file__).resolve().parent / "weights" / "emotion.onnx"
-# The temperature fitted on FER2013 PublicTest for DEFAULT_WEIGHTS (`classmood evaluate --json`,
-# model/MODEL_CARD.md "Calibration"); other weights get 1.0 unless one is given.
-DEFAULT_TEMPERATURE = 0.948
+DEFAULT_WEIGHTS = QUALITY_WEIGHTS["fast"]
 
 
 class EmotionClassifier:
@@ -55,10 +53,10 @@ class EmotionClassifier:
         temperature: float | None = None,
     ) -> EmotionClassifier:
         """Load ONNX weights (default: the committed ``model/weights/emotion.onnx``). ``temperature``
-        None: :data:`DEFAULT_TEMPERATURE` for the committed weights, 1.0 for others."""
+        None: the one fitted for a committed file (:mod:`model.quality`), 1.0 for others."""
         path = Path(path) if path is not None else DEFAULT_WEIGHTS
         if temperature is None:
-            temperature = DEFAULT_TEMPERATURE if path.resolve() == DEFAULT_WEIGHTS else 1.0
+            temperature = fitted_temperature(path)
         if not temperature > 0:
             raise ModelError(f"temperature must be above 0 (got {temperature})")
         if not path.is_file():

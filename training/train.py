@@ -218,16 +218,43 @@ def _callbacks(out: Path, settings: TrainSettings) -> list[keras.callbacks.Callb
 
 
 def _export_best(model: keras.Model, settings: TrainSettings, out: Path, train_x: np.ndarray) -> keras.Model:
-    """The best epoch (the last one if none was kept) exported to float32 ONNX and to int8, calibrated
-    on a seeded sample of the training faces; returns it as a float32 Keras model."""
+    """The best epoch (the last one if none was kept) exported by :func:`_export`; returns it as a
+    float32 Keras model."""
     best = build(settings.arch, **settings.hyper_parameters)
     best.set_weights(
         (keras.models.load_model(str(out / BEST_NAME)) if (out / BEST_NAME).exists() else model).get_weights()
     )
-    export_onnx(best, out / WEIGHTS_NAME)
-    calibration = np.random.default_rng(settings.seed).permutation(len(train_x))[:CALIBRATION_FACES]
-    quantize_onnx(out / WEIGHTS_NAME, out / INT8_WEIGHTS_NAME, train_x[calibration])
+    _export(best, out, train_x, settings.seed)
     return best
+
+
+def _export(model: keras.Model, out: Path, train_x: np.ndarray, seed: int) -> None:
+    """``model`` to float32 ONNX and to int8, calibrated on a seeded sample of the training faces."""
+    export_onnx(model, out / WEIGHTS_NAME)
+    calibration = np.random.default_rng(seed).permutation(len(train_x))[:CALIBRATION_FACES]
+    quantize_onnx(out / WEIGHTS_NAME, out / INT8_WEIGHTS_NAME, train_x[calibration])
+
+
+def export_snapshot(settings: TrainSettings, out: Path) -> dict[str, object]:
+    """Export the float16 snapshot ``settings.init_weights`` without training, as a run's end exports
+    its best epoch (``out``/emotion.onnx and emotion.int8.onnx); returns both files' PublicTest
+    accuracy. How the committed teacher becomes the accurate mode's weights."""
+    if settings.init_weights is None or not settings.init_weights.endswith(".npz"):
+        raise TrainingError("exporting without training needs a float16 snapshot (.npz) to start from")
+    out = Path(out)
+    if (out / BACKUP_DIR).exists():
+        raise TrainingError(f"{out}: holds a training run; export into another folder")
+    model = load_snapshot(build(settings.arch, **settings.hyper_parameters), Path(settings.init_weights))
+    train_x, _ = preprocess_split(load_fer(Path(settings.data), "train"))
+    _export(model, out, train_x, settings.seed)
+    val_x, val_y = preprocess_split(load_fer(Path(settings.data), "test"))
+    return {
+        "arch": settings.arch,
+        "params": int(model.count_params()),
+        "snapshot": settings.init_weights,
+        "val_accuracy": _onnx_accuracy(out / WEIGHTS_NAME, val_x, val_y),
+        "val_accuracy_int8": _onnx_accuracy(out / INT8_WEIGHTS_NAME, val_x, val_y),
+    }
 
 
 def train(

@@ -22,7 +22,10 @@ def register(
     )
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument(
-        "--weights", type=Path, default=None, help="ONNX weights (default: model.path or the committed model)"
+        "--weights",
+        type=Path,
+        default=None,
+        help="ONNX weights (default: model.path, else the committed weights of model.quality)",
     )
     parser.add_argument("--json", action="store_true", help="print exactly one JSON object on stdout")
     parser.add_argument("--plot", type=Path, default=None, metavar="PNG", help="write a confusion-matrix PNG")
@@ -68,7 +71,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from training.data import load_fer
     from training.evaluate import evaluate, format_report, plot_confusion
 
-    weights = args.weights or settings.model.path
+    weights = args.weights or settings.model.weights()
     split = load_fer(args.data, "test")
     with tqdm(
         total=len(split), unit="face", desc="evaluating", disable=not sys.stderr.isatty(), file=sys.stderr

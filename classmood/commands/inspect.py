@@ -81,7 +81,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise UserError(f"--out {out}: must end in .png or .jpg")
     frame = _grab(args, settings)
     classifier = EmotionClassifier.load(
-        settings.model.path,
+        settings.model.weights(),
         threads=settings.model.threads,
         mirror=settings.model.mirror_average,
         temperature=settings.model.temperature,

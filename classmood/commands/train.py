@@ -110,6 +110,12 @@ def register(
     parser.add_argument(
         "--resume", action="store_true", help="continue the run in --out from its last checkpoint"
     )
+    parser.add_argument(
+        "--export-only",
+        action="store_true",
+        help="train nothing: export the --init-weights NPZ snapshot to OUT/emotion.onnx and "
+        "OUT/emotion.int8.onnx, as a run's end does (e.g. the teacher for model.quality: accurate)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -132,10 +138,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise UserError(f"--teacher-share must be in [0, 1] (got {args.teacher_share})")
     if not 0.0 <= args.damage <= 1.0:
         raise UserError(f"--damage must be in [0, 1] (got {args.damage})")
+    if args.export_only and (args.init_weights is None or args.init_weights.suffix != ".npz"):
+        raise UserError("--export-only needs --init-weights NPZ (a float16 snapshot to export)")
     if args.reframed is not None and not args.reframed.is_dir():
         raise UserError(f"--reframed {args.reframed}: no such folder (make it with 'classmood reframe')")
     try:
-        from training.train import TrainSettings, train
+        from training.train import TrainSettings, export_snapshot, train
     except ImportError as exc:
         raise UserError(
             f"classmood train needs the training tools ({exc.name} is not installed): "
@@ -161,6 +169,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         precision=args.precision,
         damage=args.damage,
     )
+    if args.export_only:
+        print(json.dumps(export_snapshot(train_settings, out), indent=2))
+        print(f"weights: {out / 'emotion.onnx'} (float32) and {out / 'emotion.int8.onnx'} (int8)")
+        return 0
     metrics = train(train_settings, out, resume=args.resume)
     print(json.dumps(metrics, indent=2))
     print(

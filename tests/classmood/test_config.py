@@ -53,6 +53,7 @@ def test_environment_overrides_the_file(tmp_path: Path) -> None:
         ("storage:\n  url: mysql://x\n", {}, "storage.url"),
         ("", {"CLASSMOOD_CAPTURE__REGION": "1,2,x,4"}, "capture.region"),
         ("", {"CLASSMOOD_MODEL__THREADS": "many"}, "model.threads"),
+        ("model:\n  quality: best\n", {}, "model.quality"),
         ("- a\n- b\n", {}, "mapping"),
         ("dashboard: [\n", {}, "YAML"),
     ],
@@ -62,6 +63,23 @@ def test_bad_values_name_the_key(tmp_path: Path, text: str, env: dict[str, str],
     path.write_text(text)
     with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
         load_config(path, env=env)
+
+
+def test_model_quality_is_fast_unless_set_and_a_bad_one_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text("model:\n  quality: accurate\n")
+    assert load_config(REPO_ROOT / "config.yaml", env={}).model.quality == "fast"
+    assert load_config(path, env={}).model.weights().name == "emotion-accurate.onnx"
+    env = {"CLASSMOOD_MODEL__QUALITY": "fast"}
+    assert load_config(path, env=env).model.weights().name == "emotion.onnx"
+    path.write_text("model:\n  quality: accurate\n  path: mine.onnx\n")
+    assert load_config(path, env={}).model.weights() == tmp_path / "mine.onnx"
+    for text in ("model:\n  quality: Accurate\n", "model:\n  quality: 1\n"):
+        path.write_text(text)
+        with pytest.raises(ConfigError) as raised:
+            load_config(path, env={})
+        assert str(raised.value).startswith("model.quality: must be 'fast' or 'accurate' (got ")
+        assert "\n" not in str(raised.value)
 
 
 def test_missing_explicit_file_is_an_error(tmp_path: Path) -> None:

@@ -265,3 +265,10 @@ def test_a_missing_teacher_is_a_clear_error(tiny_fer: Path, tmp_path: Path) -> N
     result = subprocess.run(command, check=False, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "--teacher" in result.stderr and "no such file" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_export_only_without_a_snapshot_is_a_clear_error(tiny_fer: Path, tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "classmood.cli", "train", "--data", str(tiny_fer), "--export-only"]
+    result = subprocess.run(command, check=False, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "--export-only needs --init-weights NPZ" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -215,3 +215,33 @@ def test_mixed_bfloat16_run_keeps_a_float16_snapshot_to_continue_from(tiny_fer: 
             assert np.array_equal(weight, saved[name].astype(np.float32))
     with pytest.raises(TrainingError, match="do not fit"):
         load_snapshot(build("vgg_teacher"), snapshot)
+
+
+def test_a_snapshot_exports_without_training_as_a_run_would(tiny_fer: Path, tmp_path: Path) -> None:
+    """`classmood train --export-only`: the accurate mode's weights are made this way from the
+    committed teacher snapshot; the float32 file is the snapshot's network, the int8 file quantised."""
+    import onnx
+
+    from training.architectures import build
+    from training.export import load_snapshot, save_snapshot
+    from training.train import TrainSettings, export_snapshot
+
+    hyper_parameters: dict[str, object] = {"widths": [4, 8, 8, 8], "convs_per_stage": [1, 1, 1, 1]}
+    snapshot = save_snapshot(build("vgg_teacher", **hyper_parameters), tmp_path / "teacher.fp16.npz")
+    settings = TrainSettings(
+        data=str(tiny_fer), arch="vgg_teacher", init_weights=str(snapshot), hyper_parameters=hyper_parameters
+    )
+    metrics = export_snapshot(settings, tmp_path / "export")
+    assert 0.0 <= float(metrics["val_accuracy_int8"]) <= 1.0  # type: ignore[arg-type]
+    faces = preprocess(load_fer(tiny_fer, "test").images)
+    keras_model = load_snapshot(build("vgg_teacher", **hyper_parameters), snapshot)
+    exported = EmotionClassifier.load(tmp_path / "export" / "emotion.onnx").predict_preprocessed(faces)
+    assert np.allclose(exported, keras_model.predict(faces, verbose=0), atol=1e-5)
+    ops = {node.op_type for node in onnx.load(str(tmp_path / "export" / "emotion.int8.onnx")).graph.node}
+    assert {"QuantizeLinear", "DequantizeLinear"} <= ops
+
+    (tmp_path / "run" / "checkpoint").mkdir(parents=True)
+    with pytest.raises(TrainingError, match="holds a training run"):
+        export_snapshot(settings, tmp_path / "run")
+    with pytest.raises(TrainingError, match="snapshot"):
+        export_snapshot(TrainSettings(data=str(tiny_fer), arch="vgg_teacher"), tmp_path / "other")
