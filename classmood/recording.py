@@ -43,6 +43,15 @@ class Recording:
     first_frame: int = 0
     unwritten: int = 0
 
+    def unwritten_line(self) -> str | None:
+        """The one line a command prints when frames could not reach the database; None when all did."""
+        if not self.unwritten:
+            return None
+        return (
+            f"classmood: {self.unwritten} frame(s) could not be written: the database stayed unavailable; "
+            "the session stays open"
+        )
+
 
 class ContinuedSource:
     """A source picking up a session at ``next_frame``: offline sources skip the frames already

@@ -126,11 +126,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         + ")",
         file=sys.stderr,
     )
-    if recording.unwritten:
-        print(
-            f"classmood: {recording.unwritten} frame(s) could not be written: the database stayed unavailable; "
-            "the session stays open",
-            file=sys.stderr,
-        )
+    if (line := recording.unwritten_line()) is not None:
+        print(line, file=sys.stderr)
         return 1
     return 130 if recording.reason == "interrupted" else 0

@@ -164,12 +164,8 @@ def _stay_on_until_stopped(stop: threading.Event, recording: Recording) -> None:
 def _stopped(recording: Recording) -> int:
     """Says what was recorded; exit status 1 when frames could not reach the database."""
     print(f"stopped: lecture {recording.session_id}, {recording.frames} frames recorded", file=sys.stderr)
-    if recording.unwritten:
-        print(
-            f"classmood: {recording.unwritten} frame(s) could not be written: the database stayed unavailable; "
-            "the session stays open",
-            file=sys.stderr,
-        )
+    if (line := recording.unwritten_line()) is not None:
+        print(line, file=sys.stderr)
         return 1
     return 0
 
