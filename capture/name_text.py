@@ -18,7 +18,7 @@ FOLDED_SCRIPTS = frozenset({"LATIN", "GREEK", "CYRILLIC"})  # scripts whose acce
 EDGE_WORD_CONFIDENCE = 70  # a short first or last word read less surely than this ...
 EDGE_WORD_MARGIN = 20  # ... and this much less surely than the line's surest word is not part of the name
 EDGE_WORD_LENGTH = 2  # ... when it is this short, or has no letter at all
-TRAILING_SIGNS = ",;|_"  # signs no name ends with: OCR reads them from a label's edge
+TRAILING_SIGNS = ",;|_-"  # signs no name ends with: OCR reads them from a label's edge
 CLOSING_MISREADS = ";:,.|]}"  # what OCR makes of the ")" closing a label's "(student number)"
 
 

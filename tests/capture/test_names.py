@@ -457,3 +457,8 @@ def test_the_thin_grey_strokes_of_small_text_are_ink_beside_one_lit_whole() -> N
     label[3 + mask.shape[0], 8 : 8 + mask.shape[1] // 3] = 255
     line = text_line(label)
     assert line is not None and line.shape[1] >= mask.shape[1] - 4
+
+
+def test_a_sign_read_from_the_labels_edge_does_not_end_a_name(reader: NameReader) -> None:
+    """Meet's label edge read as a hyphen ("Scott Hiett-"): no name ends with one."""
+    assert reader.read(_label("Scott Hiett-", "latin", 5)).name == "Scott Hiett"
