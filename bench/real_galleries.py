@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 import unicodedata
@@ -33,7 +34,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from capture.frames import Frame  # noqa: E402
-from capture.pipeline import FrameAnalyser, FrameAnalysis  # noqa: E402
+from capture.identity import PLACEHOLDER  # noqa: E402
+from capture.pipeline import FrameAnalyser, FrameAnalysis, StudentReading  # noqa: E402
 from model import EmotionClassifier  # noqa: E402
 
 GALLERIES = ROOT / ".." / "shared" / "galleries"
@@ -57,6 +59,7 @@ class GalleryScore:
     names: int
     names_exact: int
     names_exact_roster: int
+    names_wrong: int  # without a roster: names recorded that no label shows (a placeholder is not one)
     ms: float
 
     @property
@@ -71,6 +74,13 @@ class GalleryScore:
 def matched(read: Iterable[str], truth: Iterable[str]) -> int:
     """How many of the truth's names were recorded, each recorded name counting once."""
     return sum((Counter(exact_name(n) for n in read) & Counter(exact_name(n) for n in truth)).values())
+
+
+def wrong(students: Iterable[StudentReading], truth: Iterable[str]) -> int:
+    """How many students got a name that is none of the labels' (unnamed tiles' placeholders aside)."""
+    labels = {exact_name(name) for name in truth}
+    placeholder = re.compile(re.escape(PLACEHOLDER).replace(re.escape("{}"), r"\d+"))
+    return sum(1 for s in students if not placeholder.fullmatch(s.name) and exact_name(s.name) not in labels)
 
 
 def analyse_once(
@@ -102,6 +112,7 @@ def score_gallery(
         names=len(truth["names"]),
         names_exact=matched((s.name for s in plain.students), truth["names"]),
         names_exact_roster=matched((s.name for s in with_roster.students), truth["names"]),
+        names_wrong=wrong(plain.students, truth["names"]),
         ms=ms,
     )
 
@@ -116,7 +127,8 @@ def score_all(folder: Path, classifier: EmotionClassifier) -> list[GalleryScore]
 
 
 def totals(scores: list[GalleryScore]) -> dict[str, float]:
-    """Pooled over all images: tile and face recall and extras, name accuracy without and with a roster."""
+    """Pooled over all images: tile and face recall and extras, name accuracy without and with a
+    roster, and wrong names without one (per legible label)."""
     tiles = sum(s.tiles for s in scores)
     faces = sum(s.live_faces for s in scores)
     names = sum(s.names for s in scores)
@@ -127,6 +139,7 @@ def totals(scores: list[GalleryScore]) -> dict[str, float]:
         "face_extra": sum(max(s.faces_recorded - s.live_faces, 0) for s in scores) / max(faces, 1),
         "names_exact": sum(s.names_exact for s in scores) / names,
         "names_exact_roster": sum(s.names_exact_roster for s in scores) / names,
+        "names_wrong": sum(s.names_wrong for s in scores) / names,
     }
 
 
@@ -148,7 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     for s in scores:
         print(
             f"{s.image:48s} {s.client:6s} tiles {s.tiles_found:2d}/{s.tiles:2d}  faces {s.faces_recorded:2d}/{s.live_faces:2d}"
-            f"  names {s.names_exact:2d} ({s.names_exact_roster:2d} roster)/{s.names:2d}  {s.ms:6.0f} ms"
+            f"  names {s.names_exact:2d} ({s.names_exact_roster:2d} roster)/{s.names:2d}, {s.names_wrong:2d} wrong"
+            f"  {s.ms:6.0f} ms"
         )
     print("  ".join(f"{k} {v:.1%}" for k, v in summary.items()))
     return 0
