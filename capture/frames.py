@@ -25,6 +25,7 @@ import numpy as np
 
 from capture.errors import CaptureError
 from capture.settings import CaptureSettings, SourceKind
+from model.moments import aware_utc
 
 log = logging.getLogger(__name__)
 # OpenCV's own log lines ("[ WARN:0@1.6] global grfmt_png.cpp ...") are off: every frame it cannot
@@ -65,11 +66,8 @@ class FrameSource(Protocol):
 
 
 def _utc(moment: datetime | None) -> datetime:
-    if moment is None:
-        return datetime.now(UTC)
-    if moment.tzinfo is None:
-        raise ValueError("start time must be timezone-aware")
-    return moment.astimezone(UTC)
+    """A source's start time in UTC (now when none is given; a naive one is refused)."""
+    return datetime.now(UTC) if moment is None else aware_utc(moment)
 
 
 def _bgr(image: np.ndarray) -> np.ndarray:

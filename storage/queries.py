@@ -33,6 +33,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.expression import ClauseElement
 
 from model.emotions import EMOTIONS, NEGATIVE_EMOTIONS, POSITIVE_EMOTIONS
+from model.moments import aware_utc
 from storage.measures import epoch_seconds_sql, mood_index_sql
 from storage.schema import FrameRollup, LectureSession, Observation, Participant, StudentMinuteRollup
 from storage.writes import utc
@@ -95,11 +96,7 @@ def _student_name() -> ColumnElement[str]:
 
 def _utc(value: datetime | None) -> datetime | None:
     """A caller's time in UTC; naive values are refused (unlike the database's, which are UTC)."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        raise ValueError(f"expected a timezone-aware datetime (got naive {value.isoformat()})")
-    return utc(value)
+    return None if value is None else aware_utc(value)
 
 
 def _read(db: _HasEngine, stmt: Select[Any]) -> pd.DataFrame:

@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from model.emotions import EMOTIONS
+from model.moments import aware_utc
 from model.names import name_key
 from storage.database import Database
 from storage.errors import StorageError
@@ -82,10 +83,11 @@ class PrivacyPolicy:
 
 
 def utc(moment: datetime | None = None) -> datetime:
-    """``moment`` (or now) as an aware UTC datetime; naive values are taken as UTC."""
+    """``moment`` (or now) as an aware UTC datetime; naive values are taken as UTC (the database
+    stores UTC without a zone)."""
     if moment is None:
         return datetime.now(UTC)
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return aware_utc(moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment)
 
 
 def start_session(
