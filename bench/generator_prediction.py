@@ -34,7 +34,13 @@ BAR = 3.0  # points
 
 
 def generated(
-    client: str, students: list[int], seeds: int, frames: int, realistic: bool, classifier: EmotionClassifier
+    client: str,
+    students: list[int],
+    seeds: int,
+    frames: int,
+    realistic: bool,
+    classifier: EmotionClassifier,
+    verbose: bool = False,
 ) -> dict[str, float]:
     """The agent's pooled scores (per cent) on generated lectures of ``client``: each count of
     students with ``seeds`` seeds, ``frames`` frames each, no roster."""
@@ -45,6 +51,8 @@ def generated(
             result = capture_accuracy.run(n, frames, seed, False, classifier, cast(Client, client), realistic)
             for key in totals:
                 totals[key] += result["counts"][key]
+            if verbose:
+                print(f"{client} {n} students seed {seed}: {result['counts']}", file=sys.stderr)
     return {
         "tiles": 100 * totals["found"] / max(totals["tiles"], 1),
         "live faces": 100 * totals["faces_found"] / max(totals["faces"], 1),
@@ -95,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         "--real-json", type=Path, default=None, help="the real scores saved by real_galleries.py --json"
     )
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--verbose", action="store_true", help="each lecture's counts on stderr")
     args = parser.parse_args(argv)
     classifier = EmotionClassifier.load(None, threads=2)
     if args.real_json is not None:
@@ -106,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     for client in args.clients:
         rows[client] = {
             "generated": generated(
-                client, args.students, args.seeds, args.frames, not args.plain, classifier
+                client, args.students, args.seeds, args.frames, not args.plain, classifier, args.verbose
             ),
             "real": real(client, scores),
         }

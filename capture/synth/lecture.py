@@ -15,7 +15,7 @@ from capture.errors import CaptureError
 from capture.synth.library import FaceLibrary
 from capture.synth.looks import Client, LectureStyle, Theme, View, choose_style
 from capture.synth.people import Student, cast_students
-from capture.synth.realistic import choose_realism
+from capture.synth.realistic import choose_realism, realistic_style
 from capture.synth.renderer import LectureRenderer
 from capture.synth.truth import TruthFrame
 
@@ -97,6 +97,8 @@ def _cast(
     if realism is not None and chrome is None:
         chrome = realism.chrome
     style = choose_style(rng, theme, view, chrome, rounded, gap, client)
+    if realism is not None:
+        style = realistic_style(style, realism, gap)
     renderer = LectureRenderer(library, style, rng, realism)
     people = cast_students(
         rng,

@@ -3,26 +3,33 @@ lecture's own random stream (so lectures without them keep every random draw the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from capture.synth.looks import Client
+from capture.synth.looks import Client, LectureStyle
 from capture.synth.shot import Shot, choose_shot
 from capture.synth.webcam import Pose, draw_pose
+
+# The gaps between tiles real clients draw on a 1080p-class screen (px): Zoom's real galleries
+# have wider gaps than its thinnest, Meet's tiles may touch, Teams' are thin
+SCREEN_GAPS: dict[str, tuple[int, int]] = {"zoom": (4, 9), "meet": (0, 12), "teams": (2, 6)}
 
 
 @dataclass
 class Realism:
     """One realistic lecture's screenshot (:class:`Shot`), whether its window is drawn, Teams'
-    app side panel, column of camera-off people and tiles of mixed sizes, the pop-up over a tile (the tile's place in
-    reading order, or None), and each student's webcam :class:`Pose` (drawn when first shown)."""
+    app side panel, column of camera-off people and tiles of mixed sizes, whether Meet's
+    camera-off tiles are borderless (Meet until 2021; later a grey tile), the pop-up over a tile
+    (the tile's place in reading order, or None), and each student's webcam :class:`Pose`
+    (drawn when first shown)."""
 
     shot: Shot
     chrome: bool
     panel: bool
     column: bool
     mixed: bool
+    borderless: bool
     popup: int | None
     rng: np.random.Generator
     poses: dict[int, Pose] = field(default_factory=dict)
@@ -36,7 +43,8 @@ class Realism:
 
 def choose_realism(seed: int, client: Client) -> Realism:
     """The realistic choices of the lecture of ``seed`` drawn as ``client`` draws its calls: the
-    screenshot; Teams' side panel and avatar column in most Teams calls, mixed sizes in half; a pop-up in some calls."""
+    screenshot; Teams' side panel and avatar column in most Teams calls, mixed sizes in half;
+    borderless camera-off tiles in half the Meet calls; a pop-up in some calls."""
     rng = np.random.default_rng([seed, 21])
     shot = choose_shot(rng)
     chrome = bool(rng.random() < 0.75)
@@ -44,5 +52,17 @@ def choose_realism(seed: int, client: Client) -> Realism:
     panel = teams and bool(rng.random() < 0.6)
     column = teams and bool(rng.random() < 0.7)
     mixed = teams and bool(rng.random() < 0.5)
+    borderless = client == "meet" and bool(rng.random() < 0.5)
     popup = int(rng.integers(0, 4)) if rng.random() < 0.3 else None
-    return Realism(shot, chrome, panel, column, mixed, popup, rng)
+    return Realism(shot, chrome, panel, column, mixed, borderless, popup, rng)
+
+
+def realistic_style(style: LectureStyle, realism: Realism, gap: int | None) -> LectureStyle:
+    """The style on the realistic lecture's screen: the client's gap (``gap`` when the caller
+    fixed it) and corners scaled with the screen's density, as the client scales its drawing."""
+    density = max(1.0, realism.shot.screen[0] / 1920)
+    if gap is None and style.client is not None:
+        low, high = SCREEN_GAPS[style.client]
+        gap = int(realism.rng.integers(low, high + 1))
+    base = style.gap if gap is None else gap
+    return replace(style, gap=round(base * density), corner=round(style.corner * density))

@@ -30,6 +30,8 @@ from capture.synth.truth import TruthStudent
 from capture.synth.webcam import paint_webcam, textured_room
 from capture.synth.window import CLIENT_TITLES, TITLES, app_frame
 
+PLATE_GREY = 38.0  # what a realistic name plate blends the tile toward
+
 
 class LectureRenderer:
     """Renders frames of one synthetic lecture; caches rooms, masks and text for its tile sizes."""
@@ -120,9 +122,9 @@ class LectureRenderer:
         lw, lh = text.shape[1] + 2 * pad_x + icon_w, text.shape[0] + 2 * pad_y
         inset = {"zoom": 0, "teams": max(px // 2, 3)}.get(client or "", px)
         lx, ly = x + inset, y + h - lh - inset // 2
-        if self.look is not None and self.look.plate:
+        if self.look is not None and self.look.plate:  # a see-through dark grey: lighter on a black tile
             region = canvas[ly : ly + lh, lx : lx + lw]
-            region[:] = (region.astype(np.float32) * 0.45).astype(np.uint8)
+            region[:] = (region.astype(np.float32) * 0.3 + 0.7 * PLATE_GREY).astype(np.uint8)
         else:
             shadow = cv2.GaussianBlur(text, (0, 0), 1.2)
             paint(canvas, (shadow * 0.8).astype(np.uint8), lx + pad_x + icon_w + 1, ly + pad_y + 1, (0, 0, 0))
@@ -137,7 +139,10 @@ class LectureRenderer:
         looks = student.looks
         canvas[y : y + h, x : x + w] = self.palette.off_tile.astype(np.uint8)
         avatar = looks.avatar if self.look is None else looks.avatar_roll < self.look.avatar_share
-        if self.real is not None and self.style.client == "meet":
+        share = 0.11
+        if self.real is not None and self.style.client == "zoom":  # real Zoom calls: the name, large
+            avatar, share = False, 0.15
+        if self.real is not None and self.style.client == "meet" and self.real.borderless:
             self._meet_avatar(canvas, student, box)
         elif avatar:
             radius = max(int(h * 0.2), 6)
@@ -151,7 +156,7 @@ class LectureRenderer:
                 (255, 255, 255),
             )
         else:
-            mask = self.text.mask(student.name, student.script, int(np.clip(h * 0.11, 10, 48)))
+            mask = self.text.mask(student.name, student.script, int(np.clip(h * share, 10, 48)))
             mask = mask[:, : max(1, w - 16)]
             paint(
                 canvas,

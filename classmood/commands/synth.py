@@ -42,6 +42,12 @@ def register(
         help="draw tiles, labels and camera-off avatars as this client does, with people in rooms",
     )
     parser.add_argument(
+        "--realistic",
+        action="store_true",
+        help="with --client: frames as real screenshots of that client look (screen sizes, small "
+        "labels, downscaled/JPEG'd, the client's furniture)",
+    )
+    parser.add_argument(
         "--static", action="store_true", help="no joining/leaving, reordering or speaker changes"
     )
     parser.set_defaults(handler=run)
@@ -65,6 +71,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             chrome=args.chrome,
             dynamics=not args.static,
             client=args.client,
+            realistic=args.realistic,
         )
     print(
         f"wrote {len(lecture.frames)} frames of {len(lecture.names)} students to {lecture.out_dir} "
