@@ -109,6 +109,7 @@ def _cast(
         renderer.text,
         renderer.palette.background,
         client is not None,
+        realism.scripts if realism is not None else None,
     )
     return rng, style, renderer, people
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from capture.synth.looks import Client, LectureStyle
+from capture.synth.names import SCRIPT_WEIGHTS
 from capture.synth.shot import Shot, choose_shot
 from capture.synth.webcam import Pose, draw_pose
 
@@ -21,8 +22,8 @@ class Realism:
     """One realistic lecture's screenshot (:class:`Shot`), whether its window is drawn, Teams'
     app side panel, column of camera-off people and tiles of mixed sizes, whether Meet's
     camera-off tiles are borderless (Meet until 2021; later a grey tile), the pop-up over a tile
-    (the tile's place in reading order, or None), and each student's webcam :class:`Pose`
-    (drawn when first shown)."""
+    (the tile's place in reading order, or None), how often names of each script are drawn, and
+    each student's webcam :class:`Pose` (drawn when first shown)."""
 
     shot: Shot
     chrome: bool
@@ -31,6 +32,7 @@ class Realism:
     mixed: bool
     borderless: bool
     popup: int | None
+    scripts: dict[str, float]
     rng: np.random.Generator
     poses: dict[int, Pose] = field(default_factory=dict)
 
@@ -46,7 +48,7 @@ def choose_realism(seed: int, client: Client) -> Realism:
     screenshot; Teams' side panel and avatar column in most Teams calls, mixed sizes in half;
     borderless camera-off tiles in half the Meet calls; a pop-up in some calls."""
     rng = np.random.default_rng([seed, 21])
-    shot = choose_shot(rng)
+    shot = choose_shot(rng, client)
     chrome = bool(rng.random() < 0.75)
     teams = client == "teams"
     panel = teams and bool(rng.random() < 0.6)
@@ -54,7 +56,21 @@ def choose_realism(seed: int, client: Client) -> Realism:
     mixed = teams and bool(rng.random() < 0.5)
     borderless = client == "meet" and bool(rng.random() < 0.5)
     popup = int(rng.integers(0, 4)) if rng.random() < 0.3 else None
-    return Realism(shot, chrome, panel, column, mixed, borderless, popup, rng)
+    return Realism(shot, chrome, panel, column, mixed, borderless, popup, class_scripts(rng), rng)
+
+
+def class_scripts(rng: np.random.Generator) -> dict[str, float]:
+    """How often names of each script are drawn in one class: most names in the class's own script
+    (Latin in most classes, else one drawn by :data:`SCRIPT_WEIGHTS`), a few in others."""
+    others = {k: v for k, v in SCRIPT_WEIGHTS.items() if k != "latin"}
+    main = "latin" if rng.random() < 0.6 else str(rng.choice(list(others), p=_normalised(others)))
+    total = sum(SCRIPT_WEIGHTS.values())
+    return {k: (0.85 if k == main else 0.0) + 0.15 * v / total for k, v in SCRIPT_WEIGHTS.items()}
+
+
+def _normalised(weights: dict[str, float]) -> list[float]:
+    total = sum(weights.values())
+    return [v / total for v in weights.values()]
 
 
 def realistic_style(style: LectureStyle, realism: Realism, gap: int | None) -> LectureStyle:

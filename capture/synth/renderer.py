@@ -247,9 +247,10 @@ class LectureRenderer:
         return shown, gallery_boxes(len(shown), self.content, self.style.gap), 0
 
     def _grid(self, n: int, content: Box) -> list[Box]:
-        """A realistic Teams call's video tiles: of mixed sizes in half the calls, else a grid."""
+        """A realistic Teams call's video tiles: of mixed sizes in half the calls of up to six
+        video tiles, else a grid."""
         assert self.real is not None
-        if self.real.mixed:
+        if self.real.mixed and n <= 6:
             return mixed_boxes(n, content, self.style.gap)
         return gallery_boxes(n, content, self.style.gap)
 

@@ -39,12 +39,16 @@ class Shot:
     quality: int | None
 
 
-def choose_shot(rng: np.random.Generator) -> Shot:
-    """A screen, the clients' label size on it (larger on high-density screens), and how the picture
-    was saved: at full size, or scaled down to a web page's width, and PNG or JPEG."""
+# The text size of tile labels each client draws on a 1080p-class screen (px, low and high)
+LABEL_PX: dict[str, tuple[float, float]] = {"zoom": (12.0, 15.0), "meet": (14.0, 17.0), "teams": (12.0, 15.0)}
+
+
+def choose_shot(rng: np.random.Generator, client: str) -> Shot:
+    """A screen, the client's label size on it (larger on high-density screens), and how the
+    picture was saved: at full size, or scaled down to a web page's width, and PNG or JPEG."""
     sw, sh = SCREENS[int(rng.integers(0, len(SCREENS)))]
     density = max(1.0, sw / 1920)
-    label_px = round(float(rng.uniform(11.0, 14.5)) * density)
+    label_px = round(float(rng.uniform(*LABEL_PX[client])) * density)
     out = (sw, sh)
     if rng.random() < 0.4:
         width = int(rng.integers(640, 1280))
