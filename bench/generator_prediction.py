@@ -9,8 +9,8 @@ pooled. Tiles: tiles found of all tiles; live faces: live faces recorded with an
 exact names (no roster) of all tiles (generated) or of the legible labels (real). A difference
 over 3 points is flagged.
 
-    .venv/bin/python bench/generator_prediction.py [--students 3 4 6 9 16 25 49] [--seeds 2]
-        [--frames 2] [--clients zoom meet teams] [--plain] [--real-json FILE] [--json]
+    .venv/bin/python bench/generator_prediction.py [--students 3 4 6 9 16 25 49] [--seeds 4]
+        [--frames 1] [--clients zoom meet teams] [--plain] [--real-json FILE] [--json]
 """
 
 from __future__ import annotations
@@ -92,8 +92,8 @@ def table(rows: dict[str, dict[str, dict[str, float]]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, nargs="+", default=[3, 4, 6, 9, 16, 25, 49])
-    parser.add_argument("--seeds", type=int, default=2, help="lectures (screens, sizes) per student count")
-    parser.add_argument("--frames", type=int, default=2)
+    parser.add_argument("--seeds", type=int, default=4, help="lectures (screens, sizes) per student count")
+    parser.add_argument("--frames", type=int, default=1)
     parser.add_argument("--clients", nargs="+", choices=tuple(CLIENT_NAMES), default=list(CLIENT_NAMES))
     parser.add_argument(
         "--plain", action="store_true", help="the client styles without realistic=True (the clean lectures)"

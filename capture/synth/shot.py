@@ -24,6 +24,8 @@ SCREENS: tuple[tuple[int, int], ...] = (
     (2560, 1440),
     (2560, 1600),
     (2880, 1620),
+    (3024, 1964),
+    (3840, 2160),
 )
 
 
@@ -53,7 +55,7 @@ def choose_shot(rng: np.random.Generator, client: str) -> Shot:
     if rng.random() < 0.4:
         width = int(rng.integers(640, 1280))
         out = (width, round(sh * width / sw))
-    quality = int(rng.integers(65, 96)) if rng.random() < 0.3 else None
+    quality = int(rng.integers(80, 99)) if rng.random() < 0.3 else None
     return Shot((sw, sh), label_px, out, quality)
 
 

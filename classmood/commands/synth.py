@@ -17,8 +17,8 @@ def register(
         "synth",
         parents=[common["config"]],
         help="generate a synthetic gallery-view lecture with ground truth",
-        description="Render Zoom-like 1920x1080 frames of students whose faces come from FACES/<emotion>/ "
-        "and write OUT/frame_00000.png ... and OUT/truth.json.",
+        description="Render Zoom-like 1920x1080 frames (with --realistic: of the screenshot's size) of "
+        "students whose faces come from FACES/<emotion>/ and write OUT/frame_00000.png ... and OUT/truth.json.",
     )
     parser.add_argument(
         "--faces", type=Path, required=True, help="folder of <emotion>/ face images (e.g. FER2013 test/)"
