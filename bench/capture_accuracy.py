@@ -65,11 +65,20 @@ def run(
     roster: bool,
     classifier: EmotionClassifier,
     client: Client | None = None,
+    realistic: bool = False,
 ) -> dict[str, Any]:
     base = FaceLibrary.load(FACES)
     library = RecordingLibrary(base.root, base.files)
     lecture = list(
-        render_lecture(library, students=students, frames=frames, seed=seed, view="gallery", client=client)
+        render_lecture(
+            library,
+            students=students,
+            frames=frames,
+            seed=seed,
+            view="gallery",
+            client=client,
+            realistic=realistic,
+        )
     )
     names = sorted({s.name for _, truth in lecture for s in truth.students})
     analyser = FrameAnalyser.create(classifier, roster=names if roster else (), smoothing_window=1)
@@ -139,6 +148,7 @@ def run(
         "ms_per_frame_first": frame_ms[0],
         "cpu_ms_per_frame_median": float(np.median(frame_cpu_ms)),
         "ms_per_stage_median_scaled_to_49_tiles": {k: float(np.median(v)) for k, v in timings.items()},
+        "counts": counts,
     }
 
 

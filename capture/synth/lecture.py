@@ -15,6 +15,7 @@ from capture.errors import CaptureError
 from capture.synth.library import FaceLibrary
 from capture.synth.looks import Client, LectureStyle, Theme, View, choose_style
 from capture.synth.people import Student, cast_students
+from capture.synth.realistic import choose_realism, realistic_style
 from capture.synth.renderer import LectureRenderer
 from capture.synth.truth import TruthFrame
 
@@ -44,14 +45,17 @@ def render_lecture(
     gap: int | None = None,
     dynamics: bool = True,
     client: Client | None = None,
+    realistic: bool = False,
 ) -> Iterator[tuple[np.ndarray, TruthFrame]]:
     """Yield ``(BGR 1920x1080 image, TruthFrame)`` for each frame of a synthetic lecture.
 
     ``dynamics`` turns joining/leaving, reordering and speaker changes on (the default). ``client``
     draws the gallery as that client does (:data:`CLIENT_LOOKS`) with people in rooms.
+    ``realistic`` (with a client) draws each frame as a real screenshot of that client looks
+    (:mod:`capture.synth.realistic`): frames of the screen's size, often downscaled or JPEG'd.
     """
     rng, style, renderer, people = _cast(
-        faces, students, frames, seed, theme, view, chrome, rounded, gap, dynamics, client
+        faces, students, frames, seed, theme, view, chrome, rounded, gap, dynamics, client, realistic
     )
     order = list(rng.permutation(students))
     speaker: int | None = int(rng.integers(0, students)) if dynamics else None
@@ -78,16 +82,24 @@ def _cast(
     gap: int | None,
     dynamics: bool,
     client: Client | None = None,
+    realistic: bool = False,
 ) -> tuple[np.random.Generator, LectureStyle, LectureRenderer, list[Student]]:
     """The lecture's random state, style, renderer and students, as ``render_lecture`` starts them."""
     if not 1 <= students <= MAX_TILES:
         raise CaptureError(f"students: must be between 1 and {MAX_TILES} (got {students})")
     if frames < 1:
         raise CaptureError(f"frames: must be at least 1 (got {frames})")
+    if realistic and client is None:
+        raise CaptureError("realistic: draws a client's screenshots, so it needs a client")
     library = faces if isinstance(faces, FaceLibrary) else FaceLibrary.load(Path(faces))
     rng = np.random.default_rng(seed)
+    realism = choose_realism(seed, client) if realistic and client is not None else None
+    if realism is not None and chrome is None:
+        chrome = realism.chrome
     style = choose_style(rng, theme, view, chrome, rounded, gap, client)
-    renderer = LectureRenderer(library, style, rng)
+    if realism is not None:
+        style = realistic_style(style, realism, gap)
+    renderer = LectureRenderer(library, style, rng, realism)
     people = cast_students(
         rng,
         library,
@@ -97,6 +109,7 @@ def _cast(
         renderer.text,
         renderer.palette.background,
         client is not None,
+        realism.scripts if realism is not None else None,
     )
     return rng, style, renderer, people
 
@@ -114,10 +127,11 @@ def class_list(
     gap: int | None = None,
     dynamics: bool = True,
     client: Client | None = None,
+    realistic: bool = False,
 ) -> tuple[str, ...]:
     """The names of everyone ``render_lecture`` with the same arguments will show: the class roster."""
     _, _, _, people = _cast(
-        faces, students, frames, seed, theme, view, chrome, rounded, gap, dynamics, client
+        faces, students, frames, seed, theme, view, chrome, rounded, gap, dynamics, client, realistic
     )
     return tuple(person.name for person in people)
 

@@ -69,11 +69,13 @@ def cast_students(
     text: TextRenderer,
     theme_bg: np.ndarray,
     people_drawn: bool = False,
+    script_weights: dict[str, float] | None = None,
 ) -> list[Student]:
     """The lecture's students, drawn one after another from ``rng``. ``dynamics`` lets all but the
-    first join late or leave early; ``people_drawn`` (a client style) is passed to :func:`_draw_looks`."""
+    first join late or leave early; ``people_drawn`` (a client style) is passed to :func:`_draw_looks`;
+    ``script_weights`` replaces :data:`SCRIPT_WEIGHTS` (how often names of each script are drawn)."""
     people: list[Student] = []
-    for i, (name, script, initials) in enumerate(_pick_names(rng, count, text)):
+    for i, (name, script, initials) in enumerate(_pick_names(rng, count, text, script_weights)):
         present = _presence(rng, frames, dynamics and i > 0)
         camera = _camera_schedule(rng, frames)
         faces = _face_picks(rng, library)
@@ -83,7 +85,9 @@ def cast_students(
     return people
 
 
-def _pick_names(rng: np.random.Generator, count: int, text: TextRenderer) -> list[tuple[str, str, str]]:
+def _pick_names(
+    rng: np.random.Generator, count: int, text: TextRenderer, weights: dict[str, float] | None = None
+) -> list[tuple[str, str, str]]:
     """``count`` different (name, script, initials), each written in one script this machine has a
     font for; family name first and no space in Chinese, Japanese and Korean."""
     scripts = [s for s in NAMES if text.supports(s)]
@@ -93,7 +97,7 @@ def _pick_names(rng: np.random.Generator, count: int, text: TextRenderer) -> lis
     chosen: list[tuple[str, str, str]] = []
     seen: set[str] = set()
     while len(chosen) < count:
-        script = _weighted(rng, SCRIPT_WEIGHTS, scripts)
+        script = _weighted(rng, weights or SCRIPT_WEIGHTS, scripts)
         _, firsts, lasts = NAMES[script]
         first, last = str(rng.choice(firsts)), str(rng.choice(lasts))
         if script in ("cjk", "japanese", "korean"):

@@ -3,31 +3,58 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import cv2
 import numpy as np
 
 from capture.box import Box
-from capture.synth.geometry import gallery_boxes, is_speaker, speaker_boxes
+from capture.synth.furniture import (
+    column_avatar,
+    column_boxes,
+    is_muted,
+    mixed_boxes,
+    mute_icon,
+    popup,
+    side_panel,
+)
+from capture.synth.geometry import FRAME_SIZE, gallery_boxes, is_speaker, speaker_boxes
 from capture.synth.library import FaceLibrary
 from capture.synth.looks import CLIENT_LOOKS, ClientLook, LectureStyle, choose_palette
 from capture.synth.people import Student
+from capture.synth.realistic import Realism
+from capture.synth.shot import take
 from capture.synth.text import TextRenderer, paint
 from capture.synth.tiles import face_square, feather_mask, paint_face, paint_shoulders, webcam_face
 from capture.synth.truth import TruthStudent
-from capture.synth.window import app_frame
+from capture.synth.webcam import paint_webcam, textured_room
+from capture.synth.window import CLIENT_TITLES, TITLES, app_frame
+
+PLATE_GREY = 38.0  # what a realistic name plate blends the tile toward
 
 
 class LectureRenderer:
     """Renders frames of one synthetic lecture; caches rooms, masks and text for its tile sizes."""
 
-    def __init__(self, library: FaceLibrary, style: LectureStyle, rng: np.random.Generator) -> None:
+    def __init__(
+        self,
+        library: FaceLibrary,
+        style: LectureStyle,
+        rng: np.random.Generator,
+        realism: Realism | None = None,
+    ) -> None:
         self.library = library
         self.style = style
         self.rng = rng
+        self.real = realism
         self.text = TextRenderer()
         self.palette = choose_palette(style, rng)
-        self.base, self.content = app_frame(style, self.palette.background, rng, self.text)
+        size, titles = FRAME_SIZE, TITLES
+        if realism is not None:
+            size, titles = realism.shot.screen, CLIENT_TITLES.get(style.client or "", TITLES)
+        self.base, self.content = app_frame(style, self.palette.background, rng, self.text, size, titles)
+        if realism is not None and realism.panel:
+            self.content = side_panel(self.base, self.content, self.text, realism.shot.label_px)
         self._rooms: dict[tuple[int, int, int], np.ndarray] = {}
         self._feather: dict[int, np.ndarray] = {}
 
@@ -55,6 +82,8 @@ class LectureRenderer:
     def _label(self, canvas: np.ndarray, student: Student, box: Box) -> Box:
         """The student's name at the tile's bottom left, on a see-through plate (or with a shadow
         where the client draws no plate); returns the label's box."""
+        if self.real is not None:
+            return self._real_label(canvas, student, box)
         x, y, w, h = box
         size = int(np.clip(round(h * 0.085), 10, 22))
         text = self.text.mask(student.name, student.script, size)
@@ -77,13 +106,45 @@ class LectureRenderer:
         paint(canvas, text, lx + pad_x, ly + pad_y, (255, 255, 255))
         return (lx, ly, lw, lh)
 
+    def _real_label(self, canvas: np.ndarray, student: Student, box: Box) -> Box:
+        """The name as the client draws it at the screen's label size: Zoom's plate flush in the
+        tile's corner, Teams' inset, Meet's white text on the video; a muted-microphone icon before
+        it (Zoom, Meet); cut at the tile's width. Returns the label's box."""
+        assert self.real is not None
+        x, y, w, h = box
+        px = min(self.real.shot.label_px, max(h // 6, 7))
+        client = self.style.client
+        icon = is_muted(student.name) and client != "teams"
+        icon_w = 2 * max(px // 2, 3) + max(3, px // 3) if icon else 0
+        pad_x, pad_y = max(px // 3, 3), max(px // 5, 2)
+        text = self.text.mask(student.name, student.script, px)
+        text = text[:, : max(1, w - 2 * pad_x - icon_w - 8)]
+        lw, lh = text.shape[1] + 2 * pad_x + icon_w, text.shape[0] + 2 * pad_y
+        inset = {"zoom": 0, "teams": max(px // 2, 3)}.get(client or "", px)
+        lx, ly = x + inset, y + h - lh - inset // 2
+        if self.look is not None and self.look.plate:  # a see-through dark grey: lighter on a black tile
+            region = canvas[ly : ly + lh, lx : lx + lw]
+            region[:] = (region.astype(np.float32) * 0.3 + 0.7 * PLATE_GREY).astype(np.uint8)
+        else:
+            shadow = cv2.GaussianBlur(text, (0, 0), 1.2)
+            paint(canvas, (shadow * 0.8).astype(np.uint8), lx + pad_x + icon_w + 1, ly + pad_y + 1, (0, 0, 0))
+        if icon:
+            mute_icon(canvas, lx + pad_x, ly + (lh - px) // 2, px, client == "meet")
+        paint(canvas, text, lx + pad_x + icon_w, ly + pad_y, (255, 255, 255))
+        return (lx, ly, lw, lh)
+
     def _camera_off(self, canvas: np.ndarray, student: Student, box: Box) -> None:
         """A camera-off tile: the student's initials on an avatar disc, or their name, large."""
         x, y, w, h = box
         looks = student.looks
         canvas[y : y + h, x : x + w] = self.palette.off_tile.astype(np.uint8)
         avatar = looks.avatar if self.look is None else looks.avatar_roll < self.look.avatar_share
-        if avatar:
+        share = 0.11
+        if self.real is not None and self.style.client == "zoom":  # real Zoom calls: the name, large
+            avatar, share = False, 0.15
+        if self.real is not None and self.style.client == "meet" and self.real.borderless:
+            self._meet_avatar(canvas, student, box)
+        elif avatar:
             radius = max(int(h * 0.2), 6)
             cv2.circle(canvas, (x + w // 2, y + h // 2), radius, looks.avatar_colour, -1, cv2.LINE_AA)
             mask = self.text.mask(student.initials, student.script, max(int(radius * 0.8), 8))
@@ -95,7 +156,7 @@ class LectureRenderer:
                 (255, 255, 255),
             )
         else:
-            mask = self.text.mask(student.name, student.script, int(np.clip(h * 0.11, 10, 48)))
+            mask = self.text.mask(student.name, student.script, int(np.clip(h * share, 10, 48)))
             mask = mask[:, : max(1, w - 16)]
             paint(
                 canvas,
@@ -105,11 +166,34 @@ class LectureRenderer:
                 self.palette.off_text,
             )
 
+    def _meet_avatar(self, canvas: np.ndarray, student: Student, box: Box) -> None:
+        """Meet's camera-off tile: no border (the app's background) and a large disc, a profile
+        photo for some, the initials on a colour for others."""
+        x, y, w, h = box
+        canvas[y : y + h, x : x + w] = self.palette.background.astype(np.uint8)
+        radius = max(int(h * 0.28), 8)
+        cx, cy = x + w // 2, y + int(h * 0.45)
+        if student.looks.avatar:
+            photo = cv2.resize(
+                textured_room(np.random.default_rng(len(student.name))), (2 * radius, 2 * radius)
+            )
+            disc = np.zeros((2 * radius, 2 * radius), np.uint8)
+            cv2.circle(disc, (radius, radius), radius, 255, -1, cv2.LINE_AA)
+            paint_rgb = canvas[cy - radius : cy + radius, cx - radius : cx + radius]
+            alpha = disc[:, :, None].astype(np.float32) / 255
+            paint_rgb[:] = (paint_rgb * (1 - alpha) + photo * alpha).astype(np.uint8)
+            return
+        cv2.circle(canvas, (cx, cy), radius, student.looks.avatar_colour, -1, cv2.LINE_AA)
+        mask = self.text.mask(student.initials, student.script, max(int(radius * 0.8), 8))
+        paint(canvas, mask, cx - mask.shape[1] // 2, cy - mask.shape[0] // 2, (255, 255, 255))
+
     def _camera_on(self, canvas: np.ndarray, index: int, student: Student, box: Box, face: np.ndarray) -> Box:
         """Paint the student's room and face into ``box``; returns where the face image went.
 
         With a client style the student is a person in a room: head and shoulders, the face a third
         to a half of the tile's height, off-centre, as webcams frame people; else a larger face."""
+        if self.real is not None:
+            return paint_webcam(canvas, box, self.real.pose(index), face, student.looks, self._feather_mask)
         x, y, w, h = box
         looks = student.looks
         canvas[y : y + h, x : x + w] = self._room(index, student, w, h)
@@ -144,15 +228,55 @@ class LectureRenderer:
 
     def _layout(
         self, index: int, people: Sequence[Student], order: Sequence[int], speaker: int | None
-    ) -> tuple[list[int], list[Box]]:
+    ) -> tuple[list[int], list[Box], int]:
         """Who is shown on frame ``index`` (present students in ``order``; in a speaker view the
-        speaker, or else the first, in the big tile) and the box of each."""
+        speaker, or else the first, in the big tile), the box of each, and how many of them (the
+        last ones) sit in Teams' column of camera-off people."""
         shown = [i for i in order if people[i].present[0] <= index < people[i].present[1]]
         if is_speaker(self.style.view) and shown:
             first = speaker if speaker in shown else shown[0]
             shown = [first] + [i for i in shown if i != first]
-            return shown, speaker_boxes(len(shown), self.content, self.style.gap, self.style.view)
-        return shown, gallery_boxes(len(shown), self.content, self.style.gap)
+            return shown, speaker_boxes(len(shown), self.content, self.style.gap, self.style.view), 0
+        if self.real is not None and self.style.client == "teams":
+            off = [i for i in shown if not people[i].camera[index]][:4] if self.real.column else []
+            if off and len(off) < len(shown):
+                column, rest = column_boxes(len(off), self.content, self.style.gap)
+                tiles = [i for i in shown if i not in off]
+                return tiles + off, self._grid(len(tiles), rest) + column, len(off)
+            return shown, self._grid(len(shown), self.content), 0
+        return shown, gallery_boxes(len(shown), self.content, self.style.gap), 0
+
+    def _grid(self, n: int, content: Box) -> list[Box]:
+        """A realistic Teams call's video tiles: of mixed sizes in half the calls of up to six
+        video tiles, else a grid."""
+        assert self.real is not None
+        if self.real.mixed and n <= 6:
+            return mixed_boxes(n, content, self.style.gap)
+        return gallery_boxes(n, content, self.style.gap)
+
+    def _tile(self, canvas: np.ndarray, i: int, student: Student, box: Box, index: int) -> TruthStudent:
+        """Draw student ``i``'s tile on frame ``index`` (their webcam, or camera off) and label;
+        returns their truth (not speaking)."""
+        camera = bool(student.camera[index])
+        emotion = student.emotions[index] if camera else None
+        face_box = None
+        if camera and emotion is not None:
+            pool = student.faces[emotion]
+            face = self.library.image(pool[int(self.rng.integers(0, len(pool)))])
+            face_box = self._camera_on(canvas, i, student, box, face)
+        else:
+            self._camera_off(canvas, student, box)
+        label = self._label(canvas, student, box)
+        return TruthStudent(student.name, box, camera, emotion, False, label, face_box)
+
+    def _in_column(self, canvas: np.ndarray, student: Student, box: Box, speaking: bool) -> TruthStudent:
+        """Draw a camera-off student in Teams' column (a disc, the name under it); their truth."""
+        assert self.real is not None
+        px = self.real.shot.label_px
+        label = self.text.mask(student.name, student.script, px)[:, : max(1, box[2] - 12)]
+        ink = self.palette.off_text
+        label_box = column_avatar(canvas, box, student.looks.avatar_colour, label, ink, speaking)
+        return TruthStudent(student.name, box, False, None, speaking, label_box, None)
 
     def render(
         self,
@@ -162,28 +286,27 @@ class LectureRenderer:
         speaker: int | None,
     ) -> tuple[np.ndarray, list[TruthStudent]]:
         """Frame ``index``: the present students' tiles in ``order`` with ``speaker`` (an index into
-        ``people``) marked; returns the BGR frame and its truth in reading order."""
+        ``people``) marked; returns the BGR frame and its truth in reading order (a realistic
+        lecture's frame as its screenshot was saved)."""
         canvas = self.base.copy()
-        shown, boxes = self._layout(index, people, order, speaker)
+        shown, boxes, in_column = self._layout(index, people, order, speaker)
         truth: list[TruthStudent] = []
-        for i, box in zip(shown, boxes, strict=False):
-            student = people[i]
-            camera = bool(student.camera[index])
-            emotion = student.emotions[index] if camera else None
-            face_box = None
-            if camera and emotion is not None:
-                pool = student.faces[emotion]
-                face = self.library.image(pool[int(self.rng.integers(0, len(pool)))])
-                face_box = self._camera_on(canvas, i, student, box, face)
-            else:
-                self._camera_off(canvas, student, box)
-            label = self._label(canvas, student, box)
+        for k, (i, box) in enumerate(zip(shown, boxes, strict=False)):
             speaking = i == speaker
+            if k >= len(shown) - in_column:
+                truth.append(self._in_column(canvas, people[i], box, speaking))
+                continue
+            student = self._tile(canvas, i, people[i], box, index)
             if speaking:
                 self._speaker_border(canvas, box)
             if self.style.rounded and (self.style.client is None or self.style.corner > 0):
                 self._corners(canvas, box)
-            truth.append(TruthStudent(student.name, box, camera, emotion, speaking, label, face_box))
+            truth.append(replace(student, speaking=speaking))
         if self.style.view == "speaker" and truth:
             truth = truth[1:] + truth[:1]  # reading order: the strip above the big tile comes first
-        return canvas, truth
+        if self.real is None:
+            return canvas, truth
+        if self.real.popup is not None and self.real.popup < len(boxes) - in_column:
+            popup_rng = np.random.default_rng(self.real.popup)
+            popup(canvas, boxes[self.real.popup], popup_rng, self.text, self.real.shot.label_px)
+        return take(canvas, truth, self.real.shot)

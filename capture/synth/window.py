@@ -12,7 +12,11 @@ from capture.synth.geometry import FRAME_SIZE
 from capture.synth.looks import LectureStyle
 from capture.synth.text import TextRenderer, paint
 
-TITLES = ("Zoom Meeting", "Reunión de Zoom", "Zoom 会议", "Réunion Zoom", "Zoom-Besprechung")
+TITLES: tuple[str, ...] = ("Zoom Meeting", "Reunión de Zoom", "Zoom 会议", "Réunion Zoom", "Zoom-Besprechung")
+CLIENT_TITLES: dict[str, tuple[str, ...]] = {  # realistic lectures' titles (Zoom's are TITLES)
+    "meet": ("Meet - hzb-srqd-vho", "Google Meet", "Meet – Weekly lecture"),
+    "teams": ("Microsoft Teams", "Marketing Review", "Fenstertitel", "Lecture | Microsoft Teams"),
+}
 TOOLBAR = ("Mute", "Stop Video", "Security", "Participants", "Chat", "Share Screen", "Record", "Reactions")
 TITLE_H, TOP_H, TOOL_H = 30, 34, 72  # the heights of the title bar, the top bar and the toolbar (px)
 Colour = tuple[int, int, int]
@@ -28,20 +32,26 @@ class _BarColours:
 
 
 def app_frame(
-    style: LectureStyle, background: np.ndarray, rng: np.random.Generator, text: TextRenderer
+    style: LectureStyle,
+    background: np.ndarray,
+    rng: np.random.Generator,
+    text: TextRenderer,
+    size: tuple[int, int] = FRAME_SIZE,
+    titles: tuple[str, ...] = TITLES,
 ) -> tuple[np.ndarray, Box]:
-    """The empty frame tiles are drawn on, and the gallery's box in it: the gallery background
-    over the whole frame, or with ``style.chrome`` the app's window on a desktop around it."""
-    fw, fh = FRAME_SIZE
+    """The empty frame of ``size`` (w, h) tiles are drawn on, and the gallery's box in it: the
+    gallery background over the whole frame, or with ``style.chrome`` the app's window on a
+    desktop around it, titled with one of ``titles``."""
+    fw, fh = size
     base = np.empty((fh, fw, 3), np.uint8)
     base[:] = background.astype(np.uint8)
     if not style.chrome:
         return base, (0, 0, fw, fh)
     _paint_desktop(base, rng)
-    window = _window_box(rng)
+    window = _window_box(rng, size)
     colours = _bar_colours(style, background)
     _paint_bars(base, window, colours)
-    _paint_title(base, window, colours.ink, rng, text)
+    _paint_title(base, window, colours.ink, rng, text, titles)
     _paint_toolbar(base, window, colours.ink, text)
     wx, wy, ww, wh = window
     gallery = (wx, wy + TITLE_H + TOP_H, ww, wh - TITLE_H - TOP_H - TOOL_H)
@@ -59,9 +69,9 @@ def _paint_desktop(base: np.ndarray, rng: np.random.Generator) -> None:
     base[:] = np.broadcast_to(top * (1 - t) + bottom * t, (fh, fw, 3)).astype(np.uint8)
 
 
-def _window_box(rng: np.random.Generator) -> Box:
+def _window_box(rng: np.random.Generator, size: tuple[int, int]) -> Box:
     """Where the app's window sits: maximised, or at a random inset from each side of the frame."""
-    fw, fh = FRAME_SIZE
+    fw, fh = size
     maximised = rng.random() < 0.4
     wx, wy = (0, 0) if maximised else (int(rng.integers(10, 120)), int(rng.integers(10, 80)))
     ww = fw - wx - (0 if maximised else int(rng.integers(10, 120)))
@@ -86,12 +96,17 @@ def _paint_bars(base: np.ndarray, window: Box, colours: _BarColours) -> None:
 
 
 def _paint_title(
-    base: np.ndarray, window: Box, ink: Colour, rng: np.random.Generator, text: TextRenderer
+    base: np.ndarray,
+    window: Box,
+    ink: Colour,
+    rng: np.random.Generator,
+    text: TextRenderer,
+    titles: tuple[str, ...],
 ) -> None:
-    """The window's title (in one of the app's languages), its three traffic-light buttons, and
+    """The window's title (one of the client's ``titles``), its three traffic-light buttons, and
     the top bar's "View" menu."""
     wx, wy, ww, _ = window
-    title = str(rng.choice(list(TITLES)))
+    title = str(rng.choice(list(titles)))
     script = "cjk" if text.supports("cjk") else "latin"
     paint(base, text.mask(title, script, 15), wx + ww // 2 - 60, wy + 7, ink)
     for k, colour in enumerate(((80, 80, 240), (60, 190, 250), (80, 200, 100))):

@@ -17,8 +17,8 @@ def register(
         "synth",
         parents=[common["config"]],
         help="generate a synthetic gallery-view lecture with ground truth",
-        description="Render Zoom-like 1920x1080 frames of students whose faces come from FACES/<emotion>/ "
-        "and write OUT/frame_00000.png ... and OUT/truth.json.",
+        description="Render Zoom-like 1920x1080 frames (with --realistic: of the screenshot's size) of "
+        "students whose faces come from FACES/<emotion>/ and write OUT/frame_00000.png ... and OUT/truth.json.",
     )
     parser.add_argument(
         "--faces", type=Path, required=True, help="folder of <emotion>/ face images (e.g. FER2013 test/)"
@@ -40,6 +40,12 @@ def register(
         choices=("zoom", "meet", "teams"),
         default=None,
         help="draw tiles, labels and camera-off avatars as this client does, with people in rooms",
+    )
+    parser.add_argument(
+        "--realistic",
+        action="store_true",
+        help="with --client: frames as real screenshots of that client look (screen sizes, small "
+        "labels, downscaled/JPEG'd, the client's furniture)",
     )
     parser.add_argument(
         "--static", action="store_true", help="no joining/leaving, reordering or speaker changes"
@@ -65,6 +71,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             chrome=args.chrome,
             dynamics=not args.static,
             client=args.client,
+            realistic=args.realistic,
         )
     print(
         f"wrote {len(lecture.frames)} frames of {len(lecture.names)} students to {lecture.out_dir} "

@@ -180,3 +180,35 @@ def test_client_styles_draw_as_the_client_and_the_agent_reads_them(faces_dir: Pa
         0.28 <= f[3] / s.box[3] <= 0.52 for s in truth.students if (f := s.face_box) is not None
     )
     assert len(find_tiles(image).boxes) == len(truth.students)
+
+
+@pytest.mark.parametrize("client", ["zoom", "meet", "teams"])
+def test_realistic_lectures_are_screenshots_of_many_sizes_with_truth_inside(
+    tiny_faces: Path, client: str
+) -> None:
+    """realistic=True: each seed its own screen (and saved size); the same seed the same frames;
+    every tile, label and face box inside the frame."""
+    sizes = set()
+    for seed in range(6):
+        lecture = list(
+            render_lecture(tiny_faces, students=7, frames=2, seed=seed, client=client, realistic=True)  # type: ignore[arg-type]
+        )
+        again = next(
+            render_lecture(tiny_faces, students=7, frames=2, seed=seed, client=client, realistic=True)  # type: ignore[arg-type]
+        )
+        assert np.array_equal(lecture[0][0], again[0]) and lecture[0][1] == again[1]
+        for image, truth in lecture:
+            h, w = image.shape[:2]
+            sizes.add((w, h))
+            assert truth.students
+            for student in truth.students:
+                for box in (student.box, student.label_box, student.face_box):
+                    if box is not None:
+                        x, y, bw, bh = box
+                        assert 0 <= x and 0 <= y and x + bw <= w + 1 and y + bh <= h + 1, (client, seed, box)
+    assert len(sizes) >= 3
+
+
+def test_realistic_needs_a_client(tiny_faces: Path) -> None:
+    with pytest.raises(CaptureError, match="realistic"):
+        next(render_lecture(tiny_faces, students=3, frames=1, realistic=True))

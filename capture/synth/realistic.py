@@ -1,0 +1,84 @@
+"""The choices that make one lecture look like a real screenshot of its client, drawn once from the
+lecture's own random stream (so lectures without them keep every random draw they had)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from capture.synth.looks import Client, LectureStyle
+from capture.synth.names import SCRIPT_WEIGHTS
+from capture.synth.shot import Shot, choose_shot
+from capture.synth.webcam import Pose, draw_pose
+
+# The gaps between tiles real clients draw on a 1080p-class screen (px): Zoom's real galleries
+# have wider gaps than its thinnest, Meet's tiles may touch, Teams' are thin
+SCREEN_GAPS: dict[str, tuple[int, int]] = {"zoom": (4, 9), "meet": (0, 12), "teams": (2, 6)}
+
+
+@dataclass
+class Realism:
+    """One realistic lecture's screenshot (:class:`Shot`), whether its window is drawn, Teams'
+    app side panel, column of camera-off people and tiles of mixed sizes, whether Meet's
+    camera-off tiles are borderless (Meet until 2021; later a grey tile), the pop-up over a tile
+    (the tile's place in reading order, or None), how often names of each script are drawn, and
+    each student's webcam :class:`Pose` (drawn when first shown)."""
+
+    shot: Shot
+    chrome: bool
+    panel: bool
+    column: bool
+    mixed: bool
+    borderless: bool
+    popup: int | None
+    scripts: dict[str, float]
+    rng: np.random.Generator
+    poses: dict[int, Pose] = field(default_factory=dict)
+
+    def pose(self, student: int) -> Pose:
+        """The student's webcam pose, the same on every frame."""
+        if student not in self.poses:
+            self.poses[student] = draw_pose(self.rng)
+        return self.poses[student]
+
+
+def choose_realism(seed: int, client: Client) -> Realism:
+    """The realistic choices of the lecture of ``seed`` drawn as ``client`` draws its calls: the
+    screenshot; Teams' side panel and avatar column in most Teams calls, mixed sizes in half;
+    borderless camera-off tiles in half the Meet calls; a pop-up in some calls."""
+    rng = np.random.default_rng([seed, 21])
+    shot = choose_shot(rng, client)
+    chrome = bool(rng.random() < 0.75)
+    teams = client == "teams"
+    panel = teams and bool(rng.random() < 0.6)
+    column = teams and bool(rng.random() < 0.7)
+    mixed = teams and bool(rng.random() < 0.5)
+    borderless = client == "meet" and bool(rng.random() < 0.5)
+    popup = int(rng.integers(0, 4)) if rng.random() < 0.3 else None
+    return Realism(shot, chrome, panel, column, mixed, borderless, popup, class_scripts(rng), rng)
+
+
+def class_scripts(rng: np.random.Generator) -> dict[str, float]:
+    """How often names of each script are drawn in one class: most names in the class's own script
+    (Latin in most classes, else one drawn by :data:`SCRIPT_WEIGHTS`), a few in others."""
+    others = {k: v for k, v in SCRIPT_WEIGHTS.items() if k != "latin"}
+    main = "latin" if rng.random() < 0.6 else str(rng.choice(list(others), p=_normalised(others)))
+    total = sum(SCRIPT_WEIGHTS.values())
+    return {k: (0.85 if k == main else 0.0) + 0.15 * v / total for k, v in SCRIPT_WEIGHTS.items()}
+
+
+def _normalised(weights: dict[str, float]) -> list[float]:
+    total = sum(weights.values())
+    return [v / total for v in weights.values()]
+
+
+def realistic_style(style: LectureStyle, realism: Realism, gap: int | None) -> LectureStyle:
+    """The style on the realistic lecture's screen: the client's gap (``gap`` when the caller
+    fixed it) and corners scaled with the screen's density, as the client scales its drawing."""
+    density = max(1.0, realism.shot.screen[0] / 1920)
+    if gap is None and style.client is not None:
+        low, high = SCREEN_GAPS[style.client]
+        gap = int(realism.rng.integers(low, high + 1))
+    base = style.gap if gap is None else gap
+    return replace(style, gap=round(base * density), corner=round(style.corner * density))
