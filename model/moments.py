@@ -1,6 +1,6 @@
 """The rule capture and storage share for the times they are given: an aware time, in UTC.
 
-Capture stamps frames from a start time a user gives (``--start``), storage answers queries
+Capture stamps frames from the start time a frame source is given, storage answers queries
 "since" a time a caller gives; a naive time could be any zone, so both refuse it rather than
 guess. It lives here because both packages import ``model`` and neither may import the other.
 """
