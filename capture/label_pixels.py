@@ -24,6 +24,9 @@ INK_DEPTH = 0.4  # ink is within this share of the core's range from its brighte
 # ... the core's brightest being this percentile of it: the thin strokes of small text peak grey, and
 # a horizontal stroke lit whole is not how bright the rest of the text is
 INK_PEAK = 97
+LOOSE_CORE = (
+    40  # px: a core this tall (a big screen's label found by its strokes, padded) holds video round its plate
+)
 BOX_TOLERANCE = 30  # a label box's background varies this much (0..255) around its median
 GREY_SPREAD = 50  # anti-aliased edges of white or black text are this close to grey
 EXTREME_DARK, EXTREME_LIGHT = 55, 200  # gray levels of white or black label text, not of the video behind
@@ -70,7 +73,10 @@ def _text_channels(label: np.ndarray, core: Box) -> tuple[np.ndarray, np.ndarray
     if inner.size == 0 or int(inner.max()) - int(inner.min()) < 40:
         return None
     threshold, _ = cv2.threshold(inner, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    if float((inner > threshold).mean()) < 0.5:
+    # which side is text is judged on the core's middle rows: a loose core's top and bottom are
+    # the video round a plate (a light shirt round a dark plate is not dark text)
+    middle = inner[h // 4 : h - h // 4] if h >= LOOSE_CORE else inner
+    if float((middle > threshold).mean()) < 0.5:
         return np.ascontiguousarray(low), np.ascontiguousarray(high)
     return np.ascontiguousarray(255 - high), np.ascontiguousarray(255 - low)
 

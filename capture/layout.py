@@ -81,6 +81,7 @@ LABEL_MIN_TEXT = 5
 MAX_LABEL_TEXT = 0.12
 LABEL_STROKE = 24
 LABEL_DENSITY = (0.2, 0.8)
+DENSE_TEXT = 16  # px: text up to this tall fills LABEL_DENSITY[0] of its box with edges; taller, less
 AGREEING_LABELS = 4  # equal tiles with a bottom label needed for their labels to be made to agree
 
 
@@ -715,7 +716,8 @@ def _text_line_box(frame: np.ndarray, box: Box) -> Box | None:
         if not LABEL_MIN_TEXT <= ch <= tallest or cw < 2 * ch or cx > w * LABEL_START:
             continue
         density = float(cv2.countNonZero(strokes[cy : cy + ch, cx : cx + cw])) / (cw * ch)
-        if not LABEL_DENSITY[0] <= density <= LABEL_DENSITY[1]:
+        # a 2x2 gradient marks a stroke's edges: the taller the letters, the sparser their edges
+        if not LABEL_DENSITY[0] * min(1.0, DENSE_TEXT / ch) <= density <= LABEL_DENSITY[1]:
             continue
         distance = cx / w + (zone_h - (cy + ch)) / h  # from the tile's bottom-left corner
         if best is None or distance < best[0]:
