@@ -52,9 +52,12 @@ DISC_CORNER = 0.07
 # way; with nothing but discs and one of them a row, the cell has a camera's shape (w / h).
 DISC_CELL = 1.1
 CELL_ASPECT = 16 / 9
-MIN_NAMED_GRID = (
-    3  # camera-off cells that make a grid whose empty places may hold a hidden one (_named_cells)
-)
+# Camera-off cells that make a grid whose empty places may hold a hidden one (_named_cells).
+MIN_NAMED_GRID = 3
+# A speaker view's big tile is a shared screen (_without_shared_screen) when this share of it is one
+# exact colour at least this light in every channel.
+SCREEN_FLAT = 0.3
+SCREEN_LIGHT = 180
 DISC_CELL_OVERLAP = 0.1  # share of a video tile a disc's cell may cover (a gap lost, a disc off centre)
 NESTED_WINDOWS = 2
 APP_BACKGROUND_SHARE = 0.1  # ... a lone tile holds an app's window when this share of it is one flat colour
@@ -1094,7 +1097,7 @@ def tiles_with_faces(
     faces of one tile share it (a room of people), and tiles without a face stay. An avatar disc
     (``avatars``, camera off) outside every tile is a tile of its own."""
     if not faces and not avatars:
-        return grid
+        return _without_shared_screen(grid)
     equal = grid.equal_tiles()
     if len(equal) == len(grid.boxes) and all(
         any(_holds(box, f) for box in equal) for f in [*faces, *avatars]
@@ -1125,6 +1128,27 @@ def tiles_with_faces(
         background=background,
         avatars=grid.avatars + new_discs,
     )
+
+
+def _without_shared_screen(grid: TileGrid) -> TileGrid:
+    """``grid`` without its speaker tile when that shows a shared screen, not a camera: no face was
+    found anywhere outside the strip (the caller's case), and :data:`SCREEN_FLAT` of the tile is one
+    light colour exactly (a slide's or a page's background; a camera's picture is never that flat,
+    a camera-off tile is dark)."""
+    if grid.kind != "speaker" or len(grid.boxes) < 2:
+        return grid
+    big = max(grid.boxes, key=lambda b: b[2] * b[3])
+    x, y, w, h = (v // grid.step for v in big)
+    pixels = grid.small[y : y + h, x : x + w].reshape(-1, 3)
+    if pixels.size == 0:
+        return grid
+    packed = pixels.astype(np.int32) @ np.array([65536, 256, 1], np.int32)
+    values, counts = np.unique(packed, return_counts=True)
+    mode = int(values[np.argmax(counts)])
+    light = min(mode >> 16, (mode >> 8) & 255, mode & 255) >= SCREEN_LIGHT
+    if not light or counts.max() < SCREEN_FLAT * len(packed):
+        return grid
+    return replace(grid, boxes=tuple(b for b in grid.boxes if b != big))
 
 
 def _tiles_around_faces(
