@@ -1309,13 +1309,12 @@ def find_tiles(image: np.ndarray) -> TileGrid:
         if kind == "gallery"
         else {}
     )
-    off = list(cells.values())
-    if len(off) == len(boxes) >= MIN_NAMED_GRID:
-        off += _named_cells(off, frame)
-    ordered = tuple(_reading_order([cells.get(box, box) for box in boxes] + off[len(cells) :]))
+    named = _named_cells(list(cells.values()), frame) if len(cells) == len(boxes) >= MIN_NAMED_GRID else []
+    ordered = tuple(_reading_order([cells.get(box, box) for box in boxes] + named))
     if not ordered:
         return EMPTY_GRID
-    return TileGrid(ordered, kind, content_box, frame, small, step, colour_found, tuple(off))
+    avatars = (*cells.values(), *named)
+    return TileGrid(ordered, kind, content_box, frame, small, step, colour_found, avatars)
 
 
 def _named_cells(cells: Sequence[Box], frame: np.ndarray) -> list[Box]:
