@@ -7,7 +7,7 @@ import math
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import keras
@@ -34,12 +34,21 @@ BACKUP_DIR = "checkpoint"
 
 
 @dataclass(frozen=True)
-class TrainSettings:
-    """Everything that decides a training run; saved beside its outputs (flat: ``--resume`` reads a
-    run's settings.json back into it, so its fields are not grouped)."""
+class TrainingFaces:
+    """The faces a run is shown: a FER2013 dataset, and optionally the same faces framed as the
+    capture agent frames them (``classmood reframe``), shown in that framing with ``reframed_share``."""
 
     data: str
-    arch: str = "vgg_lite"
+    reframed: str | None = None
+    reframed_share: float = 0.5
+
+
+@dataclass(frozen=True)
+class Optimisation:
+    """How the weights are fitted: SGD with Nesterov momentum over ``epochs``, the learning rate warmed
+    up, then decayed (``cosine``) or halved when validation stalls (``plateau``); targets smoothed by
+    ``label_smoothing``; the layers computing in ``precision``."""
+
     epochs: int = 40
     batch_size: int = 64
     learning_rate: float = 0.05
@@ -47,18 +56,60 @@ class TrainSettings:
     warmup_epochs: int = 1
     schedule: str = "cosine"
     label_smoothing: float = 0.1
-    erase_probability: float = 0.5
+    precision: str = "float32"
+
+
+@dataclass(frozen=True)
+class Augmentation:
+    """How the training faces are altered: a random zoom, a random patch erased (with
+    ``erase_probability``), and a video call's damage done to a ``damage`` share of them."""
+
     zoom: float = 0.1
-    seed: int = 1
+    erase_probability: float = 0.5
+    damage: float = 0.0
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """What a run takes from earlier models: the weights it starts from (``init_weights``, pruned to fit
+    with ``prune``) and a teacher whose probabilities make ``teacher_share`` of each target."""
+
     init_weights: str | None = None
     prune: bool = False
-    reframed: str | None = None
-    reframed_share: float = 0.5
     teacher: str | None = None
     teacher_share: float = 0.5
-    precision: str = "float32"
-    damage: float = 0.0
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    """Everything that decides a training run, grouped by job; saved beside its outputs as settings.json
+    (:func:`dataclasses.asdict`, one object per group) and read back by :func:`read_settings` on
+    ``--resume``."""
+
+    faces: TrainingFaces
+    arch: str = "vgg_lite"
+    seed: int = 1
     hyper_parameters: dict[str, object] = field(default_factory=dict)
+    optimisation: Optimisation = field(default_factory=Optimisation)
+    augmentation: Augmentation = field(default_factory=Augmentation)
+    transfer: Transfer = field(default_factory=Transfer)
+
+
+def read_settings(path: Path) -> TrainSettings:
+    """The settings a run saved in ``path`` (its settings.json)."""
+    saved = json.loads(path.read_text())
+    try:
+        return TrainSettings(
+            faces=TrainingFaces(**saved["faces"]),
+            arch=saved["arch"],
+            seed=saved["seed"],
+            hyper_parameters=saved["hyper_parameters"],
+            optimisation=Optimisation(**saved["optimisation"]),
+            augmentation=Augmentation(**saved["augmentation"]),
+            transfer=Transfer(**saved["transfer"]),
+        )
+    except (KeyError, TypeError) as exc:
+        raise TrainingError(f"{path}: not the settings of a run of this version ({exc})") from None
 
 
 def preprocess_split(split: FerSplit) -> tuple[np.ndarray, np.ndarray]:
@@ -70,22 +121,24 @@ def make_train_dataset(
     x: np.ndarray, y: np.ndarray, settings: TrainSettings, x_reframed: np.ndarray | None = None
 ) -> tf.data.Dataset:
     """Shuffled, augmented batches. With ``x_reframed`` (the same faces as the capture agent frames
-    them, aligned with ``x``) each face is shown in that framing with ``settings.reframed_share``.
-    With ``settings.teacher`` (an exported model) each target is the label mixed with the teacher's
-    probabilities for the augmented face, ``settings.teacher_share`` of them (distillation)."""
-    augmenter = build_augmenter(zoom=settings.zoom, seed=settings.seed)
-    teach = _teacher(Path(settings.teacher)) if settings.teacher is not None else None
-    damage = _damager(settings.damage, settings.seed) if settings.damage > 0 else None
+    them, aligned with ``x``) each face is shown in that framing with ``settings.faces.reframed_share``.
+    With ``settings.transfer.teacher`` (an exported model) each target is the label mixed with the
+    teacher's probabilities for the augmented face, ``settings.transfer.teacher_share`` of them
+    (distillation)."""
+    augmentation, transfer = settings.augmentation, settings.transfer
+    augmenter = build_augmenter(zoom=augmentation.zoom, seed=settings.seed)
+    teach = _teacher(Path(transfer.teacher)) if transfer.teacher is not None else None
+    damage = _damager(augmentation.damage, settings.seed) if augmentation.damage > 0 else None
 
     def augment(images: tf.Tensor, labels: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
-        images = random_erasing(augmenter(images, training=True), settings.erase_probability)
+        images = random_erasing(augmenter(images, training=True), augmentation.erase_probability)
         if damage is not None:
             images = tf.reshape(
                 tf.numpy_function(damage, [images], tf.float32, stateful=True), tf.shape(images)
             )
         if teach is not None:
             taught = tf.numpy_function(teach, [images], tf.float32, stateful=False)
-            share = settings.teacher_share
+            share = transfer.teacher_share
             labels = (1.0 - share) * tf.cast(labels, tf.float32) + share * tf.reshape(
                 taught, tf.shape(labels)
             )
@@ -94,7 +147,7 @@ def make_train_dataset(
     if x_reframed is None:
         faces = tf.data.Dataset.from_tensor_slices((x, y))
     else:
-        share = settings.reframed_share
+        share = settings.faces.reframed_share
 
         def pick(original: tf.Tensor, reframed: tf.Tensor, label: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
             return tf.where(tf.random.uniform([]) < share, reframed, original), label
@@ -102,7 +155,7 @@ def make_train_dataset(
         faces = tf.data.Dataset.from_tensor_slices((x, x_reframed, y)).map(pick)
     return (
         faces.shuffle(len(x), seed=settings.seed, reshuffle_each_iteration=True)
-        .batch(settings.batch_size, drop_remainder=True)
+        .batch(settings.optimisation.batch_size, drop_remainder=True)
         .map(augment, num_parallel_calls=tf.data.AUTOTUNE)
         .prefetch(tf.data.AUTOTUNE)
     )
@@ -152,67 +205,75 @@ def load_reframed(root: Path, split: str, like: FerSplit) -> FerSplit:
     return reframed
 
 
-def learning_rate_at(settings: TrainSettings) -> Callable[[int, float], float]:
+def learning_rate_at(optimisation: Optimisation) -> Callable[[int, float], float]:
     """Per-epoch schedule: linear warm-up, then cosine decay to zero (or constant for plateau)."""
 
     def schedule(epoch: int, _lr: float) -> float:
-        if epoch < settings.warmup_epochs:
-            return settings.learning_rate * (epoch + 1) / (settings.warmup_epochs + 1)
-        if settings.schedule == "plateau":
+        if epoch < optimisation.warmup_epochs:
+            return optimisation.learning_rate * (epoch + 1) / (optimisation.warmup_epochs + 1)
+        if optimisation.schedule == "plateau":
             return _lr
-        span = max(1, settings.epochs - settings.warmup_epochs)
-        progress = (epoch - settings.warmup_epochs) / span
-        return 0.5 * settings.learning_rate * (1.0 + math.cos(math.pi * progress))
+        span = max(1, optimisation.epochs - optimisation.warmup_epochs)
+        progress = (epoch - optimisation.warmup_epochs) / span
+        return 0.5 * optimisation.learning_rate * (1.0 + math.cos(math.pi * progress))
 
     return schedule
 
 
-def _prepare_out(out: Path, settings: TrainSettings, resume: bool) -> None:
+def _prepare_out(out: Path, settings: TrainSettings, resume: bool) -> TrainSettings:
+    """Make ``out`` ready and return the run's settings, saved there: ``settings`` for a new run; on
+    ``resume`` the saved ones (of the same arch) with the number of epochs of ``settings``."""
     backup = out / BACKUP_DIR
     saved = out / SETTINGS_NAME
     if resume:
         if not backup.exists() or not saved.exists():
             raise TrainingError(f"{out}: nothing to resume (no {BACKUP_DIR}/ and {SETTINGS_NAME} there)")
-        previous = json.loads(saved.read_text())
-        if previous.get("arch") != settings.arch:
-            raise TrainingError(f"{out}: was trained as {previous.get('arch')!r}, not {settings.arch!r}")
-        return
-    if backup.exists():
+        previous = read_settings(saved)
+        if previous.arch != settings.arch:
+            raise TrainingError(f"{out}: was trained as {previous.arch!r}, not {settings.arch!r}")
+        epochs = settings.optimisation.epochs
+        settings = replace(previous, optimisation=replace(previous.optimisation, epochs=epochs))
+    elif backup.exists():
         raise TrainingError(
             f"{out}: holds a checkpoint of an earlier run; pass --resume or choose another --out"
         )
-    out.mkdir(parents=True, exist_ok=True)
-    (out / LOG_NAME).unlink(missing_ok=True)
+    else:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / LOG_NAME).unlink(missing_ok=True)
     saved.write_text(json.dumps(asdict(settings), indent=2) + "\n")
+    return settings
 
 
 def _model_to_train(settings: TrainSettings) -> keras.Model:
     """The compiled model: built, started from ``init_weights`` when given (a float16 snapshot or an
     exported ONNX model, pruned to fit with ``prune``), SGD with Nesterov momentum, label smoothing."""
     model = _build(settings)
-    if settings.init_weights is not None and settings.init_weights.endswith(".npz"):
-        load_snapshot(model, Path(settings.init_weights))
-    elif settings.init_weights is not None:
-        load_onnx_weights(model, Path(settings.init_weights), prune=settings.prune)
+    init_weights, optimisation = settings.transfer.init_weights, settings.optimisation
+    if init_weights is not None and init_weights.endswith(".npz"):
+        load_snapshot(model, Path(init_weights))
+    elif init_weights is not None:
+        load_onnx_weights(model, Path(init_weights), prune=settings.transfer.prune)
     model.compile(
-        optimizer=keras.optimizers.SGD(settings.learning_rate, momentum=settings.momentum, nesterov=True),
-        loss=keras.losses.CategoricalCrossentropy(label_smoothing=settings.label_smoothing),
+        optimizer=keras.optimizers.SGD(
+            optimisation.learning_rate, momentum=optimisation.momentum, nesterov=True
+        ),
+        loss=keras.losses.CategoricalCrossentropy(label_smoothing=optimisation.label_smoothing),
         metrics=["accuracy"],
     )
     return model
 
 
-def _callbacks(out: Path, settings: TrainSettings) -> list[keras.callbacks.Callback]:
+def _callbacks(out: Path, optimisation: Optimisation) -> list[keras.callbacks.Callback]:
     """A checkpoint every epoch (for ``--resume``), the best epoch kept (Keras and float16 snapshot),
     the log, and the learning-rate schedule."""
     callbacks: list[keras.callbacks.Callback] = [
         keras.callbacks.BackupAndRestore(str(out / BACKUP_DIR), save_freq="epoch", delete_checkpoint=False),
         keras.callbacks.ModelCheckpoint(str(out / BEST_NAME), monitor="val_accuracy", save_best_only=True),
         keras.callbacks.CSVLogger(str(out / LOG_NAME), append=True),
-        keras.callbacks.LearningRateScheduler(learning_rate_at(settings)),
+        keras.callbacks.LearningRateScheduler(learning_rate_at(optimisation)),
         _SnapshotBest(out / SNAPSHOT_NAME),
     ]
-    if settings.schedule == "plateau":
+    if optimisation.schedule == "plateau":
         callbacks.append(keras.callbacks.ReduceLROnPlateau(monitor="val_accuracy", factor=0.5, patience=3))
     return callbacks
 
@@ -236,22 +297,23 @@ def _export(model: keras.Model, out: Path, train_x: np.ndarray, seed: int) -> No
 
 
 def export_snapshot(settings: TrainSettings, out: Path) -> dict[str, object]:
-    """Export the float16 snapshot ``settings.init_weights`` without training, as a run's end exports
+    """Export the float16 snapshot ``settings.transfer.init_weights`` without training, as a run's end exports
     its best epoch (``out``/emotion.onnx and emotion.int8.onnx); returns both files' PublicTest
     accuracy. How the committed teacher becomes the accurate mode's weights."""
-    if settings.init_weights is None or not settings.init_weights.endswith(".npz"):
+    snapshot = settings.transfer.init_weights
+    if snapshot is None or not snapshot.endswith(".npz"):
         raise TrainingError("exporting without training needs a float16 snapshot (.npz) to start from")
     out = Path(out)
     if (out / BACKUP_DIR).exists():
         raise TrainingError(f"{out}: holds a training run; export into another folder")
-    model = load_snapshot(build(settings.arch, **settings.hyper_parameters), Path(settings.init_weights))
-    train_x, _ = preprocess_split(load_fer(Path(settings.data), "train"))
+    model = load_snapshot(build(settings.arch, **settings.hyper_parameters), Path(snapshot))
+    train_x, _ = preprocess_split(load_fer(Path(settings.faces.data), "train"))
     _export(model, out, train_x, settings.seed)
-    val_x, val_y = preprocess_split(load_fer(Path(settings.data), "test"))
+    val_x, val_y = preprocess_split(load_fer(Path(settings.faces.data), "test"))
     return {
         "arch": settings.arch,
         "params": int(model.count_params()),
-        "snapshot": settings.init_weights,
+        "snapshot": snapshot,
         "val_accuracy": _onnx_accuracy(out / WEIGHTS_NAME, val_x, val_y),
         "val_accuracy_int8": _onnx_accuracy(out / INT8_WEIGHTS_NAME, val_x, val_y),
     }
@@ -262,27 +324,24 @@ def train(
 ) -> dict[str, object]:
     """Train (or resume) a run in ``out`` and return its final metrics."""
     out = Path(out)
-    _prepare_out(out, settings, resume)
-    if resume:
-        saved = json.loads((out / SETTINGS_NAME).read_text())
-        settings = TrainSettings(**{**saved, "epochs": settings.epochs})
-        (out / SETTINGS_NAME).write_text(json.dumps(asdict(settings), indent=2) + "\n")
+    settings = _prepare_out(out, settings, resume)
     keras.utils.set_random_seed(settings.seed)
     started = time.monotonic()
-    train_split = load_fer(Path(settings.data), "train")
+    faces = settings.faces
+    train_split = load_fer(Path(faces.data), "train")
     train_x, train_y = preprocess_split(train_split)
-    val_x, val_y = preprocess_split(load_fer(Path(settings.data), "test"))
+    val_x, val_y = preprocess_split(load_fer(Path(faces.data), "test"))
     reframed_x = None
-    if settings.reframed is not None:
-        reframed_x, _ = preprocess_split(load_reframed(Path(settings.reframed), "train", train_split))
+    if faces.reframed is not None:
+        reframed_x, _ = preprocess_split(load_reframed(Path(faces.reframed), "train", train_split))
     train_batches = make_train_dataset(train_x, train_y, settings, reframed_x)
     model = _model_to_train(settings)
     model.fit(
         train_batches,
         validation_data=(val_x, val_y),
-        epochs=settings.epochs,
+        epochs=settings.optimisation.epochs,
         shuffle=False,
-        callbacks=_callbacks(out, settings),
+        callbacks=_callbacks(out, settings.optimisation),
         verbose=verbose if verbose is not None else (1 if sys.stdout.isatty() else 2),
     )
     best = _export_best(model, settings, out, train_x)
@@ -291,7 +350,7 @@ def train(
     metrics = {
         "arch": settings.arch,
         "params": int(best.count_params()),
-        "epochs": settings.epochs,
+        "epochs": settings.optimisation.epochs,
         "val_accuracy": accuracy,
         "val_accuracy_int8": _onnx_accuracy(out / INT8_WEIGHTS_NAME, val_x, val_y),
         **_reframed_accuracy(settings, out / INT8_WEIGHTS_NAME),
@@ -304,9 +363,9 @@ def train(
 
 
 def _build(settings: TrainSettings) -> keras.Model:
-    """The model to train, its layers computing in ``settings.precision`` (``mixed_bfloat16`` for
+    """The model to train, its layers computing in ``settings.optimisation.precision`` (``mixed_bfloat16`` for
     the wide nets on CPUs with bfloat16 instructions, where it is faster); the weights stay float32."""
-    keras.mixed_precision.set_global_policy(settings.precision)
+    keras.mixed_precision.set_global_policy(settings.optimisation.precision)
     try:
         return build(settings.arch, **settings.hyper_parameters)
     finally:
@@ -341,7 +400,8 @@ def _onnx_accuracy(path: Path, x: np.ndarray, y: np.ndarray) -> float:
 
 def _reframed_accuracy(settings: TrainSettings, weights: Path) -> dict[str, float]:
     """Accuracy of the int8 model on the reframed test split, when the run has one."""
-    if settings.reframed is None or not (Path(settings.reframed) / "test").is_dir():
+    reframed = settings.faces.reframed
+    if reframed is None or not (Path(reframed) / "test").is_dir():
         return {}
-    x, y = preprocess_split(load_fer(Path(settings.reframed), "test"))
+    x, y = preprocess_split(load_fer(Path(reframed), "test"))
     return {"val_accuracy_int8_reframed": _onnx_accuracy(weights, x, y)}

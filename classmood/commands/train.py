@@ -143,7 +143,15 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.reframed is not None and not args.reframed.is_dir():
         raise UserError(f"--reframed {args.reframed}: no such folder (make it with 'classmood reframe')")
     try:
-        from training.train import TrainSettings, export_snapshot, train
+        from training.train import (
+            Augmentation,
+            Optimisation,
+            TrainingFaces,
+            TrainSettings,
+            Transfer,
+            export_snapshot,
+            train,
+        )
     except ImportError as exc:
         raise UserError(
             f"classmood train needs the training tools ({exc.name} is not installed): "
@@ -152,22 +160,27 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     out = args.out or Path("runs") / args.arch
     train_settings = TrainSettings(
-        data=str(args.data.resolve()),
+        faces=TrainingFaces(
+            data=str(args.data.resolve()),
+            reframed=str(args.reframed.resolve()) if args.reframed else None,
+            reframed_share=args.reframed_share,
+        ),
         arch=args.arch,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        learning_rate=args.lr,
-        schedule=args.schedule,
-        zoom=args.zoom,
         seed=args.seed,
-        init_weights=str(args.init_weights.resolve()) if args.init_weights else None,
-        prune=args.prune,
-        reframed=str(args.reframed.resolve()) if args.reframed else None,
-        reframed_share=args.reframed_share,
-        teacher=str(args.teacher.resolve()) if args.teacher else None,
-        teacher_share=args.teacher_share,
-        precision=args.precision,
-        damage=args.damage,
+        optimisation=Optimisation(
+            epochs=args.epochs,
+            batch_size=args.batch_size,
+            learning_rate=args.lr,
+            schedule=args.schedule,
+            precision=args.precision,
+        ),
+        augmentation=Augmentation(zoom=args.zoom, damage=args.damage),
+        transfer=Transfer(
+            init_weights=str(args.init_weights.resolve()) if args.init_weights else None,
+            prune=args.prune,
+            teacher=str(args.teacher.resolve()) if args.teacher else None,
+            teacher_share=args.teacher_share,
+        ),
     )
     if args.export_only:
         print(json.dumps(export_snapshot(train_settings, out), indent=2))

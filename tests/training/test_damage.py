@@ -55,16 +55,15 @@ def test_evaluate_damage_reports_on_damaged_faces(tiny_fer: Path) -> None:
 
 
 def test_training_with_damage_runs(tiny_fer: Path, tmp_path: Path) -> None:
-    from training.train import TrainSettings, train
+    from training.train import Augmentation, Optimisation, TrainingFaces, TrainSettings, train
 
     settings = TrainSettings(
-        data=str(tiny_fer),
+        faces=TrainingFaces(data=str(tiny_fer)),
         arch="vgg_lite",
-        epochs=1,
-        batch_size=8,
-        damage=0.5,
+        optimisation=Optimisation(epochs=1, batch_size=8),
+        augmentation=Augmentation(damage=0.5),
         hyper_parameters={"widths": [4, 8, 8, 8], "convs_per_stage": [1, 1, 1, 1], "dropout": 0.0},
     )
     metrics = train(settings, tmp_path / "run", verbose=0)
     assert 0.0 <= float(metrics["val_accuracy"]) <= 1.0
-    assert json.loads((tmp_path / "run" / "settings.json").read_text())["damage"] == 0.5
+    assert json.loads((tmp_path / "run" / "settings.json").read_text())["augmentation"]["damage"] == 0.5

@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -19,11 +20,16 @@ from training.errors import DatasetError, TrainingError
 TINY_HP = {"widths": [4, 8, 8, 8], "convs_per_stage": [1, 1, 1, 1], "dropout": 0.0}
 
 
-def _settings(data: Path, epochs: int, **extra: object):
-    from training.train import TrainSettings
+def _settings(data: Path, epochs: int, reframed: str | None = None, **transfer: object):
+    """A tiny run; ``transfer`` names the fields of its Transfer (init_weights, teacher, ...)."""
+    from training.train import Optimisation, TrainingFaces, TrainSettings, Transfer
 
     return TrainSettings(
-        data=str(data), arch="vgg_lite", epochs=epochs, batch_size=8, hyper_parameters=TINY_HP, **extra
+        faces=TrainingFaces(data=str(data), reframed=reframed),
+        arch="vgg_lite",
+        optimisation=Optimisation(epochs=epochs, batch_size=8),
+        transfer=Transfer(**transfer),
+        hyper_parameters=TINY_HP,
     )
 
 
@@ -81,11 +87,14 @@ def _silence_channels(source: Path, target: Path, conv: int, channels: list[int]
 
 def test_pruning_keeps_the_channels_that_matter(tiny_fer: Path, tmp_path: Path) -> None:
     from training.architectures import build
-    from training.train import TrainSettings, train
+    from training.train import Optimisation, TrainingFaces, TrainSettings, train
     from training.warmstart import load_onnx_weights
 
     settings = TrainSettings(
-        data=str(tiny_fer), arch="vgg_lite", epochs=1, batch_size=8, hyper_parameters=WIDE_HP
+        faces=TrainingFaces(data=str(tiny_fer)),
+        arch="vgg_lite",
+        optimisation=Optimisation(epochs=1, batch_size=8),
+        hyper_parameters=WIDE_HP,
     )
     train(settings, tmp_path / "wide", verbose=0)
     wide = tmp_path / "wide" / "emotion.onnx"
@@ -150,13 +159,13 @@ def test_fine_tuning_on_reframed_faces_starts_from_the_given_weights(
         EMOTIONS
     )
     out = tmp_path / "tuned"
-    settings = _settings(
-        tiny_fer, 1, init_weights=str(trained_onnx), reframed=str(reframed), learning_rate=0.0
-    )
+    settings = _settings(tiny_fer, 1, reframed=str(reframed), init_weights=str(trained_onnx))
+    settings = replace(settings, optimisation=replace(settings.optimisation, learning_rate=0.0))
     metrics = train(settings, out, verbose=0)
     assert 0.0 <= metrics["val_accuracy_int8_reframed"] <= 1.0
     saved = json.loads((out / "settings.json").read_text())
-    assert saved["init_weights"] == str(trained_onnx) and saved["reframed"] == str(reframed)
+    assert saved["transfer"]["init_weights"] == str(trained_onnx)
+    assert saved["faces"]["reframed"] == str(reframed)
     faces = preprocess(load_fer(tiny_fer, "test").images)
     before = EmotionClassifier.load(trained_onnx).predict_preprocessed(faces)
     after = EmotionClassifier.load(out / "emotion.onnx").predict_preprocessed(faces)

@@ -22,10 +22,13 @@ TINY_HP = {"widths": [4, 8, 8, 8], "convs_per_stage": [1, 1, 1, 1], "dropout": 0
 
 
 def _settings(data: Path, epochs: int):
-    from training.train import TrainSettings
+    from training.train import Optimisation, TrainingFaces, TrainSettings
 
     return TrainSettings(
-        data=str(data), arch="vgg_lite", epochs=epochs, batch_size=8, hyper_parameters=TINY_HP
+        faces=TrainingFaces(data=str(data)),
+        arch="vgg_lite",
+        optimisation=Optimisation(epochs=epochs, batch_size=8),
+        hyper_parameters=TINY_HP,
     )
 
 
@@ -179,7 +182,7 @@ def test_zoom_is_checked_and_saved_with_the_run(tiny_fer: Path, tmp_path: Path) 
         env=env,
     )
     assert good.returncode == 0, good.stderr[-2000:]
-    assert json.loads((tmp_path / "run" / "settings.json").read_text())["zoom"] == 0.2
+    assert json.loads((tmp_path / "run" / "settings.json").read_text())["augmentation"]["zoom"] == 0.2
 
 
 def test_mixed_bfloat16_run_keeps_a_float16_snapshot_to_continue_from(tiny_fer: Path, tmp_path: Path) -> None:
@@ -189,14 +192,12 @@ def test_mixed_bfloat16_run_keeps_a_float16_snapshot_to_continue_from(tiny_fer: 
 
     from training.architectures import build
     from training.export import load_snapshot
-    from training.train import SNAPSHOT_NAME, TrainSettings, train
+    from training.train import SNAPSHOT_NAME, Optimisation, TrainingFaces, TrainSettings, train
 
     settings = TrainSettings(
-        data=str(tiny_fer),
+        faces=TrainingFaces(data=str(tiny_fer)),
         arch="vgg_teacher",
-        epochs=1,
-        batch_size=8,
-        precision="mixed_bfloat16",
+        optimisation=Optimisation(epochs=1, batch_size=8, precision="mixed_bfloat16"),
         hyper_parameters={"widths": [4, 8, 8, 8], "convs_per_stage": [1, 1, 1, 1]},
     )
     train(settings, tmp_path / "first", verbose=0)
@@ -224,12 +225,15 @@ def test_a_snapshot_exports_without_training_as_a_run_would(tiny_fer: Path, tmp_
 
     from training.architectures import build
     from training.export import load_snapshot, save_snapshot
-    from training.train import TrainSettings, export_snapshot
+    from training.train import TrainingFaces, TrainSettings, Transfer, export_snapshot
 
     hyper_parameters: dict[str, object] = {"widths": [4, 8, 8, 8], "convs_per_stage": [1, 1, 1, 1]}
     snapshot = save_snapshot(build("vgg_teacher", **hyper_parameters), tmp_path / "teacher.fp16.npz")
     settings = TrainSettings(
-        data=str(tiny_fer), arch="vgg_teacher", init_weights=str(snapshot), hyper_parameters=hyper_parameters
+        faces=TrainingFaces(data=str(tiny_fer)),
+        arch="vgg_teacher",
+        transfer=Transfer(init_weights=str(snapshot)),
+        hyper_parameters=hyper_parameters,
     )
     metrics = export_snapshot(settings, tmp_path / "export")
     assert 0.0 <= float(metrics["val_accuracy_int8"]) <= 1.0  # type: ignore[arg-type]
@@ -244,4 +248,6 @@ def test_a_snapshot_exports_without_training_as_a_run_would(tiny_fer: Path, tmp_
     with pytest.raises(TrainingError, match="holds a training run"):
         export_snapshot(settings, tmp_path / "run")
     with pytest.raises(TrainingError, match="snapshot"):
-        export_snapshot(TrainSettings(data=str(tiny_fer), arch="vgg_teacher"), tmp_path / "other")
+        export_snapshot(
+            TrainSettings(faces=TrainingFaces(data=str(tiny_fer)), arch="vgg_teacher"), tmp_path / "other"
+        )
