@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from classmood.config import Settings
+
+if TYPE_CHECKING:  # the training tools are imported when a run starts, not when the CLI starts
+    from training.train import TrainSettings
 
 ARCH_CHOICES = ("seed", "vgg_lite", "vgg_slim", "vgg_teacher")
 
@@ -143,15 +147,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.reframed is not None and not args.reframed.is_dir():
         raise UserError(f"--reframed {args.reframed}: no such folder (make it with 'classmood reframe')")
     try:
-        from training.train import (
-            Augmentation,
-            Optimisation,
-            TrainingFaces,
-            TrainSettings,
-            Transfer,
-            export_snapshot,
-            train,
-        )
+        from training.train import export_snapshot, train
     except ImportError as exc:
         raise UserError(
             f"classmood train needs the training tools ({exc.name} is not installed): "
@@ -159,10 +155,31 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         ) from None
 
     out = args.out or Path("runs") / args.arch
-    train_settings = TrainSettings(
+    train_settings = _train_settings(args)
+    if args.export_only:
+        print(json.dumps(export_snapshot(train_settings, out), indent=2))
+        print(f"weights: {out / 'emotion.onnx'} (float32) and {out / 'emotion.int8.onnx'} (int8)")
+        return 0
+    metrics = train(train_settings, out, resume=args.resume)
+    print(json.dumps(metrics, indent=2))
+    print(
+        f"weights: {out / 'emotion.onnx'} (float32) and {out / 'emotion.int8.onnx'} (int8; copy it to "
+        "model/weights/emotion.onnx to make it the default, see model/MODEL_CARD.md)"
+    )
+    return 0
+
+
+def _train_settings(args: argparse.Namespace) -> TrainSettings:
+    """The run the checked options ask for, its paths absolute; what no option sets keeps its default."""
+    from training.train import Augmentation, Optimisation, TrainingFaces, TrainSettings, Transfer
+
+    def absolute(path: Path | None) -> str | None:
+        return str(path.resolve()) if path else None
+
+    return TrainSettings(
         faces=TrainingFaces(
             data=str(args.data.resolve()),
-            reframed=str(args.reframed.resolve()) if args.reframed else None,
+            reframed=absolute(args.reframed),
             reframed_share=args.reframed_share,
         ),
         arch=args.arch,
@@ -176,20 +193,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         ),
         augmentation=Augmentation(zoom=args.zoom, damage=args.damage),
         transfer=Transfer(
-            init_weights=str(args.init_weights.resolve()) if args.init_weights else None,
+            init_weights=absolute(args.init_weights),
             prune=args.prune,
-            teacher=str(args.teacher.resolve()) if args.teacher else None,
+            teacher=absolute(args.teacher),
             teacher_share=args.teacher_share,
         ),
     )
-    if args.export_only:
-        print(json.dumps(export_snapshot(train_settings, out), indent=2))
-        print(f"weights: {out / 'emotion.onnx'} (float32) and {out / 'emotion.int8.onnx'} (int8)")
-        return 0
-    metrics = train(train_settings, out, resume=args.resume)
-    print(json.dumps(metrics, indent=2))
-    print(
-        f"weights: {out / 'emotion.onnx'} (float32) and {out / 'emotion.int8.onnx'} (int8; copy it to "
-        "model/weights/emotion.onnx to make it the default, see model/MODEL_CARD.md)"
-    )
-    return 0
