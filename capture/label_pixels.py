@@ -39,6 +39,12 @@ ICON_CHROMA = 90
 ICON_SIZE = (0.5, 2.0)
 ICON_SHAPE = (0.7, 1.4)
 ICON_FILL = 0.5
+# A label's own plate inside its core (_plate): first the rows whose left half is this full of
+# plate-dark pixels (the darker side of an Otsu split, the text's gaps closed), then rows and columns
+# this full of them, at least this share of the core's height, twice as wide as tall, not the whole core.
+PLATE_SEED_ROWS = 0.6
+PLATE_DARK = 0.8
+PLATE_MIN_HEIGHT = 0.35
 OCR_VARIANTS: tuple[tuple[int, bool], ...] = ((40, False), (24, False), (20, False), (48, True))
 
 
@@ -110,6 +116,40 @@ def _runs_at_least(flags: np.ndarray, length: int) -> np.ndarray:
         if b - a >= length:
             out[a:b] = True
     return out
+
+
+def _longest_run(flags: np.ndarray) -> tuple[int, int]:
+    """Start and end (exclusive) of the longest run of True in ``flags``; (0, 0) for none."""
+    starts, ends = _runs(flags)
+    if starts.size == 0:
+        return 0, 0
+    best = int(np.argmax(ends - starts))
+    return int(starts[best]), int(ends[best])
+
+
+def _plate(label: np.ndarray, core: Box) -> Box:
+    """The label's own plate inside ``core`` when it has one (a dark box behind light text, as Zoom
+    and Teams draw it), else ``core``. A name box found too big holds the video round the plate or
+    the speaking tile's coloured border, whose light pixels the text line would take for ink."""
+    x, y, w, h = core
+    crop = label[y : y + h, x : x + w]
+    if crop.size == 0 or min(crop.shape[:2]) < 6:
+        return core
+    gray = crop if crop.ndim == 2 else cv2.cvtColor(np.ascontiguousarray(crop[:, :, :3]), cv2.COLOR_BGR2GRAY)
+    threshold, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    width = max(3, h // 3) | 1  # the gaps between letters and inside them close; the video beside does not
+    dark = cv2.morphologyEx(
+        (gray <= threshold).astype(np.uint8), cv2.MORPH_CLOSE, np.ones((3, width), np.uint8)
+    ).astype(bool)
+    top, bottom = _longest_run(dark[:, : max(w // 2, 1)].mean(axis=1) > PLATE_SEED_ROWS)
+    if bottom - top < max(4, PLATE_MIN_HEIGHT * h):
+        return core
+    left, right = _longest_run(dark[top:bottom].mean(axis=0) > PLATE_DARK)
+    top, bottom = _longest_run(dark[:, left:right].mean(axis=1) > PLATE_DARK) if right > left else (0, 0)
+    tall, wide = bottom - top, right - left
+    if tall < max(4, PLATE_MIN_HEIGHT * h) or wide < 2 * tall or wide * tall > 0.9 * w * h:
+        return core
+    return (x + left, y + top, wide, tall)
 
 
 def crop_key(label: np.ndarray, core: Box | None = None) -> bytes:
@@ -188,12 +228,13 @@ class _Ink:
 def text_line(label: np.ndarray, core: Box | None = None) -> np.ndarray | None:
     """The label's text line as ink coverage (float32, 1 = text, 0 = background), or None when blank.
 
-    ``core`` is the part of ``label`` known to hold (some of) the text, by default all of it. Ink is
-    the minority side of an Otsu split inside ``core``, bright or dark. Rows and columns of the crop
+    ``core`` is the part of ``label`` known to hold (some of) the text, by default all of it; when it
+    holds a plate of its own, the plate (:func:`_plate`). Ink is the minority side of an Otsu split
+    inside the core, bright or dark. Rows and columns of the crop
     around the core are added while they hold ink (small gaps allowed: diacritics, word spaces) and
     are not flooded with it (a bright room around the label box is not text).
     """
-    core = core or (0, 0, label.shape[1], label.shape[0])
+    core = _plate(label, core) if core is not None else (0, 0, label.shape[1], label.shape[0])
     found = _core_ink(_without_icons(label, core), core)
     if found is None:
         return None
@@ -429,12 +470,12 @@ def ocr_image(line: np.ndarray, variant: int = 0) -> np.ndarray:
 
 
 def raw_line_image(label: np.ndarray, core: Box | None) -> np.ndarray | None:
-    """The label's text box (``core``) as it is on screen, for OCR: gray, dark text on white (the text
-    is the minority side of an Otsu split), upscaled to :data:`RAW_HEIGHT` px with a white margin.
-    None without a core, or when it is flat."""
+    """The label's text box (``core``, or the plate in it: :func:`_plate`) as it is on screen, for
+    OCR: gray, dark text on white (the text is the minority side of an Otsu split), upscaled to
+    :data:`RAW_HEIGHT` px with a white margin. None without a core, or when it is flat."""
     if core is None:
         return None
-    x, y, w, h = core
+    x, y, w, h = _plate(label, core)
     crop = label[y : y + h, x : x + w]
     if crop.size == 0 or min(crop.shape[:2]) < 4:
         return None

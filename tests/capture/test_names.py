@@ -462,3 +462,26 @@ def test_the_thin_grey_strokes_of_small_text_are_ink_beside_one_lit_whole() -> N
 def test_a_sign_read_from_the_labels_edge_does_not_end_a_name(reader: NameReader) -> None:
     """Meet's label edge read as a hyphen ("Scott Hiett-"): no name ends with one."""
     assert reader.read(_label("Scott Hiett-", "latin", 5)).name == "Scott Hiett"
+
+
+def test_a_name_box_holding_the_video_round_a_plate_is_read_in_the_plate(reader: NameReader) -> None:
+    """The Zoom web client's speaking tile: a name box found too big holds the bright video round the
+    label's dark plate and the tile's green border below it. The text line is the plate's, not the
+    light shirt above it, so the line is not too tall for its tile and is read."""
+    text = TextRenderer().mask("Amara Okafor", "latin", 16)
+    th, tw = text.shape
+    rng = np.random.default_rng(5)
+    crop = rng.integers(170, 250, (th + 40, tw + 120, 3)).astype(np.uint8)  # a light shirt, a room
+    crop = cv2.GaussianBlur(crop, (5, 5), 0)
+    crop[-6:] = 0  # the gap under the tile
+    crop[-10:-6] = (90, 200, 60)  # the speaking tile's green border
+    crop[:, :4] = (90, 200, 60)
+    plate = (4, 8, tw + 16, th + 14)  # x, y, w, h: the label's dark plate
+    x, y, w, h = plate
+    crop[y : y + h, x : x + w] = (40, 38, 36)
+    region = crop[y + 7 : y + 7 + th, x + 8 : x + 8 + tw]
+    region[text > 128] = (250, 250, 250)
+    core = (0, 4, tw + 100, crop.shape[0] - 4)  # the name box the layout found: plate, video, border
+    line = text_line(crop, core)
+    assert line is not None and line.shape[0] <= th + 6
+    assert reader.read_frame([(crop, core)], tile_heights=[4 * th + 30])[0].name == "Amara Okafor"
