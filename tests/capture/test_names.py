@@ -103,6 +103,18 @@ def test_matching_keeps_similar_names_apart() -> None:
         assert reader.match("Мария Лыс")[0] == "Мария Лысенко"  # a label cut short by a narrow tile
 
 
+def test_a_label_the_client_cut_with_an_ellipsis_matches_its_roster_name() -> None:
+    """Zoom ends a long name that does not fit its tile with "…" (or three dots)."""
+    with NameReader(roster=["Donna Norkeliunas", "Donna Norton", "Kateryna Bondarenko"]) as reader:
+        for shown, name in (
+            ("Donna Norkeliun…", "Donna Norkeliunas"),
+            ("Donna Norkeliun...", "Donna Norkeliunas"),
+            ("Kateryna Bo…", "Kateryna Bondarenko"),
+        ):
+            match = reader.match(shown)
+            assert match is not None and match[0] == name, shown
+
+
 def test_ocr_text_as_a_name() -> None:
     # unsure short words at a line's ends are a plate's edge or an icon; a sure word or a long one stays
     assert trimmed_words([("Monica", 95), ("Adebayo", 95), ("È-", 57)]) == [("Monica", 95), ("Adebayo", 95)]
