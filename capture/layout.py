@@ -3,8 +3,9 @@
 The approach is theme-agnostic: the meeting background is the flat colour whose pixels form the
 largest connected network (the gaps and margins between tiles); a recursive XY-cut on that
 background mask splits the content into tiles; the tiles are then regularised (equal sizes in a
-gallery, tiles merged by a missing gap split apart) and sorted in reading order. Speaker view (one
-big tile and a strip of small ones) is recognised. Work is done on a 2x subsampled frame.
+gallery, tiles merged by a missing gap split apart, places of the grid that something floating over
+the gallery hides read as its tiles) and sorted in reading order. Speaker view (one big tile and a
+strip of small ones) is recognised. Work is done on a 2x subsampled frame.
 """
 
 from __future__ import annotations
@@ -59,6 +60,12 @@ MIN_NAMED_GRID = 3
 SCREEN_FLAT = 0.3
 SCREEN_LIGHT = 180
 DISC_CELL_OVERLAP = 0.1  # share of a video tile a disc's cell may cover (a gap lost, a disc off centre)
+# A place of a gallery's grid that no tile read holds is a tile whose edges something floating over the
+# gallery hides (the user's own camera, a pop-up) when the other leaves cover this share of it and this
+# share of it differs from the colour between the tiles, in a grid whose neighbouring columns and rows
+# lie at most HIDDEN_CELL_SPACING tiles apart (_hidden_cells).
+HIDDEN_CELL_COVER = 0.6
+HIDDEN_CELL_SPACING = 1.25
 NESTED_WINDOWS = 2
 APP_BACKGROUND_SHARE = 0.1  # ... a lone tile holds an app's window when this share of it is one flat colour
 CANDIDATES = 4  # background colours tried
@@ -397,14 +404,19 @@ def _split_merged(box: Box, w: int, h: int, gap: float) -> list[Box] | None:
     ]
 
 
-def _gallery(leaves: list[Box], frame_w: int, frame_h: int) -> list[Box]:
+def _gallery(
+    leaves: list[Box], frame_w: int, frame_h: int, view: Callable[[Box], np.ndarray]
+) -> tuple[list[Box], list[Box]]:
     """The equal tiles of a gallery: the size most tile-shaped leaves share, and the leaves of about
-    that size, resized to it, or split into it (a row or column of tiles whose gaps were lost)."""
+    that size, resized to it, or split into it (a row or column of tiles whose gaps were lost), and
+    the places of its grid that other leaves cover (:func:`_hidden_cells`, which looks at the
+    frame's pixels in a box through ``view``). Also the tiles as the leaves alone show them, which
+    a reading is judged by: a place inferred from the grid is no evidence for the reading."""
     similar = _alike(leaves)
     counts = similar.sum(axis=1)
     shaped = [i for i, b in enumerate(leaves) if TILE_SHAPE[0] <= b[2] / b[3] <= TILE_SHAPE[1]]
     if not shaped:
-        return []
+        return [], []
     main = max(shaped, key=lambda i: (counts[i], leaves[i][2] * leaves[i][3]))
     group = [b for b, same in zip(leaves, similar[main], strict=True) if same]
     w = int(np.median([b[2] for b in group]))
@@ -417,16 +429,99 @@ def _gallery(leaves: list[Box], frame_w: int, frame_h: int) -> list[Box]:
     )
     gap = float(spacings[len(spacings) // 2]) if spacings else 0.03 * w
     tiles: list[Box] = []
+    others: list[Box] = []  # leaves not of the tiles' size: tiles cut or joined by something over them
     for leaf in leaves:
-        if _similar(leaf, (0, 0, w, h), 0.25):
-            tiles.append(
-                leaf
-                if _similar(leaf, (0, 0, w, h), 0.02)
-                else _resize_about_centre(leaf, w, h, frame_w, frame_h)
-            )
+        if _similar(leaf, (0, 0, w, h), 0.02):
+            tiles.append(leaf)
+        elif _similar(leaf, (0, 0, w, h), 0.25):
+            others.append(leaf)
         elif len(group) >= 2 and (parts := _split_merged(leaf, w, h, gap)) is not None:
             tiles.extend(parts)
-    return tiles
+        else:
+            others.append(leaf)
+    resized = {
+        leaf: _resize_about_centre(leaf, w, h, frame_w, frame_h)
+        for leaf in others
+        if _similar(leaf, (0, 0, w, h), 0.25)
+    }
+    hidden = _hidden_cells(tiles, others, (w, h), (frame_w, frame_h), view)
+    kept = [
+        box
+        for leaf, box in resized.items()
+        if not any(_overlap(leaf, cell) > DISC_CELL_OVERLAP for cell in hidden)
+    ]
+    return tiles + hidden + kept, tiles + list(resized.values())
+
+
+def _hidden_cells(
+    tiles: list[Box],
+    leaves: list[Box],
+    size: tuple[int, int],
+    frame_size: tuple[int, int],
+    view: Callable[[Box], np.ndarray],
+) -> list[Box]:
+    """The places of the gallery's grid (the columns and rows of its ``tiles``, each of ``size``)
+    that no tile holds, the other ``leaves`` cover :data:`HIDDEN_CELL_COVER` of, and whose pixels
+    (``view(box)``) differ that much from the colour between the tiles: tiles whose edges something
+    floating over the gallery hides or joins to a neighbour's (the user's own camera in the call's
+    corner, a pop-up), read as they lie in the grid rather than as the leaves' shapes."""
+    if not tiles or not leaves:
+        return []
+    (w, h), (frame_w, frame_h) = size, frame_size
+    columns, rows = _positions([t[0] for t in tiles], w), _positions([t[1] for t in tiles], h)
+    if not (_adjacent(columns, w) and _adjacent(rows, h)):
+        return []  # no gallery of tiles side by side: discs or pieces far apart on a background
+    cells = [(x, y, min(w, frame_w - x), min(h, frame_h - y)) for y in rows for x in columns]
+    covered = [
+        cell
+        for cell in cells
+        if not any(_overlap(cell, t) > DISC_CELL_OVERLAP for t in tiles)
+        and sum(_intersection(cell, leaf) for leaf in leaves) >= HIDDEN_CELL_COVER * w * h
+    ]
+    gap = _gap_colour(tiles, view) if covered else None
+    if gap is None:
+        return covered  # tiles touching each other: no background between them to tell a place by
+    return [cell for cell in covered if _unlike(view(cell), gap) >= HIDDEN_CELL_COVER]
+
+
+def _gap_colour(tiles: list[Box], view: Callable[[Box], np.ndarray]) -> np.ndarray | None:
+    """The median colour along the middle of the gaps between neighbouring tiles of a gallery (gaps a
+    tenth of a tile wide at most; their sides may hold a pixel of the tiles), or None where the tiles
+    touch."""
+    strips: list[np.ndarray] = []
+    for x, y, w, h in tiles:
+        for ox, oy, _, _ in tiles:
+            if abs(oy - y) <= h / 10 and 0 < ox - (x + w) <= w / 10:
+                strips.append(view(((x + w + ox) // 2, y, 1, h)).reshape(-1, 3))
+            if abs(ox - x) <= w / 10 and 0 < oy - (y + h) <= h / 10:
+                strips.append(view((x, (y + h + oy) // 2, w, 1)).reshape(-1, 3))
+    return _median_rows(np.concatenate(strips)) if strips else None
+
+
+def _unlike(pixels: np.ndarray, colour: np.ndarray) -> float:
+    """The share of ``pixels`` more than :data:`BG_TOLERANCE` from ``colour`` in some channel."""
+    if pixels.size == 0:
+        return 0.0
+    far = np.abs(pixels.reshape(-1, 3).astype(np.int16) - colour.astype(np.int16)) > BG_TOLERANCE
+    return float(far.any(axis=1).mean())
+
+
+def _adjacent(positions: list[int], size: int) -> bool:
+    """Whether a grid's sorted ``positions`` (of its columns or rows) follow each other as tiles
+    ``size`` long with a gap between them do: each at most :data:`HIDDEN_CELL_SPACING` tiles on."""
+    return bool(np.all(np.diff(positions) <= HIDDEN_CELL_SPACING * size))
+
+
+def _positions(starts: list[int], size: int) -> list[int]:
+    """The distinct values of ``starts`` (the lefts or tops of a grid's tiles, ``size`` wide or
+    high): those within a tenth of ``size`` of each other are one, their median."""
+    groups: list[list[int]] = []
+    for start in sorted(starts):
+        if groups and start - groups[-1][0] <= size / 10:
+            groups[-1].append(start)
+        else:
+            groups.append([start])
+    return [int(np.median(group)) for group in groups]
 
 
 def _speaker(leaves: list[Box]) -> tuple[Box, list[Box]] | None:
@@ -892,7 +987,9 @@ def _read(
             for stepped in (False, True):
                 rows, columns = steps() if stepped else (None, None)
                 separators = _Separators(background, rows, columns, gap_share)
-                cut = _cut(separators, area, step, (frame_w, frame_h), region, strict=background is mask)
+                cut = _cut(
+                    separators, small, area, step, (frame_w, frame_h), region, strict=background is mask
+                )
                 if cut is None:
                     continue
                 leaves, tiles, kind, score = cut
@@ -929,6 +1026,7 @@ def _separations(
 
 def _cut(
     separators: _Separators,
+    small: np.ndarray,
     area: tuple[int, int, int, int],
     step: int,
     frame_size: tuple[int, int],
@@ -936,8 +1034,9 @@ def _cut(
     strict: bool,
 ) -> tuple[list[Box], list[Box], LayoutKind, float] | None:
     """The XY-cut of ``area`` along ``separators``: its leaves (split where they are grids of tiles
-    touching each other), the tiles they make, their kind and plausibility in ``region``. None
-    without leaves, or when a loose (not ``strict``) cut's leaves cover too little of the region."""
+    touching each other), the tiles they make (seen on ``small``, the frame subsampled by ``step``),
+    their kind and plausibility in ``region``. None without leaves, or when a loose (not ``strict``)
+    cut's leaves cover too little of the region."""
     frame_w, frame_h = frame_size
     x0, y0, x1, y1 = region
     leaves = _leaves(separators, area, step, frame_w, frame_h)
@@ -953,8 +1052,16 @@ def _cut(
     covered = sum(w * h for _, _, w, h in leaves)
     if not leaves or not (strict or covered >= MIN_LOSSY_COVER * (x1 - x0) * (y1 - y0) * step * step):
         return None
-    tiles, kind = _tiles_of(leaves, frame_w, frame_h)
-    return leaves, tiles, kind, _plausibility(tiles, ((x1 - x0) * step, (y1 - y0) * step))
+    tiles, kind, shown = _tiles_of(leaves, frame_w, frame_h, functools.partial(_view, small, step))
+    return leaves, tiles, kind, _plausibility(shown, ((x1 - x0) * step, (y1 - y0) * step))
+
+
+def _view(small: np.ndarray, step: int, box: Box) -> np.ndarray:
+    """The pixels of ``box`` (frame pixels) on the frame subsampled by ``step`` (``small``): one at
+    least each way."""
+    x, y, w, h = box
+    x0, y0 = x // step, y // step
+    return small[y0 : max((y + h) // step, y0 + 1), x0 : max((x + w) // step, x0 + 1)]
 
 
 def _touching_reading(
@@ -1038,18 +1145,23 @@ def _split_touching(leaf: Box, rows: np.ndarray, columns: np.ndarray, step: int)
     ]
 
 
-def _tiles_of(leaves: list[Box], frame_w: int, frame_h: int) -> tuple[list[Box], LayoutKind]:
-    """The tiles that XY-cut leaves make: a speaker view's big tile and strip, else a gallery."""
+def _tiles_of(
+    leaves: list[Box], frame_w: int, frame_h: int, view: Callable[[Box], np.ndarray]
+) -> tuple[list[Box], LayoutKind, list[Box]]:
+    """The tiles that XY-cut leaves make: a speaker view's big tile and strip, else a gallery
+    (:func:`_gallery`, which ``view`` is passed to); their kind; and the tiles the leaves alone
+    show, which the reading is judged by."""
     speaker = _speaker(leaves)
     if speaker is not None:
         big, strip = speaker
         size = (int(np.median([b[2] for b in strip])), int(np.median([b[3] for b in strip])))
-        return [big] + [
+        boxes = [big] + [
             b if _similar(b, (0, 0, *size), 0.02) else _resize_about_centre(b, *size, frame_w, frame_h)
             for b in strip
-        ], "speaker"
-    boxes = _gallery(leaves, frame_w, frame_h) if leaves else []
-    return boxes, "gallery" if boxes else "empty"
+        ]
+        return boxes, "speaker", boxes
+    boxes, shown = _gallery(leaves, frame_w, frame_h, view) if leaves else ([], [])
+    return boxes, "gallery" if boxes else "empty", shown
 
 
 def _plausibility(tiles: list[Box], region: tuple[int, int]) -> float:
@@ -1250,11 +1362,16 @@ def tile_around(separators: _Separators, step: int, face: Box, frame_w: int, fra
     return box, found
 
 
-def _overlap(a: Box, b: Box) -> float:
-    """The share of the smaller of two boxes that lies inside the other."""
+def _intersection(a: Box, b: Box) -> int:
+    """The area two boxes share, in pixels."""
     iw = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
     ih = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
-    return iw * ih / max(min(a[2] * a[3], b[2] * b[3]), 1)
+    return iw * ih
+
+
+def _overlap(a: Box, b: Box) -> float:
+    """The share of the smaller of two boxes that lies inside the other."""
+    return _intersection(a, b) / max(min(a[2] * a[3], b[2] * b[3]), 1)
 
 
 def _same_tile(a: Box, b: Box) -> bool:

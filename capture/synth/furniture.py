@@ -1,17 +1,28 @@
 """What real clients draw around and over tiles: muted-microphone icons beside names, pop-ups over
-tiles, Teams' app side panel and its column of camera-off avatar discs."""
+tiles, Teams' app side panel and its column of camera-off avatar discs, the user's own camera
+floating over the call."""
 
 from __future__ import annotations
 
 import zlib
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
 from capture.box import Box
 from capture.synth.geometry import gallery_boxes, grid_shape
+from capture.synth.library import FaceLibrary
+from capture.synth.people import face_placement, skin_tint
 from capture.synth.text import TextRenderer, paint
+from capture.synth.tiles import feather_mask, paint_face, paint_shoulders, webcam_face
+from capture.synth.webcam import textured_room
 
+# The self-view's width as a share of the call's (low, high), and its inset from the call's
+# bottom-right corner as a share of the call's width: Meet and Teams float a small picture there
+SELF_VIEW_SHARE = (1 / 6, 1 / 5)
+SELF_VIEW_INSET = 0.01
+SELF_VIEW_CORNER = 8  # px: its rounded corners where the style's tiles are square
 POPUP_LINES = ("Start Capturing", "Stop Capturing", "Save", "Reset", "Pin", "Mute", "Remove")
 PANEL_LINES = ("What went well?", "Thoughts visible to all", "Responses", "Participation", "Edit", "Post")
 RED = (56, 48, 217)
@@ -123,3 +134,55 @@ def column_avatar(
         ink = (240, 240, 240)
     paint(canvas, label, lx, ly, ink)
     return lx, ly, label.shape[1], label.shape[0]
+
+
+@dataclass(frozen=True)
+class SelfView:
+    """The user's (the teacher's) own camera as Meet and Teams float it over the call: the picture
+    (a person in a room) and its width as a share of the call's width."""
+
+    picture: np.ndarray
+    share: float
+
+
+def draw_self_view(library: FaceLibrary, rng: np.random.Generator) -> SelfView:
+    """The teacher's camera: a room, shoulders and a tinted face of ``library`` where a webcam frames
+    one, drawn from ``rng`` alone (so the lecture's students are drawn as without it)."""
+    picture = textured_room(rng)
+    h, w = picture.shape[:2]
+    emotion = library.emotions[int(rng.integers(0, len(library.emotions)))]
+    files = library.files[emotion]
+    face = library.image(files[int(rng.integers(0, len(files)))])
+    scale, offset = face_placement(rng)
+    fx, fy, side = webcam_face(w, h, scale, offset)
+    clothes = tuple(int(v) for v in rng.integers(20, 230, 3))
+    paint_shoulders(picture, (fx, fy, side), (clothes[0], clothes[1], clothes[2]))
+    paint_face(picture, face, (fx, fy, side, side), skin_tint(rng), feather_mask(side))
+    return SelfView(picture, float(rng.uniform(*SELF_VIEW_SHARE)))
+
+
+def self_view_box(content: Box, share: float) -> Box:
+    """Where the self-view floats: a 16:9 box ``share`` of the call's width, inset from the call's
+    bottom-right corner (over the corner tile, or the gap beside it)."""
+    x, y, w, h = content
+    sw = max(int(w * share), 16)
+    sh = sw * 9 // 16
+    inset = max(int(w * SELF_VIEW_INSET), 2)
+    return x + w - sw - inset, y + h - sh - inset, sw, sh
+
+
+def paint_self_view(canvas: np.ndarray, content: Box, view: SelfView, corner: int) -> Box:
+    """Paint the self-view over whatever lies at the call's bottom-right corner, its corners rounded
+    by ``corner`` px (what is under it shows there); returns its box."""
+    x, y, w, h = box = self_view_box(content, view.share)
+    picture = cv2.resize(view.picture, (w, h), interpolation=cv2.INTER_LINEAR)
+    r = int(min(corner, w // 4, h // 4))
+    mask = np.zeros((h, w), np.uint8)
+    cv2.rectangle(mask, (r, 0), (w - 1 - r, h - 1), 255, -1)
+    cv2.rectangle(mask, (0, r), (w - 1, h - 1 - r), 255, -1)
+    for cx, cy in ((r, r), (w - 1 - r, r), (r, h - 1 - r), (w - 1 - r, h - 1 - r)):
+        cv2.circle(mask, (cx, cy), r, 255, -1, cv2.LINE_AA)
+    alpha = mask[:, :, None].astype(np.float32) / 255
+    region = canvas[y : y + h, x : x + w].astype(np.float32)
+    canvas[y : y + h, x : x + w] = (region + (picture - region) * alpha).astype(np.uint8)
+    return box

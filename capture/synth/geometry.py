@@ -11,7 +11,7 @@ FRAME_SIZE: tuple[int, int] = (1920, 1080)
 
 
 def grid_shape(n: int) -> tuple[int, int]:
-    """Zoom-like (columns, rows) for ``n`` tiles: 2x1, 2x2, 3x2, 3x3, 4x3 ... 7x7."""
+    """Zoom-like (columns, rows) for ``n`` tiles: 2x1, 2x2, 3x2, 3x3, 4x3 ... 7x7, 8x8."""
     cols = max(1, math.ceil(math.sqrt(n)))
     return cols, max(1, math.ceil(n / cols))
 

@@ -12,14 +12,18 @@ import cv2
 import numpy as np
 
 from capture.errors import CaptureError
+from capture.synth.furniture import draw_self_view
+from capture.synth.geometry import FRAME_SIZE
 from capture.synth.library import FaceLibrary
-from capture.synth.looks import Client, LectureStyle, Theme, View, choose_style
+from capture.synth.looks import CLIENT_LOOKS, Client, LectureStyle, Theme, View, choose_style
 from capture.synth.people import Student, cast_students
 from capture.synth.realistic import choose_realism, realistic_style
 from capture.synth.renderer import LectureRenderer
 from capture.synth.truth import TruthFrame
 
-MAX_TILES = 49
+MAX_TILES = 49  # the most tiles a gallery shows; a client's own where it has one (ClientLook.max_tiles)
+MIN_SCREEN = 360  # px: the smallest screen side a lecture is drawn on (a window's bars and tiles fit)
+SELF_VIEW_STREAM = 31  # the self-view is drawn from the random stream [seed, this], not the lecture's
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,8 @@ def render_lecture(
     dynamics: bool = True,
     client: Client | None = None,
     realistic: bool = False,
+    screen: tuple[int, int] | None = None,
+    self_view: bool = False,
 ) -> Iterator[tuple[np.ndarray, TruthFrame]]:
     """Yield ``(BGR 1920x1080 image, TruthFrame)`` for each frame of a synthetic lecture.
 
@@ -53,9 +59,25 @@ def render_lecture(
     draws the gallery as that client does (:data:`CLIENT_LOOKS`) with people in rooms.
     ``realistic`` (with a client) draws each frame as a real screenshot of that client looks
     (:mod:`capture.synth.realistic`): frames of the screen's size, often downscaled or JPEG'd.
+    ``screen`` (w, h) draws frames of that size instead of 1920x1080 (not with ``realistic``).
+    ``self_view`` floats the teacher's own camera over the call's bottom-right corner, as Meet and
+    Teams do: not a student, so not in the truth, and the students are drawn as without it.
     """
     rng, style, renderer, people = _cast(
-        faces, students, frames, seed, theme, view, chrome, rounded, gap, dynamics, client, realistic
+        faces,
+        students,
+        frames,
+        seed,
+        theme,
+        view,
+        chrome,
+        rounded,
+        gap,
+        dynamics,
+        client,
+        realistic,
+        screen,
+        self_view,
     )
     order = list(rng.permutation(students))
     speaker: int | None = int(rng.integers(0, students)) if dynamics else None
@@ -83,14 +105,11 @@ def _cast(
     dynamics: bool,
     client: Client | None = None,
     realistic: bool = False,
+    screen: tuple[int, int] | None = None,
+    self_view: bool = False,
 ) -> tuple[np.random.Generator, LectureStyle, LectureRenderer, list[Student]]:
     """The lecture's random state, style, renderer and students, as ``render_lecture`` starts them."""
-    if not 1 <= students <= MAX_TILES:
-        raise CaptureError(f"students: must be between 1 and {MAX_TILES} (got {students})")
-    if frames < 1:
-        raise CaptureError(f"frames: must be at least 1 (got {frames})")
-    if realistic and client is None:
-        raise CaptureError("realistic: draws a client's screenshots, so it needs a client")
+    _check(students, frames, client, realistic, screen)
     library = faces if isinstance(faces, FaceLibrary) else FaceLibrary.load(Path(faces))
     rng = np.random.default_rng(seed)
     realism = choose_realism(seed, client) if realistic and client is not None else None
@@ -99,7 +118,8 @@ def _cast(
     style = choose_style(rng, theme, view, chrome, rounded, gap, client)
     if realism is not None:
         style = realistic_style(style, realism, gap)
-    renderer = LectureRenderer(library, style, rng, realism)
+    teacher = draw_self_view(library, np.random.default_rng([seed, SELF_VIEW_STREAM])) if self_view else None
+    renderer = LectureRenderer(library, style, rng, realism, screen or FRAME_SIZE, teacher)
     people = cast_students(
         rng,
         library,
@@ -112,6 +132,24 @@ def _cast(
         realism.scripts if realism is not None else None,
     )
     return rng, style, renderer, people
+
+
+def _check(
+    students: int, frames: int, client: Client | None, realistic: bool, screen: tuple[int, int] | None
+) -> None:
+    """A CaptureError for a lecture that cannot be drawn: more students than the client's gallery
+    shows, no frames, realism without a client, or a screen too small or beside realism's own."""
+    most = CLIENT_LOOKS[client].max_tiles if client is not None else MAX_TILES
+    if not 1 <= students <= most:
+        raise CaptureError(f"students: must be between 1 and {most} (got {students})")
+    if frames < 1:
+        raise CaptureError(f"frames: must be at least 1 (got {frames})")
+    if realistic and client is None:
+        raise CaptureError("realistic: draws a client's screenshots, so it needs a client")
+    if screen is not None and realistic:
+        raise CaptureError("screen: a realistic lecture draws its screenshot's own screen")
+    if screen is not None and min(screen) < MIN_SCREEN:
+        raise CaptureError(f"screen: must be at least {MIN_SCREEN} px each way (got {screen})")
 
 
 def class_list(
@@ -128,10 +166,13 @@ def class_list(
     dynamics: bool = True,
     client: Client | None = None,
     realistic: bool = False,
+    screen: tuple[int, int] | None = None,
+    self_view: bool = False,
 ) -> tuple[str, ...]:
-    """The names of everyone ``render_lecture`` with the same arguments will show: the class roster."""
+    """The names of everyone ``render_lecture`` with the same arguments will show: the class roster
+    (the self-view is the teacher, not on it)."""
     _, _, _, people = _cast(
-        faces, students, frames, seed, theme, view, chrome, rounded, gap, dynamics, client, realistic
+        faces, students, frames, seed, theme, view, chrome, rounded, gap, dynamics, client, realistic, screen
     )
     return tuple(person.name for person in people)
 

@@ -22,7 +22,8 @@ class ClientLook:
     """How one meeting client draws its gallery (BGR colours, pixels at 1080p): the background
     behind the tiles per theme, the gap between tiles, the tiles' corner radius, whether the name
     sits on a see-through plate (else it is drawn on the video with a shadow), the colour of a
-    camera-off tile, and whether a camera-off tile shows an avatar disc (else the name, large)."""
+    camera-off tile, whether a camera-off tile shows an avatar disc (else the name, large), and the
+    most tiles its gallery shows on one screen."""
 
     background: dict[str, tuple[int, int, int]]
     gap: tuple[int, int]
@@ -30,6 +31,7 @@ class ClientLook:
     plate: bool
     off_tile: dict[str, tuple[int, int, int]]
     avatar_share: float
+    max_tiles: int = 49
 
 
 CLIENT_LOOKS: dict[str, ClientLook] = {
@@ -42,7 +44,8 @@ CLIENT_LOOKS: dict[str, ClientLook] = {
         {"dark": (38, 38, 38), "light": (38, 38, 38)},
         0.3,
     ),
-    # Meet: #202124, rounded 8-12 px tiles, names on the video without a plate, avatar discs
+    # Meet: #202124, rounded 8-12 px tiles, names on the video without a plate, avatar discs; its
+    # tiled view shows 49 tiles, grid-view extensions everyone (drawn here up to 8x8)
     "meet": ClientLook(
         {"dark": (36, 33, 32), "light": (36, 33, 32)},
         (6, 12),
@@ -50,6 +53,7 @@ CLIENT_LOOKS: dict[str, ClientLook] = {
         False,
         {"dark": (67, 64, 60), "light": (67, 64, 60)},
         1.0,
+        64,
     ),
     # Teams: dark and light themes, rounded tiles, initials discs
     "teams": ClientLook(

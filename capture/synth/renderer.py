@@ -10,11 +10,14 @@ import numpy as np
 
 from capture.box import Box
 from capture.synth.furniture import (
+    SELF_VIEW_CORNER,
+    SelfView,
     column_avatar,
     column_boxes,
     is_muted,
     mixed_boxes,
     mute_icon,
+    paint_self_view,
     popup,
     side_panel,
 )
@@ -34,7 +37,10 @@ PLATE_GREY = 38.0  # what a realistic name plate blends the tile toward
 
 
 class LectureRenderer:
-    """Renders frames of one synthetic lecture; caches rooms, masks and text for its tile sizes."""
+    """Renders frames of one synthetic lecture; caches rooms, masks and text for its tile sizes.
+
+    Frames are ``screen`` (w, h) big (a realistic lecture's: its screenshot's screen); a
+    ``self_view`` floats over the call's bottom-right corner, as the teacher's own camera."""
 
     def __init__(
         self,
@@ -42,14 +48,17 @@ class LectureRenderer:
         style: LectureStyle,
         rng: np.random.Generator,
         realism: Realism | None = None,
+        screen: tuple[int, int] = FRAME_SIZE,
+        self_view: SelfView | None = None,
     ) -> None:
         self.library = library
         self.style = style
         self.rng = rng
         self.real = realism
+        self.self_view = self_view
         self.text = TextRenderer()
         self.palette = choose_palette(style, rng)
-        size, titles = FRAME_SIZE, TITLES
+        size, titles = screen, TITLES
         if realism is not None:
             size, titles = realism.shot.screen, CLIENT_TITLES.get(style.client or "", TITLES)
         self.base, self.content = app_frame(style, self.palette.background, rng, self.text, size, titles)
@@ -304,6 +313,9 @@ class LectureRenderer:
             truth.append(replace(student, speaking=speaking))
         if self.style.view == "speaker" and truth:
             truth = truth[1:] + truth[:1]  # reading order: the strip above the big tile comes first
+        if self.self_view is not None:
+            corner = self.style.corner if self.style.corner > 0 else SELF_VIEW_CORNER
+            paint_self_view(canvas, self.content, self.self_view, corner)
         if self.real is None:
             return canvas, truth
         if self.real.popup is not None and self.real.popup < len(boxes) - in_column:

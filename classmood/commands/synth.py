@@ -24,7 +24,12 @@ def register(
         "--faces", type=Path, required=True, help="folder of <emotion>/ face images (e.g. FER2013 test/)"
     )
     parser.add_argument("--out", type=Path, required=True, help="output folder")
-    parser.add_argument("--students", type=int, default=25, help="number of students, 1..49 (default 25)")
+    parser.add_argument(
+        "--students",
+        type=int,
+        default=25,
+        help="number of students, 1..49 (64 with --client meet; default 25)",
+    )
     parser.add_argument("--frames", type=int, default=200, help="number of frames (default 200)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--theme", choices=("dark", "light"), default="dark")
