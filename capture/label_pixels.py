@@ -45,6 +45,12 @@ ICON_FILL = 0.5
 PLATE_SEED_ROWS = 0.6
 PLATE_DARK = 0.8
 PLATE_MIN_HEIGHT = 0.35
+# Text drawn with sub-pixel anti-aliasing (Windows ClearType, _in_gray_when_subpixel): of the core's
+# bright pixels (max of B, G, R at least SUBPIXEL_BRIGHT), this share or more far from grey (max - min
+# at least SUBPIXEL_CHROMA) in runs of one or two pixels across: the colour fringes on the letters' edges.
+SUBPIXEL_BRIGHT = 160
+SUBPIXEL_CHROMA = 60
+SUBPIXEL_SHARE = 0.3
 OCR_VARIANTS: tuple[tuple[int, bool], ...] = ((40, False), (24, False), (20, False), (48, True))
 
 
@@ -235,7 +241,7 @@ def text_line(label: np.ndarray, core: Box | None = None) -> np.ndarray | None:
     are not flooded with it (a bright room around the label box is not text).
     """
     core = _plate(label, core) if core is not None else (0, 0, label.shape[1], label.shape[0])
-    found = _core_ink(_without_icons(label, core), core)
+    found = _core_ink(_in_gray_when_subpixel(_without_icons(label, core), core), core)
     if found is None:
         return None
     label_like = _label_like(found)
@@ -290,6 +296,28 @@ def _without_icons(label: np.ndarray, core: Box) -> np.ndarray:
     for x, y, w, h in icons:
         out[y : y + h, x : x + w, :3] = colour
     return out
+
+
+def _in_gray_when_subpixel(label: np.ndarray, core: Box) -> np.ndarray:
+    """``label`` in gray (as three equal channels) when its text is drawn with sub-pixel
+    anti-aliasing, as Windows draws it (ClearType): each letter's vertical edges are fringed with
+    colour, which the darkest channel of light text loses (strokes broken into their horizontal
+    bars) and the label box's colour test rejects. In gray the fringes are the grey anti-aliased
+    edges the rest of the line finding expects. Other labels are unchanged."""
+    if label.ndim != 3 or label.shape[2] < 3:
+        return label
+    x, y, w, h = core
+    bgr = np.ascontiguousarray(label[y : y + h, x : x + w, :3])
+    high, low = bgr.max(axis=2), bgr.min(axis=2)
+    bright = high >= SUBPIXEL_BRIGHT
+    coloured = (bright & ((high - low) >= SUBPIXEL_CHROMA)).astype(np.uint8)
+    # fringes are a pixel or two across; coloured video behind the text is wider
+    wide = cv2.morphologyEx(coloured, cv2.MORPH_OPEN, np.ones((1, 3), np.uint8))
+    fringes = (coloured > 0) & (wide == 0)
+    if not bright.any() or float(fringes[bright].mean()) < SUBPIXEL_SHARE:
+        return label
+    gray = cv2.cvtColor(np.ascontiguousarray(label[:, :, :3]), cv2.COLOR_BGR2GRAY)
+    return cv2.merge([gray, gray, gray])
 
 
 def _core_ink(label: np.ndarray, core: Box) -> _Ink | None:
