@@ -15,6 +15,9 @@ from capture.synth.webcam import Pose, draw_pose
 # The gaps between tiles real clients draw on a 1080p-class screen (px): Zoom's real galleries
 # have wider gaps than its thinnest, Meet's tiles may touch, Teams' are thin
 SCREEN_GAPS: dict[str, tuple[int, int]] = {"zoom": (4, 9), "meet": (0, 12), "teams": (2, 6)}
+# The share of Zoom and Teams desktop calls shot on Windows, whose text is drawn with ClearType
+# (Meet runs in a browser, which draws text over video in grey)
+SUBPIXEL_SHARE = 0.5
 
 
 @dataclass
@@ -45,10 +48,15 @@ class Realism:
 
 def choose_realism(seed: int, client: Client) -> Realism:
     """The realistic choices of the lecture of ``seed`` drawn as ``client`` draws its calls: the
-    screenshot; Teams' side panel and avatar column in most Teams calls, mixed sizes in half;
-    borderless camera-off tiles in half the Meet calls; a pop-up in some calls."""
+    screenshot (its text drawn with ClearType in half the Zoom and Teams calls); Teams' side panel
+    and avatar column in most Teams calls, mixed sizes in half; borderless camera-off tiles in half
+    the Meet calls; a pop-up in some calls."""
     rng = np.random.default_rng([seed, 21])
     shot = choose_shot(rng, client)
+    windows = (
+        np.random.default_rng([seed, 22]).random() < SUBPIXEL_SHARE
+    )  # its own stream: draws above keep theirs
+    shot = replace(shot, subpixel=client in ("zoom", "teams") and bool(windows))
     chrome = bool(rng.random() < 0.75)
     teams = client == "teams"
     panel = teams and bool(rng.random() < 0.6)

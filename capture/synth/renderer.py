@@ -126,7 +126,8 @@ class LectureRenderer:
         icon = is_muted(student.name) and client != "teams"
         icon_w = 2 * max(px // 2, 3) + max(3, px // 3) if icon else 0
         pad_x, pad_y = max(px // 3, 3), max(px // 5, 2)
-        text = self.text.mask(student.name, student.script, px)
+        draw = self.text.subpixel_mask if self.real.shot.subpixel else self.text.mask
+        text = draw(student.name, student.script, px)
         text = text[:, : max(1, w - 2 * pad_x - icon_w - 8)]
         lw, lh = text.shape[1] + 2 * pad_x + icon_w, text.shape[0] + 2 * pad_y
         inset = {"zoom": 0, "teams": max(px // 2, 3)}.get(client or "", px)
@@ -135,7 +136,7 @@ class LectureRenderer:
             region = canvas[ly : ly + lh, lx : lx + lw]
             region[:] = (region.astype(np.float32) * 0.3 + 0.7 * PLATE_GREY).astype(np.uint8)
         else:
-            shadow = cv2.GaussianBlur(text, (0, 0), 1.2)
+            shadow = cv2.GaussianBlur(text if text.ndim == 2 else text.max(axis=2), (0, 0), 1.2)
             paint(canvas, (shadow * 0.8).astype(np.uint8), lx + pad_x + icon_w + 1, ly + pad_y + 1, (0, 0, 0))
         if icon:
             mute_icon(canvas, lx + pad_x, ly + (lh - px) // 2, px, client == "meet")

@@ -33,12 +33,14 @@ SCREENS: tuple[tuple[int, int], ...] = (
 class Shot:
     """How one realistic lecture is captured: the ``screen`` (w, h) the app is drawn at, the pixel
     size of the tile labels' text there (clients draw labels at one size whatever the tile's), the
-    ``out`` (w, h) the screenshot is saved at, and its JPEG quality (None: lossless PNG)."""
+    ``out`` (w, h) the screenshot is saved at, its JPEG quality (None: lossless PNG), and whether
+    the app draws its text with sub-pixel anti-aliasing (``subpixel``: Windows ClearType)."""
 
     screen: tuple[int, int]
     label_px: int
     out: tuple[int, int]
     quality: int | None
+    subpixel: bool = False
 
 
 # The text size of tile labels each client draws on a 1080p-class screen (px, low and high)

@@ -7,6 +7,7 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
+import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
@@ -41,6 +42,7 @@ class TextRenderer:
         self.fonts: dict[str, Path | None] = {}
         self._faces: dict[tuple[str, int], ImageFont.FreeTypeFont | ImageFont.ImageFont] = {}
         self._masks: dict[tuple[str, str, int], np.ndarray] = {}
+        self._subpixel: dict[tuple[str, str, int], np.ndarray] = {}
 
     def supports(self, script: str) -> bool:
         """Whether ``script``'s names can be drawn (Latin always can, with Pillow's own font)."""
@@ -74,15 +76,34 @@ class TextRenderer:
         self._masks[key] = mask
         return mask
 
+    def subpixel_mask(self, text: str, script: str, size: int) -> np.ndarray:
+        """``text`` at pixel ``size`` as Windows ClearType draws it: the glyphs rendered at three times
+        the horizontal resolution, each pixel's blue, green and red taking a third of it (uint8,
+        height x width x 3 in B, G, R order), so the letters' vertical edges are fringed with colour."""
+        key = (text, script, size)
+        cached = self._subpixel.get(key)
+        if cached is not None:
+            return cached
+        fine = self.mask(text, script, 3 * size)
+        height, width = max(fine.shape[0] // 3, 1), max(fine.shape[1] // 3, 1)
+        fine = cv2.resize(fine, (3 * width, height), interpolation=cv2.INTER_AREA)
+        red, green, blue = (fine[:, shift::3] for shift in range(3))
+        mask = np.ascontiguousarray(np.dstack([blue, green, red]))
+        self._subpixel[key] = mask
+        return mask
+
 
 def paint(canvas: np.ndarray, mask: np.ndarray, x: int, y: int, colour: Sequence[int]) -> None:
-    """Blend ``colour`` into ``canvas`` through coverage ``mask`` placed at (x, y), clipped."""
-    h, w = mask.shape
+    """Blend ``colour`` into ``canvas`` through coverage ``mask`` placed at (x, y), clipped; a mask of
+    three channels (:meth:`TextRenderer.subpixel_mask`) covers each channel on its own."""
+    h, w = mask.shape[:2]
     x0, y0 = max(x, 0), max(y, 0)
     x1, y1 = min(x + w, canvas.shape[1]), min(y + h, canvas.shape[0])
     if x1 <= x0 or y1 <= y0:
         return
-    alpha = mask[y0 - y : y1 - y, x0 - x : x1 - x].astype(np.float32)[:, :, None] * (1.0 / 255.0)
+    alpha = mask[y0 - y : y1 - y, x0 - x : x1 - x].astype(np.float32) * (1.0 / 255.0)
+    if alpha.ndim == 2:
+        alpha = alpha[:, :, None]
     region = canvas[y0:y1, x0:x1].astype(np.float32)
     region += (np.asarray(colour, np.float32) - region) * alpha
     canvas[y0:y1, x0:x1] = region.astype(np.uint8)

@@ -209,6 +209,36 @@ def test_realistic_lectures_are_screenshots_of_many_sizes_with_truth_inside(
     assert len(sizes) >= 3
 
 
+def _fringed_share(image: np.ndarray, box: tuple[int, int, int, int]) -> float:
+    """The share of a label's bright pixels that are far from grey in runs of one or two pixels across
+    (ClearType's colour fringes; a muted microphone's red disc is wider)."""
+    x, y, w, h = box
+    region = image[y : y + h, x : x + w].astype(np.int16)
+    high, low = region.max(axis=2), region.min(axis=2)
+    bright = high >= 160
+    coloured = (bright & ((high - low) >= 60)).astype(np.uint8)
+    wide = cv2.morphologyEx(coloured, cv2.MORPH_OPEN, np.ones((1, 3), np.uint8))
+    return float(((coloured > 0) & (wide == 0))[bright].mean()) if bright.any() else 0.0
+
+
+@pytest.mark.parametrize("client", ["zoom", "teams", "meet"])
+def test_realistic_desktop_calls_on_windows_draw_their_labels_with_cleartype(
+    tiny_faces: Path, client: str
+) -> None:
+    """Half the realistic Zoom and Teams lectures are shot on Windows: their labels' letters are
+    fringed with colour (sub-pixel anti-aliasing); Meet's, drawn by a browser over video, never are."""
+    fringed = []
+    for seed in range(8):
+        image, truth = next(
+            render_lecture(
+                tiny_faces, students=4, frames=1, seed=seed, client=client, realistic=True, dynamics=False
+            )  # type: ignore[arg-type]
+        )
+        boxes = [s.label_box for s in truth.students if s.label_box is not None and s.camera]
+        fringed.append(max(_fringed_share(image, box) for box in boxes) >= 0.2 if boxes else False)
+    assert (2 <= sum(fringed) <= 6) if client != "meet" else not any(fringed), fringed
+
+
 def test_realistic_needs_a_client(tiny_faces: Path) -> None:
     with pytest.raises(CaptureError, match="realistic"):
         next(render_lecture(tiny_faces, students=3, frames=1, realistic=True))
