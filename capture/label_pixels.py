@@ -308,6 +308,8 @@ def _in_gray_when_subpixel(label: np.ndarray, core: Box) -> np.ndarray:
         return label
     x, y, w, h = core
     bgr = np.ascontiguousarray(label[y : y + h, x : x + w, :3])
+    if bgr.size == 0:
+        return label
     high, low = bgr.max(axis=2), bgr.min(axis=2)
     bright = high >= SUBPIXEL_BRIGHT
     coloured = (bright & ((high - low) >= SUBPIXEL_CHROMA)).astype(np.uint8)

@@ -89,6 +89,8 @@ def test_unreadable_or_missing_labels(reader: NameReader) -> None:
     assert reader.read(np.zeros((2, 30, 3), np.uint8)).name is None
     blank = np.full((24, 120, 3), 40, np.uint8)
     assert reader.read(blank).name is None
+    assert reader.read(blank, (130, 4, 20, 10)).name is None  # a name box past the crop's edge
+    assert text_line(blank, (0, 30, 50, 10)) is None
     assert reader.ocr_calls == 0
 
 
