@@ -53,9 +53,8 @@ def choose_realism(seed: int, client: Client) -> Realism:
     the Meet calls; a pop-up in some calls."""
     rng = np.random.default_rng([seed, 21])
     shot = choose_shot(rng, client)
-    windows = (
-        np.random.default_rng([seed, 22]).random() < SUBPIXEL_SHARE
-    )  # its own stream: draws above keep theirs
+    # Windows or not from a stream of its own, so that every other draw keeps its value
+    windows = np.random.default_rng([seed, 22]).random() < SUBPIXEL_SHARE
     shot = replace(shot, subpixel=client in ("zoom", "teams") and bool(windows))
     chrome = bool(rng.random() < 0.75)
     teams = client == "teams"
