@@ -14,7 +14,6 @@ when the tile found has an emotion.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +26,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.report import emit, machine  # noqa: E402
 from capture.box import Box  # noqa: E402
 from capture.frames import Frame  # noqa: E402
 from capture.name_text import normalise  # noqa: E402
@@ -137,22 +137,19 @@ def main(argv: list[str] | None = None) -> int:
         for students in args.students
         for seed in range(args.seeds)
     ]
-    if args.json:
-        print(json.dumps(results, indent=1))
-        return 0
-    for r in results:
-        print(
-            f"{r['students']:3d} students seed {r['seed']}: tiles {r['tiles_found']:2d}/{r['tiles']:2d} "
-            f"({r['tiles_read']} read), faces {r['faces_found']:2d}/{r['live_faces']:2d}, "
-            f"names {r['names_exact']:2d}/{r['tiles']:2d}"
-        )
-    total = {
+    pooled = {
         k: sum(r[k] for r in results)
         for k in ("tiles", "tiles_read", "tiles_found", "live_faces", "faces_found", "names_exact")
     }
-    print(
-        f"pooled: tiles {total['tiles_found']}/{total['tiles']} ({total['tiles_read']} read), "
-        f"faces {total['faces_found']}/{total['live_faces']}, names {total['names_exact']}/{total['tiles']}"
+    if not args.json:
+        for r in results:
+            print(
+                f"{r['students']:3d} students seed {r['seed']}: tiles {r['tiles_found']}/{r['tiles']} "
+                f"({r['tiles_read']} read), faces {r['faces_found']}/{r['live_faces']}, names {r['names_exact']}"
+            )
+    emit(
+        {"machine": machine(), "tilt": args.tilt, "moire": not args.no_moire, **pooled, "runs": results},
+        args.json,
     )
     return 0
 
