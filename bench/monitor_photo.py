@@ -147,10 +147,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"{r['students']:3d} students seed {r['seed']}: tiles {r['tiles_found']}/{r['tiles']} "
                 f"({r['tiles_read']} read), faces {r['faces_found']}/{r['live_faces']}, names {r['names_exact']}"
             )
-    emit(
-        {"machine": machine(), "tilt": args.tilt, "moire": not args.no_moire, **pooled, "runs": results},
-        args.json,
-    )
+    summary = {"machine": machine(), "tilt": args.tilt, "moire": not args.no_moire, **pooled}
+    emit({**summary, "runs": results} if args.json else summary, args.json)
     return 0
 
 
