@@ -66,6 +66,9 @@ DISC_CELL_OVERLAP = 0.1  # share of a video tile a disc's cell may cover (a gap 
 # lie at most HIDDEN_CELL_SPACING tiles apart (_hidden_cells).
 HIDDEN_CELL_COVER = 0.6
 HIDDEN_CELL_SPACING = 1.25
+LONE_TILE_FACES = (
+    3  # faces in the one tile a reading found that make it a gallery it did not read (_mend_tiles)
+)
 NESTED_WINDOWS = 2
 APP_BACKGROUND_SHARE = 0.1  # ... a lone tile holds an app's window when this share of it is one flat colour
 CANDIDATES = 4  # background colours tried
@@ -1286,12 +1289,18 @@ def _mend_tiles(
 ) -> list[Box]:
     """The tiles read (``boxes``) mended by the tiles round faces and discs (``around``): a tile
     read holding two or more of them, all ``bounded``, gives way to them unless it is one of the
-    gallery's ``equal`` tiles; those outside every tile read are added."""
+    gallery's ``equal`` tiles, and so does the one tile of a reading that found no other when it
+    holds :data:`LONE_TILE_FACES` or more (a gallery whose gaps follow no row or column, seen at an
+    angle: their tiles are split where they overlap, :func:`_split_overlapping`); those outside every
+    tile read are added."""
     outside = list(around)
     kept: list[Box] = []
     faced: list[Box] = []
     for box in boxes:
         inside = [t for t in outside if _holds(box, t)]
+        if len(boxes) == 1 and len(inside) >= LONE_TILE_FACES:
+            outside = [t for t in outside if t not in inside] + _split_overlapping(inside)
+            continue
         if len(inside) >= 2 and box not in equal and all(t in bounded for t in inside):
             continue  # the reading merged tiles whose edges the faces show
         for t in inside:
@@ -1308,6 +1317,27 @@ def _mend_tiles(
         if sum(_similar(k, other) for other in kept) >= 3 or any(_similar(k, f, 0.2) for f in faced)
     ]
     return kept + [t for t in outside if not any(_overlap(t, k) > 0.5 for k in kept)]
+
+
+def _split_overlapping(tiles: Sequence[Box]) -> list[Box]:
+    """``tiles`` (round faces, in the usual webcam framing) cut apart where two overlap: each pair is
+    cut halfway between their centres, across the axis along which the centres lie further apart
+    for the tiles' size."""
+    out = [list(t) for t in tiles]
+    for i, a in enumerate(out):
+        for b in out[i + 1 :]:
+            if _intersection((a[0], a[1], a[2], a[3]), (b[0], b[1], b[2], b[3])) == 0:
+                continue
+            centres = [(t[0] + t[2] / 2, t[1] + t[3] / 2) for t in (a, b)]
+            dx, dy = centres[1][0] - centres[0][0], centres[1][1] - centres[0][1]
+            axis = 0 if abs(dx) / max(a[2], 1) >= abs(dy) / max(a[3], 1) else 1
+            first, second = (a, b) if (dx, dy)[axis] >= 0 else (b, a)
+            cut = round((centres[0][axis] + centres[1][axis]) / 2)
+            first[2 + axis] = max(1, min(first[axis] + first[2 + axis], cut) - first[axis])
+            end = second[axis] + second[2 + axis]
+            second[axis] = max(second[axis], cut)
+            second[2 + axis] = max(1, end - second[axis])
+    return [(t[0], t[1], t[2], t[3]) for t in out]
 
 
 def tile_around(separators: _Separators, step: int, face: Box, frame_w: int, frame_h: int) -> tuple[Box, int]:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from capture import GalleryLayout, parse_gallery, render_lecture
+from capture.layout import find_tiles, tiles_with_faces
 from capture_helpers import iou, matched
 
 VARIANTS = {
@@ -337,3 +338,46 @@ def test_camera_off_tiles_in_the_background_colour_are_their_gallery_cells(pop_u
         assert tile.name_box is not None
         nx, ny, _, nh = tile.name_box
         assert ny + nh > tile.box[1] + 0.8 * tile.box[3] and nx < tile.box[0] + 0.2 * tile.box[2]
+
+
+@pytest.mark.parametrize("seed", [0, 3, 5])
+def test_faces_in_the_one_tile_a_tilted_gallery_reads_as_get_a_tile_each(faces_dir: Path, seed: int) -> None:
+    """A phone photo of the monitor: the gallery seen at an angle, whose gaps follow no row or
+    column, reads as one tile. The faces the whole-frame search finds there are participants of
+    their own (issue #21 point 4: no visible face is left out because the grid was not understood),
+    each in a tile of its own that holds it, none overlapping another."""
+    screen, truth = next(render_lecture(faces_dir, students=9, frames=1, seed=seed, dynamics=False))
+    h, w = screen.shape[:2]
+    rng = np.random.default_rng(seed)
+    corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+    shift = rng.uniform(-0.06, 0.06, (4, 2)) * [w, h]
+    target = (corners * 0.88 + [0.06 * w, 0.06 * h] + shift).astype(np.float32)
+    warp = cv2.getPerspectiveTransform(corners, target)
+    photo = cv2.warpPerspective(screen, warp, (w, h), borderValue=(30, 30, 30))
+    grid = find_tiles(photo)
+    assert len(grid.boxes) <= 2  # the tilted grid is not read: the case the faces mend
+    faces = []
+    for student in truth.students:
+        if student.face_box is None:
+            continue
+        x, y, fw, fh = student.face_box
+        moved = cv2.perspectiveTransform(np.array([[[x, y], [x + fw, y + fh]]], np.float32), warp)[0]
+        faces.append(
+            (
+                int(moved[0][0]),
+                int(moved[0][1]),
+                int(moved[1][0] - moved[0][0]),
+                int(moved[1][1] - moved[0][1]),
+            )
+        )
+    assert len(faces) >= 3
+    tiles = tiles_with_faces(photo, grid, faces).boxes
+    assert all(any(_inside(face, tile) for tile in tiles) for face in faces)
+    assert len(tiles) >= len(faces)
+    assert not any(iou(a, b) > 0.05 for i, a in enumerate(tiles) for b in tiles[i + 1 :])
+
+
+def _inside(face: tuple[int, int, int, int], tile: tuple[int, ...]) -> bool:
+    """Whether the centre of ``face`` lies in ``tile``."""
+    cx, cy = face[0] + face[2] / 2, face[1] + face[3] / 2
+    return tile[0] <= cx <= tile[0] + tile[2] and tile[1] <= cy <= tile[1] + tile[3]
