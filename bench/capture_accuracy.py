@@ -53,7 +53,7 @@ def _iou(a: tuple[int, ...], b: tuple[int, ...]) -> float:
     return inter / (a[2] * a[3] + b[2] * b[3] - inter)
 
 
-def _overlap(reading: StudentReading, box: tuple[int, ...]) -> float:
+def tile_overlap(reading: StudentReading, box: tuple[int, ...]) -> float:
     """IoU of a reading's tile with ``box`` (0 for a reading without a tile)."""
     return 0.0 if reading.tile_box is None else _iou(reading.tile_box, box)
 
@@ -106,10 +106,10 @@ def run(
                 face_path = next(drawn) if student.camera else None
                 match = max(
                     (r for r in analysis.students if r.tile_box is not None),
-                    key=lambda r: _overlap(r, student.box),
+                    key=lambda r: tile_overlap(r, student.box),
                     default=None,
                 )
-                if match is None or _overlap(match, student.box) < 0.5:
+                if match is None or tile_overlap(match, student.box) < 0.5:
                     if face_path is not None:
                         counts["faces"] += 1
                         own_faces.append(base.image(face_path))

@@ -26,6 +26,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.capture_accuracy import tile_overlap  # noqa: E402
 from bench.report import emit, machine  # noqa: E402
 from capture.box import Box  # noqa: E402
 from capture.frames import Frame  # noqa: E402
@@ -85,13 +86,6 @@ def carried(box: Box, warp: np.ndarray) -> Box:
     return int(x0), int(y0), int(x1 - x0), int(y1 - y0)
 
 
-def _iou(a: Box, b: Box) -> float:
-    iw = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
-    ih = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
-    inter = iw * ih
-    return inter / max(a[2] * a[3] + b[2] * b[3] - inter, 1)
-
-
 def run(students: int, seed: int, tilt: float, moire: bool, classifier: EmotionClassifier) -> dict[str, Any]:
     """One photographed gallery of ``students`` through a fresh analyser: what was found."""
     screen, truth = next(
@@ -100,13 +94,12 @@ def run(students: int, seed: int, tilt: float, moire: bool, classifier: EmotionC
     photo = photograph(screen, np.random.default_rng([seed, students]), tilt, moire)
     with FrameAnalyser.create(classifier, smoothing_window=1) as analyser:
         analysis = analyser.analyse(Frame(0, datetime(2026, 1, 1, tzinfo=UTC), photo.image))
-    read = [r for r in analysis.students if r.tile_box is not None]
     found = names = faces = live = 0
     for student in truth.students:
         box = carried(student.box, photo.warp)
         live += student.camera
-        match = max(read, key=lambda r: _iou(r.tile_box or (0, 0, 0, 0), box), default=None)
-        if match is None or _iou(match.tile_box or (0, 0, 0, 0), box) < 0.5:
+        match = max(analysis.students, key=lambda r: tile_overlap(r, box), default=None)
+        if match is None or tile_overlap(match, box) < 0.5:
             continue
         found += 1
         names += normalise(match.name) == normalise(student.name)

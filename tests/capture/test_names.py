@@ -501,23 +501,12 @@ def test_a_name_box_holding_the_video_round_a_plate_is_read_in_the_plate(reader:
     assert reader.read_frame([(crop, core)], tile_heights=[4 * th + 30])[0].name == "Amara Okafor"
 
 
-def _subpixel(name: str, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """``name`` drawn ``size`` px tall as Windows ClearType draws it: glyphs rendered at three times the
-    horizontal resolution, each pixel's red, green and blue taking one third of it, so the letters'
-    vertical edges are fringed with colour. The ink (0..1, B, G, R) and the plain coverage (0..255)."""
-    fine = TextRenderer().mask(name, "latin", 3 * size).astype(np.float32)
-    h, w = fine.shape[0] // 3, fine.shape[1] // 3
-    fine = cv2.resize(fine, (3 * w, h), interpolation=cv2.INTER_AREA)
-    red, green, blue = (fine[:, shift::3] for shift in range(3))
-    plain = cv2.resize(fine, (w, h), interpolation=cv2.INTER_AREA)
-    return np.dstack([blue, green, red]) / 255.0, plain.astype(np.uint8)
-
-
 def test_a_label_drawn_with_subpixel_anti_aliasing_is_read_whole(reader: NameReader) -> None:
     """Zoom on Windows draws labels with ClearType: light text whose vertical strokes are blue on one
     edge and orange on the other. The darkest channel keeps only the horizontal bars, and the
     fringes do not look like the label box: the line stopped at the first fringe."""
-    ink, text = _subpixel("Quentin Wojcik", 15)
+    ink = TextRenderer().subpixel_mask("Quentin Wojcik", "latin", 15).astype(np.float32) / 255.0
+    text = ink.max(axis=2)  # the name's extent
     plate = np.array([38, 36, 34], np.float32)
     label = np.full((text.shape[0] + 14, text.shape[1] + 20, 3), plate, np.float32)
     label[7 : 7 + text.shape[0], 10 : 10 + text.shape[1]] = plate + (255 - plate) * ink
