@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "export",
     "purge",
     "train",
+    "train-lines",
     "reframe",
     "evaluate",
     "synth",
@@ -72,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     common = common_parsers()
     for name in COMMAND_MODULES:
-        importlib.import_module(f"classmood.commands.{name}").register(subparsers, common)
+        importlib.import_module(f"classmood.commands.{name.replace('-', '_')}").register(subparsers, common)
     return parser
 
 

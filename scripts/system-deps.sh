@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Install the Debian packages ClassMood's demo and tests need, if any is missing.
-# (ffmpeg: the tests record generated calls as H.264 video, as real call recordings are.)
+# (ffmpeg: the tests record generated calls as H.264 video, as real call recordings are; the Lato,
+# Liberation, Roboto, Open Sans and Inter fonts: `classmood train-lines` draws name labels in them.)
 set -euo pipefail
 packages=(
   xvfb x11-utils xdotool libtk8.6 libfribidi0 fonts-noto-core fonts-noto-cjk
+  fonts-lato fonts-liberation2 fonts-roboto-unhinted fonts-open-sans fonts-inter
   tesseract-ocr
   tesseract-ocr-script-latn tesseract-ocr-script-cyrl tesseract-ocr-script-grek tesseract-ocr-script-arab
   tesseract-ocr-script-deva tesseract-ocr-script-hebr tesseract-ocr-script-thai tesseract-ocr-script-hans

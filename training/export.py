@@ -13,11 +13,12 @@ import numpy as np
 from training.errors import TrainingError
 
 
-def export_onnx(model: keras.Model, path: Path) -> Path:
-    """Write ``model`` as ONNX (input ``(n, 48, 48, 1)`` float32, output ``(n, 7)`` probabilities)."""
+def export_onnx(model: keras.Model, path: Path, example: np.ndarray | None = None) -> Path:
+    """Write ``model`` as ONNX; ``example`` is one input batch (default: an emotion model's
+    ``(1, 48, 48, 1)`` float32, whose output is ``(n, 7)`` probabilities)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    model.predict_on_batch(np.zeros((1, 48, 48, 1), np.float32))
+    model.predict_on_batch(np.zeros((1, 48, 48, 1), np.float32) if example is None else example)
     with tempfile.TemporaryDirectory() as tmp:
         staged = Path(tmp) / path.name
         model.export(str(staged), format="onnx", verbose=False)

@@ -1,0 +1,69 @@
+"""`classmood train-lines`: train the recogniser of small name labels (model/weights/name-lines.onnx)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from classmood.config import Settings
+
+
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: dict[str, argparse.ArgumentParser],
+) -> None:
+    parser = subparsers.add_parser(
+        "train-lines",
+        parents=[common["config"]],
+        help="train the text-line recogniser that reads small name labels",
+        description="Draw names as video clients draw their labels (installed sans-serif fonts, small "
+        "sizes, plates over video-like texture, screenshot blur and JPEG), fit the convolutional CTC "
+        "recogniser on them and export OUT/name-lines.onnx; copy it to model/weights/name-lines.onnx "
+        "to ship it (model/MODEL_CARD.md, 'Name labels').",
+    )
+    parser.add_argument("--out", type=Path, default=Path("runs/name_lines"), help="run folder")
+    parser.add_argument("--lines", type=int, default=40_000, help="training lines drawn (default 40000)")
+    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--lr", type=float, default=0.002, help="peak Adam learning rate")
+    parser.add_argument(
+        "--init-weights",
+        type=Path,
+        default=None,
+        metavar="H5",
+        help="continue from a run's best.weights.h5 (drawn lines are new each run)",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from classmood.errors import UserError
+
+    if args.epochs < 1:
+        raise UserError("--epochs must be at least 1")
+    if args.lines < 64:
+        raise UserError("--lines must be at least 64 (one batch)")
+    try:
+        from training.text_lines import LineTrainSettings, train_lines
+    except ImportError as exc:
+        raise UserError(
+            f"classmood train-lines needs the training tools ({exc.name} is not installed): "
+            "run 'make install', or pip install -e '.[train]'"
+        ) from None
+    if args.init_weights is not None and not args.init_weights.is_file():
+        raise UserError(f"--init-weights {args.init_weights}: no such file")
+    line_settings = LineTrainSettings(
+        lines=args.lines,
+        epochs=args.epochs,
+        learning_rate=args.lr,
+        seed=args.seed,
+        init_weights=None if args.init_weights is None else str(args.init_weights),
+    )
+    metrics = train_lines(
+        line_settings, args.out, progress=lambda text: print(text, file=sys.stderr, flush=True)
+    )
+    print(json.dumps(metrics, indent=2))
+    print(f"weights: {args.out / 'name-lines.onnx'} (copy it to model/weights/name-lines.onnx to ship it)")
+    return 0

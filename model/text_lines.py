@@ -1,0 +1,122 @@
+"""Reading the small Latin name labels of big galleries: a convolutional text-line recogniser (CTC).
+
+Tesseract reads labels of 10 px letters and more; a 7x7 gallery on a laptop screen draws names with
+letters of 5-6 px, which it cannot read. This recogniser was trained (``classmood train-lines``,
+:mod:`training.text_lines`) on names drawn the way video clients draw their labels, at those
+sizes. The shared preprocessing (:func:`line_input`) is here so training and inference agree.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+import onnxruntime as ort
+
+from model.errors import ModelError
+
+# What the recogniser can write: Latin names, their accents, student numbers and the marks names carry.
+CHARSET = (
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+    " .,'-()_&@#/"
+    "ÁÀÂÄÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕØÚÙÛÜÝŠŽČŁŚßáàâäãåçéèêëíìîïñóòôöõøúùûüýÿšžčćłńśźżğışăęąő…"
+)
+LINE_HEIGHT = 32  # a text line is scaled to this height ...
+LINE_WIDTH = 256  # ... and padded (or squeezed) to this width
+STEP = 2  # input columns per output step
+WEIGHTS = Path(__file__).resolve().parent / "weights" / "name-lines.onnx"
+
+
+def line_input(lines: Sequence[np.ndarray]) -> np.ndarray:
+    """Text-line crops (gray or BGR, any size) -> ``(n, LINE_HEIGHT, LINE_WIDTH, 1)`` float32.
+
+    Each crop is cut where it would be wider than :data:`LINE_WIDTH` once scaled (the video beyond a
+    label; a name is not that long), scaled to :data:`LINE_HEIGHT` keeping its shape, standardised
+    (zero mean, unit spread: either polarity of text, any contrast), and padded on the right with
+    its mean.
+    """
+    out = np.zeros((len(lines), LINE_HEIGHT, LINE_WIDTH, 1), np.float32)
+    for i, line in enumerate(lines):
+        gray = (
+            line if line.ndim == 2 else cv2.cvtColor(np.ascontiguousarray(line[:, :, :3]), cv2.COLOR_BGR2GRAY)
+        )
+        gray = gray[:, : gray.shape[0] * LINE_WIDTH // LINE_HEIGHT]
+        h, w = gray.shape[:2]
+        if h == 0 or w == 0:
+            continue
+        width = max(1, min(LINE_WIDTH, round(w * LINE_HEIGHT / h)))
+        scaled = cv2.resize(gray.astype(np.float32), (width, LINE_HEIGHT), interpolation=cv2.INTER_LINEAR)
+        scaled = (scaled - scaled.mean()) / max(float(scaled.std()), 8.0)
+        out[i, :, :width, 0] = scaled
+    return out
+
+
+@dataclass(frozen=True)
+class LineRead:
+    """The text the recogniser reads on one line, and how sure it is (0-100: the geometric mean of
+    each written letter's probability)."""
+
+    text: str
+    confidence: float
+
+
+def decode(probabilities: np.ndarray) -> list[LineRead]:
+    """Greedy CTC decoding of ``(n, steps, len(CHARSET) + 1)`` probabilities (the last class is the
+    blank): the best class per step, repeats merged, blanks dropped."""
+    blank = len(CHARSET)
+    reads = []
+    for steps in probabilities:
+        best = steps.argmax(axis=1)
+        text, logs = [], []
+        previous = blank
+        for step, cls in enumerate(best):
+            if cls != blank and cls != previous:
+                text.append(CHARSET[cls])
+                logs.append(math.log(max(float(steps[step, cls]), 1e-6)))
+            previous = cls
+        confidence = 100.0 * math.exp(sum(logs) / len(logs)) if logs else 0.0
+        reads.append(LineRead(" ".join("".join(text).split()), confidence))
+    return reads
+
+
+class TextLineReader:
+    """Text-line crops in, :class:`LineRead` out (ONNX Runtime on the CPU)."""
+
+    def __init__(self, session: ort.InferenceSession, path: Path) -> None:
+        self._session = session
+        self._input = session.get_inputs()[0].name
+        self.path = path
+
+    @classmethod
+    def load(cls, path: Path | None = None, threads: int = 1) -> TextLineReader:
+        """Load the recogniser (default: the committed ``model/weights/name-lines.onnx``)."""
+        path = Path(path) if path is not None else WEIGHTS
+        if not path.is_file():
+            raise ModelError(f"{path}: text-line recogniser weights not found")
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        try:
+            session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        except Exception as exc:  # noqa: BLE001 - onnxruntime raises several private exception types
+            raise ModelError(f"{path}: not a loadable ONNX model ({type(exc).__name__})") from None
+        shape = session.get_inputs()[0].shape
+        classes = session.get_outputs()[0].shape[-1]
+        if list(shape[1:]) != [LINE_HEIGHT, LINE_WIDTH, 1] or classes != len(CHARSET) + 1:
+            raise ModelError(
+                f"{path}: expects input {shape} with {classes} classes, not "
+                f"(n, {LINE_HEIGHT}, {LINE_WIDTH}, 1) with {len(CHARSET) + 1}"
+            )
+        return cls(session, path)
+
+    def read(self, lines: Sequence[np.ndarray]) -> list[LineRead]:
+        """The text on each crop."""
+        if not lines:
+            return []
+        (probabilities,) = self._session.run(None, {self._input: line_input(lines)})
+        return decode(np.asarray(probabilities))

@@ -1,0 +1,49 @@
+"""Training the text-line recogniser: the drawn lines, and a short real run that exports weights the
+runtime loads."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from model.text_lines import CHARSET, TextLineReader
+from training.text_lines import LineTrainSettings, draw_label, font_files, random_name, train_lines
+
+
+def test_names_are_written_in_the_charset_and_vary() -> None:
+    rng = np.random.default_rng(0)
+    names = [random_name(rng) for _ in range(500)]
+    assert all(name and all(ch in CHARSET for ch in name) for name in names)
+    assert len(set(names)) > 450
+    assert any(ch.isdigit() for name in names for ch in name)  # student numbers
+    assert any(name.endswith(("...", "…")) for name in names)  # cut labels
+
+
+def test_drawn_labels_are_small_gray_lines() -> None:
+    rng = np.random.default_rng(1)
+    fonts = font_files()
+    assert len({f.name.split("-")[0] for f in fonts}) >= 3  # several families
+    heights, silent = [], 0
+    for _ in range(60):
+        line, text = draw_label(rng, fonts)
+        assert line.dtype == np.uint8 and line.ndim == 2
+        assert all(ch in CHARSET for ch in text)
+        assert int(line.max()) - int(line.min()) > 40  # the text stands out
+        heights.append(line.shape[0])
+        silent += text == ""  # a label in another script: nothing to read
+    assert min(heights) < 12 and max(heights) > 20  # the sizes of big and small galleries
+    assert 1 <= silent <= 20
+
+
+def test_a_short_run_exports_weights_the_runtime_reads(tmp_path: Path) -> None:
+    settings = LineTrainSettings(lines=128, validation_lines=32, epochs=1, batch_size=64)
+    metrics = train_lines(settings, tmp_path, progress=lambda _: None)
+    assert 0.0 <= metrics["validation_exact"] <= 1.0
+    saved = json.loads((tmp_path / "metrics.json").read_text())
+    assert saved["settings"]["lines"] == 128 and len(saved["history"]) == 1
+    reader = TextLineReader.load(tmp_path / "name-lines.onnx")
+    reads = reader.read([np.full((10, 60), 128, np.uint8)])
+    assert len(reads) == 1 and all(ch in CHARSET for ch in reads[0].text)
+    assert reader.read([]) == []
