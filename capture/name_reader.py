@@ -2,7 +2,8 @@
 
 :class:`NameReader` runs each label of a frame through the label cache (:mod:`capture.label_cache`),
 the label's pixels (:mod:`capture.label_pixels`), Tesseract's script models
-(:mod:`capture.tesseract`) and fuzzy matching to the session's known names, the roster given by
+(:mod:`capture.tesseract`; small labels first by the text-line recogniser,
+:mod:`model.text_lines`) and fuzzy matching to the session's known names, the roster given by
 the teacher and the names read so far (:mod:`capture.known_names`); with a roster, labels OCR
 leaves unread are compared with the roster's names by their look (:mod:`capture.roster_look`).
 """
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeAlias
 
+import cv2
 import numpy as np
 from rapidfuzz import fuzz
 
@@ -23,7 +25,14 @@ from capture.errors import CaptureError
 from capture.known_names import KnownNames
 from capture.label_cache import Entry, LabelCache, NameRead
 from capture.label_pixels import OCR_VARIANTS, crop_key, ocr_image, raw_line_image, text_line
-from capture.name_text import match_key, normalise
+from capture.name_text import (
+    TRAILING_SIGNS,
+    closed_brackets,
+    display_form,
+    match_key,
+    normalise,
+    without_edge_capital,
+)
 from capture.roster_look import LookMemory
 from capture.tesseract import (
     Candidate,
@@ -32,6 +41,7 @@ from capture.tesseract import (
     compatible,
     import_tesserocr,
 )
+from model.text_lines import TextLineReader
 
 ACCEPT_CONFIDENCE = 90  # without a roster, a read this confident in its script model ends the search
 MIN_CONFIDENCE = 55  # below this (and matching no known name) a read counts as unreadable
@@ -43,6 +53,12 @@ HINT_OVERRIDE = 0.93
 CONFIRM_SIMILARITY = 0.9  # ... to the last label read as its tile's expected name: that name, unread
 LOOK_AGREEMENT = 50.0  # a sure read (SURE_READ_LETTERS or more) this unlike a roster name overrules its look
 SURE_READ_LETTERS = 4
+# a label box this tall or less (letters of 11 px or less) is read by the recogniser first
+SMALL_LABEL_PX = 16
+LINE_CONFIDENCE = 90.0  # the recogniser's reads from this confidence are candidates
+# ... of this many letters or more (its reads of other scripts' labels: digits, a letter or two)
+LINE_LETTERS = 3
+LINE_MODEL = "Latin"  # the script the recogniser reads (its reads are candidates of that model)
 
 Label: TypeAlias = np.ndarray | tuple[np.ndarray, Box] | None  # a crop, or (crop, box of the text in it)
 
@@ -181,6 +197,7 @@ class NameReader:
         self._previous: set[str] = set()  # normalised names read on the previous frame
         roster_names = sorted(self._names.shown(key) for key in self._names.roster)
         self._looks = LookMemory(roster_names) if roster_names else None
+        self._lines: TextLineReader | None = None  # loaded for the first small label
         for model in self._models.order():
             if model in self._models.roster:  # loaded now, at session start, not in the first frame
                 self._engines.load(model)
@@ -198,12 +215,6 @@ class NameReader:
     def ocr_calls(self) -> int:
         """How many lines Tesseract has read this session."""
         return self._engines.calls
-
-    @property
-    def matches_looks(self) -> bool:
-        """Whether labels OCR leaves unread are compared with the roster's names by their look
-        (there is a roster): only then does :meth:`read_frame` use ``look_labels``."""
-        return self._looks is not None
 
     def add_known(self, name: str, roster: bool = True) -> None:
         """Add a name to the session's known names (from the roster, or learned from a confident
@@ -240,7 +251,8 @@ class NameReader:
         :data:`MAX_LINE_SHARE` of it holds video above the label too (a label box found too tall),
         and is read only with the script models of its expected name, not at all without one.
         ``look_labels`` may give, per label, the crop that roster look matching compares instead
-        (where the gallery's labels agree the label is; :meth:`_match_by_look`).
+        (where the gallery's labels agree the label is; :meth:`_match_by_look`), and that the
+        recogniser of small labels reads (:meth:`_small_line`).
         """
         hints: list[str | None] = list(expected) if expected is not None else [None] * len(labels)
         _check_lengths(len(labels), hints, tile_heights, look_labels)
@@ -340,17 +352,45 @@ class NameReader:
         frame.budget.take()
         if entry is None:
             entry = self._cache.open(work.key, self._frame)
-        hint, only_hint = self._hint(entry, frame.hints[i], tall, look_alike, similarity)
-        raw = raw_line_image(work.label, work.core) if entry.attempts == 0 else None
-        entry.candidates.extend(
-            self._ocr(line, entry.attempts, hint, only_hint=only_hint, absent=frame.absent, raw=raw)
-        )
+        small = self._small_line(work, frame) if entry.attempts == 0 else None
+        if small is not None:
+            entry.candidates.append(small)
+        if small is None or self._resolve(entry.candidates).name is None:
+            hint, only_hint = self._hint(entry, frame.hints[i], tall, look_alike, similarity)
+            raw = raw_line_image(work.label, work.core) if entry.attempts == 0 else None
+            entry.candidates.extend(
+                self._ocr(line, entry.attempts, hint, only_hint=only_hint, absent=frame.absent, raw=raw)
+            )
         entry.attempts += 1
         entry.frame = self._frame
         entry.result = frame.out[i] = self._resolve(entry.candidates)
         if entry.result.name is not None:
             self._cache.remember_name(entry.result.name, entry.mask)
             frame.shown(entry.result.name)
+
+    def _small_line(self, work: _Work, frame: _Frame) -> Candidate | None:
+        """The text-line recogniser's read of a label no taller than :data:`SMALL_LABEL_PX` (where
+        the gallery's labels agree it is, else where it was found), when it is sure of it
+        (:data:`LINE_CONFIDENCE`); None for larger labels. Cut as it was trained: the box's rows and
+        a quarter of its height around them, from the tile's left edge (a small label's box found
+        too far right would lose its first letters; its first column repeated for a quarter of its
+        height, as a plate drawn flush with the tile's edge continues) to its right edge."""
+        band = frame.look_labels[work.index] if frame.look_labels else None
+        crop, box = band if band is not None else (work.label, work.core)
+        if box is None or box[3] > SMALL_LABEL_PX:
+            return None
+        y, h = box[1], box[3]
+        pad = max(1, round(h / 4))
+        line = cv2.copyMakeBorder(crop[max(0, y - pad) : y + h + pad], 0, 0, pad, 0, cv2.BORDER_REPLICATE)
+        if min(line.shape[:2]) < 4:
+            return None
+        if self._lines is None:
+            self._lines = TextLineReader.load()
+        (read,) = self._lines.read([line])
+        text = closed_brackets(display_form(without_edge_capital(read.text).rstrip(TRAILING_SIGNS)))
+        if read.confidence < LINE_CONFIDENCE or sum(ch.isalpha() for ch in text) < LINE_LETTERS:
+            return None
+        return Candidate(text, read.confidence, LINE_MODEL)
 
     def _hint(
         self, entry: Entry, expected: str | None, tall: bool, look_alike: str | None, similarity: float

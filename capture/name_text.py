@@ -8,6 +8,7 @@ what Tesseract read into a name as the label shows it; :func:`normalise`, :func:
 
 from __future__ import annotations
 
+import string
 import unicodedata
 from collections.abc import Sequence
 
@@ -149,6 +150,19 @@ def _alphabetic(word: str) -> bool:
     """Whether ``word``'s letters are of an alphabet whose names have words longer than
     :data:`EDGE_WORD_LENGTH` (Latin, Greek, Cyrillic; not Hangul syllables or Chinese characters)."""
     return all(unicodedata.name(ch, "").split(" ")[0] in FOLDED_SCRIPTS for ch in word if ch.isalpha())
+
+
+def without_edge_capital(text: str) -> str:
+    """``text`` without one or two capitals glued to the end of its last word after a small letter,
+    and a dot after them ("Jack DavisN", "Camille BlackwellN." are "Jack Davis", "Camille Blackwell"):
+    the recogniser of small labels (:mod:`model.text_lines`) reads a plate's edge after a name so,
+    and no name ends that way (capitals inside a name, "VonDoupe", "McIntyre", stay)."""
+    head, _, last = text.rpartition(" ")
+    core = last[:-1] if last.endswith(".") else last
+    capitals = len(core) - len(core.rstrip(string.ascii_uppercase))
+    if not 1 <= capitals <= 2 or len(core) == capitals or not core[-capitals - 1].islower():
+        return text
+    return f"{head} {core[:-capitals]}" if head else core[:-capitals]
 
 
 def closed_brackets(text: str) -> str:

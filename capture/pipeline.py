@@ -257,20 +257,17 @@ class FrameAnalyser:
         self, image: np.ndarray, tiles: Sequence[Tile]
     ) -> tuple[list[TileObservation], list[str | None]]:
         """Each tile as identity tracking sees it (no name yet), and the name its label gave or
-        None; the tracker's guesses are the reader's hints, and the label bands are cropped only
-        for a reader that matches looks (a roster)."""
+        None; the tracker's guesses are the reader's hints, and the label bands (where the gallery's
+        labels agree each is) go with the labels: the recogniser of small labels and roster look
+        matching read those."""
         labels = [
             label_region(image, tile.box, tile.name_box) if tile.name_box is not None else None
             for tile in tiles
         ]
-        bands = (
-            [
-                label_region(image, tile.box, tile.label_band) if tile.label_band is not None else None
-                for tile in tiles
-            ]
-            if self.reader.matches_looks
-            else None
-        )
+        bands = [
+            label_region(image, tile.box, tile.label_band) if tile.label_band is not None else None
+            for tile in tiles
+        ]
         views = [TileObservation(tile.box, None, tile.image) for tile in tiles]
         reads = self.reader.read_frame(
             labels, self.tracker.expect(views), [tile.box[3] for tile in tiles], look_labels=bands

@@ -1,0 +1,102 @@
+"""The small name-label recogniser (model/weights/name-lines.onnx) on labels the synthetic generator
+draws: the generator's renderer (Noto Sans, light text on a dark plate over noise), not the training
+renderer, so the names and the drawing are not those it was trained on.
+
+    .venv/bin/python bench/name_lines.py [--weights ONNX]
+
+Latin names of the generator's lists, with their marks and without them, at 7, 8 and 10 px: the
+share read exactly, and how many of the reads the name reader takes (``LINE_CONFIDENCE``) are
+right. Names of other scripts: how many reads the name reader would take (it should take none).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import unicodedata
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from capture.name_reader import LINE_CONFIDENCE, LINE_LETTERS  # noqa: E402
+from capture.synth.names import NAMES  # noqa: E402
+from capture.synth.text import TextRenderer, paint  # noqa: E402
+from model.text_lines import CHARSET, LineRead, TextLineReader  # noqa: E402
+
+SIZES = (7, 8, 10)
+OTHER_SCRIPTS = ("cyrillic", "greek", "korean", "cjk", "arabic", "hebrew", "devanagari", "thai")
+
+
+def zoom_label(
+    renderer: TextRenderer, name: str, size: int, rng: np.random.Generator, script: str = "latin"
+) -> np.ndarray:
+    """A Zoom-like label: ``name`` in light text on a dark plate at the bottom-left of video-like
+    noise, cut as the agent cuts it (the plate, a little video around it, to the tile's edge)."""
+    mask = renderer.mask(name, script, size)
+    h, w = mask.shape
+    pad = max(1, size // 4)
+    noise = rng.uniform(40, 220, (h + 4 * pad, w + 6 * pad + 30, 3)).astype(np.uint8)
+    tile = cv2.GaussianBlur(noise, (0, 0), 2)
+    tile[pad : pad + h + 2 * pad, : w + 2 * pad] = (30, 30, 30)
+    paint(tile, mask, pad, 2 * pad, (240, 240, 240))
+    return tile
+
+
+def without_marks(name: str) -> str:
+    """``name`` in plain ASCII letters (ł, ø have no decomposition: their base letters)."""
+    name = name.replace("ł", "l").replace("Ł", "L").replace("ø", "o").replace("Ø", "O")
+    return "".join(ch for ch in unicodedata.normalize("NFD", name) if ord(ch) < 128)
+
+
+def latin_names(marks: bool) -> list[str]:
+    """Every 7th given and family name pair of the generator's Latin lists (in the charset)."""
+    given, family = NAMES["latin"][1], NAMES["latin"][2]
+    pairs = [f"{g} {f}" for g in given for f in family][::7]
+    if not marks:
+        return [without_marks(name) for name in pairs]
+    return [name for name in pairs if all(ch in CHARSET for ch in name)]
+
+
+def other_names(script: str) -> list[str]:
+    """Every 11th given and family name pair of one of the generator's other scripts."""
+    _, given, family = NAMES[script]
+    return [f"{g} {f}" for g in given for f in family][::11]
+
+
+def taken(read: LineRead) -> bool:
+    """Whether the name reader takes this read as a candidate name."""
+    return read.confidence >= LINE_CONFIDENCE and sum(ch.isalpha() for ch in read.text) >= LINE_LETTERS
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--weights", type=Path, default=None)
+    args = parser.parse_args(argv)
+    reader = TextLineReader.load(args.weights)
+    renderer = TextRenderer()
+    rng = np.random.default_rng(3)
+    for marks in (False, True):
+        names = latin_names(marks)
+        cells = []
+        for size in SIZES:
+            reads = reader.read([zoom_label(renderer, name, size, rng) for name in names])
+            right = [read.text == name for name, read in zip(names, reads, strict=True)]
+            sure = [ok for ok, read in zip(right, reads, strict=True) if taken(read)]
+            cells.append(f"{size} px {np.mean(right):.0%} exact, taken {sum(sure)}/{len(sure)} right")
+        print(f"Latin {'with' if marks else 'without'} marks ({len(names)} names): " + "; ".join(cells))
+    for script in OTHER_SCRIPTS:
+        if not renderer.supports(script):
+            print(f"{script}: no font here")
+            continue
+        labels = [zoom_label(renderer, n, s, rng, script) for n in other_names(script) for s in SIZES]
+        reads = [read for read in reader.read(labels) if taken(read)]
+        print(f"{script}: {len(reads)} of {len(labels)} labels taken {[r.text for r in reads][:4]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
