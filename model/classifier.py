@@ -13,6 +13,7 @@ from model.emotions import EMOTIONS
 from model.errors import ModelError
 from model.preprocess import INPUT_SIZE, preprocess
 from model.quality import QUALITY_WEIGHTS, fitted_temperature
+from model.runtime import cpu_session
 
 DEFAULT_WEIGHTS = QUALITY_WEIGHTS["fast"]
 
@@ -59,18 +60,7 @@ class EmotionClassifier:
             temperature = fitted_temperature(path)
         if not temperature > 0:
             raise ModelError(f"temperature must be above 0 (got {temperature})")
-        if not path.is_file():
-            raise ModelError(f"{path}: emotion model weights not found")
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        # idle worker threads sleep instead of spinning: the agent shares the laptop with the call
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        try:
-            session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        except Exception as exc:  # noqa: BLE001 - onnxruntime raises several private exception types
-            raise ModelError(f"{path}: not a loadable ONNX model ({type(exc).__name__})") from None
+        session = cpu_session(path, threads, "emotion model")
         shape = session.get_inputs()[0].shape
         outputs = session.get_outputs()[0].shape
         if list(shape[1:]) != [INPUT_SIZE, INPUT_SIZE, 1] or outputs[-1] != len(EMOTIONS):

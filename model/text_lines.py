@@ -18,6 +18,7 @@ import numpy as np
 import onnxruntime as ort
 
 from model.errors import ModelError
+from model.runtime import cpu_session
 
 # What the recogniser can write: Latin names, their accents, student numbers and the marks names carry.
 CHARSET = (
@@ -95,16 +96,7 @@ class TextLineReader:
     def load(cls, path: Path | None = None, threads: int = 1) -> TextLineReader:
         """Load the recogniser (default: the committed ``model/weights/name-lines.onnx``)."""
         path = Path(path) if path is not None else WEIGHTS
-        if not path.is_file():
-            raise ModelError(f"{path}: text-line recogniser weights not found")
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        try:
-            session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        except Exception as exc:  # noqa: BLE001 - onnxruntime raises several private exception types
-            raise ModelError(f"{path}: not a loadable ONNX model ({type(exc).__name__})") from None
+        session = cpu_session(path, threads, "text-line recogniser")
         shape = session.get_inputs()[0].shape
         classes = session.get_outputs()[0].shape[-1]
         if list(shape[1:]) != [LINE_HEIGHT, LINE_WIDTH, 1] or classes != len(CHARSET) + 1:
