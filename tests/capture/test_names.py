@@ -10,7 +10,7 @@ from capture.errors import CaptureError
 from capture.label_cache import LabelCache
 from capture.label_pixels import crop_key, label_mask, label_region, same_label, text_line
 from capture.name_reader import NameReader
-from capture.name_text import closed_brackets, display_form, normalise, trimmed_words
+from capture.name_text import closed_brackets, display_form, normalise, trimmed_words, without_edge_capital
 from capture.synth.text import TextRenderer
 from capture.tesseract import compatible, scripts_of
 from model.names import name_key
@@ -514,3 +514,11 @@ def test_a_label_drawn_with_subpixel_anti_aliasing_is_read_whole(reader: NameRea
     line = text_line(label)
     assert line is not None and line.shape[1] >= text.shape[1] - 2
     assert reader.read(label).name == "Quentin Wojcik"
+
+
+def test_a_capital_glued_to_a_reads_end_is_the_plates_edge() -> None:
+    assert without_edge_capital("Jack DavisN") == "Jack Davis"
+    assert without_edge_capital("Camille BlackwellN.") == "Camille Blackwell"
+    assert without_edge_capital("Tom TurnerAN") == "Tom Turner"
+    for name in ("Geoff VonDoupe", "MJ Price", "Ada", "Zach McIntyre", "LI Wei", "Ana B."):
+        assert without_edge_capital(name) == name
