@@ -204,6 +204,7 @@ class NameReader:
 
     def close(self) -> None:
         self._engines.close()
+        self._lines = None  # the recogniser's ONNX Runtime session goes now, not at interpreter exit
 
     def __enter__(self) -> NameReader:
         return self
