@@ -66,9 +66,8 @@ DISC_CELL_OVERLAP = 0.1  # share of a video tile a disc's cell may cover (a gap 
 # lie at most HIDDEN_CELL_SPACING tiles apart (_hidden_cells).
 HIDDEN_CELL_COVER = 0.6
 HIDDEN_CELL_SPACING = 1.25
-LONE_TILE_FACES = (
-    3  # faces in the one tile a reading found that make it a gallery it did not read (_mend_tiles)
-)
+# faces in the one tile a reading found that make it a gallery it did not read (_mend_tiles)
+LONE_TILE_FACES = 3
 NESTED_WINDOWS = 2
 APP_BACKGROUND_SHARE = 0.1  # ... a lone tile holds an app's window when this share of it is one flat colour
 CANDIDATES = 4  # background colours tried

@@ -25,16 +25,10 @@ from capture.errors import CaptureError
 from capture.known_names import KnownNames
 from capture.label_cache import Entry, LabelCache, NameRead
 from capture.label_pixels import OCR_VARIANTS, crop_key, ocr_image, raw_line_image, text_line
-from capture.name_text import (
-    TRAILING_SIGNS,
-    closed_brackets,
-    display_form,
-    match_key,
-    normalise,
-    without_edge_capital,
-)
+from capture.name_text import closed_brackets, line_form, match_key, normalise, without_edge_capital
 from capture.roster_look import LookMemory
 from capture.tesseract import (
+    SCRIPT_MODELS,
     Candidate,
     ScriptModels,
     TesseractEngines,
@@ -58,7 +52,7 @@ SMALL_LABEL_PX = 16
 LINE_CONFIDENCE = 90.0  # the recogniser's reads from this confidence are candidates
 # ... of this many letters or more (its reads of other scripts' labels: digits, a letter or two)
 LINE_LETTERS = 3
-LINE_MODEL = "Latin"  # the script the recogniser reads (its reads are candidates of that model)
+LINE_MODEL = SCRIPT_MODELS["LATIN"]  # the script the recogniser reads (its reads are that model's candidates)
 
 Label: TypeAlias = np.ndarray | tuple[np.ndarray, Box] | None  # a crop, or (crop, box of the text in it)
 
@@ -356,15 +350,17 @@ class NameReader:
         small = self._small_line(work, frame) if entry.attempts == 0 else None
         if small is not None:
             entry.candidates.append(small)
-        if small is None or self._resolve(entry.candidates).name is None:
+        resolved = self._resolve(entry.candidates) if small is not None else None
+        if resolved is None or resolved.name is None:  # the recogniser did not name it: OCR reads it
             hint, only_hint = self._hint(entry, frame.hints[i], tall, look_alike, similarity)
             raw = raw_line_image(work.label, work.core) if entry.attempts == 0 else None
             entry.candidates.extend(
                 self._ocr(line, entry.attempts, hint, only_hint=only_hint, absent=frame.absent, raw=raw)
             )
+            resolved = self._resolve(entry.candidates)
         entry.attempts += 1
         entry.frame = self._frame
-        entry.result = frame.out[i] = self._resolve(entry.candidates)
+        entry.result = frame.out[i] = resolved
         if entry.result.name is not None:
             self._cache.remember_name(entry.result.name, entry.mask)
             frame.shown(entry.result.name)
@@ -388,7 +384,7 @@ class NameReader:
         if self._lines is None:
             self._lines = TextLineReader.load()
         (read,) = self._lines.read([line])
-        text = closed_brackets(display_form(without_edge_capital(read.text).rstrip(TRAILING_SIGNS)))
+        text = closed_brackets(line_form(without_edge_capital(read.text)))
         if read.confidence < LINE_CONFIDENCE or sum(ch.isalpha() for ch in text) < LINE_LETTERS:
             return None
         return Candidate(text, read.confidence, LINE_MODEL)

@@ -152,6 +152,12 @@ def _alphabetic(word: str) -> bool:
     return all(unicodedata.name(ch, "").split(" ")[0] in FOLDED_SCRIPTS for ch in word if ch.isalpha())
 
 
+def line_form(text: str) -> str:
+    """A whole line's read as a name is written: no sign a name does not end with
+    (:data:`TRAILING_SIGNS`), in :func:`display_form`."""
+    return display_form(text.strip().rstrip(TRAILING_SIGNS))
+
+
 def without_edge_capital(text: str) -> str:
     """``text`` without one or two capitals glued to the end of its last word after a small letter,
     and a dot after them ("Jack DavisN", "Camille BlackwellN." are "Jack Davis", "Camille Blackwell"):

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from capture.errors import CaptureError
-from capture.name_text import TRAILING_SIGNS, closed_brackets, display_form, trimmed_words
+from capture.name_text import TRAILING_SIGNS, closed_brackets, display_form, line_form, trimmed_words
 
 # Tesseract script model for each Unicode script prefix of a character name.
 SCRIPT_MODELS: dict[str, str] = {
@@ -123,7 +123,7 @@ def line_read(api: Any) -> tuple[str, float]:
     line = unicodedata.normalize("NFC", api.GetUTF8Text())
     if not line.strip():
         return "", 0.0
-    whole = display_form(line.strip().rstrip(TRAILING_SIGNS))
+    whole = line_form(line)
     scripts = scripts_of(whole)
     if scripts and scripts[0] in RIGHT_TO_LEFT:
         return whole, float(api.MeanTextConf())
