@@ -157,6 +157,14 @@ def _check_lengths(
         raise CaptureError(f"name reader: {len(look_labels)} look-up crops for {count} labels")
 
 
+def _small_label(work: _Work, frame: _Frame) -> tuple[np.ndarray, Box] | None:
+    """A label's crop and box where the gallery's labels agree it is (else where it was found),
+    when the box is no taller than :data:`SMALL_LABEL_PX`: the recogniser's to read."""
+    band = frame.look_labels[work.index] if frame.look_labels else None
+    crop, box = band if band is not None else (work.label, work.core)
+    return None if box is None or box[3] > SMALL_LABEL_PX else (crop, box)
+
+
 class NameReader:
     """Reads names from label crops for one session; keeps the OCR engines and the label cache.
 
@@ -326,7 +334,9 @@ class NameReader:
         tall = frame.tile_heights is not None and line.shape[0] > MAX_LINE_SHARE * frame.tile_heights[i]
         if tall and not (frame.look_labels and frame.look_labels[i] is not None):
             frame.crop_keys.pop(i)  # nor matched by its look: the crop holds video
-        if tall and frame.hints[i] is None:
+        # nor by OCR at all without an expected name: only the recogniser, on the label's band
+        unread = tall and frame.hints[i] is None
+        if unread and _small_label(work, frame) is None:
             frame.out[i] = NameRead(None, "", 0.0, False)
             return
         look_alike, similarity = self._cache.look_alike(self._cache.mask(work.key))
@@ -351,7 +361,9 @@ class NameReader:
         if small is not None:
             entry.candidates.append(small)
         resolved = self._resolve(entry.candidates) if small is not None else None
-        if resolved is None or resolved.name is None:  # the recogniser did not name it: OCR reads it
+        if unread and (resolved is None or resolved.name is None):
+            resolved = NameRead(None, "", 0.0, False)
+        elif resolved is None or resolved.name is None:  # the recogniser did not name it: OCR reads it
             hint, only_hint = self._hint(entry, frame.hints[i], tall, look_alike, similarity)
             raw = raw_line_image(work.label, work.core) if entry.attempts == 0 else None
             entry.candidates.extend(
@@ -372,11 +384,10 @@ class NameReader:
         a quarter of its height around them, from the tile's left edge (a small label's box found
         too far right would lose its first letters; its first column repeated for a quarter of its
         height, as a plate drawn flush with the tile's edge continues) to its right edge."""
-        band = frame.look_labels[work.index] if frame.look_labels else None
-        crop, box = band if band is not None else (work.label, work.core)
-        if box is None or box[3] > SMALL_LABEL_PX:
+        small = _small_label(work, frame)
+        if small is None:
             return None
-        y, h = box[1], box[3]
+        crop, (_, y, _, h) = small
         pad = max(1, round(h / 4))
         line = cv2.copyMakeBorder(crop[max(0, y - pad) : y + h + pad], 0, 0, pad, 0, cv2.BORDER_REPLICATE)
         if min(line.shape[:2]) < 4:

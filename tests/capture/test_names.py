@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from types import ModuleType
+
 import cv2
 import numpy as np
 import pytest
@@ -522,3 +525,23 @@ def test_a_capital_glued_to_a_reads_end_is_the_plates_edge() -> None:
     assert without_edge_capital("Tom TurnerAN") == "Tom Turner"
     for name in ("Geoff VonDoupe", "MJ Price", "Ada", "Zach McIntyre", "LI Wei", "Ana B."):
         assert without_edge_capital(name) == name
+
+
+def test_a_small_label_found_too_tall_is_read_by_the_recogniser_on_its_band(
+    bench_script: Callable[[str], ModuleType],
+) -> None:
+    """A big gallery's label whose box was found with video above it is too tall for OCR without an
+    expected name (it would read the video); where the gallery's labels agree the text is, the
+    band, the small-label recogniser still reads it."""
+    renderer = TextRenderer()
+    label = bench_script("name_lines").zoom_label(renderer, "Margaret Ramsey", 9, np.random.default_rng(5))
+    text_h = renderer.mask("Margaret Ramsey", "latin", 9).shape[0]
+    pad = 9 // 4
+    band = (label, (0, 2 * pad, label.shape[1], text_h))
+    tile_height = 2 * label.shape[0]  # the label's found line is more than a quarter of its tile
+    with NameReader() as reader:
+        (read,) = reader.read_frame([label], [None], [tile_height], look_labels=[band])
+        assert read.name == "Margaret Ramsey"
+    with NameReader() as reader:  # without the band, as before: no read of a line holding video
+        (read,) = reader.read_frame([label], [None], [tile_height])
+        assert read.name is None
