@@ -734,7 +734,7 @@ def _white_text_rows(region_white: np.ndarray) -> tuple[int, int] | None:
         return None
     bottom = start = int(rows[-1])
     for r in rows[::-1]:
-        if start - r > 2:
+        if start - r > 3:
             break
         start = int(r)
     return start, bottom

@@ -222,6 +222,40 @@ def test_dark_video_behind_a_see_through_plate_does_not_end_the_plate(faces_dir:
     assert same_top >= 0.95 * len(dark)
 
 
+def test_two_rows_of_coloured_strokes_inside_a_label_do_not_cut_its_name_box() -> None:
+    """ClearType draws a small label's thin strokes in colour, not white: two rows of a line of text
+    can hold no white pixel at all. On a see-through plate over video (no flat plate to find) the
+    name box still spans the whole line, not its last rows."""
+    rng = np.random.default_rng(0)
+    frame = np.full((480, 800, 3), 26, np.uint8)
+    labels = []
+    for i, (x, y) in enumerate([(12, 12), (404, 12), (12, 248), (404, 248)]):
+        video = cv2.GaussianBlur(rng.uniform(40, 230, (216, 384, 3)).astype(np.uint8), (0, 0), 6)
+        video = cv2.normalize(video, None, 40, 230, cv2.NORM_MINMAX)
+        top = 216 - 24
+        video[top : top + 20, :150] = (video[top : top + 20, :150] * 0.45).astype(np.uint8)
+        cv2.putText(
+            video,
+            f"Student {i + 1}0759",
+            (6, top + 15),
+            cv2.FONT_HERSHEY_SIMPLEX,
+            0.45,
+            (255, 255, 255),
+            1,
+            cv2.LINE_AA,
+        )
+        label = video[top : top + 20, :150]
+        white = np.flatnonzero((label.min(axis=2) >= 200).any(axis=1))
+        for row in white[-3:-1]:
+            label[row, label[row].min(axis=1) >= 200] = (235, 180, 90)  # an orange fringe
+        frame[y : y + 216, x : x + 384] = video
+        labels.append((x, y + top, 150, 20))
+    tiles = parse_gallery(frame).tiles
+    assert len(tiles) == 4
+    for tile, label in zip(tiles, labels, strict=True):
+        assert tile.name_box is not None and iou(tile.name_box, label) >= 0.5, (tile.name_box, label)
+
+
 @pytest.mark.parametrize("size", [(640, 400), (640, 360), (1280, 720), (3840, 2160)])
 @pytest.mark.parametrize("students", [4, 25, 49])
 def test_every_tile_is_found_from_small_windows_to_4k(
