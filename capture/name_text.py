@@ -21,6 +21,7 @@ EDGE_WORD_MARGIN = 20  # ... and this much less surely than the line's surest wo
 EDGE_WORD_LENGTH = 2  # ... when it is this short, or has no letter at all
 TRAILING_SIGNS = ",;|_-"  # signs no name ends with: OCR reads them from a label's edge
 CLOSING_MISREADS = ";:,.|]}"  # what OCR makes of the ")" closing a label's "(student number)"
+OPENING_MISREADS = "[{|"  # what OCR makes of the "(" opening a label's "(level) name"
 
 
 def normalise(name: str) -> str:
@@ -172,8 +173,10 @@ def without_edge_capital(text: str) -> str:
 
 
 def closed_brackets(text: str) -> str:
-    """``text`` with a "(" left open at its end closed: the ")" read as another sign or lost
-    ("김선경(20200756;" is "김선경(20200756)")."""
+    """``text`` with a bracket left open at either end closed: the ")" at its end or the "(" at its
+    start read as another sign or lost ("김선경(20200756;" is "김선경(20200756)", "초급) 강미숙" is
+    "(초급) 강미숙": the thin bracket by the plate's edge)."""
+    text = _opened_start(text)
     if text.count("(") != text.count(")") + 1 or text.rfind("(") < text.rfind(")"):
         return text
     opened = text[text.rfind("(") + 1 :]
@@ -182,3 +185,14 @@ def closed_brackets(text: str) -> str:
     if text[-1] in CLOSING_MISREADS and len(opened) > 1:
         return text[:-1] + ")"
     return text + ")" if text[-1].isalnum() else text
+
+
+def _opened_start(text: str) -> str:
+    """``text`` with the "(" of a bracketed first word restored: its ")" closes nothing."""
+    close = text.find(")")
+    if close <= 0 or "(" in text[:close] or text.count(")") != text.count("(") + 1:
+        return text
+    first = text[:close]
+    if first[0] in OPENING_MISREADS and len(first) > 1:
+        return "(" + text[1:]
+    return "(" + text if first.isalnum() else text

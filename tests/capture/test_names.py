@@ -134,6 +134,9 @@ def test_ocr_text_as_a_name() -> None:
     assert closed_brackets("김선경(20200756;") == "김선경(20200756)"
     assert closed_brackets("구나형(20210101") == "구나형(20210101)"
     assert closed_brackets("Ana (TA)") == "Ana (TA)" and closed_brackets("Ana (") == "Ana ("
+    # a first word's opening bracket lost or read as another sign at the plate's edge
+    assert closed_brackets("초급) 강미숙") == "(초급) 강미숙" and closed_brackets("[TA) Ana") == "(TA) Ana"
+    assert closed_brackets("Ana Host)") == "Ana Host)" and closed_brackets(") Ana") == ") Ana"
     # OCR spaces a Hangul name's syllables and guesses the space before its bracket
     assert display_form("^ 이 성 민 (방청)") == "이성민(방청)"
     assert display_form("(초급) 서 경숙") == "(초급) 서경숙" and display_form("장희재 교수") == "장희재 교수"
