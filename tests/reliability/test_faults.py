@@ -133,7 +133,12 @@ def test_window_closed_or_minimised_mid_lecture_gives_blank_frames_and_one_warni
 
     with xvfb_display(1280, 720) as display:
         env = classmood_env(
-            tmp_path / "data", {"DISPLAY": display, "CLASSMOOD_CAPTURE__WINDOW_TITLE": "Class meeting"}
+            tmp_path / "data",
+            {
+                "DISPLAY": display,
+                "CLASSMOOD_CAPTURE__WINDOW_TITLE": "Class meeting",
+                "PYTHONFAULTHANDLER": "1",  # SIGABRT dumps every thread's stack (below)
+            },
         )
         with ImageWindow(display, half, title="Class meeting", x=40, y=30) as window:
             agent = start_classmood(
@@ -173,7 +178,17 @@ def test_window_closed_or_minimised_mid_lecture_gives_blank_frames_and_one_warni
                 wait_until(lambda: written() >= closed_at + 3, 120, "frames after the window closed", agent)
                 assert agent.poll() is None, "the agent kept running"
                 agent.send_signal(signal.SIGINT)
-                _, stderr = agent.communicate(timeout=60)
+                try:
+                    _, stderr = agent.communicate(timeout=60)
+                except subprocess.TimeoutExpired:
+                    # still running, or gone with a child of its own holding its stderr open
+                    running = agent.poll() is None
+                    agent.send_signal(signal.SIGABRT)
+                    _, stderr = agent.communicate(timeout=30)
+                    pytest.fail(
+                        f"no end of the agent's output within 60 s of Ctrl-C (agent still running: {running}); "
+                        f"where it waited:\n{stderr[-6000:]}"
+                    )
             finally:
                 if agent.poll() is None:
                     agent.kill()
