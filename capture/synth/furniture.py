@@ -4,6 +4,7 @@ floating over the call."""
 
 from __future__ import annotations
 
+import math
 import zlib
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ SELF_VIEW_CORNER = 8  # px: its rounded corners where the style's tiles are squa
 POPUP_LINES = ("Start Capturing", "Stop Capturing", "Save", "Reset", "Pin", "Mute", "Remove")
 PANEL_LINES = ("What went well?", "Thoughts visible to all", "Responses", "Participation", "Edit", "Post")
 RED = (56, 48, 217)
+CAMERA_SHAPE = 16 / 9  # w / h of a camera's picture
 
 
 def is_muted(name: str) -> bool:
@@ -108,6 +110,51 @@ def mixed_boxes(n: int, content: Box, gap: int) -> list[Box]:
     cw, ch = (rw - (cols - 1) * gap) // cols, (h - (rows - 1) * gap) // rows
     rest = [(rx + c * (cw + gap), y + r * (ch + gap), cw, ch) for r in range(rows) for c in range(cols)]
     return [(x, y, bw, h), *rest[: n - 1]]
+
+
+def rows_boxes(n: int, content: Box, gap: int) -> list[Box]:
+    """Teams' gallery of rows filling the call's width: as many rows as bring the fullest row's
+    tiles nearest a camera's shape, the fuller rows below, each row's tiles as wide as its count
+    leaves them (five people: two wide tiles over three), all as tall, touching across ``gap``
+    (Teams crops the video to fit)."""
+    if n < 2:
+        return gallery_boxes(n, content, gap)
+    x, y, w, h = content
+
+    def fullest(rows: int) -> float:  # how far the fullest row's tiles are from a camera's shape
+        across = (w - (n + rows - 1) // rows * gap) / -(-n // rows)
+        return abs(math.log(across / ((h - (rows - 1) * gap) / rows) / CAMERA_SHAPE))
+
+    rows = min(range(1, n + 1), key=fullest)
+    counts = [n // rows + (1 if k >= rows - n % rows else 0) for k in range(rows)]
+    th = (h - (rows - 1) * gap) // rows
+    boxes: list[Box] = []
+    for r, count in enumerate(counts):
+        edges = [x + round(k * (w + gap) / count) for k in range(count + 1)]
+        boxes += [(edges[k], y + r * (th + gap), edges[k + 1] - edges[k] - gap, th) for k in range(count)]
+    return boxes
+
+
+def dialog(
+    canvas: np.ndarray,
+    content: Box,
+    colour: np.ndarray,
+    rng: np.random.Generator,
+    text: TextRenderer,
+    px: int,
+) -> Box:
+    """An app's dialog (Teams' in-meeting notification) in the middle of the call, in the app's own
+    background ``colour``: over the tiles and the gaps between them where they meet. Returns its box."""
+    x, y, w, h = content
+    dw, dh = int(w * rng.uniform(0.3, 0.4)), int(h * rng.uniform(0.4, 0.55))
+    dx = x + (w - dw) // 2 + int(w * rng.uniform(-0.04, 0.04))
+    dy = y + (h - dh) // 2 + int(h * rng.uniform(-0.06, 0.06))
+    cv2.rectangle(canvas, (dx, dy), (dx + dw, dy + dh), colour.astype(np.uint8).tolist(), -1)
+    step = max(dh // 7, px + 8)
+    for k, yy in enumerate(range(dy + step // 2, dy + dh - px - 4, step)):
+        line = PANEL_LINES[k % len(PANEL_LINES)]
+        paint(canvas, text.mask(line, "latin", px)[:, : max(1, dw - 40)], dx + 20, yy, (235, 235, 235))
+    return dx, dy, dw, dh
 
 
 def column_avatar(

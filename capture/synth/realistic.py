@@ -23,7 +23,8 @@ SUBPIXEL_SHARE = 0.5
 @dataclass
 class Realism:
     """One realistic lecture's screenshot (:class:`Shot`), whether its window is drawn, Teams'
-    app side panel, column of camera-off people and tiles of mixed sizes, whether Meet's
+    app side panel, column of camera-off people, tiles of mixed sizes (else rows of different
+    counts, or a grid) and dialog over the call, whether Meet's
     camera-off tiles are borderless (Meet until 2021; later a grey tile), the pop-up over a tile
     (the tile's place in reading order, or None), how often names of each script are drawn, and
     each student's webcam :class:`Pose` (drawn when first shown)."""
@@ -38,6 +39,8 @@ class Realism:
     scripts: dict[str, float]
     rng: np.random.Generator
     poses: dict[int, Pose] = field(default_factory=dict)
+    rows: bool = False  # Teams' rows of different counts filling the width, where tiles are not mixed
+    dialog: bool = False  # Teams' dialog in the middle of the call, over tiles and gaps
 
     def pose(self, student: int) -> Pose:
         """The student's webcam pose, the same on every frame."""
@@ -49,7 +52,8 @@ class Realism:
 def choose_realism(seed: int, client: Client) -> Realism:
     """The realistic choices of the lecture of ``seed`` drawn as ``client`` draws its calls: the
     screenshot (its text drawn with ClearType in half the Zoom and Teams calls); Teams' side panel
-    and avatar column in most Teams calls, mixed sizes in half; borderless camera-off tiles in half
+    and avatar column in most Teams calls, mixed sizes in half, rows in half the others, a dialog
+    in some; borderless camera-off tiles in half
     the Meet calls; a pop-up in some calls."""
     rng = np.random.default_rng([seed, 21])
     shot = choose_shot(rng, client)
@@ -63,7 +67,12 @@ def choose_realism(seed: int, client: Client) -> Realism:
     mixed = teams and bool(rng.random() < 0.5)
     borderless = client == "meet" and bool(rng.random() < 0.5)
     popup = int(rng.integers(0, 4)) if rng.random() < 0.3 else None
-    return Realism(shot, chrome, panel, column, mixed, borderless, popup, class_scripts(rng), rng)
+    realism = Realism(shot, chrome, panel, column, mixed, borderless, popup, class_scripts(rng), rng)
+    # Teams' rows and dialog from a stream of their own, so that every other draw keeps its value
+    stage = np.random.default_rng([seed, 23])
+    realism.rows = teams and not mixed and bool(stage.random() < 0.5)
+    realism.dialog = teams and bool(stage.random() < 0.3)
+    return realism
 
 
 def class_scripts(rng: np.random.Generator) -> dict[str, float]:

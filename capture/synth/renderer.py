@@ -14,11 +14,13 @@ from capture.synth.furniture import (
     SelfView,
     column_avatar,
     column_boxes,
+    dialog,
     is_muted,
     mixed_boxes,
     mute_icon,
     paint_self_view,
     popup,
+    rows_boxes,
     side_panel,
 )
 from capture.synth.geometry import FRAME_SIZE, gallery_boxes, is_speaker, speaker_boxes
@@ -258,10 +260,12 @@ class LectureRenderer:
 
     def _grid(self, n: int, content: Box) -> list[Box]:
         """A realistic Teams call's video tiles: of mixed sizes in half the calls of up to six
-        video tiles, else a grid."""
+        video tiles, else rows filling the call's width (:func:`rows_boxes`) or a grid."""
         assert self.real is not None
         if self.real.mixed and n <= 6:
             return mixed_boxes(n, content, self.style.gap)
+        if self.real.rows:
+            return rows_boxes(n, content, self.style.gap)
         return gallery_boxes(n, content, self.style.gap)
 
     def _tile(self, canvas: np.ndarray, i: int, student: Student, box: Box, index: int) -> TruthStudent:
@@ -322,4 +326,11 @@ class LectureRenderer:
         if self.real.popup is not None and self.real.popup < len(boxes) - in_column:
             popup_rng = np.random.default_rng(self.real.popup)
             popup(canvas, boxes[self.real.popup], popup_rng, self.text, self.real.shot.label_px)
+        video = boxes[: len(boxes) - in_column]
+        if self.real.dialog and video:
+            x0, y0 = min(b[0] for b in video), min(b[1] for b in video)
+            x1, y1 = max(b[0] + b[2] for b in video), max(b[1] + b[3] for b in video)
+            dialog_rng = np.random.default_rng(len(video))
+            px = self.real.shot.label_px
+            dialog(canvas, (x0, y0, x1 - x0, y1 - y0), self.palette.background, dialog_rng, self.text, px)
         return take(canvas, truth, self.real.shot)
