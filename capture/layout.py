@@ -65,7 +65,17 @@ DISC_CELL_OVERLAP = 0.1  # share of a video tile a disc's cell may cover (a gap 
 # share of it differs from the colour between the tiles, in a grid whose neighbouring columns and rows
 # lie at most HIDDEN_CELL_SPACING tiles apart (_hidden_cells).
 HIDDEN_CELL_COVER = 0.6
+# A leaf of another size is a tile of the gallery (_mixed_neighbours) when it lies beside one of its
+# tiles across a gap of at most MIXED_GAP of its size, a side's end in line within EDGE_ALIGN of its
+# size, and is at least MIXED_SIZE of the gallery's tile size each way (at most its inverse).
+MIXED_GAP = 0.05
+EDGE_ALIGN = 0.02
+MIXED_SIZE = 0.45
 HIDDEN_CELL_SPACING = 1.25
+# The user's own camera floating in the call's corner is at most this share of the smallest other
+# camera tile's area (_without_self_view).
+SELF_VIEW_AREA = 0.5
+SELF_VIEW_INSET = 0.1  # ... and floats inset from the corner by this share of its size at most
 # faces in the one tile a reading found that make it a gallery it did not read (_mend_tiles)
 LONE_TILE_FACES = 3
 NESTED_WINDOWS = 2
@@ -452,7 +462,62 @@ def _gallery(
         for leaf, box in resized.items()
         if not any(_overlap(leaf, cell) > DISC_CELL_OVERLAP for cell in hidden)
     ]
-    return tiles + hidden + kept, tiles + list(resized.values())
+    # leaves of other sizes that no hidden place of the grid explains (a piece of a tile cut by
+    # something over it) may be tiles of mixed sizes beside the gallery's
+    neighbours = _mixed_neighbours(
+        tiles + list(resized),
+        [
+            leaf
+            for leaf in others
+            if leaf not in resized and not any(_overlap(leaf, cell) > DISC_CELL_OVERLAP for cell in hidden)
+        ],
+    )
+    return tiles + neighbours + hidden + kept, tiles + neighbours + list(resized.values())
+
+
+def _mixed_neighbours(tiles: list[Box], leaves: list[Box]) -> list[Box]:
+    """The ``leaves`` of other sizes that are tiles of the gallery of ``tiles`` (two or more): Teams fills its stage with
+    tiles of mixed sizes (a big tile beside stacked ones, rows of different counts), each lying beside
+    a tile of the gallery (or of another such leaf) across a gap of :data:`MIXED_GAP` of its size at
+    most, with the side they share starting or ending where that tile's does (top or bottom beside
+    it, left or right above or below it), and at least :data:`MIXED_SIZE` of the gallery's tile size
+    each way (a piece of a tile that a pop-up cut off is smaller)."""
+    if len(tiles) < 2:
+        return []  # a lone leaf and the one beside it may be halves of anything
+    w, h = int(np.median([t[2] for t in tiles])), int(np.median([t[3] for t in tiles]))
+    candidates = [
+        leaf
+        for leaf in leaves
+        if TILE_SHAPE[0] <= leaf[2] / leaf[3] <= TILE_SHAPE[1]
+        and MIXED_SIZE <= leaf[2] / w <= 1 / MIXED_SIZE
+        and MIXED_SIZE <= leaf[3] / h <= 1 / MIXED_SIZE
+    ]
+    gallery, found = list(tiles), list[Box]()
+    while True:
+        joined = [leaf for leaf in candidates if any(_beside(leaf, tile) for tile in gallery)]
+        if not joined:
+            return found
+        found += joined
+        gallery += joined
+        candidates = [leaf for leaf in candidates if leaf not in joined]
+
+
+def _beside(a: Box, b: Box) -> bool:
+    """Whether boxes ``a`` and ``b`` lie side by side (or one above the other) across a thin gap
+    (:data:`MIXED_GAP` of the smaller's size), with the top or bottom (left or right) of the side
+    they share in line."""
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    slack_x, slack_y = max(3, EDGE_ALIGN * min(aw, bw)), max(3, EDGE_ALIGN * min(ah, bh))
+    gap_x = max(bx - (ax + aw), ax - (bx + bw))
+    gap_y = max(by - (ay + ah), ay - (by + bh))
+    across = -slack_x <= gap_x <= MIXED_GAP * min(aw, bw) and (
+        abs(ay - by) <= slack_y or abs(ay + ah - by - bh) <= slack_y
+    )
+    down = -slack_y <= gap_y <= MIXED_GAP * min(ah, bh) and (
+        abs(ax - bx) <= slack_x or abs(ax + aw - bx - bw) <= slack_x
+    )
+    return across or down
 
 
 def _hidden_cells(
@@ -1224,10 +1289,13 @@ def tiles_with_faces(
     )
     separators = _Separators(_background_mask(small, background), *_colour_steps(frame, step), GAP_SHARE)
     around, bounded = _tiles_around_faces(separators, step, faces, frame.shape[1], frame.shape[0])
-    discs = [d for d in avatars if not any(_overlap(d, t) > 0.5 for t in around)]
+    # a face's tile reaches no further than the tile read round the face (its own edges guessed
+    # past it would swallow the avatar discs beside a tile)
+    held = [_clipped(t, next((b for b in grid.boxes if _holds(b, t)), t)) for t in around]
+    discs = [d for d in avatars if not any(_overlap(d, t) > 0.5 for t in held)]
     around += discs
     bounded.update(discs)
-    merged = _mend_tiles(grid.boxes, equal, around, bounded)
+    merged = _without_self_view(_mend_tiles(grid.boxes, equal, around, bounded), [*grid.avatars, *discs])
     if len(merged) == len(grid.boxes) and set(merged) == set(grid.boxes):
         return grid
     new_discs = tuple(d for d in discs if d in merged)
@@ -1318,6 +1386,30 @@ def _mend_tiles(
     return kept + [t for t in outside if not any(_overlap(t, k) > 0.5 for k in kept)]
 
 
+def _without_self_view(boxes: list[Box], discs: Sequence[Box]) -> list[Box]:
+    """``boxes`` without the user's own camera floating in the call's bottom-right corner (Meet,
+    Teams): a camera tile (not one of the avatar ``discs``) that is the lowest and the rightmost of
+    three tiles or more (others may reach :data:`SELF_VIEW_INSET` of its size further), the size of no other, and at most :data:`SELF_VIEW_AREA` of the smallest
+    other camera tile. A student's tile there is one of a gallery's equal tiles, or as big as the
+    tiles beside it."""
+    if len(boxes) < 3:
+        return boxes
+    corner = max(boxes, key=lambda b: (b[0] + b[2], b[1] + b[3]))
+    others = [b for b in boxes if b != corner]
+    slack_x, slack_y = corner[2] * SELF_VIEW_INSET, corner[3] * SELF_VIEW_INSET
+    cameras = [b for b in others if b not in discs]
+    if (
+        corner in discs
+        or not cameras
+        or any(b[1] + b[3] > corner[1] + corner[3] + slack_y for b in others)
+        or any(b[0] + b[2] > corner[0] + corner[2] + slack_x for b in others)
+        or any(_similar(corner, b, 0.2) for b in others)
+        or corner[2] * corner[3] > SELF_VIEW_AREA * min(b[2] * b[3] for b in cameras)
+    ):
+        return boxes
+    return others
+
+
 def _split_overlapping(tiles: Sequence[Box]) -> list[Box]:
     """``tiles`` (round faces, in the usual webcam framing) cut apart where two overlap: each pair is
     cut halfway between their centres, across the axis along which the centres lie further apart
@@ -1396,6 +1488,13 @@ def _intersection(a: Box, b: Box) -> int:
     iw = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
     ih = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
     return iw * ih
+
+
+def _clipped(a: Box, b: Box) -> Box:
+    """The part of box ``a`` inside box ``b`` (``a`` when they do not meet)."""
+    x0, y0 = max(a[0], b[0]), max(a[1], b[1])
+    x1, y1 = min(a[0] + a[2], b[0] + b[2]), min(a[1] + a[3], b[1] + b[3])
+    return (x0, y0, x1 - x0, y1 - y0) if x1 > x0 and y1 > y0 else a
 
 
 def _overlap(a: Box, b: Box) -> float:
