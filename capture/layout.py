@@ -75,6 +75,10 @@ HIDDEN_CELL_SPACING = 1.25
 # The user's own camera floating in the call's corner is at most this share of the smallest other
 # camera tile's area (_without_self_view).
 SELF_VIEW_AREA = 0.5
+# an avatar disc found on its own is a tile this many times its width, reaching this share of its
+# height below it, where its name is (_disc_tile)
+DISC_TILE_WIDTH = 1.6
+DISC_NAME_DEPTH = 0.45
 SELF_VIEW_INSET = 0.1  # ... and floats inset from the corner by this share of its size at most
 # faces in the one tile a reading found that make it a gallery it did not read (_mend_tiles)
 LONE_TILE_FACES = 3
@@ -1292,7 +1296,11 @@ def tiles_with_faces(
     # a face's tile reaches no further than the tile read round the face (its own edges guessed
     # past it would swallow the avatar discs beside a tile)
     held = [_clipped(t, next((b for b in grid.boxes if _holds(b, t)), t)) for t in around]
-    discs = [d for d in avatars if not any(_overlap(d, t) > 0.5 for t in held)]
+    discs = [
+        _disc_tile(d, frame.shape[1], frame.shape[0])
+        for d in avatars
+        if not any(_overlap(d, t) > 0.5 for t in held)
+    ]
     around += discs
     bounded.update(discs)
     merged = _without_self_view(_mend_tiles(grid.boxes, equal, around, bounded), [*grid.avatars, *discs])
@@ -1388,21 +1396,21 @@ def _mend_tiles(
 
 def _without_self_view(boxes: list[Box], discs: Sequence[Box]) -> list[Box]:
     """``boxes`` without the user's own camera floating in the call's bottom-right corner (Meet,
-    Teams): a camera tile (not one of the avatar ``discs``) that is the lowest and the rightmost of
-    three tiles or more (others may reach :data:`SELF_VIEW_INSET` of its size further), the size of no other, and at most :data:`SELF_VIEW_AREA` of the smallest
-    other camera tile. A student's tile there is one of a gallery's equal tiles, or as big as the
-    tiles beside it."""
-    if len(boxes) < 3:
+    Teams): of three tiles or more, the camera tile (not one of the avatar ``discs``, which may sit
+    further right in a column of their own) that is the lowest and the rightmost of the camera
+    tiles (others may reach :data:`SELF_VIEW_INSET` of its size further), the size of no other
+    tile, and at most :data:`SELF_VIEW_AREA` of the smallest other camera tile. A student's tile
+    there is one of a gallery's equal tiles, or as big as the tiles beside it."""
+    cameras = [b for b in boxes if b not in discs]
+    if len(boxes) < 3 or len(cameras) < 2:
         return boxes
-    corner = max(boxes, key=lambda b: (b[0] + b[2], b[1] + b[3]))
+    corner = max(cameras, key=lambda b: (b[0] + b[2], b[1] + b[3]))
     others = [b for b in boxes if b != corner]
     slack_x, slack_y = corner[2] * SELF_VIEW_INSET, corner[3] * SELF_VIEW_INSET
-    cameras = [b for b in others if b not in discs]
+    cameras.remove(corner)
     if (
-        corner in discs
-        or not cameras
-        or any(b[1] + b[3] > corner[1] + corner[3] + slack_y for b in others)
-        or any(b[0] + b[2] > corner[0] + corner[2] + slack_x for b in others)
+        any(b[1] + b[3] > corner[1] + corner[3] + slack_y for b in cameras)
+        or any(b[0] + b[2] > corner[0] + corner[2] + slack_x for b in cameras)
         or any(_similar(corner, b, 0.2) for b in others)
         or corner[2] * corner[3] > SELF_VIEW_AREA * min(b[2] * b[3] for b in cameras)
     ):
@@ -1488,6 +1496,17 @@ def _intersection(a: Box, b: Box) -> int:
     iw = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
     ih = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
     return iw * ih
+
+
+def _disc_tile(disc: Box, frame_w: int, frame_h: int) -> Box:
+    """The tile of an avatar disc found on its own: the disc and the name drawn under it (Teams'
+    column of camera-off people), :data:`DISC_TILE_WIDTH` times as wide, reaching
+    :data:`DISC_NAME_DEPTH` of its height below it."""
+    x, y, w, h = disc
+    x0 = max(0, round(x + w / 2 - DISC_TILE_WIDTH * w / 2))
+    x1 = min(frame_w, round(x + w / 2 + DISC_TILE_WIDTH * w / 2))
+    y1 = min(frame_h, round(y + h + DISC_NAME_DEPTH * h))
+    return (x0, y, x1 - x0, y1 - y)
 
 
 def _clipped(a: Box, b: Box) -> Box:

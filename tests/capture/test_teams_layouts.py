@@ -75,12 +75,20 @@ def test_avatar_discs_beside_a_tile_and_the_floating_self_view(faces_dir: Path) 
     _, rest = column_boxes(3, (8, 8, 1484, 884), 4)
     boxes = mixed_boxes(3, rest, 4)
     frame, faces = _stage(faces_dir, boxes, size)
-    discs = []
-    for x, y, w, h in column:
+    discs, names = [], []
+    for i, (x, y, w, h) in enumerate(column):
         r = int(min(w, h) * 0.3)
         centre = (x + w // 2, y + int(h * 0.42))
         cv2.circle(frame, centre, r, (90, 140, 200), -1, cv2.LINE_AA)
         discs.append((centre[0] - r, centre[1] - r, 2 * r, 2 * r))
+        # the name under the disc, centred, as Teams writes it
+        text = f"Student {i + 1}"
+        (tw, th), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, 0.5, 1)
+        baseline = centre[1] + r + 8 + th
+        cv2.putText(
+            frame, text, (centre[0] - tw // 2, baseline), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (255, 255, 255), 1
+        )
+        names.append((centre[0] - tw // 2, baseline - th, tw, th))
     view = (1492 - 240 - 8, 892 - 135 - 8, 240, 135)
     vx, vy, vw, vh = view
     frame[vy : vy + vh, vx : vx + vw] = cv2.resize(_camera_tiles(faces_dir, 1)[0][0], (vw, vh))
@@ -89,6 +97,9 @@ def test_avatar_discs_beside_a_tile_and_the_floating_self_view(faces_dir: Path) 
     tiles = tiles_with_faces(frame, read, [*faces, self_face], discs).boxes
     assert matched(boxes, list(tiles), 0.8) == 3
     assert all(any(_inside(disc, tile) for tile in tiles) for disc in discs), tiles
+    # each disc's tile holds the name written under the disc
+    for disc, name in zip(discs, names, strict=True):
+        assert any(_inside(disc, tile) and _inside(name, tile) for tile in tiles), (name, tiles)
     assert not any(_inside(self_face, tile) for tile in tiles), tiles
     assert len(tiles) == 6
 
