@@ -73,7 +73,6 @@ OTHER_SCRIPTS = {
     "Thai": (0x0E01, 0x0E2E),
 }
 OTHER_SCRIPT_SHARE = 0.15
-ZOOMED_SHARE = 0.3  # labels of a screenshot scaled down as a whole
 VOWELS = "aeiouy"
 ACCENTED = "".join(ch for ch in CHARSET if ch.isalpha() and not ch.isascii() and ch.islower())
 ACCENTED_SHARE = 0.35
@@ -301,10 +300,6 @@ def draw_label(rng: np.random.Generator, fonts: Sequence[Path]) -> tuple[np.ndar
         if other_font is not None:
             text, font = other, other_font
     size = float(np.exp(rng.uniform(np.log(5.5), np.log(18.0))))  # the font's em in screen px
-    # a screenshot scaled down as a whole (a HiDPI screen's capture, a resized image): the label is
-    # drawn ``zoom`` times larger, plate and video included, and averaged down at the end
-    zoom = float(rng.uniform(1.4, 2.6)) if rng.random() < ZOOMED_SHARE else 1.0
-    size *= zoom
     mask = _text_mask(text, font, size, rng)
     if rng.random() < 0.25:  # a muted-microphone icon before the name, as Zoom draws it
         mask = _with_icon(mask, size, rng)
@@ -333,6 +328,7 @@ def draw_label(rng: np.random.Generator, fonts: Sequence[Path]) -> tuple[np.ndar
     region = image[py + pad_y : py + pad_y + th, px + pad_x : px + pad_x + tw]
     region[:] = region * (1 - mask) + ink * mask
     _tile_edges(image, rng)
+    image = _screen_damage(np.clip(image, 0, 255), rng)
     top = max(0, py - int(rng.uniform(0.0, 0.4) * plate_h))
     bottom = min(image.shape[0], py + plate_h + int(rng.uniform(0.0, 0.4) * plate_h))
     if rng.random() < 0.1:  # a label box found a pixel off: the crop cuts the letters' top or bottom
@@ -341,14 +337,8 @@ def draw_label(rng: np.random.Generator, fonts: Sequence[Path]) -> tuple[np.ndar
             top = py + pad_y + cut
         else:
             bottom = py + pad_y + th - cut
-    image = image[top:bottom]
-    if zoom > 1:
-        height, width = image.shape
-        image = cv2.resize(
-            image, (max(1, round(width / zoom)), max(4, round(height / zoom))), interpolation=cv2.INTER_AREA
-        )
     target = text if all(ch in CHARSET for ch in text) else ""
-    return _screen_damage(np.clip(image, 0, 255), rng), target
+    return image[top:bottom].astype(np.uint8), target
 
 
 def _screen_damage(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
