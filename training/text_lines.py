@@ -277,16 +277,13 @@ def _video(height: int, width: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def _tile_edges(image: np.ndarray, rng: np.random.Generator) -> None:
-    """The gallery's gaps and borders a label's crop catches: a line along its top or bottom, the
-    tile's left edge (the gap before a plate drawn flush with it) and its right edge (a gap, a
-    speaker's coloured border, the next tile)."""
+    """The gallery's gaps and borders a label's crop catches: a line along its top or bottom, and the
+    tile's right edge (a gap, a speaker's coloured border, the next tile)."""
     height, width = image.shape
     for row in (0, height - 1):
         if rng.random() < 0.3:
-            thickness = int(rng.integers(1, 4))
+            thickness = int(rng.integers(1, 3))
             image[max(0, row - thickness + 1) if row else 0 : row + thickness] = rng.uniform(0, 255)
-    if rng.random() < 0.2:
-        image[:, : int(rng.integers(1, 4))] = rng.uniform(0, 60)
     if rng.random() < 0.3:
         edge = int(rng.integers(max(1, width - 6), width))
         image[:, edge:] = rng.uniform(0, 255)
@@ -304,7 +301,7 @@ def draw_label(rng: np.random.Generator, fonts: Sequence[Path]) -> tuple[np.ndar
     if rng.random() < 0.25:  # a muted-microphone icon before the name, as Zoom draws it
         mask = _with_icon(mask, size, rng)
     th, tw = mask.shape
-    pad_x, pad_y = int(round(rng.uniform(0.05, 0.6) * size)), int(round(rng.uniform(0.0, 0.35) * size))
+    pad_x, pad_y = int(round(rng.uniform(0.1, 0.6) * size)), int(round(rng.uniform(0.0, 0.35) * size))
     plate_h, plate_w = th + 2 * pad_y, tw + 2 * pad_x
     above, below = int(rng.uniform(0.3, 1.0) * plate_h), int(rng.uniform(0.0, 0.4) * plate_h)
     left, right = int(rng.uniform(0, 0.5) * plate_h) + 1, int(rng.uniform(0.0, 1.2) * plate_w)
@@ -331,12 +328,6 @@ def draw_label(rng: np.random.Generator, fonts: Sequence[Path]) -> tuple[np.ndar
     image = _screen_damage(np.clip(image, 0, 255), rng)
     top = max(0, py - int(rng.uniform(0.0, 0.4) * plate_h))
     bottom = min(image.shape[0], py + plate_h + int(rng.uniform(0.0, 0.4) * plate_h))
-    if rng.random() < 0.1:  # a label box found a pixel off: the crop cuts the letters' top or bottom
-        cut = int(round(rng.uniform(0.05, 0.2) * th))
-        if rng.random() < 0.5:
-            top = py + pad_y + cut
-        else:
-            bottom = py + pad_y + th - cut
     target = text if all(ch in CHARSET for ch in text) else ""
     return image[top:bottom].astype(np.uint8), target
 
