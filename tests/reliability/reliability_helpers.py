@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -53,14 +54,23 @@ def run_classmood(
 
 
 def start_classmood(*args: str, cwd: Path, env: Mapping[str, str]) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        classmood_command(*args),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=cwd,
-        env=dict(env),
-    )
+    """``classmood ARGS`` started with Ctrl-C's signal handled by default, as in a terminal's
+    foreground process: a shell starts background jobs (a test run started with ``&``, as CI may)
+    with SIGINT ignored, a child inherits that, and a Python started so ignores Ctrl-C for good. A
+    handler of ours is reset to the default in the child, an ignored signal is not."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return subprocess.Popen(
+            classmood_command(*args),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=cwd,
+            env=dict(env),
+        )
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
 
 
 def query(db_path: Path, sql: str, *params: object) -> list[tuple]:
