@@ -79,6 +79,7 @@ SELF_VIEW_AREA = 0.5
 # height below it, where its name is (_disc_tile)
 DISC_TILE_WIDTH = 1.6
 DISC_NAME_DEPTH = 0.45
+CENTRED_NAME_REACH = 0.95  # share of a disc's tile its name centred under the disc may reach
 SELF_VIEW_INSET = 0.1  # ... and floats inset from the corner by this share of its size at most
 # faces in the one tile a reading found that make it a gallery it did not read (_mend_tiles)
 LONE_TILE_FACES = 3
@@ -175,7 +176,10 @@ class TileGrid:
             white, cv2.bitwise_not(cv2.inRange(small, lo, hi)), dst=white
         )  # not the app background
         discs = [box in self.avatars or _disc(small, self.step, box, self.background) for box in self.boxes]
-        name_boxes = [_name_box(small, white, self.step, box, frame) for box in self.boxes]
+        name_boxes = [
+            _name_box(small, white, self.step, box, frame, centred=disc)
+            for box, disc in zip(self.boxes, discs, strict=True)
+        ]
         equal = set(self.equal_tiles())
         bands = _agreeing_labels(
             self.boxes,
@@ -737,17 +741,21 @@ def _agreeing_labels(tiles: Sequence[Box], labels: list[Box], alike: Sequence[bo
     return out
 
 
-def _name_box(small: np.ndarray, white: np.ndarray, step: int, box: Box, frame: np.ndarray) -> Box:
+def _name_box(
+    small: np.ndarray, white: np.ndarray, step: int, box: Box, frame: np.ndarray, centred: bool = False
+) -> Box:
     """The name label (white text, usually on a dark box) in the bottom-left; else the text line
     nearest the bottom-left corner (:func:`_text_line_box`: grey text, light themes, blurred video);
-    else a bottom-left strip.
+    else a bottom-left strip. A ``centred`` name (under an avatar disc) may start as far as the
+    tile's middle and reach :data:`CENTRED_NAME_REACH` of its width.
 
     ``small`` is the frame subsampled by ``step`` and ``white`` its mask of near-white pixels.
     """
     x, y, w, h = box
     sx, sy, sw, sh = x // step, y // step, max(w // step, 1), max(h // step, 1)
     top = sy + sh - max(int(sh * 0.3), 6)
-    right = sx + max(int(sw * 0.75), 4)
+    right = sx + max(int(sw * (CENTRED_NAME_REACH if centred else 0.75)), 4)
+    first_column = 0.5 if centred else 0.25
     region_white = white[top : sy + sh, sx:right] > 0
     rows = _white_text_rows(region_white)
     if rows is None:
@@ -755,13 +763,13 @@ def _name_box(small: np.ndarray, white: np.ndarray, step: int, box: Box, frame: 
     start, bottom = rows
     white_cols = np.flatnonzero(region_white[start : bottom + 1].any(axis=0))
     above_plate = 0  # white rows above the label's plate (a bright face just above it)
-    if white_cols.size and white_cols[0] <= sw * 0.25:
+    if white_cols.size and white_cols[0] <= sw * first_column:
         above_plate = _plate_top(small[top + start : top + bottom + 1, sx:right], int(white_cols[0]))
         start += above_plate
     if bottom - start + 1 > sh * 0.2 + 2:
         return _name_box_elsewhere(small, white, step, box, frame)
     has_text = np.asarray(region_white[start : bottom + 1].any(axis=0))
-    if not has_text.any() or np.flatnonzero(has_text)[0] > sw * 0.25:
+    if not has_text.any() or np.flatnonzero(has_text)[0] > sw * first_column:
         return _name_box_elsewhere(small, white, step, box, frame)
     band = small[top + start : top + bottom + 1, sx:right].astype(np.int16)
     left, right_end, label_colour, plate = _label_span(band, has_text)

@@ -94,12 +94,15 @@ def test_avatar_discs_beside_a_tile_and_the_floating_self_view(faces_dir: Path) 
     frame[vy : vy + vh, vx : vx + vw] = cv2.resize(_camera_tiles(faces_dir, 1)[0][0], (vw, vh))
     self_face = (vx + vw // 3, vy + vh // 5, vh // 2, vh // 2)
     read = replace(find_tiles(frame), boxes=tuple(boxes))  # the video tiles read right: the mending alone
-    tiles = tiles_with_faces(frame, read, [*faces, self_face], discs).boxes
+    mended = tiles_with_faces(frame, read, [*faces, self_face], discs)
+    tiles = mended.boxes
     assert matched(boxes, list(tiles), 0.8) == 3
     assert all(any(_inside(disc, tile) for tile in tiles) for disc in discs), tiles
-    # each disc's tile holds the name written under the disc
+    # each disc's tile holds the name written under the disc, and its name box is on that name
     for disc, name in zip(discs, names, strict=True):
         assert any(_inside(disc, tile) and _inside(name, tile) for tile in tiles), (name, tiles)
+        (tile,) = [t for t in mended.layout().tiles if _inside(disc, t.box)]
+        assert tile.name_box is not None and _inside(name, tile.name_box), (tile, name)
     assert not any(_inside(self_face, tile) for tile in tiles), tiles
     assert len(tiles) == 6
 
