@@ -465,20 +465,15 @@ def _gallery(
         if _similar(leaf, (0, 0, w, h), 0.25)
     }
     hidden = _hidden_cells(tiles, others, (w, h), (frame_w, frame_h), view)
-    kept = [
-        box
-        for leaf, box in resized.items()
-        if not any(_overlap(leaf, cell) > DISC_CELL_OVERLAP for cell in hidden)
-    ]
+
+    def unexplained(leaf: Box) -> bool:  # in no hidden place of the grid
+        return not any(_overlap(leaf, cell) > DISC_CELL_OVERLAP for cell in hidden)
+
+    kept = [box for leaf, box in resized.items() if unexplained(leaf)]
     # leaves of other sizes that no hidden place of the grid explains (a piece of a tile cut by
     # something over it) may be tiles of mixed sizes beside the gallery's
     neighbours = _mixed_neighbours(
-        tiles + list(resized),
-        [
-            leaf
-            for leaf in others
-            if leaf not in resized and not any(_overlap(leaf, cell) > DISC_CELL_OVERLAP for cell in hidden)
-        ],
+        tiles + list(resized), [leaf for leaf in others if leaf not in resized and unexplained(leaf)]
     )
     return tiles + neighbours + hidden + kept, tiles + neighbours + list(resized.values())
 

@@ -361,15 +361,16 @@ class NameReader:
         if small is not None:
             entry.candidates.append(small)
         resolved = self._resolve(entry.candidates) if small is not None else None
-        if unread and (resolved is None or resolved.name is None):
-            resolved = NameRead(None, "", 0.0, False)
-        elif resolved is None or resolved.name is None:  # the recogniser did not name it: OCR reads it
-            hint, only_hint = self._hint(entry, frame.hints[i], tall, look_alike, similarity)
-            raw = raw_line_image(work.label, work.core) if entry.attempts == 0 else None
-            entry.candidates.extend(
-                self._ocr(line, entry.attempts, hint, only_hint=only_hint, absent=frame.absent, raw=raw)
-            )
-            resolved = self._resolve(entry.candidates)
+        if resolved is None or resolved.name is None:  # the recogniser did not name it
+            if unread:
+                resolved = NameRead(None, "", 0.0, False)
+            else:  # OCR reads it
+                hint, only_hint = self._hint(entry, frame.hints[i], tall, look_alike, similarity)
+                raw = raw_line_image(work.label, work.core) if entry.attempts == 0 else None
+                entry.candidates.extend(
+                    self._ocr(line, entry.attempts, hint, only_hint=only_hint, absent=frame.absent, raw=raw)
+                )
+                resolved = self._resolve(entry.candidates)
         entry.attempts += 1
         entry.frame = self._frame
         entry.result = frame.out[i] = resolved

@@ -21,7 +21,7 @@ def register(
         description="Draw names as video clients draw their labels (installed sans-serif fonts, small "
         "sizes, plates over video-like texture, screenshot blur and JPEG), fit the convolutional CTC "
         "recogniser on them and export OUT/name-lines.onnx; copy it to model/weights/name-lines.onnx "
-        "to ship it (model/MODEL_CARD.md, 'Name labels').",
+        "to ship it (model/NAME_LINES_MODEL_CARD.md).",
     )
     parser.add_argument("--out", type=Path, default=Path("runs/name_lines"), help="run folder")
     parser.add_argument("--lines", type=int, default=40_000, help="training lines drawn (default 40000)")
