@@ -48,6 +48,10 @@ MAX_TILES_ACROSS = 16
 SURE_COVER = 0.5
 MAX_TOUCHING = 8  # a grid of touching tiles is looked for up to this many columns and rows
 TOUCHING_LINE = 0.5
+# A touching grid's edge is a gap of another colour when lines along it are one colour over this share
+GAP_LINE = 0.4
+GAP_CONTRAST = 0.3
+GAP_REACH = 3  # px of the subsampled frame either side of a touching grid's edge a gap may lie
 DISC_CORNER = 0.07
 # A disc read as a tile stands for its gallery cell (_disc_cells) when the cell is this much bigger each
 # way; with nothing but discs and one of them a row, the cell has a camera's shape (w / h).
@@ -1072,7 +1076,7 @@ def _read(
                     best = _Reading(leaves, tiles, kind, area, colour, score, share)
                     if _sure(best):
                         return best
-    return _touching_reading(best, region, steps(), step)
+    return _touching_reading(best, small, region, steps(), step)
 
 
 def _separations(
@@ -1121,7 +1125,7 @@ def _cut(
         leaves = [
             part
             for leaf, count in zip(leaves, alike, strict=True)
-            for part in (count < 3 and _split_touching(leaf, rows, columns, step)) or [leaf]
+            for part in (count < 3 and _split_touching(leaf, small, rows, columns, step)) or [leaf]
         ]
     covered = sum(w * h for _, _, w, h in leaves)
     if not leaves or not (strict or covered >= MIN_LOSSY_COVER * (x1 - x0) * (y1 - y0) * step * step):
@@ -1140,6 +1144,7 @@ def _view(small: np.ndarray, step: int, box: Box) -> np.ndarray:
 
 def _touching_reading(
     best: _Reading | None,
+    small: np.ndarray,
     region: tuple[int, int, int, int],
     steps: tuple[np.ndarray, np.ndarray],
     step: int,
@@ -1149,7 +1154,7 @@ def _touching_reading(
     x0, y0, x1, y1 = region
     rows, columns = steps
     touching = _split_touching(
-        (x0 * step, y0 * step, (x1 - x0) * step, (y1 - y0) * step), rows, columns, step
+        (x0 * step, y0 * step, (x1 - x0) * step, (y1 - y0) * step), small, rows, columns, step
     )
     if touching is None:
         return best
@@ -1177,12 +1182,16 @@ def _sure(reading: _Reading) -> bool:
     )
 
 
-def _split_touching(leaf: Box, rows: np.ndarray, columns: np.ndarray, step: int) -> list[Box] | None:
+def _split_touching(
+    leaf: Box, small: np.ndarray, rows: np.ndarray, columns: np.ndarray, step: int
+) -> list[Box] | None:
     """A leaf that is a grid of equal tiles touching each other (no gap between them), split into
     them; None when it is not. Each hypothesis of c columns and r rows (up to :data:`MAX_TOUCHING`)
     puts its tile edges at equal spacing; it holds when a colour step runs along at least
     :data:`TOUCHING_LINE` of every one of its edges (the pictures of two neighbours differ there),
-    and the tiles have a tile's shape. The finest grid that holds wins."""
+    and the tiles have a tile's shape. The finest grid that holds wins, unless its edges run along
+    gaps of one flat colour (:func:`_gap_lines`): then the leaf is tiles parted by a gap whose colour
+    was not the background cut along (a bar's colour taken for it, say), not touching tiles."""
     x, y, w, h = (v // step for v in leaf)
     if w < 2 * MIN_TILE[0] // step or h < 2 * MIN_TILE[1] // step:
         return None
@@ -1203,7 +1212,7 @@ def _split_touching(leaf: Box, rows: np.ndarray, columns: np.ndarray, step: int)
                 continue
             if holds(across, cols) and holds(down, rws) and (best is None or cols * rws > best[0] * best[1]):
                 best = (cols, rws)
-    if best is None:
+    if best is None or _gap_lines(small[y : y + h, x : x + w], *best):
         return None
     cols, rws = best
     fx, fy, fw, fh = leaf
@@ -1217,6 +1226,43 @@ def _split_touching(leaf: Box, rows: np.ndarray, columns: np.ndarray, step: int)
         for j in range(rws)
         for i in range(cols)
     ]
+
+
+def _gap_lines(area: np.ndarray, cols: int, rws: int) -> bool:
+    """Whether half the edges or more of a grid of ``cols`` x ``rws`` equal cells over ``area`` (pixels of the
+    subsampled frame) run along a gap (:func:`_is_gap`) rather than between two touching videos."""
+    h, w = area.shape[:2]
+    reach = range(-GAP_REACH - 1, GAP_REACH + 2)
+    edges = [
+        _is_gap([area[:, min(max(round(k * w / cols) + d, 0), w - 1)] for d in reach]) for k in range(1, cols)
+    ]
+    edges += [
+        _is_gap([area[min(max(round(k * h / rws) + d, 0), h - 1)] for d in reach]) for k in range(1, rws)
+    ]
+    return sum(edges) * 2 >= len(edges)
+
+
+def _is_gap(lines: list[np.ndarray]) -> bool:
+    """Whether neighbouring ``lines`` of pixels (across an edge, in order) hold a gap: one to four of
+    them of one colour over :data:`GAP_LINE` of their length (within :data:`LOSSY_TOLERANCE`), and
+    the lines either side of them that colour over :data:`GAP_CONTRAST` less of theirs (the tiles
+    beside a gap; camera-off tiles of the gap's colour may fill some of them). A wall in a video is
+    one colour too, but so is its next line."""
+
+    def near(line: np.ndarray, colour: np.ndarray) -> float:
+        return float(np.mean(np.abs(line - colour).max(axis=1) <= LOSSY_TOLERANCE))
+
+    medians = [np.median(line, axis=0) for line in lines]
+    shares = [near(line, colour) for line, colour in zip(lines, medians, strict=True)]
+    for first in range(1, len(lines) - 2):
+        for last in range(first, min(first + 4, len(lines) - 1)):
+            colour, run = medians[first], range(first, last + 1)
+            if any(shares[i] < GAP_LINE or np.abs(medians[i] - colour).max() > LOSSY_TOLERANCE for i in run):
+                continue
+            flanks = max(near(lines[first - 1], colour), near(lines[last + 1], colour))
+            if flanks <= min(shares[i] for i in run) - GAP_CONTRAST:
+                return True
+    return False
 
 
 def _tiles_of(

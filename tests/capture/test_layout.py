@@ -13,6 +13,8 @@ from hypothesis.extra.numpy import arrays
 
 from capture import GalleryLayout, parse_gallery, render_lecture
 from capture.layout import find_tiles, tiles_with_faces
+from capture.synth.looks import Client
+from capture.synth.realistic import choose_realism
 from capture_helpers import iou, matched
 
 VARIANTS = {
@@ -311,6 +313,24 @@ def test_a_pop_up_over_part_of_a_tile_and_its_gap_costs_no_tile(
     )
     found = [t.box for t in parse_gallery(image).tiles]
     assert matched([s.box for s in truth.students], found, 0.8) == students == len(found)
+
+
+@pytest.mark.parametrize(("client", "students", "seed"), [("zoom", 3, 2003), ("meet", 16, 2016)])
+def test_a_menu_in_the_bars_colour_over_the_margin_costs_no_camera_tile(
+    faces_dir: Path, client: Client, students: int, seed: int
+) -> None:
+    """Realistic screenshots whose pop-up menu, drawn in the window bars' colour, hangs over the
+    call's margin and a tile: that colour is the frame's edge and one piece around the call, and
+    the call inside it, read as tiles touching each other, gave two or four halves (their edges
+    run along the call's gaps). Every camera tile is found, and nothing else."""
+    assert choose_realism(seed, client).popup is not None
+    image, truth = next(
+        render_lecture(faces_dir, students=students, frames=1, seed=seed, client=client, realistic=True)
+    )
+    found = [t.box for t in parse_gallery(image).tiles]
+    cameras = [s.box for s in truth.students if s.camera]
+    assert matched(cameras, found, 0.8) == len(cameras), found
+    assert matched([s.box for s in truth.students], found, 0.8) == len(found), found
 
 
 def _meet_tiles(faces_dir: Path, count: int, size: tuple[int, int]) -> list[np.ndarray]:
