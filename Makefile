@@ -42,12 +42,14 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 # The accurate mode's weights (model.quality: accurate): the committed teacher snapshot exported
-# to int8 ONNX as a training run's end exports its best epoch (model/MODEL_CARD.md, "Accurate mode").
+# to int8 ONNX as a training run's end exports its best epoch, averaged with the fast default in one
+# file (model/MODEL_CARD.md, "Accurate mode").
 FER ?= ../shared/datasets/fer2013
 accurate-weights: $(STAMP)
 	$(VENV)/bin/classmood train --data $(FER) --arch vgg_teacher --export-only \
 		--init-weights training/weights/teacher.fp16.npz --out runs/teacher_export
-	cp runs/teacher_export/emotion.int8.onnx model/weights/emotion-accurate.onnx
+	$(VENV)/bin/classmood ensemble runs/teacher_export/emotion.int8.onnx model/weights/emotion.onnx \
+		--out model/weights/emotion-accurate.onnx
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "purge",
     "train",
     "train-lines",
+    "ensemble",
     "reframe",
     "evaluate",
     "synth",

@@ -27,10 +27,10 @@ def test_the_accurate_file_loads_with_its_fitted_temperature() -> None:
 
 
 def test_the_accurate_file_classifies_real_faces(fer_root: Path) -> None:
-    """No mocks: every FER2013 PublicTest face through the int8 teacher, as the agent runs it; the
-    bound is just under the model card's figure, above the fast default's."""
+    """No mocks: every FER2013 PublicTest face through the int8 teacher and default averaged, as the
+    agent runs them; the bound is just under the model card's figure, above the fast default's."""
     split = load_fer(fer_root, "test")
     probabilities = EmotionClassifier.load(weights_for("accurate")).predict(split.images)
     assert probabilities.shape == (len(split), len(EMOTIONS))
     assert np.allclose(probabilities.sum(1), 1.0, atol=1e-5)
-    assert float(np.mean(probabilities.argmax(1) == split.labels)) >= 0.645
+    assert float(np.mean(probabilities.argmax(1) == split.labels)) >= 0.66
