@@ -558,6 +558,30 @@ def _hidden_cells(
     return [cell for cell in covered if _unlike(view(cell), gap) >= HIDDEN_CELL_COVER]
 
 
+def _grid_holes(boxes: list[Box], view: Callable[[Box], np.ndarray], frame_w: int, frame_h: int) -> list[Box]:
+    """The empty places of a gallery's grid, above its last row or between two tiles of it, whose
+    pixels (``view(box)``) differ :data:`HIDDEN_CELL_COVER` from the colour between the tiles: a
+    gallery fills its rows in order, so such a place holds a tile that the reading lost (a
+    camera-off tile a shade off the background, merged with it in a lossy picture)."""
+    if len(boxes) < MIN_NAMED_GRID:
+        return []
+    w, h = int(np.median([b[2] for b in boxes])), int(np.median([b[3] for b in boxes]))
+    tiles = [b for b in boxes if _similar(b, (0, 0, w, h))]
+    columns, rows = _positions([t[0] for t in tiles], w), _positions([t[1] for t in tiles], h)
+    if len(rows) < 2 or not (_adjacent(columns, w) and _adjacent(rows, h)):
+        return []
+    last = [t[0] for t in tiles if abs(t[1] - rows[-1]) <= h / 10]
+    holes = [
+        (x, y, min(w, frame_w - x), min(h, frame_h - y))
+        for y in rows
+        for x in columns
+        if (y != rows[-1] or min(last) < x < max(last))
+        and not any(_overlap((x, y, w, h), b) > DISC_CELL_OVERLAP for b in boxes)
+    ]
+    gap = _gap_colour(tiles, view) if holes else None
+    return [] if gap is None else [cell for cell in holes if _unlike(view(cell), gap) >= HIDDEN_CELL_COVER]
+
+
 def _gap_colour(tiles: list[Box], view: Callable[[Box], np.ndarray]) -> np.ndarray | None:
     """The median colour along the middle of the gaps between neighbouring tiles of a gallery (gaps a
     tenth of a tile wide at most; their sides may hold a pixel of the tiles), or None where the tiles
@@ -1617,6 +1641,8 @@ def find_tiles(image: np.ndarray) -> TileGrid:
     boxes, kind = reading.boxes, reading.kind
     cx0, cy0, cx1, cy1 = content
     content_box = (cx0 * step, cy0 * step, min((cx1 - cx0) * step, frame_w), min((cy1 - cy0) * step, frame_h))
+    if kind == "gallery":
+        boxes = boxes + _grid_holes(boxes, functools.partial(_view, small, step), frame_w, frame_h)
     cells = (
         _disc_cells(boxes, [_disc(small, step, box, colour_found) for box in boxes], frame_w, frame_h)
         if kind == "gallery"

@@ -333,6 +333,21 @@ def test_a_menu_in_the_bars_colour_over_the_margin_costs_no_camera_tile(
     assert matched([s.box for s in truth.students], found, 0.8) == len(found), found
 
 
+@pytest.mark.parametrize("seed", [49, 2049])
+def test_camera_off_tiles_merged_with_the_background_by_a_lossy_picture_fill_their_places(
+    faces_dir: Path, seed: int
+) -> None:
+    """Realistic 7x7 Zoom screenshots scaled down to about 950 px and blurred: a camera-off tile, a
+    shade off the background, merges with it and no gap marks its edges. A gallery fills its rows
+    in order, so an empty place above the last row (or between two of its tiles) is a tile."""
+    image, truth = next(
+        render_lecture(faces_dir, students=49, frames=1, seed=seed, client="zoom", realistic=True)
+    )
+    assert image.shape[1] < 1100 and sum(not s.camera for s in truth.students) >= 5
+    found = [t.box for t in parse_gallery(image).tiles]
+    assert matched([s.box for s in truth.students], found, 0.8) == 49 == len(found), found
+
+
 def _meet_tiles(faces_dir: Path, count: int, size: tuple[int, int]) -> list[np.ndarray]:
     """``count`` camera tiles (people in rooms, name labels) of ``size``, cut from a generated Meet gallery."""
     image, truth = next(
