@@ -157,6 +157,15 @@ def _check_lengths(
         raise CaptureError(f"name reader: {len(look_labels)} look-up crops for {count} labels")
 
 
+def _agreed(line: Candidate | None, read: Sequence[Candidate]) -> Candidate | None:
+    """The recogniser's unsure read of a small label when an OCR model reads the very same text:
+    two readers that err differently agreeing are a sure read (with the surer one's confidence)."""
+    if line is None:
+        return None
+    same = [c.confidence for c in read if " ".join(line_form(c.text).split()) == line.text]
+    return Candidate(line.text, max([line.confidence, *same]), LINE_MODEL) if same else None
+
+
 def _small_label(work: _Work, frame: _Frame) -> tuple[np.ndarray, Box] | None:
     """A label's crop and box where the gallery's labels agree it is (else where it was found),
     when the box is no taller than :data:`SMALL_LABEL_PX`: the recogniser's to read."""
@@ -358,18 +367,19 @@ class NameReader:
         if entry is None:
             entry = self._cache.open(work.key, self._frame)
         small = self._small_line(work, frame) if entry.attempts == 0 else None
-        if small is not None:
+        sure = small is not None and small.confidence >= LINE_CONFIDENCE
+        if small is not None and sure:
             entry.candidates.append(small)
-        resolved = self._resolve(entry.candidates) if small is not None else None
+        resolved = self._resolve(entry.candidates) if sure else None
         if resolved is None or resolved.name is None:  # the recogniser did not name it
             if unread:
                 resolved = NameRead(None, "", 0.0, False)
             else:  # OCR reads it
                 hint, only_hint = self._hint(entry, frame.hints[i], tall, look_alike, similarity)
                 raw = raw_line_image(work.label, work.core) if entry.attempts == 0 else None
-                entry.candidates.extend(
-                    self._ocr(line, entry.attempts, hint, only_hint=only_hint, absent=frame.absent, raw=raw)
-                )
+                ocr = self._ocr(line, entry.attempts, hint, only_hint=only_hint, absent=frame.absent, raw=raw)
+                agreed = _agreed(small, ocr) if not sure else None
+                entry.candidates.extend([agreed] if agreed is not None else ocr)
                 resolved = self._resolve(entry.candidates)
         entry.attempts += 1
         entry.frame = self._frame
@@ -380,8 +390,9 @@ class NameReader:
 
     def _small_line(self, work: _Work, frame: _Frame) -> Candidate | None:
         """The text-line recogniser's read of a label no taller than :data:`SMALL_LABEL_PX` (where
-        the gallery's labels agree it is, else where it was found), when it is sure of it
-        (:data:`LINE_CONFIDENCE`); None for larger labels. Cut as it was trained: the box's rows and
+        the gallery's labels agree it is, else where it was found), of :data:`LINE_LETTERS` letters
+        or more; None for larger labels. A candidate when it is sure of it (:data:`LINE_CONFIDENCE`),
+        else only when OCR reads the same (:func:`_agreed`). Cut as it was trained: the box's rows and
         a quarter of its height around them, from the tile's left edge (a small label's box found
         too far right would lose its first letters; its first column repeated for a quarter of its
         height, as a plate drawn flush with the tile's edge continues) to its right edge."""
@@ -397,7 +408,7 @@ class NameReader:
             self._lines = TextLineReader.load()
         (read,) = self._lines.read([line])
         text = closed_brackets(line_form(without_edge_capital(read.text)))
-        if read.confidence < LINE_CONFIDENCE or sum(ch.isalpha() for ch in text) < LINE_LETTERS:
+        if sum(ch.isalpha() for ch in text) < LINE_LETTERS:
             return None
         return Candidate(text, read.confidence, LINE_MODEL)
 

@@ -548,3 +548,18 @@ def test_a_small_label_found_too_tall_is_read_by_the_recogniser_on_its_band(
     with NameReader() as reader:  # without the band, as before: no read of a line holding video
         (read,) = reader.read_frame([label], [None], [tile_height])
         assert read.name is None
+
+
+def test_an_unsure_small_label_read_is_taken_when_ocr_reads_the_same() -> None:
+    """The recogniser of small labels unsure (under LINE_CONFIDENCE) and one OCR model reading the
+    very same name: two readers that err differently agree, so the name is taken; any other OCR
+    read leaves the recogniser's read out."""
+    from capture.name_reader import LINE_MODEL, _agreed
+    from capture.tesseract import Candidate
+
+    line = Candidate("Ada Nguyen", 88.0, LINE_MODEL)
+    ocr = [Candidate("Ada Nouyea", 63.0, "Latin"), Candidate("Ada Nguyen ", 85.0, "Arabic")]
+    assert _agreed(line, ocr) == Candidate("Ada Nguyen", 88.0, LINE_MODEL)
+    assert _agreed(line, ocr[:1]) is None
+    assert _agreed(None, ocr) is None
+    assert _agreed(Candidate("Tom Tumer", 89.0, LINE_MODEL), [Candidate("Tom Turner", 86.0, "Latin")]) is None
