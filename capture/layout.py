@@ -46,6 +46,9 @@ FACE_TILE_REACH = (4.0, 4.0, 2.5, 5.0)
 FACE_TILE_FRAMING = (1.5, 1.5, 0.8, 2.0)
 MAX_TILES_ACROSS = 16
 SURE_COVER = 0.5
+DIVIDED_SPEAKER = (
+    4  # equal tiles of a gallery reading inside a speaker reading's tile that make it the gallery
+)
 MAX_TOUCHING = 8  # a grid of touching tiles is looked for up to this many columns and rows
 TOUCHING_LINE = 0.5
 # A touching grid's edge is a gap of another colour when lines along it are one colour over this share
@@ -1095,12 +1098,24 @@ def _read(
                 if cut is None:
                     continue
                 leaves, tiles, kind, score = cut
-                if score > best.score:
+                if score > best.score or _divides(tiles, kind, score, best):
                     share = cv2.countNonZero(mask[y0:y1, x0:x1]) / max((x1 - x0) * (y1 - y0), 1)
                     best = _Reading(leaves, tiles, kind, area, colour, score, share)
                     if _sure(best):
                         return best
     return _touching_reading(best, small, region, steps(), step)
+
+
+def _divides(tiles: list[Box], kind: LayoutKind, score: float, best: _Reading) -> bool:
+    """Whether a gallery reading of equal ``tiles`` covering :data:`SURE_COVER` of the window
+    divides the ``best`` reading's speaker tile: :data:`DIVIDED_SPEAKER` of its tiles or more lie in
+    it. A speaker's tile is one participant's video; a grid of equal tiles inside it is the gallery
+    itself, read as one tile with the colour of the window's bars (the last row its "strip")."""
+    if best.kind != "speaker" or kind != "gallery" or score < SURE_COVER or not best.boxes:
+        return False
+    speaker = best.boxes[0]
+    inside = [t for t in tiles if _overlap(t, speaker) > 1 - DISC_CELL_OVERLAP and _similar(t, tiles[0])]
+    return len(inside) >= DIVIDED_SPEAKER
 
 
 def _separations(

@@ -348,6 +348,23 @@ def test_camera_off_tiles_merged_with_the_background_by_a_lossy_picture_fill_the
     assert matched([s.box for s in truth.students], found, 0.8) == 49 == len(found), found
 
 
+@pytest.mark.parametrize(("students", "seed"), [(49, 3049), (25, 2025)])
+def test_a_gallery_in_a_window_is_not_read_as_a_speaker_view_of_its_last_row(
+    faces_dir: Path, students: int, seed: int
+) -> None:
+    """Realistic Zoom windows at 1080p and 1440x900: cut with the bars' colour, the rows above the
+    last read as one big tile and the last row as its strip (a speaker view covering more of the
+    window than the gallery's tiles do). A gallery reading whose equal tiles lie inside that big
+    tile divides it: a speaker's tile is one participant's video."""
+    image, truth = next(
+        render_lecture(faces_dir, students=students, frames=1, seed=seed, client="zoom", realistic=True)
+    )
+    layout = parse_gallery(image)
+    found = [t.box for t in layout.tiles]
+    assert layout.kind == "gallery"
+    assert matched([s.box for s in truth.students], found, 0.8) == students == len(found), found
+
+
 def _meet_tiles(faces_dir: Path, count: int, size: tuple[int, int]) -> list[np.ndarray]:
     """``count`` camera tiles (people in rooms, name labels) of ``size``, cut from a generated Meet gallery."""
     image, truth = next(
