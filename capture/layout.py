@@ -46,12 +46,12 @@ FACE_TILE_REACH = (4.0, 4.0, 2.5, 5.0)
 FACE_TILE_FRAMING = (1.5, 1.5, 0.8, 2.0)
 MAX_TILES_ACROSS = 16
 SURE_COVER = 0.5
-DIVIDED_SPEAKER = (
-    4  # equal tiles of a gallery reading inside a speaker reading's tile that make it the gallery
-)
+# Equal tiles of a gallery reading lying in a speaker reading's tile that make that tile the gallery
+DIVIDED_SPEAKER = 4
 MAX_TOUCHING = 8  # a grid of touching tiles is looked for up to this many columns and rows
 TOUCHING_LINE = 0.5
-# A touching grid's edge is a gap of another colour when lines along it are one colour over this share
+# A touching grid's edge is a gap of another colour when lines along it are one colour over this
+# share, and the lines beside them that colour over GAP_CONTRAST less
 GAP_LINE = 0.4
 GAP_CONTRAST = 0.3
 GAP_REACH = 3  # px of the subsampled frame either side of a touching grid's edge a gap may lie
