@@ -367,10 +367,10 @@ class NameReader:
         if entry is None:
             entry = self._cache.open(work.key, self._frame)
         small = self._small_line(work, frame) if entry.attempts == 0 else None
-        sure = small is not None and small.confidence >= LINE_CONFIDENCE
-        if small is not None and sure:
-            entry.candidates.append(small)
-        resolved = self._resolve(entry.candidates) if sure else None
+        sure = small if small is not None and small.confidence >= LINE_CONFIDENCE else None
+        if sure is not None:
+            entry.candidates.append(sure)
+        resolved = self._resolve(entry.candidates) if sure is not None else None
         if resolved is None or resolved.name is None:  # the recogniser did not name it
             if unread:
                 resolved = NameRead(None, "", 0.0, False)
@@ -378,7 +378,7 @@ class NameReader:
                 hint, only_hint = self._hint(entry, frame.hints[i], tall, look_alike, similarity)
                 raw = raw_line_image(work.label, work.core) if entry.attempts == 0 else None
                 ocr = self._ocr(line, entry.attempts, hint, only_hint=only_hint, absent=frame.absent, raw=raw)
-                agreed = _agreed(small, ocr) if not sure else None
+                agreed = _agreed(small, ocr) if sure is None else None
                 entry.candidates.extend([agreed] if agreed is not None else ocr)
                 resolved = self._resolve(entry.candidates)
         entry.attempts += 1
