@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from model import EMOTIONS
+from model.preprocess import INPUT_SIZE
 from training.errors import TrainingError
 
 if TYPE_CHECKING:
@@ -41,12 +43,21 @@ def ensemble_onnx(members: Sequence[Path], target: Path) -> Path:
         initializers.extend(graph.initializer)
         outputs.append(graph.output[0].name)
     nodes.append(helper.make_node("Mean", outputs, [OUTPUT]))
-    face = helper.make_tensor_value_info(INPUT, first.input[0].type.tensor_type.elem_type, None)
-    face.type.CopyFrom(first.input[0].type)
-    probabilities = helper.make_tensor_value_info(OUTPUT, first.output[0].type.tensor_type.elem_type, None)
-    probabilities.type.CopyFrom(first.output[0].type)
+    face, probabilities = onnx.ValueInfoProto(), onnx.ValueInfoProto()
+    face.CopyFrom(first.input[0])
+    face.name = INPUT
+    probabilities.CopyFrom(first.output[0])
+    probabilities.name = OUTPUT
     graph = helper.make_graph(nodes, "emotion_ensemble", [face], [probabilities], initializers)
-    joined = helper.make_model(graph, opset_imports=models[0].opset_import, ir_version=models[0].ir_version)
+    opsets: dict[str, int] = {}
+    for model in models:  # each domain at the newest version a member uses
+        for opset in model.opset_import:
+            opsets[opset.domain] = max(opsets.get(opset.domain, 0), opset.version)
+    joined = helper.make_model(
+        graph,
+        opset_imports=[helper.make_opsetid(domain, version) for domain, version in opsets.items()],
+        ir_version=max(model.ir_version for model in models),
+    )
     onnx.checker.check_model(joined)
     target = Path(target)
     with tempfile.TemporaryDirectory() as tmp:
@@ -58,7 +69,7 @@ def ensemble_onnx(members: Sequence[Path], target: Path) -> Path:
 
 
 def _load(path: Path) -> onnx.ModelProto:
-    """One member, checked to be an emotion model: a (n, 48, 48, 1) input, a (n, 7) output."""
+    """One member, checked to be an emotion model: one (n, 48, 48, 1) input, one (n, 7) output."""
     import onnx
 
     try:
@@ -70,6 +81,14 @@ def _load(path: Path) -> onnx.ModelProto:
     dims = [
         [d.dim_value or None for d in v.type.tensor_type.shape.dim] for v in (*graph.input, *graph.output)
     ]
-    if len(graph.input) != 1 or len(graph.output) != 1 or dims[0][1:] != [48, 48, 1] or dims[1][-1:] != [7]:
-        raise TrainingError(f"{path}: not an emotion model ((n, 48, 48, 1) faces in, (n, 7) out)")
+    expected = [INPUT_SIZE, INPUT_SIZE, 1]
+    if (
+        len(graph.input) != 1
+        or len(graph.output) != 1
+        or dims[0][1:] != expected
+        or dims[1][-1:] != [len(EMOTIONS)]
+    ):
+        raise TrainingError(
+            f"{path}: not an emotion model ((n, {INPUT_SIZE}, {INPUT_SIZE}, 1) faces in, (n, {len(EMOTIONS)}) out)"
+        )
     return model
