@@ -18,6 +18,8 @@ SCREEN_GAPS: dict[str, tuple[int, int]] = {"zoom": (4, 9), "meet": (0, 12), "tea
 # The share of Zoom and Teams desktop calls shot on Windows, whose text is drawn with ClearType
 # (Meet runs in a browser, which draws text over video in grey)
 SUBPIXEL_SHARE = 0.5
+# The share of a class's Latin-script names written without marks (José, Łukasz, Nguyễn are the rest)
+PLAIN_LATIN_SHARE = 0.8
 
 
 @dataclass
@@ -77,11 +79,14 @@ def choose_realism(seed: int, client: Client) -> Realism:
 
 def class_scripts(rng: np.random.Generator) -> dict[str, float]:
     """How often names of each script are drawn in one class: most names in the class's own script
-    (Latin in most classes, else one drawn by :data:`SCRIPT_WEIGHTS`), a few in others."""
+    (Latin in most classes, else one drawn by :data:`SCRIPT_WEIGHTS`), a few in others; of the
+    Latin names, :data:`PLAIN_LATIN_SHARE` without marks."""
     others = {k: v for k, v in SCRIPT_WEIGHTS.items() if k != "latin"}
     main = "latin" if rng.random() < 0.6 else str(rng.choice(list(others), p=_normalised(others)))
     total = sum(SCRIPT_WEIGHTS.values())
-    return {k: (0.85 if k == main else 0.0) + 0.15 * v / total for k, v in SCRIPT_WEIGHTS.items()}
+    weights = {k: (0.85 if k == main else 0.0) + 0.15 * v / total for k, v in SCRIPT_WEIGHTS.items()}
+    latin = weights.pop("latin")
+    return {"latin": (1 - PLAIN_LATIN_SHARE) * latin, "latin_plain": PLAIN_LATIN_SHARE * latin, **weights}
 
 
 def _normalised(weights: dict[str, float]) -> list[float]:
