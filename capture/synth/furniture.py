@@ -49,9 +49,9 @@ def mute_icon(canvas: np.ndarray, x: int, y: int, px: int, disc: bool) -> int:
     return 2 * r + max(3, px // 3)
 
 
-def popup(canvas: np.ndarray, box: Box, rng: np.random.Generator, text: TextRenderer, px: int) -> None:
+def popup(canvas: np.ndarray, box: Box, rng: np.random.Generator, text: TextRenderer, px: int) -> Box:
     """An extension's or a dialog's pop-up over part of the tile ``box``: a light or dark panel
-    with a few buttons and lines of text, reaching past the tile's side."""
+    with a few buttons and lines of text, reaching past the tile's side. Returns its box."""
     x, y, w, h = box
     pw, ph = int(w * rng.uniform(0.45, 0.8)), int(h * rng.uniform(0.5, 0.9))
     px0 = x + int(w * rng.uniform(0.3, 0.75))
@@ -69,6 +69,7 @@ def popup(canvas: np.ndarray, box: Box, rng: np.random.Generator, text: TextRend
         if k % 2:
             cv2.rectangle(canvas, (px0 + 12, yy - 4), (px0 + 12 + mask.shape[1] + 16, yy + px + 4), ink, 1)
         paint(canvas, mask, px0 + 20, yy, ink)
+    return px0, py0, pw, ph
 
 
 def side_panel(canvas: np.ndarray, content: Box, text: TextRenderer, px: int) -> Box:

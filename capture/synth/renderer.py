@@ -323,14 +323,30 @@ class LectureRenderer:
             paint_self_view(canvas, self.content, self.self_view, corner)
         if self.real is None:
             return canvas, truth
+        over: list[Box] = []
         if self.real.popup is not None and self.real.popup < len(boxes) - in_column:
             popup_rng = np.random.default_rng(self.real.popup)
-            popup(canvas, boxes[self.real.popup], popup_rng, self.text, self.real.shot.label_px)
+            over.append(popup(canvas, boxes[self.real.popup], popup_rng, self.text, self.real.shot.label_px))
         video = boxes[: len(boxes) - in_column]
         if self.real.dialog and video:
             x0, y0 = min(b[0] for b in video), min(b[1] for b in video)
             x1, y1 = max(b[0] + b[2] for b in video), max(b[1] + b[3] for b in video)
             dialog_rng = np.random.default_rng(len(video))
             px = self.real.shot.label_px
-            dialog(canvas, (x0, y0, x1 - x0, y1 - y0), self.palette.background, dialog_rng, self.text, px)
-        return take(canvas, truth, self.real.shot)
+            over.append(
+                dialog(canvas, (x0, y0, x1 - x0, y1 - y0), self.palette.background, dialog_rng, self.text, px)
+            )
+        return take(canvas, [_seen(student, over) for student in truth], self.real.shot)
+
+
+def _seen(student: TruthStudent, over: Sequence[Box]) -> TruthStudent:
+    """The student as the frame shows them: a face that a box drawn over the call (a pop-up, a
+    dialog) hides by half or more is no visible face, so it has no emotion to read."""
+    if student.face_box is None:
+        return student
+    x, y, w, h = student.face_box
+    for ox, oy, ow, oh in over:
+        hidden = max(0, min(x + w, ox + ow) - max(x, ox)) * max(0, min(y + h, oy + oh) - max(y, oy))
+        if hidden * 2 >= w * h:
+            return replace(student, emotion=None, face_box=None)
+    return student

@@ -13,6 +13,7 @@ import pytest
 from capture import CaptureError, render_lecture, synthesize
 from capture.synth import FRAME_SIZE
 from capture.synth.geometry import gallery_boxes, grid_shape
+from capture.synth.realistic import choose_realism
 from classmood.cli import main
 from model import EMOTIONS
 
@@ -242,3 +243,17 @@ def test_realistic_desktop_calls_on_windows_draw_their_labels_with_cleartype(
 def test_realistic_needs_a_client(tiny_faces: Path) -> None:
     with pytest.raises(CaptureError, match="realistic"):
         next(render_lecture(tiny_faces, students=3, frames=1, realistic=True))
+
+
+def test_a_face_a_pop_up_hides_is_no_visible_face_in_the_truth(faces_dir: Path) -> None:
+    """A realistic call whose pop-up menu covers a webcam's face: the tile is still a camera tile,
+    but no face shows, so the truth gives it no face box and no emotion to read."""
+    assert choose_realism(2004, "zoom").popup == 0
+    _, truth = next(
+        render_lecture(
+            faces_dir, students=4, frames=1, seed=2004, client="zoom", realistic=True, view="gallery"
+        )
+    )
+    hidden = [s for s in truth.students if s.camera and s.emotion is None]
+    assert len(hidden) == 1 and hidden[0].face_box is None
+    assert any(s.camera and s.face_box is not None and s.emotion is not None for s in truth.students)
