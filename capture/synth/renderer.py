@@ -341,10 +341,13 @@ class LectureRenderer:
 
 def _seen(student: TruthStudent, over: Sequence[Box]) -> TruthStudent:
     """The student as the frame shows them: a face that a box drawn over the call (a pop-up, a
-    dialog) hides by half or more is no visible face, so it has no emotion to read."""
+    dialog) hides by half or more, or that the tile's edge cuts to under half of its square, is no
+    visible face, so it has no emotion to read."""
     if student.face_box is None:
         return student
     x, y, w, h = student.face_box
+    if w * h * 2 < max(w, h) ** 2:
+        return replace(student, emotion=None, face_box=None)
     for ox, oy, ow, oh in over:
         hidden = max(0, min(x + w, ox + ow) - max(x, ox)) * max(0, min(y + h, oy + oh) - max(y, oy))
         if hidden * 2 >= w * h:

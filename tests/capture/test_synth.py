@@ -257,3 +257,16 @@ def test_a_face_a_pop_up_hides_is_no_visible_face_in_the_truth(faces_dir: Path) 
     hidden = [s for s in truth.students if s.camera and s.emotion is None]
     assert len(hidden) == 1 and hidden[0].face_box is None
     assert any(s.camera and s.face_box is not None and s.emotion is not None for s in truth.students)
+
+
+def test_a_face_the_tile_edge_cuts_to_under_half_is_no_visible_face_in_the_truth(faces_dir: Path) -> None:
+    """Webcams frame people off-centre, so a face may be cut by the tile's edge: the truth keeps a
+    face box (the visible part of its square) only while half the square or more shows."""
+    _, truth = next(
+        render_lecture(faces_dir, students=16, frames=1, seed=1016, client="zoom", realistic=True)
+    )
+    cut = [s for s in truth.students if s.camera and s.face_box is None]
+    assert len(cut) >= 1 and all(s.emotion is None for s in cut)
+    shown = [s.face_box for s in truth.students if s.face_box is not None]
+    assert shown and all(w * h * 2 >= max(w, h) ** 2 for _, _, w, h in shown)
+    assert any(w != h for _, _, w, h in shown)  # faces cut by less than half stay faces
