@@ -110,10 +110,10 @@ def run(
                     default=None,
                 )
                 if match is None or tile_overlap(match, student.box) < 0.5:
-                    if face_path is not None:
+                    if face_path is not None and student.emotion is not None:  # a visible face missed
                         counts["faces"] += 1
                         own_faces.append(base.image(face_path))
-                        own_truth.append(EMOTIONS.index(student.emotion or "neutral"))
+                        own_truth.append(EMOTIONS.index(student.emotion))
                     continue
                 counts["found"] += 1
                 counts["names_ok"] += normalise(match.name) == normalise(student.name)
