@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import unicodedata
 from pathlib import Path
 
 import cv2
@@ -270,3 +271,26 @@ def test_a_face_the_tile_edge_cuts_to_under_half_is_no_visible_face_in_the_truth
     shown = [s.face_box for s in truth.students if s.face_box is not None]
     assert shown and all(w * h * 2 >= max(w, h) ** 2 for _, _, w, h in shown)
     assert any(w != h for _, _, w, h in shown)  # faces cut by less than half stay faces
+
+
+def test_realistic_latin_classes_write_most_names_without_marks(faces_dir: Path) -> None:
+    """Most Latin-script names in real classes carry no marks: a realistic lecture draws
+    PLAIN_LATIN_SHARE of its Latin names from the plain list, the rest from the marked one."""
+    from capture.synth.realistic import PLAIN_LATIN_SHARE, class_scripts
+
+    weights = class_scripts(np.random.default_rng(0))
+    share = weights["latin_plain"] / (weights["latin"] + weights["latin_plain"])
+    assert share == pytest.approx(PLAIN_LATIN_SHARE) and weights["latin"] > 0
+    names = [
+        s.name
+        for seed in range(6)
+        for s in next(
+            render_lecture(faces_dir, students=16, frames=1, seed=seed, client="zoom", realistic=True)
+        )[1].students
+    ]
+    plain = [n for n in names if n.isascii()]
+    latin = [
+        n for n in names if all(not ch.isalpha() or unicodedata.name(ch).startswith("LATIN") for ch in n)
+    ]
+    marked = [n for n in latin if not n.isascii()]
+    assert len(plain) > 2 * len(marked) > 0, (plain, marked)
