@@ -574,11 +574,16 @@ def _grid_holes(boxes: list[Box], view: Callable[[Box], np.ndarray], frame_w: in
     if len(rows) < 2 or not (_adjacent(columns, w) and _adjacent(rows, h)):
         return []
     last = [t[0] for t in tiles if abs(t[1] - rows[-1]) <= h / 10]
+    # the places whose own tile is there, found by position (the overlap test is for the others)
+    held = {
+        (min(columns, key=lambda c: abs(c - t[0])), min(rows, key=lambda r: abs(r - t[1]))) for t in tiles
+    }
     holes = [
         (x, y, min(w, frame_w - x), min(h, frame_h - y))
         for y in rows
         for x in columns
-        if (y != rows[-1] or min(last) < x < max(last))
+        if (x, y) not in held
+        and (y != rows[-1] or min(last) < x < max(last))
         and not any(_overlap((x, y, w, h), b) > DISC_CELL_OVERLAP for b in boxes)
     ]
     gap = _gap_colour(tiles, view) if holes else None
