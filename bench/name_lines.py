@@ -4,9 +4,11 @@ renderer, so the names and the drawing are not those it was trained on.
 
     .venv/bin/python bench/name_lines.py [--weights ONNX]
 
-Latin names of the generator's lists, with their marks and without them, at 7, 8 and 10 px: the
-share read exactly, and how many of the reads the name reader takes (``LINE_CONFIDENCE``) are
-right. Names of other scripts: how many reads the name reader would take (it should take none).
+Latin names of the generator's lists at 7, 8 and 10 px: its marked names with their marks and
+without them (few are census name words) and its plain names (most are): the share read exactly,
+as read and as the name reader spells the read with the name words (capture.name_words), and how
+many of the reads the name reader takes (``sure_line``) are right. Names of other scripts: how many
+reads the name reader would take (it should take none).
 """
 
 from __future__ import annotations
@@ -22,10 +24,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from capture.name_reader import LINE_CONFIDENCE, LINE_LETTERS  # noqa: E402
+from capture.name_reader import LINE_LETTERS, sure_line  # noqa: E402
+from capture.name_words import NameWords, Spelling  # noqa: E402
 from capture.synth.names import NAMES  # noqa: E402
 from capture.synth.text import TextRenderer, paint  # noqa: E402
-from model.text_lines import CHARSET, LineRead, TextLineReader  # noqa: E402
+from model.text_lines import CHARSET, TextLineReader  # noqa: E402
 
 SIZES = (7, 8, 10)
 OTHER_SCRIPTS = ("cyrillic", "greek", "korean", "cjk", "arabic", "hebrew", "devanagari", "thai")
@@ -52,9 +55,10 @@ def without_marks(name: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFD", name) if ord(ch) < 128)
 
 
-def latin_names(marks: bool) -> list[str]:
-    """Every 7th given and family name pair of the generator's Latin lists (in the charset)."""
-    given, family = NAMES["latin"][1], NAMES["latin"][2]
+def latin_names(marks: bool, plain: bool = False) -> list[str]:
+    """Every 7th given and family name pair of the generator's marked Latin lists (in the charset),
+    or of its plain ones."""
+    given, family = NAMES["latin_plain" if plain else "latin"][1:]
     pairs = [f"{g} {f}" for g in given for f in family][::7]
     if not marks:
         return [without_marks(name) for name in pairs]
@@ -67,9 +71,9 @@ def other_names(script: str) -> list[str]:
     return [f"{g} {f}" for g in given for f in family][::11]
 
 
-def taken(read: LineRead) -> bool:
-    """Whether the name reader takes this read as a candidate name."""
-    return read.confidence >= LINE_CONFIDENCE and sum(ch.isalpha() for ch in read.text) >= LINE_LETTERS
+def taken(spelled: Spelling) -> bool:
+    """Whether the name reader takes this spelled read as a candidate name."""
+    return sure_line(spelled) and sum(ch.isalpha() for ch in spelled.text) >= LINE_LETTERS
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,24 +81,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--weights", type=Path, default=None)
     args = parser.parse_args(argv)
     reader = TextLineReader.load(args.weights)
+    words = NameWords()
     renderer = TextRenderer()
     rng = np.random.default_rng(3)
-    for marks in (False, True):
-        names = latin_names(marks)
+    for title, names in (
+        ("Latin with marks", latin_names(marks=True)),
+        ("Latin without marks", latin_names(marks=False)),
+        ("Latin plain", latin_names(marks=False, plain=True)),
+    ):
         cells = []
         for size in SIZES:
             reads = reader.read([zoom_label(renderer, name, size, rng) for name in names])
-            right = [read.text == name for name, read in zip(names, reads, strict=True)]
-            sure = [ok for ok, read in zip(right, reads, strict=True) if taken(read)]
-            cells.append(f"{size} px {np.mean(right):.0%} exact, taken {sum(sure)}/{len(sure)} right")
-        print(f"Latin {'with' if marks else 'without'} marks ({len(names)} names): " + "; ".join(cells))
+            spelled = [words.respelled(read) for read in reads]
+            right = [s.text == name for name, s in zip(names, spelled, strict=True)]
+            sure = [ok for ok, s in zip(right, spelled, strict=True) if taken(s)]
+            as_read = np.mean([read.text == name for name, read in zip(names, reads, strict=True)])
+            cells.append(
+                f"{size} px {as_read:.0%} exact as read, {np.mean(right):.0%} spelled, "
+                f"taken {sum(sure)}/{len(sure)} right"
+            )
+        print(f"{title} ({len(names)} names): " + "; ".join(cells))
     for script in OTHER_SCRIPTS:
         if not renderer.supports(script):
             print(f"{script}: no font here")
             continue
         labels = [zoom_label(renderer, n, s, rng, script) for n in other_names(script) for s in SIZES]
-        reads = [read for read in reader.read(labels) if taken(read)]
-        print(f"{script}: {len(reads)} of {len(labels)} labels taken {[r.text for r in reads][:4]}")
+        kept = [s for s in (words.respelled(read) for read in reader.read(labels)) if taken(s)]
+        print(f"{script}: {len(kept)} of {len(labels)} labels taken {[s.text for s in kept][:4]}")
     return 0
 
 

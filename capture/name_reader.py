@@ -26,6 +26,7 @@ from capture.known_names import KnownNames
 from capture.label_cache import Entry, LabelCache, NameRead
 from capture.label_pixels import OCR_VARIANTS, crop_key, ocr_image, raw_line_image, text_line
 from capture.name_text import closed_brackets, line_form, match_key, normalise, without_edge_capital
+from capture.name_words import NameWords, Spelling
 from capture.roster_look import LookMemory
 from capture.tesseract import (
     SCRIPT_MODELS,
@@ -50,11 +51,20 @@ SURE_READ_LETTERS = 4
 # a label box this tall or less (letters of 11 px or less) is read by the recogniser first
 SMALL_LABEL_PX = 16
 LINE_CONFIDENCE = 90.0  # the recogniser's reads from this confidence are candidates
+NAMED_LINE_CONFIDENCE = 80.0  # ... and from this one when every word is a name word (capture.name_words)
 # ... of this many letters or more (its reads of other scripts' labels: digits, a letter or two)
 LINE_LETTERS = 3
 LINE_MODEL = SCRIPT_MODELS["LATIN"]  # the script the recogniser reads (its reads are that model's candidates)
 
 Label: TypeAlias = np.ndarray | tuple[np.ndarray, Box] | None  # a crop, or (crop, box of the text in it)
+
+
+@dataclass(frozen=True)
+class _LineRead:
+    """The recogniser's read of a small label as a candidate, and whether it is sure of it."""
+
+    candidate: Candidate
+    sure: bool
 
 
 @dataclass(frozen=True)
@@ -166,6 +176,12 @@ def _agreed(line: Candidate | None, read: Sequence[Candidate]) -> Candidate | No
     return Candidate(line.text, max([line.confidence, *same]), LINE_MODEL) if same else None
 
 
+def sure_line(spelled: Spelling) -> bool:
+    """Whether the recogniser's read of a small label, spelled with the name words, is sure: from
+    :data:`LINE_CONFIDENCE`, or from :data:`NAMED_LINE_CONFIDENCE` when its words are name words."""
+    return spelled.confidence >= (NAMED_LINE_CONFIDENCE if spelled.named else LINE_CONFIDENCE)
+
+
 def _small_label(work: _Work, frame: _Frame) -> tuple[np.ndarray, Box] | None:
     """A label's crop and box where the gallery's labels agree it is (else where it was found),
     when the box is no taller than :data:`SMALL_LABEL_PX`: the recogniser's to read."""
@@ -201,6 +217,8 @@ class NameReader:
         self._engines = TesseractEngines(tesserocr, tessdata, models)
         self._models = ScriptModels(self._engines.models)
         self._names = KnownNames()
+        self._lines: TextLineReader | None = None  # loaded for the first small label
+        self._words: NameWords | None = None  # ... with the name words that spell its reads
         for name in roster:
             self.add_known(name)
         self._cache = LabelCache(self._names.looks_alike)
@@ -208,7 +226,6 @@ class NameReader:
         self._previous: set[str] = set()  # normalised names read on the previous frame
         roster_names = sorted(self._names.shown(key) for key in self._names.roster)
         self._looks = LookMemory(roster_names) if roster_names else None
-        self._lines: TextLineReader | None = None  # loaded for the first small label
         for model in self._models.order():
             if model in self._models.roster:  # loaded now, at session start, not in the first frame
                 self._engines.load(model)
@@ -235,6 +252,8 @@ class NameReader:
         known = self._names.add(name, roster)
         if known is not None:
             self._models.count(known, roster)
+        if known is not None and roster and self._words is not None:
+            self._words.add(known)
 
     def match(self, text: str) -> tuple[str, float] | None:
         """The known name closest to ``text`` with its score (0..100), if it is close enough
@@ -367,7 +386,7 @@ class NameReader:
         if entry is None:
             entry = self._cache.open(work.key, self._frame)
         small = self._small_line(work, frame) if entry.attempts == 0 else None
-        sure = small if small is not None and small.confidence >= LINE_CONFIDENCE else None
+        sure = small.candidate if small is not None and small.sure else None
         if sure is not None:
             entry.candidates.append(sure)
         resolved = self._resolve(entry.candidates) if sure is not None else None
@@ -378,7 +397,9 @@ class NameReader:
                 hint, only_hint = self._hint(entry, frame.hints[i], tall, look_alike, similarity)
                 raw = raw_line_image(work.label, work.core) if entry.attempts == 0 else None
                 ocr = self._ocr(line, entry.attempts, hint, only_hint=only_hint, absent=frame.absent, raw=raw)
-                agreed = _agreed(small, ocr) if sure is None else None
+                agreed = (
+                    _agreed(small.candidate if small is not None else None, ocr) if sure is None else None
+                )
                 entry.candidates.extend([agreed] if agreed is not None else ocr)
                 resolved = self._resolve(entry.candidates)
         entry.attempts += 1
@@ -388,14 +409,15 @@ class NameReader:
             self._cache.remember_name(entry.result.name, entry.mask)
             frame.shown(entry.result.name)
 
-    def _small_line(self, work: _Work, frame: _Frame) -> Candidate | None:
+    def _small_line(self, work: _Work, frame: _Frame) -> _LineRead | None:
         """The text-line recogniser's read of a label no taller than :data:`SMALL_LABEL_PX` (where
         the gallery's labels agree it is, else where it was found), of :data:`LINE_LETTERS` letters
-        or more; None for larger labels. A candidate when it is sure of it (:data:`LINE_CONFIDENCE`),
-        else only when OCR reads the same (:func:`_agreed`). Cut as it was trained: the box's rows and
-        a quarter of its height around them, from the tile's left edge (a small label's box found
-        too far right would lose its first letters; its first column repeated for a quarter of its
-        height, as a plate drawn flush with the tile's edge continues) to its right edge."""
+        or more, spelled with the name words (:meth:`capture.name_words.NameWords.respelled`); None
+        for larger labels. An unsure read (:func:`sure_line`) is taken only when OCR reads the same
+        (:func:`_agreed`). Cut as it was trained: the box's rows and a quarter of its height around
+        them, from the tile's left edge (a small label's box found too far right would lose its
+        first letters; its first column repeated for a quarter of its height, as a plate drawn flush
+        with the tile's edge continues) to its right edge."""
         small = _small_label(work, frame)
         if small is None:
             return None
@@ -404,13 +426,17 @@ class NameReader:
         line = cv2.copyMakeBorder(crop[max(0, y - pad) : y + h + pad], 0, 0, pad, 0, cv2.BORDER_REPLICATE)
         if min(line.shape[:2]) < 4:
             return None
-        if self._lines is None:
+        if self._lines is None or self._words is None:
             self._lines = TextLineReader.load()
+            self._words = NameWords()
+            for key in self._names.roster:
+                self._words.add(self._names.shown(key))
         (read,) = self._lines.read([line])
-        text = closed_brackets(line_form(without_edge_capital(read.text)))
+        spelled = self._words.respelled(read)
+        text = closed_brackets(line_form(without_edge_capital(spelled.text)))
         if sum(ch.isalpha() for ch in text) < LINE_LETTERS:
             return None
-        return Candidate(text, read.confidence, LINE_MODEL)
+        return _LineRead(Candidate(text, spelled.confidence, LINE_MODEL), sure_line(spelled))
 
     def _hint(
         self, entry: Entry, expected: str | None, tall: bool, look_alike: str | None, similarity: float

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import cv2
@@ -59,10 +59,12 @@ def line_input(lines: Sequence[np.ndarray]) -> np.ndarray:
 @dataclass(frozen=True)
 class LineRead:
     """The text the recogniser reads on one line, and how sure it is (0-100: the geometric mean of
-    each written letter's probability)."""
+    each written letter's probability); ``steps``: the probabilities it was decoded from
+    ``(steps, len(CHARSET) + 1)``, for weighing other spellings (:func:`log_likelihoods`)."""
 
     text: str
     confidence: float
+    steps: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 def decode(probabilities: np.ndarray) -> list[LineRead]:
@@ -80,8 +82,39 @@ def decode(probabilities: np.ndarray) -> list[LineRead]:
                 logs.append(math.log(max(float(steps[step, cls]), 1e-6)))
             previous = cls
         confidence = 100.0 * math.exp(sum(logs) / len(logs)) if logs else 0.0
-        reads.append(LineRead(" ".join("".join(text).split()), confidence))
+        reads.append(LineRead(" ".join("".join(text).split()), confidence, steps))
     return reads
+
+
+def log_likelihoods(steps: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+    """The CTC log-likelihood of each text on one line's probabilities ``(steps, len(CHARSET) + 1)``:
+    the log of the summed probability of every alignment of its letters and blanks to the steps
+    (the CTC forward pass, all texts at once). A text with a character outside :data:`CHARSET`
+    cannot be written: ``-inf``."""
+    blank = len(CHARSET)
+    log_steps = np.log(np.maximum(np.asarray(steps, np.float64), 1e-12))
+    count = len(texts)
+    labels = [[CHARSET.find(ch) for ch in text] for text in texts]
+    width = 2 * max((len(label) for label in labels), default=0) + 1
+    extended = np.full((count, width), blank)  # blank, letter, blank, letter, ..., blank
+    for i, label in enumerate(labels):
+        extended[i, 1 : 2 * len(label) : 2] = label
+    writable = np.array([min(label, default=0) >= 0 for label in labels])
+    extended[~writable] = blank
+    skip = np.zeros((count, width), bool)  # a letter may follow the letter before its blank
+    skip[:, 2:] = (extended[:, 2:] != blank) & (extended[:, 2:] != extended[:, :-2])
+    alpha = np.full((count, width), -np.inf)
+    alpha[:, 0] = log_steps[0, blank]
+    if width > 1:
+        alpha[:, 1] = log_steps[0, extended[:, 1]]
+    for t in range(1, len(log_steps)):
+        one = np.concatenate([np.full((count, 1), -np.inf), alpha[:, :-1]], axis=1)
+        two = np.concatenate([np.full((count, 2), -np.inf), alpha[:, :-2]], axis=1)
+        alpha = np.logaddexp(np.logaddexp(alpha, one), np.where(skip, two, -np.inf)) + log_steps[t, extended]
+    ends = np.array([2 * len(label) for label in labels])
+    last = alpha[np.arange(count), ends]
+    before = np.where(ends > 0, alpha[np.arange(count), np.maximum(ends - 1, 0)], -np.inf)
+    return np.where(writable, np.logaddexp(last, before), -np.inf)
 
 
 class TextLineReader:

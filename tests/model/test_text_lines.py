@@ -3,6 +3,7 @@ on small name labels drawn by the synthetic generator's renderer (not the traini
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -10,9 +11,18 @@ from types import ModuleType
 import numpy as np
 import pytest
 
+from capture.name_words import NameWords
 from capture.synth.text import TextRenderer
 from model import ModelError
-from model.text_lines import CHARSET, LINE_HEIGHT, LINE_WIDTH, TextLineReader, decode, line_input
+from model.text_lines import (
+    CHARSET,
+    LINE_HEIGHT,
+    LINE_WIDTH,
+    TextLineReader,
+    decode,
+    line_input,
+    log_likelihoods,
+)
 
 WEIGHTS = Path(__file__).resolve().parents[2] / "model" / "weights"
 
@@ -37,6 +47,33 @@ def test_decode_merges_repeats_and_drops_blanks() -> None:
 def test_decode_folds_spaces() -> None:
     (read,) = decode(_steps("_ _Li_ _ _Wu_ _"))
     assert read.text == "Li Wu"
+
+
+def test_log_likelihoods_sum_every_alignment() -> None:
+    """The CTC forward pass against the sum over every path of four steps that reads the text."""
+    rng = np.random.default_rng(1)
+    steps = rng.random((4, len(CHARSET) + 1))
+    steps /= steps.sum(axis=1, keepdims=True)
+    blank, a, b = len(CHARSET), CHARSET.index("A"), CHARSET.index("b")
+
+    def reads(path: tuple[int, ...]) -> list[int]:
+        merged = [c for i, c in enumerate(path) if i == 0 or path[i - 1] != c]
+        return [c for c in merged if c != blank]
+
+    texts = ["A", "Ab", "AA", "bA", ""]
+    paths = list(itertools.product([a, b, blank], repeat=4))
+    expected = [
+        np.log(
+            sum(
+                np.prod(steps[np.arange(4), path])
+                for path in paths
+                if reads(path) == [CHARSET.index(ch) for ch in text]
+            )
+        )
+        for text in texts
+    ]
+    assert np.allclose(log_likelihoods(steps, texts), expected)
+    assert log_likelihoods(steps, ["A≠"])[0] == -np.inf
 
 
 def test_line_input_scales_standardises_and_pads() -> None:
@@ -83,7 +120,8 @@ def test_labels_of_other_scripts_are_left_to_tesseract(
     script: str, bench_script: Callable[[str], ModuleType]
 ) -> None:
     """The recogniser reads Latin names only: on a small label in another script it is unsure or
-    reads fewer than three letters (the name reader's bars), so Tesseract's script models read it.
+    reads fewer than three letters (the name reader's bars), even spelled with the name words, so
+    Tesseract's script models read it.
     (Cyrillic and Greek, whose letters look like Latin ones, are its known limit: model card.)"""
     bench = bench_script("name_lines")
     renderer = TextRenderer()
@@ -95,4 +133,6 @@ def test_labels_of_other_scripts_are_left_to_tesseract(
         for name in bench.other_names(script)
         for size in (7, 8, 10)
     ]
-    assert [read.text for read in TextLineReader.load().read(labels) if bench.taken(read)] == []
+    words = NameWords()
+    spelled = [words.respelled(read) for read in TextLineReader.load().read(labels)]
+    assert [s.text for s in spelled if bench.taken(s)] == []

@@ -1,0 +1,85 @@
+"""Spelling the recogniser's reads of small labels with name words (capture.name_words): on made-up
+probabilities, and on small labels the generator draws."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import ModuleType
+
+import numpy as np
+
+from capture.name_reader import sure_line
+from capture.name_words import NameWords, census_words
+from capture.synth.text import TextRenderer
+from model.text_lines import CHARSET, LineRead, TextLineReader
+
+
+def _read(path: str, unsure: dict[int, tuple[str, float]] | None = None) -> LineRead:
+    """A read of one line whose steps spell ``path`` ("_" the blank) at 0.9; ``unsure``: steps where
+    another character (or "_") has the given probability instead of the path's."""
+    blank = len(CHARSET)
+    steps = np.full((len(path), blank + 1), 1e-4, np.float32)
+    for t, ch in enumerate(path):
+        steps[t, blank if ch == "_" else CHARSET.index(ch)] = 0.9
+    for t, (ch, p) in (unsure or {}).items():
+        steps[t, blank if ch == "_" else CHARSET.index(ch)] = p
+    steps /= steps.sum(axis=1, keepdims=True)
+    text = " ".join(
+        "".join(ch for i, ch in enumerate(path) if ch != "_" and (i == 0 or path[i - 1] != ch)).split()
+    )
+    return LineRead(text, 90.0, steps)
+
+
+def test_census_words_are_capitalised_names() -> None:
+    words = census_words()
+    assert len(words) > 90_000
+    assert {"Whitman", "Steele", "Maria", "James"} <= set(words)
+    assert all(word[:1].isupper() and word[1:].islower() for word in words[::1000])
+
+
+def test_a_letter_the_recogniser_nearly_saw_makes_a_name_word() -> None:
+    # "Whiman": at the step between "i" and "m" a "t" had 0.3 against the blank's 0.6
+    read = _read("_W_h_i__m_a_n_", unsure={7: ("t", 0.3)})
+    assert read.text == "Whiman"
+    spelled = NameWords().respelled(read)
+    assert spelled.text == "Whitman" and spelled.named
+    assert spelled.confidence < read.confidence  # it lost some likelihood
+
+
+def test_a_clear_read_that_is_no_name_word_keeps_its_spelling() -> None:
+    read = _read("_D_a_y_a_m_i_ _Y_o_s_h_i_n_o_")
+    spelled = NameWords().respelled(read)
+    assert (spelled.text, spelled.confidence, spelled.named) == ("Dayami Yoshino", read.confidence, False)
+
+
+def test_a_stray_letter_after_the_name_goes_and_initials_stay() -> None:
+    stray = _read("_J_a_c_k_ _D_a_v_i_s_ _a_", unsure={23: ("_", 0.45)})
+    assert NameWords().respelled(stray).text == "Jack Davis"
+    initial = NameWords().respelled(_read("_M_a_d_h_a_n_ _D_"))
+    assert initial.text == "Madhan D" and not initial.named  # Madhan is no census name
+    assert NameWords().respelled(_read("_A_n_n_a_ _D_")).named
+
+
+def test_roster_words_are_name_words() -> None:
+    words = NameWords()
+    read = _read("_A_d_e_b_a_y_u_", unsure={13: ("o", 0.4)})
+    assert words.respelled(read).text == "Adebayu"
+    words.add("Monica Adebayo")
+    assert words.respelled(read).text == "Adebayo"
+
+
+def test_small_generated_labels_read_better_spelled(bench_script: Callable[[str], ModuleType]) -> None:
+    """The generator's plain Latin names at 7 px, drawn by its renderer (bench/name_lines.py): more
+    are read exactly once spelled with the name words, and the reads taken are mostly right."""
+    bench = bench_script("name_lines")
+    names = bench.latin_names(marks=False, plain=True)
+    rng = np.random.default_rng(5)
+    renderer = TextRenderer()
+    reads = TextLineReader.load().read([bench.zoom_label(renderer, name, 7, rng) for name in names])
+    words = NameWords()
+    spelled = [words.respelled(read) for read in reads]
+    as_read = np.mean([read.text == name for read, name in zip(reads, names, strict=True)])
+    exact = np.mean([s.text == name for s, name in zip(spelled, names, strict=True)])
+    taken = [s.text == name for s, name in zip(spelled, names, strict=True) if sure_line(s)]
+    assert exact >= as_read + 0.08, (as_read, exact)
+    assert np.mean(taken) >= 0.8 and len(taken) >= 0.75 * len(names), (np.mean(taken), len(taken))
