@@ -26,7 +26,7 @@ from capture.known_names import KnownNames
 from capture.label_cache import Entry, LabelCache, NameRead
 from capture.label_pixels import OCR_VARIANTS, crop_key, ocr_image, raw_line_image, text_line
 from capture.name_text import closed_brackets, line_form, match_key, normalise, without_edge_capital
-from capture.name_words import NameWords, Spelling
+from capture.name_words import NameWords, Spelling, likeliest_name
 from capture.roster_look import LookMemory
 from capture.tesseract import (
     SCRIPT_MODELS,
@@ -412,8 +412,9 @@ class NameReader:
     def _small_line(self, work: _Work, frame: _Frame) -> _LineRead | None:
         """The text-line recogniser's read of a label no taller than :data:`SMALL_LABEL_PX` (where
         the gallery's labels agree it is, else where it was found), of :data:`LINE_LETTERS` letters
-        or more, spelled with the name words (:meth:`capture.name_words.NameWords.respelled`); None
-        for larger labels. An unsure read (:func:`sure_line`) is taken only when OCR reads the same
+        or more, spelled with the name words (:meth:`capture.name_words.NameWords.respelled`); with
+        a roster, the roster name it shows when the recogniser's probabilities single one out
+        (:func:`capture.name_words.likeliest_name`), a sure read. None for larger labels. An unsure read (:func:`sure_line`) is taken only when OCR reads the same
         (:func:`_agreed`). Cut as it was trained: the box's rows and a quarter of its height around
         them, from the tile's left edge (a small label's box found too far right would lose its
         first letters; its first column repeated for a quarter of its height, as a plate drawn flush
@@ -432,6 +433,10 @@ class NameReader:
             for key in self._names.roster:
                 self._words.add(self._names.shown(key))
         (read,) = self._lines.read([line])
+        roster = [self._names.shown(key) for key in sorted(self._names.roster)]
+        named = likeliest_name(read, roster)
+        if named is not None:
+            return _LineRead(Candidate(named.text, named.confidence, LINE_MODEL), True)
         spelled = self._words.respelled(read)
         text = closed_brackets(line_form(without_edge_capital(spelled.text)))
         if sum(ch.isalpha() for ch in text) < LINE_LETTERS:

@@ -1,4 +1,5 @@
-"""The words names are made of, for spelling the text-line recogniser's reads of small labels.
+"""What the session knows of names, weighed on the text-line recogniser's probabilities: the words
+names are made of, to spell its reads of small labels, and the roster's names, to match them.
 
 A read of a label whose letters are 5-6 px tall is often a letter or two off the name it shows
 ("Claudia Whiman"), while the recogniser's own probabilities give the real name almost the same
@@ -7,6 +8,10 @@ or two away, with a prior for name words: the given and family names of the US c
 ``names`` package's lists, installed from PyPI) and the words of the session's roster. A name word
 is taken only where the recogniser's probabilities nearly allow it, so a clearly read name that is
 no name word (most names of the world are not in the census) keeps its spelling.
+
+With a roster, :func:`likeliest_name` weighs each roster name whole on the same probabilities: a
+read three letters off its name ("Lora Sm" for "Laura Smith") is still far likelier as that name
+than as any other.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import functools
 import importlib.resources
 import math
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +37,9 @@ MIN_RESPELLED = 3  # words shorter than this are kept as read (initials, particl
 NEAR_EDITS = 2  # name words up to this many letter edits from a read word are weighed ...
 SHORT_WORD = 4  # ... one edit for words this short or shorter, and for words that are name words
 NEAR_LIMIT = 60  # at most this many of them, the closest first
+# a roster name is a read's when it is at most this much (nats a letter) less likely than the read ...
+NAME_LOSS_PER_LETTER = 1.0
+NAME_MARGIN = 5.0  # ... and this much (nats) likelier than any other roster name
 
 
 @functools.cache
@@ -113,5 +122,27 @@ class NameWords:
         if text == read.text:
             return Spelling(text, read.confidence, self._named(words))
         lost = float(np.diff(log_likelihoods(read.steps, [read.text, " ".join(words)]))[0])
-        confidence = read.confidence * math.exp(min(0.0, lost) / max(1, len(text)))
-        return Spelling(text, confidence, self._named(words))
+        return Spelling(text, _scaled(read.confidence, lost, text), self._named(words))
+
+
+def _scaled(confidence: float, lost: float, text: str) -> float:
+    """A read's ``confidence`` for another text that is ``lost`` nats less likely: scaled by the
+    likelihood lost per letter (never raised)."""
+    return confidence * math.exp(min(0.0, lost) / max(1, len(text)))
+
+
+def likeliest_name(read: LineRead, names: Sequence[str]) -> Spelling | None:
+    """The roster name ``read`` shows, weighed whole on the recogniser's probabilities: the likeliest
+    of ``names`` when it is at most :data:`NAME_LOSS_PER_LETTER` a letter less likely than the read
+    and :data:`NAME_MARGIN` likelier than every other name; None otherwise (a label of someone not
+    on the roster, a label in a script the recogniser cannot write)."""
+    if read.steps is None or not read.text or not names:
+        return None
+    scores = log_likelihoods(read.steps, [read.text, *names])
+    ranked = np.argsort(-scores[1:])
+    best = names[int(ranked[0])]
+    lost = float(scores[1 + ranked[0]] - scores[0])
+    runner_up = float(scores[1 + ranked[1]]) if len(names) > 1 else -np.inf
+    if lost < -NAME_LOSS_PER_LETTER * len(best) or scores[1 + ranked[0]] - runner_up < NAME_MARGIN:
+        return None
+    return Spelling(best, _scaled(read.confidence, lost, best), True)

@@ -9,7 +9,7 @@ from types import ModuleType
 import numpy as np
 
 from capture.name_reader import sure_line
-from capture.name_words import NameWords, census_words
+from capture.name_words import NameWords, census_words, likeliest_name
 from capture.synth.text import TextRenderer
 from model.text_lines import CHARSET, LineRead, TextLineReader
 
@@ -83,3 +83,26 @@ def test_small_generated_labels_read_better_spelled(bench_script: Callable[[str]
     taken = [s.text == name for s, name in zip(spelled, names, strict=True) if sure_line(s)]
     assert exact >= as_read + 0.08, (as_read, exact)
     assert np.mean(taken) >= 0.8 and len(taken) >= 0.75 * len(names), (np.mean(taken), len(taken))
+
+
+def test_roster_names_are_found_whole_and_strangers_are_not(
+    bench_script: Callable[[str], ModuleType],
+) -> None:
+    """Small generated labels (7 and 8 px) of roster names find their names by likelihood, reads a
+    few letters off included; labels of people not on the roster find none."""
+    bench = bench_script("name_lines")
+    names = bench.latin_names(marks=False, plain=True)
+    rng = np.random.default_rng(6)
+    picked = [names[i] for i in rng.permutation(len(names))[:60]]
+    roster, strangers = picked[:40], picked[40:]
+    renderer = TextRenderer()
+    reader = TextLineReader.load()
+    for size in (7, 8):
+        on = reader.read([bench.zoom_label(renderer, name, size, rng) for name in roster])
+        off = reader.read([bench.zoom_label(renderer, name, size, rng) for name in strangers])
+        found = [likeliest_name(read, roster) for read in on]
+        right = sum(f is not None and f.text == name for f, name in zip(found, roster, strict=True))
+        wrong = sum(f is not None and f.text != name for f, name in zip(found, roster, strict=True))
+        exact = sum(read.text == name for read, name in zip(on, roster, strict=True))
+        assert right >= max(0.9 * len(roster), exact + 2) and wrong <= 1, (size, right, wrong, exact)
+        assert sum(likeliest_name(read, roster) is not None for read in off) <= 1, size
