@@ -63,7 +63,10 @@ class LectureRenderer:
         size, titles = screen, TITLES
         if realism is not None:
             size, titles = realism.shot.screen, CLIENT_TITLES.get(style.client or "", TITLES)
-        self.base, self.content = app_frame(style, self.palette.background, rng, self.text, size, titles)
+        client = style.client if realism is not None else None
+        self.base, self.content = app_frame(
+            style, self.palette.background, rng, self.text, size, titles, client
+        )
         if realism is not None and realism.panel:
             self.content = side_panel(self.base, self.content, self.text, realism.shot.label_px)
         self._rooms: dict[tuple[int, int, int], np.ndarray] = {}

@@ -12,9 +12,12 @@ import numpy as np
 import pytest
 
 from capture import CaptureError, render_lecture, synthesize
-from capture.synth import FRAME_SIZE
+from capture.synth import FRAME_SIZE, Client
 from capture.synth.geometry import gallery_boxes, grid_shape
+from capture.synth.looks import choose_style
 from capture.synth.realistic import choose_realism
+from capture.synth.text import TextRenderer
+from capture.synth.window import ADDRESS_H, TAB_H, TOOL_H, app_frame
 from classmood.cli import main
 from model import EMOTIONS
 
@@ -294,3 +297,30 @@ def test_realistic_latin_classes_write_most_names_without_marks(faces_dir: Path)
     ]
     marked = [n for n in latin if not n.isascii()]
     assert len(plain) > 2 * len(marked) > 0, (plain, marked)
+
+
+@pytest.mark.parametrize("client", ["zoom", "meet", "teams"])
+def test_realistic_windows_are_the_clients_own(client: Client) -> None:
+    """Zoom's window has its toolbar below the call; Meet runs in a browser (an address bar above,
+    Meet's bar with its red hang-up button below); Teams has its red "Leave" button in the control
+    bar above the call and nothing below it."""
+    rng = np.random.default_rng(2)
+    style = choose_style(rng, "dark", "gallery", True, None, None, client)
+    background = np.array([36, 33, 32], np.float64)
+    size = (1920, 1080)
+    base, (gx, gy, gw, gh) = app_frame(style, background, rng, TextRenderer(), size, ("Call",), client)
+    above, below = base[:gy, gx : gx + gw], base[gy + gh :, gx : gx + gw]
+    hang_up = np.all(below == (53, 67, 234), axis=2)
+    leave = np.all(above == (66, 53, 196), axis=2)
+    toolbar = np.all(below == (background + 14).astype(np.uint8), axis=2)  # Zoom's (and Teams') bar colour
+    if client == "meet":
+        assert hang_up.any() and not leave.any()
+        assert gy >= TAB_H + ADDRESS_H
+    elif client == "teams":
+        assert leave.any() and not hang_up.any()
+        assert leave.nonzero()[1].min() > 0.8 * gw  # at the right
+        assert not toolbar.any()  # nothing below the call but the desktop or a taskbar
+    else:
+        assert not hang_up.any() and not leave.any()
+        assert below.shape[0] >= TOOL_H and toolbar.any()
+    assert np.all(base[gy : gy + gh, gx : gx + gw] == background.astype(np.uint8))
