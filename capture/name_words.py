@@ -55,6 +55,13 @@ def census_words() -> tuple[str, ...]:
     return tuple(sorted(words))
 
 
+@functools.cache
+def _census_within(shortest: int, longest: int) -> tuple[str, ...]:
+    """The census's words from ``shortest`` to ``longest`` letters long (a word this many edits from
+    another is at most this much longer or shorter)."""
+    return tuple(word for word in census_words() if shortest <= len(word) <= longest)
+
+
 @dataclass(frozen=True)
 class Spelling:
     """A read as the name words make it: its text, its confidence (0-100, the read's confidence
@@ -70,8 +77,7 @@ class NameWords:
     """The census's name words and the words of the names added (the roster's)."""
 
     def __init__(self) -> None:
-        self._census = census_words()
-        self._known = frozenset(self._census)
+        self._known = frozenset(census_words())
         self._added: set[str] = set()
 
     def add(self, name: str) -> None:
@@ -86,8 +92,9 @@ class NameWords:
     def near(self, word: str) -> list[str]:
         """The name words a few letter edits from ``word`` (:data:`NEAR_EDITS`), the closest first."""
         edits = 1 if word in self or len(word) <= SHORT_WORD else NEAR_EDITS
+        census = _census_within(len(word) - edits, len(word) + edits)
         found = process.extract(
-            word, self._census, scorer=Levenshtein.distance, score_cutoff=edits, limit=NEAR_LIMIT
+            word, census, scorer=Levenshtein.distance, score_cutoff=edits, limit=NEAR_LIMIT
         )
         found += process.extract(word, list(self._added), scorer=Levenshtein.distance, score_cutoff=edits)
         return [near for near, _, _ in sorted(found, key=lambda item: item[1]) if near != word]

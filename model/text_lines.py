@@ -29,6 +29,7 @@ CHARSET = (
 LINE_HEIGHT = 32  # a text line is scaled to this height ...
 LINE_WIDTH = 256  # ... and padded (or squeezed) to this width
 STEP = 2  # input columns per output step
+SURE_BLANK = 0.999  # a step this sure of the blank, at a line's ends, writes nothing any text could
 WEIGHTS = Path(__file__).resolve().parent / "weights" / "name-lines.onnx"
 
 
@@ -90,9 +91,15 @@ def log_likelihoods(steps: np.ndarray, texts: Sequence[str]) -> np.ndarray:
     """The CTC log-likelihood of each text on one line's probabilities ``(steps, len(CHARSET) + 1)``:
     the log of the summed probability of every alignment of its letters and blanks to the steps
     (the CTC forward pass, all texts at once). A text with a character outside :data:`CHARSET`
-    cannot be written: ``-inf``."""
+    cannot be written: ``-inf``. The steps at either end where the blank is all but certain
+    (:data:`SURE_BLANK`) are left out: every text spends them on the blank alike, so the
+    differences between texts, which is what the likelihoods are compared by, stay the same."""
     blank = len(CHARSET)
-    log_steps = np.log(np.maximum(np.asarray(steps, np.float64), 1e-12))
+    steps = np.asarray(steps, np.float64)
+    unsure = np.flatnonzero(steps[:, blank] < SURE_BLANK)
+    if unsure.size:
+        steps = steps[unsure[0] : unsure[-1] + 1]
+    log_steps = np.log(np.maximum(steps, 1e-12))
     count = len(texts)
     labels = [[CHARSET.find(ch) for ch in text] for text in texts]
     width = 2 * max((len(label) for label in labels), default=0) + 1
