@@ -36,7 +36,7 @@ from capture.tesseract import (
     compatible,
     import_tesserocr,
 )
-from model.text_lines import TextLineReader
+from model.text_lines import LineRead, TextLineReader
 
 ACCEPT_CONFIDENCE = 90  # without a roster, a read this confident in its script model ends the search
 MIN_CONFIDENCE = 55  # below this (and matching no known name) a read counts as unreadable
@@ -402,6 +402,14 @@ class NameReader:
                 )
                 entry.candidates.extend([agreed] if agreed is not None else ocr)
                 resolved = self._resolve(entry.candidates)
+            if resolved.name is None and entry.attempts == 0 and small is None and self._names.roster:
+                # a larger label OCR left unnamed: the roster name the recogniser singles out
+                h, w = work.label.shape[:2]
+                line_read = self._recognised(work.label, work.core or (0, 0, w, h))
+                named = self._roster_line(line_read) if line_read is not None else None
+                if named is not None:
+                    entry.candidates.append(named.candidate)
+                    resolved = self._resolve(entry.candidates)
         entry.attempts += 1
         entry.frame = self._frame
         entry.result = frame.out[i] = resolved
@@ -414,34 +422,51 @@ class NameReader:
         the gallery's labels agree it is, else where it was found), of :data:`LINE_LETTERS` letters
         or more, spelled with the name words (:meth:`capture.name_words.NameWords.respelled`); with
         a roster, the roster name it shows when the recogniser's probabilities single one out
-        (:func:`capture.name_words.likeliest_name`), a sure read. None for larger labels. An unsure read (:func:`sure_line`) is taken only when OCR reads the same
-        (:func:`_agreed`). Cut as it was trained: the box's rows and a quarter of its height around
-        them, from the tile's left edge (a small label's box found too far right would lose its
-        first letters; its first column repeated for a quarter of its height, as a plate drawn flush
-        with the tile's edge continues) to its right edge."""
+        (:meth:`_roster_line`). None for larger labels. An unsure read (:func:`sure_line`) is taken
+        only when OCR reads the same (:func:`_agreed`)."""
         small = _small_label(work, frame)
-        if small is None:
+        read = self._recognised(*small) if small is not None else None
+        if read is None:
             return None
-        crop, (_, y, _, h) = small
-        pad = max(1, round(h / 4))
-        line = cv2.copyMakeBorder(crop[max(0, y - pad) : y + h + pad], 0, 0, pad, 0, cv2.BORDER_REPLICATE)
-        if min(line.shape[:2]) < 4:
-            return None
-        if self._lines is None or self._words is None:
-            self._lines = TextLineReader.load()
-            self._words = NameWords()
-            for key in self._names.roster:
-                self._words.add(self._names.shown(key))
-        (read,) = self._lines.read([line])
-        roster = [self._names.shown(key) for key in sorted(self._names.roster)]
-        named = likeliest_name(read, roster)
+        named = self._roster_line(read)
         if named is not None:
-            return _LineRead(Candidate(named.text, named.confidence, LINE_MODEL), True)
-        spelled = self._words.respelled(read)
+            return named
+        spelled = self._name_words().respelled(read)
         text = closed_brackets(line_form(without_edge_capital(spelled.text)))
         if sum(ch.isalpha() for ch in text) < LINE_LETTERS:
             return None
         return _LineRead(Candidate(text, spelled.confidence, LINE_MODEL), sure_line(spelled))
+
+    def _recognised(self, crop: np.ndarray, box: Box) -> LineRead | None:
+        """The recogniser's read of the label line at ``box`` in ``crop``, cut as it was trained: the
+        box's rows and a quarter of its height around them, from the crop's left edge (a label's
+        box found too far right would lose its first letters; its first column repeated for a
+        quarter of its height, as a plate drawn flush with the tile's edge continues) to its right
+        edge. None for a line too small to read."""
+        _, y, _, h = box
+        pad = max(1, round(h / 4))
+        line = cv2.copyMakeBorder(crop[max(0, y - pad) : y + h + pad], 0, 0, pad, 0, cv2.BORDER_REPLICATE)
+        if min(line.shape[:2]) < 4:
+            return None
+        if self._lines is None:
+            self._lines = TextLineReader.load()
+        (read,) = self._lines.read([line])
+        return read
+
+    def _name_words(self) -> NameWords:
+        """The session's name words (made at the first small label): the census's and the roster's."""
+        if self._words is None:
+            self._words = NameWords()
+            for key in self._names.roster:
+                self._words.add(self._names.shown(key))
+        return self._words
+
+    def _roster_line(self, read: LineRead) -> _LineRead | None:
+        """With a roster, the roster name the recogniser's ``read`` shows, a sure candidate, when its
+        probabilities single one out (:func:`capture.name_words.likeliest_name`)."""
+        roster = [self._names.shown(key) for key in sorted(self._names.roster)]
+        named = likeliest_name(read, roster) if roster else None
+        return _LineRead(Candidate(named.text, named.confidence, LINE_MODEL), True) if named else None
 
     def _hint(
         self, entry: Entry, expected: str | None, tall: bool, look_alike: str | None, similarity: float

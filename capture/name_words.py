@@ -27,7 +27,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from model.text_lines import LineRead, log_likelihoods
+from model.text_lines import CHARSET, LineRead, log_likelihoods
 
 CENSUS_LISTS = ("dist.all.last", "dist.female.first", "dist.male.first")  # files of the `names` package
 # log-likelihood (nats) a word that is no name word must have over a name word to be kept as read:
@@ -40,6 +40,7 @@ NEAR_LIMIT = 60  # at most this many of them, the closest first
 # a roster name is a read's when it is at most this much (nats a letter) less likely than the read ...
 NAME_LOSS_PER_LETTER = 1.0
 NAME_MARGIN = 5.0  # ... and this much (nats) likelier than any other roster name
+MIN_WRITABLE = 3  # a roster name is weighed when the recogniser can write this many of its characters
 
 
 @functools.cache
@@ -142,14 +143,28 @@ def likeliest_name(read: LineRead, names: Sequence[str]) -> Spelling | None:
     """The roster name ``read`` shows, weighed whole on the recogniser's probabilities: the likeliest
     of ``names`` when it is at most :data:`NAME_LOSS_PER_LETTER` a letter less likely than the read
     and :data:`NAME_MARGIN` likelier than every other name; None otherwise (a label of someone not
-    on the roster, a label in a script the recogniser cannot write)."""
-    if read.steps is None or not read.text or not names:
+    on the roster, a label in a script the recogniser cannot write). A name is weighed by what the
+    recogniser can write of it (:func:`writable`: "20200756 김선경" as its student number), when
+    that is :data:`MIN_WRITABLE` characters or more."""
+    if read.steps is None or not read.text:
         return None
-    scores = log_likelihoods(read.steps, [read.text, *names])
+    forms = {name: writable(name) for name in names}
+    weighed = [name for name in names if len(forms[name]) >= MIN_WRITABLE]
+    if not weighed:
+        return None
+    scores = log_likelihoods(read.steps, [read.text, *(forms[name] for name in weighed)])
     ranked = np.argsort(-scores[1:])
-    best = names[int(ranked[0])]
+    best = weighed[int(ranked[0])]
     lost = float(scores[1 + ranked[0]] - scores[0])
-    runner_up = float(scores[1 + ranked[1]]) if len(names) > 1 else -np.inf
-    if lost < -NAME_LOSS_PER_LETTER * len(best) or scores[1 + ranked[0]] - runner_up < NAME_MARGIN:
+    runner_up = float(scores[1 + ranked[1]]) if len(weighed) > 1 else -np.inf
+    if lost < -NAME_LOSS_PER_LETTER * len(forms[best]) or scores[1 + ranked[0]] - runner_up < NAME_MARGIN:
         return None
-    return Spelling(best, _scaled(read.confidence, lost, best), True)
+    return Spelling(best, _scaled(read.confidence, lost, forms[best]), True)
+
+
+def writable(name: str) -> str:
+    """What the recogniser can write of ``name``: its characters in :data:`~model.text_lines.CHARSET`,
+    runs of the others and of white space as one space, none at either end."""
+    return " ".join(
+        "".join(ch if ch in CHARSET else " " for ch in unicodedata.normalize("NFC", name)).split()
+    )

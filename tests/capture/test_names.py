@@ -563,3 +563,21 @@ def test_an_unsure_small_label_read_is_taken_when_ocr_reads_the_same() -> None:
     assert _agreed(line, ocr[:1]) is None
     assert _agreed(None, ocr) is None
     assert _agreed(Candidate("Tom Tumer", 89.0, LINE_MODEL), [Candidate("Tom Turner", 86.0, "Latin")]) is None
+
+
+def test_a_blurred_label_ocr_cannot_read_finds_its_roster_name(
+    bench_script: Callable[[str], ModuleType],
+) -> None:
+    """A label too blurred for Tesseract (18 px text, blur sigma 2) is named by the text-line
+    recogniser's probabilities when its name is on the roster, and given no roster name when not."""
+    bench = bench_script("name_lines")
+    label = cv2.GaussianBlur(
+        bench.zoom_label(TextRenderer(), "Babak Shammas", 18, np.random.default_rng(0)), (0, 0), 2
+    )
+    with NameReader() as reader:
+        assert reader.read(label).name is None  # OCR cannot read it
+    roster = ["Serena Davis", "Danielle Booker", "Charlotte de Crum", "Dale Clarke"]
+    with NameReader(roster=[*roster, "Babak Shammas"]) as reader:
+        assert reader.read(label).name == "Babak Shammas"
+    with NameReader(roster=roster) as reader:
+        assert reader.read(label).name is None
