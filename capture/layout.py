@@ -116,6 +116,7 @@ MAX_LABEL_TEXT = 0.12
 LABEL_STROKE = 24
 LABEL_DENSITY = (0.2, 0.8)
 DENSE_TEXT = 16  # px: text up to this tall fills LABEL_DENSITY[0] of its box with edges; taller, less
+EDGE_SPECK_ROWS = 2  # rows of white on a tile's bottom edge too few for a line of text
 AGREEING_LABELS = 4  # equal tiles with a bottom label needed for their labels to be made to agree
 
 
@@ -833,19 +834,24 @@ def _name_box_elsewhere(small: np.ndarray, white: np.ndarray, step: int, box: Bo
 
 def _white_text_rows(region_white: np.ndarray) -> tuple[int, int] | None:
     """The first and last row of the lowest band of rows with some white (a line of text, not a
-    white area) in the near-white mask of a tile's bottom-left, gaps of up to two rows closed."""
+    white area) in the near-white mask of a tile's bottom-left, gaps of up to two rows closed. A
+    band of :data:`EDGE_SPECK_ROWS` rows or fewer on the tile's bottom edge, with a band above it,
+    is specks of the video the edge cuts (a white shirt's hem), not a line of text: the band above."""
     if region_white.size == 0:
         return None
     counts = region_white.sum(axis=1)
     rows = np.flatnonzero((counts >= 2) & (counts <= 0.45 * region_white.shape[1]))
-    if rows.size == 0:
-        return None
-    bottom = start = int(rows[-1])
+    bands: list[tuple[int, int]] = []
     for r in rows[::-1]:
-        if start - r > 3:
-            break
-        start = int(r)
-    return start, bottom
+        if bands and bands[-1][0] - r <= 3:
+            bands[-1] = (int(r), bands[-1][1])
+        else:
+            bands.append((int(r), int(r)))
+    if not bands:
+        return None
+    start, bottom = bands[0]
+    speck = bottom == region_white.shape[0] - 1 and bottom - start + 1 <= EDGE_SPECK_ROWS
+    return bands[1] if speck and len(bands) > 1 else bands[0]
 
 
 def _label_span(band: np.ndarray, has_text: np.ndarray) -> tuple[int, int, np.ndarray, bool]:

@@ -467,3 +467,21 @@ def _inside(face: tuple[int, int, int, int], tile: tuple[int, ...]) -> bool:
     """Whether the centre of ``face`` lies in ``tile``."""
     cx, cy = face[0] + face[2] / 2, face[1] + face[3] / 2
     return tile[0] <= cx <= tile[0] + tile[2] and tile[1] <= cy <= tile[1] + tile[3]
+
+
+def test_white_specks_on_a_tiles_bottom_edge_are_not_its_label(faces_dir: Path) -> None:
+    """A white shirt's hem cut by the tile's bottom edge shows as a few white pixels on its last
+    rows, below the label: the name box stays on the label."""
+    plain, truth = next(render_lecture(faces_dir, students=9, frames=1, seed=11))
+    image = plain.copy()
+    for student in truth.students:
+        _, y, _, h = student.box
+        lx, _, lw, _ = student.label_box
+        for k in range(3):  # three specks under the label's left half, on the tile's last two rows
+            sx = lx + (k + 1) * lw // 8
+            image[y + h - 2 : y + h, sx : sx + 3] = (245, 245, 245)
+    on_label = sum(
+        tile.name_box is not None and iou(tile.name_box, student.label_box) >= 0.5
+        for tile, student in zip(parse_gallery(image).tiles, truth.students, strict=True)
+    )
+    assert on_label >= 0.9 * len(truth.students)
