@@ -7,8 +7,9 @@ renderer, so the names and the drawing are not those it was trained on.
 Latin names of the generator's lists at 7, 8 and 10 px: its marked names with their marks and
 without them (few are census name words) and its plain names (most are): the share read exactly,
 as read and as the name reader spells the read with the name words (capture.name_words), and how
-many of the reads the name reader takes (``sure_line``) are right. Names of other scripts: how many
-reads the name reader would take (it should take none).
+many of the reads the name reader takes (``sure_line``) are right; the plain names drawn larger, then
+downscaled and JPEG'd as a screenshot on a web page is. Names of other scripts: how many reads the
+name reader would take (it should take none).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from capture.synth.text import TextRenderer, paint  # noqa: E402
 from model.text_lines import CHARSET, TextLineReader  # noqa: E402
 
 SIZES = (7, 8, 10)
+DOWNSCALED = ((14, 2.0), (16, 2.2), (18, 2.5))  # (text px drawn, downscale factor): 6-7 px letters
 OTHER_SCRIPTS = ("cyrillic", "greek", "korean", "cjk", "arabic", "hebrew", "devanagari", "thai")
 
 
@@ -47,6 +49,16 @@ def zoom_label(
     tile[pad : pad + h + 2 * pad, : w + 2 * pad] = (30, 30, 30)
     paint(tile, mask, pad, 2 * pad, (240, 240, 240))
     return tile
+
+
+def downscaled(label: np.ndarray, factor: float, quality: int) -> np.ndarray:
+    """``label`` shrunk by ``factor`` and saved as a JPEG of ``quality``: a screenshot of a big
+    gallery scaled down for a web page, as the real 7x7 one is."""
+    h, w = label.shape[:2]
+    size = (max(1, round(w / factor)), max(1, round(h / factor)))
+    small = cv2.resize(label, size, interpolation=cv2.INTER_AREA)
+    _, data = cv2.imencode(".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    return np.asarray(cv2.imdecode(data, cv2.IMREAD_COLOR))
 
 
 def without_marks(name: str) -> str:
@@ -101,6 +113,16 @@ def main(argv: list[str] | None = None) -> int:
                 f"taken {sum(sure)}/{len(sure)} right"
             )
         print(f"{title} ({len(names)} names): " + "; ".join(cells))
+    names = latin_names(marks=False, plain=True)
+    cells = []
+    for size, factor in DOWNSCALED:
+        labels = [
+            downscaled(zoom_label(renderer, n, size, rng), factor, int(rng.integers(80, 96))) for n in names
+        ]
+        spelled = [words.respelled(read) for read in reader.read(labels)]
+        sure = [s.text == name for s, name in zip(spelled, names, strict=True) if taken(s)]
+        cells.append(f"{size} px / {factor}: taken {sum(sure)}/{len(sure)} right")
+    print(f"Latin plain, drawn larger then downscaled and JPEG'd ({len(names)} names): " + "; ".join(cells))
     for script in OTHER_SCRIPTS:
         if not renderer.supports(script):
             print(f"{script}: no font here")

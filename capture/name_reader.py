@@ -51,7 +51,7 @@ SURE_READ_LETTERS = 4
 # a label box this tall or less (letters of 11 px or less) is read by the recogniser first
 SMALL_LABEL_PX = 16
 LINE_CONFIDENCE = 90.0  # the recogniser's reads from this confidence are candidates
-NAMED_LINE_CONFIDENCE = 80.0  # ... and from this one when every word is a name word (capture.name_words)
+NAMED_LINE_CONFIDENCE = 75.0  # ... and from this one when every word is a name word (capture.name_words)
 # ... of this many letters or more (its reads of other scripts' labels: digits, a letter or two)
 LINE_LETTERS = 3
 LINE_MODEL = SCRIPT_MODELS["LATIN"]  # the script the recogniser reads (its reads are that model's candidates)
