@@ -61,7 +61,7 @@ Label: TypeAlias = np.ndarray | tuple[np.ndarray, Box] | None  # a crop, or (cro
 
 @dataclass(frozen=True)
 class _LineRead:
-    """The recogniser's read of a small label as a candidate, and whether it is sure of it."""
+    """The recogniser's read of a label as a candidate, and whether it is sure of it."""
 
     candidate: Candidate
     sure: bool
