@@ -32,6 +32,8 @@ TEAMS_BAR_H = 48  # Teams' control bar over the call (px at 1080p)
 TASKBAR_H = 40  # a Windows taskbar (px at 1080p)
 TASKBAR_SHARE = 0.3  # of realistic Meet and Teams screens show one
 LEAVE = ("Leave", "Verlassen", "Quitter", "Salir", "退出")
+MEET_HANG_UP = (53, 67, 234)  # BGR: Meet's red hang-up button
+TEAMS_LEAVE = (66, 53, 196)  # BGR: Teams' red "Leave" button
 Colour = tuple[int, int, int]
 
 
@@ -179,7 +181,7 @@ def _meet_window(
         base,
         (centre - radius, mid - radius * 2 // 3),
         (centre + radius, mid + radius * 2 // 3),
-        (53, 67, 234),
+        MEET_HANG_UP,
         -1,
     )
     caption_ink = (232, 234, 237) if modern else (60, 64, 67)
@@ -239,7 +241,7 @@ def _teams_window(
     leave_w = _px(110, scale)
     leave_x = wx + ww - leave_w - _px(14, scale)
     cv2.rectangle(
-        base, (leave_x, mid - _px(14, scale)), (leave_x + leave_w, mid + _px(14, scale)), (66, 53, 196), -1
+        base, (leave_x, mid - _px(14, scale)), (leave_x + leave_w, mid + _px(14, scale)), TEAMS_LEAVE, -1
     )
     word = str(rng.choice(list(LEAVE)))
     script = "latin" if word.isascii() else "cjk"

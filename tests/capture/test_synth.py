@@ -17,7 +17,7 @@ from capture.synth.geometry import gallery_boxes, grid_shape
 from capture.synth.looks import choose_style
 from capture.synth.realistic import choose_realism
 from capture.synth.text import TextRenderer
-from capture.synth.window import ADDRESS_H, TAB_H, TOOL_H, app_frame
+from capture.synth.window import ADDRESS_H, MEET_HANG_UP, TAB_H, TEAMS_LEAVE, TOOL_H, app_frame
 from classmood.cli import main
 from model import EMOTIONS
 
@@ -310,8 +310,8 @@ def test_realistic_windows_are_the_clients_own(client: Client) -> None:
     size = (1920, 1080)
     base, (gx, gy, gw, gh) = app_frame(style, background, rng, TextRenderer(), size, ("Call",), client)
     above, below = base[:gy, gx : gx + gw], base[gy + gh :, gx : gx + gw]
-    hang_up = np.all(below == (53, 67, 234), axis=2)
-    leave = np.all(above == (66, 53, 196), axis=2)
+    hang_up = np.all(below == MEET_HANG_UP, axis=2)
+    leave = np.all(above == TEAMS_LEAVE, axis=2)
     toolbar = np.all(below == (background + 14).astype(np.uint8), axis=2)  # Zoom's (and Teams') bar colour
     if client == "meet":
         assert hang_up.any() and not leave.any()
