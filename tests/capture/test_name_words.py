@@ -9,7 +9,7 @@ from types import ModuleType
 import numpy as np
 
 from capture.name_reader import sure_line
-from capture.name_words import NameWords, census_words, likeliest_name
+from capture.name_words import NameWords, census_words, likeliest_name, writable
 from capture.synth.text import TextRenderer
 from model.text_lines import CHARSET, LineRead, TextLineReader
 
@@ -106,3 +106,16 @@ def test_roster_names_are_found_whole_and_strangers_are_not(
         exact = sum(read.text == name for read, name in zip(on, roster, strict=True))
         assert right >= max(0.9 * len(roster), exact + 2) and wrong <= 1, (size, right, wrong, exact)
         assert sum(likeliest_name(read, roster) is not None for read in off) <= 1, size
+
+
+def test_roster_names_are_weighed_by_what_the_recogniser_can_write() -> None:
+    """A roster name in a script the recogniser cannot write is weighed by its student number;
+    one with too little it can write is not weighed at all."""
+    assert writable("20200756 김선경") == "20200756"
+    assert writable("김선경(20200756)") == "(20200756)"
+    assert writable("이희래") == ""
+    read = _read("_2_0_2_0_0_7_5_6_")
+    roster = ["20200759 양예지", "20200756 김선경", "이희래", "20190777 김선경"]
+    found = likeliest_name(read, roster)
+    assert found is not None and found.text == "20200756 김선경"
+    assert likeliest_name(read, ["이희래", "김선경"]) is None
