@@ -33,6 +33,10 @@ CENSUS_LISTS = ("dist.all.last", "dist.female.first", "dist.male.first")  # file
 # log-likelihood (nats) a word that is no name word must have over a name word to be kept as read:
 # a name word is e^2 (about 7) times likelier a priori
 NAME_WORD_PRIOR = 2.0
+# a census word ranked above RARE_RANK adds COMMON_WEIGHT times the log of how far above to its prior
+# (Turner over Tuner, Brian over Bran, where the recogniser hesitates between them)
+COMMON_WEIGHT = 0.25
+RARE_RANK = 20_000
 MIN_RESPELLED = 3  # words shorter than this are kept as read (initials, particles)
 NEAR_EDITS = 2  # name words up to this many letter edits from a read word are weighed ...
 SHORT_WORD = 4  # ... one edit for words this short or shorter, and for words that are name words
@@ -46,14 +50,23 @@ MIN_WRITABLE = 3  # a roster name is weighed when the recogniser can write this 
 @functools.cache
 def census_words() -> tuple[str, ...]:
     """The census's given and family names, capitalised as names are written ("Whitman"), sorted."""
+    return tuple(sorted(census_ranks()))
+
+
+@functools.cache
+def census_ranks() -> dict[str, int]:
+    """Each census name, capitalised, and its best rank in the lists (1: the commonest family, given
+    male or given female name); each line of a list is a name, its share, the cumulative share and
+    its rank."""
     package = importlib.resources.files("names")
-    words = {
-        line.split()[0].capitalize()
-        for listing in CENSUS_LISTS
-        for line in (package / listing).read_text(encoding="ascii").splitlines()
-        if line.strip()
-    }
-    return tuple(sorted(words))
+    ranks: dict[str, int] = {}
+    for listing in CENSUS_LISTS:
+        for line in (package / listing).read_text(encoding="ascii").splitlines():
+            fields = line.split()
+            if len(fields) == 4:
+                word, rank = fields[0].capitalize(), int(fields[3])
+                ranks[word] = min(ranks.get(word, rank), rank)
+    return ranks
 
 
 @functools.cache
@@ -111,7 +124,8 @@ class NameWords:
     def respelled(self, read: LineRead) -> Spelling:
         """``read`` with each word of :data:`MIN_RESPELLED` letters or more replaced, in turn, by the
         spelling that is likeliest on the recogniser's probabilities with :data:`NAME_WORD_PRIOR`
-        for name words: the word as read or a name word near it. A last word of one letter may go
+        for name words and more for common ones (:func:`_commonness`): the word as read or a name
+        word near it. A last word of one letter may go
         (a stray mark read beyond the label). Without probabilities, the read as it is."""
         words = read.text.split()
         if read.steps is None or not words:
@@ -125,12 +139,20 @@ class NameWords:
             trials = [words[:i] + option + words[i + 1 :] for option in options]
             scores = log_likelihoods(read.steps, [" ".join(trial) for trial in trials])
             scores -= NAME_WORD_PRIOR * np.array([self._unnamed(trial) for trial in trials])
+            scores += np.array([sum(_commonness(word) for word in trial) for trial in trials])
             words = trials[int(np.argmax(scores))]
         text = " ".join(word for word in words if word)
         if text == read.text:
             return Spelling(text, read.confidence, self._named(words))
         lost = float(np.diff(log_likelihoods(read.steps, [read.text, " ".join(words)]))[0])
         return Spelling(text, _scaled(read.confidence, lost, text), self._named(words))
+
+
+def _commonness(word: str) -> float:
+    """The prior (nats) a census word's rank adds: :data:`COMMON_WEIGHT` of how far above
+    :data:`RARE_RANK` it ranks (log), none for rarer words and words outside the census."""
+    rank = census_ranks().get(word)
+    return COMMON_WEIGHT * max(0.0, math.log(RARE_RANK / rank)) if rank else 0.0
 
 
 def _scaled(confidence: float, lost: float, text: str) -> float:

@@ -119,3 +119,13 @@ def test_roster_names_are_weighed_by_what_the_recogniser_can_write() -> None:
     found = likeliest_name(read, roster)
     assert found is not None and found.text == "20200756 김선경"
     assert likeliest_name(read, ["이희래", "김선경"]) is None
+
+
+def test_a_common_name_wins_over_a_rare_one_the_recogniser_hesitates_between() -> None:
+    """ "Tuner" and "Turner" are both census surnames; where the recogniser half saw the "r", the
+    common one is the spelling (its rank adds to its prior); where it clearly saw none, "Tuner"."""
+    half = _read("_T_u__n_e_r_", unsure={5: ("r", 0.4)})
+    assert half.text == "Tuner"
+    assert NameWords().respelled(half).text == "Turner"
+    clear = _read("_T_u__n_e_r_")
+    assert NameWords().respelled(clear).text == "Tuner"
