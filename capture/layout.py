@@ -845,6 +845,8 @@ def _white_text_rows(region_white: np.ndarray) -> tuple[int, int] | None:
     for r in rows[::-1]:
         if bands and bands[-1][0] - r <= 3:
             bands[-1] = (int(r), bands[-1][1])
+        elif len(bands) == 2:  # the lowest band and the one above it are all that is looked at
+            break
         else:
             bands.append((int(r), int(r)))
     if not bands:

@@ -91,7 +91,6 @@ class NameWords:
     """The census's name words and the words of the names added (the roster's)."""
 
     def __init__(self) -> None:
-        self._known = frozenset(census_words())
         self._added: set[str] = set()
 
     def add(self, name: str) -> None:
@@ -101,7 +100,7 @@ class NameWords:
     def __contains__(self, word: str) -> bool:
         """Whether ``word`` is a name word, or an initial ("D", "J.")."""
         initial = len(word.rstrip(".")) == 1 and word[0].isupper()
-        return initial or word in self._known or word in self._added
+        return initial or word in census_ranks() or word in self._added
 
     def near(self, word: str) -> list[str]:
         """The name words a few letter edits from ``word`` (:data:`NEAR_EDITS`), the closest first."""
