@@ -1,4 +1,4 @@
-"""`classmood ensemble`: join exported emotion models into one file that averages them."""
+"""`classmood ensemble`: join exported models of one kind into one file that averages them."""
 
 from __future__ import annotations
 
@@ -15,13 +15,16 @@ def register(
     parser = subparsers.add_parser(
         "ensemble",
         parents=[common["config"]],
-        help="join emotion models into one ONNX file that averages their probabilities",
+        help="join emotion models (or text-line recognisers) into one ONNX file that averages them",
         description="Join two or more exported emotion models (ONNX, float32 or int8) into one ONNX "
         "file whose output is the mean of their probabilities: the model runtime loads it as any "
         "weights file, and `classmood evaluate --weights OUT` scores it (model/MODEL_CARD.md, "
-        "'Accurate mode').",
+        "'Accurate mode'). Text-line recognisers (name-lines.onnx) join the same way, step by step "
+        "(model/NAME_LINES_MODEL_CARD.md).",
     )
-    parser.add_argument("models", type=Path, nargs="+", metavar="MODEL", help="exported emotion models")
+    parser.add_argument(
+        "models", type=Path, nargs="+", metavar="MODEL", help="exported models, all emotion or all text-line"
+    )
     parser.add_argument("--out", type=Path, required=True, help="the ONNX file to write")
     parser.set_defaults(handler=run)
 
