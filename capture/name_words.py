@@ -27,7 +27,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from model.text_lines import CHARSET, LineRead, log_likelihoods
+from model.text_lines import CHARSET, LineRead, log_likelihoods, written
 
 CENSUS_LISTS = ("dist.all.last", "dist.female.first", "dist.male.first")  # files of the `names` package
 # log-likelihood (nats) a word that is no name word must have over a name word to be kept as read:
@@ -45,6 +45,11 @@ NEAR_LIMIT = 60  # at most this many of them, the closest first
 NAME_LOSS_PER_LETTER = 1.0
 NAME_MARGIN = 5.0  # ... and this much (nats) likelier than any other roster name
 MIN_WRITABLE = 3  # a roster name is weighed when the recogniser can write this many of its characters
+# the last letters of a read (at most EDGE_LETTERS), each written with less than EDGE_LETTER_SURE,
+# may be the label's edge (a plate's end, the video beyond it) read as letters: "Jada GrimesaA"
+EDGE_LETTERS = 2
+EDGE_LETTER_SURE = 0.8
+EDGE_LETTER_COST = 0.5  # nats a letter left to the edge costs a spelling (ties keep the letters)
 
 
 @functools.cache
@@ -124,27 +129,73 @@ class NameWords:
         """``read`` with each word of :data:`MIN_RESPELLED` letters or more replaced, in turn, by the
         spelling that is likeliest on the recogniser's probabilities with :data:`NAME_WORD_PRIOR`
         for name words and more for common ones (:func:`_commonness`): the word as read or a name
-        word near it. A last word of one letter may go
-        (a stray mark read beyond the label). Without probabilities, the read as it is."""
+        word near it. A last word of one letter may go (a stray mark read beyond the label), and
+        the unsure last letters of the last word may be the label's edge (:func:`_edge_cuts`): the
+        spellings of the word without them are weighed too, with the letters kept in the text
+        weighed (they were read) and out of the name. Without probabilities, the read as it is."""
         words = read.text.split()
         if read.steps is None or not words:
             return Spelling(read.text, read.confidence, self._named(words))
+        edge = ""  # the letters read beyond the label
         for i, word in enumerate(list(words)):
-            options: list[list[str]] = [[word]]
+            options: list[tuple[list[str], str]] = [([word], "")]
             if len(word) >= MIN_RESPELLED:
-                options += [[near] for near in self.near(word)]
+                options += [([near], "") for near in self.near(word)]
             elif len(word) == 1 and i == len(words) - 1 and i > 0:
-                options.append([""])  # gone, the space before it kept (the recogniser wrote one)
-            trials = [words[:i] + option + words[i + 1 :] for option in options]
-            scores = log_likelihoods(read.steps, [" ".join(trial) for trial in trials])
-            scores -= NAME_WORD_PRIOR * np.array([self._unnamed(trial) for trial in trials])
-            scores += np.array([sum(_commonness(word) for word in trial) for trial in trials])
-            words = trials[int(np.argmax(scores))]
+                options.append(([""], ""))  # gone, the space before it kept (the recogniser wrote one)
+            if i == len(words) - 1 and i > 0:
+                for stem, cut in _edge_cuts(word, read.steps):
+                    options += [([spelling], cut) for spelling in [stem, *self.near(stem)]]
+            trials = [(words[:i] + option + words[i + 1 :], cut) for option, cut in options]
+            scores = log_likelihoods(read.steps, [" ".join(trial) + cut for trial, cut in trials])
+            scores -= NAME_WORD_PRIOR * np.array([self._unnamed(trial) for trial, _ in trials])
+            scores += np.array([sum(_commonness(word) for word in trial) for trial, _ in trials])
+            scores -= EDGE_LETTER_COST * np.array([len(cut) for _, cut in trials])
+            words, edge = trials[int(np.argmax(scores))]
         text = " ".join(word for word in words if word)
         if text == read.text:
             return Spelling(text, read.confidence, self._named(words))
-        lost = float(np.diff(log_likelihoods(read.steps, [read.text, " ".join(words)]))[0])
-        return Spelling(text, _scaled(read.confidence, lost, text), self._named(words))
+        lost = float(np.diff(log_likelihoods(read.steps, [read.text, " ".join(words) + edge]))[0])
+        confidence = _without_last(read.confidence, read.steps, len(edge))
+        return Spelling(text, _scaled(confidence, lost, text), self._named(words))
+
+
+def _edge_cuts(word: str, steps: np.ndarray) -> list[tuple[str, str]]:
+    """The ways to read the end of the last ``word`` as the label's edge: the word without its last
+    one or :data:`EDGE_LETTERS` letters, each written less sure than :data:`EDGE_LETTER_SURE`,
+    where :data:`MIN_RESPELLED` letters or more remain (``(stem, cut)`` pairs)."""
+    letters = _letters(steps)
+    cuts = []
+    for count in range(1, EDGE_LETTERS + 1):
+        stem, cut = word[:-count], word[-count:]
+        last = letters[-count:]
+        if (
+            len(stem) >= MIN_RESPELLED
+            and cut.isalpha()
+            and "".join(ch for ch, _ in last) == cut
+            and all(p < EDGE_LETTER_SURE for _, p in last)
+        ):
+            cuts.append((stem, cut))
+    return cuts
+
+
+def _without_last(confidence: float, steps: np.ndarray, count: int) -> float:
+    """A read's ``confidence`` (the geometric mean of every character it wrote) without its last
+    ``count`` letters'."""
+    written_count, letters = len(written(steps)), _letters(steps)
+    if count == 0 or count >= len(letters):
+        return confidence
+    total = written_count * math.log(max(confidence, 1e-6) / 100.0)
+    kept = total - sum(math.log(p) for _, p in letters[-count:])
+    return 100.0 * math.exp(kept / (written_count - count))
+
+
+def _letters(steps: np.ndarray) -> list[tuple[str, float]]:
+    """What the recogniser wrote (:func:`~model.text_lines.written`) up to its last letter."""
+    letters = written(steps)
+    while letters and letters[-1][0] == " ":
+        letters.pop()
+    return letters
 
 
 def _commonness(word: str) -> float:

@@ -68,22 +68,29 @@ class LineRead:
     steps: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
+def written(steps: np.ndarray) -> list[tuple[str, float]]:
+    """The characters greedy decoding writes from one line's probabilities ``(steps, len(CHARSET) +
+    1)``, each with its probability: the best class per step, repeats merged, blanks dropped (spaces
+    at the ends and runs of them kept, as written)."""
+    blank = len(CHARSET)
+    out = []
+    previous = blank
+    for step, cls in enumerate(steps.argmax(axis=1)):
+        if cls != blank and cls != previous:
+            out.append((CHARSET[cls], max(float(steps[step, cls]), 1e-6)))
+        previous = cls
+    return out
+
+
 def decode(probabilities: np.ndarray) -> list[LineRead]:
     """Greedy CTC decoding of ``(n, steps, len(CHARSET) + 1)`` probabilities (the last class is the
-    blank): the best class per step, repeats merged, blanks dropped."""
-    blank = len(CHARSET)
+    blank): :func:`written`, with runs of spaces made one and none at either end."""
     reads = []
     for steps in probabilities:
-        best = steps.argmax(axis=1)
-        text, logs = [], []
-        previous = blank
-        for step, cls in enumerate(best):
-            if cls != blank and cls != previous:
-                text.append(CHARSET[cls])
-                logs.append(math.log(max(float(steps[step, cls]), 1e-6)))
-            previous = cls
+        letters = written(steps)
+        logs = [math.log(p) for _, p in letters]
         confidence = 100.0 * math.exp(sum(logs) / len(logs)) if logs else 0.0
-        reads.append(LineRead(" ".join("".join(text).split()), confidence, steps))
+        reads.append(LineRead(" ".join("".join(ch for ch, _ in letters).split()), confidence, steps))
     return reads
 
 

@@ -11,7 +11,7 @@ import numpy as np
 from capture.name_reader import sure_line
 from capture.name_words import NameWords, census_words, likeliest_name, writable
 from capture.synth.text import TextRenderer
-from model.text_lines import CHARSET, LineRead, TextLineReader
+from model.text_lines import CHARSET, LineRead, TextLineReader, decode
 
 
 def _read(path: str, unsure: dict[int, tuple[str, float]] | None = None) -> LineRead:
@@ -58,6 +58,19 @@ def test_a_stray_letter_after_the_name_goes_and_initials_stay() -> None:
     initial = NameWords().respelled(_read("_M_a_d_h_a_n_ _D_"))
     assert initial.text == "Madhan D" and not initial.named  # Madhan is no census name
     assert NameWords().respelled(_read("_A_n_n_a_ _D_")).named
+
+
+def test_unsure_letters_at_the_end_may_be_the_labels_edge() -> None:
+    path = "_D_a_y_a_m_i_ _Y_o_s_h_i_n_o_z_a_"
+    edge = {path.rindex("z"): ("N", 0.7), path.rindex("a"): ("A", 0.7)}  # "z" and "a" at about 0.56
+    (read,) = decode(_read(path, unsure=edge).steps[None])  # its confidence from its letters
+    spelled = NameWords().respelled(read)
+    assert spelled.text == "Dayami Yoshino"
+    assert spelled.confidence > read.confidence and sure_line(spelled)  # the edge's letters weigh no more
+    assert NameWords().respelled(_read(path)).text == "Dayami Yoshinoza"  # letters read sure stay
+    glued = _read("_J_a_d_a_ _G_r_i_m_e_s_a_A_", unsure={23: ("o", 0.7), 25: ("N", 0.7)})
+    assert glued.text == "Jada GrimesaA"
+    assert NameWords().respelled(glued).text == "Jada Grimes"
 
 
 def test_roster_words_are_name_words() -> None:
