@@ -34,6 +34,7 @@ from capture.tesseract import (
     ScriptModels,
     TesseractEngines,
     compatible,
+    fellow_readers,
     import_tesserocr,
 )
 from model.text_lines import LineRead, TextLineReader
@@ -525,6 +526,7 @@ class NameReader:
             if any(ch.isalpha() for ch in candidate.text):
                 found.append(candidate)
                 if self._decisive(candidate):
+                    self._read_by_fellows(image, candidate, order[index + 1 :], found)
                     return True
             last_roster_model = (
                 index + 1 < len(order)
@@ -534,6 +536,21 @@ class NameReader:
             if last_roster_model and any(self.match(c.text) is not None for c in found):
                 return True
         return False
+
+    def _read_by_fellows(
+        self, image: np.ndarray, decisive: Candidate, rest: Sequence[str], found: list[Candidate]
+    ) -> None:
+        """A confident read of a script two models read (Hangul and kor) is read by the other too,
+        when it is one of the models still to try (``rest``): the surer of the two is taken
+        (:meth:`_resolve`), as each misreads labels the other reads right. A read that matched a
+        known name needs no other."""
+        if self.match(decisive.text) is not None:
+            return
+        for model in fellow_readers(decisive.text, decisive.model):
+            if model in rest:
+                candidate = self._engines.read(image, model)
+                if any(ch.isalpha() for ch in candidate.text):
+                    found.append(candidate)
 
     def _decisive(self, candidate: Candidate) -> bool:
         """Whether a read ends the search over models (see :meth:`_ocr`); without a roster, a read

@@ -92,6 +92,16 @@ def _scripts(name: str) -> tuple[str, ...]:
     return tuple(sorted(counts, key=lambda m: -counts[m]))
 
 
+def fellow_readers(text: str, model: str) -> tuple[str, ...]:
+    """The other models that read the main script of ``text``, which ``model`` read: a script's
+    model and the models of :data:`ALSO_READ_BY` for it (Hangul and kor)."""
+    scripts = scripts_of(text)
+    if not scripts:
+        return ()
+    readers = (scripts[0], *(other for other, _ in ALSO_READ_BY.get(scripts[0], ())))
+    return tuple(m for m in readers if m != model) if model in readers else ()
+
+
 def compatible(text: str, model: str) -> bool:
     """Whether ``model`` reads the main script of ``text`` (its script model or one of :data:`ALSO_READ_BY`)."""
     scripts = scripts_of(text)

@@ -581,3 +581,16 @@ def test_a_blurred_label_ocr_cannot_read_finds_its_roster_name(
         assert reader.read(label).name == "Babak Shammas"
     with NameReader(roster=roster) as reader:
         assert reader.read(label).name is None
+
+
+def test_a_confident_read_of_a_script_two_models_read_is_read_by_the_other_too() -> None:
+    """Hangul is read by its script model and by Tesseract's Korean language model, and each
+    misreads real labels the other reads right ("(조급) 이유진" against "(초급) 이유진"): a confident
+    read by one is read by the other too, and the surer is taken. A read matching a known name is
+    not read again."""
+    label = _label("김민정", "korean", 3)
+    with NameReader(models=("Hangul", "kor")) as reader:
+        read = reader.read_frame([label])[0]
+        assert read.name == "김민정" and reader.ocr_calls == 2
+    with NameReader(roster=["김민정"], models=("Hangul", "kor")) as reader:
+        assert reader.read_frame([label])[0].name == "김민정" and reader.ocr_calls == 1
