@@ -131,8 +131,8 @@ class NameWords:
         for name words and more for common ones (:func:`_commonness`): the word as read or a name
         word near it. A last word of one letter may go (a stray mark read beyond the label), and
         the unsure last letters of the last word may be the label's edge (:func:`_edge_cuts`): the
-        spellings of the word without them are weighed too, with the letters kept in the text
-        weighed (they were read) and out of the name. Without probabilities, the read as it is."""
+        spellings of the word without them are weighed too, with those letters still in the text
+        weighed (they were seen) but left out of the name. Without probabilities, the read as it is."""
         words = read.text.split()
         if read.steps is None or not words:
             return Spelling(read.text, read.confidence, self._named(words))
