@@ -137,6 +137,7 @@ class NameWords:
         if read.steps is None or not words:
             return Spelling(read.text, read.confidence, self._named(words))
         edge = ""  # the letters read beyond the label
+        letters = written(read.steps)
         for i, word in enumerate(list(words)):
             options: list[tuple[list[str], str]] = [([word], "")]
             if len(word) >= MIN_RESPELLED:
@@ -144,7 +145,7 @@ class NameWords:
             elif len(word) == 1 and i == len(words) - 1 and i > 0:
                 options.append(([""], ""))  # gone, the space before it kept (the recogniser wrote one)
             if i == len(words) - 1 and i > 0:
-                for stem, cut in _edge_cuts(word, read.steps):
+                for stem, cut in _edge_cuts(word, letters):
                     options += [([spelling], cut) for spelling in [stem, *self.near(stem)]]
             trials = [(words[:i] + option + words[i + 1 :], cut) for option, cut in options]
             scores = log_likelihoods(read.steps, [" ".join(trial) + cut for trial, cut in trials])
@@ -156,15 +157,16 @@ class NameWords:
         if text == read.text:
             return Spelling(text, read.confidence, self._named(words))
         lost = float(np.diff(log_likelihoods(read.steps, [read.text, " ".join(words) + edge]))[0])
-        confidence = _without_last(read.confidence, read.steps, len(edge))
+        confidence = _without_last(read.confidence, letters, len(edge))
         return Spelling(text, _scaled(confidence, lost, text), self._named(words))
 
 
-def _edge_cuts(word: str, steps: np.ndarray) -> list[tuple[str, str]]:
+def _edge_cuts(word: str, wrote: list[tuple[str, float]]) -> list[tuple[str, str]]:
     """The ways to read the end of the last ``word`` as the label's edge: the word without its last
-    one or :data:`EDGE_LETTERS` letters, each written less sure than :data:`EDGE_LETTER_SURE`,
-    where :data:`MIN_RESPELLED` letters or more remain (``(stem, cut)`` pairs)."""
-    letters = _letters(steps)
+    one or :data:`EDGE_LETTERS` letters, each written (``wrote``: :func:`~model.text_lines.written`)
+    less sure than :data:`EDGE_LETTER_SURE`, where :data:`MIN_RESPELLED` letters or more remain
+    (``(stem, cut)`` pairs)."""
+    letters = _to_last_letter(wrote)
     cuts = []
     for count in range(1, EDGE_LETTERS + 1):
         stem, cut = word[:-count], word[-count:]
@@ -179,23 +181,23 @@ def _edge_cuts(word: str, steps: np.ndarray) -> list[tuple[str, str]]:
     return cuts
 
 
-def _without_last(confidence: float, steps: np.ndarray, count: int) -> float:
-    """A read's ``confidence`` (the geometric mean of every character it wrote) without its last
-    ``count`` letters'."""
-    written_count, letters = len(written(steps)), _letters(steps)
+def _without_last(confidence: float, wrote: list[tuple[str, float]], count: int) -> float:
+    """A read's ``confidence`` (the geometric mean of every character it wrote, ``wrote``)
+    without its last ``count`` letters'."""
+    letters = _to_last_letter(wrote)
     if count == 0 or count >= len(letters):
         return confidence
-    total = written_count * math.log(max(confidence, 1e-6) / 100.0)
+    total = len(wrote) * math.log(max(confidence, 1e-6) / 100.0)
     kept = total - sum(math.log(p) for _, p in letters[-count:])
-    return 100.0 * math.exp(kept / (written_count - count))
+    return 100.0 * math.exp(kept / (len(wrote) - count))
 
 
-def _letters(steps: np.ndarray) -> list[tuple[str, float]]:
-    """What the recogniser wrote (:func:`~model.text_lines.written`) up to its last letter."""
-    letters = written(steps)
-    while letters and letters[-1][0] == " ":
-        letters.pop()
-    return letters
+def _to_last_letter(wrote: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """What the recogniser wrote up to its last letter (spaces after it left out)."""
+    end = len(wrote)
+    while end and wrote[end - 1][0] == " ":
+        end -= 1
+    return wrote[:end]
 
 
 def _commonness(word: str) -> float:

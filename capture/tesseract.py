@@ -92,22 +92,24 @@ def _scripts(name: str) -> tuple[str, ...]:
     return tuple(sorted(counts, key=lambda m: -counts[m]))
 
 
-def fellow_readers(text: str, model: str) -> tuple[str, ...]:
-    """The other models that read the main script of ``text``, which ``model`` read: a script's
-    model and the models of :data:`ALSO_READ_BY` for it (Hangul and kor)."""
+def _readers(text: str) -> tuple[str, ...]:
+    """The models that read the main script of ``text``: its script model, then those of
+    :data:`ALSO_READ_BY` for it; none for text without letters of a script."""
     scripts = scripts_of(text)
     if not scripts:
         return ()
-    readers = (scripts[0], *(other for other, _ in ALSO_READ_BY.get(scripts[0], ())))
+    return (scripts[0], *(other for other, _ in ALSO_READ_BY.get(scripts[0], ())))
+
+
+def fellow_readers(text: str, model: str) -> tuple[str, ...]:
+    """The other models that read the main script of ``text``, which ``model`` read (Hangul and kor)."""
+    readers = _readers(text)
     return tuple(m for m in readers if m != model) if model in readers else ()
 
 
 def compatible(text: str, model: str) -> bool:
     """Whether ``model`` reads the main script of ``text`` (its script model or one of :data:`ALSO_READ_BY`)."""
-    scripts = scripts_of(text)
-    if not scripts:
-        return False
-    return model == scripts[0] or any(model == other for other, _ in ALSO_READ_BY.get(scripts[0], ()))
+    return model in _readers(text)
 
 
 def find_tessdata(explicit: Path | None = None) -> Path:
