@@ -231,14 +231,16 @@ class _Ink:
     core: Box
 
 
-def text_line(label: np.ndarray, core: Box | None = None) -> np.ndarray | None:
+def text_line(label: np.ndarray, core: Box | None = None, reach: float | None = None) -> np.ndarray | None:
     """The label's text line as ink coverage (float32, 1 = text, 0 = background), or None when blank.
 
     ``core`` is the part of ``label`` known to hold (some of) the text, by default all of it; when it
     holds a plate of its own, the plate (:func:`_plate`). Ink is the minority side of an Otsu split
     inside the core, bright or dark. Rows and columns of the crop
     around the core are added while they hold ink (small gaps allowed: diacritics, word spaces) and
-    are not flooded with it (a bright room around the label box is not text).
+    are not flooded with it (a bright room around the label box is not text); with ``reach``, rows
+    no further above or below the core's inked rows than that share of their height (a name drawn
+    without a plate over textured video, whose rows the line would otherwise run into).
     """
     core = _plate(label, core) if core is not None else (0, 0, label.shape[1], label.shape[0])
     found = _core_ink(_in_gray_when_subpixel(_without_icons(label, core), core), core)
@@ -250,7 +252,7 @@ def text_line(label: np.ndarray, core: Box | None = None) -> np.ndarray | None:
         return None
     boxlike, edge_level = label_like
     soft = found.chan > edge_level  # ink with its anti-aliased edges: for the line's extent
-    top, bottom, x0, x1 = _line_extent(found, boxlike, soft, seeds)
+    top, bottom, x0, x1 = _line_extent(found, boxlike, soft, seeds, reach)
     rows, cols = slice(top, bottom + 1), slice(x0, x1 + 1)
     text = found.ink[rows, cols]
     coverage = _coverage(found.chan[rows, cols].astype(np.float32), text)
@@ -378,20 +380,23 @@ def _seed_columns(found: _Ink) -> tuple[int, int] | None:
 
 
 def _line_extent(
-    found: _Ink, boxlike: np.ndarray, soft: np.ndarray, seeds: tuple[int, int]
+    found: _Ink, boxlike: np.ndarray, soft: np.ndarray, seeds: tuple[int, int], reach: float | None = None
 ) -> tuple[int, int, int, int]:
     """Top, bottom, left and right (inclusive) of the text line: from the core's inked rows and the
-    seed columns, rows seen over the columns found, then columns over those rows, twice, and a
-    pixel more on each side."""
+    seed columns, rows seen over the columns found (with ``reach``, no further above or below those
+    rows than that share of their height), then columns over those rows, twice, and a pixel more on
+    each side."""
     ink = found.ink
     seed_rows = np.flatnonzero(found.core_ink.any(axis=1)) + found.core[1]
     top, bottom, (x0, x1) = int(seed_rows[0]), int(seed_rows[-1]), seeds
+    rows = round(reach * (bottom - top + 1)) if reach is not None else ink.shape[0]
+    highest, lowest = top - rows, bottom + rows
     for _ in range(2):
         row_blocked = (ink[:, x0 : x1 + 1].mean(axis=1) > 0.6) | (boxlike[:, x0 : x1 + 1].mean(axis=1) < 0.7)
         row_ink = soft[:, x0 : x1 + 1].any(axis=1) & ~row_blocked
         max_gap = 1 + (bottom - top + 1) // 8
-        top = _grow(row_ink, row_blocked, top, -1, max_gap)
-        bottom = _grow(row_ink, row_blocked, bottom, 1, max_gap)
+        top = max(_grow(row_ink, row_blocked, top, -1, max_gap), highest)
+        bottom = min(_grow(row_ink, row_blocked, bottom, 1, max_gap), lowest)
         band = ink[top : bottom + 1]
         col_blocked = _runs_at_least(band.mean(axis=0) > 0.75, 4) | _runs_at_least(
             boxlike[top : bottom + 1].mean(axis=0) < 0.7, 2

@@ -25,7 +25,14 @@ from capture.errors import CaptureError
 from capture.known_names import KnownNames
 from capture.label_cache import Entry, LabelCache, NameRead
 from capture.label_pixels import OCR_VARIANTS, crop_key, ocr_image, raw_line_image, text_line
-from capture.name_text import closed_brackets, line_form, match_key, normalise, without_edge_capital
+from capture.name_text import (
+    closed_brackets,
+    fold_marks,
+    line_form,
+    match_key,
+    normalise,
+    without_edge_capital,
+)
 from capture.name_words import NameWords, Spelling, likeliest_name
 from capture.roster_look import LookMemory
 from capture.tesseract import (
@@ -41,8 +48,10 @@ from model.text_lines import LineRead, TextLineReader
 
 ACCEPT_CONFIDENCE = 90  # without a roster, a read this confident in its script model ends the search
 MIN_CONFIDENCE = 55  # below this (and matching no known name) a read counts as unreadable
+AGREEING_MODELS = 3  # script models reading a label's text alike make it a candidate (_consensus)
 SURE_MATCH = 90.0  # a read matching a known name this well ends the search over models
 MAX_LINE_SHARE = 0.25  # a name's text line alone is at most this share of its tile's height (measured: 0.10 median, 0.14 at the 95th percentile)
+LINE_REACH = 0.3  # ... a taller one is found again at most this share of its text rows above and below
 # cosine similarity of a new label's mask to the last label read as another name, for that name's
 # script models to come before those of the name its tile is expected to show
 HINT_OVERRIDE = 0.93
@@ -175,6 +184,35 @@ def _agreed(line: Candidate | None, read: Sequence[Candidate]) -> Candidate | No
         return None
     same = [c.confidence for c in read if " ".join(line_form(c.text).split()) == line.text]
     return Candidate(line.text, max([line.confidence, *same]), LINE_MODEL) if same else None
+
+
+def _consensus(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """Texts read alike by :data:`AGREEING_MODELS` script models or more, whatever their scripts, as
+    candidates at their reads' median confidence: the Latin letters every model also knows, read the
+    same by several of them, stand against the Latin model's own slip ("haron Evans" for the "Aaron
+    Evans" of five others). Where they differ from a read of a model of their script in marks alone
+    (which the other models drop), that read is the candidate (in punctuation alone, theirs); with
+    fewer letters than such a read (a word of it alone), none."""
+    own = [c for c in candidates if compatible(c.text, c.model)]
+    reads: dict[str, list[Candidate]] = {}
+    for candidate in candidates:
+        reads.setdefault(candidate.text, []).append(candidate)
+    agreed = []
+    for text, same in reads.items():
+        key = match_key(text)
+        rivals = [c for c in own if compatible(text, c.model)]  # reads of its script's own models
+        if len({c.model for c in same}) < AGREEING_MODELS or any(
+            len(key) < len(match_key(c.text)) for c in rivals
+        ):
+            continue
+        confidence = float(np.median([c.confidence for c in same]))
+        marked = [
+            c for c in rivals if match_key(c.text) != key and fold_marks(match_key(c.text)) == fold_marks(key)
+        ]
+        agreed += [Candidate(c.text, confidence, c.model) for c in marked] or [
+            Candidate(text, confidence, same[0].model)
+        ]
+    return agreed
 
 
 def sure_line(spelled: Spelling) -> bool:
@@ -358,9 +396,17 @@ class NameReader:
         line = text_line(work.label, work.core) if work.line is None else work.line
         if line is None:
             return
-        # a line this tall holds video above the label too: read only as the name the tile is
+        # a line this tall holds video above the label too: first the line kept to the rows of its
+        # text (a name without a plate on textured video), else read only as the name the tile is
         # expected to show (all script models on such a line mostly read the video)
         tall = frame.tile_heights is not None and line.shape[0] > MAX_LINE_SHARE * frame.tile_heights[i]
+        kept = text_line(work.label, work.core, reach=LINE_REACH) if tall else None
+        if (
+            kept is not None
+            and frame.tile_heights is not None
+            and kept.shape[0] <= MAX_LINE_SHARE * frame.tile_heights[i]
+        ):
+            line, tall = kept, False
         if tall and not (frame.look_labels and frame.look_labels[i] is not None):
             frame.crop_keys.pop(i)  # nor matched by its look: the crop holds video
         # nor by OCR at all without an expected name: only the recogniser, on the label's band
@@ -607,7 +653,7 @@ class NameReader:
                 best_match = (matched[0], matched[1], candidate)
         if best_match is not None:
             return NameRead(best_match[0], best_match[2].text, best_match[2].confidence, False)
-        plausible = [c for c in candidates if compatible(c.text, c.model)]
+        plausible = [c for c in candidates if compatible(c.text, c.model)] + _consensus(candidates)
         if not plausible:
             best = max(candidates, key=lambda c: c.confidence, default=None)
             return NameRead(None, best.text if best else "", best.confidence if best else 0.0, False)

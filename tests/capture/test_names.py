@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from types import ModuleType
 
 import cv2
@@ -594,3 +595,59 @@ def test_a_confident_read_of_a_script_two_models_read_is_read_by_the_other_too()
         assert read.name == "김민정" and reader.ocr_calls == 2
     with NameReader(roster=["김민정"], models=("Hangul", "kor")) as reader:
         assert reader.read_frame([label])[0].name == "김민정" and reader.ocr_calls == 1
+
+
+def test_a_text_several_script_models_read_alike_outweighs_the_latin_models_slip() -> None:
+    """Over bright video the Latin model may slip where the other script models, which know Latin
+    letters too, agree: three or more reading the same text make it a candidate at their median
+    confidence. Marks are the Latin model's (the others drop them), and a word alone that several
+    read does not stand against a longer read."""
+    from capture.tesseract import Candidate
+
+    def resolved(reads: list[tuple[str, float, str]]) -> str | None:
+        with NameReader() as reader:
+            return reader._resolve([Candidate(*read) for read in reads]).name
+
+    others = ("Hangul", "HanS", "Arabic", "Hebrew")
+    slip = [
+        ("haron Evans", 86.0, "Latin"),
+        *[("Aaron Evans", c, m) for c, m in zip((96, 92, 78, 90), others)],
+    ]
+    assert resolved(slip) == "Aaron Evans"
+    assert resolved(slip[:3]) == "haron Evans"  # two models are no consensus
+    marked = [("Inês Dubois", 83.0, "Latin"), *[("Inés Dubois", 94.0, m) for m in others]]
+    assert resolved(marked) == "Inês Dubois"
+    word = [("Maco Young", 73.0, "Latin"), *[("Young", 96.0, m) for m in others]]
+    assert resolved(word) == "Maco Young"
+    quoted = [("“Megan Bennett", 63.0, "Latin"), *[("Megan Bennett", 92.0, m) for m in others]]
+    assert resolved(quoted) == "Megan Bennett"
+
+
+def test_a_name_drawn_without_a_plate_over_textured_video_is_kept_to_its_rows(
+    faces_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Meet writes names straight on the video: the text line grows into the textured room above
+    and below and comes out taller than a quarter of the tile, which is read only as an expected
+    name. The line kept to its text rows (LINE_REACH) is read instead."""
+    from capture import name_reader
+    from capture.synth import render_lecture
+
+    image, truth = next(
+        render_lecture(faces_dir, students=25, frames=1, seed=3025, client="meet", realistic=True)
+    )
+    tall = []
+    for student in truth.students:
+        crop, core = label_region(image, student.box, student.label_box)
+        line = text_line(crop, core)
+        if line is not None and line.shape[0] > name_reader.MAX_LINE_SHARE * student.box[3]:
+            tall.append((student.name, (crop, core), student.box[3]))
+    assert len(tall) >= 5
+
+    def exact() -> int:
+        with NameReader() as reader:
+            names = [reader.read_frame([label], tile_heights=[height])[0].name for _, label, height in tall]
+        return sum(name == want for (want, _, _), name in zip(tall, names, strict=True))
+
+    assert exact() >= 0.6 * len(tall)
+    monkeypatch.setattr(name_reader, "LINE_REACH", None)  # the line as found, rows unbounded
+    assert exact() == 0
