@@ -50,6 +50,7 @@ MIN_WRITABLE = 3  # a roster name is weighed when the recogniser can write this 
 EDGE_LETTERS = 2
 EDGE_LETTER_SURE = 0.8
 EDGE_LETTER_COST = 0.5  # nats a letter left to the edge costs a spelling (ties keep the letters)
+MERGED: tuple[tuple[str, str], ...] = (("m", "rn"), ("w", "vv"), ("d", "cl"))  # one glyph read for two
 
 
 @functools.cache
@@ -117,6 +118,11 @@ class NameWords:
         found += process.extract(word, list(self._added), scorer=Levenshtein.distance, score_cutoff=edits)
         return [near for near, _, _ in sorted(found, key=lambda item: item[1]) if near != word]
 
+    def _alike(self, word: str) -> list[str]:
+        """The name words a read ``word`` may stand for: those near it (:meth:`near`), and those it
+        is with one glyph read as the two letters small text runs together (:func:`_glyphs_apart`)."""
+        return [*self.near(word), *(apart for apart in _glyphs_apart(word) if apart in self)]
+
     def _unnamed(self, words: list[str]) -> int:
         """How many words with letters are no name words."""
         return sum(1 for word in words if any(ch.isalpha() for ch in word) and word not in self)
@@ -129,10 +135,11 @@ class NameWords:
         """``read`` with each word of :data:`MIN_RESPELLED` letters or more replaced, in turn, by the
         spelling that is likeliest on the recogniser's probabilities with :data:`NAME_WORD_PRIOR`
         for name words and more for common ones (:func:`_commonness`): the word as read or a name
-        word near it. A last word of one letter may go (a stray mark read beyond the label), and
-        the unsure last letters of the last word may be the label's edge (:func:`_edge_cuts`): the
-        spellings of the word without them are weighed too, with those letters still in the text
-        weighed (they were seen) but left out of the name. Without probabilities, the read as it is."""
+        word like it (:meth:`_alike`). A last word of one letter may go (a stray mark read beyond
+        the label), and the unsure last letters of the last word may be the label's edge
+        (:func:`_edge_cuts`): the spellings of the word without them are weighed too, with those
+        letters still in the text weighed (they were seen) but left out of the name. Without
+        probabilities, the read as it is."""
         words = read.text.split()
         if read.steps is None or not words:
             return Spelling(read.text, read.confidence, self._named(words))
@@ -141,12 +148,12 @@ class NameWords:
         for i, word in enumerate(list(words)):
             options: list[tuple[list[str], str]] = [([word], "")]
             if len(word) >= MIN_RESPELLED:
-                options += [([near], "") for near in self.near(word)]
+                options += [([near], "") for near in self._alike(word)]
             elif len(word) == 1 and i == len(words) - 1 and i > 0:
                 options.append(([""], ""))  # gone, the space before it kept (the recogniser wrote one)
             if i == len(words) - 1 and i > 0:
                 for stem, cut in _edge_cuts(word, letters):
-                    options += [([spelling], cut) for spelling in [stem, *self.near(stem)]]
+                    options += [([spelling], cut) for spelling in [stem, *self._alike(stem)]]
             trials = [(words[:i] + option + words[i + 1 :], cut) for option, cut in options]
             scores = log_likelihoods(read.steps, [" ".join(trial) + cut for trial, cut in trials])
             scores -= NAME_WORD_PRIOR * np.array([self._unnamed(trial) for trial, _ in trials])
@@ -159,6 +166,17 @@ class NameWords:
         lost = float(np.diff(log_likelihoods(read.steps, [read.text, " ".join(words) + edge]))[0])
         confidence = _without_last(read.confidence, letters, len(edge))
         return Spelling(text, _scaled(confidence, lost, text), self._named(words))
+
+
+def _glyphs_apart(word: str) -> list[str]:
+    """``word`` with one of its letters read as two that small text runs together (:data:`MERGED`:
+    "m" for "rn"), each way it can be."""
+    return [
+        word[:i] + apart + word[i + len(merged) :]
+        for merged, apart in MERGED
+        for i in range(len(word))
+        if word.startswith(merged, i)
+    ]
 
 
 def _edge_cuts(word: str, wrote: list[tuple[str, float]]) -> list[tuple[str, str]]:

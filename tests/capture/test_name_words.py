@@ -73,6 +73,16 @@ def test_unsure_letters_at_the_end_may_be_the_labels_edge() -> None:
     assert NameWords().respelled(glued).text == "Jada Grimes"
 
 
+def test_one_glyph_may_be_two_letters_small_text_runs_together() -> None:
+    """At 5-6 px "rn" looks like "m": "Tumer", with an "r" and an "n" the recogniser half saw in the
+    steps of its "m", is "Turner" (two edits away, past the near words' reach), not "Tuner"."""
+    path = "_T_o_m_ _T_u_m_e_r_"
+    m = path.rindex("m")
+    assert NameWords().respelled(_read(path, unsure={m - 1: ("r", 0.4), m: ("n", 0.3)})).text == "Tom Turner"
+    assert NameWords().respelled(_read(path, unsure={m: ("n", 0.3)})).text == "Tom Tuner"  # no "r" seen
+    assert NameWords().respelled(_read(path)).text == "Tom Tumer"  # a clear "m" stays
+
+
 def test_roster_words_are_name_words() -> None:
     words = NameWords()
     read = _read("_A_d_e_b_a_y_u_", unsure={13: ("o", 0.4)})
