@@ -13,8 +13,10 @@ closed, minimised or covered) give one warning, not an error.
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
@@ -221,6 +223,22 @@ def _database_sink(writer: SpoolingWriter, session_id: int) -> Callable[[FrameAn
         writer.write(session_id, analysis.frame_index, analysis.timestamp, observations, analysis.renamed)
 
     return sink
+
+
+@contextmanager
+def stop_on_signals(stop: threading.Event, signals: Sequence[signal.Signals]) -> Iterator[None]:
+    """``signals`` set ``stop`` instead of ending the process, while the block runs: the recording
+    finishes its frame and ends the lecture, nothing written is lost."""
+
+    def handler(_signum: int, _frame: object) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handler) for sig in signals}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 def record_lecture(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -83,7 +85,7 @@ def read_roster(path: Path | None) -> list[str]:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from capture import open_source
     from classmood.progress import StatusLine
-    from classmood.recording import record_lecture
+    from classmood.recording import record_lecture, stop_on_signals
     from classmood.wiring import open_database
 
     kind, path, camera_index = parse_source(args.source, settings.capture.source)
@@ -105,17 +107,22 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     )
     db = open_database(settings)
     status = StatusLine("capture")
+    stop = threading.Event()
     try:
-        recording = record_lecture(
-            settings,
-            db,
-            source,
-            title=args.title,
-            roster=roster,
-            max_frames=args.max_frames,
-            on_status=lambda state: status.show(state.line()),
-            new_session=args.new_session,
-        )
+        # SIGTERM (kill, a service manager; a job started with & ignores Ctrl-C) ends the lecture as
+        # Ctrl-C does: the frame finished, the lecture ended
+        with stop_on_signals(stop, (signal.SIGTERM,)):
+            recording = record_lecture(
+                settings,
+                db,
+                source,
+                title=args.title,
+                roster=roster,
+                max_frames=args.max_frames,
+                on_status=lambda state: status.show(state.line()),
+                stop=stop,
+                new_session=args.new_session,
+            )
     finally:
         status.close()
     continued = f", continued from frame {recording.first_frame}" if recording.resumed else ""

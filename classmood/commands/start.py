@@ -13,8 +13,7 @@ import signal
 import sys
 import threading
 import webbrowser
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -80,21 +79,6 @@ def ensure_first_user(db: Any) -> None:
     print(
         f"added admin {FIRST_ADMIN!r} (more with 'classmood users add NAME --role teacher')", file=sys.stderr
     )
-
-
-@contextmanager
-def stop_on_signals(stop: threading.Event) -> Iterator[None]:
-    """SIGINT (Ctrl-C) and SIGTERM set ``stop`` instead of raising, while the block runs."""
-
-    def handler(_signum: int, _frame: object) -> None:
-        stop.set()
-
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
 
 
 def open_browser(url: str) -> None:
@@ -186,8 +170,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     source = open_source(kind, settings=settings.capture, path=path, camera_index=camera_index)
     agent_view = settings.privacy.mode != PrivacyMode.AGGREGATE
     latest_frame = LatestFrame() if agent_view else None
+    from classmood.recording import stop_on_signals
+
     stop = threading.Event()
-    with stop_on_signals(stop):
+    with stop_on_signals(stop, (signal.SIGINT, signal.SIGTERM)):
         dashboard = BackgroundDashboard(
             settings.dashboard,
             db,

@@ -112,3 +112,39 @@ def test_kill_9_of_a_live_capture_then_numbering_goes_on(tmp_path: Path, lecture
     assert only_id == session_id and total == written + 2 and ended is not None
     frames = [r[0] for r in query(db, "SELECT DISTINCT frame FROM observations ORDER BY frame")]
     assert frames == list(range(written + 2))
+
+
+def test_sigterm_ends_the_lecture_cleanly_even_when_ctrl_c_is_ignored(
+    tmp_path: Path, lecture: Lecture
+) -> None:
+    """`classmood capture ... &` runs with Ctrl-C ignored (a shell's background job); `kill PID` (a
+    service manager's stop) finishes the frame and ends the lecture: every frame whole, the
+    session ended, exit 0, no traceback."""
+    import subprocess
+
+    from reliability_helpers import classmood_command
+
+    db = tmp_path / "term.db"
+    env = classmood_env(tmp_path / "data")
+    args = ["--source", "images", str(lecture.folder), "--db", f"sqlite:///{db}", "--title", "Term test"]
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited: the child ignores Ctrl-C
+    try:
+        process = subprocess.Popen(
+            classmood_command("capture", *args), stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    try:
+        wait_until(lambda: frames_written(db) >= 2, 240, "2 frames", process)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0 and "Traceback" not in stderr, stderr[-3000:]
+    ((session_id, written, ended),) = query(db, "SELECT id, frames_written, ended_at FROM lecture_sessions")
+    assert ended is not None and 2 <= written < LECTURE_FRAMES, "stopped mid-lecture, the lecture ended"
+    per_frame = _rows_per_frame(db, session_id)
+    assert sorted(per_frame) == list(range(written)) and set(per_frame.values()) == {LECTURE_STUDENTS}
+    assert "(stopped)" in stderr and integrity(db) == "ok"
