@@ -36,6 +36,7 @@ from capture.name_text import (
 from capture.name_words import NameWords, Spelling, likeliest_name
 from capture.roster_look import LookMemory
 from capture.tesseract import (
+    LANGUAGE_MODELS,
     SCRIPT_MODELS,
     Candidate,
     ScriptModels,
@@ -645,7 +646,8 @@ class NameReader:
                 entry.result = read
 
     def _resolve(self, candidates: Sequence[Candidate]) -> NameRead:
-        """Reads -> a known name (best fuzzy match), a new name (a confident read), or unreadable."""
+        """Reads -> a known name (best fuzzy match), a new name (the surest plausible read; of two
+        as sure, a language model's: :data:`~capture.tesseract.LANGUAGE_MODELS`), or unreadable."""
         best_match: tuple[str, float, Candidate] | None = None
         for candidate in candidates:
             matched = self.match(candidate.text)
@@ -657,7 +659,7 @@ class NameReader:
         if not plausible:
             best = max(candidates, key=lambda c: c.confidence, default=None)
             return NameRead(None, best.text if best else "", best.confidence if best else 0.0, False)
-        best = max(plausible, key=lambda c: c.confidence)
+        best = max(plausible, key=lambda c: (c.confidence, c.model in LANGUAGE_MODELS))
         letters = sum(ch.isalpha() for ch in best.text)
         if not self._names.roster and best.confidence >= MIN_CONFIDENCE and letters >= 2:
             self.add_known(best.text, roster=False)

@@ -54,6 +54,9 @@ ALSO_READ_BY: dict[str, tuple[tuple[str, float], ...]] = {
     "HanS": (("Japanese", 0.5),),
     "Hangul": (("kor", 0.9),),
 }
+# Models of one language (its words in their dictionary): of two reads as sure, theirs is taken
+# over the script model's (Korean labels: kor's "(초급)김태란" against Hangul's "(초급) 김태란")
+LANGUAGE_MODELS: frozenset[str] = frozenset({"kor"})
 TESSDATA_DIRS: tuple[str, ...] = (
     "/usr/share/tesseract-ocr/5/tessdata",
     "/usr/share/tesseract-ocr/4.00/tessdata",

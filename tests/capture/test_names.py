@@ -651,3 +651,17 @@ def test_a_name_drawn_without_a_plate_over_textured_video_is_kept_to_its_rows(
     assert exact() >= 0.6 * len(tall)
     monkeypatch.setattr(name_reader, "LINE_REACH", None)  # the line as found, rows unbounded
     assert exact() == 0
+
+
+def test_of_two_reads_as_sure_the_language_models_is_taken() -> None:
+    """Tesseract's Korean language model (`kor`, with its words) and the Hangul script model read a
+    Korean label alike sure: the language model's read is taken, whichever came first."""
+    from capture.tesseract import Candidate
+
+    def resolved(*reads: Candidate) -> str | None:
+        with NameReader() as reader:  # a fresh one: a name taken is known to the next read
+            return reader._resolve(reads).name
+
+    hangul, kor = Candidate("(초급) 김태란", 91.0, "Hangul"), Candidate("(초급)김태란", 91.0, "kor")
+    assert resolved(hangul, kor) == resolved(kor, hangul) == "(초급)김태란"
+    assert resolved(Candidate("(초급) 김태란", 93.0, "Hangul"), kor) == "(초급) 김태란"  # the surer
