@@ -450,6 +450,17 @@ class NameReader:
                 )
                 entry.candidates.extend([agreed] if agreed is not None else ocr)
                 resolved = self._resolve(entry.candidates)
+                kept = (
+                    text_line(work.label, work.core, reach=LINE_REACH)
+                    if resolved.name is None and entry.attempts == 0
+                    else None
+                )
+                if kept is not None and kept.shape[0] < line.shape[0]:
+                    # unread on a line that runs into the video round it: its text rows alone, once
+                    entry.candidates.extend(
+                        self._ocr(kept, 0, hint, only_hint=only_hint, absent=frame.absent)
+                    )
+                    resolved = self._resolve(entry.candidates)
             if resolved.name is None and entry.attempts == 0 and small is None and self._names.roster:
                 # a larger label OCR left unnamed: the roster name the recogniser singles out
                 h, w = work.label.shape[:2]
