@@ -450,16 +450,15 @@ class NameReader:
                 )
                 entry.candidates.extend([agreed] if agreed is not None else ocr)
                 resolved = self._resolve(entry.candidates)
-                kept = (
+                text_rows = (
                     text_line(work.label, work.core, reach=LINE_REACH)
                     if resolved.name is None and entry.attempts == 0
                     else None
                 )
-                if kept is not None and kept.shape[0] < line.shape[0]:
+                if text_rows is not None and text_rows.shape[0] < line.shape[0]:
                     # unread on a line that runs into the video round it: its text rows alone, once
-                    entry.candidates.extend(
-                        self._ocr(kept, 0, hint, only_hint=only_hint, absent=frame.absent)
-                    )
+                    reads = self._ocr(text_rows, 0, hint, only_hint=only_hint, absent=frame.absent)
+                    entry.candidates.extend(reads)
                     resolved = self._resolve(entry.candidates)
             if resolved.name is None and entry.attempts == 0 and small is None and self._names.roster:
                 # a larger label OCR left unnamed: the roster name the recogniser singles out
