@@ -452,11 +452,12 @@ class NameReader:
                 resolved = self._resolve(entry.candidates)
                 text_rows = (
                     text_line(work.label, work.core, reach=LINE_REACH)
-                    if resolved.name is None and entry.attempts == 0
+                    if resolved.name is None and entry.attempts == 0 and _small_label(work, frame) is None
                     else None
                 )
                 if text_rows is not None and text_rows.shape[0] < line.shape[0]:
                     # unread on a line that runs into the video round it: its text rows alone, once
+                    # (not a small label's: the recogniser read it, OCR does not on a row less)
                     reads = self._ocr(text_rows, 0, hint, only_hint=only_hint, absent=frame.absent)
                     entry.candidates.extend(reads)
                     resolved = self._resolve(entry.candidates)
