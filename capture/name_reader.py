@@ -450,17 +450,16 @@ class NameReader:
                 )
                 entry.candidates.extend([agreed] if agreed is not None else ocr)
                 resolved = self._resolve(entry.candidates)
-                text_rows = (
-                    text_line(work.label, work.core, reach=LINE_REACH)
-                    if resolved.name is None and entry.attempts == 0 and _small_label(work, frame) is None
-                    else None
-                )
-                if text_rows is not None and text_rows.shape[0] < line.shape[0]:
+                if resolved.name is None and entry.attempts == 0 and _small_label(work, frame) is None:
                     # unread on a line that runs into the video round it: its text rows alone, once
-                    # (not a small label's: the recogniser read it, OCR does not on a row less)
-                    reads = self._ocr(text_rows, 0, hint, only_hint=only_hint, absent=frame.absent)
-                    entry.candidates.extend(reads)
-                    resolved = self._resolve(entry.candidates)
+                    # (kept already for a tall line; not a small label's: the recogniser read it)
+                    text_rows = (
+                        kept if kept is not None else text_line(work.label, work.core, reach=LINE_REACH)
+                    )
+                    if text_rows is not None and text_rows.shape[0] < line.shape[0]:
+                        reads = self._ocr(text_rows, 0, hint, only_hint=only_hint, absent=frame.absent)
+                        entry.candidates.extend(reads)
+                        resolved = self._resolve(entry.candidates)
             if resolved.name is None and entry.attempts == 0 and small is None and self._names.roster:
                 # a larger label OCR left unnamed: the roster name the recogniser singles out
                 h, w = work.label.shape[:2]
