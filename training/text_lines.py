@@ -30,6 +30,7 @@ from PIL import Image, ImageDraw, ImageFont
 from model.text_lines import CHARSET, LINE_HEIGHT, LINE_WIDTH, STEP, decode, line_input
 from training.errors import TrainingError
 from training.export import export_onnx
+from training.warmstart import frozen_offset
 
 # font families video clients draw labels in, or their free look-alikes (Helvetica, Arial, Segoe UI,
 # SF Pro, Google Sans), each in its regular and heavier weights
@@ -89,7 +90,8 @@ class LineTrainSettings:
     batch_size: int = 64
     learning_rate: float = 0.002
     seed: int = 0
-    init_weights: str | None = None  # continue from a run's best.weights.h5
+    init_weights: str | None = None  # continue from a run's best.weights.h5 or an exported file
+    member: int = 0  # which recogniser of an exported mean of several (classmood ensemble)
 
 
 def font_files() -> list[Path]:
@@ -385,6 +387,47 @@ def recogniser(width: int = 96, dropout: float = 0.2) -> keras.Model:
     return keras.Model(inputs, outputs, name="name_lines")
 
 
+def load_onnx_recogniser(model: keras.Model, path: Path, member: int = 0) -> keras.Model:
+    """Copy an exported recogniser's weights into ``model`` (:func:`recogniser`), to continue
+    training the shipped file: its convolutions (each with its batch normalisation folded in, which
+    becomes a frozen offset, :func:`~training.warmstart.frozen_offset`), its 1-D convolutions and
+    its letters layer. Of a mean of several recognisers (``classmood ensemble``), the one numbered
+    ``member`` (0 first). Returns ``model``."""
+    import onnx
+    from onnx import numpy_helper
+
+    try:
+        graph = onnx.load(str(path)).graph
+    except Exception as exc:  # noqa: BLE001 - onnx raises OSError, protobuf's DecodeError, ... for a bad file
+        raise TrainingError(f"{path}: not a readable ONNX model ({exc})") from None
+    values = {init.name: numpy_helper.to_array(init) for init in graph.initializer}
+    count = sum(1 for node in graph.node if node.op_type == "MatMul")  # one letters layer each
+    if not 0 <= member < count:
+        raise TrainingError(f"{path}: holds {count} recogniser(s); --member {member} is not one of them")
+    prefix = f"m{member}_" if count > 1 else ""
+    nodes = [node for node in graph.node if node.name.startswith(prefix)]
+
+    def initialised(node: onnx.NodeProto) -> list[np.ndarray]:
+        return [values[name] for name in node.input if name in values]
+
+    convs = [initialised(node) for node in nodes if node.op_type == "Conv"]
+    biases = [initialised(node)[0] for node in nodes if node.op_type == "Add" and initialised(node)]
+    matrices = [initialised(node)[0] for node in nodes if node.op_type == "MatMul"]
+    conv2d = [layer for layer in model.layers if type(layer) is keras.layers.Conv2D]
+    conv1d = [layer for layer in model.layers if type(layer) is keras.layers.Conv1D]
+    norms = [layer for layer in model.layers if isinstance(layer, keras.layers.BatchNormalization)]
+    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    if len(matrices) != 1 or len(convs) != len(conv2d) + len(conv1d) or len(biases) != len(conv1d) + 1:
+        raise TrainingError(f"{path}: not a recogniser exported by classmood train-lines")
+    for layer, norm, (weights, bias) in zip(conv2d, norms, convs[: len(conv2d)], strict=True):
+        layer.kernel.assign(weights.transpose(2, 3, 1, 0))
+        frozen_offset(norm, bias)
+    for layer, (weights,), bias in zip(conv1d, convs[len(conv2d) :], biases[:-1], strict=True):
+        layer.set_weights([weights[:, :, 0, :].transpose(2, 1, 0), bias.reshape(-1)])
+    dense[0].set_weights([matrices[0], biases[-1].reshape(-1)])
+    return model
+
+
 def _encoded(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     index = {ch: i for i, ch in enumerate(CHARSET)}
     longest = max(len(t) for t in texts)
@@ -409,19 +452,21 @@ def train_lines(
     """Draw the lines, fit the recogniser with CTC, export ``out/name-lines.onnx``; the metrics."""
     out.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    fonts = font_files()
-    progress(f"drawing {settings.lines:,} training lines in {len(fonts)} fonts ...")
-    train_x, train_texts = draw_lines(settings.lines, settings.seed, fonts)
-    val_x, val_texts = draw_lines(settings.validation_lines, settings.seed + 1_000_003, fonts)
-    labels, lengths = _encoded(train_texts)
     keras.utils.set_random_seed(settings.seed)
     keras.mixed_precision.set_global_policy("mixed_bfloat16")  # faster convolutions on AMX/AVX-512 CPUs
     try:
         model = recogniser()
     finally:
         keras.mixed_precision.set_global_policy("float32")
-    if settings.init_weights is not None:
+    if settings.init_weights is not None and settings.init_weights.endswith(".onnx"):
+        load_onnx_recogniser(model, Path(settings.init_weights), settings.member)
+    elif settings.init_weights is not None:
         model.load_weights(settings.init_weights)
+    fonts = font_files()
+    progress(f"drawing {settings.lines:,} training lines in {len(fonts)} fonts ...")
+    train_x, train_texts = draw_lines(settings.lines, settings.seed, fonts)
+    val_x, val_texts = draw_lines(settings.validation_lines, settings.seed + 1_000_003, fonts)
+    labels, lengths = _encoded(train_texts)
     steps = math.ceil(settings.lines / settings.batch_size) * settings.epochs
     schedule = keras.optimizers.schedules.CosineDecay(
         0.0, steps, warmup_target=settings.learning_rate, warmup_steps=min(500, steps // 10)

@@ -80,16 +80,7 @@ def load_onnx_weights(model: keras.Model, path: Path, prune: bool = False) -> ke
             )
         layer.kernel.assign(kernel)
         channels = kernel.shape[-1]
-        offset = conv_bias[kept] if conv_bias is not None else np.zeros(channels, np.float32)
-        norm.set_weights(
-            [
-                np.ones(channels, np.float32),
-                offset.astype(np.float32),
-                np.zeros(channels, np.float32),
-                np.full(channels, 1.0 - norm.epsilon, np.float32),
-            ]
-        )
-        norm.trainable = False
+        frozen_offset(norm, conv_bias[kept] if conv_bias is not None else np.zeros(channels, np.float32))
         inputs = kept
     matrix = matrix[inputs]
     if tuple(dense[0].kernel.shape) != matrix.shape:
@@ -98,3 +89,19 @@ def load_onnx_weights(model: keras.Model, path: Path, prune: bool = False) -> ke
         )
     dense[0].set_weights([matrix, bias.astype(np.float32)])
     return model
+
+
+def frozen_offset(norm: keras.layers.BatchNormalization, offset: np.ndarray) -> None:
+    """Make ``norm`` add ``offset`` per channel and nothing else (mean 0, variance 1, scale 1),
+    frozen: an exported convolution's folded bias, so that the Keras model computes what the file
+    does."""
+    channels = offset.shape[0]
+    norm.set_weights(
+        [
+            np.ones(channels, np.float32),
+            offset.astype(np.float32),
+            np.zeros(channels, np.float32),
+            np.full(channels, 1.0 - norm.epsilon, np.float32),
+        ]
+    )
+    norm.trainable = False

@@ -32,8 +32,15 @@ def register(
         "--init-weights",
         type=Path,
         default=None,
-        metavar="H5",
-        help="continue from a run's best.weights.h5 (drawn lines are new each run)",
+        metavar="FILE",
+        help="continue from a run's best.weights.h5, or from an exported file such as the shipped "
+        "model/weights/name-lines.onnx (drawn lines are new each run)",
+    )
+    parser.add_argument(
+        "--member",
+        type=int,
+        default=0,
+        help="of an exported mean of several recognisers, the one to continue (0 first; default 0)",
     )
     parser.set_defaults(handler=run)
 
@@ -60,6 +67,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         learning_rate=args.lr,
         seed=args.seed,
         init_weights=None if args.init_weights is None else str(args.init_weights),
+        member=args.member,
     )
     metrics = train_lines(
         line_settings, args.out, progress=lambda text: print(text, file=sys.stderr, flush=True)

@@ -47,3 +47,52 @@ def test_a_short_run_exports_weights_the_runtime_reads(tmp_path: Path) -> None:
     reads = reader.read([np.full((10, 60), 128, np.uint8)])
     assert len(reads) == 1 and all(ch in CHARSET for ch in reads[0].text)
     assert reader.read([]) == []
+
+
+def test_the_shipped_recogniser_is_continued_from_its_own_file(tmp_path: Path) -> None:
+    """Each recogniser of the shipped mean, loaded into the Keras model, reads as the file does:
+    training can go on from the committed file on any machine."""
+    import onnxruntime as ort
+
+    from model.text_lines import line_input
+    from training.text_lines import load_onnx_recogniser, recogniser
+
+    shipped = Path(__file__).resolve().parents[2] / "model" / "weights" / "name-lines.onnx"
+    rng = np.random.default_rng(3)
+    fonts = font_files()
+    lines = line_input([draw_label(rng, fonts)[0] for _ in range(6)])
+    session = ort.InferenceSession(str(shipped), providers=["CPUExecutionProvider"])
+    (expected,) = session.run(None, {session.get_inputs()[0].name: lines})
+    members = [load_onnx_recogniser(recogniser(), shipped, k)(lines, training=False).numpy() for k in (0, 1)]
+    assert np.abs(np.mean(members, axis=0) - expected).max() < 1e-4
+    assert np.abs(members[0] - members[1]).max() > 1e-3  # two recognisers, not one twice
+
+
+def test_a_member_the_file_lacks_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    shipped = Path(__file__).resolve().parents[2] / "model" / "weights" / "name-lines.onnx"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "classmood.cli",
+            "train-lines",
+            "--init-weights",
+            str(shipped),
+            "--member",
+            "5",
+            "--lines",
+            "64",
+            "--epochs",
+            "1",
+            "--out",
+            str(tmp_path / "run"),
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2 and "--member 5" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "run" / "name-lines.onnx").exists()
