@@ -116,7 +116,8 @@ MAX_LABEL_TEXT = 0.12
 LABEL_STROKE = 24
 LABEL_DENSITY = (0.2, 0.8)
 DENSE_TEXT = 16  # px: text up to this tall fills LABEL_DENSITY[0] of its box with edges; taller, less
-EDGE_SPECK_ROWS = 2  # rows of white on a tile's bottom edge too few for a line of text
+EDGE_SPECK_ROWS = 2  # rows of white on a tile's bottom edge too few for a line of text ...
+EDGE_SPECK_SHARE = 0.3  # ... or, in its fullest row, this share of the white of the line above's
 AGREEING_LABELS = 4  # equal tiles with a bottom label needed for their labels to be made to agree
 
 
@@ -835,8 +836,10 @@ def _name_box_elsewhere(small: np.ndarray, white: np.ndarray, step: int, box: Bo
 def _white_text_rows(region_white: np.ndarray) -> tuple[int, int] | None:
     """The first and last row of the lowest band of rows with some white (a line of text, not a
     white area) in the near-white mask of a tile's bottom-left, gaps of up to two rows closed. A
-    band of :data:`EDGE_SPECK_ROWS` rows or fewer on the tile's bottom edge, with a band above it,
-    is specks of the video the edge cuts (a white shirt's hem), not a line of text: the band above."""
+    band on the tile's bottom edge (:data:`EDGE_SPECK_ROWS` rows off at most: a tile's box may be
+    that far off), with a band above it, is specks of the video the edge cuts (a
+    white shirt's hem, a light table under a plate) when it has :data:`EDGE_SPECK_ROWS` rows or
+    fewer, or far less white than the band above (:data:`EDGE_SPECK_SHARE`): the band above."""
     if region_white.size == 0:
         return None
     counts = region_white.sum(axis=1)
@@ -852,8 +855,12 @@ def _white_text_rows(region_white: np.ndarray) -> tuple[int, int] | None:
     if not bands:
         return None
     start, bottom = bands[0]
-    speck = bottom == region_white.shape[0] - 1 and bottom - start + 1 <= EDGE_SPECK_ROWS
-    return bands[1] if speck and len(bands) > 1 else bands[0]
+    if bottom < region_white.shape[0] - 1 - EDGE_SPECK_ROWS or len(bands) < 2:
+        return bands[0]
+    above = bands[1]
+    sparse = counts[start : bottom + 1].max() < EDGE_SPECK_SHARE * counts[above[0] : above[1] + 1].max()
+    speck = bottom - start + 1 <= EDGE_SPECK_ROWS or sparse
+    return above if speck else bands[0]
 
 
 def _label_span(band: np.ndarray, has_text: np.ndarray) -> tuple[int, int, np.ndarray, bool]:
