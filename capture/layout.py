@@ -118,6 +118,7 @@ LABEL_DENSITY = (0.2, 0.8)
 DENSE_TEXT = 16  # px: text up to this tall fills LABEL_DENSITY[0] of its box with edges; taller, less
 EDGE_SPECK_ROWS = 2  # rows of white on a tile's bottom edge too few for a line of text ...
 EDGE_SPECK_SHARE = 0.3  # ... or, in its fullest row, this share of the white of the line above's
+THIN_BAND_GAP = 4  # rows between a thin band of white and a band above it that make them one line
 AGREEING_LABELS = 4  # equal tiles with a bottom label needed for their labels to be made to agree
 
 
@@ -839,7 +840,9 @@ def _white_text_rows(region_white: np.ndarray) -> tuple[int, int] | None:
     band on the tile's bottom edge (:data:`EDGE_SPECK_ROWS` rows off at most: a tile's box may be
     that far off), with a band above it, is specks of the video the edge cuts (a
     white shirt's hem, a light table under a plate) when it has :data:`EDGE_SPECK_ROWS` rows or
-    fewer, or far less white than the band above (:data:`EDGE_SPECK_SHARE`): the band above."""
+    fewer, or far less white than the band above (:data:`EDGE_SPECK_SHARE`): the band above.
+    Elsewhere a band that thin, :data:`THIN_BAND_GAP` rows or fewer under another, is the bottom
+    stroke of the same line (a small ClearType label whose other rows hold no white): both are."""
     if region_white.size == 0:
         return None
     counts = region_white.sum(axis=1)
@@ -855,12 +858,15 @@ def _white_text_rows(region_white: np.ndarray) -> tuple[int, int] | None:
     if not bands:
         return None
     start, bottom = bands[0]
-    if bottom < region_white.shape[0] - 1 - EDGE_SPECK_ROWS or len(bands) < 2:
+    if len(bands) < 2:
         return bands[0]
     above = bands[1]
+    thin = bottom - start + 1 <= EDGE_SPECK_ROWS
+    if bottom < region_white.shape[0] - 1 - EDGE_SPECK_ROWS:
+        # a thin band just under another is the text's last white stroke (ClearType colours the rest)
+        return (above[0], bottom) if thin and start - above[1] - 1 <= THIN_BAND_GAP else bands[0]
     sparse = counts[start : bottom + 1].max() < EDGE_SPECK_SHARE * counts[above[0] : above[1] + 1].max()
-    speck = bottom - start + 1 <= EDGE_SPECK_ROWS or sparse
-    return above if speck else bands[0]
+    return above if thin or sparse else bands[0]
 
 
 def _label_span(band: np.ndarray, has_text: np.ndarray) -> tuple[int, int, np.ndarray, bool]:

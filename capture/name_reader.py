@@ -28,6 +28,7 @@ from capture.label_pixels import OCR_VARIANTS, crop_key, ocr_image, raw_line_ima
 from capture.name_text import (
     closed_brackets,
     fold_marks,
+    garbled,
     line_form,
     match_key,
     normalise,
@@ -666,6 +667,7 @@ class NameReader:
         if best_match is not None:
             return NameRead(best_match[0], best_match[2].text, best_match[2].confidence, False)
         plausible = [c for c in candidates if compatible(c.text, c.model)] + _consensus(candidates)
+        plausible = [c for c in plausible if not garbled(c.text)]
         if not plausible:
             best = max(candidates, key=lambda c: c.confidence, default=None)
             return NameRead(None, best.text if best else "", best.confidence if best else 0.0, False)

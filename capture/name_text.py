@@ -22,6 +22,8 @@ EDGE_WORD_LENGTH = 2  # ... when it is this short, or has no letter at all
 TRAILING_SIGNS = ",;|_-"  # signs no name ends with: OCR reads them from a label's edge
 CLOSING_MISREADS = ";:,.|]}"  # what OCR makes of the ")" closing a label's "(student number)"
 OPENING_MISREADS = "[{|"  # what OCR makes of the "(" opening a label's "(level) name"
+NAME_SIGNS = ".,'’-()[]_&@#/…"  # the signs names are written with; OCR reads others from noise
+MAX_STRAY_SIGNS = 1  # a read with more signs than this that no name has ("게 ~ = ㅡ=") is noise
 
 
 def normalise(name: str) -> str:
@@ -151,6 +153,14 @@ def _alphabetic(word: str) -> bool:
     """Whether ``word``'s letters are of an alphabet whose names have words longer than
     :data:`EDGE_WORD_LENGTH` (Latin, Greek, Cyrillic; not Hangul syllables or Chinese characters)."""
     return all(unicodedata.name(ch, "").split(" ")[0] in FOLDED_SCRIPTS for ch in word if ch.isalpha())
+
+
+def garbled(text: str) -> bool:
+    """Whether ``text`` has more than :data:`MAX_STRAY_SIGNS` signs names are not written with
+    (punctuation and symbols other than :data:`NAME_SIGNS`; letters, their combining marks, digits
+    and spaces are a name's): OCR's read of video or a stroke, not of a name."""
+    stray = sum(1 for ch in text if unicodedata.category(ch)[0] in "PS" and ch not in NAME_SIGNS)
+    return stray > MAX_STRAY_SIGNS
 
 
 def line_form(text: str) -> str:

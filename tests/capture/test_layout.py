@@ -509,3 +509,23 @@ def test_a_light_table_under_the_label_is_not_its_label(faces_dir: Path) -> None
         for tile, label in zip(parse_gallery(image).tiles, labels, strict=True)
     )
     assert on_label >= 0.9 * len(labels)
+
+
+def test_a_labels_last_white_stroke_below_coloured_rows_is_part_of_its_text(faces_dir: Path) -> None:
+    """ClearType draws a small label's strokes in colour, so rows of its text may hold no white
+    pixel: a thin band of white (a bottom stroke) a few rows under the rest of the text is the same
+    line, not the label."""
+    plain, truth = next(render_lecture(faces_dir, students=9, frames=1, seed=11, client="zoom"))
+    image = plain.copy()
+    for student in truth.students:
+        lx, ly, lw, lh = student.label_box
+        patch = image[ly : ly + lh, lx : lx + lw]
+        white = (patch >= 200).all(axis=2)
+        first = int(np.flatnonzero(white.any(axis=1))[0])
+        for row in [*range(first + 7, first + 14), *range(first + 16, lh)]:  # strokes drawn in colour
+            patch[row][white[row]] = (255, 190, 110)
+    on_label = sum(
+        tile.name_box is not None and iou(tile.name_box, student.label_box) >= 0.5
+        for tile, student in zip(parse_gallery(image).tiles, truth.students, strict=True)
+    )
+    assert on_label >= 0.9 * len(truth.students)

@@ -665,3 +665,22 @@ def test_of_two_reads_as_sure_the_language_models_is_taken() -> None:
     hangul, kor = Candidate("(초급) 김태란", 91.0, "Hangul"), Candidate("(초급)김태란", 91.0, "kor")
     assert resolved(hangul, kor) == resolved(kor, hangul) == "(초급)김태란"
     assert resolved(Candidate("(초급) 김태란", 93.0, "Hangul"), kor) == "(초급) 김태란"  # the surer
+
+
+def test_a_read_with_signs_no_name_is_written_with_is_no_name() -> None:
+    """OCR reads a stroke or the video beside a label as signs ("게 ~ = ㅡ="): a read with more than
+    one sign names are not written with is not taken, however sure; the signs names have (brackets,
+    dots, hyphens, apostrophes) and student numbers are."""
+    from capture.tesseract import Candidate
+
+    def resolved(text: str, model: str) -> str | None:
+        with NameReader() as reader:
+            return reader._resolve([Candidate(text, 92.0, model)]).name
+
+    assert resolved("게 ~ = ㅡ=", "Hangul") is None
+    assert resolved("Anna | Smith =", "Latin") is None
+    assert resolved("(초급) 김태란", "Hangul") == "(초급) 김태란"
+    assert resolved("Mary-Jane O'Neil Jr.", "Latin") == "Mary-Jane O'Neil Jr."
+    assert resolved("20200756 김선경", "Hangul") == "20200756 김선경"
+    assert resolved("अर्जुन शर्मा", "Devanagari") == "अर्जुन शर्मा"  # vowel signs are a letter's
+    assert resolved("Ana ~ Lopez", "Latin") == "Ana ~ Lopez"  # one stray sign: a name still
