@@ -49,7 +49,7 @@ def test_a_short_run_exports_weights_the_runtime_reads(tmp_path: Path) -> None:
     assert reader.read([]) == []
 
 
-def test_the_shipped_recogniser_is_continued_from_its_own_file(tmp_path: Path) -> None:
+def test_the_shipped_recogniser_is_continued_from_its_own_file() -> None:
     """Each recogniser of the shipped mean, loaded into the Keras model, reads as the file does:
     training can go on from the committed file on any machine."""
     import onnxruntime as ort
