@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import cv2
 import keras
@@ -30,7 +31,10 @@ from PIL import Image, ImageDraw, ImageFont
 from model.text_lines import CHARSET, LINE_HEIGHT, LINE_WIDTH, STEP, decode, line_input
 from training.errors import TrainingError
 from training.export import export_onnx
-from training.warmstart import frozen_offset
+from training.warmstart import exported_graph, frozen_offset
+
+if TYPE_CHECKING:
+    import onnx
 
 # font families video clients draw labels in, or their free look-alikes (Helvetica, Arial, Segoe UI,
 # SF Pro, Google Sans), each in its regular and heavier weights
@@ -393,14 +397,7 @@ def load_onnx_recogniser(model: keras.Model, path: Path, member: int = 0) -> ker
     becomes a frozen offset, :func:`~training.warmstart.frozen_offset`), its 1-D convolutions and
     its letters layer. Of a mean of several recognisers (``classmood ensemble``), the one numbered
     ``member`` (0 first). Returns ``model``."""
-    import onnx
-    from onnx import numpy_helper
-
-    try:
-        graph = onnx.load(str(path)).graph
-    except Exception as exc:  # noqa: BLE001 - onnx raises OSError, protobuf's DecodeError, ... for a bad file
-        raise TrainingError(f"{path}: not a readable ONNX model ({exc})") from None
-    values = {init.name: numpy_helper.to_array(init) for init in graph.initializer}
+    graph, values = exported_graph(path)
     count = sum(1 for node in graph.node if node.op_type == "MatMul")  # one letters layer each
     if not 0 <= member < count:
         raise TrainingError(f"{path}: holds {count} recogniser(s); --member {member} is not one of them")

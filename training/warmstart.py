@@ -15,17 +15,20 @@ the matching inputs.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import keras
 import numpy as np
 
 from training.errors import TrainingError
 
+if TYPE_CHECKING:
+    import onnx
 
-def _onnx_layers(
-    path: Path,
-) -> tuple[list[tuple[np.ndarray, np.ndarray | None]], tuple[np.ndarray, np.ndarray]]:
-    """The (weights OIHW, bias) of each Conv in graph order, and the final (matrix, bias)."""
+
+def exported_graph(path: Path) -> tuple[onnx.GraphProto, dict[str, np.ndarray]]:
+    """An exported model's graph and its initialisers (the weights) by name;
+    a :class:`TrainingError` for a file that is no readable ONNX model."""
     import onnx
     from onnx import numpy_helper
 
@@ -33,7 +36,14 @@ def _onnx_layers(
         graph = onnx.load(str(path)).graph
     except Exception as exc:  # noqa: BLE001 - onnx raises OSError, protobuf's DecodeError, ... for a bad file
         raise TrainingError(f"{path}: not a readable ONNX model ({exc})") from None
-    values = {init.name: numpy_helper.to_array(init) for init in graph.initializer}
+    return graph, {init.name: numpy_helper.to_array(init) for init in graph.initializer}
+
+
+def _onnx_layers(
+    path: Path,
+) -> tuple[list[tuple[np.ndarray, np.ndarray | None]], tuple[np.ndarray, np.ndarray]]:
+    """The (weights OIHW, bias) of each Conv in graph order, and the final (matrix, bias)."""
+    graph, values = exported_graph(path)
     convs = [
         (values[node.input[1]], values[node.input[2]] if len(node.input) > 2 else None)
         for node in graph.node
