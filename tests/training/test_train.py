@@ -55,8 +55,13 @@ def test_one_epoch_writes_weights_log_and_metrics(tiny_fer: Path, tmp_path: Path
     assert 0.0 <= saved["val_accuracy_int8"] <= 1.0
     import onnx
 
-    ops = {node.op_type for node in onnx.load(str(out / "emotion.int8.onnx")).graph.node}
-    assert {"QuantizeLinear", "DequantizeLinear"} <= ops
+    graph = onnx.load(str(out / "emotion.int8.onnx")).graph
+    assert {"QuantizeLinear", "DequantizeLinear"} <= {node.op_type for node in graph.node}
+    made_by = {output: node.op_type for node in graph.node for output in node.output}
+    convs = [node for node in graph.node if node.op_type == "Conv"]
+    # the first convolution reads the face and its weights in float, the others are quantised
+    assert not any(made_by.get(name) == "DequantizeLinear" for name in convs[0].input)
+    assert all(made_by.get(convs[1].input[i]) == "DequantizeLinear" for i in (0, 1))
 
 
 def test_resume_continues_where_the_run_stopped(tiny_fer: Path, tmp_path: Path) -> None:
