@@ -72,12 +72,14 @@ class Augmentation:
 @dataclass(frozen=True)
 class Transfer:
     """What a run takes from earlier models: the weights it starts from (``init_weights``, pruned to fit
-    with ``prune``) and a teacher whose probabilities make ``teacher_share`` of each target."""
+    with ``prune``) and a teacher whose probabilities make ``teacher_share`` of each target, each face's
+    averaged with its mirror image's when ``teacher_mirror`` (the teacher as mirror averaging scores it)."""
 
     init_weights: str | None = None
     prune: bool = False
     teacher: str | None = None
     teacher_share: float = 0.5
+    teacher_mirror: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,9 @@ def make_train_dataset(
     (distillation)."""
     augmentation, transfer = settings.augmentation, settings.transfer
     augmenter = build_augmenter(zoom=augmentation.zoom, seed=settings.seed)
-    teach = _teacher(Path(transfer.teacher)) if transfer.teacher is not None else None
+    teach = (
+        _teacher(Path(transfer.teacher), transfer.teacher_mirror) if transfer.teacher is not None else None
+    )
     damage = _damager(augmentation.damage, settings.seed) if augmentation.damage > 0 else None
 
     def augment(images: tf.Tensor, labels: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
@@ -179,12 +183,13 @@ def _damager(share: float, seed: int) -> Callable[[np.ndarray], np.ndarray]:
     return apply
 
 
-def _teacher(path: Path) -> Callable[[np.ndarray], np.ndarray]:
-    """The probabilities of an exported model (ONNX Runtime) for a batch of preprocessed faces."""
+def _teacher(path: Path, mirror: bool) -> Callable[[np.ndarray], np.ndarray]:
+    """The probabilities of an exported model (ONNX Runtime) for a batch of preprocessed faces, each
+    averaged with its mirror image's when ``mirror``."""
     from model import EmotionClassifier, ModelError
 
     try:
-        classifier = EmotionClassifier.load(path)
+        classifier = EmotionClassifier.load(path, mirror=mirror)
     except ModelError as exc:
         raise TrainingError(f"teacher: {exc}") from None
 

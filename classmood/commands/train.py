@@ -95,6 +95,12 @@ def _add_extra_target_options(parser: argparse.ArgumentParser) -> None:
         metavar="P",
         help="weight of the --teacher's probabilities in each target, the label the rest (default 0.5)",
     )
+    parser.add_argument(
+        "--teacher-mirror",
+        action="store_true",
+        help="average the --teacher's probabilities for each face with its mirror image's "
+        "(the teacher as model.mirror_average scores it)",
+    )
 
 
 def register(
@@ -138,6 +144,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise UserError("--prune needs --init-weights ONNX (the wider exported model to prune)")
     if args.teacher is not None and not args.teacher.is_file():
         raise UserError(f"--teacher {args.teacher}: no such file")
+    if args.teacher_mirror and args.teacher is None:
+        raise UserError("--teacher-mirror needs a --teacher")
     if not 0.0 <= args.teacher_share <= 1.0:
         raise UserError(f"--teacher-share must be in [0, 1] (got {args.teacher_share})")
     if not 0.0 <= args.damage <= 1.0:
@@ -197,5 +205,6 @@ def _train_settings(args: argparse.Namespace) -> TrainSettings:
             prune=args.prune,
             teacher=absolute(args.teacher),
             teacher_share=args.teacher_share,
+            teacher_mirror=args.teacher_mirror,
         ),
     )

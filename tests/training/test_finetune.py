@@ -256,6 +256,21 @@ def test_a_teacher_mixes_its_probabilities_for_the_augmented_faces_into_the_targ
         assert np.allclose(rest, (1.0 - share) * (rest == rest.max(axis=1, keepdims=True)), atol=1e-5)
 
 
+def test_a_mirrored_teacher_gives_each_face_the_mean_of_it_and_its_mirror_image(
+    trained_onnx: Path, tiny_fer: Path
+) -> None:
+    from training.train import make_train_dataset, preprocess_split
+
+    x, y = preprocess_split(load_fer(tiny_fer, "train"))
+    settings = _settings(tiny_fer, 1, teacher=str(trained_onnx), teacher_share=1.0, teacher_mirror=True)
+    images, targets = next(iter(make_train_dataset(x, y, settings)))
+    faces = images.numpy()
+    teacher = EmotionClassifier.load(trained_onnx)
+    mirrored = (teacher.predict_preprocessed(faces) + teacher.predict_preprocessed(faces[:, :, ::-1])) / 2
+    assert np.allclose(np.asarray(targets), mirrored, atol=1e-5)
+    assert not np.allclose(np.asarray(targets), teacher.predict_preprocessed(faces), atol=1e-4)
+
+
 def test_a_missing_teacher_is_a_clear_error(tiny_fer: Path, tmp_path: Path) -> None:
     command = [
         sys.executable,
@@ -273,6 +288,12 @@ def test_a_missing_teacher_is_a_clear_error(tiny_fer: Path, tmp_path: Path) -> N
     ]
     result = subprocess.run(command, check=False, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "--teacher" in result.stderr and "no such file" in result.stderr
+    without = [arg for arg in command if arg not in ("--teacher", str(tmp_path / "missing.onnx"))]
+    result = subprocess.run(
+        [*without, "--teacher-mirror"], check=False, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 2 and "--teacher-mirror needs a --teacher" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "run").exists()
     assert "Traceback" not in result.stderr
 
 
