@@ -288,13 +288,13 @@ def test_a_missing_teacher_is_a_clear_error(tiny_fer: Path, tmp_path: Path) -> N
     ]
     result = subprocess.run(command, check=False, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "--teacher" in result.stderr and "no such file" in result.stderr
+    assert "Traceback" not in result.stderr
     without = [arg for arg in command if arg not in ("--teacher", str(tmp_path / "missing.onnx"))]
     result = subprocess.run(
         [*without, "--teacher-mirror"], check=False, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 2 and "--teacher-mirror needs a --teacher" in result.stderr
     assert "Traceback" not in result.stderr and not (tmp_path / "run").exists()
-    assert "Traceback" not in result.stderr
 
 
 def test_export_only_without_a_snapshot_is_a_clear_error(tiny_fer: Path, tmp_path: Path) -> None:
