@@ -55,7 +55,8 @@ OCR_VARIANTS: tuple[tuple[int, bool], ...] = ((40, False), (24, False), (20, Fal
 
 
 def label_region(image: np.ndarray, tile_box: Box, name_box: Box) -> tuple[np.ndarray, Box]:
-    """The name box grown up, down, to the tile's left and right edges, and where it lies in that crop.
+    """The name box grown up, down, to the tile's left and right edges, and where it lies in that crop
+    (not below the tile, unless the name box is).
 
     Layout boxes can cut a label's top or bottom (diacritics, Thai vowels) or its first letters, and
     a tile box read from a subsampled frame can end a pixel or two above the plate's last rows;
@@ -66,7 +67,8 @@ def label_region(image: np.ndarray, tile_box: Box, name_box: Box) -> tuple[np.nd
     pad_y = max(h // 2, 8)
     x0 = tx
     y0 = max(ty, y - pad_y)
-    x1, y1 = tx + tw, min(image.shape[0], ty + th + TILE_EDGE_SLACK, y + h + pad_y)
+    # a name box under the tile (a caption bar of its own) is taken whole, nothing past it
+    x1, y1 = tx + tw, min(image.shape[0], max(ty + th + TILE_EDGE_SLACK, y + h), y + h + pad_y)
     crop = image[y0:y1, x0:x1]
     return crop, (x - x0, y - y0, min(w, x1 - x), min(h, y1 - y))
 

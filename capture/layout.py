@@ -116,6 +116,23 @@ MAX_LABEL_TEXT = 0.12
 LABEL_STROKE = 24
 LABEL_DENSITY = (0.2, 0.8)
 DENSE_TEXT = 16  # px: text up to this tall fills LABEL_DENSITY[0] of its box with edges; taller, less
+# A name in a bar of its own under the tile (_caption_bar_box): the bar starts within CAPTION_START px
+# of the tile's bottom, is CAPTION_ROWS[0] px to CAPTION_ROWS[1] of the tile's height tall, each row
+# of it CAPTION_FLAT one colour (within CAPTION_TOLERANCE) across the tile's middle 80 %, its first and last rows
+# (the margins round its text) CAPTION_MARGIN_FLAT; its text (pixels CAPTION_INK off that colour)
+# starts in the bar's left CAPTION_TEXT_START, fills CAPTION_TEXT_SHARE of its height and at most
+# CAPTION_INK_FILL of the columns it spans (letters and words have gaps between them); a bar whose first row goes on for CAPTION_BEYOND of
+# the tile's width past either side is the app's toolbar.
+CAPTION_START = 3
+CAPTION_ROWS = (8, 0.3)
+CAPTION_FLAT = 0.5
+CAPTION_MARGIN_FLAT = 0.95
+CAPTION_TOLERANCE = 16
+CAPTION_INK = 60
+CAPTION_TEXT_START = 0.5
+CAPTION_TEXT_SHARE = 0.35
+CAPTION_INK_FILL = 0.9
+CAPTION_BEYOND = 0.25
 EDGE_SPECK_ROWS = 2  # rows of white on a tile's bottom edge too few for a line of text ...
 EDGE_SPECK_SHARE = 0.3  # ... or, in its fullest row, this share of the white of the line above's
 THIN_BAND_GAP = 4  # rows between a thin band of white and a band above it that make them one line
@@ -778,13 +795,17 @@ def _agreeing_labels(tiles: Sequence[Box], labels: list[Box], alike: Sequence[bo
 def _name_box(
     small: np.ndarray, white: np.ndarray, step: int, box: Box, frame: np.ndarray, centred: bool = False
 ) -> Box:
-    """The name label (white text, usually on a dark box) in the bottom-left; else the text line
+    """The name in a caption bar of its own under the tile (:func:`_caption_bar_box`; not under an
+    avatar disc's tile, whose name is inside it); else the name label (white text, usually on a dark box) in the bottom-left; else the text line
     nearest the bottom-left corner (:func:`_text_line_box`: grey text, light themes, blurred video);
     else a bottom-left strip. A ``centred`` name (under an avatar disc) may start as far as the
     tile's middle and reach :data:`CENTRED_NAME_REACH` of its width.
 
     ``small`` is the frame subsampled by ``step`` and ``white`` its mask of near-white pixels.
     """
+    caption = None if centred else _caption_bar_box(frame, box)
+    if caption is not None:
+        return caption
     x, y, w, h = box
     sx, sy, sw, sh = x // step, y // step, max(w // step, 1), max(h // step, 1)
     top = sy + sh - max(int(sh * 0.3), 6)
@@ -832,6 +853,78 @@ def _name_box_elsewhere(small: np.ndarray, white: np.ndarray, step: int, box: Bo
     x, y, w, h = box
     strip = (x, y + h - max(h // 5, 1), max(w * 3 // 5, 1), max(h // 5, 1))
     return _centre_name_box(small, white, step, box) or _text_line_box(frame, box) or strip
+
+
+def _caption_bar_box(frame: np.ndarray, box: Box) -> Box | None:
+    """The name line in a caption bar right under the tile (small WebRTC apps draw the video, then a
+    flat bar of its own with icons and the name; the tile box read is the video's): the box of the
+    bar's text, which lies below ``box``. None when no such bar is there: a gap (no text), the next
+    tile (not flat), the app's toolbar (the bar goes on past the tile's sides) or a flat area taller
+    than a bar."""
+    x, y, w, h = box
+    frame_h, frame_w = frame.shape[:2]
+    tallest = int(h * CAPTION_ROWS[1])
+    region = frame[max(0, y + h - CAPTION_START) : min(frame_h, y + h + tallest + 1), x : x + w]
+    if region.shape[0] < CAPTION_ROWS[0] or w < 4 * CAPTION_ROWS[0]:
+        return None
+    pixels = region.astype(np.int16)
+    middle = pixels[:, w // 10 : w - w // 10]  # a tile box read round a face may overhang the bar a little
+    colours = np.median(middle, axis=1)  # each row's colour
+    share = (np.abs(middle - colours[:, None]).max(axis=2) <= CAPTION_TOLERANCE).mean(axis=1)
+    bar = _flat_run(share, colours, y + h - CAPTION_START + len(share) >= frame_h)
+    if bar is None:
+        return None
+    first, last = bar
+    colour = colours[first]
+    bar_top = max(0, y + h - CAPTION_START) + first
+    reach = max(int(w * CAPTION_BEYOND), 1)
+    for side in (frame[bar_top, max(0, x - reach) : x], frame[bar_top, x + w : min(frame_w, x + w + reach)]):
+        if (
+            side.size
+            and (np.abs(side.astype(np.int16) - colour).max(axis=1) <= CAPTION_TOLERANCE).mean() >= 0.9
+        ):
+            return None  # its margin goes on past the tile: a toolbar or the app's own background
+    ink = np.abs(pixels[first : last + 1] - colour).max(axis=2) > CAPTION_INK
+    rows, columns = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    if (
+        rows.size < LABEL_MIN_TEXT
+        or columns.size < 2 * LABEL_MIN_TEXT
+        or columns[0] > w * CAPTION_TEXT_START
+        or rows[-1] - rows[0] + 1 < CAPTION_TEXT_SHARE * (last - first + 1)
+        or columns.size > CAPTION_INK_FILL * (columns[-1] - columns[0] + 1)
+    ):
+        return None  # no line of text (one solid block: the edge of a video beside), or one lost in a taller flat area
+    pad = max((int(rows[-1]) - int(rows[0])) // 4, 2)
+    top = max(bar_top, bar_top + int(rows[0]) - pad)
+    bottom = min(bar_top + last - first + 1, bar_top + int(rows[-1]) + pad + 1)
+    left = max(x, x + int(columns[0]) - pad)
+    right = min(x + w, x + int(columns[-1]) + pad + 1)
+    return (left, top, right - left, bottom - top)
+
+
+def _flat_run(share: np.ndarray, colours: np.ndarray, to_frame_edge: bool) -> tuple[int, int] | None:
+    """The first and last row of a caption bar in the rows under a tile, given each row's ``colours``
+    and the ``share`` of it that is that colour: a run of rows of one colour, each
+    :data:`CAPTION_FLAT` of it, its first and last :data:`CAPTION_MARGIN_FLAT`, starting in the first
+    2 * :data:`CAPTION_START` + 1 rows (the video's last rows may be flat too: a wall), at least
+    :data:`CAPTION_ROWS` [0] tall, ending before the rows looked at do (unless they reach the
+    frame's edge: ``to_frame_edge``)."""
+    for first in range(min(2 * CAPTION_START + 1, len(share))):
+        if share[first] < CAPTION_MARGIN_FLAT:
+            continue
+        last = first
+        while (
+            last + 1 < len(share)
+            and share[last + 1] >= CAPTION_FLAT
+            and float(np.abs(colours[last + 1] - colours[first]).max()) <= CAPTION_TOLERANCE
+        ):
+            last += 1
+        ended = last + 1 < len(share) or to_frame_edge
+        while last > first and share[last] < CAPTION_MARGIN_FLAT:
+            last -= 1  # the bar's bottom margin: rows below it of its colour are the next thing's
+        if last - first + 1 >= CAPTION_ROWS[0] and ended:
+            return first, last
+    return None
 
 
 def _white_text_rows(region_white: np.ndarray) -> tuple[int, int] | None:

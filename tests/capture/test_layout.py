@@ -12,10 +12,14 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from capture import GalleryLayout, parse_gallery, render_lecture
+from capture.label_pixels import label_region
 from capture.layout import find_tiles, tiles_with_faces
+from capture.name_reader import NameReader
 from capture.synth.looks import Client
 from capture.synth.realistic import choose_realism
+from capture.synth.text import TextRenderer
 from capture_helpers import iou, matched
+from tiles import fer_faces, make_tile
 
 VARIANTS = {
     "dark": {},
@@ -529,3 +533,71 @@ def test_a_labels_last_white_stroke_below_coloured_rows_is_part_of_its_text(face
         for tile, student in zip(parse_gallery(image).tiles, truth.students, strict=True)
     )
     assert on_label >= 0.9 * len(truth.students)
+
+
+Box = tuple[int, int, int, int]
+
+
+def _caption_call(faces_dir: Path, names: list[str]) -> tuple[np.ndarray, list[Box], list[Box]]:
+    """A small WebRTC app's speaker view: the speaker's video on the left, a column of thumbnails on
+    the right, each video with a black caption bar of its own under it (two teal icons, then the
+    name), no label inside the videos; its caption bars and its faces."""
+    rng = np.random.default_rng(5)
+    text = TextRenderer()
+    faces = fer_faces(faces_dir, per_emotion=1, seed=3)
+    image = np.full((720, 1280, 3), 34, np.uint8)
+    speaker = make_tile(
+        rng, text, "Speaker", face=faces[0][1], emotion=faces[0][0], size=(940, 720), label=False
+    )
+    image[:, :940] = speaker.image
+    assert speaker.face_box is not None
+    face_boxes = [speaker.face_box]
+    bars = []
+    y = 40
+    for k, name in enumerate(names):
+        tile = make_tile(
+            rng, text, name, face=faces[k + 1][1], emotion=faces[k + 1][0], size=(300, 170), label=False
+        )
+        image[y : y + 170, 970:1270] = tile.image
+        assert tile.face_box is not None
+        fx, fy, fw, fh = tile.face_box
+        face_boxes.append((970 + fx, y + fy, fw, fh))
+        bar_y = y + 170
+        image[bar_y : bar_y + 26, 970:1270] = 0
+        for i in range(2):  # a microphone and a signal icon
+            image[bar_y + 3 : bar_y + 23, 974 + i * 26 : 994 + i * 26] = (160, 160, 0)
+        mask = text.mask(name, "latin", 15)
+        region = image[bar_y + 5 : bar_y + 5 + mask.shape[0], 1030 : 1030 + mask.shape[1]]
+        region[mask > 128] = (235, 235, 235)
+        bars.append((970, bar_y, 300, 26))
+        y += 170 + 26 + 8
+    return image, bars, face_boxes
+
+
+def test_a_name_in_a_caption_bar_under_the_video_is_the_tiles_name(faces_dir: Path) -> None:
+    """Small WebRTC apps draw each participant's name in a bar of its own under the video, which the
+    tile box read (the video's) leaves out: the name box is the bar's text, and OCR reads it. (The
+    thumbnails' tiles are read round their faces, as the capture pipeline does.)"""
+    names = ["Al Di Meola", "Frank Zappa", "Nina Simone"]
+    image, bars, faces = _caption_call(faces_dir, names)
+    layout = tiles_with_faces(image, find_tiles(image), faces).layout()
+    found = []
+    for bar in bars:
+        tile = next(
+            (
+                t
+                for t in layout.tiles
+                if t.box[0] + t.box[2] // 2 > 1000 and abs(t.box[1] + t.box[3] - bar[1]) <= 4
+            ),
+            None,
+        )
+        assert tile is not None and tile.name_box is not None, [t.box for t in layout.tiles]
+        _, by, _, bh = bar
+        _, ny, _, nh = tile.name_box
+        assert by <= ny and ny + nh <= by + bh, (tile.name_box, bar)
+        found.append(tile)
+    with NameReader() as reader:
+        read = [reader.read(*label_region(image, t.box, t.name_box)).name for t in found]
+    assert read == names
+    speaker = max(layout.tiles, key=lambda t: t.box[2] * t.box[3])
+    assert speaker.name_box is None or speaker.name_box[1] < 720 - 26
