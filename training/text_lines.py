@@ -82,6 +82,9 @@ VOWELS = "aeiouy"
 ACCENTED = "".join(ch for ch in CHARSET if ch.isalpha() and not ch.isascii() and ch.islower())
 ACCENTED_SHARE = 0.35
 CONSONANTS = "bcdfghjklmnprstvwz"
+FAMILY_PREFIXES = ("Mc", "Mac", "Von", "Van", "De", "Di", "Da", "La", "Le", "O'", "St")
+INNER_CAPITAL_SHARE = 0.1
+EM_SIZES = (5.5, 18.0)  # the font's em in screen px, drawn log-uniform
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ class LineTrainSettings:
     seed: int = 0
     init_weights: str | None = None  # continue from a run's best.weights.h5 or an exported file
     member: int = 0  # which recogniser of an exported mean of several (classmood ensemble)
+    sizes: tuple[float, float] = EM_SIZES  # the font em range drawn, in screen px
 
 
 def font_files() -> list[Path]:
@@ -158,15 +162,21 @@ def random_name(rng: np.random.Generator) -> str:
     def word(names: Sequence[str]) -> str:
         return names[int(rng.integers(len(names)))] if rng.random() < 0.6 else _made_up_word(rng)
 
+    def family() -> str:  # sometimes with a capital inside: McIntyre, VonDoupe, O'Neil
+        name = word(FAMILY)
+        if rng.random() < INNER_CAPITAL_SHARE:
+            name = FAMILY_PREFIXES[int(rng.integers(len(FAMILY_PREFIXES)))] + name
+        return name
+
     roll = rng.random()
     if roll < 0.1:
         text = word(GIVEN)
     elif roll < 0.2:
-        text = f"{word(GIVEN)} {word(GIVEN)[0]}. {word(FAMILY)}"
+        text = f"{word(GIVEN)} {word(GIVEN)[0]}. {family()}"
     elif roll < 0.27:
-        text = f"{word(GIVEN)} {word(FAMILY)}-{word(FAMILY)}"
+        text = f"{word(GIVEN)} {family()}-{word(FAMILY)}"
     else:
-        text = f"{word(GIVEN)} {word(FAMILY)}"
+        text = f"{word(GIVEN)} {family()}"
     extra = rng.random()
     if extra < 0.05:
         text = text.lower()
@@ -295,14 +305,17 @@ def _tile_edges(image: np.ndarray, rng: np.random.Generator) -> None:
         image[:, edge:] = rng.uniform(0, 255)
 
 
-def draw_label(rng: np.random.Generator, fonts: Sequence[Path]) -> tuple[np.ndarray, str]:
-    """One training line: a label drawn over video and cut as the agent cuts it (gray uint8), and its text."""
+def draw_label(
+    rng: np.random.Generator, fonts: Sequence[Path], sizes: tuple[float, float] = EM_SIZES
+) -> tuple[np.ndarray, str]:
+    """One training line: a label drawn over video and cut as the agent cuts it (gray uint8), and its
+    text; its font's em in screen px is log-uniform in ``sizes``."""
     text, font = random_name(rng), fonts[int(rng.integers(len(fonts)))]
     if rng.random() < OTHER_SCRIPT_SHARE:
         other, other_font = _other_script_name(rng)
         if other_font is not None:
             text, font = other, other_font
-    size = float(np.exp(rng.uniform(np.log(5.5), np.log(18.0))))  # the font's em in screen px
+    size = float(np.exp(rng.uniform(np.log(sizes[0]), np.log(sizes[1]))))
     mask = _text_mask(text, font, size, rng)
     if rng.random() < 0.25:  # a muted-microphone icon before the name, as Zoom draws it
         mask = _with_icon(mask, size, rng)
@@ -342,9 +355,12 @@ def _screen_damage(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """What screenshots and screen capture do: blur, scaling down and back, JPEG, noise."""
     if rng.random() < 0.3:
         image = cv2.GaussianBlur(image, (0, 0), float(rng.uniform(0.3, 0.8)))
-    if rng.random() < 0.25:
+    scaled = rng.random()
+    if (
+        scaled < 0.35
+    ):  # scaled down and back; a third of them far (a small picture enlarged: docs, product shots)
         h, w = image.shape
-        f = rng.uniform(0.6, 0.9)
+        f = rng.uniform(0.6, 0.9) if scaled < 0.25 else rng.uniform(0.4, 0.6)
         small = cv2.resize(image, (max(1, round(w * f)), max(1, round(h * f))), interpolation=cv2.INTER_AREA)
         image = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
     image = np.clip(image + rng.normal(0, rng.uniform(0, 4), image.shape), 0, 255).astype(np.uint8)
@@ -356,13 +372,15 @@ def _screen_damage(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return image
 
 
-def draw_lines(count: int, seed: int, fonts: Sequence[Path]) -> tuple[np.ndarray, list[str]]:
+def draw_lines(
+    count: int, seed: int, fonts: Sequence[Path], sizes: tuple[float, float] = EM_SIZES
+) -> tuple[np.ndarray, list[str]]:
     """``count`` training lines as the recogniser's input (:func:`model.text_lines.line_input`) and their texts."""
     rng = np.random.default_rng(seed)
     inputs = np.zeros((count, LINE_HEIGHT, LINE_WIDTH, 1), np.float16)
     texts = []
     for i in range(count):
-        line, text = draw_label(rng, fonts)
+        line, text = draw_label(rng, fonts, sizes)
         inputs[i] = line_input([line])[0]
         texts.append(text)
     return inputs, texts
@@ -461,8 +479,8 @@ def train_lines(
         model.load_weights(settings.init_weights)
     fonts = font_files()
     progress(f"drawing {settings.lines:,} training lines in {len(fonts)} fonts ...")
-    train_x, train_texts = draw_lines(settings.lines, settings.seed, fonts)
-    val_x, val_texts = draw_lines(settings.validation_lines, settings.seed + 1_000_003, fonts)
+    train_x, train_texts = draw_lines(settings.lines, settings.seed, fonts, settings.sizes)
+    val_x, val_texts = draw_lines(settings.validation_lines, settings.seed + 1_000_003, fonts, settings.sizes)
     labels, lengths = _encoded(train_texts)
     steps = math.ceil(settings.lines / settings.batch_size) * settings.epochs
     schedule = keras.optimizers.schedules.CosineDecay(

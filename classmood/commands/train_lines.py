@@ -42,6 +42,14 @@ def register(
         default=0,
         help="of an exported mean of several recognisers, the one to continue (0 first; default 0)",
     )
+    parser.add_argument(
+        "--sizes",
+        type=float,
+        nargs=2,
+        default=None,
+        metavar=("LOW", "HIGH"),
+        help="the font em range drawn, in screen px (default 5.5 18)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -53,12 +61,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.lines < 64:
         raise UserError("--lines must be at least 64 (one batch)")
     try:
-        from training.text_lines import LineTrainSettings, train_lines
+        from training.text_lines import EM_SIZES, LineTrainSettings, train_lines
     except ImportError as exc:
         raise UserError(
             f"classmood train-lines needs the training tools ({exc.name} is not installed): "
             "run 'make install', or pip install -e '.[train]'"
         ) from None
+    if args.sizes is not None and not 4 <= args.sizes[0] < args.sizes[1]:
+        raise UserError("--sizes LOW HIGH: LOW must be at least 4 and below HIGH")
     if args.init_weights is not None and not args.init_weights.is_file():
         raise UserError(f"--init-weights {args.init_weights}: no such file")
     line_settings = LineTrainSettings(
@@ -68,6 +78,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         seed=args.seed,
         init_weights=None if args.init_weights is None else str(args.init_weights),
         member=args.member,
+        sizes=EM_SIZES if args.sizes is None else (args.sizes[0], args.sizes[1]),
     )
     metrics = train_lines(
         line_settings, args.out, progress=lambda text: print(text, file=sys.stderr, flush=True)

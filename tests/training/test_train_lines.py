@@ -19,6 +19,8 @@ def test_names_are_written_in_the_charset_and_vary() -> None:
     assert len(set(names)) > 450
     assert any(ch.isdigit() for name in names for ch in name)  # student numbers
     assert any(name.endswith(("...", "…")) for name in names)  # cut labels
+    # family names with a capital inside (McIntyre, VonDoupe): no space before it
+    assert any(any(a.islower() and b.isupper() for a, b in zip(name, name[1:])) for name in names)
 
 
 def test_drawn_labels_are_small_gray_lines() -> None:
@@ -35,6 +37,38 @@ def test_drawn_labels_are_small_gray_lines() -> None:
         silent += text == ""  # a label in another script: nothing to read
     assert min(heights) < 12 and max(heights) > 20  # the sizes of big and small galleries
     assert 1 <= silent <= 20
+
+
+def test_labels_are_drawn_at_the_sizes_asked_for() -> None:
+    """A run may draw only the small labels the agent gives the recogniser (``--sizes``)."""
+    fonts = font_files()
+    small = [draw_label(np.random.default_rng(k), fonts, sizes=(5.5, 7.0))[0].shape[0] for k in range(30)]
+    large = [draw_label(np.random.default_rng(k), fonts, sizes=(16.0, 18.0))[0].shape[0] for k in range(30)]
+    assert np.median(small) * 1.8 < np.median(large)
+
+
+def test_sizes_out_of_order_are_one_line_and_exit_2(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "classmood.cli",
+            "train-lines",
+            "--sizes",
+            "12",
+            "6",
+            "--out",
+            str(tmp_path / "run"),
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2 and "--sizes" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "run").exists()
 
 
 def test_a_short_run_exports_weights_the_runtime_reads(tmp_path: Path) -> None:
