@@ -90,6 +90,7 @@ CENTRED_NAME_REACH = 0.95  # share of a disc's tile its name centred under the d
 SELF_VIEW_INSET = 0.1  # ... and floats inset from the corner by this share of its size at most
 # faces in the one tile a reading found that make it a gallery it did not read (_mend_tiles)
 LONE_TILE_FACES = 3
+FACE_IN_TILE = 0.75  # share of a face a tile read holding its centre holds, else the tile cuts it (_cuts)
 NESTED_WINDOWS = 2
 APP_BACKGROUND_SHARE = 0.1  # ... a lone tile holds an app's window when this share of it is one flat colour
 CANDIDATES = 4  # background colours tried
@@ -1510,7 +1511,17 @@ def tiles_with_faces(
     ]
     around += discs
     bounded.update(discs)
-    merged = _without_self_view(_mend_tiles(grid.boxes, equal, around, bounded), [*grid.avatars, *discs])
+    # a tile read through a face (a pop-up over the gap beside it) gives way to the tiles round the
+    # faces the tiles read held, cut apart halfway between the faces where they overlap
+    cut = [b for b in grid.boxes if b not in equal and any(_cuts(b, f) for f in faces)]
+    if cut:
+        held = [f for f in faces if any(_holds(b, f) for b in cut)]
+        own = [tile_around(separators, step, f, frame.shape[1], frame.shape[0])[0] for f in held]
+        split = _split_overlapping(own, [(f[0] + f[2] / 2, f[1] + f[3] / 2) for f in held])
+        around = [t for t in around if not any(_holds(b, t) for b in cut)]
+        around += [t for i, t in enumerate(split) if not any(_same_tile(t, u) for u in split[:i])]
+    kept = [b for b in grid.boxes if b not in cut]
+    merged = _without_self_view(_mend_tiles(kept, equal, around, bounded), [*grid.avatars, *discs])
     if len(merged) == len(grid.boxes) and set(merged) == set(grid.boxes):
         return grid
     new_discs = tuple(d for d in discs if d in merged)
@@ -1625,16 +1636,20 @@ def _without_self_view(boxes: list[Box], discs: Sequence[Box]) -> list[Box]:
     return others
 
 
-def _split_overlapping(tiles: Sequence[Box]) -> list[Box]:
-    """``tiles`` (round faces, in the usual webcam framing) cut apart where two overlap: each pair is
-    cut halfway between their centres, across the axis along which the centres lie further apart
-    for the tiles' size."""
+def _split_overlapping(
+    tiles: Sequence[Box], anchors: Sequence[tuple[float, float]] | None = None
+) -> list[Box]:
+    """``tiles`` (round faces) cut apart where two overlap: each pair is cut halfway between their
+    ``anchors`` (their faces' centres; default the tiles' own), across the axis along which those
+    lie further apart for the tiles' size."""
     out = [list(t) for t in tiles]
+    points = list(anchors) if anchors is not None else [(t[0] + t[2] / 2, t[1] + t[3] / 2) for t in tiles]
     for i, a in enumerate(out):
-        for b in out[i + 1 :]:
+        for j in range(i + 1, len(out)):
+            b = out[j]
             if _intersection((a[0], a[1], a[2], a[3]), (b[0], b[1], b[2], b[3])) == 0:
                 continue
-            centres = [(t[0] + t[2] / 2, t[1] + t[3] / 2) for t in (a, b)]
+            centres = [points[i], points[j]]
             dx, dy = centres[1][0] - centres[0][0], centres[1][1] - centres[0][1]
             axis = 0 if abs(dx) / max(a[2], 1) >= abs(dy) / max(a[3], 1) else 1
             first, second = (a, b) if (dx, dy)[axis] >= 0 else (b, a)
@@ -1730,6 +1745,12 @@ def _overlap(a: Box, b: Box) -> float:
 
 def _same_tile(a: Box, b: Box) -> bool:
     return _overlap(a, b) > 0.8 and _similar(a, b, 0.2)
+
+
+def _cuts(box: Box, face: Box) -> bool:
+    """True when ``box`` holds ``face``'s centre but less than :data:`FACE_IN_TILE` of it: its edge
+    runs through the face, where a camera's tile edge at most grazes a face leaning out of it."""
+    return _holds(box, face) and _intersection(box, face) < FACE_IN_TILE * face[2] * face[3]
 
 
 def _holds(box: Box, tile: Box) -> bool:

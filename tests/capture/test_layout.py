@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -601,3 +602,50 @@ def test_a_name_in_a_caption_bar_under_the_video_is_the_tiles_name(faces_dir: Pa
     assert read == names
     speaker = max(layout.tiles, key=lambda t: t.box[2] * t.box[3])
     assert speaker.name_box is None or speaker.name_box[1] < 720 - 26
+
+
+def test_tiles_read_through_faces_behind_a_dialog_give_way_to_the_faces_tiles(faces_dir: Path) -> None:
+    """A dialog in the window's own colour over the middle of a 2 + 3 call (Teams' people card) can
+    join the gaps round it into one network, and the reading then cut the top row at the dialog's
+    sides, through both faces (a reading like the real screenshot's is given here). Each tile read through a
+    face gives way to the tiles round the faces (found by the whole-frame search, given too): each
+    face lies whole in a tile of its own, the top row's tiles about where they are."""
+    rng = np.random.default_rng(4)
+    text = TextRenderer()
+    faces = fer_faces(faces_dir, per_emotion=1, seed=5)
+    background = (41, 36, 33)
+    image = np.full((420, 700, 3), background, np.uint8)
+    cells = [
+        (2, 53, 344, 216),
+        (350, 53, 348, 216),
+        (2, 273, 230, 146),
+        (236, 273, 228, 146),
+        (468, 273, 230, 146),
+    ]
+    face_boxes = []
+    for k, (x, y, w, h) in enumerate(cells):
+        tile = make_tile(rng, text, f"Person {k}", face=faces[k][1], emotion=faces[k][0], size=(w, h))
+        image[y : y + h, x : x + w] = tile.image
+        assert tile.face_box is not None
+        fx, fy, fw, fh = tile.face_box
+        if k != 3:  # behind the dialog
+            face_boxes.append((x + fx, y + fy, fw, fh))
+    image[140:330, 228:472] = background  # the dialog, in the window's colour, its text light
+    for row in range(160, 320, 22):
+        cv2.putText(
+            image, "Benachrichtigungen", (236, row), cv2.FONT_HERSHEY_SIMPLEX, 0.4, (230, 230, 230), 1
+        )
+    read = find_tiles(image)
+    misread = replace(read, boxes=((150, 53, 200, 217), (350, 52, 200, 217), *read.boxes[2:]))
+    for face in face_boxes[:2]:  # the misreading cuts the top row's faces
+        assert any(_inside(face, box) for box in misread.boxes)
+    layout = tiles_with_faces(image, misread, face_boxes).layout()
+    for face in face_boxes:
+        holding = [t.box for t in layout.tiles if _inside(face, t.box)]
+        assert len(holding) == 1, (face, [t.box for t in layout.tiles])
+        (tx, ty, tw, th), (fx, fy, fw, fh) = holding[0], face
+        inside = max(0, min(tx + tw, fx + fw) - max(tx, fx)) * max(0, min(ty + th, fy + fh) - max(ty, fy))
+        assert inside >= 0.9 * fw * fh, (face, holding[0])
+    for face, cell in zip(face_boxes[:2], cells, strict=False):
+        tile = next(t.box for t in layout.tiles if _inside(face, t.box))
+        assert iou(tile, cell) >= 0.6, (tile, cell)
