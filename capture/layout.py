@@ -119,11 +119,12 @@ LABEL_DENSITY = (0.2, 0.8)
 DENSE_TEXT = 16  # px: text up to this tall fills LABEL_DENSITY[0] of its box with edges; taller, less
 # A name in a bar of its own under the tile (_caption_bar_box): the bar starts within CAPTION_START px
 # of the tile's bottom, is CAPTION_ROWS[0] px to CAPTION_ROWS[1] of the tile's height tall, each row
-# of it CAPTION_FLAT one colour (within CAPTION_TOLERANCE) across the tile's middle 80 %, its first and last rows
-# (the margins round its text) CAPTION_MARGIN_FLAT; its text (pixels CAPTION_INK off that colour)
-# starts in the bar's left CAPTION_TEXT_START, fills CAPTION_TEXT_SHARE of its height and at most
-# CAPTION_INK_FILL of the columns it spans (letters and words have gaps between them); a bar whose first row goes on for CAPTION_BEYOND of
-# the tile's width past either side is the app's toolbar.
+# of it CAPTION_FLAT one colour (within CAPTION_TOLERANCE) across the tile's middle 80 %, its first
+# and last rows (the margins round its text) CAPTION_MARGIN_FLAT; its text (pixels CAPTION_INK off
+# that colour) starts in the bar's left CAPTION_TEXT_START, fills CAPTION_TEXT_SHARE of its height
+# and at most CAPTION_INK_FILL of the columns it spans (letters and words have gaps between them);
+# a bar whose first row goes on for CAPTION_BEYOND of the tile's width past either side is the
+# app's toolbar or the gap between tiles.
 CAPTION_START = 3
 CAPTION_ROWS = (8, 0.3)
 CAPTION_FLAT = 0.5
@@ -134,6 +135,7 @@ CAPTION_TEXT_START = 0.5
 CAPTION_TEXT_SHARE = 0.35
 CAPTION_INK_FILL = 0.9
 CAPTION_BEYOND = 0.25
+CAPTION_STRIDE = 3  # every this many columns sampled for a row's colour
 EDGE_SPECK_ROWS = 2  # rows of white on a tile's bottom edge too few for a line of text ...
 EDGE_SPECK_SHARE = 0.3  # ... or, in its fullest row, this share of the white of the line above's
 THIN_BAND_GAP = 4  # rows between a thin band of white and a band above it that make them one line
@@ -204,11 +206,11 @@ class TileGrid:
             white, cv2.bitwise_not(cv2.inRange(small, lo, hi)), dst=white
         )  # not the app background
         discs = [box in self.avatars or _disc(small, self.step, box, self.background) for box in self.boxes]
+        equal = set(self.equal_tiles())
         name_boxes = [
-            _name_box(small, white, self.step, box, frame, centred=disc)
+            _name_box(small, white, self.step, box, frame, centred=disc, caption_first=box not in equal)
             for box, disc in zip(self.boxes, discs, strict=True)
         ]
-        equal = set(self.equal_tiles())
         bands = _agreeing_labels(
             self.boxes,
             name_boxes,
@@ -794,17 +796,26 @@ def _agreeing_labels(tiles: Sequence[Box], labels: list[Box], alike: Sequence[bo
 
 
 def _name_box(
-    small: np.ndarray, white: np.ndarray, step: int, box: Box, frame: np.ndarray, centred: bool = False
+    small: np.ndarray,
+    white: np.ndarray,
+    step: int,
+    box: Box,
+    frame: np.ndarray,
+    centred: bool = False,
+    caption_first: bool = True,
 ) -> Box:
-    """The name in a caption bar of its own under the tile (:func:`_caption_bar_box`; not under an
-    avatar disc's tile, whose name is inside it); else the name label (white text, usually on a dark box) in the bottom-left; else the text line
-    nearest the bottom-left corner (:func:`_text_line_box`: grey text, light themes, blurred video);
-    else a bottom-left strip. A ``centred`` name (under an avatar disc) may start as far as the
-    tile's middle and reach :data:`CENTRED_NAME_REACH` of its width.
+    """The name label (white text, usually on a dark box) in the bottom-left; else (see
+    :func:`_name_box_elsewhere`) a caption bar of its own under the tile, the text line nearest the
+    bottom-left corner (grey text, light themes, blurred video) or a bottom-left strip. A
+    ``centred`` name (under an avatar disc) may start as far as the tile's middle and reach
+    :data:`CENTRED_NAME_REACH` of its width, and is never in a caption bar. With ``caption_first``
+    (a tile that is not one of a gallery's equal tiles: a speaker's, a strip's) a caption bar
+    (:func:`_caption_bar_box`) comes first: a thumbnail's video may show white near its
+    bottom-left corner.
 
     ``small`` is the frame subsampled by ``step`` and ``white`` its mask of near-white pixels.
     """
-    caption = None if centred else _caption_bar_box(frame, box)
+    caption = _caption_bar_box(frame, box) if caption_first and not centred else None
     if caption is not None:
         return caption
     x, y, w, h = box
@@ -815,7 +826,7 @@ def _name_box(
     region_white = white[top : sy + sh, sx:right] > 0
     rows = _white_text_rows(region_white)
     if rows is None:
-        return _name_box_elsewhere(small, white, step, box, frame)
+        return _name_box_elsewhere(small, white, step, box, frame, not centred and not caption_first)
     start, bottom = rows
     white_cols = np.flatnonzero(region_white[start : bottom + 1].any(axis=0))
     above_plate = 0  # white rows above the label's plate (a bright face just above it)
@@ -823,10 +834,10 @@ def _name_box(
         above_plate = _plate_top(small[top + start : top + bottom + 1, sx:right], int(white_cols[0]))
         start += above_plate
     if bottom - start + 1 > sh * 0.2 + 2:
-        return _name_box_elsewhere(small, white, step, box, frame)
+        return _name_box_elsewhere(small, white, step, box, frame, not centred and not caption_first)
     has_text = np.asarray(region_white[start : bottom + 1].any(axis=0))
     if not has_text.any() or np.flatnonzero(has_text)[0] > sw * first_column:
-        return _name_box_elsewhere(small, white, step, box, frame)
+        return _name_box_elsewhere(small, white, step, box, frame, not centred and not caption_first)
     band = small[top + start : top + bottom + 1, sx:right].astype(np.int16)
     left, right_end, label_colour, plate = _label_span(band, has_text)
     pad_x, pad_y = 4, 3 + (bottom - start + 1) * step // 4
@@ -847,45 +858,50 @@ def _name_box(
     return (x0, y0, max(x1 - x0, 1), max(y1 - y0, 1))
 
 
-def _name_box_elsewhere(small: np.ndarray, white: np.ndarray, step: int, box: Box, frame: np.ndarray) -> Box:
+def _name_box_elsewhere(
+    small: np.ndarray, white: np.ndarray, step: int, box: Box, frame: np.ndarray, caption: bool
+) -> Box:
     """Where the name is in a tile without a bottom-left label: written large in its middle
-    (:func:`_centre_name_box`), else the text line nearest its bottom-left corner, else a
-    bottom-left strip."""
+    (:func:`_centre_name_box`), else (when ``caption`` is looked for) in a caption bar under it,
+    else the text line nearest its bottom-left corner, else a bottom-left strip."""
     x, y, w, h = box
     strip = (x, y + h - max(h // 5, 1), max(w * 3 // 5, 1), max(h // 5, 1))
-    return _centre_name_box(small, white, step, box) or _text_line_box(frame, box) or strip
+    return (
+        _centre_name_box(small, white, step, box)
+        or (_caption_bar_box(frame, box) if caption else None)
+        or _text_line_box(frame, box)
+        or strip
+    )
 
 
 def _caption_bar_box(frame: np.ndarray, box: Box) -> Box | None:
     """The name line in a caption bar right under the tile (small WebRTC apps draw the video, then a
     flat bar of its own with icons and the name; the tile box read is the video's): the box of the
-    bar's text, which lies below ``box``. None when no such bar is there: a gap (no text), the next
-    tile (not flat), the app's toolbar (the bar goes on past the tile's sides) or a flat area taller
-    than a bar."""
+    bar's text, which lies below ``box``. None when no such bar is there: a gap or the app's toolbar
+    (its first row goes on past the tile's sides), the next tile (not flat), a flat area taller than
+    a bar, or no line of text in it."""
     x, y, w, h = box
-    frame_h, frame_w = frame.shape[:2]
-    tallest = int(h * CAPTION_ROWS[1])
-    region = frame[max(0, y + h - CAPTION_START) : min(frame_h, y + h + tallest + 1), x : x + w]
-    if region.shape[0] < CAPTION_ROWS[0] or w < 4 * CAPTION_ROWS[0]:
+    frame_h = frame.shape[0]
+    start, stop = max(0, y + h - CAPTION_START), min(frame_h, y + h + int(h * CAPTION_ROWS[1]) + 1)
+    if stop - start < CAPTION_ROWS[0] or w < 4 * CAPTION_ROWS[0]:
         return None
-    pixels = region.astype(np.int16)
-    middle = pixels[:, w // 10 : w - w // 10]  # a tile box read round a face may overhang the bar a little
-    colours = np.median(middle, axis=1)  # each row's colour
-    share = (np.abs(middle - colours[:, None]).max(axis=2) <= CAPTION_TOLERANCE).mean(axis=1)
-    bar = _flat_run(share, colours, y + h - CAPTION_START + len(share) >= frame_h)
+    # the tile's middle 80 % (a tile box read round a face may overhang the bar a little), sampled
+    middle = frame[start:stop, x + w // 10 : x + w - w // 10 : CAPTION_STRIDE].astype(np.int16)
+    probe = min(2 * CAPTION_START + 1, stop - start)
+    colours, share = _row_colours(middle[:probe])
+    reach = max(int(w * CAPTION_BEYOND), 1)
+    firsts = [r for r in range(probe) if share[r] >= CAPTION_MARGIN_FLAT]
+    firsts = [r for r in firsts if not _goes_on(frame, start + r, x, w, reach, colours[r])]
+    if not firsts:
+        return None  # no flat first row, or one that goes on past the tile: a gap, a toolbar
+    colours, share = _row_colours(middle)
+    bar = _flat_run(share, colours, firsts, stop >= frame_h)
     if bar is None:
         return None
     first, last = bar
-    colour = colours[first]
-    bar_top = max(0, y + h - CAPTION_START) + first
-    reach = max(int(w * CAPTION_BEYOND), 1)
-    for side in (frame[bar_top, max(0, x - reach) : x], frame[bar_top, x + w : min(frame_w, x + w + reach)]):
-        if (
-            side.size
-            and (np.abs(side.astype(np.int16) - colour).max(axis=1) <= CAPTION_TOLERANCE).mean() >= 0.9
-        ):
-            return None  # its margin goes on past the tile: a toolbar or the app's own background
-    ink = np.abs(pixels[first : last + 1] - colour).max(axis=2) > CAPTION_INK
+    bar_top = start + first
+    pixels = frame[bar_top : start + last + 1, x : x + w].astype(np.int16)
+    ink = np.abs(pixels - colours[first]).max(axis=2) > CAPTION_INK
     rows, columns = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
     if (
         rows.size < LABEL_MIN_TEXT
@@ -894,25 +910,43 @@ def _caption_bar_box(frame: np.ndarray, box: Box) -> Box | None:
         or rows[-1] - rows[0] + 1 < CAPTION_TEXT_SHARE * (last - first + 1)
         or columns.size > CAPTION_INK_FILL * (columns[-1] - columns[0] + 1)
     ):
-        return None  # no line of text (one solid block: the edge of a video beside), or one lost in a taller flat area
+        return None  # no line of text (one solid block: a video's edge beside), or one lost in a taller flat area
     pad = max((int(rows[-1]) - int(rows[0])) // 4, 2)
     top = max(bar_top, bar_top + int(rows[0]) - pad)
-    bottom = min(bar_top + last - first + 1, bar_top + int(rows[-1]) + pad + 1)
+    bottom = min(start + last + 1, bar_top + int(rows[-1]) + pad + 1)
     left = max(x, x + int(columns[0]) - pad)
     right = min(x + w, x + int(columns[-1]) + pad + 1)
     return (left, top, right - left, bottom - top)
 
 
-def _flat_run(share: np.ndarray, colours: np.ndarray, to_frame_edge: bool) -> tuple[int, int] | None:
+def _row_colours(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's colour (its median) and the share of the row within :data:`CAPTION_TOLERANCE` of it."""
+    colours = np.median(pixels, axis=1)
+    share = (np.abs(pixels - colours[:, None]).max(axis=2) <= CAPTION_TOLERANCE).mean(axis=1)
+    return colours, share
+
+
+def _goes_on(frame: np.ndarray, row: int, x: int, w: int, reach: int, colour: np.ndarray) -> bool:
+    """Whether frame ``row`` is mostly ``colour`` for ``reach`` px past either side of ``x`` .. ``x + w``."""
+    for side in (frame[row, max(0, x - reach) : x], frame[row, x + w : x + w + reach]):
+        if (
+            side.size
+            and (np.abs(side.astype(np.int16) - colour).max(axis=1) <= CAPTION_TOLERANCE).mean() >= 0.9
+        ):
+            return True
+    return False
+
+
+def _flat_run(
+    share: np.ndarray, colours: np.ndarray, firsts: Sequence[int], to_frame_edge: bool
+) -> tuple[int, int] | None:
     """The first and last row of a caption bar in the rows under a tile, given each row's ``colours``
-    and the ``share`` of it that is that colour: a run of rows of one colour, each
-    :data:`CAPTION_FLAT` of it, its first and last :data:`CAPTION_MARGIN_FLAT`, starting in the first
-    2 * :data:`CAPTION_START` + 1 rows (the video's last rows may be flat too: a wall), at least
+    and the ``share`` of it that is that colour: a run of rows of one colour from one of the rows
+    ``firsts`` (flat margins; the video's last rows may be flat too: a wall), each
+    :data:`CAPTION_FLAT` of it, its last :data:`CAPTION_MARGIN_FLAT`, at least
     :data:`CAPTION_ROWS` [0] tall, ending before the rows looked at do (unless they reach the
     frame's edge: ``to_frame_edge``)."""
-    for first in range(min(2 * CAPTION_START + 1, len(share))):
-        if share[first] < CAPTION_MARGIN_FLAT:
-            continue
+    for first in firsts:
         last = first
         while (
             last + 1 < len(share)
