@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -48,26 +50,18 @@ def test_labels_are_drawn_at_the_sizes_asked_for() -> None:
     assert np.median(small) * 1.8 < np.median(large)
 
 
-def test_sizes_out_of_order_are_one_line_and_exit_2(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "classmood.cli",
-            "train-lines",
-            "--sizes",
-            "12",
-            "6",
-            "--out",
-            str(tmp_path / "run"),
-        ],
+def _train_lines_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """``classmood train-lines ARGS`` run as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "classmood.cli", "train-lines", *args],
         check=False,
         capture_output=True,
         text=True,
     )
+
+
+def test_sizes_out_of_order_are_one_line_and_exit_2(tmp_path: Path) -> None:
+    result = _train_lines_cli("--sizes", "12", "6", "--out", str(tmp_path / "run"))
     assert result.returncode == 2 and "--sizes" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "run").exists()
 
@@ -104,30 +98,18 @@ def test_the_shipped_recogniser_is_continued_from_its_own_file() -> None:
 
 
 def test_a_member_the_file_lacks_is_one_line_and_exit_2(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
     shipped = Path(__file__).resolve().parents[2] / "model" / "weights" / "name-lines.onnx"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "classmood.cli",
-            "train-lines",
-            "--init-weights",
-            str(shipped),
-            "--member",
-            "5",
-            "--lines",
-            "64",
-            "--epochs",
-            "1",
-            "--out",
-            str(tmp_path / "run"),
-        ],
-        check=False,
-        capture_output=True,
-        text=True,
+    result = _train_lines_cli(
+        "--init-weights",
+        str(shipped),
+        "--member",
+        "5",
+        "--lines",
+        "64",
+        "--epochs",
+        "1",
+        "--out",
+        str(tmp_path / "run"),
     )
     assert result.returncode == 2 and "--member 5" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "run" / "name-lines.onnx").exists()
