@@ -539,7 +539,9 @@ def test_a_labels_last_white_stroke_below_coloured_rows_is_part_of_its_text(face
 Box = tuple[int, int, int, int]
 
 
-def _caption_call(faces_dir: Path, names: list[str]) -> tuple[np.ndarray, list[Box], list[Box]]:
+def _caption_call(
+    faces_dir: Path, names: list[str], bar: tuple[int, int, int], ink: tuple[int, int, int]
+) -> tuple[np.ndarray, list[Box], list[Box]]:
     """A small WebRTC app's speaker view: the speaker's video on the left, a column of thumbnails on
     the right, each video with a black caption bar of its own under it (two teal icons, then the
     name), no label inside the videos; its caption bars and its faces."""
@@ -564,44 +566,80 @@ def _caption_call(faces_dir: Path, names: list[str]) -> tuple[np.ndarray, list[B
         fx, fy, fw, fh = tile.face_box
         face_boxes.append((970 + fx, y + fy, fw, fh))
         bar_y = y + 170
-        image[bar_y : bar_y + 26, 970:1270] = 0
+        image[bar_y : bar_y + 26, 970:1270] = bar
         for i in range(2):  # a microphone and a signal icon
             image[bar_y + 3 : bar_y + 23, 974 + i * 26 : 994 + i * 26] = (160, 160, 0)
         mask = text.mask(name, "latin", 15)
         region = image[bar_y + 5 : bar_y + 5 + mask.shape[0], 1030 : 1030 + mask.shape[1]]
-        region[mask > 128] = (235, 235, 235)
+        region[mask > 128] = ink
         bars.append((970, bar_y, 300, 26))
         y += 170 + 26 + 8
     return image, bars, face_boxes
 
 
-def test_a_name_in_a_caption_bar_under_the_video_is_the_tiles_name(faces_dir: Path) -> None:
-    """Small WebRTC apps draw each participant's name in a bar of its own under the video, which the
-    tile box read (the video's) leaves out: the name box is the bar's text, and OCR reads it. (The
-    thumbnails' tiles are read round their faces, as the capture pipeline does.)"""
-    names = ["Al Di Meola", "Frank Zappa", "Nina Simone"]
-    image, bars, faces = _caption_call(faces_dir, names)
+CAPTION_NAMES = ["Al Di Meola", "Frank Zappa", "Nina Simone"]
+DARK_CAPTION = ((0, 0, 0), (235, 235, 235))  # the bar's colour and the name's
+LIGHT_CAPTION = ((242, 242, 242), (40, 40, 40))
+
+
+def _captioned_tiles(
+    faces_dir: Path, bar: tuple[int, int, int], ink: tuple[int, int, int]
+) -> tuple[np.ndarray, list]:
+    """The caption call's frame and its thumbnails' tiles (read round their faces, as the capture
+    pipeline does), each checked to have its name box inside its caption bar."""
+    image, bars, faces = _caption_call(faces_dir, CAPTION_NAMES, bar, ink)
     layout = tiles_with_faces(image, find_tiles(image), faces).layout()
     found = []
-    for bar in bars:
+    for caption in bars:
         tile = next(
             (
                 t
                 for t in layout.tiles
-                if t.box[0] + t.box[2] // 2 > 1000 and abs(t.box[1] + t.box[3] - bar[1]) <= 4
+                if t.box[0] + t.box[2] // 2 > 1000 and abs(t.box[1] + t.box[3] - caption[1]) <= 4
             ),
             None,
         )
         assert tile is not None and tile.name_box is not None, [t.box for t in layout.tiles]
-        _, by, _, bh = bar
+        _, by, _, bh = caption
         _, ny, _, nh = tile.name_box
-        assert by <= ny and ny + nh <= by + bh, (tile.name_box, bar)
+        assert by <= ny and ny + nh <= by + bh, (tile.name_box, caption)
         found.append(tile)
-    with NameReader() as reader:
-        read = [reader.read(*label_region(image, t.box, t.name_box)).name for t in found]
-    assert read == names
     speaker = max(layout.tiles, key=lambda t: t.box[2] * t.box[3])
     assert speaker.name_box is None or speaker.name_box[1] < 720 - 26
+    return image, found
+
+
+@pytest.mark.parametrize(("bar", "ink"), [DARK_CAPTION, LIGHT_CAPTION])
+def test_a_name_in_a_caption_bar_under_the_video_is_the_tiles_name_box(
+    faces_dir: Path, bar: tuple[int, int, int], ink: tuple[int, int, int]
+) -> None:
+    """Small WebRTC apps draw each participant's name in a bar of its own under the video, which the
+    tile box read (the video's) leaves out: the name box is the bar's text, in a dark theme or a
+    light one."""
+    _captioned_tiles(faces_dir, bar, ink)
+
+
+@pytest.mark.parametrize(
+    ("bar", "ink"),
+    [
+        DARK_CAPTION,
+        pytest.param(
+            *LIGHT_CAPTION,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="dark text beside coloured icons on a light plate reads nothing yet (without "
+                "the icons it reads; docs/capture.md)",
+            ),
+        ),
+    ],
+)
+def test_the_name_in_a_caption_bar_is_read(
+    faces_dir: Path, bar: tuple[int, int, int], ink: tuple[int, int, int]
+) -> None:
+    image, tiles = _captioned_tiles(faces_dir, bar, ink)
+    with NameReader() as reader:
+        read = [reader.read(*label_region(image, t.box, t.name_box)).name for t in tiles]
+    assert read == CAPTION_NAMES
 
 
 def test_tiles_read_through_faces_behind_a_dialog_give_way_to_the_faces_tiles(faces_dir: Path) -> None:
