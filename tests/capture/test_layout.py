@@ -619,20 +619,7 @@ def test_a_name_in_a_caption_bar_under_the_video_is_the_tiles_name_box(
     _captioned_tiles(faces_dir, bar, ink)
 
 
-@pytest.mark.parametrize(
-    ("bar", "ink"),
-    [
-        DARK_CAPTION,
-        pytest.param(
-            *LIGHT_CAPTION,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="dark text beside coloured icons on a light plate reads nothing yet (without "
-                "the icons it reads; docs/capture.md)",
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize(("bar", "ink"), [DARK_CAPTION, LIGHT_CAPTION])
 def test_the_name_in_a_caption_bar_is_read(
     faces_dir: Path, bar: tuple[int, int, int], ink: tuple[int, int, int]
 ) -> None:
