@@ -1518,9 +1518,10 @@ def tiles_with_faces(
     net of :meth:`capture.faces.FaceDetector.sweep`): a face outside every tile gets a tile of its own,
     bounded by the nearest gaps or tile edges round it (:func:`tile_around`); a tile holding faces whose
     own tiles differ, each with edges found on three sides or more (a reading that missed the gaps
-    between them), gives way to theirs, unless it is one of a gallery's equal tiles. Otherwise the
-    faces of one tile share it (a room of people), and tiles without a face stay. An avatar disc
-    (``avatars``, camera off) outside every tile is a tile of its own."""
+    between them), gives way to theirs, unless it is one of a gallery's equal tiles, and so does such
+    a tile that cuts through a face (:func:`_cuts`). Otherwise the faces of one tile share it (a room
+    of people), and tiles without a face stay. An avatar disc (``avatars``, camera off) outside every
+    tile is a tile of its own."""
     if not faces and not avatars:
         return _without_shared_screen(grid)
     equal = grid.equal_tiles()
