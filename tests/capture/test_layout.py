@@ -543,8 +543,8 @@ def _caption_call(
     faces_dir: Path, names: list[str], bar: tuple[int, int, int], ink: tuple[int, int, int]
 ) -> tuple[np.ndarray, list[Box], list[Box]]:
     """A small WebRTC app's speaker view: the speaker's video on the left, a column of thumbnails on
-    the right, each video with a black caption bar of its own under it (two teal icons, then the
-    name), no label inside the videos; its caption bars and its faces."""
+    the right, each video with a caption bar of its own under it in the colour ``bar`` (two teal icons,
+    then the name in ``ink``), no label inside the videos; its caption bars and its faces."""
     rng = np.random.default_rng(5)
     text = TextRenderer()
     faces = fer_faces(faces_dir, per_emotion=1, seed=3)
