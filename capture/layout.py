@@ -815,6 +815,7 @@ def _name_box(
 
     ``small`` is the frame subsampled by ``step`` and ``white`` its mask of near-white pixels.
     """
+    caption_later = not caption_first and not centred  # looked for where no label is found
     caption = _caption_bar_box(frame, box) if caption_first and not centred else None
     if caption is not None:
         return caption
@@ -826,7 +827,7 @@ def _name_box(
     region_white = white[top : sy + sh, sx:right] > 0
     rows = _white_text_rows(region_white)
     if rows is None:
-        return _name_box_elsewhere(small, white, step, box, frame, not centred and not caption_first)
+        return _name_box_elsewhere(small, white, step, box, frame, caption_later)
     start, bottom = rows
     white_cols = np.flatnonzero(region_white[start : bottom + 1].any(axis=0))
     above_plate = 0  # white rows above the label's plate (a bright face just above it)
@@ -834,10 +835,10 @@ def _name_box(
         above_plate = _plate_top(small[top + start : top + bottom + 1, sx:right], int(white_cols[0]))
         start += above_plate
     if bottom - start + 1 > sh * 0.2 + 2:
-        return _name_box_elsewhere(small, white, step, box, frame, not centred and not caption_first)
+        return _name_box_elsewhere(small, white, step, box, frame, caption_later)
     has_text = np.asarray(region_white[start : bottom + 1].any(axis=0))
     if not has_text.any() or np.flatnonzero(has_text)[0] > sw * first_column:
-        return _name_box_elsewhere(small, white, step, box, frame, not centred and not caption_first)
+        return _name_box_elsewhere(small, white, step, box, frame, caption_later)
     band = small[top + start : top + bottom + 1, sx:right].astype(np.int16)
     left, right_end, label_colour, plate = _label_span(band, has_text)
     pad_x, pad_y = 4, 3 + (bottom - start + 1) * step // 4

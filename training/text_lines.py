@@ -355,10 +355,9 @@ def _screen_damage(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """What screenshots and screen capture do: blur, scaling down and back, JPEG, noise."""
     if rng.random() < 0.3:
         image = cv2.GaussianBlur(image, (0, 0), float(rng.uniform(0.3, 0.8)))
+    # scaled down and back; a third of them far (a small picture enlarged: docs, product shots)
     scaled = rng.random()
-    if (
-        scaled < 0.35
-    ):  # scaled down and back; a third of them far (a small picture enlarged: docs, product shots)
+    if scaled < 0.35:
         h, w = image.shape
         f = rng.uniform(0.6, 0.9) if scaled < 0.25 else rng.uniform(0.4, 0.6)
         small = cv2.resize(image, (max(1, round(w * f)), max(1, round(h * f))), interpolation=cv2.INTER_AREA)

@@ -19,7 +19,7 @@ from capture.name_reader import NameReader
 from capture.synth.looks import Client
 from capture.synth.realistic import choose_realism
 from capture.synth.text import TextRenderer
-from capture_helpers import iou, matched
+from capture_helpers import Box, intersection, iou, matched
 from tiles import fer_faces, make_tile
 
 VARIANTS = {
@@ -536,9 +536,6 @@ def test_a_labels_last_white_stroke_below_coloured_rows_is_part_of_its_text(face
     assert on_label >= 0.9 * len(truth.students)
 
 
-Box = tuple[int, int, int, int]
-
-
 def _caption_call(
     faces_dir: Path, names: list[str], bar: tuple[int, int, int], ink: tuple[int, int, int]
 ) -> tuple[np.ndarray, list[Box], list[Box]]:
@@ -668,9 +665,7 @@ def test_tiles_read_through_faces_behind_a_dialog_give_way_to_the_faces_tiles(fa
     for face in face_boxes:
         holding = [t.box for t in layout.tiles if _inside(face, t.box)]
         assert len(holding) == 1, (face, [t.box for t in layout.tiles])
-        (tx, ty, tw, th), (fx, fy, fw, fh) = holding[0], face
-        inside = max(0, min(tx + tw, fx + fw) - max(tx, fx)) * max(0, min(ty + th, fy + fh) - max(ty, fy))
-        assert inside >= 0.9 * fw * fh, (face, holding[0])
+        assert intersection(holding[0], face) >= 0.9 * face[2] * face[3], (face, holding[0])
     for face, cell in zip(face_boxes[:2], cells, strict=False):
         tile = next(t.box for t in layout.tiles if _inside(face, t.box))
         assert iou(tile, cell) >= 0.6, (tile, cell)
