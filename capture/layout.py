@@ -40,6 +40,8 @@ EDGE_SHARE = 0.75
 # frame's reading covers this share of it, the piece is read again with its own background, this many
 # levels deep; the deeper reading is kept when it finds more tiles.
 NESTED_AREA = 0.3
+# a nested reading of one tile covering this share of the piece read restates the piece (_read)
+RESTATED_PIECE = 0.9
 # A face's own tile (tile_around): how far to look for the tile's edges, in face widths left and right
 # and face heights up and down, and where to put them when none is found there (webcam framing).
 FACE_TILE_REACH = (4.0, 4.0, 2.5, 5.0)
@@ -1224,10 +1226,14 @@ def _read(
     colour, strictly and (for lossy frames) loosely, each with and without colour steps (``steps()``,
     made when first needed) as separators, and as a grid of tiles touching each other
     (:func:`_split_touching`); the most plausible wins. The search stops at the first sure reading
-    (:func:`_sure`), so an ordinary gallery costs one XY-cut."""
+    (:func:`_sure`), so an ordinary gallery costs one XY-cut. Inside a piece of the frame (a nested
+    reading) one tile covering nearly all of it only restates the piece: a grid of equal tiles wins
+    over it however little of the piece it covers (a call's window keeps wide margins round its
+    grid), anything else only by plausibility."""
     frame_h, frame_w = frame.shape[:2]
     x0, y0, x1, y1 = region
     whole = (x0, y0, x1, y1) == (0, 0, small.shape[1], small.shape[0])
+    piece_area = (x1 - x0) * (y1 - y0) * step * step
     inside = np.zeros(small.shape[:2], np.uint8)
     if not whole:
         inside[y0:y1, x0:x1] = 255
@@ -1253,12 +1259,30 @@ def _read(
                 if cut is None:
                     continue
                 leaves, tiles, kind, score = cut
-                if score > best.score or _divides(tiles, kind, score, best):
+                if whole:
+                    wins = score > best.score
+                elif _restates(tiles, piece_area):
+                    wins = score > best.score and not _equal_gallery(best.boxes, best.kind)
+                else:
+                    wins = score > best.score or (
+                        _restates(best.boxes, piece_area) and _equal_gallery(tiles, kind)
+                    )
+                if wins or _divides(tiles, kind, score, best):
                     share = cv2.countNonZero(mask[y0:y1, x0:x1]) / max((x1 - x0) * (y1 - y0), 1)
                     best = _Reading(leaves, tiles, kind, area, colour, score, share)
                     if _sure(best):
                         return best
     return _touching_reading(best, small, region, steps(), step)
+
+
+def _restates(tiles: list[Box], piece_area: int) -> bool:
+    """Whether ``tiles`` are one tile covering :data:`RESTATED_PIECE` of a piece of ``piece_area`` px."""
+    return len(tiles) == 1 and tiles[0][2] * tiles[0][3] >= RESTATED_PIECE * piece_area
+
+
+def _equal_gallery(tiles: list[Box], kind: LayoutKind) -> bool:
+    """Whether ``tiles`` are a gallery of two or more equal tiles."""
+    return kind == "gallery" and len(tiles) >= 2 and all(_similar(b, tiles[0]) for b in tiles)
 
 
 def _divides(tiles: list[Box], kind: LayoutKind, score: float, best: _Reading) -> bool:
@@ -1367,13 +1391,7 @@ def _inside(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
 def _sure(reading: _Reading) -> bool:
     """A reading no other is looked for after: a gallery of two or more equal tiles covering at least
     :data:`SURE_COVER` of the window read."""
-    boxes = reading.boxes
-    return (
-        reading.kind == "gallery"
-        and len(boxes) >= 2
-        and reading.score >= SURE_COVER
-        and all(_similar(b, boxes[0]) for b in boxes)
-    )
+    return _equal_gallery(reading.boxes, reading.kind) and reading.score >= SURE_COVER
 
 
 def _split_touching(

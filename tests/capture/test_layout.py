@@ -370,6 +370,18 @@ def test_a_gallery_in_a_window_is_not_read_as_a_speaker_view_of_its_last_row(
     assert matched([s.box for s in truth.students], found, 0.8) == students == len(found), found
 
 
+def test_a_calls_window_with_wide_margins_is_read_as_its_grid(faces_dir: Path) -> None:
+    """A realistic Meet window (842x474, a taskbar under it) whose 3x3 grid covers under half of the
+    piece the frame's reading gives (the window and the taskbar): read again, that piece's own
+    reading as one tile restated it and outscored the grid; a grid of equal tiles wins over it."""
+    image, truth = next(
+        render_lecture(faces_dir, students=9, frames=1, seed=9, client="meet", realistic=True)
+    )
+    assert image.shape[1] < 900
+    found = [t.box for t in parse_gallery(image).tiles]
+    assert matched([s.box for s in truth.students], found, 0.8) == 9 == len(found), found
+
+
 def _meet_tiles(faces_dir: Path, count: int, size: tuple[int, int]) -> list[np.ndarray]:
     """``count`` camera tiles (people in rooms, name labels) of ``size``, cut from a generated Meet gallery."""
     image, truth = next(
