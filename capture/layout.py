@@ -50,6 +50,7 @@ MAX_TILES_ACROSS = 16
 SURE_COVER = 0.5
 # Equal tiles of a gallery reading lying in a speaker reading's tile that make that tile the gallery
 DIVIDED_SPEAKER = 4
+DIVIDING_COVER = 0.25  # ... the share of that tile a grid read inside it covers that makes it the gallery
 MAX_TOUCHING = 8  # a grid of touching tiles is looked for up to this many columns and rows
 TOUCHING_LINE = 0.5
 # A touching grid's edge is a gap of another colour when lines along it are one colour over this
@@ -1837,11 +1838,21 @@ def find_tiles(image: np.ndarray) -> TileGrid:
             break
         inner = _read(frame, small, step, steps, (x // step, y // step, (x + w) // step, (y + h) // step))
         inner_share = w * h / (frame_w * frame_h)
-        if inner is None or len(inner.boxes) <= len(reading.boxes):
+        if inner is None:
+            break
+        # a speaker's tile that is a grid of equal tiles covering DIVIDING_COVER of it is the gallery:
+        # what was its strip lies beside it (an app's panel of cards, its colour taken for the background)
+        divided = (
+            reading.kind == "speaker"
+            and (x, y, w, h) == reading.boxes[0]
+            and _equal_gallery(inner.boxes, inner.kind)
+            and inner.score >= DIVIDING_COVER
+        )
+        if len(inner.boxes) <= len(reading.boxes) and not divided:
             break
         # a window of the app round tiles (its own background between them), not one participant's video
         app_window = len(reading.boxes) == 1 and inner.background_share >= APP_BACKGROUND_SHARE
-        if inner.score * inner_share < reading.score / 2 and not app_window:
+        if inner.score * inner_share < reading.score / 2 and not (app_window or divided):
             break
         reading = inner
     if reading is None:

@@ -382,6 +382,22 @@ def test_a_calls_window_with_wide_margins_is_read_as_its_grid(faces_dir: Path) -
     assert matched([s.box for s in truth.students], found, 0.8) == 9 == len(found), found
 
 
+def test_a_light_gallery_beside_an_apps_dark_panel_is_not_a_speaker_view_of_the_panels_cards(
+    faces_dir: Path,
+) -> None:
+    """A realistic Teams window (light theme, 25 people) beside an app's dark side panel: with the
+    panel's colour for the background, the whole gallery is one leaf, read as a speaker's tile with
+    the panel's three cards as its strip. That tile, read again, is a grid of equal tiles: the
+    gallery, and the cards beside it are no tiles."""
+    image, truth = next(
+        render_lecture(faces_dir, students=25, frames=1, seed=25, client="teams", realistic=True)
+    )
+    layout = parse_gallery(image)
+    found = [t.box for t in layout.tiles]
+    assert layout.kind == "gallery"
+    assert matched([s.box for s in truth.students], found, 0.8) == len(found) >= 21, found
+
+
 def _meet_tiles(faces_dir: Path, count: int, size: tuple[int, int]) -> list[np.ndarray]:
     """``count`` camera tiles (people in rooms, name labels) of ``size``, cut from a generated Meet gallery."""
     image, truth = next(
