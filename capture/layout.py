@@ -109,6 +109,9 @@ PLATE_ROW_SHARE = (
     0.8  # a row beyond a label's text is still its plate when this share of it is plate-coloured
 )
 DARK_PLATE = 100  # a plate no brighter than this (any channel) darkens the video behind it
+# A small label scaled down is grey: its letters are runs of columns holding a pixel this light in every
+# channel, each run narrower than a letter (a light wall's run goes on)
+SMALL_TEXT_LIGHT = 150
 # A label's text line found by its strokes (_text_line_box): in the tile's left LABEL_ZONE[0] and bottom
 # LABEL_ZONE[1], starting in its left LABEL_START, LABEL_MIN_TEXT px tall up to MAX_LABEL_TEXT of the
 # tile's height, its pixels of local contrast (above LABEL_STROKE and Otsu's split) filling LABEL_DENSITY of its box.
@@ -843,7 +846,12 @@ def _name_box(
     if not has_text.any() or np.flatnonzero(has_text)[0] > sw * first_column:
         return _name_box_elsewhere(small, white, step, box, frame, caption_later)
     band = small[top + start : top + bottom + 1, sx:right].astype(np.int16)
-    left, right_end, label_colour, plate = _label_span(band, has_text)
+    rows_tall = bottom - start + 1
+    # on a camera-off tile, letters scaled down to grey: looked for in the line's rows and as many round them
+    grey_band = (
+        small[max(top + start - rows_tall, 0) : top + bottom + 1 + rows_tall, sx:right] if centred else None
+    )
+    left, right_end, label_colour, plate = _label_span(band, has_text, grey_band)
     pad_x, pad_y = 4, 3 + (bottom - start + 1) * step // 4
     x0 = max(x, (sx + left) * step - pad_x)
     y0 = max(y, (top + start) * step - pad_y)
@@ -1001,10 +1009,14 @@ def _white_text_rows(region_white: np.ndarray) -> tuple[int, int] | None:
     return above if thin or sparse else bands[0]
 
 
-def _label_span(band: np.ndarray, has_text: np.ndarray) -> tuple[int, int, np.ndarray, bool]:
+def _label_span(
+    band: np.ndarray, has_text: np.ndarray, grey_band: np.ndarray | None = None
+) -> tuple[int, int, np.ndarray, bool]:
     """The first and last column of the label in ``band`` (the rows of its text; ``has_text``: the
     columns with white), the colour behind its first letter, and whether it has a plate of its own
-    (else it is drawn straight on a flat tile of about that colour)."""
+    (else it is drawn straight on a flat tile of about that colour). With ``grey_band`` (the same
+    columns, rows round the text's: a camera-off tile, no video behind the label) letters scaled
+    down to grey carry the span on too."""
     white_cols = np.flatnonzero(has_text)
     first = int(white_cols[0])
     behind = band[:, max(first - 2, 0) : max(first, 1)].reshape(-1, 3)
@@ -1021,9 +1033,13 @@ def _label_span(band: np.ndarray, has_text: np.ndarray) -> tuple[int, int, np.nd
     bad = np.flatnonzero(~closed)
     left = int(bad[bad < first].max()) + 1 if (bad < first).any() else 0
     right_end = int(bad[bad > first].min()) - 1 if (bad > first).any() else closed.size - 1
-    # a see-through plate over bright video stops matching its colour, but the name's letters go on
+    # a see-through plate over bright video stops matching its colour, or an icon's colour was taken for
+    # the plate, but the name's letters (white, or on a camera-off tile grey: scaled down) go on
     reach = max(6, band.shape[0] * 3 // 2)
-    for column in white_cols[white_cols > right_end]:
+    letters = has_text
+    if grey_band is not None:
+        letters = letters | _short_runs((grey_band.min(axis=2) >= SMALL_TEXT_LIGHT).any(axis=0), reach)
+    for column in np.flatnonzero(letters & (np.arange(letters.size) > right_end)):
         if column - right_end > reach:
             break
         right_end = int(column)
@@ -1173,6 +1189,15 @@ def _close_gaps(columns: np.ndarray, longest: int) -> np.ndarray:
     for k in np.flatnonzero((jumps > 1) & (jumps <= longest + 1)):
         closed[ok[k] : ok[k + 1]] = True
     return closed
+
+
+def _short_runs(columns: np.ndarray, longest: int) -> np.ndarray:
+    """``columns`` less its runs of True longer than ``longest``."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], columns.astype(np.int8), [0]))))
+    short = np.zeros_like(columns, dtype=bool)
+    for start, stop in zip(edges[::2], edges[1::2], strict=True):
+        short[start:stop] = stop - start <= longest
+    return short
 
 
 def _leaves(

@@ -459,6 +459,38 @@ def test_camera_off_tiles_in_the_background_colour_are_their_gallery_cells(pop_u
         assert ny + nh > tile.box[1] + 0.8 * tile.box[3] and nx < tile.box[0] + 0.2 * tile.box[2]
 
 
+def test_a_scaled_down_name_after_a_mute_icon_on_a_camera_off_tile_is_in_its_name_box() -> None:
+    """Meet's camera-off tiles (the background's colour) with a red mute disc before each name, the
+    screenshot scaled down to a third: the letters are grey, only the icon's glyph is still white,
+    and the icon's red was taken for the label's plate, so the name box held the icon alone. On a
+    camera-off tile grey letters carry the label on: the box reaches the name's end."""
+    from capture.synth.furniture import mute_icon
+    from capture.synth.text import TextRenderer
+
+    scale = 3
+    frame = np.full((720 * scale, 1366 * scale, 3), (36, 33, 32), np.uint8)
+    text = TextRenderer()
+    cell_w, cell_h = 683 * scale, 300 * scale
+    ends = []
+    for row in range(2):
+        for col in range(2):
+            x, y = col * cell_w, (60 + row * 300) * scale
+            cv2.circle(frame, (x + cell_w // 2, y + cell_h // 2), 80 * scale, (150, 90, 160), -1, cv2.LINE_AA)
+            mask = text.mask(f"Jessica Sullivan {'ABCD'[row * 2 + col]}", "latin", 10 * scale)
+            ly = y + cell_h - mask.shape[0] - 12 * scale
+            lx = x + 12 * scale + mute_icon(frame, x + 12 * scale, ly, mask.shape[0], disc=True)
+            region = frame[ly : ly + mask.shape[0], lx : lx + mask.shape[1]]
+            region[mask > 128] = (255, 255, 255)
+            ends.append((lx + int(np.flatnonzero((mask > 128).any(axis=0))[-1])) // scale)
+    small = cv2.resize(frame, (1366, 720), interpolation=cv2.INTER_AREA)
+    tiles = parse_gallery(small).tiles
+    assert len(tiles) == 4
+    for tile, end in zip(sorted(tiles, key=lambda t: (t.box[1], t.box[0])), ends, strict=True):
+        assert tile.disc and tile.name_box is not None
+        nx, _, nw, _ = tile.name_box
+        assert nx + nw >= end - 2, (tile.name_box, end)
+
+
 @pytest.mark.parametrize("seed", [0, 3, 5])
 def test_faces_in_the_one_tile_a_tilted_gallery_reads_as_get_a_tile_each(faces_dir: Path, seed: int) -> None:
     """A phone photo of the monitor: the gallery seen at an angle, whose gaps follow no row or
