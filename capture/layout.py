@@ -82,6 +82,9 @@ MIXED_GAP = 0.05
 EDGE_ALIGN = 0.02
 MIXED_SIZE = 0.45
 HIDDEN_CELL_SPACING = 1.25
+# An empty place of a gallery's grid (_grid_holes) is a tile when this share of it differs from the colour
+# between the tiles: a camera-off tile in that colour shows no more than its avatar disc and name.
+HOLE_CONTENT = 0.05
 # The user's own camera floating in the call's corner is at most this share of the smallest other
 # camera tile's area (_without_self_view).
 SELF_VIEW_AREA = 0.5
@@ -592,9 +595,10 @@ def _hidden_cells(
 
 def _grid_holes(boxes: list[Box], view: Callable[[Box], np.ndarray], frame_w: int, frame_h: int) -> list[Box]:
     """The empty places of a gallery's grid, above its last row or between two tiles of it, whose
-    pixels (``view(box)``) differ :data:`HIDDEN_CELL_COVER` from the colour between the tiles: a
-    gallery fills its rows in order, so such a place holds a tile that the reading lost (a
-    camera-off tile a shade off the background, merged with it in a lossy picture)."""
+    pixels (``view(box)``) differ :data:`HOLE_CONTENT` from the colour between the tiles: a gallery
+    fills its rows in order, so such a place holds a tile that the reading lost (a camera-off tile
+    a shade off the background, merged with it in a lossy picture, or in that very colour: its
+    avatar disc and name alone show)."""
     if len(boxes) < MIN_NAMED_GRID:
         return []
     w, h = int(np.median([b[2] for b in boxes])), int(np.median([b[3] for b in boxes]))
@@ -616,7 +620,7 @@ def _grid_holes(boxes: list[Box], view: Callable[[Box], np.ndarray], frame_w: in
         and not any(_overlap((x, y, w, h), b) > DISC_CELL_OVERLAP for b in boxes)
     ]
     gap = _gap_colour(tiles, view) if holes else None
-    return [] if gap is None else [cell for cell in holes if _unlike(view(cell), gap) >= HIDDEN_CELL_COVER]
+    return [] if gap is None else [cell for cell in holes if _unlike(view(cell), gap) >= HOLE_CONTENT]
 
 
 def _gap_colour(tiles: list[Box], view: Callable[[Box], np.ndarray]) -> np.ndarray | None:

@@ -398,6 +398,19 @@ def test_a_light_gallery_beside_an_apps_dark_panel_is_not_a_speaker_view_of_the_
     assert matched([s.box for s in truth.students], found, 0.8) == len(found) >= 21, found
 
 
+@pytest.mark.parametrize("seed", [16, 2016])
+def test_camera_off_tiles_in_the_gaps_colour_are_the_grids_empty_places(faces_dir: Path, seed: int) -> None:
+    """Realistic 4x4 Meet galleries whose camera-off tiles are drawn in the colour of the gaps between
+    the video tiles: only an avatar disc and a name show there, a sixth of the place or less. An
+    empty place above the last row is still a tile."""
+    image, truth = next(
+        render_lecture(faces_dir, students=16, frames=1, seed=seed, client="meet", realistic=True)
+    )
+    assert sum(not s.camera for s in truth.students) >= 2
+    found = [t.box for t in parse_gallery(image).tiles]
+    assert matched([s.box for s in truth.students], found, 0.8) == 16 == len(found), found
+
+
 def _meet_tiles(faces_dir: Path, count: int, size: tuple[int, int]) -> list[np.ndarray]:
     """``count`` camera tiles (people in rooms, name labels) of ``size``, cut from a generated Meet gallery."""
     image, truth = next(
