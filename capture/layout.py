@@ -92,6 +92,7 @@ SELF_VIEW_AREA = 0.5
 # height below it, where its name is (_disc_tile)
 DISC_TILE_WIDTH = 1.6
 DISC_NAME_DEPTH = 0.45
+NAME_UNDER_ROWS = 3  # rows of ink under a disc beside a gallery that make it a camera-off participant
 CENTRED_NAME_REACH = 0.95  # share of a disc's tile its name centred under the disc may reach
 SELF_VIEW_INSET = 0.1  # ... and floats inset from the corner by this share of its size at most
 # faces in the one tile a reading found that make it a gallery it did not read (_mend_tiles)
@@ -1892,6 +1893,8 @@ def find_tiles(image: np.ndarray) -> TileGrid:
     content_box = (cx0 * step, cy0 * step, min((cx1 - cx0) * step, frame_w), min((cy1 - cy0) * step, frame_h))
     if kind == "gallery":
         boxes = boxes + _grid_holes(boxes, functools.partial(_view, small, step), frame_w, frame_h)
+    if kind == "gallery":
+        boxes = boxes + _named_discs(reading.leaves, boxes, small, step, colour_found)
     cells = (
         _disc_cells(boxes, [_disc(small, step, box, colour_found) for box in boxes], frame_w, frame_h)
         if kind == "gallery"
@@ -1903,6 +1906,45 @@ def find_tiles(image: np.ndarray) -> TileGrid:
         return EMPTY_GRID
     avatars = (*cells.values(), *named)
     return TileGrid(ordered, kind, content_box, frame, small, step, colour_found, avatars)
+
+
+def _named_discs(
+    leaves: Sequence[Box], boxes: Sequence[Box], small: np.ndarray, step: int, background: np.ndarray
+) -> list[Box]:
+    """The tiles of avatar discs beside a gallery (Teams' column of camera-off people, initials or a
+    photo on a disc): leaves smaller than its tiles that are discs on the background
+    (:func:`_disc`) with a name under them (:func:`_name_under`), each as :func:`_disc_tile` makes
+    it. A round button has no name under it."""
+    frame_h, frame_w = small.shape[0] * step, small.shape[1] * step
+    found: list[Box] = []
+    for leaf in leaves:
+        disc = _round_part(leaf)
+        if any(_intersection(leaf, b) for b in boxes) or not _disc(small, step, disc, background):
+            continue
+        tile = _disc_tile(disc, frame_w, frame_h)
+        if _name_under(small, step, disc, tile, background) and not any(
+            _intersection(tile, b) for b in [*boxes, *found]
+        ):
+            found.append(tile)
+    return found
+
+
+def _round_part(leaf: Box) -> Box:
+    """A disc's leaf without the name under it (a leaf taller than wide holds both): its top square."""
+    x, y, w, h = leaf
+    return (x, y, w, min(w, h))
+
+
+def _name_under(small: np.ndarray, step: int, disc: Box, tile: Box, background: np.ndarray) -> bool:
+    """Whether a line of text lies under ``disc`` in its ``tile``: :data:`NAME_UNDER_ROWS` rows or
+    more between them with ink (pixels :data:`CAPTION_INK` off the background) within the disc's width."""
+    x, y, w, h = (v // step for v in disc)
+    bottom = (tile[1] + tile[3]) // step
+    band = small[y + h : bottom, x : x + w].astype(np.int16)
+    if band.size == 0:
+        return False
+    ink = np.abs(band - background.astype(np.int16)).max(axis=2) > CAPTION_INK
+    return int((ink.sum(axis=1) >= 2).sum()) >= NAME_UNDER_ROWS
 
 
 def _named_cells(cells: Sequence[Box], frame: np.ndarray) -> list[Box]:

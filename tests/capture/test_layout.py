@@ -423,6 +423,39 @@ def _meet_tiles(faces_dir: Path, count: int, size: tuple[int, int]) -> list[np.n
     return tiles
 
 
+def test_avatar_discs_with_a_name_under_them_beside_a_gallery_are_camera_off_tiles(faces_dir: Path) -> None:
+    """Teams' column of camera-off people beside its video tiles: an initials disc with the name under
+    it, on the app's background. Each is a camera-off tile round the disc and its name; a round
+    button with no name under it is none."""
+    text = TextRenderer()
+    background = (31, 31, 31)
+    frame = np.full((720, 1280, 3), background, np.uint8)
+    w, h = 440, 248
+    truth = [(20 + col * (w + 6), 60 + row * (h + 6), w, h) for row in range(2) for col in range(2)]
+    for (x, y, tw, th), tile in zip(truth, _meet_tiles(faces_dir, 4, (w, h)), strict=True):
+        frame[y : y + th, x : x + tw] = tile
+    discs = []
+    for k, (initials, name) in enumerate([("AK", "Amy Kelly"), ("JT", "Jose Torres")]):
+        cx, cy, r = 1010, 150 + k * 250, 55
+        cv2.circle(frame, (cx, cy), r, (140, 90, 170), -1, cv2.LINE_AA)
+        mask = text.mask(initials, "latin", 34)
+        frame[cy - mask.shape[0] // 2 : cy - mask.shape[0] // 2 + mask.shape[0], cx - mask.shape[1] // 2 :][
+            :, : mask.shape[1]
+        ][mask > 128] = (255, 255, 255)
+        label = text.mask(name, "latin", 15)
+        ly, lx = cy + r + 12, cx - label.shape[1] // 2
+        frame[ly : ly + label.shape[0], lx : lx + label.shape[1]][label > 128] = (235, 235, 235)
+        discs.append((cx - r, cy - r, 2 * r, 2 * r))
+    cv2.circle(frame, (1200, 660), 22, (60, 60, 200), -1, cv2.LINE_AA)  # a round button, no name under it
+    layout = parse_gallery(frame)
+    found = [t.box for t in layout.tiles]
+    assert matched(truth, found, 0.8) == 4, found
+    for disc in discs:
+        holding = [t for t in layout.tiles if intersection(t.box, disc) == disc[2] * disc[3]]
+        assert len(holding) == 1 and holding[0].disc, found
+    assert len(found) == 6, found
+
+
 def test_tiles_reaching_the_frame_edges_with_a_centred_last_row_are_found(faces_dir: Path) -> None:
     """Meet's 3-person call: two touching tiles from the top edge across the frame and the third
     centred right below them down to the bottom edge, so the margins beside it are two separate
