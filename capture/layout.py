@@ -47,6 +47,7 @@ RESTATED_PIECE = 0.9
 FACE_TILE_REACH = (4.0, 4.0, 2.5, 5.0)
 FACE_TILE_FRAMING = (1.5, 1.5, 0.8, 2.0)
 MAX_TILES_ACROSS = 16
+ALIGN_SLACK = 0.1  # share of a tile's width a gallery tile may stand off its grid's column (_aligned_share)
 SURE_COVER = 0.5
 # Equal tiles of a gallery reading lying in a speaker reading's tile that make that tile the gallery
 DIVIDED_SPEAKER = 4
@@ -1380,7 +1381,8 @@ def _cut(
     if not leaves or not (strict or covered >= MIN_LOSSY_COVER * (x1 - x0) * (y1 - y0) * step * step):
         return None
     tiles, kind, shown = _tiles_of(leaves, frame_w, frame_h, functools.partial(_view, small, step))
-    return leaves, tiles, kind, _plausibility(shown, ((x1 - x0) * step, (y1 - y0) * step))
+    score = _plausibility(shown, ((x1 - x0) * step, (y1 - y0) * step))
+    return leaves, tiles, kind, score * (_aligned_share(tiles) if kind == "gallery" else 1.0)
 
 
 def _view(small: np.ndarray, step: int, box: Box) -> np.ndarray:
@@ -1525,6 +1527,29 @@ def _tiles_of(
         return boxes, "speaker", boxes
     boxes, shown = _gallery(leaves, frame_w, frame_h, view) if leaves else ([], [])
     return boxes, "gallery" if boxes else "empty", shown
+
+
+def _aligned_share(tiles: list[Box]) -> float:
+    """The share of a gallery's equal tiles above its last row that stand in the columns of its
+    fullest row: a gallery fills its rows in one grid (only the last row may be centred), while
+    pieces of tiles (a pillarboxed video inside its tile, a camera-off tile taken for the
+    background) lie anywhere. 1 for fewer than two such rows."""
+    if len(tiles) < 3:
+        return 1.0
+    w, h = float(np.median([t[2] for t in tiles])), float(np.median([t[3] for t in tiles]))
+    equal = [t for t in tiles if _similar(t, (0, 0, int(w), int(h)))]
+    rows: list[list[Box]] = []
+    for tile in sorted(equal, key=lambda t: t[1]):
+        if rows and abs(tile[1] - rows[-1][0][1]) <= h / 2:
+            rows[-1].append(tile)
+        else:
+            rows.append([tile])
+    above = rows[:-1]
+    if len(above) < 2:
+        return 1.0
+    columns = [t[0] for t in max(rows, key=len)]
+    aligned = sum(any(abs(t[0] - c) <= w * ALIGN_SLACK for c in columns) for row in above for t in row)
+    return aligned / sum(len(row) for row in above)
 
 
 def _plausibility(tiles: list[Box], region: tuple[int, int]) -> float:

@@ -411,6 +411,22 @@ def test_camera_off_tiles_in_the_gaps_colour_are_the_grids_empty_places(faces_di
     assert matched([s.box for s in truth.students], found, 0.8) == 16 == len(found), found
 
 
+@pytest.mark.parametrize(("client", "students", "seed"), [("zoom", 9, 2009), ("meet", 16, 1016)])
+def test_pieces_of_tiles_out_of_the_grids_columns_are_no_gallery(
+    faces_dir: Path, client: Client, students: int, seed: int
+) -> None:
+    """Realistic calls whose wrong reading covered more than the right one: a Zoom 3x3 at 1243 px with
+    4:3 videos pillarboxed in their tiles and two camera-off tiles (their colour taken for the
+    background, the videos inside the black bars read as tiles), a Meet 4x4 whose first row a
+    pop-up joins to the browser's bar (the row read as five tiles across the window). Their tiles
+    stand off the grid's columns; a gallery's rows above its last stand in them."""
+    image, truth = next(
+        render_lecture(faces_dir, students=students, frames=1, seed=seed, client=client, realistic=True)
+    )
+    found = [t.box for t in parse_gallery(image).tiles]
+    assert matched([s.box for s in truth.students], found, 0.8) == students == len(found), found
+
+
 def _meet_tiles(faces_dir: Path, count: int, size: tuple[int, int]) -> list[np.ndarray]:
     """``count`` camera tiles (people in rooms, name labels) of ``size``, cut from a generated Meet gallery."""
     image, truth = next(
