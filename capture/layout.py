@@ -858,7 +858,7 @@ def _name_box(
         small[max(top + start - rows_tall, 0) : top + bottom + 1 + rows_tall, sx:right] if centred else None
     )
     left, right_end, label_colour, plate = _label_span(band, has_text, grey_band)
-    pad_x, pad_y = 4, 3 + (bottom - start + 1) * step // 4
+    pad_x, pad_y = 4, 3 + rows_tall * step // 4
     x0 = max(x, (sx + left) * step - pad_x)
     y0 = max(y, (top + start) * step - pad_y)
     x1 = min(x + w, (sx + right_end + 1) * step + pad_x)
@@ -1918,8 +1918,7 @@ def find_tiles(image: np.ndarray) -> TileGrid:
     content_box = (cx0 * step, cy0 * step, min((cx1 - cx0) * step, frame_w), min((cy1 - cy0) * step, frame_h))
     if kind == "gallery":
         boxes = boxes + _grid_holes(boxes, functools.partial(_view, small, step), frame_w, frame_h)
-    if kind == "gallery":
-        boxes = boxes + _named_discs(reading.leaves, boxes, small, step, colour_found)
+        boxes = boxes + _named_discs(reading.leaves, boxes, small, step, colour_found, (frame_w, frame_h))
     cells = (
         _disc_cells(boxes, [_disc(small, step, box, colour_found) for box in boxes], frame_w, frame_h)
         if kind == "gallery"
@@ -1934,13 +1933,18 @@ def find_tiles(image: np.ndarray) -> TileGrid:
 
 
 def _named_discs(
-    leaves: Sequence[Box], boxes: Sequence[Box], small: np.ndarray, step: int, background: np.ndarray
+    leaves: Sequence[Box],
+    boxes: Sequence[Box],
+    small: np.ndarray,
+    step: int,
+    background: np.ndarray,
+    frame_size: tuple[int, int],
 ) -> list[Box]:
-    """The tiles of avatar discs beside a gallery (Teams' column of camera-off people, initials or a
-    photo on a disc): leaves smaller than its tiles that are discs on the background
+    """The tiles of avatar discs beside a gallery of ``boxes`` (Teams' column of camera-off people,
+    initials or a photo on a disc): leaves holding no tile that are discs on the background
     (:func:`_disc`) with a name under them (:func:`_name_under`), each as :func:`_disc_tile` makes
-    it. A round button has no name under it."""
-    frame_h, frame_w = small.shape[0] * step, small.shape[1] * step
+    it in a frame of ``frame_size`` (w, h). A round button has no name under it."""
+    frame_w, frame_h = frame_size
     found: list[Box] = []
     for leaf in leaves:
         disc = _round_part(leaf)
