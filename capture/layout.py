@@ -51,7 +51,9 @@ ALIGN_SLACK = 0.1  # share of a tile's width a gallery tile may stand off its gr
 SURE_COVER = 0.5
 # Equal tiles of a gallery reading lying in a speaker reading's tile that make that tile the gallery
 DIVIDED_SPEAKER = 4
-DIVIDING_COVER = 0.25  # ... the share of that tile a grid read inside it covers that makes it the gallery
+# ... the share of that tile a grid read inside it covers that makes it the gallery (a shared screen's
+# lines and charts read as a grid cover less)
+DIVIDING_COVER = 0.4
 MAX_TOUCHING = 8  # a grid of touching tiles is looked for up to this many columns and rows
 TOUCHING_LINE = 0.5
 # A touching grid's edge is a gap of another colour when lines along it are one colour over this
