@@ -598,11 +598,12 @@ def _hidden_cells(
 
 
 def _grid_holes(boxes: list[Box], view: Callable[[Box], np.ndarray], frame_w: int, frame_h: int) -> list[Box]:
-    """The empty places of a gallery's grid, above its last row or between two tiles of it, whose
-    pixels (``view(box)``) differ :data:`HOLE_CONTENT` from the colour between the tiles: a gallery
-    fills its rows in order, so such a place holds a tile that the reading lost (a camera-off tile
-    a shade off the background, merged with it in a lossy picture, or in that very colour: its
-    avatar disc and name alone show)."""
+    """The empty places of a gallery's grid, above its last row or between two tiles of it (anywhere
+    in it when one of its tiles stands in the grid's first or last column: a row short of tiles is
+    centred), whose pixels (``view(box)``) differ :data:`HOLE_CONTENT` from the colour between the
+    tiles: a gallery fills its rows in order, so such a place holds a tile that the reading lost (a
+    camera-off tile a shade off the background, merged with it in a lossy picture, or in that very
+    colour: its avatar disc and name alone show)."""
     if len(boxes) < MIN_NAMED_GRID:
         return []
     w, h = int(np.median([b[2] for b in boxes])), int(np.median([b[3] for b in boxes]))
@@ -611,6 +612,10 @@ def _grid_holes(boxes: list[Box], view: Callable[[Box], np.ndarray], frame_w: in
     if len(rows) < 2 or not (_adjacent(columns, w) and _adjacent(rows, h)):
         return []
     last = [t[0] for t in tiles if abs(t[1] - rows[-1]) <= h / 10]
+    # a last row short of tiles is centred: one standing in the grid's first or last column is full
+    full_last = len(columns) >= 2 and any(
+        min(abs(x - columns[0]), abs(x - columns[-1])) <= w / 10 for x in last
+    )
     # the places whose own tile is there, found by position (the overlap test is for the others)
     held = {
         (min(columns, key=lambda c: abs(c - t[0])), min(rows, key=lambda r: abs(r - t[1]))) for t in tiles
@@ -620,7 +625,7 @@ def _grid_holes(boxes: list[Box], view: Callable[[Box], np.ndarray], frame_w: in
         for y in rows
         for x in columns
         if (x, y) not in held
-        and (y != rows[-1] or min(last) < x < max(last))
+        and (y != rows[-1] or full_last or min(last) < x < max(last))
         and not any(_overlap((x, y, w, h), b) > DISC_CELL_OVERLAP for b in boxes)
     ]
     gap = _gap_colour(tiles, view) if holes else None

@@ -427,6 +427,20 @@ def test_pieces_of_tiles_out_of_the_grids_columns_are_no_gallery(
     assert matched([s.box for s in truth.students], found, 0.8) == students == len(found), found
 
 
+@pytest.mark.parametrize(("client", "students", "seed"), [("zoom", 49, 1049), ("meet", 6, 3006)])
+def test_a_lost_tile_of_a_full_last_row_is_its_grid_place(
+    faces_dir: Path, client: Client, students: int, seed: int
+) -> None:
+    """Realistic calls whose last row is full but lost a tile at its end (a camera-off tile merged
+    with the background): a row short of tiles is centred, so a last-row tile standing in the grid's
+    first or last column makes every place of the row a tile."""
+    image, truth = next(
+        render_lecture(faces_dir, students=students, frames=1, seed=seed, client=client, realistic=True)
+    )
+    found = [t.box for t in parse_gallery(image).tiles]
+    assert matched([s.box for s in truth.students], found, 0.8) == students == len(found), found
+
+
 def _meet_tiles(faces_dir: Path, count: int, size: tuple[int, int]) -> list[np.ndarray]:
     """``count`` camera tiles (people in rooms, name labels) of ``size``, cut from a generated Meet gallery."""
     image, truth = next(
