@@ -244,14 +244,12 @@ def text_line(label: np.ndarray, core: Box | None = None, reach: float | None = 
     no further above or below the core's inked rows than that share of their height (a name drawn
     without a plate over textured video, whose rows the line would otherwise run into).
     """
-    given = core
-    core = (0, 0, label.shape[1], label.shape[0]) if given is None else given
-    label = _without_icons(label, core)  # first: on a light plate coloured icons are dark boxes, like a plate
-    if given is not None:
-        plate = _plate(label, core)
-        if plate != core:  # icons the size of the plate's text, not the loose core's
-            label = _without_icons(label, plate)
-        core = plate
+    loose = core if core is not None else (0, 0, label.shape[1], label.shape[0])
+    # icons first: on a light plate coloured icons are dark boxes, like a plate
+    label = _without_icons(label, loose)
+    core = loose if core is None else _plate(label, loose)
+    if core != loose:  # icons the size of the plate's text, not the loose core's
+        label = _without_icons(label, core)
     found = _core_ink(_in_gray_when_subpixel(label, core), core)
     if found is None:
         return None

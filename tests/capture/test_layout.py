@@ -16,6 +16,7 @@ from capture import GalleryLayout, parse_gallery, render_lecture
 from capture.label_pixels import label_region
 from capture.layout import find_tiles, tiles_with_faces
 from capture.name_reader import NameReader
+from capture.synth import TruthFrame
 from capture.synth.looks import Client
 from capture.synth.realistic import choose_realism
 from capture.synth.text import TextRenderer
@@ -320,6 +321,15 @@ def test_a_pop_up_over_part_of_a_tile_and_its_gap_costs_no_tile(
     assert matched([s.box for s in truth.students], found, 0.8) == students == len(found)
 
 
+def _realistic_call(
+    faces_dir: Path, client: Client, students: int, seed: int
+) -> tuple[np.ndarray, TruthFrame]:
+    """The first frame of a realistic lecture of ``client`` (``render_lecture(realistic=True)``) and its truth."""
+    return next(
+        render_lecture(faces_dir, students=students, frames=1, seed=seed, client=client, realistic=True)
+    )
+
+
 @pytest.mark.parametrize(("client", "students", "seed"), [("zoom", 3, 2003), ("meet", 16, 2016)])
 def test_a_menu_in_the_bars_colour_over_the_margin_costs_no_camera_tile(
     faces_dir: Path, client: Client, students: int, seed: int
@@ -329,9 +339,7 @@ def test_a_menu_in_the_bars_colour_over_the_margin_costs_no_camera_tile(
     the call inside it, read as tiles touching each other, gave two or four halves (their edges
     run along the call's gaps). Every camera tile is found, and nothing else."""
     assert choose_realism(seed, client).popup is not None
-    image, truth = next(
-        render_lecture(faces_dir, students=students, frames=1, seed=seed, client=client, realistic=True)
-    )
+    image, truth = _realistic_call(faces_dir, client, students, seed)
     found = [t.box for t in parse_gallery(image).tiles]
     cameras = [s.box for s in truth.students if s.camera]
     assert matched(cameras, found, 0.8) == len(cameras), found
@@ -345,9 +353,7 @@ def test_camera_off_tiles_merged_with_the_background_by_a_lossy_picture_fill_the
     """Realistic 7x7 Zoom screenshots scaled down to about 950 px and blurred: a camera-off tile, a
     shade off the background, merges with it and no gap marks its edges. A gallery fills its rows
     in order, so an empty place above the last row (or between two of its tiles) is a tile."""
-    image, truth = next(
-        render_lecture(faces_dir, students=49, frames=1, seed=seed, client="zoom", realistic=True)
-    )
+    image, truth = _realistic_call(faces_dir, "zoom", 49, seed)
     assert image.shape[1] < 1100 and sum(not s.camera for s in truth.students) >= 5
     found = [t.box for t in parse_gallery(image).tiles]
     assert matched([s.box for s in truth.students], found, 0.8) == 49 == len(found), found
@@ -361,9 +367,7 @@ def test_a_gallery_in_a_window_is_not_read_as_a_speaker_view_of_its_last_row(
     last read as one big tile and the last row as its strip (a speaker view covering more of the
     window than the gallery's tiles do). A gallery reading whose equal tiles lie inside that big
     tile divides it: a speaker's tile is one participant's video."""
-    image, truth = next(
-        render_lecture(faces_dir, students=students, frames=1, seed=seed, client="zoom", realistic=True)
-    )
+    image, truth = _realistic_call(faces_dir, "zoom", students, seed)
     layout = parse_gallery(image)
     found = [t.box for t in layout.tiles]
     assert layout.kind == "gallery"
@@ -374,9 +378,7 @@ def test_a_calls_window_with_wide_margins_is_read_as_its_grid(faces_dir: Path) -
     """A realistic Meet window (842x474, a taskbar under it) whose 3x3 grid covers under half of the
     piece the frame's reading gives (the window and the taskbar): read again, that piece's own
     reading as one tile restated it and outscored the grid; a grid of equal tiles wins over it."""
-    image, truth = next(
-        render_lecture(faces_dir, students=9, frames=1, seed=9, client="meet", realistic=True)
-    )
+    image, truth = _realistic_call(faces_dir, "meet", 9, 9)
     assert image.shape[1] < 900
     found = [t.box for t in parse_gallery(image).tiles]
     assert matched([s.box for s in truth.students], found, 0.8) == 9 == len(found), found
@@ -389,9 +391,7 @@ def test_a_light_gallery_beside_an_apps_dark_panel_is_not_a_speaker_view_of_the_
     panel's colour for the background, the whole gallery is one leaf, read as a speaker's tile with
     the panel's three cards as its strip. That tile, read again, is a grid of equal tiles: the
     gallery, and the cards beside it are no tiles."""
-    image, truth = next(
-        render_lecture(faces_dir, students=25, frames=1, seed=25, client="teams", realistic=True)
-    )
+    image, truth = _realistic_call(faces_dir, "teams", 25, 25)
     layout = parse_gallery(image)
     found = [t.box for t in layout.tiles]
     assert layout.kind == "gallery"
@@ -403,9 +403,7 @@ def test_camera_off_tiles_in_the_gaps_colour_are_the_grids_empty_places(faces_di
     """Realistic 4x4 Meet galleries whose camera-off tiles are drawn in the colour of the gaps between
     the video tiles: only an avatar disc and a name show there, a sixth of the place or less. An
     empty place above the last row is still a tile."""
-    image, truth = next(
-        render_lecture(faces_dir, students=16, frames=1, seed=seed, client="meet", realistic=True)
-    )
+    image, truth = _realistic_call(faces_dir, "meet", 16, seed)
     assert sum(not s.camera for s in truth.students) >= 2
     found = [t.box for t in parse_gallery(image).tiles]
     assert matched([s.box for s in truth.students], found, 0.8) == 16 == len(found), found
@@ -420,9 +418,7 @@ def test_pieces_of_tiles_out_of_the_grids_columns_are_no_gallery(
     background, the videos inside the black bars read as tiles), a Meet 4x4 whose first row a
     pop-up joins to the browser's bar (the row read as five tiles across the window). Their tiles
     stand off the grid's columns; a gallery's rows above its last stand in them."""
-    image, truth = next(
-        render_lecture(faces_dir, students=students, frames=1, seed=seed, client=client, realistic=True)
-    )
+    image, truth = _realistic_call(faces_dir, client, students, seed)
     found = [t.box for t in parse_gallery(image).tiles]
     assert matched([s.box for s in truth.students], found, 0.8) == students == len(found), found
 
@@ -434,9 +430,7 @@ def test_a_lost_tile_of_a_full_last_row_is_its_grid_place(
     """Realistic calls whose last row is full but lost a tile at its end (a camera-off tile merged
     with the background): a row short of tiles is centred, so a last-row tile standing in the grid's
     first or last column makes every place of the row a tile."""
-    image, truth = next(
-        render_lecture(faces_dir, students=students, frames=1, seed=seed, client=client, realistic=True)
-    )
+    image, truth = _realistic_call(faces_dir, client, students, seed)
     found = [t.box for t in parse_gallery(image).tiles]
     assert matched([s.box for s in truth.students], found, 0.8) == students == len(found), found
 
