@@ -1288,7 +1288,9 @@ def _read(
             continue
         if best is None:
             best = _Reading([], [], "empty", network[0], colour)
-        for background, area, gap_share in _separations(small, colour, mask, network[0], region, within):
+        for background, area, gap_share, blurred in _separations(
+            small, colour, mask, network[0], region, within
+        ):
             for stepped in (False, True):
                 rows, columns = steps() if stepped else (None, None)
                 separators = _Separators(background, rows, columns, gap_share)
@@ -1298,6 +1300,8 @@ def _read(
                 if cut is None:
                     continue
                 leaves, tiles, kind, score = cut
+                if blurred and not _more_tiles(tiles, kind, best):
+                    continue
                 if whole:
                     wins = score > best.score
                 elif _restates(tiles, piece_area):
@@ -1336,6 +1340,16 @@ def _divides(tiles: list[Box], kind: LayoutKind, score: float, best: _Reading) -
     return len(inside) >= DIVIDED_SPEAKER
 
 
+def _more_tiles(tiles: list[Box], kind: LayoutKind, best: _Reading | None) -> bool:
+    """Whether a reading of ``tiles`` finds more than the ``best`` so far: more tiles, or a gallery
+    of equal tiles where the best is none."""
+    if best is None:
+        return True
+    return len(tiles) > len(best.boxes) or (
+        _equal_gallery(tiles, kind) and not _equal_gallery(best.boxes, best.kind)
+    )
+
+
 def _separations(
     small: np.ndarray,
     colour: np.ndarray,
@@ -1343,19 +1357,25 @@ def _separations(
     area: tuple[int, int, int, int],
     region: tuple[int, int, int, int],
     within: Callable[[np.ndarray], np.ndarray],
-) -> list[tuple[np.ndarray, tuple[int, int, int, int], float]]:
-    """What to cut along with one background colour, as (mask, area to cut, gap share): its strict
-    ``mask`` (whose network spans ``area``), and on a lossy frame a looser one as well; both cut
-    the looser one's network when ``area`` is a piece of it."""
+) -> list[tuple[np.ndarray, tuple[int, int, int, int], float, bool]]:
+    """What to cut along with one background colour, as (mask, area to cut, gap share, blurred): its
+    strict ``mask`` (whose network spans ``area``), and a looser one as well: on a lossy frame
+    (both cut the looser one's network when ``area`` is a piece of it), and on the whole frame when
+    it is not (``blurred``: a screenshot scaled down blurs gaps of a few pixels into the tiles'
+    edges, so that no row of the exact colour crosses the call; its reading counts only where it
+    finds more than the others, :func:`_more_tiles`: the loose colour also eats into tiles drawn
+    near it, a self-view's frame, a camera-off tile)."""
     x0, y0, x1, y1 = region
-    separations = [(mask, area, GAP_SHARE)]
+    separations = [(mask, area, GAP_SHARE, False)]
     if _looks_lossy(small[y0:y1, x0:x1], mask[y0:y1, x0:x1]):
         lossy_mask = within(_background_mask(small, colour, LOSSY_TOLERANCE))
         lossy_network = _network(lossy_mask)
         if lossy_network is not None and _inside(area, lossy_network[0]):
             # a codec blurs thin gaps apart: the exact colour's network is only a piece of the call
-            separations = [(mask, lossy_network[0], GAP_SHARE)]
-        separations.append((lossy_mask, separations[0][1], LOSSY_GAP_SHARE))
+            separations = [(mask, lossy_network[0], GAP_SHARE, False)]
+        separations.append((lossy_mask, separations[0][1], LOSSY_GAP_SHARE, False))
+    elif region == (0, 0, small.shape[1], small.shape[0]):
+        separations.append((_background_mask(small, colour, LOSSY_TOLERANCE), area, LOSSY_GAP_SHARE, True))
     return separations
 
 

@@ -435,6 +435,18 @@ def test_a_lost_tile_of_a_full_last_row_is_its_grid_place(
     assert matched([s.box for s in truth.students], found, 0.8) == students == len(found), found
 
 
+@pytest.mark.parametrize("seed", [3, 1003])
+def test_thin_gaps_a_scaled_down_screenshot_blurs_still_part_the_tiles(faces_dir: Path, seed: int) -> None:
+    """Realistic 2+1 Meet calls scaled down to under 1200 px: the gaps of a few pixels between the rows
+    blur into the tiles' edges (the speaker's border, a dark video) and no row of the exact
+    background colour crosses the call, so its strict cut is one leaf. Cut again along the colour
+    loosely, the three tiles part, as on a lossy frame."""
+    image, truth = _realistic_call(faces_dir, "meet", 3, seed)
+    assert image.shape[1] < 1200
+    found = [t.box for t in parse_gallery(image).tiles]
+    assert matched([s.box for s in truth.students], found, 0.8) == 3 == len(found), found
+
+
 def _meet_tiles(faces_dir: Path, count: int, size: tuple[int, int]) -> list[np.ndarray]:
     """``count`` camera tiles (people in rooms, name labels) of ``size``, cut from a generated Meet gallery."""
     image, truth = next(
