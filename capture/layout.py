@@ -119,6 +119,8 @@ DARK_PLATE = 100  # a plate no brighter than this (any channel) darkens the vide
 # A small label scaled down is grey: its letters are runs of columns holding a pixel this light in every
 # channel, each run narrower than a letter (a light wall's run goes on)
 SMALL_TEXT_LIGHT = 150
+ICON_ONLY = 3.0  # a name box less wide than this many times its height holds an icon (and a letter) ...
+RED_ICON = 0.1  # ... a muted microphone's when this share of it is strong red
 # A label's text line found by its strokes (_text_line_box): in the tile's left LABEL_ZONE[0] and bottom
 # LABEL_ZONE[1], starting in its left LABEL_START, LABEL_MIN_TEXT px tall up to MAX_LABEL_TEXT of the
 # tile's height, its pixels of local contrast (above LABEL_STROKE and Otsu's split) filling LABEL_DENSITY of its box.
@@ -880,7 +882,40 @@ def _name_box(
             y0 = max(y0, plate_top * step)
         if plate_bottom is not None:
             y1 = min(y1, (plate_bottom + 1) * step)
+    if x1 - x0 < ICON_ONLY * (y1 - y0) and _red_icon(frame[y0:y1, x0:x1]):
+        # a muted microphone's red icon alone (its white slash) before a name whose letters are too
+        # grey to be white (no plate, scaled down): the name goes on in strokes along its rows
+        x1 = _strokes_on(frame, (x0, y0, x1 - x0, y1 - y0), x + int(w * LABEL_ZONE[0]))
     return (x0, y0, max(x1 - x0, 1), max(y1 - y0, 1))
+
+
+def _red_icon(pixels: np.ndarray) -> bool:
+    """Whether :data:`RED_ICON` of a box's ``pixels`` (BGR) are the strong red of the muted-microphone
+    icon Zoom, Meet and Teams draw before a name."""
+    if pixels.ndim != 3 or pixels.size == 0:
+        return False
+    red = pixels[:, :, 2].astype(np.int16)
+    rest = np.maximum(pixels[:, :, 0], pixels[:, :, 1]).astype(np.int16)
+    return float(((red > 150) & (red - rest > 70)).mean()) >= RED_ICON
+
+
+def _strokes_on(frame: np.ndarray, found: Box, limit: int) -> int:
+    """Where a text line that starts in box ``found`` ends: the last column before ``limit`` of a run
+    of columns with strokes (local contrast above :data:`LABEL_STROKE`) in its rows, gaps of up to
+    its height between them (the space between words)."""
+    x, y, w, h = found
+    band = frame[y : y + h, x + w : limit]
+    if band.size == 0:
+        return x + w
+    gray = cv2.cvtColor(band, cv2.COLOR_BGR2GRAY) if band.ndim == 3 else band
+    contrast = cv2.morphologyEx(gray, cv2.MORPH_GRADIENT, np.ones((2, 2), np.uint8))
+    columns = np.flatnonzero((contrast > LABEL_STROKE).any(axis=0))
+    end = 0
+    for column in columns:
+        if column - end > h:
+            break
+        end = int(column) + 1
+    return x + w + end
 
 
 def _name_box_elsewhere(

@@ -573,6 +573,26 @@ def test_a_scaled_down_name_after_a_mute_icon_on_a_camera_off_tile_is_in_its_nam
         assert nx + nw >= end - 2, (tile.name_box, end)
 
 
+def test_a_name_after_a_red_mute_icon_on_video_is_in_its_name_box(faces_dir: Path) -> None:
+    """A realistic 4x4 Meet call at 842 px (the screen scaled down): Meet writes each name straight on
+    the video, after a red mute disc, and at that size only the disc's white slash is white, so the
+    name box held the icon alone (3 of 16 boxes held their label). A box no wider than three times
+    its height that is a red icon goes on along the strokes of its rows: every label is in its box."""
+    image, truth = _realistic_call(faces_dir, "meet", 16, 1016)
+    assert image.shape[1] < 900
+    tiles = parse_gallery(image).tiles
+    held = 0
+    for student in truth.students:
+        assert student.label_box is not None
+        tile = max(tiles, key=lambda t: iou(t.box, student.box))
+        lx, ly, lw, lh = student.label_box
+        nx, ny, nw, nh = tile.name_box
+        across = min(nx + nw, lx + lw) - max(nx, lx)
+        down = min(ny + nh, ly + lh) - max(ny, ly)
+        held += across >= 0.9 * lw and down >= 0.6 * lh and nw * nh <= 6 * lw * lh
+    assert held == 16
+
+
 @pytest.mark.parametrize("seed", [0, 3, 5])
 def test_faces_in_the_one_tile_a_tilted_gallery_reads_as_get_a_tile_each(faces_dir: Path, seed: int) -> None:
     """A phone photo of the monitor: the gallery seen at an angle, whose gaps follow no row or
