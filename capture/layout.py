@@ -826,8 +826,9 @@ def _name_box(
     caption_first: bool = True,
 ) -> Box:
     """The name label (white text, usually on a dark box) in the bottom-left; else (see
-    :func:`_name_box_elsewhere`) a caption bar of its own under the tile, the text line nearest the
-    bottom-left corner (grey text, light themes, blurred video) or a bottom-left strip. A
+    :func:`_name_box_elsewhere`) the text line nearest the bottom-left corner (grey text, light
+    themes, blurred video), a name written in the middle, a caption bar of its own under the tile or
+    a bottom-left strip. A
     ``centred`` name (under an avatar disc) may start as far as the tile's middle and reach
     :data:`CENTRED_NAME_REACH` of its width, and is never in a caption bar. With ``caption_first``
     (a tile that is not one of a gallery's equal tiles: a speaker's, a strip's) a caption bar
@@ -921,15 +922,16 @@ def _strokes_on(frame: np.ndarray, found: Box, limit: int) -> int:
 def _name_box_elsewhere(
     small: np.ndarray, white: np.ndarray, step: int, box: Box, frame: np.ndarray, caption: bool
 ) -> Box:
-    """Where the name is in a tile without a bottom-left label: written large in its middle
-    (:func:`_centre_name_box`), else (when ``caption`` is looked for) in a caption bar under it,
-    else the text line nearest its bottom-left corner, else a bottom-left strip."""
+    """Where the name is in a tile without a white bottom-left label: the text line nearest its
+    bottom-left corner (grey letters; on a camera-off tile before the initials in its avatar disc),
+    else written large in its middle (:func:`_centre_name_box`), else (when ``caption`` is looked
+    for) in a caption bar under it, else a bottom-left strip."""
     x, y, w, h = box
     strip = (x, y + h - max(h // 5, 1), max(w * 3 // 5, 1), max(h // 5, 1))
     return (
-        _centre_name_box(small, white, step, box)
+        _text_line_box(frame, box)
+        or _centre_name_box(small, white, step, box)
         or (_caption_bar_box(frame, box) if caption else None)
-        or _text_line_box(frame, box)
         or strip
     )
 
