@@ -71,6 +71,7 @@ CONFIRM_SCORE = 0.7
 # the face's size, just outside which (at DISC_OUTSIDE times its radius) DISC_RING_SHARE of
 # DISC_POINTS points are within DISC_RING_TOLERANCE (per channel) of their median colour.
 DISC_RADII = (1.0, 3.5)
+INITIALS_DISC = 0.4  # on a tile, a disc from this radius (times the face's size): initials taken for a face
 DISC_OUTSIDE = (1.04, 1.08, 1.12)
 DISC_POINTS = 48
 DISC_RING_TOLERANCE = 24
@@ -814,11 +815,12 @@ def _rank(faces: list[FaceBox]) -> list[FaceBox]:
 def _first_plausible(view: np.ndarray, faces: Sequence[FaceBox]) -> FaceBox | None:
     """The first of ``faces`` (boxes in ``view``'s pixels) that is a camera's face: its own box is not
     flat (< :data:`MAX_FACE_FLAT`: a flat box is a drawn avatar) and it is not on an avatar disc
-    (a profile photo shown while the camera is off, :func:`on_disc`), or None."""
+    (a profile photo shown while the camera is off, :func:`on_disc`; or initials on a noisy disc
+    taken for a face, the disc inside the face's box: :data:`INITIALS_DISC`), or None."""
     for face in faces:
         x, y, w, h = face.box
         if flat_share(view[y : y + h, x : x + w]) < MAX_FACE_FLAT and not (
-            _even_corners(view) and on_disc(view, face.box)
+            _even_corners(view) and on_disc(view, face.box, INITIALS_DISC)
         ):
             return face
     return None
@@ -836,17 +838,17 @@ def _even_corners(view: np.ndarray) -> bool:
     return int(np.abs(corners - corners[0]).max()) <= DISC_RING_TOLERANCE
 
 
-def on_disc(image: np.ndarray, face: Box) -> bool:
+def on_disc(image: np.ndarray, face: Box, smallest: float = DISC_RADII[0]) -> bool:
     """True when ``face`` (a box in ``image``) is on a round avatar (:func:`disc_of`)."""
-    return disc_of(image, face) is not None
+    return disc_of(image, face, smallest) is not None
 
 
-def disc_of(image: np.ndarray, face: Box) -> Box | None:
+def disc_of(image: np.ndarray, face: Box, smallest: float = DISC_RADII[0]) -> Box | None:
     """The round avatar ``face`` (a box in ``image``) is on (a profile photo or a cartoon shown while
-    the camera is off), as the disc's bounding box, or None: a circle round the face, :data:`DISC_RADII`
-    times its size, whose outside runs through one even colour all the way round (the app's
-    background, or a speaking ring round the disc). A camera's face has hair, shoulders and a room
-    round it."""
+    the camera is off), as the disc's bounding box, or None: a circle round the face, ``smallest`` to
+    :data:`DISC_RADII` [1] times its size, whose outside runs through one even colour all the way
+    round (the app's background, or a speaking ring round the disc). A camera's face has hair,
+    shoulders and a room round it."""
     x, y, w, h = face
     size = max(w, h)
     ih, iw = image.shape[:2]
@@ -867,7 +869,7 @@ def disc_of(image: np.ndarray, face: Box) -> Box | None:
         minDist=size * scale,
         param1=100,
         param2=20,
-        minRadius=int(DISC_RADII[0] * size * scale),
+        minRadius=int(smallest * size * scale),
         maxRadius=int(DISC_RADII[1] * size * scale),
     )
     if circles is None:
