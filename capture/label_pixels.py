@@ -164,8 +164,9 @@ def crop_key(label: np.ndarray, core: Box | None = None) -> bytes:
     """What identifies a label crop between frames: the near-white (or near-black) pixels of the core's
     rows, over the core and half its height either side (not a bright face further along those
     rows), whichever are fewer there, i.e. white (or black) text, which the video showing through a
-    see-through label box does not change; the exact pixels when neither is common enough (text in
-    mid greys)."""
+    see-through label box does not change, cut to where they lie (the same text cut from a tile
+    that moved or was resized as the gallery reflowed is the same crop); the exact pixels, crop
+    and core when neither is common enough (text in mid greys)."""
     gray = (
         label if label.ndim == 2 else cv2.cvtColor(np.ascontiguousarray(label[:, :, :3]), cv2.COLOR_BGR2GRAY)
     )
@@ -177,13 +178,15 @@ def crop_key(label: np.ndarray, core: Box | None = None) -> bytes:
     sides = [(count, side) for count, side in ((light, "light"), (dark, "dark")) if count >= enough]
     text = min(sides)[1] if sides else None
     digest = hashlib.blake2b(digest_size=16)
-    if text == "light":
-        digest.update(np.packbits(rows >= EXTREME_LIGHT).tobytes())
-    elif text == "dark":
-        digest.update(np.packbits(rows <= EXTREME_DARK).tobytes())
-    else:
+    if text is None:
         digest.update(np.ascontiguousarray(label).tobytes())
-    digest.update(bytes(f"{text}{label.shape}{core}", "ascii"))
+        digest.update(bytes(f"{label.shape}{core}", "ascii"))
+        return digest.digest()
+    marks = ((rows >= EXTREME_LIGHT) if text == "light" else (rows <= EXTREME_DARK)).astype(np.uint8)
+    bx, by, bw, bh = cv2.boundingRect(marks)
+    tight = marks[by : by + bh, bx : bx + bw]
+    digest.update(np.packbits(tight).tobytes())
+    digest.update(bytes(f"{text}{tight.shape}", "ascii"))
     return digest.digest()
 
 

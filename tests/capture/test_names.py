@@ -307,6 +307,18 @@ def test_a_crop_is_known_again_when_a_bright_face_beside_its_text_changes() -> N
     assert crop_key(crop, core) != crop_key(near, core)
 
 
+def test_a_crop_is_known_again_when_the_gallery_reflows() -> None:
+    """A student joins, the gallery reflows: every tile moves and changes size, and each label is cut
+    with more or less of the video round it. The same text pixels are the same crop, so the frame
+    does not find every label's text line again; other text is not."""
+    label = _label("Amara Okafor", "latin", 1)
+    h, w = label.shape[:2]
+    wider = np.hstack([np.full((h, 7, 3), 90, np.uint8), label, np.full((h, 30, 3), 90, np.uint8)])
+    assert crop_key(label, (0, 0, w, h)) == crop_key(wider, (7, 0, w, h))
+    other = _label("Amara Okafur", "latin", 1)
+    assert crop_key(other, (0, 0, w, h)) != crop_key(wider, (7, 0, w, h))
+
+
 def test_look_alike_names_are_not_taken_from_each_others_cached_label() -> None:
     sharma, varma = "प्रिया शर्मा", "प्रिया वर्मा"
     a, b = _label(sharma, "devanagari", 1), _label(varma, "devanagari", 2, size=(380, 214))
