@@ -120,7 +120,8 @@ DARK_PLATE = 100  # a plate no brighter than this (any channel) darkens the vide
 # channel, each run narrower than a letter (a light wall's run goes on)
 SMALL_TEXT_LIGHT = 150
 ICON_ONLY = 3.0  # a name box less wide than this many times its height holds an icon (and a letter) ...
-RED_ICON = 0.1  # ... a muted microphone's when this share of it is strong red
+RED_ICON = 0.1  # ... a muted microphone's when this share of it is strong red:
+ICON_RED = (150, 70)  # red above the first, and above the other channels by the second
 # A label's text line found by its strokes (_text_line_box): in the tile's left LABEL_ZONE[0] and bottom
 # LABEL_ZONE[1], starting in its left LABEL_START, LABEL_MIN_TEXT px tall up to MAX_LABEL_TEXT of the
 # tile's height, its pixels of local contrast (above LABEL_STROKE and Otsu's split) filling LABEL_DENSITY of its box.
@@ -897,7 +898,7 @@ def _red_icon(pixels: np.ndarray) -> bool:
         return False
     red = pixels[:, :, 2].astype(np.int16)
     rest = np.maximum(pixels[:, :, 0], pixels[:, :, 1]).astype(np.int16)
-    return float(((red > 150) & (red - rest > 70)).mean()) >= RED_ICON
+    return float(((red > ICON_RED[0]) & (red - rest > ICON_RED[1])).mean()) >= RED_ICON
 
 
 def _strokes_on(frame: np.ndarray, found: Box, limit: int) -> int:
@@ -1377,11 +1378,9 @@ def _divides(tiles: list[Box], kind: LayoutKind, score: float, best: _Reading) -
     return len(inside) >= DIVIDED_SPEAKER
 
 
-def _more_tiles(tiles: list[Box], kind: LayoutKind, best: _Reading | None) -> bool:
+def _more_tiles(tiles: list[Box], kind: LayoutKind, best: _Reading) -> bool:
     """Whether a reading of ``tiles`` finds more than the ``best`` so far: more tiles, or a gallery
     of equal tiles where the best is none."""
-    if best is None:
-        return True
     return len(tiles) > len(best.boxes) or (
         _equal_gallery(tiles, kind) and not _equal_gallery(best.boxes, best.kind)
     )
