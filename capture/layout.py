@@ -909,15 +909,20 @@ def _strokes_on(frame: np.ndarray, found: Box, limit: int) -> int:
     band = frame[y : y + h, x + w : limit]
     if band.size == 0:
         return x + w
-    gray = cv2.cvtColor(band, cv2.COLOR_BGR2GRAY) if band.ndim == 3 else band
-    contrast = cv2.morphologyEx(gray, cv2.MORPH_GRADIENT, np.ones((2, 2), np.uint8))
-    columns = np.flatnonzero((contrast > LABEL_STROKE).any(axis=0))
+    columns = np.flatnonzero((_local_contrast(band) > LABEL_STROKE).any(axis=0))
     end = 0
     for column in columns:
         if column - end > h:
             break
         end = int(column) + 1
     return x + w + end
+
+
+def _local_contrast(pixels: np.ndarray) -> np.ndarray:
+    """Each pixel's local contrast (a 2x2 morphological gradient of the gray image): high on the
+    edges of a letter's strokes."""
+    gray = cv2.cvtColor(pixels, cv2.COLOR_BGR2GRAY) if pixels.ndim == 3 else pixels
+    return np.asarray(cv2.morphologyEx(gray, cv2.MORPH_GRADIENT, np.ones((2, 2), np.uint8)))
 
 
 def _name_box_elsewhere(
@@ -1132,8 +1137,7 @@ def _text_line_box(frame: np.ndarray, box: Box) -> Box | None:
     region = frame[zy : y + h - inset, zx : zx + zw]
     if region.size == 0:
         return None
-    gray = cv2.cvtColor(region, cv2.COLOR_BGR2GRAY) if region.ndim == 3 else region
-    contrast = cv2.morphologyEx(gray, cv2.MORPH_GRADIENT, np.ones((2, 2), np.uint8))
+    contrast = _local_contrast(region)
     level = max(LABEL_STROKE, int(cv2.threshold(contrast, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[0]))
     strokes = cv2.threshold(contrast, level, 255, cv2.THRESH_BINARY)[1]
     joined = cv2.morphologyEx(strokes, cv2.MORPH_CLOSE, np.ones((1, max(5, zone_h // 12)), np.uint8))
@@ -1327,7 +1331,7 @@ def _read(
         if best is None:
             best = _Reading([], [], "empty", network[0], colour)
         for background, area, gap_share, blurred in _separations(
-            small, colour, mask, network[0], region, within
+            small, colour, mask, network[0], region, within, whole
         ):
             for stepped in (False, True):
                 rows, columns = steps() if stepped else (None, None)
@@ -1393,11 +1397,12 @@ def _separations(
     area: tuple[int, int, int, int],
     region: tuple[int, int, int, int],
     within: Callable[[np.ndarray], np.ndarray],
+    whole: bool,
 ) -> list[tuple[np.ndarray, tuple[int, int, int, int], float, bool]]:
     """What to cut along with one background colour, as (mask, area to cut, gap share, blurred): its
     strict ``mask`` (whose network spans ``area``), and a looser one as well: on a lossy frame
     (both cut the looser one's network when ``area`` is a piece of it), and on the whole frame when
-    it is not (``blurred``: a screenshot scaled down blurs gaps of a few pixels into the tiles'
+    it is not (``whole``; ``blurred``: a screenshot scaled down blurs gaps of a few pixels into the tiles'
     edges, so that no row of the exact colour crosses the call; its reading counts only where it
     finds more than the others, :func:`_more_tiles`: the loose colour also eats into tiles drawn
     near it, a self-view's frame, a camera-off tile)."""
@@ -1410,7 +1415,7 @@ def _separations(
             # a codec blurs thin gaps apart: the exact colour's network is only a piece of the call
             separations = [(mask, lossy_network[0], GAP_SHARE, False)]
         separations.append((lossy_mask, separations[0][1], LOSSY_GAP_SHARE, False))
-    elif region == (0, 0, small.shape[1], small.shape[0]):
+    elif whole:
         separations.append((_background_mask(small, colour, LOSSY_TOLERANCE), area, LOSSY_GAP_SHARE, True))
     return separations
 
