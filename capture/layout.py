@@ -471,11 +471,15 @@ def _split_merged(box: Box, w: int, h: int, gap: float) -> list[Box] | None:
 
 
 def _gallery(
-    leaves: list[Box], frame_w: int, frame_h: int, view: Callable[[Box], np.ndarray]
+    leaves: list[Box],
+    frame_w: int,
+    frame_h: int,
+    view: Callable[[Box], np.ndarray],
+    discs: Sequence[bool],
 ) -> tuple[list[Box], list[Box]]:
-    """The equal tiles of a gallery: the size most tile-shaped leaves share, and the leaves of about
-    that size, resized to it, or split into it (a row or column of tiles whose gaps were lost), and
-    the places of its grid that other leaves cover (:func:`_hidden_cells`, which looks at the
+    """The equal tiles of a gallery: the size most tile-shaped leaves share (two video tiles or more
+    before avatar ``discs``), and the leaves of about that size, resized to it, or split into it (a
+    row or column of tiles whose gaps were lost), and the places of its grid that other leaves cover (:func:`_hidden_cells`, which looks at the
     frame's pixels in a box through ``view``). Also the tiles as the leaves alone show them, which
     a reading is judged by: a place inferred from the grid is no evidence for the reading."""
     similar = _alike(leaves)
@@ -483,7 +487,11 @@ def _gallery(
     shaped = [i for i, b in enumerate(leaves) if TILE_SHAPE[0] <= b[2] / b[3] <= TILE_SHAPE[1]]
     if not shaped:
         return [], []
-    main = max(shaped, key=lambda i: (counts[i], leaves[i][2] * leaves[i][3]))
+    # video tiles alike give the size before avatar discs on the background, however many: a disc's
+    # tile is the background round it (its place in the grid is found from the video tiles')
+    main = max(
+        shaped, key=lambda i: (counts[i] >= 2 and not discs[i], counts[i], leaves[i][2] * leaves[i][3])
+    )
     group = [b for b, same in zip(leaves, similar[main], strict=True) if same]
     w = int(np.median([b[2] for b in group]))
     h = int(np.median([b[3] for b in group]))
@@ -760,9 +768,20 @@ def _speaking(image: np.ndarray, box: Box) -> bool:
 
 
 def _disc(small: np.ndarray, step: int, box: Box, background: np.ndarray) -> bool:
-    """True when the tile is a disc on the app's background (an avatar circle read as a tile): the
-    points :data:`DISC_CORNER` of its size in from each corner, outside an inscribed circle but inside
-    even a rounded video tile, all show the background colour, and its centre does not."""
+    """True when the tile is a disc on the app's background (an avatar circle read as a tile)
+    (:func:`_disc_shaped`, the background told by its colour)."""
+    return _disc_shaped(
+        box,
+        step,
+        lambda px, py: float(np.abs(small[py, px].astype(np.float64) - background).max()) <= LOSSY_TOLERANCE,
+    )
+
+
+def _disc_shaped(box: Box, step: int, on_background: Callable[[int, int], bool]) -> bool:
+    """True when ``box`` (frame pixels) bounds a disc on the app's background: the points
+    :data:`DISC_CORNER` of its size in from each corner, outside an inscribed circle but inside even a
+    rounded video tile, are all background (``on_background``, at a point of the frame subsampled by
+    ``step``), and its centre is not."""
     x, y, w, h = (v // step for v in box)
     if w < 8 or h < 8 or not 0.8 <= w / h <= 1.25:
         return False
@@ -773,14 +792,7 @@ def _disc(small: np.ndarray, step: int, box: Box, background: np.ndarray) -> boo
         (x + dx, y + h - 1 - dy),
         (x + w - 1 - dx, y + h - 1 - dy),
     ]
-    near = [
-        float(np.abs(small[py, px].astype(np.float64) - background).max()) <= LOSSY_TOLERANCE
-        for px, py in points
-    ]
-    centre = (
-        float(np.abs(small[y + h // 2, x + w // 2].astype(np.float64) - background).max()) > LOSSY_TOLERANCE
-    )
-    return all(near) and centre
+    return all(on_background(px, py) for px, py in points) and not on_background(x + w // 2, y + h // 2)
 
 
 def _agreeing_labels(tiles: Sequence[Box], labels: list[Box], alike: Sequence[bool]) -> list[Box]:
@@ -1448,7 +1460,8 @@ def _cut(
     covered = sum(w * h for _, _, w, h in leaves)
     if not leaves or not (strict or covered >= MIN_LOSSY_COVER * (x1 - x0) * (y1 - y0) * step * step):
         return None
-    tiles, kind, shown = _tiles_of(leaves, frame_w, frame_h, functools.partial(_view, small, step))
+    discs = [_disc_shaped(leaf, step, lambda px, py: bool(separators.background[py, px])) for leaf in leaves]
+    tiles, kind, shown = _tiles_of(leaves, frame_w, frame_h, functools.partial(_view, small, step), discs)
     score = _plausibility(shown, ((x1 - x0) * step, (y1 - y0) * step))
     return leaves, tiles, kind, score * (_aligned_share(tiles) if kind == "gallery" else 1.0)
 
@@ -1579,11 +1592,15 @@ def _is_gap(lines: list[np.ndarray]) -> bool:
 
 
 def _tiles_of(
-    leaves: list[Box], frame_w: int, frame_h: int, view: Callable[[Box], np.ndarray]
+    leaves: list[Box],
+    frame_w: int,
+    frame_h: int,
+    view: Callable[[Box], np.ndarray],
+    discs: Sequence[bool],
 ) -> tuple[list[Box], LayoutKind, list[Box]]:
     """The tiles that XY-cut leaves make: a speaker view's big tile and strip, else a gallery
-    (:func:`_gallery`, which ``view`` is passed to); their kind; and the tiles the leaves alone
-    show, which the reading is judged by."""
+    (:func:`_gallery`, which ``view`` and ``discs``, which leaves are avatar discs, are passed to);
+    their kind; and the tiles the leaves alone show, which the reading is judged by."""
     speaker = _speaker(leaves)
     if speaker is not None:
         big, strip = speaker
@@ -1593,7 +1610,7 @@ def _tiles_of(
             for b in strip
         ]
         return boxes, "speaker", boxes
-    boxes, shown = _gallery(leaves, frame_w, frame_h, view) if leaves else ([], [])
+    boxes, shown = _gallery(leaves, frame_w, frame_h, view, discs) if leaves else ([], [])
     return boxes, "gallery" if boxes else "empty", shown
 
 

@@ -447,6 +447,21 @@ def test_thin_gaps_a_scaled_down_screenshot_blurs_still_part_the_tiles(faces_dir
     assert matched([s.box for s in truth.students], found, 0.8) == 3 == len(found), found
 
 
+def test_video_tiles_give_the_gallery_its_size_before_more_avatar_discs(faces_dir: Path) -> None:
+    """A realistic 3x3 Meet call with five cameras off: their tiles are the background's colour, so
+    the cut finds five avatar discs and four video tiles. The discs are the larger group of alike
+    leaves, yet the video tiles give the grid: every tile is found, each at its place, and no video
+    tile is taken for an avatar (camera off)."""
+    image, truth = _realistic_call(faces_dir, "meet", 9, 1009)
+    assert sum(not s.camera for s in truth.students) >= 5
+    tiles = parse_gallery(image).tiles
+    assert matched([s.box for s in truth.students], [t.box for t in tiles], 0.8) == 9 == len(tiles)
+    for student in truth.students:
+        if student.camera:
+            (tile,) = [t for t in tiles if iou(t.box, student.box) >= 0.8]
+            assert not tile.disc, student.name
+
+
 def _meet_tiles(faces_dir: Path, count: int, size: tuple[int, int]) -> list[np.ndarray]:
     """``count`` camera tiles (people in rooms, name labels) of ``size``, cut from a generated Meet gallery."""
     image, truth = next(
