@@ -56,6 +56,7 @@ DIVIDED_SPEAKER = 4
 DIVIDING_COVER = 0.4
 MAX_TOUCHING = 8  # a grid of touching tiles is looked for up to this many columns and rows
 TOUCHING_LINE = 0.5
+WIDE_STEPS_BELOW = 2  # a call read as this many tiles or fewer is read again along steps over two pixels
 # A touching grid's edge is a gap of another colour when lines along it are one colour over this
 # share, and the lines beside them that colour over GAP_CONTRAST less
 GAP_LINE = 0.4
@@ -383,10 +384,12 @@ class _Separators:
         return (gap >= self.gap_share * 255) | (line >= EDGE_SHARE * 255) | (either >= self.gap_share * 255)
 
 
-def _colour_steps(frame: np.ndarray, step: int) -> tuple[np.ndarray, np.ndarray]:
+def _colour_steps(frame: np.ndarray, step: int, wide: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Masks of strong colour steps between neighbouring rows and between neighbouring columns, at
     the subsampled size. The frame is shrunk by averaging, so a gap thinner than ``step`` still
-    shows as a step; each step is marked on both pixels it lies between."""
+    shows as a step; each step is marked on both pixels it lies between. ``wide``: steps between
+    pixels two apart too, marked on the pixel between them (a frame scaled down spreads the step
+    between two touching tiles over two pixels)."""
     h, w = frame.shape[:2]
     area = (
         frame
@@ -401,6 +404,9 @@ def _colour_steps(frame: np.ndarray, step: int) -> tuple[np.ndarray, np.ndarray]
     rows[:-1][down] = 255
     columns[:, 1:][across] = 255
     columns[:, :-1][across] = 255
+    if wide:
+        rows[1:-1][cv2.absdiff(area[2:], area[:-2]).max(axis=2) > EDGE_STEP] = 255
+        columns[:, 1:-1][cv2.absdiff(area[:, 2:], area[:, :-2]).max(axis=2) > EDGE_STEP] = 255
     return rows, columns
 
 
@@ -513,11 +519,14 @@ def _gallery(
             tiles.extend(parts)
         else:
             others.append(leaf)
-    resized = {
-        leaf: _resize_about_centre(leaf, w, h, frame_w, frame_h)
-        for leaf in others
-        if _similar(leaf, (0, 0, w, h), 0.25)
-    }
+    resized: dict[Box, Box] = {}
+    for leaf in others:
+        box = _resize_about_centre(leaf, w, h, frame_w, frame_h)
+        # resized over a tile of the gallery it is none (tiles do not overlap)
+        if _similar(leaf, (0, 0, w, h), 0.25) and not any(
+            _overlap(box, t) > DISC_CELL_OVERLAP for t in tiles
+        ):
+            resized[leaf] = box
     hidden = _hidden_cells(tiles, others, (w, h), (frame_w, frame_h), view)
 
     def unexplained(leaf: Box) -> bool:  # in no hidden place of the grid
@@ -1954,21 +1963,13 @@ def _holds(box: Box, tile: Box) -> bool:
     return box[0] <= cx < box[0] + box[2] and box[1] <= cy < box[1] + box[3]
 
 
-def find_tiles(image: np.ndarray) -> TileGrid:
-    """The tile boxes of a meeting screenshot, in reading order (see :func:`parse_gallery`)."""
-    if (
-        isinstance(image, np.ndarray)
-        and image.dtype == np.uint8
-        and image.ndim in (2, 3)
-        and 0 in image.shape[:2]
-    ):
-        return EMPTY_GRID
-    frame = _as_bgr(image)
+def _nested_reading(
+    frame: np.ndarray, small: np.ndarray, step: int, steps: Callable[[], tuple[np.ndarray, np.ndarray]]
+) -> _Reading | None:
+    """The reading of the whole frame (:func:`_read`, along the colour ``steps``), replaced by the
+    reading of its biggest piece when that finds the call inside it (up to :data:`NESTED_WINDOWS`
+    deep: a client's window in a browser in a page)."""
     frame_h, frame_w = frame.shape[:2]
-    if frame_h < 2 * MIN_TILE[1] or frame_w < 2 * MIN_TILE[0]:
-        return EMPTY_GRID
-    small, step = _subsample(frame)
-    steps = functools.cache(lambda: _colour_steps(frame, step))
     reading = _read(frame, small, step, steps, (0, 0, small.shape[1], small.shape[0]))
     for _ in range(NESTED_WINDOWS):
         if reading is None or not reading.leaves:
@@ -1995,6 +1996,34 @@ def find_tiles(image: np.ndarray) -> TileGrid:
         if inner.score * inner_share < reading.score / 2 and not (app_window or divided):
             break
         reading = inner
+    return reading
+
+
+def find_tiles(image: np.ndarray) -> TileGrid:
+    """The tile boxes of a meeting screenshot, in reading order (see :func:`parse_gallery`)."""
+    if (
+        isinstance(image, np.ndarray)
+        and image.dtype == np.uint8
+        and image.ndim in (2, 3)
+        and 0 in image.shape[:2]
+    ):
+        return EMPTY_GRID
+    frame = _as_bgr(image)
+    frame_h, frame_w = frame.shape[:2]
+    if frame_h < 2 * MIN_TILE[1] or frame_w < 2 * MIN_TILE[0]:
+        return EMPTY_GRID
+    small, step = _subsample(frame)
+    reading = _nested_reading(frame, small, step, functools.cache(lambda: _colour_steps(frame, step)))
+    if reading is None or len(reading.boxes) <= WIDE_STEPS_BELOW:
+        # the call read as a piece or two: a frame scaled down may have spread the steps between
+        # touching tiles over two pixels; read along those too, for more tiles in a gallery of equal ones
+        wide = _nested_reading(frame, small, step, functools.cache(lambda: _colour_steps(frame, step, True)))
+        if (
+            wide is not None
+            and _equal_gallery(wide.boxes, wide.kind)
+            and (reading is None or _more_tiles(wide.boxes, wide.kind, reading))
+        ):
+            reading = wide
     if reading is None:
         return EMPTY_GRID
     content, colour_found = reading.content, reading.background

@@ -20,6 +20,10 @@ SCREEN_GAPS: dict[str, tuple[int, int]] = {"zoom": (4, 9), "meet": (0, 12), "tea
 SUBPIXEL_SHARE = 0.5
 # The share of a class's Latin-script names written without marks (José, Łukasz, Nguyễn are the rest)
 PLAIN_LATIN_SHARE = 0.8
+# The share of webcams whose 4:3 video a client shows whole, pillarboxed in its 16:9 tile: Zoom
+# keeps a video's shape; Meet's grid and Teams' gallery crop it to fill the tile (Teams' "Fit to
+# frame", chosen video by video, shows it whole)
+PILLARBOX_SHARE: dict[str, float] = {"zoom": 0.2, "meet": 0.0, "teams": 0.05}
 
 
 @dataclass
@@ -43,11 +47,12 @@ class Realism:
     poses: dict[int, Pose] = field(default_factory=dict)
     rows: bool = False  # Teams' rows of different counts filling the width, where tiles are not mixed
     dialog: bool = False  # Teams' dialog in the middle of the call, over tiles and gaps
+    pillarbox: float = 0.0  # the share of webcams shown pillarboxed (PILLARBOX_SHARE)
 
     def pose(self, student: int) -> Pose:
         """The student's webcam pose, the same on every frame."""
         if student not in self.poses:
-            self.poses[student] = draw_pose(self.rng)
+            self.poses[student] = draw_pose(self.rng, self.pillarbox)
         return self.poses[student]
 
 
@@ -55,8 +60,8 @@ def choose_realism(seed: int, client: Client) -> Realism:
     """The realistic choices of the lecture of ``seed`` drawn as ``client`` draws its calls: the
     screenshot (its text drawn with ClearType in half the Zoom and Teams calls); Teams' side panel
     and avatar column in most Teams calls, mixed sizes in half, rows in half the others, a dialog
-    in some; borderless camera-off tiles in half
-    the Meet calls; a pop-up in some calls."""
+    in some; borderless camera-off tiles in half the Meet calls; a pop-up in some calls; the
+    client's share of pillarboxed webcams."""
     rng = np.random.default_rng([seed, 21])
     shot = choose_shot(rng, client)
     # Windows or not from a stream of its own, so that every other draw keeps its value
@@ -74,6 +79,7 @@ def choose_realism(seed: int, client: Client) -> Realism:
     stage = np.random.default_rng([seed, 23])
     realism.rows = teams and not mixed and bool(stage.random() < 0.5)
     realism.dialog = teams and bool(stage.random() < 0.3)
+    realism.pillarbox = PILLARBOX_SHARE[client]
     return realism
 
 

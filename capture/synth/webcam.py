@@ -27,16 +27,17 @@ class Pose:
     room: np.ndarray
 
 
-def draw_pose(rng: np.random.Generator) -> Pose:
-    """A student's :class:`Pose`: a quarter of the faces cut by the top or a side of the tile, a
-    fifth of the videos 4:3, a fifth of the backgrounds virtual and some blurred."""
+def draw_pose(rng: np.random.Generator, pillarbox_share: float) -> Pose:
+    """A student's :class:`Pose`: a quarter of the faces cut by the top or a side of the tile,
+    ``pillarbox_share`` of the videos 4:3 in their 16:9 tile, a fifth of the backgrounds virtual and
+    some blurred."""
     shift = (0.0, 0.0)
     roll = rng.random()
     if roll < 0.1:
         shift = (0.0, float(rng.uniform(-0.45, -0.2)))
     elif roll < 0.25:
         shift = (float(rng.choice([-1.0, 1.0]) * rng.uniform(0.8, 1.6)), 0.0)
-    pillarbox = bool(rng.random() < 0.2)
+    pillarbox = bool(rng.random() < pillarbox_share)
     kind = rng.random()
     room = virtual_background(rng) if kind < 0.2 else textured_room(rng)
     if 0.2 <= kind < 0.4:

@@ -462,6 +462,29 @@ def test_video_tiles_give_the_gallery_its_size_before_more_avatar_discs(faces_di
             assert not tile.disc, student.name
 
 
+@pytest.mark.parametrize("seed", [9, 2009])
+def test_touching_tiles_of_a_scaled_down_call_part_along_steps_over_two_pixels(
+    faces_dir: Path, seed: int
+) -> None:
+    """Realistic 3x3 Meet calls whose tiles touch, scaled down to 842 and 1243 px: the step between two
+    videos is spread over two pixels, under the colour step a sharp frame shows, and the call was
+    read as one tile. Read again along steps over two pixels, the nine tiles part."""
+    image, truth = _realistic_call(faces_dir, "meet", 9, seed)
+    assert image.shape[1] <= 1280
+    found = [t.box for t in parse_gallery(image).tiles]
+    assert matched([s.box for s in truth.students], found, 0.8) == 9 == len(found), found
+
+
+def test_a_leaf_resized_over_a_tile_of_the_gallery_is_no_tile(faces_dir: Path) -> None:
+    """A realistic 7x7 Meet call at 908 px, cut along a colour step into two pieces of about one
+    size: the smaller, resized to the bigger's size about its centre, lay over it, and the two
+    overlapping halves covered more of the window than the 49 tiles. Tiles do not overlap: the
+    resized piece is none, and the 49 tiles are read."""
+    image, truth = _realistic_call(faces_dir, "meet", 49, 1049)
+    found = [t.box for t in parse_gallery(image).tiles]
+    assert matched([s.box for s in truth.students], found, 0.8) == 49 == len(found)
+
+
 def _meet_tiles(faces_dir: Path, count: int, size: tuple[int, int]) -> list[np.ndarray]:
     """``count`` camera tiles (people in rooms, name labels) of ``size``, cut from a generated Meet gallery."""
     image, truth = next(

@@ -244,6 +244,29 @@ def test_realistic_desktop_calls_on_windows_draw_their_labels_with_cleartype(
     assert (2 <= sum(fringed) <= 6) if client != "meet" else not any(fringed), fringed
 
 
+def _pillarboxed(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
+    """Whether a camera tile shows its video between black bars: its outer tenth each side black."""
+    x, y, w, h = box
+    bar = max(2, w // 10)
+    sides = (image[y : y + h, x : x + bar], image[y : y + h, x + w - bar : x + w])
+    return all(float(np.mean(side.max(axis=2) <= 12)) >= 0.9 for side in sides)
+
+
+@pytest.mark.parametrize("client", ["zoom", "meet"])
+def test_only_zoom_shows_webcams_pillarboxed(tiny_faces: Path, client: str) -> None:
+    """Zoom keeps a 4:3 webcam's shape in its 16:9 tile (black bars each side); Meet's grid crops
+    every video to fill its tile."""
+    bars = 0
+    for seed in range(4):
+        image, truth = next(
+            render_lecture(
+                tiny_faces, students=9, frames=1, seed=seed, client=client, realistic=True, dynamics=False
+            )  # type: ignore[arg-type]
+        )
+        bars += sum(_pillarboxed(image, s.box) for s in truth.students if s.camera)
+    assert bars > 0 if client == "zoom" else bars == 0, bars
+
+
 def test_realistic_needs_a_client(tiny_faces: Path) -> None:
     with pytest.raises(CaptureError, match="realistic"):
         next(render_lecture(tiny_faces, students=3, frames=1, realistic=True))
