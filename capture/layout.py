@@ -2032,7 +2032,7 @@ def find_tiles(image: np.ndarray) -> TileGrid:
     content_box = (cx0 * step, cy0 * step, min((cx1 - cx0) * step, frame_w), min((cy1 - cy0) * step, frame_h))
     if kind == "gallery":
         boxes = boxes + _grid_holes(boxes, functools.partial(_view, small, step), frame_w, frame_h)
-        boxes = boxes + _named_discs(reading.leaves, boxes, small, step, colour_found, (frame_w, frame_h))
+        boxes = boxes + _named_discs(reading.leaves, boxes, small, step, colour_found, frame)
     cells = (
         _disc_cells(boxes, [_disc(small, step, box, colour_found) for box in boxes], frame_w, frame_h)
         if kind == "gallery"
@@ -2052,24 +2052,45 @@ def _named_discs(
     small: np.ndarray,
     step: int,
     background: np.ndarray,
-    frame_size: tuple[int, int],
+    frame: np.ndarray,
 ) -> list[Box]:
-    """The tiles of avatar discs beside a gallery of ``boxes`` (Teams' column of camera-off people,
-    initials or a photo on a disc): leaves holding no tile that are discs on the background
-    (:func:`_disc`) with a name under them (:func:`_name_under`), each as :func:`_disc_tile` makes
-    it in a frame of ``frame_size`` (w, h). A round button has no name under it."""
-    frame_w, frame_h = frame_size
+    """The tiles of avatar discs beside a gallery of ``boxes``: leaves holding no tile that are discs
+    on the background (:func:`_disc`) with a name under them (:func:`_name_under`; Teams' column of
+    camera-off people, initials or a photo on a disc), each as :func:`_disc_tile` makes it, or else
+    with a text line at the bottom left of the gallery cell centred on them (:func:`_cell_about`,
+    :func:`_text_line_box`; Meet's borderless camera-off tile, its name where a video tile's is),
+    that cell. A round button has no name under it or in such a cell."""
+    frame_h, frame_w = frame.shape[:2]
+    size = (
+        (float(np.median([b[2] for b in boxes])), float(np.median([b[3] for b in boxes])))
+        if len(boxes) >= 2
+        else None
+    )
     found: list[Box] = []
     for leaf in leaves:
         disc = _round_part(leaf)
         if any(_intersection(leaf, b) for b in boxes) or not _disc(small, step, disc, background):
             continue
-        tile = _disc_tile(disc, frame_w, frame_h)
-        if _name_under(small, step, disc, tile, background) and not any(
-            _intersection(tile, b) for b in [*boxes, *found]
-        ):
+        tile: Box | None = _disc_tile(disc, frame_w, frame_h)
+        if tile is not None and not _name_under(small, step, disc, tile, background):
+            tile = _cell_about(disc, size, frame_w, frame_h) if size is not None else None
+            if tile is not None:
+                tile = _in_rows_and_columns(tile, boxes)
+            if tile is not None and _text_line_box(frame, tile) is None:
+                tile = None
+        if tile is not None and not any(_intersection(tile, b) for b in [*boxes, *found]):
             found.append(tile)
     return found
+
+
+def _in_rows_and_columns(cell: Box, boxes: Sequence[Box]) -> Box:
+    """``cell`` moved into the row of the ``boxes`` its centre lies in (their top), and into their
+    column likewise (an avatar disc sits a little above its tile's middle)."""
+    x, y, w, h = cell
+    cx, cy = x + w / 2, y + h / 2
+    rows = [b[1] for b in boxes if b[1] <= cy < b[1] + b[3]]
+    columns = [b[0] for b in boxes if b[0] <= cx < b[0] + b[2]]
+    return (columns[0] if columns else x, rows[0] if rows else y, w, h)
 
 
 def _round_part(leaf: Box) -> Box:
@@ -2127,14 +2148,20 @@ def _disc_cells(boxes: Sequence[Box], discs: Sequence[bool], frame_w: int, frame
         size = (width, down if down is not None else width / CELL_ASPECT)
     cells: dict[Box, Box] = {}
     for disc in round_:
-        if size[0] < DISC_CELL * disc[2] or size[1] < DISC_CELL * disc[3]:
-            continue
-        x0 = int(max(0.0, disc[0] + disc[2] / 2 - size[0] / 2))
-        y0 = int(max(0.0, disc[1] + disc[3] / 2 - size[1] / 2))
-        cell = (x0, y0, min(int(size[0]), frame_w - x0), min(int(size[1]), frame_h - y0))
-        if not any(_overlap(cell, other) > DISC_CELL_OVERLAP for other in video):
+        cell = _cell_about(disc, size, frame_w, frame_h)
+        if cell is not None and not any(_overlap(cell, other) > DISC_CELL_OVERLAP for other in video):
             cells[disc] = cell
     return cells
+
+
+def _cell_about(disc: Box, size: tuple[float, float], frame_w: int, frame_h: int) -> Box | None:
+    """The gallery cell of ``size`` (w, h) centred on an avatar ``disc``, within the frame; None when
+    it is hardly bigger than the disc (:data:`DISC_CELL`)."""
+    if size[0] < DISC_CELL * disc[2] or size[1] < DISC_CELL * disc[3]:
+        return None
+    x0 = int(max(0.0, disc[0] + disc[2] / 2 - size[0] / 2))
+    y0 = int(max(0.0, disc[1] + disc[3] / 2 - size[1] / 2))
+    return (x0, y0, min(int(size[0]), frame_w - x0), min(int(size[1]), frame_h - y0))
 
 
 def _spacing(centres: Sequence[float], size: float) -> float | None:

@@ -485,6 +485,18 @@ def test_a_leaf_resized_over_a_tile_of_the_gallery_is_no_tile(faces_dir: Path) -
     assert matched([s.box for s in truth.students], found, 0.8) == 49 == len(found)
 
 
+def test_a_borderless_camera_off_tile_beside_video_tiles_is_its_grid_cell(faces_dir: Path) -> None:
+    """A realistic 2x2 Meet call (Meet until 2021) with two cameras off: their tiles are the
+    background's colour, a disc a little above the middle and the name at the bottom left, beside
+    two video tiles. The disc with its name in the cell of the video tiles' size round it, moved
+    into their row, is a tile (a pop-up hides the other camera-off tile's disc)."""
+    image, truth = _realistic_call(faces_dir, "meet", 4, 2004)
+    off = [s.box for s in truth.students if not s.camera]
+    found = [t.box for t in parse_gallery(image).tiles]
+    assert len(off) == 2 and matched(off, found, 0.8) == 1
+    assert matched([s.box for s in truth.students], found, 0.8) == 3 == len(found), found
+
+
 def _meet_tiles(faces_dir: Path, count: int, size: tuple[int, int]) -> list[np.ndarray]:
     """``count`` camera tiles (people in rooms, name labels) of ``size``, cut from a generated Meet gallery."""
     image, truth = next(
