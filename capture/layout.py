@@ -54,6 +54,7 @@ DIVIDED_SPEAKER = 4
 # ... the share of that tile a grid read inside it covers that makes it the gallery (a shared screen's
 # lines and charts read as a grid cover less)
 DIVIDING_COVER = 0.4
+DIVIDING_EQUAL = 0.75  # ... a grid of tiles this share or more of them of one size (a dialog cuts the others)
 MAX_TOUCHING = 8  # a grid of touching tiles is looked for up to this many columns and rows
 TOUCHING_LINE = 0.5
 WIDE_STEPS_BELOW = 2  # a call read as this many tiles or fewer is read again along steps over two pixels
@@ -1391,6 +1392,15 @@ def _equal_gallery(tiles: list[Box], kind: LayoutKind) -> bool:
     return kind == "gallery" and len(tiles) >= 2 and all(_similar(b, tiles[0]) for b in tiles)
 
 
+def _mostly_equal(tiles: list[Box], kind: LayoutKind) -> bool:
+    """Whether ``tiles`` are a gallery of two or more tiles, :data:`DIVIDING_EQUAL` of them or more
+    of one size (a dialog over the gallery cuts a tile or two into pieces)."""
+    if kind != "gallery" or len(tiles) < 2:
+        return False
+    w, h = int(np.median([t[2] for t in tiles])), int(np.median([t[3] for t in tiles]))
+    return sum(_similar(t, (0, 0, w, h)) for t in tiles) >= DIVIDING_EQUAL * len(tiles)
+
+
 def _divides(tiles: list[Box], kind: LayoutKind, score: float, best: _Reading) -> bool:
     """Whether a gallery reading of equal ``tiles`` covering :data:`SURE_COVER` of the window
     divides the ``best`` reading's speaker tile: :data:`DIVIDED_SPEAKER` of its tiles or more lie in
@@ -1981,12 +1991,13 @@ def _nested_reading(
         inner_share = w * h / (frame_w * frame_h)
         if inner is None:
             break
-        # a speaker's tile that is a grid of equal tiles covering DIVIDING_COVER of it is the gallery:
-        # what was its strip lies beside it (an app's panel of cards, its colour taken for the background)
+        # a speaker's tile that is a grid of (mostly) equal tiles covering DIVIDING_COVER of it is the
+        # gallery: what was its strip lies beside it (an app's panel of cards, its colour taken for the
+        # background)
         divided = (
             reading.kind == "speaker"
             and (x, y, w, h) == reading.boxes[0]
-            and _equal_gallery(inner.boxes, inner.kind)
+            and _mostly_equal(inner.boxes, inner.kind)
             and inner.score >= DIVIDING_COVER
         )
         if len(inner.boxes) <= len(reading.boxes) and not divided:

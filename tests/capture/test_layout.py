@@ -497,6 +497,17 @@ def test_a_borderless_camera_off_tile_beside_video_tiles_is_its_grid_cell(faces_
     assert matched([s.box for s in truth.students], found, 0.8) == 3 == len(found), found
 
 
+def test_a_gallery_a_dialog_cuts_still_divides_the_speakers_tile(faces_dir: Path) -> None:
+    """A realistic 16-student Teams call at 2880 px: the app's side panel's three cards read as a
+    speaker view's strip beside one big tile, the gallery. Read again, the big tile is a grid of 11
+    equal tiles and a piece of one a dialog cuts: mostly equal tiles covering the tile, so the
+    gallery, not a speaker and a strip of cards."""
+    image, truth = _realistic_call(faces_dir, "teams", 16, 16)
+    layout = parse_gallery(image)
+    assert layout.kind == "gallery"
+    assert matched([s.box for s in truth.students], [t.box for t in layout.tiles], 0.8) >= 13
+
+
 def _meet_tiles(faces_dir: Path, count: int, size: tuple[int, int]) -> list[np.ndarray]:
     """``count`` camera tiles (people in rooms, name labels) of ``size``, cut from a generated Meet gallery."""
     image, truth = next(
