@@ -522,7 +522,9 @@ def _gallery(
             others.append(leaf)
     resized: dict[Box, Box] = {}
     for leaf in others:
-        box = _resize_about_centre(leaf, w, h, frame_w, frame_h)
+        # leaves that share their size are tiles of another size (Teams' rows of another count): kept
+        paired = any(o != leaf and _similar(leaf, o) for o in others)
+        box = leaf if paired else _resize_about_centre(leaf, w, h, frame_w, frame_h)
         # resized over a tile of the gallery it is none (tiles do not overlap)
         if _similar(leaf, (0, 0, w, h), 0.25) and not any(
             _overlap(box, t) > DISC_CELL_OVERLAP for t in tiles

@@ -508,6 +508,19 @@ def test_a_gallery_a_dialog_cuts_still_divides_the_speakers_tile(faces_dir: Path
     assert matched([s.box for s in truth.students], [t.box for t in layout.tiles], 0.8) >= 13
 
 
+@pytest.mark.parametrize(("students", "seed", "least"), [(25, 2025, 22), (49, 2049, 40)])
+def test_rows_of_another_count_keep_their_tiles_size(
+    faces_dir: Path, students: int, seed: int, least: int
+) -> None:
+    """Realistic Teams calls whose rows hold different counts (three tiles over four, six over
+    seven): the fuller rows' tiles are narrower, within a quarter of the gallery's size. Resized to
+    it about their centres they missed their tiles; several leaves sharing that other size are tiles
+    of it, kept as they are."""
+    image, truth = _realistic_call(faces_dir, "teams", students, seed)
+    found = [t.box for t in parse_gallery(image).tiles]
+    assert matched([s.box for s in truth.students], found, 0.8) >= least
+
+
 def _meet_tiles(faces_dir: Path, count: int, size: tuple[int, int]) -> list[np.ndarray]:
     """``count`` camera tiles (people in rooms, name labels) of ``size``, cut from a generated Meet gallery."""
     image, truth = next(
