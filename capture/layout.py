@@ -1737,7 +1737,9 @@ def tiles_with_faces(
         around = [t for t in around if not any(_holds(b, t) for b in cut)]
         around += [t for i, t in enumerate(split) if not any(_same_tile(t, u) for u in split[:i])]
     kept = [b for b in grid.boxes if b not in cut]
-    merged = _without_self_view(_mend_tiles(kept, equal, around, bounded), [*grid.avatars, *discs])
+    merged = _without_self_view(
+        _mend_tiles(kept, equal, around, bounded, grid.avatars), [*grid.avatars, *discs]
+    )
     if len(merged) == len(grid.boxes) and set(merged) == set(grid.boxes):
         return grid
     new_discs = tuple(d for d in discs if d in merged)
@@ -1794,14 +1796,19 @@ def _tiles_around_faces(
 
 
 def _mend_tiles(
-    boxes: Sequence[Box], equal: Sequence[Box], around: Sequence[Box], bounded: set[Box]
+    boxes: Sequence[Box],
+    equal: Sequence[Box],
+    around: Sequence[Box],
+    bounded: set[Box],
+    avatars: Sequence[Box] = (),
 ) -> list[Box]:
     """The tiles read (``boxes``) mended by the tiles round faces and discs (``around``): a tile
     read holding two or more of them, all ``bounded``, gives way to them unless it is one of the
     gallery's ``equal`` tiles, and so does the one tile of a reading that found no other when it
     holds :data:`LONE_TILE_FACES` or more (a gallery whose gaps follow no row or column, seen at an
     angle: their tiles are split where they overlap, :func:`_split_overlapping`); those outside every
-    tile read are added."""
+    tile read are added. A tile without a face is kept where it is one of the ``avatars`` (camera
+    off) too."""
     outside = list(around)
     kept: list[Box] = []
     faced: list[Box] = []
@@ -1823,7 +1830,9 @@ def _mend_tiles(
     kept = [
         k
         for k in kept
-        if sum(_similar(k, other) for other in kept) >= 3 or any(_similar(k, f, 0.2) for f in faced)
+        if k in avatars
+        or sum(_similar(k, other) for other in kept) >= 3
+        or any(_similar(k, f, 0.2) for f in faced)
     ]
     return kept + [t for t in outside if not any(_overlap(t, k) > 0.5 for k in kept)]
 
@@ -2043,9 +2052,11 @@ def find_tiles(image: np.ndarray) -> TileGrid:
     boxes, kind = reading.boxes, reading.kind
     cx0, cy0, cx1, cy1 = content
     content_box = (cx0 * step, cy0 * step, min((cx1 - cx0) * step, frame_w), min((cy1 - cy0) * step, frame_h))
+    named_discs: list[Box] = []
     if kind == "gallery":
         boxes = boxes + _grid_holes(boxes, functools.partial(_view, small, step), frame_w, frame_h)
-        boxes = boxes + _named_discs(reading.leaves, boxes, small, step, colour_found, frame)
+        named_discs = _named_discs(reading.leaves, boxes, small, step, colour_found, frame)
+        boxes = boxes + named_discs
     cells = (
         _disc_cells(boxes, [_disc(small, step, box, colour_found) for box in boxes], frame_w, frame_h)
         if kind == "gallery"
@@ -2055,7 +2066,8 @@ def find_tiles(image: np.ndarray) -> TileGrid:
     ordered = tuple(_reading_order([cells.get(box, box) for box in boxes] + named))
     if not ordered:
         return EMPTY_GRID
-    avatars = (*cells.values(), *named)
+    # the named discs' tiles are camera off too (a corner tile that is none is no self-view)
+    avatars = (*cells.values(), *named, *(d for d in named_discs if d not in cells))
     return TileGrid(ordered, kind, content_box, frame, small, step, colour_found, avatars)
 
 

@@ -521,6 +521,19 @@ def test_rows_of_another_count_keep_their_tiles_size(
     assert matched([s.box for s in truth.students], found, 0.8) >= least
 
 
+def test_a_named_disc_beside_tiles_mended_by_faces_stays_a_camera_off_tile(faces_dir: Path) -> None:
+    """A realistic 3-student Teams call in the light theme: two video tiles and a camera-off
+    participant's disc with the name under it beside them. Mended by the faces found, the disc's
+    tile has no face and is no other tile's size, yet it is an avatar (camera off), not a piece of
+    the app: it stays, and is recorded as camera off."""
+    image, truth = _realistic_call(faces_dir, "teams", 3, 1003)
+    (off,) = [s.box for s in truth.students if not s.camera]
+    faces = [s.face_box for s in truth.students if s.face_box is not None]
+    layout = tiles_with_faces(image, find_tiles(image), faces).layout()
+    (tile,) = [t for t in layout.tiles if iou(t.box, off) >= 0.8]
+    assert tile.disc
+
+
 def _meet_tiles(faces_dir: Path, count: int, size: tuple[int, int]) -> list[np.ndarray]:
     """``count`` camera tiles (people in rooms, name labels) of ``size``, cut from a generated Meet gallery."""
     image, truth = next(
