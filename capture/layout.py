@@ -486,9 +486,10 @@ def _gallery(
 ) -> tuple[list[Box], list[Box]]:
     """The equal tiles of a gallery: the size most tile-shaped leaves share (two video tiles or more
     before avatar ``discs``), and the leaves of about that size, resized to it, or split into it (a
-    row or column of tiles whose gaps were lost), and the places of its grid that other leaves cover (:func:`_hidden_cells`, which looks at the
-    frame's pixels in a box through ``view``). Also the tiles as the leaves alone show them, which
-    a reading is judged by: a place inferred from the grid is no evidence for the reading."""
+    row or column of tiles whose gaps were lost), and the places of its grid that other leaves cover
+    (:func:`_hidden_cells`, which looks at the frame's pixels in a box through ``view``). Also the
+    tiles as the leaves alone show them, which a reading is judged by: a place inferred from the grid
+    is no evidence for the reading."""
     similar = _alike(leaves)
     counts = similar.sum(axis=1)
     shaped = [i for i, b in enumerate(leaves) if TILE_SHAPE[0] <= b[2] / b[3] <= TILE_SHAPE[1]]
@@ -1800,7 +1801,7 @@ def _mend_tiles(
     equal: Sequence[Box],
     around: Sequence[Box],
     bounded: set[Box],
-    avatars: Sequence[Box] = (),
+    avatars: Sequence[Box],
 ) -> list[Box]:
     """The tiles read (``boxes``) mended by the tiles round faces and discs (``around``): a tile
     read holding two or more of them, all ``bounded``, gives way to them unless it is one of the
@@ -2096,14 +2097,15 @@ def _named_discs(
         disc = _round_part(leaf)
         if any(_intersection(leaf, b) for b in boxes) or not _disc(small, step, disc, background):
             continue
-        tile: Box | None = _disc_tile(disc, frame_w, frame_h)
-        if tile is not None and not _name_under(small, step, disc, tile, background):
-            tile = _cell_about(disc, size, frame_w, frame_h) if size is not None else None
-            if tile is not None:
-                tile = _in_rows_and_columns(tile, boxes)
-            if tile is not None and _text_line_box(frame, tile) is None:
-                tile = None
-        if tile is not None and not any(_intersection(tile, b) for b in [*boxes, *found]):
+        tile = _disc_tile(disc, frame_w, frame_h)
+        if not _name_under(small, step, disc, tile, background):
+            cell = _cell_about(disc, size, frame_w, frame_h) if size is not None else None
+            if cell is None:
+                continue
+            tile = _in_rows_and_columns(cell, boxes)
+            if _text_line_box(frame, tile) is None:
+                continue
+        if not any(_intersection(tile, b) for b in [*boxes, *found]):
             found.append(tile)
     return found
 
