@@ -1327,10 +1327,11 @@ def _read(
     step: int,
     steps: Callable[[], tuple[np.ndarray, np.ndarray]],
     region: tuple[int, int, int, int],
+    plain: bool = True,
 ) -> _Reading | None:
     """The best reading inside ``region`` (x0, y0, x1, y1 of ``small``): with each candidate background
-    colour, strictly and (for lossy frames) loosely, each with and without colour steps (``steps()``,
-    made when first needed) as separators, and as a grid of tiles touching each other
+    colour, strictly and (for lossy frames) loosely, each with and (when ``plain``) without colour
+    steps (``steps()``, made when first needed) as separators, and as a grid of tiles touching each other
     (:func:`_split_touching`); the most plausible wins. The search stops at the first sure reading
     (:func:`_sure`), so an ordinary gallery costs one XY-cut. Inside a piece of the frame (a nested
     reading) one tile covering nearly all of it only restates the piece: a grid of equal tiles wins
@@ -1358,7 +1359,7 @@ def _read(
         for background, area, gap_share, blurred in _separations(
             small, colour, mask, network[0], region, within, whole
         ):
-            for stepped in (False, True):
+            for stepped in (False, True) if plain else (True,):
                 rows, columns = steps() if stepped else (None, None)
                 separators = _Separators(background, rows, columns, gap_share)
                 cut = _cut(
@@ -1986,20 +1987,26 @@ def _holds(box: Box, tile: Box) -> bool:
 
 
 def _nested_reading(
-    frame: np.ndarray, small: np.ndarray, step: int, steps: Callable[[], tuple[np.ndarray, np.ndarray]]
+    frame: np.ndarray,
+    small: np.ndarray,
+    step: int,
+    steps: Callable[[], tuple[np.ndarray, np.ndarray]],
+    plain: bool = True,
 ) -> _Reading | None:
-    """The reading of the whole frame (:func:`_read`, along the colour ``steps``), replaced by the
-    reading of its biggest piece when that finds the call inside it (up to :data:`NESTED_WINDOWS`
-    deep: a client's window in a browser in a page)."""
+    """The reading of the whole frame (:func:`_read`, along the colour ``steps``, and without them
+    when ``plain``), replaced by the reading of its biggest piece when that finds the call inside it
+    (up to :data:`NESTED_WINDOWS` deep: a client's window in a browser in a page)."""
     frame_h, frame_w = frame.shape[:2]
-    reading = _read(frame, small, step, steps, (0, 0, small.shape[1], small.shape[0]))
+    reading = _read(frame, small, step, steps, (0, 0, small.shape[1], small.shape[0]), plain)
     for _ in range(NESTED_WINDOWS):
         if reading is None or not reading.leaves:
             break
         x, y, w, h = max(reading.leaves, key=lambda b: b[2] * b[3])
         if w * h < NESTED_AREA * frame_w * frame_h:
             break
-        inner = _read(frame, small, step, steps, (x // step, y // step, (x + w) // step, (y + h) // step))
+        inner = _read(
+            frame, small, step, steps, (x // step, y // step, (x + w) // step, (y + h) // step), plain
+        )
         inner_share = w * h / (frame_w * frame_h)
         if inner is None:
             break
@@ -2040,7 +2047,9 @@ def find_tiles(image: np.ndarray) -> TileGrid:
     if reading is None or len(reading.boxes) <= WIDE_STEPS_BELOW:
         # the call read as a piece or two: a frame scaled down may have spread the steps between
         # touching tiles over two pixels; read along those too, for more tiles in a gallery of equal ones
-        wide = _nested_reading(frame, small, step, functools.cache(lambda: _colour_steps(frame, step, True)))
+        wide = _nested_reading(
+            frame, small, step, functools.cache(lambda: _colour_steps(frame, step, True)), plain=False
+        )
         if (
             wide is not None
             and _equal_gallery(wide.boxes, wide.kind)
