@@ -1,4 +1,5 @@
-"""What the agent sees on one frame, drawn over it: tiles, names read, camera on/off, faces, emotions.
+"""What the agent sees on one frame, drawn over it: tiles, name labels and the names read from them,
+camera on/off, faces, emotions.
 
 ``classmood inspect`` shows this to a teacher before class ("does it see all my students?");
 ``privacy.save_debug_frames`` writes it for each analysed frame. Names are drawn in any script:
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 TILE_ON = (60, 200, 60)  # BGR: a tile whose camera is on
 TILE_OFF = (150, 150, 150)  # a tile whose camera is off
 FACE = (0, 215, 255)
-LABEL = (255, 160, 40)
+LABEL = (255, 160, 40)  # a name label's box
 
 
 def _caption(text: str, image_height: int) -> tuple[str, int]:
@@ -31,7 +32,8 @@ def _caption(text: str, image_height: int) -> tuple[str, int]:
 
 
 def draw_analysis(image: np.ndarray, analysis: FrameAnalysis) -> np.ndarray:
-    """A copy of ``image`` (BGR) with each student's tile, face box, name and emotion drawn on it."""
+    """A copy of ``image`` (BGR) with each student's tile, name label box, face box, name and emotion
+    drawn on it."""
     canvas = image.copy()
     captions: list[tuple[tuple[int, int], str, tuple[int, int, int]]] = []
     for student in analysis.students:
@@ -39,6 +41,9 @@ def draw_analysis(image: np.ndarray, analysis: FrameAnalysis) -> np.ndarray:
         if student.tile_box is not None:
             x, y, w, h = student.tile_box
             cv2.rectangle(canvas, (x, y), (x + w - 1, y + h - 1), colour, 2)
+        if student.name_box is not None:
+            x, y, w, h = student.name_box
+            cv2.rectangle(canvas, (x - 1, y - 1), (x + w, y + h), LABEL, 1)
         if student.face_box is not None:
             x, y, w, h = student.face_box
             cv2.rectangle(canvas, (x, y), (x + w - 1, y + h - 1), FACE, 2)

@@ -55,13 +55,15 @@ class FaceStage(Protocol):
 
 @dataclass(frozen=True)
 class StudentReading:
-    """One student in one frame: ``scores`` are smoothed probabilities in EMOTIONS order, or None."""
+    """One student in one frame: ``scores`` are smoothed probabilities in EMOTIONS order, or None;
+    ``name_box`` is where the tile's name label was found (None without one)."""
 
     name: str
     camera_on: bool
     face_box: Box | None
     scores: tuple[float, ...] | None
     tile_box: Box | None = None
+    name_box: Box | None = None
 
 
 @dataclass(frozen=True)
@@ -304,7 +306,7 @@ class FrameAnalyser:
             live = tf.camera_on and not tile.disc
             scores = self._smooth(identities[i], faces.scores.get(i) if live else None)
             face_box = tf.face.box if tf.face is not None and live else None
-            students.append(StudentReading(identities[i], live, face_box, scores, tile.box))
+            students.append(StudentReading(identities[i], live, face_box, scores, tile.box, tile.name_box))
         return students
 
 

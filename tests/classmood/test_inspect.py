@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 
 from capture import render_lecture
+from capture.drawing import LABEL
 from capture.name_text import normalise
 
 
@@ -47,6 +48,8 @@ def test_inspect_lists_and_draws_every_tile(tmp_path: Path, fer_root: Path) -> N
     assert "9 tiles" in result.stderr
     drawing = cv2.imread(str(tmp_path / "seen.png"))
     assert drawing.shape == image.shape and int(np.abs(drawing.astype(int) - image).max()) > 0
+    label_lines = np.all(drawing == LABEL, axis=2)
+    assert label_lines.sum() >= 9 * 20  # a box round each tile's name label
     assert not (tmp_path / "state").exists()  # nothing stored: no database, no data folder
 
 
