@@ -44,7 +44,8 @@ def views(faces: np.ndarray) -> dict[str, np.ndarray]:
     mirrored = faces[:, :, ::-1]
     made = {"as is": faces, "mirror": mirrored}
     for name, (dx, dy) in {"left": (-1, 0), "right": (1, 0), "up": (0, -1), "down": (0, 1)}.items():
-        made[f"shift {name}"] = _warped(faces, np.float32([[1, 0, dx * SHIFT_PX], [0, 1, dy * SHIFT_PX]]))
+        shift = np.array([[1, 0, dx * SHIFT_PX], [0, 1, dy * SHIFT_PX]], dtype=np.float32)
+        made[f"shift {name}"] = _warped(faces, shift)
     centre = ((INPUT_SIZE - 1) / 2, (INPUT_SIZE - 1) / 2)
     for zoom in ZOOMS:
         matrix = cv2.getRotationMatrix2D(centre, 0, zoom)
