@@ -158,6 +158,7 @@ EDGE_SPECK_ROWS = 2  # rows of white on a tile's bottom edge too few for a line 
 EDGE_SPECK_SHARE = 0.3  # ... or, in its fullest row, this share of the white of the line above's
 THIN_BAND_GAP = 4  # rows between a thin band of white and a band above it that make them one line
 AGREEING_LABELS = 4  # equal tiles with a bottom label needed for their labels to be made to agree
+SIGNATURE_MARGIN = 2  # rows above a white label's text that must stay the same for it to be found again
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,45 @@ class GalleryLayout:
 EMPTY = GalleryLayout((), "empty", None)
 
 
+class NameBoxMemory:
+    """The name labels found on the last frame, by tile: a label of white text found again without
+    the search while its tile has the same box and the near-white pixels from just above its text
+    to the bottom of the tile's label zone are the same (a label stays put while its tile does; the
+    video above it may change). One per capture session."""
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[Box, bool], tuple[int, bytes, Box]] = {}
+        self._seen: dict[tuple[Box, bool], tuple[int, bytes, Box]] = {}
+
+    def recall(self, tile: Box, centred: bool, zone_white: np.ndarray) -> Box | None:
+        """The name box found for ``tile`` on the last frame, when the near-white mask of its label
+        zone (``zone_white``) shows the same text where it was."""
+        found = self._found.get((tile, centred))
+        if found is None:
+            return None
+        first, signature, box = found
+        if _zone_signature(zone_white, first) != signature:
+            return None
+        self._seen[(tile, centred)] = found
+        return box
+
+    def keep(self, tile: Box, centred: bool, zone_white: np.ndarray, first: int, box: Box) -> None:
+        """Remember the name box found for ``tile`` from the white text starting at row ``first`` of
+        its label zone."""
+        self._seen[(tile, centred)] = (first, _zone_signature(zone_white, first), box)
+
+    def next_frame(self) -> None:
+        """Forget the labels of tiles this frame did not show."""
+        self._found, self._seen = self._seen, {}
+
+
+def _zone_signature(zone_white: np.ndarray, first: int) -> bytes:
+    """The near-white pixels of a label zone from :data:`SIGNATURE_MARGIN` rows above row ``first``
+    (its text's first row) down, packed: the pixels a white label is found from."""
+    rows = zone_white[max(first - SIGNATURE_MARGIN, 0) :]
+    return bytes(str(rows.shape), "ascii") + np.packbits(rows > 0).tobytes()
+
+
 @dataclass(frozen=True)
 class TileGrid:
     """The tiles of one frame before their labels are looked at: boxes in reading order, the kind
@@ -213,8 +253,10 @@ class TileGrid:
         counts = _alike(list(self.boxes)).sum(axis=1)
         return [box for box, count in zip(self.boxes, counts, strict=True) if count >= 3]
 
-    def layout(self) -> GalleryLayout:
-        """The full layout: every tile with its name box and whether its speaking border is lit."""
+    def layout(self, memory: NameBoxMemory | None = None) -> GalleryLayout:
+        """The full layout: every tile with its name box and whether its speaking border is lit;
+        with a ``memory`` of the session's last frame, labels that stayed put are not searched for
+        again."""
         if not self.boxes:
             return EMPTY
         small, frame = self.small, self.frame
@@ -226,9 +268,20 @@ class TileGrid:
         discs = [box in self.avatars or _disc(small, self.step, box, self.background) for box in self.boxes]
         equal = set(self.equal_tiles())
         name_boxes = [
-            _name_box(small, white, self.step, box, frame, centred=disc, caption_first=box not in equal)
+            _name_box(
+                small,
+                white,
+                self.step,
+                box,
+                frame,
+                centred=disc,
+                caption_first=box not in equal,
+                memory=memory,
+            )
             for box, disc in zip(self.boxes, discs, strict=True)
         ]
+        if memory is not None:
+            memory.next_frame()
         bands = _agreeing_labels(
             self.boxes,
             name_boxes,
@@ -850,6 +903,7 @@ def _name_box(
     frame: np.ndarray,
     centred: bool = False,
     caption_first: bool = True,
+    memory: NameBoxMemory | None = None,
 ) -> Box:
     """The name label (white text, usually on a dark box) in the bottom-left; else (see
     :func:`_name_box_elsewhere`) the text line nearest the bottom-left corner (grey text, light
@@ -859,7 +913,7 @@ def _name_box(
     :data:`CENTRED_NAME_REACH` of its width, and is never in a caption bar. With ``caption_first``
     (a tile that is not one of a gallery's equal tiles: a speaker's, a strip's) a caption bar
     (:func:`_caption_bar_box`) comes first: a thumbnail's video may show white near its
-    bottom-left corner.
+    bottom-left corner. A white label the ``memory`` holds for this tile is not searched for again.
 
     ``small`` is the frame subsampled by ``step`` and ``white`` its mask of near-white pixels.
     """
@@ -873,6 +927,9 @@ def _name_box(
     right = sx + max(int(sw * (CENTRED_NAME_REACH if centred else 0.75)), 4)
     first_column = 0.5 if centred else 0.25
     region_white = white[top : sy + sh, sx:right] > 0
+    recalled = memory.recall(box, centred, region_white) if memory is not None else None
+    if recalled is not None:
+        return recalled
     rows = _white_text_rows(region_white)
     if rows is None:
         return _name_box_elsewhere(small, white, step, box, frame, caption_later)
@@ -913,7 +970,10 @@ def _name_box(
         # a muted microphone's red icon alone (its white slash) before a name whose letters are too
         # grey to be white (no plate, scaled down): the name goes on in strokes along its rows
         x1 = _strokes_on(frame, (x0, y0, x1 - x0, y1 - y0), x + int(w * LABEL_ZONE[0]))
-    return (x0, y0, max(x1 - x0, 1), max(y1 - y0, 1))
+    found = (x0, y0, max(x1 - x0, 1), max(y1 - y0, 1))
+    if memory is not None:
+        memory.keep(box, centred, region_white, start, found)
+    return found
 
 
 def _red_icon(pixels: np.ndarray) -> bool:

@@ -31,7 +31,7 @@ from capture.faces import MIN_FACE_SIZE, FaceDetector, Sweep, default_model_path
 from capture.frames import Frame
 from capture.identity import IdentityTracker, TileObservation
 from capture.label_pixels import label_region
-from capture.layout import GalleryLayout, Tile, TileGrid, find_tiles, tiles_with_faces
+from capture.layout import GalleryLayout, NameBoxMemory, Tile, TileGrid, find_tiles, tiles_with_faces
 from capture.name_reader import NameReader
 
 STAGES: tuple[str, ...] = ("layout", "detection", "names", "emotions")
@@ -109,6 +109,7 @@ class FrameAnalyser:
         self.sweeper = sweeper
         self._swept: tuple[int, tuple[Box, ...], Sweep] | None = None  # frame, tiles read, what was found
         self._mended: tuple[Sweep, TileGrid] | None = None  # a sweep and the tiles it gave
+        self._name_boxes = NameBoxMemory()  # the last frame's labels, found again while they stay put
         self.tracker = tracker or IdentityTracker()
         self.smoothing_window = smoothing_window
         self.debug_dir = debug_dir
@@ -230,7 +231,7 @@ class FrameAnalyser:
         try:
             start = time.perf_counter()
             # the name boxes and speaking borders, beside the face search
-            tiles = (read.layout() if isinstance(read, TileGrid) else read).tiles
+            tiles = (read.layout(self._name_boxes) if isinstance(read, TileGrid) else read).tiles
             timings["layout"] = layout_ms + (time.perf_counter() - start) * 1000
             start = time.perf_counter()
             views, names = self._read_names(frame.image, tiles)

@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from capture import GalleryLayout, parse_gallery, render_lecture
+from capture import layout as layout_module
 from capture.label_pixels import label_region
-from capture.layout import find_tiles, tiles_with_faces
+from capture.layout import NameBoxMemory, find_tiles, tiles_with_faces
 from capture.name_reader import NameReader
 from capture.synth import TruthFrame
 from capture.synth.looks import Client
@@ -918,3 +919,47 @@ def test_tiles_read_through_faces_behind_a_dialog_give_way_to_the_faces_tiles(fa
     for face, cell in zip(face_boxes[:2], cells, strict=False):
         tile = next(t.box for t in layout.tiles if _inside(face, t.box))
         assert iou(tile, cell) >= 0.6, (tile, cell)
+
+
+def test_name_box_memory_finds_a_label_again_only_while_it_stays_put(
+    faces_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A label found on the last frame is found again from memory while the white text round it is
+    the same, however the video above it moves; a renamed participant's longer label is searched for
+    again, and a tile that moved is too."""
+    text = TextRenderer()
+    faces = fer_faces(faces_dir, per_emotion=1, seed=2)
+    cells = [(10 + 270 * (k % 3), 10 + 160 * (k // 3), 262, 147) for k in range(6)]
+
+    def frame(names: list[str], shift: int) -> np.ndarray:
+        image = np.full((340, 830, 3), (26, 26, 26), np.uint8)
+        for k, ((x, y, w, h), name) in enumerate(zip(cells, names, strict=True)):
+            tile = make_tile(
+                np.random.default_rng(k), text, name, face=faces[k][1], emotion=faces[k][0], size=(w, h)
+            )
+            picture = tile.image.copy()
+            picture[: h // 2] = np.roll(picture[: h // 2], shift, axis=1)  # the video above the label moves
+            image[y : y + h, x : x + w] = picture
+        return image
+
+    names = [f"Student {k}" for k in range(6)]
+    first, moved = frame(names, 0), frame(names, 40)
+    renamed = frame([*names[:2], "Bartholomew Featherstonehaugh", *names[3:]], 40)
+    memory = NameBoxMemory()
+    grid = find_tiles(first)
+    before = [t.name_box for t in grid.layout(memory).tiles]
+    assert before == [t.name_box for t in grid.layout().tiles]
+    searched: list[int] = []
+    search = layout_module._white_text_rows
+    monkeypatch.setattr(layout_module, "_white_text_rows", lambda w: searched.append(1) or search(w))
+    again = [t.name_box for t in find_tiles(moved).layout(memory).tiles]
+    assert again == before and not searched  # found again, not searched for
+    grid = find_tiles(renamed)
+    after = [t.name_box for t in grid.layout(memory).tiles]
+    assert after == [t.name_box for t in grid.layout().tiles]
+    long_label, short_label = after[2], before[2]
+    assert long_label is not None and short_label is not None and long_label[2] > short_label[2] + 40
+    shifted = np.full_like(renamed, 26)
+    shifted[6:, :] = renamed[:-6, :]  # the whole call 6 px lower: every tile moved
+    grid = find_tiles(shifted)
+    assert [t.name_box for t in grid.layout(memory).tiles] == [t.name_box for t in grid.layout().tiles]
