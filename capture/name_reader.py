@@ -50,6 +50,10 @@ from model.text_lines import LineRead, TextLineReader
 
 ACCEPT_CONFIDENCE = 90  # without a roster, a read this confident in its script model ends the search
 MIN_CONFIDENCE = 55  # below this (and matching no known name) a read counts as unreadable
+# ... and below this an OCR read of a small label (SMALL_LABEL_PX) that the recogniser does not
+# read alike: Tesseract's reads of 5-8 px letters under it are mostly other text ("va" for "Laura
+# Smith", Cyrillic for a Latin label); the recogniser's own spelled reads need as much
+SMALL_OCR_CONFIDENCE = 75
 AGREEING_MODELS = 3  # script models reading a label's text alike make it a candidate (_consensus)
 SURE_MATCH = 90.0  # a read matching a known name this well ends the search over models
 MAX_LINE_SHARE = 0.25  # a name's text line alone is at most this share of its tile's height (measured: 0.10 median, 0.14 at the 95th percentile)
@@ -450,7 +454,8 @@ class NameReader:
                     _agreed(small.candidate if small is not None else None, ocr) if sure is None else None
                 )
                 entry.candidates.extend([agreed] if agreed is not None else ocr)
-                resolved = self._resolve(entry.candidates)
+                alone = agreed is None and _small_label(work, frame) is not None
+                resolved = self._resolve(entry.candidates, SMALL_OCR_CONFIDENCE if alone else MIN_CONFIDENCE)
                 if resolved.name is None and entry.attempts == 0 and _small_label(work, frame) is None:
                     # unread on a line that runs into the video round it: its text rows alone, once
                     # (kept already for a tall line; not a small label's: the recogniser read it)
@@ -656,9 +661,10 @@ class NameReader:
             if entry is not None:
                 entry.result = read
 
-    def _resolve(self, candidates: Sequence[Candidate]) -> NameRead:
-        """Reads -> a known name (best fuzzy match), a new name (the surest plausible read; of two
-        as sure, a language model's: :data:`~capture.tesseract.LANGUAGE_MODELS`), or unreadable."""
+    def _resolve(self, candidates: Sequence[Candidate], floor: float = MIN_CONFIDENCE) -> NameRead:
+        """Reads -> a known name (best fuzzy match), a new name (the surest plausible read from
+        ``floor``; of two as sure, a language model's: :data:`~capture.tesseract.LANGUAGE_MODELS`),
+        or unreadable."""
         best_match: tuple[str, float, Candidate] | None = None
         for candidate in candidates:
             matched = self.match(candidate.text)
@@ -673,7 +679,7 @@ class NameReader:
             return NameRead(None, best.text if best else "", best.confidence if best else 0.0, False)
         best = max(plausible, key=lambda c: (c.confidence, c.model in LANGUAGE_MODELS))
         letters = sum(ch.isalpha() for ch in best.text)
-        if not self._names.roster and best.confidence >= MIN_CONFIDENCE and letters >= 2:
+        if not self._names.roster and best.confidence >= floor and letters >= 2:
             self.add_known(best.text, roster=False)
             return NameRead(best.text, best.text, best.confidence, False)
         return NameRead(None, best.text, best.confidence, False)

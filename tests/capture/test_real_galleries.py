@@ -1,8 +1,8 @@
 """The capture agent on real video-call screenshots (../shared/galleries), each image its own lecture.
 
 The bars are issue #21's for tiles and live faces. Names on real labels are far below its bars
-(90 % exact without a roster, 98 % with one): their asserts hold today's level so that it can only
-rise (docs/capture.md has the figures per image).
+(90 % exact without a roster, 98 % with one): their asserts hold today's level, and that of names
+read wrong, so that they can only get better (docs/capture.md has the figures per image).
 """
 
 from __future__ import annotations
@@ -51,3 +51,4 @@ def test_names_on_real_labels_do_not_fall_below_todays_level(scores: tuple[Modul
     totals = module.totals(per_image)
     assert totals["names_exact"] >= 0.78, totals
     assert totals["names_exact_roster"] >= 0.98, totals
+    assert totals["names_wrong"] <= 0.06, totals  # a wrong name is worse than "Participant N"
