@@ -159,6 +159,13 @@ EDGE_SPECK_SHARE = 0.3  # ... or, in its fullest row, this share of the white of
 THIN_BAND_GAP = 4  # rows between a thin band of white and a band above it that make them one line
 AGREEING_LABELS = 4  # equal tiles with a bottom label needed for their labels to be made to agree
 SIGNATURE_MARGIN = 2  # rows above a white label's text that must stay the same for it to be found again
+# an app panel's card (Teams' side panel), no participant: inside its edges (CARD_INSET of its size
+# off each), CARD_FLAT of it within CARD_INK of one colour, and all the rest (its text) in the top
+# CARD_TEXT[0] of it, starting in the left CARD_TEXT[1]
+CARD_INSET = 0.06
+CARD_FLAT = 0.85
+CARD_INK = 40
+CARD_TEXT = (0.5, 0.25)
 
 
 @dataclass(frozen=True)
@@ -2133,12 +2140,35 @@ def find_tiles(image: np.ndarray) -> TileGrid:
         else {}
     )
     named = _named_cells(list(cells.values()), frame) if len(cells) == len(boxes) >= MIN_NAMED_GRID else []
-    ordered = tuple(_reading_order([cells.get(box, box) for box in boxes] + named))
+    ordered = tuple(
+        box
+        for box in _reading_order([cells.get(box, box) for box in boxes] + named)
+        if not _panel_card(small, step, box)
+    )
     if not ordered:
         return EMPTY_GRID
     # the named discs' tiles are camera off too (a corner tile that is none is no self-view)
     avatars = (*cells.values(), *named, *(d for d in named_discs if d not in cells))
     return TileGrid(ordered, kind, content_box, frame, small, step, colour_found, avatars)
+
+
+def _panel_card(small: np.ndarray, step: int, box: Box) -> bool:
+    """Whether a tile read is an app panel's card, no participant's: flat inside its edges, its only
+    ink lines of text from its top left (:data:`CARD_FLAT`, :data:`CARD_TEXT`). Teams' side panel
+    lays out equal cards like a column of tiles; a camera-off participant shows a disc, initials or
+    a name in the tile's middle, or a name at its bottom."""
+    view = _view(small, step, box)
+    h, w = view.shape[:2]
+    dy, dx = max(1, int(h * CARD_INSET)), max(1, int(w * CARD_INSET))
+    inside = view[dy : h - dy, dx : w - dx].astype(np.int16)
+    if min(inside.shape[:2]) < 8:
+        return False
+    colour = np.median(inside.reshape(-1, inside.shape[-1]), axis=0)
+    ink = np.abs(inside - colour).max(axis=2) > CARD_INK
+    rows, columns = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    if ink.mean() > 1 - CARD_FLAT or rows.size == 0:
+        return False
+    return bool(rows[-1] < CARD_TEXT[0] * ink.shape[0] and columns[0] < CARD_TEXT[1] * ink.shape[1])
 
 
 def _named_discs(

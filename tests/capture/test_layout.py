@@ -963,3 +963,31 @@ def test_name_box_memory_finds_a_label_again_only_while_it_stays_put(
     shifted[6:, :] = renamed[:-6, :]  # the whole call 6 px lower: every tile moved
     grid = find_tiles(shifted)
     assert [t.name_box for t in grid.layout(memory).tiles] == [t.name_box for t in grid.layout().tiles]
+
+
+def test_an_app_panels_cards_beside_the_gallery_are_no_tiles(faces_dir: Path) -> None:
+    """Teams' side panel lays out equal cards, flat with lines of text at their top left, like a
+    column of tiles beside the gallery: they are no participants (camera-off tiles show a disc,
+    initials or a name in their middle, or a name at their bottom)."""
+    text = TextRenderer()
+    faces = fer_faces(faces_dir, per_emotion=1, seed=4)
+    background = (31, 31, 31)
+    image = np.full((560, 1120, 3), background, np.uint8)
+    cells = [(8 + 274 * (k % 3), 60 + 156 * (k // 3), 270, 152) for k in range(6)]
+    for k, (x, y, w, h) in enumerate(cells):
+        tile = make_tile(
+            np.random.default_rng(k), text, f"Student {k}", face=faces[k][1], emotion=faces[k][0], size=(w, h)
+        )
+        image[y : y + h, x : x + w] = tile.image
+    cards = [(850, 60 + 160 * k, 262, 150) for k in range(3)]
+    for x, y, w, h in cards:
+        image[y : y + h, x : x + w] = (45, 45, 45)
+        for line, words in enumerate(("What went well?", "Thoughts visible to all", "Responses")):
+            cv2.putText(
+                image, words, (x + 10, y + 22 + 18 * line), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (230, 230, 230), 1
+            )
+    found = [t.box for t in parse_gallery(image).tiles]
+    assert matched(cells, found) == len(cells), found
+    assert not any(intersection(box, card) > 0.5 * card[2] * card[3] for box in found for card in cards), (
+        found
+    )
