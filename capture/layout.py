@@ -166,6 +166,7 @@ CARD_INSET = 0.06
 CARD_FLAT = 0.85
 CARD_INK = 40
 CARD_TEXT = (0.5, 0.25)
+CARD_ROW_STEP = 4  # every this many rows of its lower half looked at first
 
 
 @dataclass(frozen=True)
@@ -2160,11 +2161,15 @@ def _panel_card(small: np.ndarray, step: int, box: Box) -> bool:
     view = _view(small, step, box)
     h, w = view.shape[:2]
     dy, dx = max(1, int(h * CARD_INSET)), max(1, int(w * CARD_INSET))
-    inside = view[dy : h - dy, dx : w - dx].astype(np.int16)
+    inside = view[dy : h - dy, dx : w - dx]
     if min(inside.shape[:2]) < 8:
         return False
+    # most tiles are videos, told by a few rows of their lower half, which a card's text leaves flat
+    lower = inside[int(inside.shape[0] * CARD_TEXT[0]) :: CARD_ROW_STEP]
+    if int(lower.max()) - int(lower.min()) > 2 * CARD_INK:
+        return False
     colour = np.median(inside.reshape(-1, inside.shape[-1]), axis=0)
-    ink = np.abs(inside - colour).max(axis=2) > CARD_INK
+    ink = np.abs(inside.astype(np.int16) - colour).max(axis=2) > CARD_INK
     rows, columns = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
     if ink.mean() > 1 - CARD_FLAT or rows.size == 0:
         return False
