@@ -417,7 +417,8 @@ class NameReader:
             frame.crop_keys.pop(i)  # nor matched by its look: the crop holds video
         # nor by OCR at all without an expected name: only the recogniser, on the label's band
         unread = tall and frame.hints[i] is None
-        if unread and _small_label(work, frame) is None:
+        small_label = _small_label(work, frame) is not None  # the recogniser's to read
+        if unread and not small_label:
             frame.out[i] = NameRead(None, "", 0.0, False)
             return
         look_alike, similarity = self._cache.look_alike(self._cache.mask(work.key))
@@ -454,9 +455,9 @@ class NameReader:
                     _agreed(small.candidate if small is not None else None, ocr) if sure is None else None
                 )
                 entry.candidates.extend([agreed] if agreed is not None else ocr)
-                alone = agreed is None and _small_label(work, frame) is not None
+                alone = agreed is None and small_label
                 resolved = self._resolve(entry.candidates, SMALL_OCR_CONFIDENCE if alone else MIN_CONFIDENCE)
-                if resolved.name is None and entry.attempts == 0 and _small_label(work, frame) is None:
+                if resolved.name is None and entry.attempts == 0 and not small_label:
                     # unread on a line that runs into the video round it: its text rows alone, once
                     # (kept already for a tall line; not a small label's: the recogniser read it)
                     text_rows = (
