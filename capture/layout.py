@@ -121,6 +121,10 @@ DARK_PLATE = 100  # a plate no brighter than this (any channel) darkens the vide
 # A small label scaled down is grey: its letters are runs of columns holding a pixel this light in every
 # channel, each run narrower than a letter (a light wall's run goes on)
 SMALL_TEXT_LIGHT = 150
+LETTER_LIGHT = 170  # a label's letter, sub-pixel coloured or not, is this light in one channel at least
+PLATE_MARGIN = (
+    2  # rows of the subsampled frame from a label's white rows to its plate's margin above and below
+)
 ICON_ONLY = 3.0  # a name box less wide than this many times its height holds an icon (and a letter) ...
 RED_ICON = 0.1  # ... a muted microphone's when this share of it is strong red:
 ICON_RED = (150, 70)  # red above the first, and above the other channels by the second
@@ -958,7 +962,10 @@ def _name_box(
     grey_band = (
         small[max(top + start - rows_tall, 0) : top + bottom + 1 + rows_tall, sx:right] if centred else None
     )
-    left, right_end, label_colour, plate = _label_span(band, has_text, grey_band)
+    margins = small[
+        [max(top + start - PLATE_MARGIN, sy), min(top + bottom + PLATE_MARGIN, sy + sh - 1)], sx:right
+    ]
+    left, right_end, label_colour, plate = _label_span(band, has_text, margins, grey_band)
     pad_x, pad_y = 4, 3 + rows_tall * step // 4
     x0 = max(x, (sx + left) * step - pad_x)
     y0 = max(y, (top + start) * step - pad_y)
@@ -1159,13 +1166,14 @@ def _white_text_rows(region_white: np.ndarray) -> tuple[int, int] | None:
 
 
 def _label_span(
-    band: np.ndarray, has_text: np.ndarray, grey_band: np.ndarray | None = None
+    band: np.ndarray, has_text: np.ndarray, margins: np.ndarray, grey_band: np.ndarray | None = None
 ) -> tuple[int, int, np.ndarray, bool]:
     """The first and last column of the label in ``band`` (the rows of its text; ``has_text``: the
     columns with white), the colour behind its first letter, and whether it has a plate of its own
-    (else it is drawn straight on a flat tile of about that colour). With ``grey_band`` (the same
-    columns, rows round the text's: a camera-off tile, no video behind the label) letters scaled
-    down to grey carry the span on too."""
+    (else it is drawn straight on a flat tile of about that colour). Letters light in one channel
+    carry the span on where ``margins`` (a row above the text and one below it) are a plate's dark
+    rows; with ``grey_band`` (the same columns, rows round the text's: a camera-off tile, no video
+    behind the label) letters scaled down to grey do too."""
     white_cols = np.flatnonzero(has_text)
     first = int(white_cols[0])
     behind = band[:, max(first - 2, 0) : max(first, 1)].reshape(-1, 3)
@@ -1185,7 +1193,10 @@ def _label_span(
     # a see-through plate over bright video stops matching its colour, or an icon's colour was taken for
     # the plate, but the name's letters (white, or on a camera-off tile grey: scaled down) go on
     reach = max(6, band.shape[0] * 3 // 2)
-    letters = has_text
+    # ... and letters drawn with coloured sub-pixel edges (ClearType), whose strokes are near-white in
+    # a few pixels only, are light in one channel at least: runs narrower than a letter
+    on_plate = (margins.max(axis=2) <= DARK_PLATE).all(axis=0)
+    letters = has_text | (_short_runs((band.max(axis=2) >= LETTER_LIGHT).any(axis=0), reach) & on_plate)
     if grey_band is not None:
         letters = letters | _short_runs((grey_band.min(axis=2) >= SMALL_TEXT_LIGHT).any(axis=0), reach)
     for column in np.flatnonzero(letters & (np.arange(letters.size) > right_end)):

@@ -991,3 +991,40 @@ def test_an_app_panels_cards_beside_the_gallery_are_no_tiles(faces_dir: Path) ->
     assert not any(intersection(box, card) > 0.5 * card[2] * card[3] for box in found for card in cards), (
         found
     )
+
+
+def test_a_labels_coloured_letters_past_a_pillarbox_are_in_its_name_box() -> None:
+    """Zoom's see-through plate starts over a video's black pillarbox and goes on over the video; a
+    name after the first word drawn with ClearType's coloured edges has no near-white pixel for a
+    long stretch (a Korean name after "(초급)"), so the name box ended in the middle of the name. Its
+    letters, light in one channel, carry the box on while the plate's dark rows lie above and below
+    them; a striped shirt beyond the plate's end (light runs as narrow as letters) does not."""
+    frame = np.full((480, 800, 3), 26, np.uint8)
+    width, top = 192, 216 - 28  # the plate's, 24 px tall
+    stripes = np.zeros((216, 384, 3), np.uint8)
+    stripes[:, ::6] = stripes[:, 1::6] = stripes[:, 2::6] = 190  # light and dark stripes, 3 px each
+    fringes = np.where((np.arange(width) % 2 == 0)[:, None], (250, 170, 60), (70, 180, 245)).astype(np.uint8)
+    labels = []
+    for i, (x, y) in enumerate([(12, 12), (404, 12), (12, 248), (404, 248)]):
+        tile = stripes.copy()
+        tile[:, :width] = 160  # a light wall behind the plate
+        tile[:, :48] = 0  # the pillarbox
+        plate = tile[top : top + 24, :width]
+        plate[:] = (plate * 0.3 + 30).astype(np.uint8)
+        cv2.putText(
+            plate, f"(Group {i + 1})", (8, 17), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (255, 255, 255), 1, cv2.LINE_AA
+        )
+        name = np.zeros_like(plate)
+        cv2.putText(
+            name, "Kim Soon", (104, 17), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (255, 255, 255), 1, cv2.LINE_AA
+        )
+        strokes = name.max(axis=2) > 128
+        plate[strokes] = np.broadcast_to(fringes, plate.shape)[strokes]  # orange and blue, no white
+        frame[y : y + 216, x : x + 384] = tile
+        labels.append((x, x + int(np.flatnonzero(strokes.any(axis=0))[-1]), x + width))
+    tiles = parse_gallery(frame).tiles
+    assert len(tiles) == 4
+    for tile, (left, text_end, plate_end) in zip(tiles, labels, strict=True):
+        assert tile.name_box is not None
+        nx, _, nw, _ = tile.name_box
+        assert nx <= left + 10 and text_end <= nx + nw <= plate_end + 8, (tile.name_box, text_end, plate_end)
