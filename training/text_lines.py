@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import cv2
 import keras
@@ -30,7 +30,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from model.text_lines import CHARSET, LINE_HEIGHT, LINE_WIDTH, STEP, decode, line_input
 from training.errors import TrainingError
-from training.export import export_onnx
+from training.export import export_onnx, load_snapshot, save_snapshot
 from training.warmstart import exported_graph, frozen_offset
 
 if TYPE_CHECKING:
@@ -85,6 +85,9 @@ CONSONANTS = "bcdfghjklmnprstvwz"
 FAMILY_PREFIXES = ("Mc", "Mac", "Von", "Van", "De", "Di", "Da", "La", "Le", "O'", "St")
 INNER_CAPITAL_SHARE = 0.1
 EM_SIZES = (5.5, 18.0)  # the font's em in screen px, drawn log-uniform
+RecogniserHead = Literal["conv", "gru"]
+GRU_UNITS = 128  # each direction's, in each of the "gru" head's two layers
+CONV_HEAD_LAYERS = 2  # the "conv" head's 1-D convolutions
 
 
 @dataclass(frozen=True)
@@ -97,9 +100,10 @@ class LineTrainSettings:
     batch_size: int = 64
     learning_rate: float = 0.002
     seed: int = 0
-    init_weights: str | None = None  # continue from a run's best.weights.h5 or an exported file
+    init_weights: str | None = None  # continue from a run's best.weights.h5, a snapshot or an exported file
     member: int = 0  # which recogniser of an exported mean of several (classmood ensemble)
     sizes: tuple[float, float] = EM_SIZES  # the font em range drawn, in screen px
+    head: RecogniserHead = "conv"  # what reads along the line after the convolutions (recogniser)
 
 
 def font_files() -> list[Path]:
@@ -385,10 +389,12 @@ def draw_lines(
     return inputs, texts
 
 
-def recogniser(width: int = 96, dropout: float = 0.2) -> keras.Model:
-    """A convolutional CTC recogniser: convolutions fold the line's height into features, 1-D
-    convolutions along it see a few letters each side, a softmax per column step over
-    :data:`~model.text_lines.CHARSET` and the blank."""
+def recogniser(width: int = 96, dropout: float = 0.2, head: RecogniserHead = "conv") -> keras.Model:
+    """A convolutional CTC recogniser: convolutions fold the line's height into features, then along
+    the line either two 1-D convolutions that see a few letters each side (``head="conv"``, the
+    shipped file's) or two bidirectional GRUs that see the whole line (``"gru"``: a blurred letter
+    read from the word round it), a softmax per column step over :data:`~model.text_lines.CHARSET`
+    and the blank."""
     inputs = keras.Input((LINE_HEIGHT, LINE_WIDTH, 1), name="line")
     x = inputs
     for filters, pool in ((32, (2, 2)), (64, (2, 1)), (width, (2, 1)), (128, (2, 1))):
@@ -403,7 +409,10 @@ def recogniser(width: int = 96, dropout: float = 0.2) -> keras.Model:
     x = keras.layers.Reshape((LINE_WIDTH // STEP, 192))(x)
     for _ in range(2):
         x = keras.layers.Dropout(dropout)(x)
-        x = keras.layers.Conv1D(192, 5, padding="same", activation="relu")(x)
+        if head == "gru":
+            x = keras.layers.Bidirectional(keras.layers.GRU(GRU_UNITS, return_sequences=True))(x)
+        else:
+            x = keras.layers.Conv1D(192, 5, padding="same", activation="relu")(x)
     outputs = keras.layers.Dense(len(CHARSET) + 1, activation="softmax", name="letters", dtype="float32")(x)
     return keras.Model(inputs, outputs, name="name_lines")
 
@@ -412,7 +421,8 @@ def load_onnx_recogniser(model: keras.Model, path: Path, member: int = 0) -> ker
     """Copy an exported recogniser's weights into ``model`` (:func:`recogniser`), to continue
     training the shipped file: its convolutions (each with its batch normalisation folded in, which
     becomes a frozen offset, :func:`~training.warmstart.frozen_offset`), its 1-D convolutions and
-    its letters layer. Of a mean of several recognisers (``classmood ensemble``), the one numbered
+    its letters layer; into a ``"gru"``-headed model its convolutions only (the GRUs and the letters
+    layer start afresh). Of a mean of several recognisers (``classmood ensemble``), the one numbered
     ``member`` (0 first). Returns ``model``."""
     graph, values = exported_graph(path)
     count = sum(1 for node in graph.node if node.op_type == "MatMul")  # one letters layer each
@@ -431,11 +441,14 @@ def load_onnx_recogniser(model: keras.Model, path: Path, member: int = 0) -> ker
     conv1d = [layer for layer in model.layers if type(layer) is keras.layers.Conv1D]
     norms = [layer for layer in model.layers if isinstance(layer, keras.layers.BatchNormalization)]
     dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
-    if len(matrices) != 1 or len(convs) != len(conv2d) + len(conv1d) or len(biases) != len(conv1d) + 1:
+    heads = CONV_HEAD_LAYERS
+    if len(matrices) != 1 or len(convs) != len(conv2d) + heads or len(biases) != heads + 1:
         raise TrainingError(f"{path}: not a recogniser exported by classmood train-lines")
     for layer, norm, (weights, bias) in zip(conv2d, norms, convs[: len(conv2d)], strict=True):
         layer.kernel.assign(weights.transpose(2, 3, 1, 0))
         frozen_offset(norm, bias)
+    if not conv1d:  # a "gru" head
+        return model
     for layer, (weights,), bias in zip(conv1d, convs[len(conv2d) :], biases[:-1], strict=True):
         layer.set_weights([weights[:, :, 0, :].transpose(2, 1, 0), bias.reshape(-1)])
     dense[0].set_weights([matrices[0], biases[-1].reshape(-1)])
@@ -469,11 +482,13 @@ def train_lines(
     keras.utils.set_random_seed(settings.seed)
     keras.mixed_precision.set_global_policy("mixed_bfloat16")  # faster convolutions on AMX/AVX-512 CPUs
     try:
-        model = recogniser()
+        model = recogniser(head=settings.head)
     finally:
         keras.mixed_precision.set_global_policy("float32")
     if settings.init_weights is not None and settings.init_weights.endswith(".onnx"):
         load_onnx_recogniser(model, Path(settings.init_weights), settings.member)
+    elif settings.init_weights is not None and settings.init_weights.endswith(".npz"):
+        load_snapshot(model, Path(settings.init_weights))
     elif settings.init_weights is not None:
         model.load_weights(settings.init_weights)
     fonts = font_files()
@@ -524,7 +539,8 @@ def train_lines(
         if exact > best:
             best = exact
             model.save_weights(out / "best.weights.h5")
-    model = recogniser()  # computing in float32, as the exported model does
+            save_snapshot(model, out / "best.fp16.npz")  # small enough to commit: go on elsewhere
+    model = recogniser(head=settings.head)  # computing in float32, as the exported model does
     model.load_weights(out / "best.weights.h5")
     export_onnx(model, out / "name-lines.onnx", example=np.zeros((1, LINE_HEIGHT, LINE_WIDTH, 1), np.float32))
     metrics = {"validation_exact": best, "wall_s": time.monotonic() - started}

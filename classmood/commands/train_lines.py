@@ -33,8 +33,15 @@ def register(
         type=Path,
         default=None,
         metavar="FILE",
-        help="continue from a run's best.weights.h5, or from an exported file such as the shipped "
-        "model/weights/name-lines.onnx (drawn lines are new each run)",
+        help="continue from a run's best.weights.h5 or best.fp16.npz (a snapshot, float16), or from an "
+        "exported file such as the shipped model/weights/name-lines.onnx (drawn lines are new each run)",
+    )
+    parser.add_argument(
+        "--head",
+        choices=("conv", "gru"),
+        default="conv",
+        help="what reads along the line: two 1-D convolutions (conv, the shipped file's) or two "
+        "bidirectional GRUs (gru; from an exported conv file only its convolutions are taken)",
     )
     parser.add_argument(
         "--member",
@@ -79,6 +86,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         init_weights=None if args.init_weights is None else str(args.init_weights),
         member=args.member,
         sizes=EM_SIZES if args.sizes is None else (args.sizes[0], args.sizes[1]),
+        head=args.head,
     )
     metrics = train_lines(
         line_settings, args.out, progress=lambda text: print(text, file=sys.stderr, flush=True)

@@ -78,6 +78,37 @@ def test_a_short_run_exports_weights_the_runtime_reads(tmp_path: Path) -> None:
     assert reader.read([]) == []
 
 
+def test_a_gru_headed_run_starts_from_the_shipped_convolutions_and_goes_on_from_its_snapshot(
+    tmp_path: Path,
+) -> None:
+    """The "gru" head takes the shipped file's convolutions; its run leaves a float16 snapshot that a
+    later run (on any machine) continues from, and a file the runtime reads."""
+    from training.text_lines import load_onnx_recogniser, recogniser
+
+    shipped = Path(__file__).resolve().parents[2] / "model" / "weights" / "name-lines.onnx"
+    convs = [
+        layer
+        for layer in load_onnx_recogniser(recogniser(head="gru"), shipped).layers
+        if type(layer).__name__ == "Conv2D"
+    ]
+    plain = [layer for layer in recogniser(head="gru").layers if type(layer).__name__ == "Conv2D"]
+    assert all(
+        np.abs(a.kernel.numpy() - b.kernel.numpy()).max() > 0 for a, b in zip(convs, plain, strict=True)
+    )
+    first = LineTrainSettings(
+        lines=64, validation_lines=16, epochs=1, batch_size=64, head="gru", init_weights=str(shipped)
+    )
+    train_lines(first, tmp_path / "a", progress=lambda _: None)
+    snapshot = tmp_path / "a" / "best.fp16.npz"
+    assert snapshot.is_file()
+    then = LineTrainSettings(
+        lines=64, validation_lines=16, epochs=1, batch_size=64, head="gru", init_weights=str(snapshot)
+    )
+    train_lines(then, tmp_path / "b", progress=lambda _: None)
+    reads = TextLineReader.load(tmp_path / "b" / "name-lines.onnx").read([np.full((10, 60), 128, np.uint8)])
+    assert len(reads) == 1 and all(ch in CHARSET for ch in reads[0].text)
+
+
 def test_the_shipped_recogniser_is_continued_from_its_own_file() -> None:
     """Each recogniser of the shipped mean, loaded into the Keras model, reads as the file does:
     training can go on from the committed file on any machine."""
