@@ -122,9 +122,7 @@ DARK_PLATE = 100  # a plate no brighter than this (any channel) darkens the vide
 # channel, each run narrower than a letter (a light wall's run goes on)
 SMALL_TEXT_LIGHT = 150
 LETTER_LIGHT = 170  # a label's letter, sub-pixel coloured or not, is this light in one channel at least
-PLATE_MARGIN = (
-    2  # rows of the subsampled frame from a label's white rows to its plate's margin above and below
-)
+PLATE_MARGIN = 2  # subsampled rows from a label's white rows to its plate's margins above and below
 ICON_ONLY = 3.0  # a name box less wide than this many times its height holds an icon (and a letter) ...
 RED_ICON = 0.1  # ... a muted microphone's when this share of it is strong red:
 ICON_RED = (150, 70)  # red above the first, and above the other channels by the second

@@ -86,8 +86,8 @@ FAMILY_PREFIXES = ("Mc", "Mac", "Von", "Van", "De", "Di", "Da", "La", "Le", "O'"
 INNER_CAPITAL_SHARE = 0.1
 EM_SIZES = (5.5, 18.0)  # the font's em in screen px, drawn log-uniform
 RecogniserHead = Literal["conv", "gru"]
-GRU_UNITS = 128  # each direction's, in each of the "gru" head's two layers
-CONV_HEAD_LAYERS = 2  # the "conv" head's 1-D convolutions
+GRU_UNITS = 128  # each direction's, in each layer of the "gru" head
+HEAD_LAYERS = 2  # either head's layers along the line
 
 
 @dataclass(frozen=True)
@@ -407,7 +407,7 @@ def recogniser(width: int = 96, dropout: float = 0.2, head: RecogniserHead = "co
     x = keras.layers.BatchNormalization()(x)
     x = keras.layers.ReLU()(x)
     x = keras.layers.Reshape((LINE_WIDTH // STEP, 192))(x)
-    for _ in range(2):
+    for _ in range(HEAD_LAYERS):
         x = keras.layers.Dropout(dropout)(x)
         if head == "gru":
             x = keras.layers.Bidirectional(keras.layers.GRU(GRU_UNITS, return_sequences=True))(x)
@@ -441,8 +441,7 @@ def load_onnx_recogniser(model: keras.Model, path: Path, member: int = 0) -> ker
     conv1d = [layer for layer in model.layers if type(layer) is keras.layers.Conv1D]
     norms = [layer for layer in model.layers if isinstance(layer, keras.layers.BatchNormalization)]
     dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
-    heads = CONV_HEAD_LAYERS
-    if len(matrices) != 1 or len(convs) != len(conv2d) + heads or len(biases) != heads + 1:
+    if len(matrices) != 1 or len(convs) != len(conv2d) + HEAD_LAYERS or len(biases) != HEAD_LAYERS + 1:
         raise TrainingError(f"{path}: not a recogniser exported by classmood train-lines")
     for layer, norm, (weights, bias) in zip(conv2d, norms, convs[: len(conv2d)], strict=True):
         layer.kernel.assign(weights.transpose(2, 3, 1, 0))
