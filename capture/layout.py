@@ -521,6 +521,22 @@ def _resize_about_centre(box: Box, w: int, h: int, frame_w: int, frame_h: int) -
     return (x, y, w, h)
 
 
+def _on_grid(box: Box, tiles: Sequence[Box]) -> Box:
+    """``box``, a tile inferred from a leaf something over the gallery cut or joined, moved onto
+    the rows and columns of the gallery's ``tiles`` whose edges were found whole, where one starts
+    within :data:`ALIGN_SLACK` of its size (a pop-up across the gap above a row adds its rows to
+    the leaf, and a tile resized in it lies off its row)."""
+    x, y, w, h = box
+    columns = [t[0] for t in tiles if abs(t[0] - x) <= ALIGN_SLACK * w]
+    rows = [t[1] for t in tiles if abs(t[1] - y) <= ALIGN_SLACK * h]
+    return (
+        min(columns, key=lambda c: abs(c - x)) if columns else x,
+        min(rows, key=lambda r: abs(r - y)) if rows else y,
+        w,
+        h,
+    )
+
+
 def _split_merged(box: Box, w: int, h: int, gap: float) -> list[Box] | None:
     """Split a leaf that is k x m tiles of size (w, h) whose separating gaps were lost."""
     kx = max(1, round((box[2] + gap) / (w + gap)))
@@ -573,22 +589,23 @@ def _gallery(
         if abs(a[1] - b[1]) < h / 2 and 0 <= b[0] - (a[0] + a[2]) < w / 2
     )
     gap = float(spacings[len(spacings) // 2]) if spacings else 0.03 * w
+    exact = [leaf for leaf in leaves if _similar(leaf, (0, 0, w, h), 0.02)]  # the grid's evidence
     tiles: list[Box] = []
     others: list[Box] = []  # leaves not of the tiles' size: tiles cut or joined by something over them
     for leaf in leaves:
-        if _similar(leaf, (0, 0, w, h), 0.02):
+        if leaf in exact:
             tiles.append(leaf)
         elif _similar(leaf, (0, 0, w, h), 0.25):
             others.append(leaf)
         elif len(group) >= 2 and (parts := _split_merged(leaf, w, h, gap)) is not None:
-            tiles.extend(parts)
+            tiles.extend(_on_grid(part, exact) for part in parts)
         else:
             others.append(leaf)
     resized: dict[Box, Box] = {}
     for leaf in others:
         # leaves that share their size are tiles of another size (Teams' rows of another count): kept
         paired = any(o != leaf and _similar(leaf, o) for o in others)
-        box = leaf if paired else _resize_about_centre(leaf, w, h, frame_w, frame_h)
+        box = leaf if paired else _on_grid(_resize_about_centre(leaf, w, h, frame_w, frame_h), exact)
         # resized over a tile of the gallery it is none (tiles do not overlap)
         if _similar(leaf, (0, 0, w, h), 0.25) and not any(
             _overlap(box, t) > DISC_CELL_OVERLAP for t in tiles

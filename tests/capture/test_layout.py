@@ -347,6 +347,18 @@ def test_a_menu_in_the_bars_colour_over_the_margin_costs_no_camera_tile(
     assert matched([s.box for s in truth.students], found, 0.8) == len(found), found
 
 
+def test_tiles_a_menu_over_the_gap_above_their_row_joins_stay_in_their_row(faces_dir: Path) -> None:
+    """A realistic 4x4 Zoom call whose pop-up menu hangs over the gap above the top row and the gap
+    between its last two tiles: those two are one leaf, taller by the menu's rows above them. The
+    tiles split from it lie in the row and columns the whole tiles show (they were cut 10 px high,
+    off their name labels)."""
+    assert choose_realism(2016, "zoom").popup is not None
+    image, truth = _realistic_call(faces_dir, "zoom", 16, 2016)
+    found = [t.box for t in parse_gallery(image).tiles]
+    assert len(found) == 16
+    assert all(max(iou(s.box, f) for f in found) >= 0.95 for s in truth.students), found
+
+
 @pytest.mark.parametrize("seed", [49, 2049])
 def test_camera_off_tiles_merged_with_the_background_by_a_lossy_picture_fill_their_places(
     faces_dir: Path, seed: int
