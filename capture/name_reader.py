@@ -223,8 +223,10 @@ def _consensus(candidates: Sequence[Candidate]) -> list[Candidate]:
 
 def sure_line(spelled: Spelling) -> bool:
     """Whether the recogniser's read of a small label, spelled with the name words, is sure: from
-    :data:`LINE_CONFIDENCE`, or from :data:`NAMED_LINE_CONFIDENCE` when its words are name words."""
-    return spelled.confidence >= (NAMED_LINE_CONFIDENCE if spelled.named else LINE_CONFIDENCE)
+    :data:`LINE_CONFIDENCE`, or from :data:`NAMED_LINE_CONFIDENCE` when its words are name words;
+    never when a word is a letter from a common name word it is not (``mistakable``)."""
+    threshold = NAMED_LINE_CONFIDENCE if spelled.named else LINE_CONFIDENCE
+    return spelled.confidence >= threshold and not spelled.mistakable
 
 
 def _small_label(work: _Work, frame: _Frame) -> tuple[np.ndarray, Box] | None:

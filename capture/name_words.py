@@ -37,6 +37,7 @@ NAME_WORD_PRIOR = 2.0
 # (Turner over Tuner, Brian over Bran, where the recogniser hesitates between them)
 COMMON_WEIGHT = 0.25
 RARE_RANK = 20_000
+COMMON_RANK = 1_000  # a read word a letter from a census word ranked above this may be that word misread
 MIN_RESPELLED = 3  # words shorter than this are kept as read (initials, particles)
 NEAR_EDITS = 2  # name words up to this many letter edits from a read word are weighed ...
 SHORT_WORD = 4  # ... one edit for words this short or shorter, and for words that are name words
@@ -85,12 +86,14 @@ def _census_within(shortest: int, longest: int) -> tuple[str, ...]:
 @dataclass(frozen=True)
 class Spelling:
     """A read as the name words make it: its text, its confidence (0-100, the read's confidence
-    scaled by the likelihood the spelling lost per letter), and whether its words are name words
-    (:meth:`NameWords.respelled`)."""
+    scaled by the likelihood the spelling lost per letter), whether its words are name words, and
+    whether one that is none is a letter from a common one (``mistakable``: "Oregory", a small
+    "G" read as "O", is likelier a misread "Gregory" than a rare name; :meth:`NameWords.respelled`)."""
 
     text: str
     confidence: float
     named: bool
+    mistakable: bool = False
 
 
 class NameWords:
@@ -127,6 +130,21 @@ class NameWords:
         """How many words with letters are no name words."""
         return sum(1 for word in words if any(ch.isalpha() for ch in word) and word not in self)
 
+    def _mistakable(self, words: list[str]) -> bool:
+        """Whether a word with letters, none marked, that is no name word is one letter edit from a
+        name word of the census ranked above :data:`COMMON_RANK` (a mark read is a detail seen:
+        "Müller" is no misread "Miller")."""
+        return any(
+            any(ch.isalpha() for ch in word)
+            and word not in self
+            and word == _unmarked(word)
+            and any(
+                Levenshtein.distance(word, near) == 1 and census_ranks().get(near, COMMON_RANK) < COMMON_RANK
+                for near in self.near(word)
+            )
+            for word in words
+        )
+
     def _named(self, words: list[str]) -> bool:
         """Whether every word with letters is a name word, one at least more than an initial."""
         return self._unnamed(words) == 0 and any(len(word.rstrip(".")) > 1 and word in self for word in words)
@@ -142,7 +160,7 @@ class NameWords:
         probabilities, the read as it is."""
         words = read.text.split()
         if read.steps is None or not words:
-            return Spelling(read.text, read.confidence, self._named(words))
+            return Spelling(read.text, read.confidence, self._named(words), self._mistakable(words))
         edge = ""  # the letters read beyond the label
         letters = written(read.steps)
         for i, word in enumerate(list(words)):
@@ -162,10 +180,15 @@ class NameWords:
             words, edge = trials[int(np.argmax(scores))]
         text = " ".join(word for word in words if word)
         if text == read.text:
-            return Spelling(text, read.confidence, self._named(words))
+            return Spelling(text, read.confidence, self._named(words), self._mistakable(words))
         lost = float(np.diff(log_likelihoods(read.steps, [read.text, " ".join(words) + edge]))[0])
         confidence = _without_last(read.confidence, letters, len(edge))
-        return Spelling(text, _scaled(confidence, lost, text), self._named(words))
+        return Spelling(text, _scaled(confidence, lost, text), self._named(words), self._mistakable(words))
+
+
+def _unmarked(word: str) -> str:
+    """``word`` without the marks on its letters ("José" is "Jose")."""
+    return "".join(ch for ch in unicodedata.normalize("NFD", word) if not unicodedata.combining(ch))
 
 
 def _glyphs_apart(word: str) -> list[str]:
