@@ -1413,6 +1413,7 @@ class _Reading:
     background: np.ndarray
     score: float = 0.0
     background_share: float = 0.0  # of the window read, the share that is its background colour
+    beside: tuple[Box, ...] = ()  # the leaves of the readings round the window read, outside it
 
 
 def _read(
@@ -2119,7 +2120,8 @@ def _nested_reading(
         app_window = len(reading.boxes) == 1 and inner.background_share >= APP_BACKGROUND_SHARE
         if inner.score * inner_share < reading.score / 2 and not (app_window or divided):
             break
-        reading = inner
+        outside = tuple(leaf for leaf in reading.leaves if not _intersection(leaf, (x, y, w, h)))
+        reading = replace(inner, beside=reading.beside + outside)
     return reading
 
 
@@ -2159,7 +2161,7 @@ def find_tiles(image: np.ndarray) -> TileGrid:
     named_discs: list[Box] = []
     if kind == "gallery":
         boxes = boxes + _grid_holes(boxes, functools.partial(_view, small, step), frame_w, frame_h)
-        named_discs = _named_discs(reading.leaves, boxes, small, step, colour_found, frame)
+        named_discs = _named_discs(reading.leaves, boxes, small, step, colour_found, frame, reading.beside)
         boxes = boxes + named_discs
     cells = (
         _disc_cells(boxes, [_disc(small, step, box, colour_found) for box in boxes], frame_w, frame_h)
@@ -2209,13 +2211,16 @@ def _named_discs(
     step: int,
     background: np.ndarray,
     frame: np.ndarray,
+    beside: Sequence[Box] = (),
 ) -> list[Box]:
     """The tiles of avatar discs beside a gallery of ``boxes``: leaves holding no tile that are discs
     on the background (:func:`_disc`) with a name under them (:func:`_name_under`; Teams' column of
     camera-off people, initials or a photo on a disc), each as :func:`_disc_tile` makes it, or else
     with a text line at the bottom left of the gallery cell centred on them (:func:`_cell_about`,
     :func:`_text_line_box`; Meet's borderless camera-off tile, its name where a video tile's is),
-    that cell. A round button has no name under it or in such a cell."""
+    that cell. A round button has no name under it or in such a cell. The leaves ``beside`` the
+    window read (the column of discs beside a Teams stage read as a window of its own) count with
+    a name under them only: the cells are the gallery's, inside the window."""
     frame_h, frame_w = frame.shape[:2]
     size = (
         (float(np.median([b[2] for b in boxes])), float(np.median([b[3] for b in boxes])))
@@ -2223,13 +2228,13 @@ def _named_discs(
         else None
     )
     found: list[Box] = []
-    for leaf in leaves:
+    for leaf in [*leaves, *beside]:
         disc = _round_part(leaf)
         if any(_intersection(leaf, b) for b in boxes) or not _disc(small, step, disc, background):
             continue
         tile = _disc_tile(disc, frame_w, frame_h)
         if not _name_under(small, step, disc, tile, background):
-            cell = _cell_about(disc, size, frame_w, frame_h) if size is not None else None
+            cell = _cell_about(disc, size, frame_w, frame_h) if size is not None and leaf in leaves else None
             if cell is None:
                 continue
             tile = _in_rows_and_columns(cell, boxes)

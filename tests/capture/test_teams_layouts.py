@@ -111,3 +111,16 @@ def _inside(box: Box, tile: Box) -> bool:
     """Whether the centre of ``box`` lies in ``tile``."""
     cx, cy = box[0] + box[2] / 2, box[1] + box[3] / 2
     return tile[0] <= cx < tile[0] + tile[2] and tile[1] <= cy < tile[1] + tile[3]
+
+
+def test_a_column_of_avatar_discs_beside_a_stage_read_as_a_window_of_its_own(faces_dir: Path) -> None:
+    """A realistic Teams call whose stage, beside the app's side panel of cards, is read as a window
+    of its own and its gallery inside it: the column of camera-off people on the stage, beside the
+    gallery, lay outside that window and was lost. Each disc with its name under it is a tile."""
+    image, truth = next(
+        render_lecture(faces_dir, students=16, frames=1, seed=16, client="teams", realistic=True)
+    )
+    column = [s.box for s in truth.students if s.box[3] > s.box[2]]  # the column's cells, taller than wide
+    assert len(column) == 2
+    found = list(find_tiles(image).boxes)
+    assert matched(column, found, 0.7) == 2, found
