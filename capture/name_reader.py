@@ -607,9 +607,9 @@ class NameReader:
         self, image: np.ndarray, decisive: Candidate, rest: Sequence[str], found: list[Candidate]
     ) -> None:
         """A confident read of a script two models read (Hangul and kor) is read by the other too,
-        when it is one of the models still to try (``rest``): the surer of the two is taken
-        (:meth:`_resolve`), as each misreads labels the other reads right. A read that matched a
-        known name needs no other."""
+        and one of a script Latin letters look like (Cyrillic, Greek) by the Latin model, when it is
+        one of the models still to try (``rest``): the surer is taken (:meth:`_resolve`), as each
+        misreads labels the other reads right. A read that matched a known name needs no other."""
         if self.match(decisive.text) is not None:
             return
         for model in fellow_readers(decisive.text, decisive.model):

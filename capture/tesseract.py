@@ -54,6 +54,10 @@ ALSO_READ_BY: dict[str, tuple[tuple[str, float], ...]] = {
     "HanS": (("Japanese", 0.5),),
     "Hangul": (("kor", 0.9),),
 }
+# Scripts whose models read Latin text as look-alike letters, sure of them (the Cyrillic model reads
+# "Isaac Murray" in Cyrillic letters of the same shapes): a confident read of theirs is read by the
+# Latin model too
+LATIN_LOOK_ALIKES: frozenset[str] = frozenset({"Cyrillic", "Greek"})
 # Models of one language (its words in their dictionary): of two reads as sure, theirs is taken
 # over the script model's (Korean labels: kor's "(초급)김태란" against Hangul's "(초급) 김태란")
 LANGUAGE_MODELS: frozenset[str] = frozenset({"kor"})
@@ -105,9 +109,14 @@ def _readers(text: str) -> tuple[str, ...]:
 
 
 def fellow_readers(text: str, model: str) -> tuple[str, ...]:
-    """The other models that read the main script of ``text``, which ``model`` read (Hangul and kor)."""
+    """The other models that read the main script of ``text``, which ``model`` read (Hangul and kor),
+    and the Latin model for a read of a script whose letters Latin ones look like
+    (:data:`LATIN_LOOK_ALIKES`: the label may be Latin text)."""
     readers = _readers(text)
-    return tuple(m for m in readers if m != model) if model in readers else ()
+    if model not in readers:
+        return ()
+    look_alike = ("Latin",) if readers[0] in LATIN_LOOK_ALIKES else ()
+    return tuple(m for m in readers if m != model) + look_alike
 
 
 def compatible(text: str, model: str) -> bool:

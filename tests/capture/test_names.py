@@ -609,6 +609,16 @@ def test_a_confident_read_of_a_script_two_models_read_is_read_by_the_other_too()
         assert reader.read_frame([label])[0].name == "김민정" and reader.ocr_calls == 1
 
 
+def test_a_latin_name_read_in_cyrillic_look_alikes_is_read_by_the_latin_model_too() -> None:
+    """In a class of Cyrillic names the Cyrillic model reads first, and it reads "Isaac Murray" in
+    Cyrillic letters of the same shapes, sure of them: a confident Cyrillic or Greek read is read by
+    the Latin model too, and the surer is taken. A Cyrillic name stays Cyrillic."""
+    with NameReader(models=("Cyrillic", "Greek", "Latin")) as reader:
+        assert reader.read_frame([_label("Isaac Murray", "latin", 1)])[0].name == "Isaac Murray"
+        assert reader.ocr_calls == 2
+        assert reader.read_frame([_label("Дмитрий Шевченко", "cyrillic", 1)])[0].name == "Дмитрий Шевченко"
+
+
 def test_a_text_several_script_models_read_alike_outweighs_the_latin_models_slip() -> None:
     """Over bright video the Latin model may slip where the other script models, which know Latin
     letters too, agree: three or more reading the same text make it a candidate at their median
