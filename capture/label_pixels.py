@@ -73,9 +73,12 @@ def label_region(image: np.ndarray, tile_box: Box, name_box: Box) -> tuple[np.nd
     return crop, (x - x0, y - y0, min(w, x1 - x), min(h, y1 - y))
 
 
-def _text_channels(label: np.ndarray, core: Box) -> tuple[np.ndarray, np.ndarray] | None:
+def _text_channels(
+    label: np.ndarray, core: Box, turned: bool = False
+) -> tuple[np.ndarray, np.ndarray] | None:
     """Two channels in which the label's text is bright: the darkest and the brightest of B, G, R
-    for light text (min, max), the same turned over for dark text; None when the core is flat."""
+    for light text (min, max), the same turned over for dark text; None when the core is flat.
+    ``turned``: the text taken for the other side than the core's pixels say."""
     x, y, w, h = core
     if label.ndim == 2:
         low = high = gray = np.ascontiguousarray(label)
@@ -90,7 +93,7 @@ def _text_channels(label: np.ndarray, core: Box) -> tuple[np.ndarray, np.ndarray
     # which side is text is judged on the core's middle rows: a loose core's top and bottom are
     # the video round a plate (a light shirt round a dark plate is not dark text)
     middle = inner[h // 4 : h - h // 4] if h >= LOOSE_CORE else inner
-    if float((middle > threshold).mean()) < 0.5:
+    if (float((middle > threshold).mean()) < 0.5) != turned:
         return np.ascontiguousarray(low), np.ascontiguousarray(high)
     return np.ascontiguousarray(255 - high), np.ascontiguousarray(255 - low)
 
@@ -236,7 +239,9 @@ class _Ink:
     core: Box
 
 
-def text_line(label: np.ndarray, core: Box | None = None, reach: float | None = None) -> np.ndarray | None:
+def text_line(
+    label: np.ndarray, core: Box | None = None, reach: float | None = None, turned: bool = False
+) -> np.ndarray | None:
     """The label's text line as ink coverage (float32, 1 = text, 0 = background), or None when blank.
 
     ``core`` is the part of ``label`` known to hold (some of) the text, by default all of it; when it
@@ -245,15 +250,19 @@ def text_line(label: np.ndarray, core: Box | None = None, reach: float | None = 
     around the core are added while they hold ink (small gaps allowed: diacritics, word spaces) and
     are not flooded with it (a bright room around the label box is not text); with ``reach``, rows
     no further above or below the core's inked rows than that share of their height (a name drawn
-    without a plate over textured video, whose rows the line would otherwise run into).
+    without a plate over textured video, whose rows the line would otherwise run into). ``turned``:
+    the ink is the majority side (white text in a dark shadow over light video, whose shadow is
+    the minority); None for a label on a plate of its own.
     """
     loose = core if core is not None else (0, 0, label.shape[1], label.shape[0])
     # icons first: on a light plate coloured icons are dark boxes, like a plate
     label = _without_icons(label, loose)
     core = loose if core is None else _plate(label, loose)
     if core != loose:  # icons the size of the plate's text, not the loose core's
+        if turned:  # a plate's text is the other side of the plate
+            return None
         label = _without_icons(label, core)
-    found = _core_ink(_in_gray_when_subpixel(label, core), core)
+    found = _core_ink(_in_gray_when_subpixel(label, core), core, turned)
     if found is None:
         return None
     label_like = _label_like(found)
@@ -334,9 +343,10 @@ def _in_gray_when_subpixel(label: np.ndarray, core: Box) -> np.ndarray:
     return cv2.merge([gray, gray, gray])
 
 
-def _core_ink(label: np.ndarray, core: Box) -> _Ink | None:
-    """The label's ink, split from its background inside ``core``; None when the core holds none."""
-    channels = _text_channels(label, core)
+def _core_ink(label: np.ndarray, core: Box, turned: bool = False) -> _Ink | None:
+    """The label's ink, split from its background inside ``core`` (``turned``: see
+    :func:`_text_channels`); None when the core holds none."""
+    channels = _text_channels(label, core, turned)
     if channels is None:
         return None
     chan, other = channels

@@ -11,7 +11,7 @@ leaves unread are compared with the roster's names by their look (:mod:`capture.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeAlias
@@ -65,6 +65,9 @@ CONFIRM_SIMILARITY = 0.9  # ... to the last label read as its tile's expected na
 LOOK_AGREEMENT = 50.0  # a sure read (SURE_READ_LETTERS or more) this unlike a roster name overrules its look
 SURE_READ_LETTERS = 4
 # a label box this tall or less (letters of 11 px or less) is read by the recogniser first
+TURNED_LOST_LETTERS = (
+    2  # a read of a line taken the other way may hold this many letters fewer than the first reads
+)
 SMALL_LABEL_PX = 16
 LINE_CONFIDENCE = 90.0  # the recogniser's reads from this confidence are candidates
 NAMED_LINE_CONFIDENCE = 75.0  # ... and from this one when every word is a name word (capture.name_words)
@@ -190,6 +193,21 @@ def _agreed(line: Candidate | None, read: Sequence[Candidate]) -> Candidate | No
         return None
     same = [c.confidence for c in read if " ".join(line_form(c.text).split()) == line.text]
     return Candidate(line.text, max([line.confidence, *same]), LINE_MODEL) if same else None
+
+
+def _whole_sure_reads(
+    reads: Sequence[Candidate], first: Sequence[Candidate], decisive: Callable[[Candidate], bool]
+) -> list[Candidate]:
+    """Of the ``reads`` of a label's line taken the other way, those that are sure (``decisive``)
+    and hold about as many letters as the most any ``first`` read of its script held (at most
+    :data:`TURNED_LOST_LETTERS` fewer): a sure read of part of the line (the first word lost by an
+    icon before it) is no read of the label."""
+
+    def letters(candidate: Candidate) -> int:
+        return sum(ch.isalpha() for ch in candidate.text)
+
+    most = max((letters(c) for c in first if compatible(c.text, c.model)), default=0)
+    return [c for c in reads if decisive(c) and letters(c) >= most - TURNED_LOST_LETTERS]
 
 
 def _consensus(candidates: Sequence[Candidate]) -> list[Candidate]:
@@ -457,6 +475,20 @@ class NameReader:
                     _agreed(small.candidate if small is not None else None, ocr) if sure is None else None
                 )
                 entry.candidates.extend([agreed] if agreed is not None else ocr)
+                if (
+                    entry.attempts == 0
+                    and not (small_label or tall)
+                    and not any(map(self._decisive, entry.candidates))
+                ):
+                    # no read sure: the text may be the other side of the line's pixels (white
+                    # letters in a dark shadow over light video, the shadow taken for the text)
+                    turned = text_line(work.label, work.core, turned=True)
+                    reads = (
+                        self._ocr(turned, 0, hint, only_hint=only_hint, absent=frame.absent)
+                        if turned is not None
+                        else []
+                    )
+                    entry.candidates.extend(_whole_sure_reads(reads, entry.candidates, self._decisive))
                 alone = agreed is None and small_label
                 resolved = self._resolve(entry.candidates, SMALL_OCR_CONFIDENCE if alone else MIN_CONFIDENCE)
                 if resolved.name is None and entry.attempts == 0 and not small_label:

@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 import pytest
 
+from capture import parse_gallery, render_lecture
 from capture.errors import CaptureError
 from capture.label_cache import LabelCache
 from capture.label_pixels import crop_key, label_mask, label_region, same_label, text_line
@@ -17,6 +18,7 @@ from capture.name_reader import NameReader
 from capture.name_text import closed_brackets, display_form, normalise, trimmed_words, without_edge_capital
 from capture.synth.text import TextRenderer
 from capture.tesseract import compatible, scripts_of
+from capture_helpers import intersection
 from model.names import name_key
 from tiles import make_tile
 
@@ -617,6 +619,22 @@ def test_a_latin_name_read_in_cyrillic_look_alikes_is_read_by_the_latin_model_to
         assert reader.read_frame([_label("Isaac Murray", "latin", 1)])[0].name == "Isaac Murray"
         assert reader.ocr_calls == 2
         assert reader.read_frame([_label("Дмитрий Шевченко", "cyrillic", 1)])[0].name == "Дмитрий Шевченко"
+
+
+def test_white_letters_in_a_shadow_over_light_video_are_read_as_the_letters(faces_dir: Path) -> None:
+    """Meet draws a name without a plate, white letters in a soft dark shadow on the video: over a
+    light room the shadow is the minority side of the line's pixels and was taken for the text (the
+    letters read as outlines: "Laurari Rivara", "Nicole Owens" in Greek). With no read sure, the
+    line is read the other way too, and a sure read of that is taken."""
+    image, truth = next(
+        render_lecture(faces_dir, students=25, frames=1, seed=25, client="meet", realistic=True)
+    )
+    tiles = parse_gallery(image).tiles
+    for student in (s for s in truth.students if s.name in ("Nicole Owens", "Lauren Rivera")):
+        tile = max(tiles, key=lambda t: intersection(t.box, student.box))
+        assert tile.name_box is not None
+        with NameReader() as reader:
+            assert reader.read_frame([label_region(image, tile.box, tile.name_box)])[0].name == student.name
 
 
 def test_a_text_several_script_models_read_alike_outweighs_the_latin_models_slip() -> None:
