@@ -91,14 +91,22 @@ def test_roster_words_are_name_words() -> None:
     assert words.respelled(read).text == "Adebayo"
 
 
+def _plain_labels_read(
+    bench_script: Callable[[str], ModuleType], size: int, seed: int
+) -> tuple[list[str], list[LineRead]]:
+    """The generator's plain Latin names (bench/name_lines.py) drawn as Zoom labels at ``size`` px by
+    its renderer, and the recogniser's reads of them."""
+    bench = bench_script("name_lines")
+    names: list[str] = bench.latin_names(marks=False, plain=True)
+    rng = np.random.default_rng(seed)
+    renderer = TextRenderer()
+    return names, TextLineReader.load().read([bench.zoom_label(renderer, name, size, rng) for name in names])
+
+
 def test_small_generated_labels_read_better_spelled(bench_script: Callable[[str], ModuleType]) -> None:
     """The generator's plain Latin names at 7 px, drawn by its renderer (bench/name_lines.py): more
     are read exactly once spelled with the name words, and the reads taken are mostly right."""
-    bench = bench_script("name_lines")
-    names = bench.latin_names(marks=False, plain=True)
-    rng = np.random.default_rng(5)
-    renderer = TextRenderer()
-    reads = TextLineReader.load().read([bench.zoom_label(renderer, name, 7, rng) for name in names])
+    names, reads = _plain_labels_read(bench_script, 7, 5)
     words = NameWords()
     spelled = [words.respelled(read) for read in reads]
     as_read = np.mean([read.text == name for read, name in zip(reads, names, strict=True)])
@@ -171,11 +179,7 @@ def test_the_reads_taken_of_small_generated_labels_are_right(
 ) -> None:
     """The generator's plain Latin names at 8 px (bench/name_lines.py): of the reads the name reader
     takes alone, 97 % or more are right (94 % when a read a letter from a common name was taken too)."""
-    bench = bench_script("name_lines")
-    names = bench.latin_names(marks=False, plain=True)
-    rng = np.random.default_rng(8)
-    renderer = TextRenderer()
-    reads = TextLineReader.load().read([bench.zoom_label(renderer, name, 8, rng) for name in names])
+    names, reads = _plain_labels_read(bench_script, 8, 8)
     words = NameWords()
     taken = [
         s.text == name
