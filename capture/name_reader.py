@@ -64,10 +64,9 @@ HINT_OVERRIDE = 0.93
 CONFIRM_SIMILARITY = 0.9  # ... to the last label read as its tile's expected name: that name, unread
 LOOK_AGREEMENT = 50.0  # a sure read (SURE_READ_LETTERS or more) this unlike a roster name overrules its look
 SURE_READ_LETTERS = 4
+# a read of a line taken the other way may hold this many letters fewer than the first reads
+TURNED_LOST_LETTERS = 2
 # a label box this tall or less (letters of 11 px or less) is read by the recogniser first
-TURNED_LOST_LETTERS = (
-    2  # a read of a line taken the other way may hold this many letters fewer than the first reads
-)
 SMALL_LABEL_PX = 16
 LINE_CONFIDENCE = 90.0  # the recogniser's reads from this confidence are candidates
 NAMED_LINE_CONFIDENCE = 75.0  # ... and from this one when every word is a name word (capture.name_words)
