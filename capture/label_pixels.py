@@ -160,7 +160,30 @@ def _plate(label: np.ndarray, core: Box) -> Box:
     tall, wide = bottom - top, right - left
     if tall < max(4, PLATE_MIN_HEIGHT * h) or wide < 2 * tall or wide * tall > 0.9 * w * h:
         return core
+    if _text_runs_on(gray, threshold, (left, top, wide, tall)):
+        return core
     return (x + left, y + top, wide, tall)
+
+
+def _text_runs_on(gray: np.ndarray, threshold: float, plate: Box) -> bool:
+    """Whether the text inside ``plate`` (light pixels of ``gray``, above ``threshold``) runs on past
+    its right edge: a plate holds its whole label, so a dark patch of video that ends mid-name (the
+    room behind a name drawn without a plate, bounded by something light) is no plate. A letter
+    past the edge is a light blob starting within a line height of it, inside the text's rows and
+    at least a third as tall as they are."""
+    left, top, wide, tall = plate
+    light = (gray > threshold).astype(np.uint8)
+    rows = np.flatnonzero(light[top : top + tall, left : left + wide].any(axis=1)) + top
+    if rows.size == 0:
+        return False
+    first, last = int(rows[0]), int(rows[-1])
+    height = last - first + 1
+    right = left + wide
+    count, _, stats, _ = cv2.connectedComponentsWithStats(light, connectivity=8)
+    return any(
+        right - 1 <= x <= right + height and first - 1 <= y and y + h <= last + 2 and h >= height / 3
+        for x, y, _, h, _ in stats[1:count].tolist()
+    )
 
 
 def crop_key(label: np.ndarray, core: Box | None = None) -> bytes:

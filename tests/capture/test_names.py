@@ -522,6 +522,24 @@ def test_a_name_box_holding_the_video_round_a_plate_is_read_in_the_plate(reader:
     assert reader.read_frame([(crop, core)], tile_heights=[4 * th + 30])[0].name == "Amara Okafor"
 
 
+def test_a_dark_patch_of_video_ending_mid_name_is_no_plate(faces_dir: Path, reader: NameReader) -> None:
+    """Meet writes names straight on the video. A dark wall behind a name's first letters, bounded
+    by a light picture above the rest of the line, looked like a plate, and the line was cut at its
+    edge ("Steven Ramir", "Gloria Sä"). A plate holds its whole label: text running on past it
+    means no plate, and the line is as long as the one found in the label's own text box."""
+    for seed, name in ((25, "Steven Ramirez"), (2025, "Gloria Sanders")):
+        image, truth = next(
+            render_lecture(faces_dir, students=25, frames=1, seed=seed, client="meet", realistic=True)
+        )
+        student = next(s for s in truth.students if s.name == name)
+        tile = max(parse_gallery(image).tiles, key=lambda t: intersection(t.box, student.box))
+        assert tile.name_box is not None
+        crop, core = label_region(image, tile.box, tile.name_box)
+        line, whole = text_line(crop, core), text_line(*label_region(image, tile.box, student.label_box))
+        assert line is not None and whole is not None and line.shape[1] >= whole.shape[1] - 2
+    assert reader.read_frame([(crop, core)], tile_heights=[tile.box[3]])[0].name == name
+
+
 def test_a_label_drawn_with_subpixel_anti_aliasing_is_read_whole(reader: NameReader) -> None:
     """Zoom on Windows draws labels with ClearType: light text whose vertical strokes are blue on one
     edge and orange on the other. The darkest channel keeps only the horizontal bars, and the
