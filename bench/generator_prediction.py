@@ -6,7 +6,7 @@ Generated: ``render_lecture(client=C, realistic=True)`` over a spread of student
 ``bench/capture_accuracy.py``'s ``run`` without a roster, pooled over the lectures. Real: every
 screenshot of that client in ``../shared/galleries/``, scored by ``bench/real_galleries.py``,
 pooled. Tiles: tiles found of all tiles; live faces: live faces recorded with an emotion; names:
-exact names (no roster) of all tiles (generated) or of the legible labels (real). A difference
+exact names (no roster) of the legible labels (generated: those no pop-up or dialog hides). A difference
 over 3 points is flagged.
 
     .venv/bin/python bench/generator_prediction.py [--students 3 4 6 9 16 25 49] [--seeds 4]
@@ -44,7 +44,7 @@ def generated(
 ) -> dict[str, float]:
     """The agent's pooled scores (per cent) on generated lectures of ``client``: each count of
     students with ``seeds`` seeds, ``frames`` frames each, no roster."""
-    totals = dict.fromkeys(("tiles", "found", "names_ok", "faces", "faces_found"), 0)
+    totals = dict.fromkeys(("tiles", "labels", "found", "names_ok", "faces", "faces_found"), 0)
     for n in students:
         for k in range(seeds):
             seed = 1000 * k + n
@@ -56,7 +56,7 @@ def generated(
     return {
         "tiles": 100 * totals["found"] / max(totals["tiles"], 1),
         "live faces": 100 * totals["faces_found"] / max(totals["faces"], 1),
-        "names": 100 * totals["names_ok"] / max(totals["tiles"], 1),
+        "names": 100 * totals["names_ok"] / max(totals["labels"], 1),
     }
 
 

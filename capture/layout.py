@@ -19,7 +19,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from capture.box import Box
+from capture.box import Box, intersection
 
 LayoutKind = Literal["gallery", "speaker", "empty"]
 
@@ -693,7 +693,7 @@ def _hidden_cells(
         cell
         for cell in cells
         if not any(_overlap(cell, t) > DISC_CELL_OVERLAP for t in tiles)
-        and sum(_intersection(cell, leaf) for leaf in leaves) >= HIDDEN_CELL_COVER * w * h
+        and sum(intersection(cell, leaf) for leaf in leaves) >= HIDDEN_CELL_COVER * w * h
     ]
     gap = _gap_colour(tiles, view) if covered else None
     if gap is None:
@@ -1969,7 +1969,7 @@ def _split_overlapping(
     for i, a in enumerate(out):
         for j in range(i + 1, len(out)):
             b = out[j]
-            if _intersection((a[0], a[1], a[2], a[3]), (b[0], b[1], b[2], b[3])) == 0:
+            if intersection((a[0], a[1], a[2], a[3]), (b[0], b[1], b[2], b[3])) == 0:
                 continue
             centres = [points[i], points[j]]
             dx, dy = centres[1][0] - centres[0][0], centres[1][1] - centres[0][1]
@@ -2035,13 +2035,6 @@ def tile_around(separators: _Separators, step: int, face: Box, frame_w: int, fra
     return box, found
 
 
-def _intersection(a: Box, b: Box) -> int:
-    """The area two boxes share, in pixels."""
-    iw = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
-    ih = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
-    return iw * ih
-
-
 def _disc_tile(disc: Box, frame_w: int, frame_h: int) -> Box:
     """The tile of an avatar disc found on its own: the disc and the name drawn under it (Teams'
     column of camera-off people), :data:`DISC_TILE_WIDTH` times as wide, reaching
@@ -2062,7 +2055,7 @@ def _clipped(a: Box, b: Box) -> Box:
 
 def _overlap(a: Box, b: Box) -> float:
     """The share of the smaller of two boxes that lies inside the other."""
-    return _intersection(a, b) / max(min(a[2] * a[3], b[2] * b[3]), 1)
+    return intersection(a, b) / max(min(a[2] * a[3], b[2] * b[3]), 1)
 
 
 def _same_tile(a: Box, b: Box) -> bool:
@@ -2072,7 +2065,7 @@ def _same_tile(a: Box, b: Box) -> bool:
 def _cuts(box: Box, face: Box) -> bool:
     """True when ``box`` holds ``face``'s centre but less than :data:`FACE_IN_TILE` of it: its edge
     runs through the face, where a camera's tile edge at most grazes a face leaning out of it."""
-    return _holds(box, face) and _intersection(box, face) < FACE_IN_TILE * face[2] * face[3]
+    return _holds(box, face) and intersection(box, face) < FACE_IN_TILE * face[2] * face[3]
 
 
 def _holds(box: Box, tile: Box) -> bool:
@@ -2120,7 +2113,7 @@ def _nested_reading(
         app_window = len(reading.boxes) == 1 and inner.background_share >= APP_BACKGROUND_SHARE
         if inner.score * inner_share < reading.score / 2 and not (app_window or divided):
             break
-        outside = tuple(leaf for leaf in reading.leaves if not _intersection(leaf, (x, y, w, h)))
+        outside = tuple(leaf for leaf in reading.leaves if not intersection(leaf, (x, y, w, h)))
         reading = replace(inner, beside=reading.beside + outside)
     return reading
 
@@ -2230,7 +2223,7 @@ def _named_discs(
     found: list[Box] = []
     for leaf in [*leaves, *beside]:
         disc = _round_part(leaf)
-        if any(_intersection(leaf, b) for b in boxes) or not _disc(small, step, disc, background):
+        if any(intersection(leaf, b) for b in boxes) or not _disc(small, step, disc, background):
             continue
         tile = _disc_tile(disc, frame_w, frame_h)
         if not _name_under(small, step, disc, tile, background):
@@ -2240,7 +2233,7 @@ def _named_discs(
             tile = _in_rows_and_columns(cell, boxes)
             if _text_line_box(frame, tile) is None:
                 continue
-        if not any(_intersection(tile, b) for b in [*boxes, *found]):
+        if not any(intersection(tile, b) for b in [*boxes, *found]):
             found.append(tile)
     return found
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from capture.box import Box
+from capture.box import Box, intersection
 from capture.synth.furniture import (
     SELF_VIEW_CORNER,
     SelfView,
@@ -345,14 +345,15 @@ class LectureRenderer:
 def _seen(student: TruthStudent, over: Sequence[Box]) -> TruthStudent:
     """The student as the frame shows them: a face that a box drawn over the call (a pop-up, a
     dialog) hides by half or more, or that the tile's edge cuts to under half of its square, is no
-    visible face, so it has no emotion to read."""
+    visible face, so it has no emotion to read; a label such a box hides even in part is not
+    legible."""
+    if student.label_box is not None and any(intersection(student.label_box, box) > 0 for box in over):
+        student = replace(student, label_legible=False)
     if student.face_box is None:
         return student
-    x, y, w, h = student.face_box
+    _, _, w, h = student.face_box
     if w * h * 2 < max(w, h) ** 2:
         return replace(student, emotion=None, face_box=None)
-    for ox, oy, ow, oh in over:
-        hidden = max(0, min(x + w, ox + ow) - max(x, ox)) * max(0, min(y + h, oy + oh) - max(y, oy))
-        if hidden * 2 >= w * h:
-            return replace(student, emotion=None, face_box=None)
+    if any(intersection(student.face_box, box) * 2 >= w * h for box in over):
+        return replace(student, emotion=None, face_box=None)
     return student

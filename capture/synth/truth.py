@@ -11,7 +11,9 @@ from capture.synth.looks import View
 
 @dataclass(frozen=True)
 class TruthStudent:
-    """One visible student in one frame; ``box`` is the tile (x, y, w, h) in frame pixels."""
+    """One visible student in one frame; ``box`` is the tile (x, y, w, h) in frame pixels.
+    ``label_legible``: whether the name label can be read, not hidden even in part by a pop-up or a
+    dialog drawn over the call (the real screenshots' truth leaves such labels out of its names)."""
 
     name: str
     box: Box
@@ -20,6 +22,7 @@ class TruthStudent:
     speaking: bool = False
     label_box: Box | None = None
     face_box: Box | None = None
+    label_legible: bool = True
 
     def to_json(self) -> dict[str, Any]:
         """The student as truth.json writes it (name, tile box, camera, emotion)."""

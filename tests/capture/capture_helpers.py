@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-Box = tuple[int, int, int, int]
-
-
-def intersection(a: Box, b: Box) -> int:
-    """The area two (x, y, w, h) boxes share."""
-    ix = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
-    iy = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
-    return ix * iy
+from capture.box import Box, intersection
 
 
 def iou(a: Box, b: Box) -> float:

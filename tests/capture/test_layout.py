@@ -14,6 +14,7 @@ from hypothesis.extra.numpy import arrays
 
 from capture import GalleryLayout, parse_gallery, render_lecture
 from capture import layout as layout_module
+from capture.box import Box, intersection
 from capture.label_pixels import label_region
 from capture.layout import NameBoxMemory, find_tiles, tiles_with_faces
 from capture.name_reader import NameReader
@@ -21,7 +22,7 @@ from capture.synth import TruthFrame
 from capture.synth.looks import Client
 from capture.synth.realistic import choose_realism
 from capture.synth.text import TextRenderer
-from capture_helpers import Box, intersection, iou, matched
+from capture_helpers import iou, matched
 from tiles import fer_faces, make_tile
 
 VARIANTS = {

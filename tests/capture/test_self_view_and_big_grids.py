@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 
 from capture import parse_gallery, render_lecture
+from capture.box import Box
 from capture.synth import Client
 from capture.synth.looks import CLIENT_LOOKS
-from capture_helpers import Box, iou, matched
+from capture_helpers import iou, matched
 
 
 def _rows_and_columns(boxes: list[Box]) -> tuple[int, int]:

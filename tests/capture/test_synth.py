@@ -286,6 +286,19 @@ def test_a_face_a_pop_up_hides_is_no_visible_face_in_the_truth(faces_dir: Path) 
     assert any(s.camera and s.face_box is not None and s.emotion is not None for s in truth.students)
 
 
+def test_a_label_a_dialog_covers_is_not_legible_in_the_truth(faces_dir: Path) -> None:
+    """Teams' dialog in the middle of the call covers some tiles' labels, whole or in part: no name
+    can be read there, so the truth marks those labels not legible (the real screenshots' truth
+    leaves such labels out of its names), and only those. In this call the dialog lies over the
+    middle column's second to fifth rows."""
+    assert choose_realism(2025, "teams").dialog
+    _, truth = next(
+        render_lecture(faces_dir, students=25, frames=1, seed=2025, client="teams", realistic=True)
+    )
+    hidden = {s.name for s in truth.students if not s.label_legible}
+    assert hidden == {"Tyler Wilson", "Ethan Foster", "Jason Flores", "Aaron Ramirez"}
+
+
 def test_a_face_the_tile_edge_cuts_to_under_half_is_no_visible_face_in_the_truth(faces_dir: Path) -> None:
     """Webcams frame people off-centre, so a face may be cut by the tile's edge: the truth keeps a
     face box (the visible part of its square) only while half the square or more shows."""

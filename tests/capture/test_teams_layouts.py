@@ -12,10 +12,11 @@ import numpy as np
 import pytest
 
 from capture import render_lecture
+from capture.box import Box
 from capture.layout import find_tiles, tiles_with_faces
 from capture.synth.furniture import column_boxes, mixed_boxes, rows_boxes
 from capture.synth.looks import CLIENT_LOOKS
-from capture_helpers import Box, matched
+from capture_helpers import matched
 
 STAGE = CLIENT_LOOKS["teams"].background["dark"]
 
