@@ -23,6 +23,7 @@ TRAILING_SIGNS = ",;|_-"  # signs no name ends with: OCR reads them from a label
 CLOSING_MISREADS = ";:,.|]}"  # what OCR makes of the ")" closing a label's "(student number)"
 OPENING_MISREADS = "[{|"  # what OCR makes of the "(" opening a label's "(level) name"
 NAME_SIGNS = ".,'’-()[]_&@#/…"  # the signs names are written with; OCR reads others from noise
+PERSIAN_YEH = "\u06cc"  # what Tesseract's Arabic script model writes for the Arabic yeh and alif maqsura
 MAX_STRAY_SIGNS = 1  # a read with more signs than this that no name has ("게 ~ = ㅡ=") is noise
 
 
@@ -32,7 +33,7 @@ def normalise(name: str) -> str:
 
     Spaces are dropped because OCR puts them between CJK and Thai letters, which have none.
     """
-    text = name_key(name).replace("\u06cc", "\u064a").replace("\u06a9", "\u0643").replace("\u0640", "")
+    text = name_key(name).replace(PERSIAN_YEH, "\u064a").replace("\u06a9", "\u0643").replace("\u0640", "")
     return "".join(text.split())
 
 
@@ -69,7 +70,7 @@ def display_form(text: str) -> str:
     tokens at either end ("| Ana Novák |"; label edges read as letters) but a capital initial at
     its end, and no two-character token of other than letters before it (the microphone or phone
     icon of a label)."""
-    words = [_without_loose_jamo(w) for w in unicodedata.normalize("NFC", text).split()]
+    words = [_arabic_yeh(_without_loose_jamo(w)) for w in unicodedata.normalize("NFC", text).split()]
     words = [w for w in words if w]
     while (
         len(words) > 1
@@ -98,6 +99,15 @@ def _initial(word: str) -> bool:
     """Whether a last one-character token is a name's own: a capital initial ("Madhan D"; an unsure
     one is dropped by :func:`trimmed_words`) or a bracket closing a student number."""
     return word == ")" or (word.isalpha() and word.isupper())
+
+
+def _arabic_yeh(word: str) -> str:
+    """``word`` with the Persian yeh Tesseract's Arabic script model writes (ی) as the Arabic letter
+    of the same shape: the dotted yeh (ي) inside a word, alif maqsura (ى) at its end. The glyphs
+    are the same, so the pixels cannot tell Persian from Arabic, and Arabic is the more common."""
+    if PERSIAN_YEH not in word:
+        return word
+    return word[:-1].replace(PERSIAN_YEH, "\u064a") + word[-1].replace(PERSIAN_YEH, "\u0649")
 
 
 def _without_loose_jamo(word: str) -> str:

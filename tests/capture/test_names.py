@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from capture import parse_gallery, render_lecture
+from capture.box import intersection
 from capture.errors import CaptureError
 from capture.label_cache import LabelCache
 from capture.label_pixels import crop_key, label_mask, label_region, same_label, text_line
@@ -18,7 +19,6 @@ from capture.name_reader import NameReader
 from capture.name_text import closed_brackets, display_form, normalise, trimmed_words, without_edge_capital
 from capture.synth.text import TextRenderer
 from capture.tesseract import compatible, scripts_of
-from capture_helpers import intersection
 from model.names import name_key
 from tiles import make_tile
 
@@ -149,6 +149,9 @@ def test_ocr_text_as_a_name() -> None:
     )
     # a capital initial ends a name; a lone small letter or sign at the end is a label's edge
     assert display_form("Karuppusamy D") == "Karuppusamy D" and display_form("Ana Novák l") == "Ana Novák"
+    # Tesseract's Arabic script model writes the Persian yeh for the Arabic letters of its shape
+    assert display_form("\u0644\u06cc\u0644\u06cc \u062d\u062f\u0627\u062f") == "ليلى حداد"
+    assert display_form("سامي ناصر") == "سامي ناصر"
 
 
 def test_helpers() -> None:
