@@ -44,16 +44,22 @@ MODEL_ORDER: tuple[str, ...] = (
     "Greek",
     "Japanese",
     "kor",
+    "ara",
     "Hebrew",
     "Thai",
     "Hangul",
 )
 # Models that also read a script, after its own script model, when installed: Tesseract's Korean
-# language model (Debian tesseract-ocr-kor) reads small Hangul labels the Hangul model cuts short.
+# and Arabic language models (Debian tesseract-ocr-kor, -ara) read small labels of their script
+# the script model cuts short or misreads.
 ALSO_READ_BY: dict[str, tuple[tuple[str, float], ...]] = {
     "HanS": (("Japanese", 0.5),),
     "Hangul": (("kor", 0.9),),
+    "Arabic": (("ara", 0.9),),
 }
+# Models tried on a label only where the names known or expected are of their script, never in the
+# sweep over every model: the Arabic language model reads Latin labels as Arabic words, sure of them
+HINTED_ONLY: frozenset[str] = frozenset({"ara"})
 # Scripts whose models read Latin text as look-alike letters, sure of them (the Cyrillic model reads
 # "Isaac Murray" in Cyrillic letters of the same shapes): a confident read of theirs is read by the
 # Latin model too
@@ -256,9 +262,11 @@ class ScriptModels:
     def order(self, hint: str | None = None, absent: Sequence[str] = ()) -> list[str]:
         """Script models in the order to try: those of ``hint`` (the name expected on the label), then
         those of the ``absent`` roster names (no other label of the frame shows them), most common
-        first, then the scripts of the known names, most common first, then the rest."""
+        first, then the scripts of the known names, most common first, then the rest but the
+        :data:`HINTED_ONLY`."""
         seen = sorted(self._seen, key=lambda m: -self._seen[m])
-        return list(dict.fromkeys([*self.for_hint(hint), *self.likely(absent), *seen, *self.installed]))
+        rest = [m for m in self.installed if m not in HINTED_ONLY]
+        return list(dict.fromkeys([*self.for_hint(hint), *self.likely(absent), *seen, *rest]))
 
     def likely(self, names: Sequence[str]) -> list[str]:
         """The installed script models that read ``names``, weighted as the known names are

@@ -728,6 +728,22 @@ def test_of_two_reads_as_sure_the_language_models_is_taken() -> None:
     assert resolved(Candidate("(초급) 김태란", 93.0, "Hangul"), kor) == "(초급) 김태란"  # the surer
 
 
+def test_arabic_labels_are_read_by_the_arabic_language_model_where_the_class_has_arabic_names(
+    reader: NameReader,
+) -> None:
+    """Tesseract's Arabic script model cuts "يوسف الخطيب" short; its Arabic language model (`ara`)
+    reads it whole. The language model reads Latin labels as Arabic words too, so it is tried only
+    once a name of the class is Arabic, never on a label no known name says anything of."""
+    from capture.tesseract import ScriptModels
+
+    models = ScriptModels(("Latin", "Arabic", "ara"))
+    assert "ara" not in models.order()
+    models.count("علي حداد", roster=False)
+    assert models.order()[:2] == ["Arabic", "ara"]
+    assert reader.read(_label("علي حداد", "arabic", 1)).name == "علي حداد"
+    assert reader.read(_label("يوسف الخطيب", "arabic", 2)).name == "يوسف الخطيب"
+
+
 def test_a_read_with_signs_no_name_is_written_with_is_no_name() -> None:
     """OCR reads a stroke or the video beside a label as signs ("게 ~ = ㅡ="): a read with more than
     one sign names are not written with is not taken, however sure; the signs names have (brackets,
