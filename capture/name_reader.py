@@ -194,6 +194,13 @@ def _agreed(line: Candidate | None, read: Sequence[Candidate]) -> Candidate | No
     return Candidate(line.text, max([line.confidence, *same]), LINE_MODEL) if same else None
 
 
+def _whole_name_read(candidate: Candidate) -> bool:
+    """Whether an OCR read is sure enough of letters enough to be a whole name on its own (a read
+    of video taken for a line gives a few letters, or many unsurely)."""
+    letters = sum(ch.isalpha() for ch in candidate.text)
+    return letters >= SURE_READ_LETTERS and candidate.confidence >= SMALL_OCR_CONFIDENCE
+
+
 def _whole_sure_reads(
     reads: Sequence[Candidate], first: Sequence[Candidate], decisive: Callable[[Candidate], bool]
 ) -> list[Candidate]:
@@ -422,16 +429,18 @@ class NameReader:
         if line is None:
             return
         # a line this tall holds video above the label too: first the line kept to the rows of its
-        # text (a name without a plate on textured video), else read only as the name the tile is
-        # expected to show (all script models on such a line mostly read the video)
+        # text (a name without a plate on textured video), then the line taken the other way (white
+        # letters with a dark shadow over light video, whose dark parts were taken for the text),
+        # else read only as the name the tile is expected to show (all script models on such a
+        # line mostly read the video)
         tall = frame.tile_heights is not None and line.shape[0] > MAX_LINE_SHARE * frame.tile_heights[i]
         kept = text_line(work.label, work.core, reach=LINE_REACH) if tall else None
-        if (
-            kept is not None
-            and frame.tile_heights is not None
-            and kept.shape[0] <= MAX_LINE_SHARE * frame.tile_heights[i]
-        ):
+        if kept is not None and self._fits(kept, frame, i):
             line, tall = kept, False
+        turned = text_line(work.label, work.core, turned=True) if tall else None
+        taken_turned = turned is not None and self._fits(turned, frame, i)
+        if turned is not None and taken_turned:
+            line, tall = turned, False
         if tall and not (frame.look_labels and frame.look_labels[i] is not None):
             frame.crop_keys.pop(i)  # nor matched by its look: the crop holds video
         # nor by OCR at all without an expected name: only the recogniser, on the label's band
@@ -470,21 +479,23 @@ class NameReader:
                 hint, only_hint = self._hint(entry, frame.hints[i], tall, look_alike, similarity)
                 raw = raw_line_image(work.label, work.core) if entry.attempts == 0 else None
                 ocr = self._ocr(line, entry.attempts, hint, only_hint=only_hint, absent=frame.absent, raw=raw)
+                if taken_turned:  # a line found only the other way: a sure read of a whole name, or none
+                    ocr = [c for c in ocr if _whole_name_read(c) or self._decisive(c)]
                 agreed = (
                     _agreed(small.candidate if small is not None else None, ocr) if sure is None else None
                 )
                 entry.candidates.extend([agreed] if agreed is not None else ocr)
                 if (
                     entry.attempts == 0
-                    and not (small_label or tall)
+                    and not (small_label or tall or taken_turned)
                     and not any(map(self._decisive, entry.candidates))
                 ):
                     # no read sure: the text may be the other side of the line's pixels (white
                     # letters in a dark shadow over light video, the shadow taken for the text)
-                    turned = text_line(work.label, work.core, turned=True)
+                    other_way = text_line(work.label, work.core, turned=True)
                     reads = (
-                        self._ocr(turned, 0, hint, only_hint=only_hint, absent=frame.absent)
-                        if turned is not None
+                        self._ocr(other_way, 0, hint, only_hint=only_hint, absent=frame.absent)
+                        if other_way is not None
                         else []
                     )
                     entry.candidates.extend(_whole_sure_reads(reads, entry.candidates, self._decisive))
@@ -514,6 +525,12 @@ class NameReader:
         if entry.result.name is not None:
             self._cache.remember_name(entry.result.name, entry.mask)
             frame.shown(entry.result.name)
+
+    @staticmethod
+    def _fits(line: np.ndarray, frame: _Frame, index: int) -> bool:
+        """Whether a text line is no taller than a name's line alone is in its tile
+        (:data:`MAX_LINE_SHARE`)."""
+        return frame.tile_heights is None or line.shape[0] <= MAX_LINE_SHARE * frame.tile_heights[index]
 
     def _small_line(self, work: _Work, frame: _Frame) -> _LineRead | None:
         """The text-line recogniser's read of a label no taller than :data:`SMALL_LABEL_PX` (where

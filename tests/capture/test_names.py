@@ -543,6 +543,23 @@ def test_a_dark_patch_of_video_ending_mid_name_is_no_plate(faces_dir: Path, read
     assert reader.read_frame([(crop, core)], tile_heights=[tile.box[3]])[0].name == name
 
 
+def test_white_letters_over_light_video_found_too_tall_are_read_taken_the_other_way(
+    faces_dir: Path, reader: NameReader
+) -> None:
+    """Meet's white names with a dark shadow over a light room: the dark parts of the video were
+    taken for the text, the line came out as tall as the label's crop and was left unread. Taken
+    the other way it is the name's own line, read when a read of it is sure of a whole name."""
+    image, truth = next(
+        render_lecture(faces_dir, students=25, frames=1, seed=3025, client="meet", realistic=True)
+    )
+    for name in ("Caroline Gordon", "Nicole Bennett"):
+        student = next(s for s in truth.students if s.name == name)
+        tile = max(parse_gallery(image).tiles, key=lambda t: intersection(t.box, student.box))
+        assert tile.name_box is not None
+        crop, core = label_region(image, tile.box, tile.name_box)
+        assert reader.read_frame([(crop, core)], tile_heights=[tile.box[3]])[0].name == name
+
+
 def test_a_label_drawn_with_subpixel_anti_aliasing_is_read_whole(reader: NameReader) -> None:
     """Zoom on Windows draws labels with ClearType: light text whose vertical strokes are blue on one
     edge and orange on the other. The darkest channel keeps only the horizontal bars, and the
@@ -689,7 +706,8 @@ def test_a_name_drawn_without_a_plate_over_textured_video_is_kept_to_its_rows(
 ) -> None:
     """Meet writes names straight on the video: the text line grows into the textured room above
     and below and comes out taller than a quarter of the tile, which is read only as an expected
-    name. The line kept to its text rows (LINE_REACH) is read instead."""
+    name. The line kept to its text rows (LINE_REACH) is read instead; without it, half as many
+    or fewer are read."""
     from capture import name_reader
     from capture.synth import render_lecture
 
@@ -709,9 +727,10 @@ def test_a_name_drawn_without_a_plate_over_textured_video_is_kept_to_its_rows(
             names = [reader.read_frame([label], tile_heights=[height])[0].name for _, label, height in tall]
         return sum(name == want for (want, _, _), name in zip(tall, names, strict=True))
 
-    assert exact() >= 0.6 * len(tall)
+    kept = exact()
+    assert kept >= 0.6 * len(tall)
     monkeypatch.setattr(name_reader, "LINE_REACH", None)  # the line as found, rows unbounded
-    assert exact() == 0
+    assert exact() <= kept / 2  # only those read taken the other way (white letters over light video)
 
 
 def test_of_two_reads_as_sure_the_language_models_is_taken() -> None:
