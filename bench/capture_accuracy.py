@@ -26,6 +26,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.real_galleries import exact_name  # noqa: E402
 from capture.frames import Frame  # noqa: E402
 from capture.name_text import normalise  # noqa: E402
 from capture.pipeline import FrameAnalyser, StudentReading  # noqa: E402
@@ -89,6 +90,7 @@ def run(
             "found",
             "found_labels",
             "names_ok",
+            "names_exact",
             "camera_ok",
             "faces",
             "faces_found",
@@ -132,6 +134,7 @@ def run(
                 if student.label_legible:  # a label hidden by a pop-up or dialog has no name to read
                     counts["found_labels"] += 1
                     counts["names_ok"] += normalise(match.name) == normalise(student.name)
+                    counts["names_exact"] += exact_name(match.name) == exact_name(student.name)
                 counts["camera_ok"] += match.camera_on == student.camera
                 if face_path is not None and student.emotion is not None:
                     counts["faces"] += 1

@@ -6,8 +6,9 @@ Generated: ``render_lecture(client=C, realistic=True)`` over a spread of student
 ``bench/capture_accuracy.py``'s ``run`` without a roster, pooled over the lectures. Real: every
 screenshot of that client in ``../shared/galleries/``, scored by ``bench/real_galleries.py``,
 pooled. Tiles: tiles found of all tiles; live faces: live faces recorded with an emotion; names:
-exact names (no roster) of the legible labels (generated: those no pop-up or dialog hides). A difference
-over 3 points is flagged.
+names recorded exactly as the label shows them (``real_galleries.exact_name``: Unicode NFC and
+white space only; no roster) of the legible labels (generated: those no pop-up or dialog hides).
+A difference over 3 points is flagged.
 
     .venv/bin/python bench/generator_prediction.py [--students 3 4 6 9 16 25 49] [--seeds 4]
         [--frames 1] [--clients zoom meet teams] [--plain] [--real-json FILE] [--json]
@@ -44,7 +45,7 @@ def generated(
 ) -> dict[str, float]:
     """The agent's pooled scores (per cent) on generated lectures of ``client``: each count of
     students with ``seeds`` seeds, ``frames`` frames each, no roster."""
-    totals = dict.fromkeys(("tiles", "labels", "found", "names_ok", "faces", "faces_found"), 0)
+    totals = dict.fromkeys(("tiles", "labels", "found", "names_exact", "faces", "faces_found"), 0)
     for n in students:
         for k in range(seeds):
             seed = 1000 * k + n
@@ -56,7 +57,7 @@ def generated(
     return {
         "tiles": 100 * totals["found"] / max(totals["tiles"], 1),
         "live faces": 100 * totals["faces_found"] / max(totals["faces"], 1),
-        "names": 100 * totals["names_ok"] / max(totals["labels"], 1),
+        "names": 100 * totals["names_exact"] / max(totals["labels"], 1),
     }
 
 
