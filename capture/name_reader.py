@@ -195,8 +195,8 @@ def _agreed(line: Candidate | None, read: Sequence[Candidate]) -> Candidate | No
 
 
 def _whole_name_read(candidate: Candidate) -> bool:
-    """Whether an OCR read is sure enough of letters enough to be a whole name on its own (a read
-    of video taken for a line gives a few letters, or many unsurely)."""
+    """Whether an OCR read holds letters enough, surely enough, to be a whole name on its own (a
+    read of video taken for a text line gives a few letters, or many unsurely)."""
     letters = sum(ch.isalpha() for ch in candidate.text)
     return letters >= SURE_READ_LETTERS and candidate.confidence >= SMALL_OCR_CONFIDENCE
 

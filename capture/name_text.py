@@ -68,8 +68,8 @@ def display_form(text: str) -> str:
     after a lone Hangul syllable (OCR spaces a name's syllables: "이 성 민") nor between a Hangul
     name and the bracket after it (OCR's spacing there is a guess either way), no stray one-character
     tokens at either end ("| Ana Novák |"; label edges read as letters) but a capital initial at
-    its end, and no two-character token of other than letters before it (the microphone or phone
-    icon of a label)."""
+    its end, no two-character token of other than letters before it (the microphone or phone
+    icon of a label), and Arabic letters where Tesseract writes Persian ones of their shape."""
     words = [_arabic_yeh(_without_loose_jamo(w)) for w in unicodedata.normalize("NFC", text).split()]
     words = [w for w in words if w]
     while (
