@@ -48,6 +48,9 @@ from capture.tesseract import (
 )
 from model.text_lines import LineRead, TextLineReader
 
+# a language model's read is taken over a script model's read this many points surer (Korean
+# labels: kor's "(초급)심희국" at 71 against Hangul's "(소급) 심희국" at 77)
+LANGUAGE_MARGIN = 10
 ACCEPT_CONFIDENCE = 90  # without a roster, a read this confident in its script model ends the search
 MIN_CONFIDENCE = 55  # below this (and matching no known name) a read counts as unreadable
 # ... and below this an OCR read of a small label (SMALL_LABEL_PX) that the recogniser does not
@@ -714,8 +717,8 @@ class NameReader:
 
     def _resolve(self, candidates: Sequence[Candidate], floor: float = MIN_CONFIDENCE) -> NameRead:
         """Reads -> a known name (best fuzzy match), a new name (the surest plausible read from
-        ``floor``; of two as sure, a language model's: :data:`~capture.tesseract.LANGUAGE_MODELS`),
-        or unreadable."""
+        ``floor``, or the read of the language model of its script up to :data:`LANGUAGE_MARGIN`
+        points less sure: :data:`~capture.tesseract.LANGUAGE_MODELS`), or unreadable."""
         best_match: tuple[str, float, Candidate] | None = None
         for candidate in candidates:
             matched = self.match(candidate.text)
@@ -729,6 +732,14 @@ class NameReader:
             best = max(candidates, key=lambda c: c.confidence, default=None)
             return NameRead(None, best.text if best else "", best.confidence if best else 0.0, False)
         best = max(plausible, key=lambda c: (c.confidence, c.model in LANGUAGE_MODELS))
+        language = [
+            c
+            for c in plausible
+            if c.model in LANGUAGE_MODELS
+            and c.model in fellow_readers(best.text, best.model)
+            and c.confidence >= best.confidence - LANGUAGE_MARGIN
+        ]
+        best = max(language, key=lambda c: c.confidence, default=best)
         letters = sum(ch.isalpha() for ch in best.text)
         if not self._names.roster and best.confidence >= floor and letters >= 2:
             self.add_known(best.text, roster=False)

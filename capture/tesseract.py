@@ -64,8 +64,8 @@ HINTED_ONLY: frozenset[str] = frozenset({"ara"})
 # "Isaac Murray" in Cyrillic letters of the same shapes): a confident read of theirs is read by the
 # Latin model too
 LATIN_LOOK_ALIKES: frozenset[str] = frozenset({"Cyrillic", "Greek"})
-# Models of one language (its words in their dictionary): of two reads as sure, theirs is taken
-# over the script model's (Korean labels: kor's "(초급)김태란" against Hangul's "(초급) 김태란")
+# Models of one language (its words in their dictionary): their reads are taken over the script
+# model's up to some points less sure (name_reader.LANGUAGE_MARGIN)
 LANGUAGE_MODELS: frozenset[str] = frozenset({"kor"})
 TESSDATA_DIRS: tuple[str, ...] = (
     "/usr/share/tesseract-ocr/5/tessdata",

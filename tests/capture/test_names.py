@@ -733,9 +733,11 @@ def test_a_name_drawn_without_a_plate_over_textured_video_is_kept_to_its_rows(
     assert exact() <= kept / 2  # only those read taken the other way (white letters over light video)
 
 
-def test_of_two_reads_as_sure_the_language_models_is_taken() -> None:
+def test_of_two_reads_about_as_sure_the_language_models_is_taken() -> None:
     """Tesseract's Korean language model (`kor`, with its words) and the Hangul script model read a
-    Korean label alike sure: the language model's read is taken, whichever came first."""
+    Korean label about as surely: the language model's read is taken, whichever came first, up to
+    LANGUAGE_MARGIN points less sure (the Hangul model reads 초 as 조 or 소 at 77 to 95 where kor
+    reads it right at 71 to 96); the script model's when it is surer by more."""
     from capture.tesseract import Candidate
 
     def resolved(*reads: Candidate) -> str | None:
@@ -744,7 +746,14 @@ def test_of_two_reads_as_sure_the_language_models_is_taken() -> None:
 
     hangul, kor = Candidate("(초급) 김태란", 91.0, "Hangul"), Candidate("(초급)김태란", 91.0, "kor")
     assert resolved(hangul, kor) == resolved(kor, hangul) == "(초급)김태란"
-    assert resolved(Candidate("(초급) 김태란", 93.0, "Hangul"), kor) == "(초급) 김태란"  # the surer
+    assert (
+        resolved(Candidate("(소급) 심희국", 77.0, "Hangul"), Candidate("(초급)심희국", 71.0, "kor"))
+        == "(초급)심희국"
+    )
+    assert (
+        resolved(Candidate("(초급) 김태란", 93.0, "Hangul"), Candidate("(초급)김태란", 80.0, "kor"))
+        == "(초급) 김태란"
+    )
 
 
 def test_arabic_labels_are_read_by_the_arabic_language_model_where_the_class_has_arabic_names(
