@@ -6,11 +6,13 @@ compared with ``truth.json`` there: participant tiles, live faces recorded with 
 names read (exactly the label's text after Unicode NFC and whitespace normalisation), without and
 with the class list as roster.
 
-    .venv/bin/python bench/real_galleries.py [--galleries DIR] [--json]
+    .venv/bin/python bench/real_galleries.py [--galleries DIR] [--scale S] [--json]
     .venv/bin/python bench/capture_accuracy.py --real [DIR] [--json]      # the same
 
 The time is that of the first frame of a lecture: every label is read for the first time and the
-whole-frame face search runs (later frames reuse both).
+whole-frame face search runs (later frames reuse both). ``--scale`` scales each screenshot first
+(INTER_AREA down, INTER_CUBIC up): the same calls as another screen or a resized picture shows
+them, a check that nothing read holds at one pixel size only.
 """
 
 from __future__ import annotations
@@ -84,13 +86,16 @@ def wrong(students: Iterable[StudentReading], truth: Iterable[str]) -> int:
 
 
 def analyse_once(
-    image_path: Path, classifier: EmotionClassifier, roster: Iterable[str] = ()
+    image_path: Path, classifier: EmotionClassifier, roster: Iterable[str] = (), scale: float = 1.0
 ) -> tuple[FrameAnalysis, float]:
-    """One screenshot through a fresh analyser, as the first frame of a lecture, and the
-    milliseconds the frame took (the analyser's start-up not counted)."""
+    """One screenshot (scaled by ``scale``) through a fresh analyser, as the first frame of a
+    lecture, and the milliseconds the frame took (the analyser's start-up not counted)."""
     image = cv2.imread(str(image_path), cv2.IMREAD_COLOR)
     if image is None:
         raise ValueError(f"{image_path}: not a readable image")
+    if scale != 1.0:
+        shrink = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+        image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=shrink)
     with FrameAnalyser.create(classifier, roster=roster, smoothing_window=1) as analyser:
         start = time.perf_counter()
         analysis = analyser.analyse(Frame(0, datetime(2025, 1, 1, tzinfo=UTC), image))
@@ -98,10 +103,10 @@ def analyse_once(
 
 
 def score_gallery(
-    folder: Path, name: str, truth: dict[str, Any], classifier: EmotionClassifier
+    folder: Path, name: str, truth: dict[str, Any], classifier: EmotionClassifier, scale: float = 1.0
 ) -> GalleryScore:
-    plain, ms = analyse_once(folder / name, classifier)
-    with_roster, _ = analyse_once(folder / name, classifier, roster=truth["names"])
+    plain, ms = analyse_once(folder / name, classifier, scale=scale)
+    with_roster, _ = analyse_once(folder / name, classifier, roster=truth["names"], scale=scale)
     return GalleryScore(
         image=name,
         client=truth["client"],
@@ -117,10 +122,10 @@ def score_gallery(
     )
 
 
-def score_all(folder: Path, classifier: EmotionClassifier) -> list[GalleryScore]:
+def score_all(folder: Path, classifier: EmotionClassifier, scale: float = 1.0) -> list[GalleryScore]:
     truth = json.loads((folder / "truth.json").read_text())
     return [
-        score_gallery(folder, name, entry, classifier)
+        score_gallery(folder, name, entry, classifier, scale)
         for name, entry in truth.items()
         if not name.startswith("_")
     ]
@@ -148,12 +153,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--galleries", type=Path, default=GALLERIES, help="folder of screenshots with truth.json"
     )
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="scale each screenshot by this first (0.8: a smaller screen)"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     if not (args.galleries / "truth.json").is_file():
         print(f"{args.galleries}: no truth.json there", file=sys.stderr)
         return 2
-    scores = score_all(args.galleries, EmotionClassifier.load(None, threads=2))
+    if not 0.25 <= args.scale <= 4:
+        print(f"--scale {args.scale}: give a factor from 0.25 to 4", file=sys.stderr)
+        return 2
+    scores = score_all(args.galleries, EmotionClassifier.load(None, threads=2), args.scale)
     summary = totals(scores)
     if args.json:
         print(json.dumps({"images": [asdict(s) for s in scores], "totals": summary}, indent=1))
