@@ -264,7 +264,7 @@ class FrameAnalyser:
         labels agree each is) go with the labels: the recogniser of small labels and roster look
         matching read those."""
         labels = [
-            label_region(image, tile.box, tile.name_box) if tile.name_box is not None else None
+            label_region(image, tile.box, box) if (box := _read_box(tile)) is not None else None
             for tile in tiles
         ]
         bands = [
@@ -320,3 +320,13 @@ def save_debug_frame(folder: Path, frame: Frame, analysis: FrameAnalysis) -> Pat
     if not cv2.imwrite(str(path), draw_analysis(frame.image, analysis)):
         raise CaptureError(f"debug frames folder {folder}: cannot write {path.name}")
     return path
+
+
+def _read_box(tile: Tile) -> Box | None:
+    """The name box a tile's label is read in: the one found, or where the gallery's labels agree it
+    is (``label_band``) when the one found is under half that tall (a plate found cut to its top
+    rows or to a letter or two: "(초급) 서" for "(초급) 서경숙")."""
+    band, found = tile.label_band, tile.name_box
+    if band is not None and found is not None and 2 * found[3] < band[3]:
+        return band
+    return found
