@@ -56,7 +56,7 @@ class FaceStage(Protocol):
 @dataclass(frozen=True)
 class StudentReading:
     """One student in one frame: ``scores`` are smoothed probabilities in EMOTIONS order, or None;
-    ``name_box`` is where the tile's name label was found (None without one)."""
+    ``name_box`` is where the tile's name label was read (None without one)."""
 
     name: str
     camera_on: bool
@@ -307,7 +307,7 @@ class FrameAnalyser:
             live = tf.camera_on and not tile.disc
             scores = self._smooth(identities[i], faces.scores.get(i) if live else None)
             face_box = tf.face.box if tf.face is not None and live else None
-            students.append(StudentReading(identities[i], live, face_box, scores, tile.box, tile.name_box))
+            students.append(StudentReading(identities[i], live, face_box, scores, tile.box, _read_box(tile)))
         return students
 
 

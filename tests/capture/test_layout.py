@@ -16,7 +16,7 @@ from capture import GalleryLayout, parse_gallery, render_lecture
 from capture import layout as layout_module
 from capture.box import Box, intersection
 from capture.label_pixels import label_region
-from capture.layout import NameBoxMemory, find_tiles, tiles_with_faces
+from capture.layout import CAPTION_START, NameBoxMemory, find_tiles, tiles_with_faces
 from capture.name_reader import NameReader
 from capture.synth import TruthFrame
 from capture.synth.looks import Client
@@ -153,9 +153,10 @@ def _check(layout: GalleryLayout, image: np.ndarray) -> None:
         x, y, bw, bh = tile.box
         assert 0 <= x and 0 <= y and bw > 0 and bh > 0 and x + bw <= w and y + bh <= h
         assert tile.image.shape[:2] == (bh, bw)
-        if tile.name_box is not None:
+        if tile.name_box is not None:  # in the tile, or in a caption bar of its own under it
             nx, ny, nw, nh = tile.name_box
-            assert x <= nx and y <= ny and nx + nw <= x + bw and ny + nh <= y + bh
+            assert x <= nx and y <= ny and nx + nw <= x + bw and ny + nh <= h
+            assert ny + nh <= y + bh or ny >= y + bh - CAPTION_START
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
