@@ -440,10 +440,11 @@ class NameReader:
         kept = text_line(work.label, work.core, reach=LINE_REACH) if tall else None
         if kept is not None and self._fits(kept, frame, i):
             line, tall = kept, False
-        turned = text_line(work.label, work.core, turned=True) if tall else None
-        taken_turned = turned is not None and self._fits(turned, frame, i)
-        if turned is not None and taken_turned:
-            line, tall = turned, False
+        taken_turned = False
+        if tall:
+            turned = text_line(work.label, work.core, turned=True)
+            if turned is not None and self._fits(turned, frame, i):
+                line, tall, taken_turned = turned, False, True
         if tall and not (frame.look_labels and frame.look_labels[i] is not None):
             frame.crop_keys.pop(i)  # nor matched by its look: the crop holds video
         # nor by OCR at all without an expected name: only the recogniser, on the label's band
