@@ -368,6 +368,25 @@ def _background_mask(small: np.ndarray, colour: np.ndarray, tolerance: int = BG_
     return cv2.inRange(small, lo, hi)
 
 
+def _phase_backgrounds(
+    frame: np.ndarray, step: int, colour: np.ndarray, tolerance: int
+) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
+    """The background mask of the frame at the rows (then: columns) :func:`_subsample` skips, one
+    mask per skipped offset, each at the subsampled size: a gap one frame row thick that subsampling
+    skipped (a 2 px gap between a gallery's rows, read every other row) is a whole row of background
+    in one of them."""
+    h, w = (frame.shape[0] + step - 1) // step, (frame.shape[1] + step - 1) // step
+    full = _background_mask(frame, colour, tolerance)
+    rows: list[np.ndarray] = []
+    columns: list[np.ndarray] = []
+    for offset in range(1, step):
+        for masks, part in ((rows, full[offset::step, ::step]), (columns, full[::step, offset::step])):
+            mask = np.zeros((h, w), np.uint8)
+            mask[: part.shape[0], : part.shape[1]] = part
+            masks.append(mask)
+    return tuple(rows), tuple(columns)
+
+
 def _looks_lossy(small: np.ndarray, mask: np.ndarray) -> bool:
     """True when the background pixels are not one exact colour (compression noise)."""
     pixels = small[::4, ::4][mask[::4, ::4] > 0]
@@ -425,27 +444,56 @@ class _Separators:
     rows: np.ndarray | None  # None: the background alone separates
     columns: np.ndarray | None
     gap_share: float
+    # the background sampled at each frame row (column) a subsampled row (column) stands for
+    # (_phase_backgrounds): a row of gap in any of them parts two tiles where ``background`` shows none
+    row_phases: tuple[np.ndarray, ...] = ()
+    column_phases: tuple[np.ndarray, ...] = ()
 
     def between_rows(self, box: tuple[int, int, int, int]) -> np.ndarray:
         """Per row of ``box``: True where it parts what is above from what is below."""
         x0, y0, x1, y1 = box
         return self._separating(
-            self.background[y0:y1, x0:x1], None if self.rows is None else self.rows[y0:y1, x0:x1], 1
+            box, self.row_phases, None if self.rows is None else self.rows[y0:y1, x0:x1], 1
         )
 
     def between_columns(self, box: tuple[int, int, int, int]) -> np.ndarray:
         x0, y0, x1, y1 = box
-        return self._separating(
-            self.background[y0:y1, x0:x1], None if self.columns is None else self.columns[y0:y1, x0:x1], 0
-        )
+        steps = None if self.columns is None else self.columns[y0:y1, x0:x1]
+        return self._separating(box, self.column_phases, steps, 0)
 
-    def _separating(self, background: np.ndarray, step: np.ndarray | None, axis: int) -> np.ndarray:
-        gap = cv2.reduce(background, axis, cv2.REDUCE_AVG, dtype=cv2.CV_32F).ravel()
+    def _separating(
+        self,
+        box: tuple[int, int, int, int],
+        phases: tuple[np.ndarray, ...],
+        step: np.ndarray | None,
+        axis: int,
+    ) -> np.ndarray:
+        x0, y0, x1, y1 = box
+        background = self.background[y0:y1, x0:x1]
+        share = self.gap_share * 255
+        gap = cv2.reduce(background, axis, cv2.REDUCE_AVG, dtype=cv2.CV_32F).ravel() >= share
+        if phases:
+            # a gap the sampled rows skipped: where no gap shows in them or beside them, in the box or
+            # just outside it (a gap they show is as wide as they show it: a phase's row beside it
+            # only cuts into the tiles)
+            lo, hi = (y0, y1) if axis == 1 else (x0, x1)
+            a, b = max(lo - 1, 0), min(hi + 1, self.background.shape[0 if axis == 1 else 1])
+            wider = self.background[a:b, x0:x1] if axis == 1 else self.background[y0:y1, a:b]
+            sampled = cv2.reduce(wider, axis, cv2.REDUCE_AVG, dtype=cv2.CV_32F).ravel() >= share
+            near = sampled.copy()
+            near[1:] |= sampled[:-1]
+            near[:-1] |= sampled[1:]
+            shown = near[lo - a : hi - a]
+            for mask in phases:
+                hidden = (
+                    cv2.reduce(mask[y0:y1, x0:x1], axis, cv2.REDUCE_AVG, dtype=cv2.CV_32F).ravel() >= share
+                )
+                gap |= hidden & ~shown
         if step is None:
-            return gap >= self.gap_share * 255
+            return gap
         line = cv2.reduce(step, axis, cv2.REDUCE_AVG, dtype=cv2.CV_32F).ravel()
         either = cv2.reduce(cv2.bitwise_or(background, step), axis, cv2.REDUCE_AVG, dtype=cv2.CV_32F).ravel()
-        return (gap >= self.gap_share * 255) | (line >= EDGE_SHARE * 255) | (either >= self.gap_share * 255)
+        return gap | (line >= EDGE_SHARE * 255) | (either >= share)
 
 
 def _colour_steps(frame: np.ndarray, step: int, wide: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -1454,9 +1502,15 @@ def _read(
         for background, area, gap_share, blurred in _separations(
             small, colour, mask, network[0], region, within, whole
         ):
+            # the frame rows (columns) subsampling skips, on the whole frame's exact colour only
+            row_phases, column_phases = (
+                _phase_backgrounds(frame, step, colour, BG_TOLERANCE)
+                if step > 1 and whole and background is mask
+                else ((), ())
+            )
             for stepped in (False, True) if plain else (True,):
                 rows, columns = steps() if stepped else (None, None)
-                separators = _Separators(background, rows, columns, gap_share)
+                separators = _Separators(background, rows, columns, gap_share, row_phases, column_phases)
                 cut = _cut(
                     separators, small, area, step, (frame_w, frame_h), region, strict=background is mask
                 )

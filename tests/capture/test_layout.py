@@ -298,6 +298,25 @@ def test_tiles_touching_each_other_are_told_apart_by_the_steps_between_them(
     assert matched([s.box for s in truth.students], found, 0.8) == students == len(found)
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_a_gap_thinner_than_the_layouts_subsampling_still_parts_two_rows(seed: int) -> None:
+    """A 720p frame is read every other row: a gallery whose rows are one odd frame row apart (a
+    screenshot scaled up, a thin gap beside a speaker's border) kept its two rows of tiles as one
+    row of tiles twice as tall."""
+    rng = np.random.default_rng(seed)
+    image = np.full((720, 1280, 3), 26, np.uint8)
+    width, height, gap, left, top = 400, 320, 8, 32, 39
+    truth = []
+    for row in range(2):
+        for column in range(3):
+            x, y = left + column * (width + gap), top + row * (height + 1)
+            video = rng.integers(30, 200, (height, width, 3), dtype=np.uint8)
+            image[y : y + height, x : x + width] = cv2.GaussianBlur(video, (0, 0), 6)
+            truth.append((x, y, width, height))
+    found = list(find_tiles(image).boxes)
+    assert matched(truth, found, 0.9) == len(found) == 6
+
+
 @pytest.mark.parametrize("students", [4, 9, 25])
 @pytest.mark.parametrize("variant", ["dark", "light", "rounded-thin-gap"])
 def test_a_pop_up_over_part_of_a_tile_and_its_gap_costs_no_tile(
