@@ -113,6 +113,10 @@ LEAF_SHAPE = (0.1, 10.0)
 TILE_SHAPE = (0.4, 4.0)  # w / h of a leaf that can give a gallery its tile size
 MAX_LEAVES = 600
 WHITE = 200  # name-label text is at least this bright in every channel
+# ... and, scaled down, a label's strokes are grey: this light in every channel and this much lighter
+# than the darkest of the square of GREY_STROKE_SQUARE px round them (a white top-hat)
+GREY_STROKE = (150, 60)
+GREY_STROKE_SQUARE = 5
 PLATE_TOLERANCE = 30  # per channel: a label plate's colour along its rows (video behind it shows through)
 PLATE_ROW_SHARE = (
     0.8  # a row beyond a label's text is still its plate when this share of it is plate-coloured
@@ -270,33 +274,39 @@ class TileGrid:
         if not self.boxes:
             return EMPTY
         small, frame = self.small, self.frame
-        white = cv2.inRange(small, (WHITE, WHITE, WHITE), (255, 255, 255))
         lo, hi = np.clip(self.background - 2, 0, 255), np.clip(self.background + 2, 0, 255)
-        cv2.bitwise_and(
-            white, cv2.bitwise_not(cv2.inRange(small, lo, hi)), dst=white
-        )  # not the app background
+        not_background = cv2.bitwise_not(cv2.inRange(small, lo, hi))
+        white = cv2.bitwise_and(cv2.inRange(small, (WHITE, WHITE, WHITE), (255, 255, 255)), not_background)
         discs = [box in self.avatars or _disc(small, self.step, box, self.background) for box in self.boxes]
         equal = set(self.equal_tiles())
-        name_boxes = [
-            _name_box(
-                small,
-                white,
-                self.step,
-                box,
-                frame,
-                centred=disc,
-                caption_first=box not in equal,
-                memory=memory,
-            )
-            for box, disc in zip(self.boxes, discs, strict=True)
-        ]
+        alike = [box in equal and not disc for box, disc in zip(self.boxes, discs, strict=True)]
+
+        def name_boxes_in(mask: np.ndarray, kept: NameBoxMemory | None) -> list[Box]:
+            return [
+                _name_box(
+                    small,
+                    mask,
+                    self.step,
+                    box,
+                    frame,
+                    centred=disc,
+                    caption_first=box not in equal,
+                    memory=kept,
+                )
+                for box, disc in zip(self.boxes, discs, strict=True)
+            ]
+
+        name_boxes = name_boxes_in(white, memory)
         if memory is not None:
             memory.next_frame()
-        bands = _agreeing_labels(
-            self.boxes,
-            name_boxes,
-            [box in equal and not disc for box, disc in zip(self.boxes, discs, strict=True)],
-        )
+        if _label_agreement(self.boxes, name_boxes, alike) is False:
+            # the gallery's labels found white disagree: its letters may be grey (a picture scaled
+            # down); found in grey strokes, the labels of its equal tiles are taken where they agree
+            grey = cv2.bitwise_and(_grey_strokes(small), not_background)
+            in_grey = name_boxes_in(grey, None)
+            if _label_agreement(self.boxes, in_grey, alike):
+                name_boxes = [g if same else w for w, g, same in zip(name_boxes, in_grey, alike, strict=True)]
+        bands = _agreeing_labels(self.boxes, name_boxes, alike)
         tiles = tuple(
             Tile(
                 i,
@@ -934,6 +944,32 @@ def _disc_shaped(box: Box, step: int, on_background: Callable[[int, int], bool])
         (x + w - 1 - dx, y + h - 1 - dy),
     ]
     return all(on_background(px, py) for px, py in points) and not on_background(x + w // 2, y + h // 2)
+
+
+def _grey_strokes(small: np.ndarray) -> np.ndarray:
+    """The mask of pixels that may be a scaled-down label's grey strokes (:data:`GREY_STROKE`)."""
+    light = cv2.inRange(small, (GREY_STROKE[0],) * 3, (255, 255, 255))
+    square = cv2.getStructuringElement(cv2.MORPH_RECT, (GREY_STROKE_SQUARE, GREY_STROKE_SQUARE))
+    lift = cv2.morphologyEx(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), cv2.MORPH_TOPHAT, square)
+    return cv2.bitwise_and(light, cv2.inRange(lift, GREY_STROKE[1], 255))
+
+
+def _label_agreement(tiles: Sequence[Box], labels: list[Box], alike: Sequence[bool]) -> bool | None:
+    """Whether most of a gallery's equal tiles' (``alike``) bottom labels agree on their bottom and
+    height (:func:`_agreeing_labels`); None when fewer than :data:`AGREEING_LABELS` have one."""
+    bottom = [
+        i
+        for i, (tile, label) in enumerate(zip(tiles, labels, strict=True))
+        if alike[i] and label[1] + label[3] >= tile[1] + tile[3] * (1 - LABEL_ZONE[1])
+    ]
+    if len(bottom) < AGREEING_LABELS:
+        return None
+    offsets = np.array([tiles[i][1] + tiles[i][3] - labels[i][1] - labels[i][3] for i in bottom])
+    heights = np.array([labels[i][3] for i in bottom])
+    offset, height = int(np.median(offsets)), int(np.median(heights))
+    slack = max(2, int(0.3 * height))
+    strays = (np.abs(offsets - offset) > slack) | (np.abs(heights - height) > slack)
+    return bool(strays.sum() * 2 < len(bottom))
 
 
 def _agreeing_labels(tiles: Sequence[Box], labels: list[Box], alike: Sequence[bool]) -> list[Box]:
