@@ -1556,6 +1556,8 @@ def _read(
                 if blurred and not _more_tiles(tiles, kind, best):
                     continue
                 if whole:
+                    if _no_edge(tiles, step, (frame_w, frame_h)):
+                        score /= 2  # one tile that is the whole frame: as good as reading nothing
                     wins = score > best.score
                 elif _restates(tiles, piece_area):
                     wins = score > best.score and not _equal_gallery(best.boxes, best.kind)
@@ -1569,6 +1571,16 @@ def _read(
                     if _sure(best):
                         return best
     return _touching_reading(best, small, region, steps(), step)
+
+
+def _no_edge(tiles: list[Box], step: int, frame_size: tuple[int, int]) -> bool:
+    """Whether ``tiles`` are one tile reaching every edge of the frame (``frame_size``, within a
+    subsampled pixel, ``step``): a reading that found no edge at all."""
+    if len(tiles) != 1:
+        return False
+    x, y, w, h = tiles[0]
+    frame_w, frame_h = frame_size
+    return x <= step and y <= step and x + w >= frame_w - step and y + h >= frame_h - step
 
 
 def _restates(tiles: list[Box], piece_area: int) -> bool:

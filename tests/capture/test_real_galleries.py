@@ -7,22 +7,30 @@ read wrong, so that they can only get better (docs/capture.md has the figures pe
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
+import cv2
 import pytest
+
+from capture.layout import find_tiles
 
 GALLERIES = Path(__file__).resolve().parents[2].parent / "shared" / "galleries"
 
 
-@pytest.fixture(scope="module")
-def scores(bench_script: Callable[[str], ModuleType]) -> tuple[ModuleType, list]:
+def _need_galleries() -> None:
     if not (GALLERIES / "truth.json").is_file():
         if os.environ.get("CI"):
             pytest.fail(f"{GALLERIES}: the real screenshots are missing (CI has ../shared beside the clone)")
         pytest.skip("../shared/galleries is not here")
+
+
+@pytest.fixture(scope="module")
+def scores(bench_script: Callable[[str], ModuleType]) -> tuple[ModuleType, list]:
+    _need_galleries()
     from model import EmotionClassifier
 
     module = bench_script("real_galleries")
@@ -52,3 +60,23 @@ def test_names_on_real_labels_do_not_fall_below_todays_level(scores: tuple[Modul
     assert totals["names_exact"] >= 0.78, totals
     assert totals["names_exact_roster"] >= 0.98, totals
     assert totals["names_wrong"] <= 0.05, totals  # a wrong name is worse than "Participant N"
+
+
+@pytest.mark.parametrize("scale", [0.9, 1.1, 1.25])
+def test_no_real_call_at_another_size_is_read_as_one_tile_filling_the_frame(scale: float) -> None:
+    """Every real screenshot has bars, a window or gaps round its tiles: one tile covering the whole
+    frame is a reading that found no edge at all (Meet's borderless camera-off call at 1.1: the colour
+    of its address field, spread over the frame by the upscaling's ringing, gave no gap). It counts
+    as reading nothing, and the call's own reading wins."""
+    _need_galleries()
+    whole = []
+    for name in json.loads((GALLERIES / "truth.json").read_text()):
+        if name.startswith("_"):
+            continue
+        image = cv2.imread(str(GALLERIES / name), cv2.IMREAD_COLOR)
+        shrink = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+        image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=shrink)
+        boxes = find_tiles(image).boxes
+        if len(boxes) == 1 and boxes[0][2] * boxes[0][3] >= 0.9 * image.shape[0] * image.shape[1]:
+            whole.append(name)
+    assert not whole
