@@ -277,6 +277,20 @@ def text_line(
     the ink is the majority side (white text in a dark shadow over light video, whose shadow is
     the minority); None for a label on a plate of its own.
     """
+    found_line = _found_line(label, core, reach, turned)
+    return None if found_line is None else found_line[0]
+
+
+def text_line_box(label: np.ndarray, core: Box | None = None) -> Box | None:
+    """Where :func:`text_line` finds the label's text line in ``label``: its ink's box."""
+    found_line = _found_line(label, core, None, False)
+    return None if found_line is None else found_line[1]
+
+
+def _found_line(
+    label: np.ndarray, core: Box | None, reach: float | None, turned: bool
+) -> tuple[np.ndarray, Box] | None:
+    """:func:`text_line`'s coverage and the box it covers in ``label``."""
     loose = core if core is not None else (0, 0, label.shape[1], label.shape[0])
     # icons first: on a light plate coloured icons are dark boxes, like a plate
     label = _without_icons(label, loose)
@@ -301,7 +315,7 @@ def text_line(
     if coverage is None:
         return None
     coverage[~_strokes(text, soft[rows, cols], boxlike[rows, cols])] = 0.0
-    return coverage
+    return coverage, (x0, top, x1 - x0 + 1, bottom - top + 1)
 
 
 def _without_icons(label: np.ndarray, core: Box) -> np.ndarray:

@@ -24,7 +24,7 @@ from capture.box import Box
 from capture.errors import CaptureError
 from capture.known_names import KnownNames
 from capture.label_cache import Entry, LabelCache, NameRead
-from capture.label_pixels import OCR_VARIANTS, crop_key, ocr_image, raw_line_image, text_line
+from capture.label_pixels import OCR_VARIANTS, crop_key, ocr_image, raw_line_image, text_line, text_line_box
 from capture.name_text import (
     closed_brackets,
     fold_marks,
@@ -82,10 +82,12 @@ Label: TypeAlias = np.ndarray | tuple[np.ndarray, Box] | None  # a crop, or (cro
 
 @dataclass(frozen=True)
 class _LineRead:
-    """The recogniser's read of a label as a candidate, and whether it is sure of it."""
+    """The recogniser's read of a label as a candidate, whether it is sure of it, and whether each of
+    its words is a name word (a roster name's are)."""
 
     candidate: Candidate
     sure: bool
+    named: bool = False
 
 
 @dataclass(frozen=True)
@@ -515,12 +517,15 @@ class NameReader:
                         reads = self._ocr(text_rows, 0, hint, only_hint=only_hint, absent=frame.absent)
                         entry.candidates.extend(reads)
                         resolved = self._resolve(entry.candidates)
-            if resolved.name is None and entry.attempts == 0 and small is None and self._names.roster:
-                # a larger label OCR left unnamed: the roster name the recogniser singles out
+            if resolved.name is None and entry.attempts == 0 and small is None:
+                # a larger label OCR left unnamed: the roster name the recogniser singles out, or
+                # its sure read of name words only (without a roster on the rows of the label's
+                # text line: the box found may hold a plate's margins and the video round it)
                 h, w = work.label.shape[:2]
-                line_read = self._recognised(work.label, work.core or (0, 0, w, h))
-                named = self._roster_line(line_read) if line_read is not None else None
-                if named is not None:
+                rows = None if self._names.roster else text_line_box(work.label, work.core)
+                line_read = self._recognised(work.label, rows or work.core or (0, 0, w, h))
+                named = self._line_candidate(line_read) if line_read is not None else None
+                if named is not None and named.sure and named.named:
                     entry.candidates.append(named.candidate)
                     resolved = self._resolve(entry.candidates)
         entry.attempts += 1
@@ -536,6 +541,20 @@ class NameReader:
         (:data:`MAX_LINE_SHARE`)."""
         return frame.tile_heights is None or line.shape[0] <= MAX_LINE_SHARE * frame.tile_heights[index]
 
+    def _line_candidate(self, read: LineRead) -> _LineRead | None:
+        """A recogniser's ``read`` as a candidate: the roster name it singles out
+        (:meth:`_roster_line`), else the read spelled with the name words
+        (:meth:`capture.name_words.NameWords.respelled`) when it has :data:`LINE_LETTERS` letters or
+        more, sure or not (:func:`sure_line`)."""
+        named = self._roster_line(read)
+        if named is not None:
+            return named
+        spelled = self._name_words().respelled(read)
+        text = closed_brackets(line_form(without_edge_capital(spelled.text)))
+        if sum(ch.isalpha() for ch in text) < LINE_LETTERS:
+            return None
+        return _LineRead(Candidate(text, spelled.confidence, LINE_MODEL), sure_line(spelled), spelled.named)
+
     def _small_line(self, work: _Work, frame: _Frame) -> _LineRead | None:
         """The text-line recogniser's read of a label no taller than :data:`SMALL_LABEL_PX` (where
         the gallery's labels agree it is, else where it was found), of :data:`LINE_LETTERS` letters
@@ -545,16 +564,7 @@ class NameReader:
         only when OCR reads the same (:func:`_agreed`)."""
         small = _small_label(work, frame)
         read = self._recognised(*small) if small is not None else None
-        if read is None:
-            return None
-        named = self._roster_line(read)
-        if named is not None:
-            return named
-        spelled = self._name_words().respelled(read)
-        text = closed_brackets(line_form(without_edge_capital(spelled.text)))
-        if sum(ch.isalpha() for ch in text) < LINE_LETTERS:
-            return None
-        return _LineRead(Candidate(text, spelled.confidence, LINE_MODEL), sure_line(spelled))
+        return self._line_candidate(read) if read is not None else None
 
     def _recognised(self, crop: np.ndarray, box: Box) -> LineRead | None:
         """The recogniser's read of the label line at ``box`` in ``crop``, cut as it was trained: the
@@ -585,7 +595,7 @@ class NameReader:
         probabilities single one out (:func:`capture.name_words.likeliest_name`)."""
         roster = [self._names.shown(key) for key in sorted(self._names.roster)]
         named = likeliest_name(read, roster) if roster else None
-        return _LineRead(Candidate(named.text, named.confidence, LINE_MODEL), True) if named else None
+        return _LineRead(Candidate(named.text, named.confidence, LINE_MODEL), True, True) if named else None
 
     def _hint(
         self, entry: Entry, expected: str | None, tall: bool, look_alike: str | None, similarity: float

@@ -636,6 +636,22 @@ def test_a_blurred_label_ocr_cannot_read_finds_its_roster_name(
         assert reader.read(label).name is None
 
 
+@pytest.mark.parametrize("name", ["Laura Smith", "Daniel Brooks", "Kevin Walsh", "Susan Parker"])
+def test_a_blurred_label_ocr_cannot_read_is_read_by_the_recogniser_when_its_words_are_names(
+    bench_script: Callable[[str], ModuleType], name: str
+) -> None:
+    """Without a roster, a label too blurred for Tesseract (18 px text, blur sigma 2) that the
+    text-line recogniser reads surely, every word a name word, is named by that read; one with a
+    word it cannot spell as a name ("Babak Shammas", read "Babak Sihammas") stays unnamed."""
+    bench = bench_script("name_lines")
+    for shown, expected in ((name, name), ("Babak Shammas", None)):
+        label = cv2.GaussianBlur(
+            bench.zoom_label(TextRenderer(), shown, 18, np.random.default_rng(0)), (0, 0), 2
+        )
+        with NameReader() as reader:
+            assert reader.read(label).name == expected
+
+
 def test_a_confident_read_of_a_script_two_models_read_is_read_by_the_other_too() -> None:
     """Hangul is read by its script model and by Tesseract's Korean language model, and each
     misreads real labels the other reads right ("(조급) 이유진" against "(초급) 이유진"): a confident
