@@ -57,7 +57,7 @@ def test_a_call_with_every_camera_off_records_no_live_face(scores: tuple[ModuleT
 def test_names_on_real_labels_do_not_fall_below_todays_level(scores: tuple[ModuleType, list]) -> None:
     module, per_image = scores
     totals = module.totals(per_image)
-    assert totals["names_exact"] >= 0.78, totals
+    assert totals["names_exact"] >= 0.79, totals
     assert totals["names_exact_roster"] >= 0.98, totals
     assert totals["names_wrong"] <= 0.05, totals  # a wrong name is worse than "Participant N"
 
