@@ -10,6 +10,7 @@ leaves unread are compared with the roster's names by their look (:mod:`capture.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -58,6 +59,7 @@ MIN_CONFIDENCE = 55  # below this (and matching no known name) a read counts as 
 # Smith", Cyrillic for a Latin label); the recogniser's own spelled reads need as much
 SMALL_OCR_CONFIDENCE = 75
 AGREEING_MODELS = 3  # script models reading a label's text alike make it a candidate (_consensus)
+NUMBER_DIGITS = 4  # ... or a number of this many digits or more in it (_agreed_digits)
 SURE_MATCH = 90.0  # a read matching a known name this well ends the search over models
 MAX_LINE_SHARE = 0.25  # a name's text line alone is at most this share of its tile's height (measured: 0.10 median, 0.14 at the 95th percentile)
 LINE_REACH = 0.3  # ... a taller one is found again at most this share of its text rows above and below
@@ -248,6 +250,29 @@ def _consensus(candidates: Sequence[Candidate]) -> list[Candidate]:
             Candidate(text, confidence, same[0].model)
         ]
     return agreed
+
+
+def _agreed_digits(best: Candidate, candidates: Sequence[Candidate]) -> Candidate:
+    """``best`` with its one number (a student number) written as :data:`AGREEING_MODELS` or more
+    other script models read it alike, where they read another of :data:`NUMBER_DIGITS` digits or
+    more more often than ``best``'s: digits are drawn alike in every script, and a script model
+    sure of a label's letters may be the one that misreads its digits ("김양훈(20082)" for
+    "김양훈(20181112)", which four other models read)."""
+    numbers = re.findall(r"\d+", best.text)
+    if len(numbers) != 1:
+        return best
+    readers: dict[str, set[str]] = {}
+    for c in candidates:
+        if c is not best:
+            for number in re.findall(rf"\d{{{NUMBER_DIGITS},}}", c.text):
+                readers.setdefault(number, set()).add(c.model)
+    if not readers:
+        return best
+    number = max(readers, key=lambda n: len(readers[n]))
+    count = len(readers[number])
+    if count < AGREEING_MODELS or count <= len(readers.get(numbers[0], ())):
+        return best
+    return Candidate(best.text.replace(numbers[0], number, 1), best.confidence, best.model)
 
 
 def sure_line(spelled: Spelling) -> bool:
@@ -750,7 +775,7 @@ class NameReader:
             and c.model in fellow_readers(best.text, best.model)
             and c.confidence >= best.confidence - LANGUAGE_MARGIN
         ]
-        best = max(language, key=lambda c: c.confidence, default=best)
+        best = _agreed_digits(max(language, key=lambda c: c.confidence, default=best), candidates)
         letters = sum(ch.isalpha() for ch in best.text)
         if not self._names.roster and best.confidence >= floor and letters >= 2:
             self.add_known(best.text, roster=False)

@@ -15,10 +15,10 @@ from capture.box import intersection
 from capture.errors import CaptureError
 from capture.label_cache import LabelCache
 from capture.label_pixels import crop_key, label_mask, label_region, same_label, text_line
-from capture.name_reader import NameReader
+from capture.name_reader import NameReader, _agreed_digits
 from capture.name_text import closed_brackets, display_form, normalise, trimmed_words, without_edge_capital
 from capture.synth.text import TextRenderer
-from capture.tesseract import compatible, scripts_of
+from capture.tesseract import Candidate, compatible, scripts_of
 from model.names import name_key
 from tiles import make_tile
 
@@ -822,3 +822,24 @@ def test_a_name_box_under_half_the_gallerys_label_height_is_read_where_the_label
     alone = Tile(2, (0, 0, 300, 170), image, (0, 150, 60, 8), False)
     assert _read_box(cut) == band
     assert _read_box(near) == near.name_box and _read_box(alone) == alone.name_box
+
+
+def test_a_student_number_the_chosen_model_misread_is_written_as_the_other_models_read_it() -> None:
+    """Digits are drawn alike in every script: where the script model chosen for a Korean label's
+    letters misread its student number and three other script models read another number alike,
+    the name takes theirs (the 13-tile Korean lab call: "김양훈(20082)" for "김양훈(20181112)")."""
+    best = Candidate("김양훈(20082)", 73.0, "Hangul")
+    others = [
+        Candidate("김양운(201810 레)", 53.3, "Hangul"),
+        Candidate("(219620181112) Г.", 41.0, "Cyrillic"),
+        Candidate("4&=(20181112) I", 45.0, "Devanagari"),
+        Candidate("Ξ(20181112) [.", 0.0, "Greek"),
+        Candidate("AXS(20181112) Vl.", 20.0, "Hebrew"),
+    ]
+    assert _agreed_digits(best, [best, *others]).text == "김양훈(20181112)"
+    # two models only, or the chosen number read as often, or two numbers in the name: as read
+    assert _agreed_digits(best, [best, *others[2:4]]) == best
+    same = [Candidate("김양훈(20082)", 60.0, m) for m in ("kor", "Latin", "Cyrillic", "Arabic")]
+    assert _agreed_digits(best, [best, *others, *same]) == best
+    two = Candidate("김양훈 2018 20082", 73.0, "Hangul")
+    assert _agreed_digits(two, [two, *others]) == two
