@@ -1897,8 +1897,8 @@ def tiles_with_faces(
     """``grid`` corrected by the faces found anywhere in the frame (``faces``, frame pixels; the safety
     net of :meth:`capture.faces.FaceDetector.sweep`): a face outside every tile gets a tile of its own,
     bounded by the nearest gaps or tile edges round it (:func:`tile_around`); a tile holding faces whose
-    own tiles differ, each with edges found on three sides or more (a reading that missed the gaps
-    between them), gives way to theirs, unless it is one of a gallery's equal tiles, and so does such
+    own tiles differ, two or more of them with edges found on three sides or more (a reading that
+    missed the gaps between them), gives way to theirs, unless it is one of a gallery's equal tiles, and so does such
     a tile that cuts through a face (:func:`_cuts`). Otherwise the faces of one tile share it (a room
     of people), and tiles without a face stay. An avatar disc (``avatars``, camera off) outside every
     tile is a tile of its own."""
@@ -2002,8 +2002,8 @@ def _mend_tiles(
     avatars: Sequence[Box],
 ) -> list[Box]:
     """The tiles read (``boxes``) mended by the tiles round faces and discs (``around``): a tile
-    read holding two or more of them, all ``bounded``, gives way to them unless it is one of the
-    gallery's ``equal`` tiles, and so does the one tile of a reading that found no other when it
+    read holding two or more ``bounded`` ones gives way to all it holds unless it is one of the
+    gallery's ``equal`` tiles (an avatar photo's tile beside them may show no edges), and so does the one tile of a reading that found no other when it
     holds :data:`LONE_TILE_FACES` or more (a gallery whose gaps follow no row or column, seen at an
     angle: their tiles are split where they overlap, :func:`_split_overlapping`); those outside every
     tile read are added. A tile without a face is kept where it is one of the ``avatars`` (camera
@@ -2016,7 +2016,7 @@ def _mend_tiles(
         if len(boxes) == 1 and len(inside) >= LONE_TILE_FACES:
             outside = [t for t in outside if t not in inside] + _split_overlapping(inside)
             continue
-        if len(inside) >= 2 and box not in equal and all(t in bounded for t in inside):
+        if sum(t in bounded for t in inside) >= 2 and box not in equal:
             continue  # the reading merged tiles whose edges the faces show
         for t in inside:
             outside.remove(t)

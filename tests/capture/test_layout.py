@@ -1111,3 +1111,24 @@ def test_a_labels_coloured_letters_past_a_pillarbox_are_in_its_name_box() -> Non
         assert tile.name_box is not None
         nx, _, nw, _ = tile.name_box
         assert nx <= left + 10 and text_end <= nx + nw <= plate_end + 8, (tile.name_box, text_end, plate_end)
+
+
+def test_a_tile_read_over_two_tiles_whose_faces_show_their_edges_gives_way_though_a_third_face_shows_none() -> (
+    None
+):
+    """The Teams stage at 0.9: one tile read over Aadi's and Charlotte's tiles and the column of avatar
+    photos beside them. Their faces' tiles have edges on three sides or more, the avatar photo's has
+    not; two bounded tiles are enough for the read tile to give way to the faces' tiles (all of them
+    had to be). A gallery's equal tile holding two bounded faces (a room) stays."""
+    merged = (1440, 357, 1095, 1442)
+    aadi, charlotte = (1440, 358, 676, 716), (1440, 1087, 676, 712)
+    avatar = (2120, 804, 398, 647)  # round an avatar photo: no edges found
+    serena = (304, 360, 1124, 1440)
+    mended = layout_module._mend_tiles(
+        [serena, merged], [], [aadi, charlotte, avatar, serena], {aadi, charlotte, serena}, []
+    )
+    assert merged not in mended and {serena, aadi, charlotte, avatar} <= set(mended)
+    gallery = [(0, 0, 800, 450), (810, 0, 800, 450), (0, 460, 800, 450)]
+    left, right = (0, 0, 400, 450), (400, 0, 400, 450)
+    kept = layout_module._mend_tiles(gallery, gallery, [left, right], {left, right}, [])
+    assert gallery[0] in kept
