@@ -957,6 +957,16 @@ def _grey_strokes(small: np.ndarray) -> np.ndarray:
 def _label_agreement(tiles: Sequence[Box], labels: list[Box], alike: Sequence[bool]) -> bool | None:
     """Whether most of a gallery's equal tiles' (``alike``) bottom labels agree on their bottom and
     height (:func:`_agreeing_labels`); None when fewer than :data:`AGREEING_LABELS` have one."""
+    found = _label_strays(tiles, labels, alike)
+    return None if found is None else bool(found[1].sum() * 2 < len(found[0]))
+
+
+def _label_strays(
+    tiles: Sequence[Box], labels: list[Box], alike: Sequence[bool]
+) -> tuple[list[int], np.ndarray, int, int] | None:
+    """The equal tiles (``alike``) with a bottom label, which of their labels stray from the bottom
+    and height most have, and that bottom (above the tile's) and height; None when fewer than
+    :data:`AGREEING_LABELS` tiles have one."""
     bottom = [
         i
         for i, (tile, label) in enumerate(zip(tiles, labels, strict=True))
@@ -969,7 +979,7 @@ def _label_agreement(tiles: Sequence[Box], labels: list[Box], alike: Sequence[bo
     offset, height = int(np.median(offsets)), int(np.median(heights))
     slack = max(2, int(0.3 * height))
     strays = (np.abs(offsets - offset) > slack) | (np.abs(heights - height) > slack)
-    return bool(strays.sum() * 2 < len(bottom))
+    return bottom, strays, offset, height
 
 
 def _agreeing_labels(tiles: Sequence[Box], labels: list[Box], alike: Sequence[bool]) -> list[Box]:
@@ -981,18 +991,10 @@ def _agreeing_labels(tiles: Sequence[Box], labels: list[Box], alike: Sequence[bo
     Where the labels are the gallery's, not where each box was found: OCR reads the boxes found (a
     box that strays is more often right than the rule, on small galleries), the roster's look
     matching (:mod:`capture.roster_look`) these, on galleries of many small tiles too."""
-    bottom = [
-        i
-        for i, (tile, label) in enumerate(zip(tiles, labels, strict=True))
-        if alike[i] and label[1] + label[3] >= tile[1] + tile[3] * (1 - LABEL_ZONE[1])
-    ]
-    if len(bottom) < AGREEING_LABELS:
+    found = _label_strays(tiles, labels, alike)
+    if found is None:
         return labels
-    offsets = np.array([tiles[i][1] + tiles[i][3] - labels[i][1] - labels[i][3] for i in bottom])
-    heights = np.array([labels[i][3] for i in bottom])
-    offset, height = int(np.median(offsets)), int(np.median(heights))
-    slack = max(2, int(0.3 * height))
-    strays = (np.abs(offsets - offset) > slack) | (np.abs(heights - height) > slack)
+    bottom, strays, offset, height = found
     if strays.sum() * 2 >= len(bottom):
         return labels
     width = int(np.median([labels[i][2] for i, stray in zip(bottom, strays, strict=True) if not stray]))
