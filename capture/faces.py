@@ -68,11 +68,12 @@ SWEEP_KNOWN_SHARE = 0.7
 CONFIRM_SCALE = 3.0  # ... and confirms each in a square this many times its size around it
 CONFIRM_SCORE = 0.7
 # Avatar discs (a profile photo while the camera is off): a circle of radius between DISC_RADII times
-# the face's size, just outside which (at DISC_OUTSIDE times its radius) DISC_RING_SHARE of
-# DISC_POINTS points are within DISC_RING_TOLERANCE (per channel) of their median colour.
+# the face's size, just outside which (at DISC_OUTSIDE times its radius; the farther ones past a
+# speaking ring and the gap inside it) DISC_RING_SHARE of DISC_POINTS points are within
+# DISC_RING_TOLERANCE (per channel) of their median colour.
 DISC_RADII = (1.0, 3.5)
 INITIALS_DISC = 0.4  # on a tile, a disc from this radius (times the face's size): initials taken for a face
-DISC_OUTSIDE = (1.04, 1.08, 1.12)
+DISC_OUTSIDE = (1.04, 1.08, 1.12, 1.2, 1.3)
 DISC_POINTS = 48
 DISC_RING_TOLERANCE = 24
 DISC_RING_SHARE = 0.85
