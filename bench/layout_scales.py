@@ -23,7 +23,7 @@ import cv2
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.real_galleries import GALLERIES  # noqa: E402
+from bench.real_galleries import GALLERIES, scaled  # noqa: E402
 from capture.faces import FaceDetector  # noqa: E402
 from capture.layout import find_tiles, tiles_with_faces  # noqa: E402
 
@@ -32,9 +32,7 @@ SCALES = (0.8, 0.85, 0.9, 0.95, 1.0, 1.05, 1.1, 1.2, 1.25, 1.5)
 
 def tiles_at(image: cv2.typing.MatLike, detector: FaceDetector, scale: float) -> int:
     """How many tiles the agent reads on ``image`` scaled by ``scale``."""
-    if scale != 1.0:
-        shrink = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
-        image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=shrink)
+    image = scaled(image, scale)
     grid = find_tiles(image)
     swept = detector.sweep(image, known=grid.equal_tiles())
     return len(tiles_with_faces(image, grid, [face.box for face in swept.faces], swept.avatars).boxes)

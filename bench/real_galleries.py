@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import cv2
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -85,6 +86,14 @@ def wrong(students: Iterable[StudentReading], truth: Iterable[str]) -> int:
     return sum(1 for s in students if not placeholder.fullmatch(s.name) and exact_name(s.name) not in labels)
 
 
+def scaled(image: np.ndarray, scale: float) -> np.ndarray:
+    """``image`` as a screen ``scale`` times the size shows it (INTER_AREA down, INTER_CUBIC up)."""
+    if scale == 1.0:
+        return image
+    shrink = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+    return np.asarray(cv2.resize(image, None, fx=scale, fy=scale, interpolation=shrink))
+
+
 def analyse_once(
     image_path: Path, classifier: EmotionClassifier, roster: Iterable[str] = (), scale: float = 1.0
 ) -> tuple[FrameAnalysis, float]:
@@ -93,9 +102,7 @@ def analyse_once(
     image = cv2.imread(str(image_path), cv2.IMREAD_COLOR)
     if image is None:
         raise ValueError(f"{image_path}: not a readable image")
-    if scale != 1.0:
-        shrink = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
-        image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=shrink)
+    image = scaled(image, scale)
     with FrameAnalyser.create(classifier, roster=roster, smoothing_window=1) as analyser:
         start = time.perf_counter()
         analysis = analyser.analyse(Frame(0, datetime(2025, 1, 1, tzinfo=UTC), image))

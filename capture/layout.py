@@ -281,31 +281,31 @@ class TileGrid:
         equal = set(self.equal_tiles())
         alike = [box in equal and not disc for box, disc in zip(self.boxes, discs, strict=True)]
 
-        def name_boxes_in(mask: np.ndarray, kept: NameBoxMemory | None) -> list[Box]:
-            return [
-                _name_box(
-                    small,
-                    mask,
-                    self.step,
-                    box,
-                    frame,
-                    centred=disc,
-                    caption_first=box not in equal,
-                    memory=kept,
-                )
-                for box, disc in zip(self.boxes, discs, strict=True)
-            ]
-
-        name_boxes = name_boxes_in(white, memory)
+        name_boxes = [
+            _name_box(
+                small,
+                white,
+                self.step,
+                box,
+                frame,
+                centred=disc,
+                caption_first=box not in equal,
+                memory=memory,
+            )
+            for box, disc in zip(self.boxes, discs, strict=True)
+        ]
         if memory is not None:
             memory.next_frame()
         if _label_agreement(self.boxes, name_boxes, alike) is False:
             # the gallery's labels found white disagree: its letters may be grey (a picture scaled
             # down); found in grey strokes, the labels of its equal tiles are taken where they agree
             grey = cv2.bitwise_and(_grey_strokes(small), not_background)
-            in_grey = name_boxes_in(grey, None)
+            in_grey = [
+                _name_box(small, grey, self.step, box, frame, caption_first=False) if same else found
+                for box, same, found in zip(self.boxes, alike, name_boxes, strict=True)
+            ]
             if _label_agreement(self.boxes, in_grey, alike):
-                name_boxes = [g if same else w for w, g, same in zip(name_boxes, in_grey, alike, strict=True)]
+                name_boxes = in_grey
         bands = _agreeing_labels(self.boxes, name_boxes, alike)
         tiles = tuple(
             Tile(

@@ -63,19 +63,20 @@ def test_names_on_real_labels_do_not_fall_below_todays_level(scores: tuple[Modul
 
 
 @pytest.mark.parametrize("scale", [0.9, 1.1, 1.25])
-def test_no_real_call_at_another_size_is_read_as_one_tile_filling_the_frame(scale: float) -> None:
+def test_no_real_call_at_another_size_is_read_as_one_tile_filling_the_frame(
+    bench_script: Callable[[str], ModuleType], scale: float
+) -> None:
     """Every real screenshot has bars, a window or gaps round its tiles: one tile covering the whole
     frame is a reading that found no edge at all (Meet's borderless camera-off call at 1.1: the colour
     of its address field, spread over the frame by the upscaling's ringing, gave no gap). It counts
     as reading nothing, and the call's own reading wins."""
     _need_galleries()
+    scaled = bench_script("real_galleries").scaled
     whole = []
     for name in json.loads((GALLERIES / "truth.json").read_text()):
         if name.startswith("_"):
             continue
-        image = cv2.imread(str(GALLERIES / name), cv2.IMREAD_COLOR)
-        shrink = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
-        image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=shrink)
+        image = scaled(cv2.imread(str(GALLERIES / name), cv2.IMREAD_COLOR), scale)
         boxes = find_tiles(image).boxes
         if len(boxes) == 1 and boxes[0][2] * boxes[0][3] >= 0.9 * image.shape[0] * image.shape[1]:
             whole.append(name)
