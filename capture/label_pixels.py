@@ -27,6 +27,8 @@ INK_PEAK = 97
 LOOSE_CORE = (
     40  # px: a core this tall (a big screen's label found by its strokes, padded) holds video round its plate
 )
+# a core whose share of bright pixels is within this range is judged with a margin round it
+TIGHT_SHARE = (0.4, 0.6)
 BOX_TOLERANCE = 30  # a label box's background varies this much (0..255) around its median
 GREY_SPREAD = 50  # anti-aliased edges of white or black text are this close to grey
 EXTREME_DARK, EXTREME_LIGHT = 55, 200  # gray levels of white or black label text, not of the video behind
@@ -39,6 +41,10 @@ ICON_CHROMA = 90
 ICON_SIZE = (0.5, 2.0)
 ICON_SHAPE = (0.7, 1.4)
 ICON_FILL = 0.5
+# ... and of one hue: this share of its pixels within ICON_HUE (OpenCV's 0-180 hue) of their mean
+# (sub-pixel text's fringes are orange and blue side by side, a glyph of them no icon)
+ICON_ONE_HUE = 0.7
+ICON_HUE = 15
 # A label's own plate inside its core (_plate): first the rows whose left half is this full of
 # plate-dark pixels (the darker side of an Otsu split, the text's gaps closed), then rows and columns
 # this full of them, at least this share of the core's height, twice as wide as tall, not the whole core.
@@ -51,6 +57,7 @@ PLATE_MIN_HEIGHT = 0.35
 SUBPIXEL_BRIGHT = 160
 SUBPIXEL_CHROMA = 60
 SUBPIXEL_SHARE = 0.3
+SUBPIXEL_MIN_BRIGHT = 40  # a core with fewer bright pixels than this is judged with its rows either side
 OCR_VARIANTS: tuple[tuple[int, bool], ...] = ((40, False), (24, False), (20, False), (48, True))
 
 
@@ -93,7 +100,13 @@ def _text_channels(
     # which side is text is judged on the core's middle rows: a loose core's top and bottom are
     # the video round a plate (a light shirt round a dark plate is not dark text)
     middle = inner[h // 4 : h - h // 4] if h >= LOOSE_CORE else inner
-    if (float((middle > threshold).mean()) < 0.5) != turned:
+    bright = float((middle > threshold).mean())
+    if TIGHT_SHARE[0] <= bright <= TIGHT_SHARE[1] and h < LOOSE_CORE:
+        # as much text as background: a box tight on bold letters; the margin round it decides
+        pad = max(2, h // 3)
+        around = gray[max(0, y - pad) : y + h + pad, max(0, x - pad) : x + w + pad]
+        bright = float((around > threshold).mean())
+    if (bright < 0.5) != turned:
         return np.ascontiguousarray(low), np.ascontiguousarray(high)
     return np.ascontiguousarray(255 - high), np.ascontiguousarray(255 - low)
 
@@ -332,16 +345,18 @@ def _without_icons(label: np.ndarray, core: Box) -> np.ndarray:
     coloured = (chroma >= ICON_CHROMA).astype(np.uint8)
     if not coloured.any():
         return label
-    count, _, stats, _ = cv2.connectedComponentsWithStats(coloured, connectivity=8)
+    count, components, stats, _ = cv2.connectedComponentsWithStats(coloured, connectivity=8)
+    hue = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)[:, :, 0]
     cx, cy, cw, ch = core
     icons = [
         (x, y, w, h)
-        for x, y, w, h, area in stats[1:count].tolist()
+        for k, (x, y, w, h, area) in enumerate(stats[1:count].tolist(), start=1)
         if ICON_SIZE[0] * ch <= max(w, h) <= ICON_SIZE[1] * ch
         and ICON_SHAPE[0] <= w / h <= ICON_SHAPE[1]
         and area >= ICON_FILL * w * h
         and y < cy + ch
         and cy < y + h
+        and _one_hue(hue[components == k])
     ]
     if not icons:
         return label
@@ -356,6 +371,15 @@ def _without_icons(label: np.ndarray, core: Box) -> np.ndarray:
     return out
 
 
+def _one_hue(hues: np.ndarray) -> bool:
+    """Whether most of ``hues`` (OpenCV's 0-180, a circle) are near their circular mean
+    (:data:`ICON_ONE_HUE`)."""
+    angles = hues.astype(np.float32) * (np.pi / 90)
+    mean = float(np.arctan2(np.sin(angles).mean(), np.cos(angles).mean())) * (90 / np.pi)
+    apart = np.abs(hues.astype(np.float32) - mean) % 180
+    return float((np.minimum(apart, 180 - apart) <= ICON_HUE).mean()) >= ICON_ONE_HUE
+
+
 def _in_gray_when_subpixel(label: np.ndarray, core: Box) -> np.ndarray:
     """``label`` in gray (as three equal channels) when its text is drawn with sub-pixel
     anti-aliasing, as Windows draws it (ClearType): each letter's vertical edges are fringed with
@@ -368,6 +392,9 @@ def _in_gray_when_subpixel(label: np.ndarray, core: Box) -> np.ndarray:
     bgr = np.ascontiguousarray(label[y : y + h, x : x + w, :3])
     if bgr.size == 0:
         return label
+    if int((bgr.max(axis=2) >= SUBPIXEL_BRIGHT).sum()) < SUBPIXEL_MIN_BRIGHT:
+        # a core of a letter or two: judged on the line's rows either side of it too
+        bgr = np.ascontiguousarray(label[y : y + h, max(0, x - 2 * h) : x + w + 2 * h, :3])
     high, low = bgr.max(axis=2), bgr.min(axis=2)
     bright = high >= SUBPIXEL_BRIGHT
     coloured = (bright & ((high - low) >= SUBPIXEL_CHROMA)).astype(np.uint8)

@@ -14,7 +14,15 @@ from capture import parse_gallery, render_lecture
 from capture.box import intersection
 from capture.errors import CaptureError
 from capture.label_cache import LabelCache
-from capture.label_pixels import crop_key, label_mask, label_region, same_label, text_line
+from capture.label_pixels import (
+    _without_icons,
+    crop_key,
+    label_mask,
+    label_region,
+    same_label,
+    text_line,
+    text_line_box,
+)
 from capture.name_reader import NameReader, _agreed_digits
 from capture.name_text import closed_brackets, display_form, normalise, trimmed_words, without_edge_capital
 from capture.synth.text import TextRenderer
@@ -485,6 +493,29 @@ def test_a_coloured_icon_beside_the_name_is_not_part_of_its_text_line(reader: Na
     assert reader.read(label).name == "Manikandan sachin"
 
 
+def test_the_colour_fringes_of_small_subpixel_glyphs_are_no_icon() -> None:
+    """A small ClearType glyph ("0" of 9-16 px on a screen at 80-100 %) is coloured nearly all over,
+    orange on one side and blue on the other, as full as an icon and its size: it was painted over
+    as one (13 of these 120 labels), and the line lost its letters. An icon is one hue."""
+    renderer = TextRenderer()
+    plate = np.array([38, 36, 34], np.float32)
+    painted = 0
+    for text in ("90", "0", "20190777", "Odd", "Bob"):
+        for size in range(9, 17):
+            ink = renderer.subpixel_mask(text, "latin", size).astype(np.float32) / 255.0
+            label = np.full((ink.shape[0] + 14, ink.shape[1] + 20, 3), plate, np.float32)
+            label[7 : 7 + ink.shape[0], 10 : 10 + ink.shape[1]] = plate + (235 - plate) * ink
+            for scale in (0.8, 0.9, 1.0):
+                shown = cv2.resize(
+                    label.round().astype(np.uint8), None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA
+                )
+                text_px = shown.max(axis=2) > 120
+                cols, rows = np.flatnonzero(text_px.any(axis=0)), np.flatnonzero(text_px.any(axis=1))
+                core = (int(cols[0]), int(rows[0]), int(cols[-1] - cols[0]) + 1, int(rows[-1] - rows[0]) + 1)
+                painted += not np.array_equal(_without_icons(shown, core), shown)
+    assert painted == 0
+
+
 def test_the_thin_grey_strokes_of_small_text_are_ink_beside_one_lit_whole() -> None:
     """At 11 px most strokes of a label's text are one pixel wide and peak grey; the one horizontal
     stroke that falls on a pixel row is lit whole. The text is all of them, not that stroke."""
@@ -575,7 +606,32 @@ def test_a_label_drawn_with_subpixel_anti_aliasing_is_read_whole(reader: NameRea
     assert reader.read(label).name == "Quentin Wojcik"
 
 
-def test_a_capital_glued_to_a_reads_end_is_the_plates_edge() -> None:
+def test_a_subpixel_label_seen_through_a_box_of_two_glyphs_is_found_whole() -> None:
+    """A ClearType label on a screen scaled down (Zoom on Windows at 80-100 %), of which the layout
+    found only a glyph or two: too few of its pixels to tell sub-pixel text by its fringes (which
+    then stopped the line), and a box tight on bold digits held more text than background (the
+    text was taken for dark). From a box of 9 px at every place along the label, the line is the
+    whole label."""
+    renderer = TextRenderer()
+    whole = boxes = 0
+    for text, script in (("20190777 김선경", "korean"), ("Quentin Wojcik", "latin")):
+        for size in (12, 13, 14, 15):
+            ink = renderer.subpixel_mask(text, script, size).astype(np.float32) / 255.0
+            plate = np.array([38, 36, 34], np.float32)
+            label = np.full((ink.shape[0] + 14, ink.shape[1] + 20, 3), plate, np.float32)
+            label[7 : 7 + ink.shape[0], 10 : 10 + ink.shape[1]] = plate + (235 - plate) * ink
+            for scale in (0.8, 0.9, 1.0):
+                shown = cv2.resize(
+                    label.round().astype(np.uint8), None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA
+                )
+                text_px = shown.max(axis=2) > 120
+                cols, rows = np.flatnonzero(text_px.any(axis=0)), np.flatnonzero(text_px.any(axis=1))
+                for x in range(int(cols[0]), int(cols[-1]) - 8, 3):
+                    box = text_line_box(shown, (x, int(rows[0]), 9, int(rows[-1] - rows[0]) + 1))
+                    boxes += 1
+                    whole += box is not None and box[2] >= cols[-1] - cols[0] - 1
+    assert whole / boxes >= 0.85  # 0.70 before
+
     assert without_edge_capital("Jack DavisN") == "Jack Davis"
     assert without_edge_capital("Camille BlackwellN.") == "Camille Blackwell"
     assert without_edge_capital("Tom TurnerAN") == "Tom Turner"
