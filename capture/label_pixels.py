@@ -29,6 +29,7 @@ LOOSE_CORE = (
 )
 # a core whose share of bright pixels is within this range is judged with a margin round it
 TIGHT_SHARE = (0.4, 0.6)
+SPLIT_STROKE = 0.5  # share of a line's rows grey and half lit in a column of a stroke split over two
 BOX_TOLERANCE = 30  # a label box's background varies this much (0..255) around its median
 GREY_SPREAD = 50  # anti-aliased edges of white or black text are this close to grey
 EXTREME_DARK, EXTREME_LIGHT = 55, 200  # gray levels of white or black label text, not of the video behind
@@ -471,6 +472,7 @@ def _line_extent(
     rows than that share of their height), then columns over those rows, twice, and a pixel more on
     each side."""
     ink = found.ink
+    grey = found.other.astype(np.int16) - found.chan <= GREY_SPREAD
     seed_rows = np.flatnonzero(found.core_ink.any(axis=1)) + found.core[1]
     top, bottom, (x0, x1) = int(seed_rows[0]), int(seed_rows[-1]), seeds
     rows = round(reach * (bottom - top + 1)) if reach is not None else ink.shape[0]
@@ -482,8 +484,13 @@ def _line_extent(
         top = max(_grow(row_ink, row_blocked, top, -1, max_gap), highest)
         bottom = min(_grow(row_ink, row_blocked, bottom, 1, max_gap), lowest)
         band = ink[top : bottom + 1]
-        col_blocked = _runs_at_least(band.mean(axis=0) > 0.75, 4) | _runs_at_least(
-            boxlike[top : bottom + 1].mean(axis=0) < 0.7, 2
+        unlike = boxlike[top : bottom + 1].mean(axis=0) < 0.7
+        # two columns half lit over most rows: one stroke fallen between them on a scaled screen
+        split_stroke = (soft[top : bottom + 1] & grey[top : bottom + 1]).mean(axis=0) >= SPLIT_STROKE
+        col_blocked = (
+            _runs_at_least(band.mean(axis=0) > 0.75, 4)
+            | _runs_at_least(unlike & ~split_stroke, 2)
+            | _runs_at_least(unlike, 3)
         )
         col_ink = band.any(axis=0) & ~col_blocked
         gap_cols = max(4, (bottom - top + 1) * 3 // 4)

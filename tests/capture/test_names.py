@@ -630,6 +630,39 @@ def test_a_subpixel_label_seen_through_a_box_of_two_glyphs_is_found_whole() -> N
                     whole += box is not None and box[2] >= w - 2
     assert whole / boxes >= 0.85  # 0.70 before
 
+
+def test_a_stroke_split_over_two_half_lit_columns_does_not_end_the_line() -> None:
+    """A screen scaled down by 5-20 % puts some vertical strokes between two pixel columns, each
+    half lit: under the ink's level, and grey, not the plate. Two such columns side by side ended
+    the line there ("이희" for "이희래"). From a box of 9 px at every place along the label, the
+    line is the whole label."""
+    renderer = TextRenderer()
+    plate = np.full(3, 45, np.float32)
+    whole = boxes = 0
+    for text, script in (("20200998 이희래", "korean"), ("William Tell", "latin")):
+        for size in (11, 12, 13, 14, 15):
+            ink = renderer.mask(text, script, size).astype(np.float32)[:, :, None] / 255.0
+            label = np.full((ink.shape[0] + 14, ink.shape[1] + 20, 3), plate, np.float32)
+            label[7 : 7 + ink.shape[0], 10 : 10 + ink.shape[1]] = plate + (235 - plate) * ink
+            for shift in (0.0, 0.5):  # the label's place on the screen's pixel grid
+                moved = cv2.warpAffine(
+                    label,
+                    np.float32([[1, 0, shift], [0, 1, 0]]),
+                    label.shape[1::-1],
+                    borderMode=cv2.BORDER_REPLICATE,
+                )
+                for scale in (0.8, 0.85, 0.9, 0.95):
+                    shown = cv2.resize(
+                        moved.round().astype(np.uint8), None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA
+                    )
+                    text_px = shown.max(axis=2) > 120
+                    cols, rows = np.flatnonzero(text_px.any(axis=0)), np.flatnonzero(text_px.any(axis=1))
+                    for x in range(int(cols[0]), int(cols[-1]) - 8, 3):
+                        box = text_line_box(shown, (x, int(rows[0]), 9, int(rows[-1] - rows[0]) + 1))
+                        boxes += 1
+                        whole += box is not None and box[2] >= cols[-1] - cols[0] - 1
+    assert whole / boxes >= 0.95  # 0.88 before
+
     assert without_edge_capital("Jack DavisN") == "Jack Davis"
     assert without_edge_capital("Camille BlackwellN.") == "Camille Blackwell"
     assert without_edge_capital("Tom TurnerAN") == "Tom Turner"
