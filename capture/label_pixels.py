@@ -29,6 +29,7 @@ LOOSE_CORE = (
 )
 # a core whose share of bright pixels is within this range is judged with a margin round it
 TIGHT_SHARE = (0.4, 0.6)
+STROKE_GOES_ON = 0.5  # share of a row's ink on the line's strokes for the row to be the line's
 SPLIT_STROKE = 0.5  # share of a line's rows grey and half lit in a column of a stroke split over two
 BOX_TOLERANCE = 30  # a label box's background varies this much (0..255) around its median
 GREY_SPREAD = 50  # anti-aliased edges of white or black text are this close to grey
@@ -496,9 +497,28 @@ def _line_extent(
         gap_cols = max(4, (bottom - top + 1) * 3 // 4)
         x0 = _grow(col_ink, col_blocked, x0, -1, gap_cols)
         x1 = _grow(col_ink, col_blocked, x1, 1, gap_cols)
+    top = max(_stroke_ends(ink[:, x0 : x1 + 1], top, bottom), highest)
     top, bottom = max(top - 1, 0), min(bottom + 1, ink.shape[0] - 1)
     x0, x1 = max(x0 - 1, 0), min(x1 + 1, ink.shape[1] - 1)
     return top, bottom, x0, x1
+
+
+def _stroke_ends(ink: np.ndarray, top: int, bottom: int) -> int:
+    """``top`` moved up over the rows whose ink goes on the line's strokes (half of it or more right
+    above the line's ink, in runs no wider than a letter's top bar), a quarter of the line's height
+    at most: the tops of tall letters and the dot of an "i" over video unlike the rows of the line
+    (a dotless "i" read). Not down: under a label its plate's edge and the video below go on
+    strokes as often (a striped shirt)."""
+    most = max(1, (bottom - top + 1) // 4)
+    for _ in range(most):
+        row = top - 1
+        if row < 0 or not ink[row].any():
+            break
+        starts, ends = _runs(ink[row])
+        if (ink[row] & ink[top]).sum() < STROKE_GOES_ON * ink[row].sum() or (ends - starts).max() > 3 * most:
+            break  # not the strokes' ends: a row of video, a plate's light edge
+        top = row
+    return top
 
 
 def _coverage(values: np.ndarray, text: np.ndarray) -> np.ndarray | None:

@@ -597,6 +597,23 @@ def test_white_letters_over_light_video_found_too_tall_are_read_taken_the_other_
         assert reader.read_frame([(crop, core)], tile_heights=[tile.box[3]])[0].name == name
 
 
+def test_the_tops_of_tall_letters_over_video_unlike_the_lines_rows_are_the_lines(
+    faces_dir: Path, reader: NameReader
+) -> None:
+    """Meet's names are written on the video: the rows of a label's tall letters' tops and of its
+    "i"'s dot cross video of another tone than the rows of the rest of the line, and the line
+    stopped below them ("Daniela Young" read with a dotless i: the dot lost). Rows whose
+    ink goes on the line's strokes are the line's."""
+    image, truth = next(
+        render_lecture(faces_dir, students=25, frames=1, seed=1025, client="meet", realistic=True)
+    )
+    student = next(s for s in truth.students if s.name == "Daniela Young")
+    tile = max(parse_gallery(image).tiles, key=lambda t: intersection(t.box, student.box))
+    assert tile.name_box is not None
+    crop, core = label_region(image, tile.box, tile.name_box)
+    assert reader.read_frame([(crop, core)], tile_heights=[tile.box[3]])[0].name == "Daniela Young"
+
+
 def test_a_label_drawn_with_subpixel_anti_aliasing_is_read_whole(reader: NameReader) -> None:
     """Zoom on Windows draws labels with ClearType: light text whose vertical strokes are blue on one
     edge and orange on the other. The darkest channel keeps only the horizontal bars, and the
