@@ -470,8 +470,8 @@ def _line_extent(
 ) -> tuple[int, int, int, int]:
     """Top, bottom, left and right (inclusive) of the text line: from the core's inked rows and the
     seed columns, rows seen over the columns found (with ``reach``, no further above or below those
-    rows than that share of their height), then columns over those rows, twice, and a pixel more on
-    each side."""
+    rows than that share of their height), then columns over those rows, twice, then the rows above
+    whose ink goes on the line's strokes (:func:`_stroke_ends`), and a pixel more on each side."""
     ink = found.ink
     grey = found.other.astype(np.int16) - found.chan <= GREY_SPREAD
     seed_rows = np.flatnonzero(found.core_ink.any(axis=1)) + found.core[1]
