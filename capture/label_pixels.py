@@ -348,7 +348,6 @@ def _without_icons(label: np.ndarray, core: Box) -> np.ndarray:
     if not coloured.any():
         return label
     count, components, stats, _ = cv2.connectedComponentsWithStats(coloured, connectivity=8)
-    hue = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)[:, :, 0]
     cx, cy, cw, ch = core
     icons = [
         (x, y, w, h)
@@ -358,7 +357,7 @@ def _without_icons(label: np.ndarray, core: Box) -> np.ndarray:
         and area >= ICON_FILL * w * h
         and y < cy + ch
         and cy < y + h
-        and _one_hue(hue[components == k])
+        and _one_hue(bgr[y : y + h, x : x + w][components[y : y + h, x : x + w] == k])
     ]
     if not icons:
         return label
@@ -373,9 +372,10 @@ def _without_icons(label: np.ndarray, core: Box) -> np.ndarray:
     return out
 
 
-def _one_hue(hues: np.ndarray) -> bool:
-    """Whether most of ``hues`` (OpenCV's 0-180, a circle) are near their circular mean
-    (:data:`ICON_ONE_HUE`)."""
+def _one_hue(pixels: np.ndarray) -> bool:
+    """Whether most of ``pixels`` (B, G, R rows) have hues near their circular mean
+    (:data:`ICON_ONE_HUE`; OpenCV's hues run 0-180 round a circle)."""
+    hues = cv2.cvtColor(np.ascontiguousarray(pixels.reshape(-1, 1, 3)), cv2.COLOR_BGR2HSV)[:, 0, 0]
     angles = hues.astype(np.float32) * (np.pi / 90)
     mean = float(np.arctan2(np.sin(angles).mean(), np.cos(angles).mean())) * (90 / np.pi)
     apart = np.abs(hues.astype(np.float32) - mean) % 180
