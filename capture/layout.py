@@ -22,6 +22,8 @@ import numpy as np
 from capture.box import Box, intersection
 
 LayoutKind = Literal["gallery", "speaker", "empty"]
+# whether the band x0, y0, x1, y1 (frame pixels) between two tiles parts them, vertical or not (_parted)
+Parting = Callable[[int, int, int, int, bool], bool]
 
 BG_TOLERANCE = 6  # per channel, on 0..255
 GAP_SHARE = 0.98  # a row/column is background when this share of it is background
@@ -57,6 +59,11 @@ DIVIDING_COVER = 0.4
 DIVIDING_EQUAL = 0.75  # ... a grid of tiles this share or more of them of one size (a dialog cuts the others)
 MAX_TOUCHING = 8  # a grid of touching tiles is looked for up to this many columns and rows
 TOUCHING_LINE = 0.5
+# A leaf split into tiles of the gallery's size (its gaps lost) shows each line between them: along
+# this share of each line, at least (a pop-up over a gap hides the rest), the background or a colour
+# step from one side to the other
+PARTED_SHARE = 0.3
+PARTED_SLACK = 2  # subsampled pixels either side of where the split puts the line
 WIDE_STEPS_BELOW = 2  # a call read as this many tiles or fewer is read again along steps over two pixels
 # A touching grid's edge is a gap of another colour when lines along it are one colour over this
 # share, and the lines beside them that colour over GAP_CONTRAST less
@@ -595,8 +602,9 @@ def _on_grid(box: Box, tiles: Sequence[Box]) -> Box:
     )
 
 
-def _split_merged(box: Box, w: int, h: int, gap: float) -> list[Box] | None:
-    """Split a leaf that is k x m tiles of size (w, h) whose separating gaps were lost."""
+def _split_merged(box: Box, w: int, h: int, gap: float, parted: Parting) -> list[Box] | None:
+    """Split a leaf that is k x m tiles of size (w, h) whose separating gaps were lost, where each
+    line between them shows (``parted``)."""
     kx = max(1, round((box[2] + gap) / (w + gap)))
     ky = max(1, round((box[3] + gap) / (h + gap)))
     if kx * ky < 2 or kx * ky > 49:
@@ -607,10 +615,17 @@ def _split_merged(box: Box, w: int, h: int, gap: float) -> list[Box] | None:
         return None
     step_x = (box[2] - w) / (kx - 1) if kx > 1 else 0
     step_y = (box[3] - h) / (ky - 1) if ky > 1 else 0
+    x, y = box[0], box[1]
+    for i in range(1, kx):
+        a, b = round(x + (i - 1) * step_x + w), round(x + i * step_x)
+        if not parted(min(a, b), y, max(a, b), y + box[3], True):
+            return None
+    for j in range(1, ky):
+        a, b = round(y + (j - 1) * step_y + h), round(y + j * step_y)
+        if not parted(x, min(a, b), x + box[2], max(a, b), False):
+            return None
     return [
-        (int(round(box[0] + i * step_x)), int(round(box[1] + j * step_y)), w, h)
-        for j in range(ky)
-        for i in range(kx)
+        (int(round(x + i * step_x)), int(round(y + j * step_y)), w, h) for j in range(ky) for i in range(kx)
     ]
 
 
@@ -620,6 +635,7 @@ def _gallery(
     frame_h: int,
     view: Callable[[Box], np.ndarray],
     discs: Sequence[bool],
+    parted: Parting,
 ) -> tuple[list[Box], list[Box]]:
     """The equal tiles of a gallery: the size most tile-shaped leaves share (two video tiles or more
     before avatar ``discs``), and the leaves of about that size, resized to it, or split into it (a
@@ -655,7 +671,7 @@ def _gallery(
             tiles.append(leaf)
         elif _similar(leaf, (0, 0, w, h), 0.25):
             others.append(leaf)
-        elif len(group) >= 2 and (parts := _split_merged(leaf, w, h, gap)) is not None:
+        elif len(group) >= 2 and (parts := _split_merged(leaf, w, h, gap, parted)) is not None:
             tiles.extend(_on_grid(part, exact) for part in parts)
         else:
             others.append(leaf)
@@ -1683,9 +1699,39 @@ def _cut(
     if not leaves or not (strict or covered >= MIN_LOSSY_COVER * (x1 - x0) * (y1 - y0) * step * step):
         return None
     discs = [_disc_shaped(leaf, step, lambda px, py: bool(separators.background[py, px])) for leaf in leaves]
-    tiles, kind, shown = _tiles_of(leaves, frame_w, frame_h, functools.partial(_view, small, step), discs)
+    tiles, kind, shown = _tiles_of(
+        leaves,
+        frame_w,
+        frame_h,
+        functools.partial(_view, small, step),
+        discs,
+        functools.partial(_parted, small, separators.background, step),
+    )
     score = _plausibility(shown, ((x1 - x0) * step, (y1 - y0) * step))
     return leaves, tiles, kind, score * (_aligned_share(tiles) if kind == "gallery" else 1.0)
+
+
+def _parted(
+    small: np.ndarray, background: np.ndarray, step: int, x0: int, y0: int, x1: int, y1: int, vertical: bool
+) -> bool:
+    """Whether the band x0..x1 between two tiles (``vertical``: a line down the frame; else the band
+    y0..y1 across it; frame pixels, as thin as none where tiles touch) parts them: along
+    :data:`PARTED_SHARE` of its length or more one line in it or :data:`PARTED_SLACK` beside it (the
+    split's places are the gallery's average) is the ``background`` mask or a colour step from its
+    one side to the other (:data:`EDGE_STEP`), on the frame subsampled by ``step`` (``small``)."""
+    if not vertical:
+        small, background = small.transpose(1, 0, 2), background.T
+        x0, y0, x1, y1 = y0, x0, y1, x1
+    width = small.shape[1]
+    top, bottom = y0 // step, max(y1 // step, y0 // step + 1)
+    first = max(1, x0 // step - PARTED_SLACK)
+    last = min(width - 1, max(x1 // step, x0 // step + 1) + PARTED_SLACK)
+    if last <= first:
+        return False
+    pixels = small[top:bottom, first - 1 : last + 1].astype(np.int16)
+    stepped = np.abs(pixels[:, 2:] - pixels[:, :-2]).max(axis=2) > EDGE_STEP
+    gap = background[top:bottom, first:last] > 0
+    return float((gap | stepped).mean(axis=0).max()) >= PARTED_SHARE
 
 
 def _view(small: np.ndarray, step: int, box: Box) -> np.ndarray:
@@ -1819,6 +1865,7 @@ def _tiles_of(
     frame_h: int,
     view: Callable[[Box], np.ndarray],
     discs: Sequence[bool],
+    parted: Parting,
 ) -> tuple[list[Box], LayoutKind, list[Box]]:
     """The tiles that XY-cut leaves make: a speaker view's big tile and strip, else a gallery
     (:func:`_gallery`, which ``view`` and ``discs``, which leaves are avatar discs, are passed to);
@@ -1832,7 +1879,7 @@ def _tiles_of(
             for b in strip
         ]
         return boxes, "speaker", boxes
-    boxes, shown = _gallery(leaves, frame_w, frame_h, view, discs) if leaves else ([], [])
+    boxes, shown = _gallery(leaves, frame_w, frame_h, view, discs, parted) if leaves else ([], [])
     return boxes, "gallery" if boxes else "empty", shown
 
 

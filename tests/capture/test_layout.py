@@ -559,6 +559,28 @@ def test_touching_tiles_of_a_scaled_down_call_part_along_steps_over_two_pixels(
     assert matched([s.box for s in truth.students], found, 0.8) == 9 == len(found), found
 
 
+@pytest.mark.parametrize(
+    ("client", "students", "seed", "scale", "least"),
+    [("zoom", 9, 2009, 1.1, 9), ("zoom", 25, 3025, 1.0, 25), ("teams", 16, 1016, 1.1, 11)],
+)
+def test_a_leaf_is_split_into_tiles_only_where_lines_part_them(
+    faces_dir: Path, client: Client, students: int, seed: int, scale: float, least: int
+) -> None:
+    """Realistic calls (one scaled up as a bicubic filter does) whose cut leaves a block of tiles or a
+    tile and its pillarbox as one leaf: split into tiles of the gallery's size by their count alone it
+    was 32, 35 and 49 tiles, most across faces. A split is taken only where the background or a
+    colour step shows along each line between its parts."""
+    image, truth = _realistic_call(faces_dir, client, students, seed)
+    if scale != 1.0:
+        image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    boxes = [
+        (round(x * scale), round(y * scale), round(w * scale), round(h * scale))
+        for x, y, w, h in (s.box for s in truth.students)
+    ]
+    found = [t.box for t in parse_gallery(image).tiles]
+    assert len(found) <= students and matched(boxes, found, 0.8) >= least, found
+
+
 def test_a_leaf_resized_over_a_tile_of_the_gallery_is_no_tile(faces_dir: Path) -> None:
     """A realistic 7x7 Meet call at 908 px, cut along a colour step into two pieces of about one
     size: the smaller, resized to the bigger's size about its centre, lay over it, and the two
