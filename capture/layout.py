@@ -2237,10 +2237,11 @@ def _nested_reading(
     (up to :data:`NESTED_WINDOWS` deep: a client's window in a browser in a page)."""
     frame_h, frame_w = frame.shape[:2]
     reading = _read(frame, small, step, steps, (0, 0, small.shape[1], small.shape[0]), plain)
+    probe = reading  # the reading whose biggest piece is read next
     for _ in range(NESTED_WINDOWS):
-        if reading is None or not reading.leaves:
+        if reading is None or probe is None or not probe.leaves:
             break
-        x, y, w, h = max(reading.leaves, key=lambda b: b[2] * b[3])
+        x, y, w, h = max(probe.leaves, key=lambda b: b[2] * b[3])
         if w * h < NESTED_AREA * frame_w * frame_h:
             break
         inner = _read(
@@ -2259,13 +2260,16 @@ def _nested_reading(
             and inner.score >= DIVIDING_COVER
         )
         if len(inner.boxes) <= len(reading.boxes) and not divided:
+            if len(inner.boxes) == len(reading.boxes) == 1:
+                probe = inner  # a window inside the window read: the call may be inside it
+                continue
             break
         # a window of the app round tiles (its own background between them), not one participant's video
         app_window = len(reading.boxes) == 1 and inner.background_share >= APP_BACKGROUND_SHARE
         if inner.score * inner_share < reading.score / 2 and not (app_window or divided):
             break
         outside = tuple(leaf for leaf in reading.leaves if not intersection(leaf, (x, y, w, h)))
-        reading = replace(inner, beside=reading.beside + outside)
+        reading = probe = replace(inner, beside=reading.beside + outside)
     return reading
 
 

@@ -581,6 +581,25 @@ def test_a_leaf_is_split_into_tiles_only_where_lines_part_them(
     assert len(found) <= students and matched(boxes, found, 0.8) >= least, found
 
 
+@pytest.mark.parametrize(("students", "seed", "scale", "least"), [(4, 4, 1.0, 3), (9, 1009, 0.9, 7)])
+def test_the_call_in_a_window_read_as_one_piece_is_looked_for_inside_it(
+    faces_dir: Path, students: int, seed: int, scale: float, least: int
+) -> None:
+    """Realistic Teams calls in a window on a screen (one scaled down as a smaller screen shows it):
+    read with the screen's colour the window is one piece, and read with the window's colour its
+    inside is one piece again, so the nested reading stopped there with one tile. A piece read as one
+    piece is read inside too, for the call's tiles."""
+    image, truth = _realistic_call(faces_dir, "teams", students, seed)
+    if scale != 1.0:
+        image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    boxes = [
+        (round(x * scale), round(y * scale), round(w * scale), round(h * scale))
+        for x, y, w, h in (s.box for s in truth.students)
+    ]
+    found = [t.box for t in parse_gallery(image).tiles]
+    assert len(found) <= students and matched(boxes, found, 0.8) >= least, found
+
+
 def test_a_leaf_resized_over_a_tile_of_the_gallery_is_no_tile(faces_dir: Path) -> None:
     """A realistic 7x7 Meet call at 908 px, cut along a colour step into two pieces of about one
     size: the smaller, resized to the bigger's size about its centre, lay over it, and the two
