@@ -559,6 +559,22 @@ def test_touching_tiles_of_a_scaled_down_call_part_along_steps_over_two_pixels(
     assert matched([s.box for s in truth.students], found, 0.8) == 9 == len(found), found
 
 
+def _scaled_call_tiles(
+    faces_dir: Path, client: Client, students: int, seed: int, scale: float
+) -> tuple[list[Box], list[Box]]:
+    """The tiles of a realistic call shown ``scale`` times its size (a bicubic filter up, pixel areas
+    down, as `bench/layout_scales.py` scales the real screenshots), and the tiles read on it."""
+    image, truth = _realistic_call(faces_dir, client, students, seed)
+    if scale != 1.0:
+        shrink = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+        image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=shrink)
+    boxes: list[Box] = [
+        (round(x * scale), round(y * scale), round(w * scale), round(h * scale))
+        for x, y, w, h in (s.box for s in truth.students)
+    ]
+    return boxes, [t.box for t in parse_gallery(image).tiles]
+
+
 @pytest.mark.parametrize(
     ("client", "students", "seed", "scale", "least"),
     [("zoom", 9, 2009, 1.1, 9), ("zoom", 25, 3025, 1.0, 25), ("teams", 16, 1016, 1.1, 11)],
@@ -570,14 +586,7 @@ def test_a_leaf_is_split_into_tiles_only_where_lines_part_them(
     tile and its pillarbox as one leaf: split into tiles of the gallery's size by their count alone it
     was 32, 35 and 49 tiles, most across faces. A split is taken only where the background or a
     colour step shows along each line between its parts."""
-    image, truth = _realistic_call(faces_dir, client, students, seed)
-    if scale != 1.0:
-        image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-    boxes = [
-        (round(x * scale), round(y * scale), round(w * scale), round(h * scale))
-        for x, y, w, h in (s.box for s in truth.students)
-    ]
-    found = [t.box for t in parse_gallery(image).tiles]
+    boxes, found = _scaled_call_tiles(faces_dir, client, students, seed, scale)
     assert len(found) <= students and matched(boxes, found, 0.8) >= least, found
 
 
@@ -589,14 +598,7 @@ def test_the_call_in_a_window_read_as_one_piece_is_looked_for_inside_it(
     read with the screen's colour the window is one piece, and read with the window's colour its
     inside is one piece again, so the nested reading stopped there with one tile. A piece read as one
     piece is read inside too, for the call's tiles."""
-    image, truth = _realistic_call(faces_dir, "teams", students, seed)
-    if scale != 1.0:
-        image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    boxes = [
-        (round(x * scale), round(y * scale), round(w * scale), round(h * scale))
-        for x, y, w, h in (s.box for s in truth.students)
-    ]
-    found = [t.box for t in parse_gallery(image).tiles]
+    boxes, found = _scaled_call_tiles(faces_dir, "teams", students, seed, scale)
     assert len(found) <= students and matched(boxes, found, 0.8) >= least, found
 
 
