@@ -24,18 +24,19 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.real_galleries import GALLERIES, scaled  # noqa: E402
+from capture.box import Box  # noqa: E402
 from capture.faces import FaceDetector  # noqa: E402
 from capture.layout import find_tiles, tiles_with_faces  # noqa: E402
 
 SCALES = (0.8, 0.85, 0.9, 0.95, 1.0, 1.05, 1.1, 1.2, 1.25, 1.5)
 
 
-def tiles_at(image: cv2.typing.MatLike, detector: FaceDetector, scale: float) -> int:
-    """How many tiles the agent reads on ``image`` scaled by ``scale``."""
+def tiles_read(image: cv2.typing.MatLike, detector: FaceDetector, scale: float) -> list[Box]:
+    """The tiles the agent reads on ``image`` scaled by ``scale`` (boxes in the scaled image)."""
     image = scaled(image, scale)
     grid = find_tiles(image)
     swept = detector.sweep(image, known=grid.equal_tiles())
-    return len(tiles_with_faces(image, grid, [face.box for face in swept.faces], swept.avatars).boxes)
+    return list(tiles_with_faces(image, grid, [face.box for face in swept.faces], swept.avatars).boxes)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         if image is None:
             print(f"{name}: not a readable image", file=sys.stderr)
             return 2
-        counts = [tiles_at(image, detector, s) for s in args.scales]
+        counts = [len(tiles_read(image, detector, s)) for s in args.scales]
         for s, count in zip(args.scales, counts, strict=True):
             found[s] += min(count, entry["tiles"])
             extra[s] += max(count - entry["tiles"], 0)
