@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.real_galleries import exact_name  # noqa: E402
+from capture.box import Box, iou  # noqa: E402
 from capture.frames import Frame  # noqa: E402
 from capture.name_text import normalise  # noqa: E402
 from capture.pipeline import FrameAnalyser, StudentReading  # noqa: E402
@@ -47,16 +48,9 @@ class RecordingLibrary(FaceLibrary):
         return super().image(path)
 
 
-def _iou(a: tuple[int, ...], b: tuple[int, ...]) -> float:
-    iw = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
-    ih = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
-    inter = iw * ih
-    return inter / (a[2] * a[3] + b[2] * b[3] - inter)
-
-
-def tile_overlap(reading: StudentReading, box: tuple[int, ...]) -> float:
+def tile_overlap(reading: StudentReading, box: Box) -> float:
     """IoU of a reading's tile with ``box`` (0 for a reading without a tile)."""
-    return 0.0 if reading.tile_box is None else _iou(reading.tile_box, box)
+    return 0.0 if reading.tile_box is None else iou(reading.tile_box, box)
 
 
 def run(

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.capture_accuracy import FACES  # noqa: E402
 from bench.layout_scales import tiles_read  # noqa: E402
-from capture.box import Box, intersection  # noqa: E402
+from capture.box import Box, iou  # noqa: E402
 from capture.faces import FaceDetector  # noqa: E402
 from capture.synth import Client, FaceLibrary, render_lecture  # noqa: E402
 
@@ -33,11 +33,6 @@ CLIENTS: tuple[Client, ...] = ("zoom", "meet", "teams")
 STUDENTS = (4, 9, 16, 25)
 SCALES = (0.9, 1.0, 1.1, 1.25)
 FOUND, TIGHT = 0.5, 0.8  # IoU of a tile read with a drawn one
-
-
-def _iou(a: Box, b: Box) -> float:
-    shared = intersection(a, b)
-    return shared / (a[2] * a[3] + b[2] * b[3] - shared)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,10 +70,10 @@ def main(argv: list[str] | None = None) -> int:
                         (round(x * scale), round(y * scale), round(w * scale), round(h * scale))
                         for x, y, w, h in (s.box for s in truth.students)
                     ]
-                    best = [max((_iou(box, r) for r in read), default=0.0) for box in boxes]
+                    best = [max((iou(box, r) for r in read), default=0.0) for box in boxes]
                     found[scale] += sum(iou >= FOUND for iou in best)
                     tight[scale] += sum(iou >= TIGHT for iou in best)
-                    extra[scale] += sum(all(_iou(r, box) < FOUND for box in boxes) for r in read)
+                    extra[scale] += sum(all(iou(r, box) < FOUND for box in boxes) for r in read)
             print(f"  {client} {students} students done", file=sys.stderr, flush=True)
         for scale in args.scales:
             print(

@@ -9,3 +9,9 @@ def intersection(a: Box, b: Box) -> int:
     iw = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
     ih = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
     return iw * ih
+
+
+def iou(a: Box, b: Box) -> float:
+    """Intersection over union of two boxes."""
+    shared = intersection(a, b)
+    return shared / float(a[2] * a[3] + b[2] * b[3] - shared)

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from capture.box import Box, intersection
+from capture.box import Box, iou
 
-
-def iou(a: Box, b: Box) -> float:
-    """Intersection over union of two (x, y, w, h) boxes."""
-    inter = intersection(a, b)
-    return inter / float(a[2] * a[3] + b[2] * b[3] - inter)
+__all__ = ["iou", "matched"]
 
 
 def matched(truth: list[Box], found: list[Box], threshold: float = 0.8) -> int:

@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
+from capture.box import iou
 from capture.errors import CaptureError
 from capture.faces import (
     ANCHORS,
@@ -298,13 +299,6 @@ def test_a_face_search_reports_a_worker_failure_and_rejects_unknown_workers(dete
         broken.result()  # a waiting thread sees the failure instead of hanging
 
 
-def _iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
-    inter = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])) * max(
-        0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
-    )
-    return inter / (a[2] * a[3] + b[2] * b[3] - inter)
-
-
 def test_a_face_is_found_again_around_where_it_was(detector: FaceDetector, face_tiles: list) -> None:
     """Searching only around last frame's face finds about the box the whole-tile search finds."""
     overlaps = []
@@ -313,7 +307,7 @@ def test_a_face_is_found_again_around_where_it_was(detector: FaceDetector, face_
         if whole is None:
             continue
         near = detector.face_near(tile.image, whole.box)
-        overlaps.append(_iou(near.box, whole.box) if near is not None else 0.0)
+        overlaps.append(iou(near.box, whole.box) if near is not None else 0.0)
     assert len(overlaps) >= 100
     assert np.mean([o > 0 for o in overlaps]) >= 0.9, f"found again: {np.mean([o > 0 for o in overlaps]):.2f}"
     assert np.median(overlaps) >= 0.8, f"overlaps {np.round(overlaps, 2)}"
@@ -330,7 +324,7 @@ def test_a_prior_away_from_the_face_falls_back_to_the_whole_tile(
     face, flat = search_tile(detector, tile, prior=corner)
     assert face == whole and flat is not None and flat < 0.5
     face, flat = search_tile(detector, tile, prior=whole.box)
-    assert face is not None and _iou(face.box, whole.box) >= 0.75 and flat is None  # found near: not measured
+    assert face is not None and iou(face.box, whole.box) >= 0.75 and flat is None  # found near: not measured
 
 
 def test_a_tile_without_a_face_needs_its_flat_share() -> None:
