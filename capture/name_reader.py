@@ -201,6 +201,22 @@ def _agreed(line: Candidate | None, read: Sequence[Candidate]) -> Candidate | No
     return Candidate(line.text, max([line.confidence, *same]), LINE_MODEL) if same else None
 
 
+def _fellows_agreed(read: Sequence[Candidate]) -> Candidate | None:
+    """The surest OCR read of a small label that another model of its script read the very same
+    (HanS and chi_sim on a Chinese name): for the scripts the recogniser does not read, two models
+    agreeing stand for its agreement (:func:`_agreed`)."""
+    for candidate in sorted(read, key=lambda c: -c.confidence):
+        text = " ".join(line_form(candidate.text).split())
+        if compatible(text, candidate.model) and any(
+            other.model in fellow_readers(text, candidate.model)
+            and compatible(text, other.model)
+            and " ".join(line_form(other.text).split()) == text
+            for other in read
+        ):
+            return candidate
+    return None
+
+
 def _whole_name_read(candidate: Candidate) -> bool:
     """Whether an OCR read holds letters enough, surely enough, to be a whole name on its own (a
     read of video taken for a text line gives a few letters, or many unsurely)."""
@@ -513,7 +529,9 @@ class NameReader:
                 if taken_turned:  # a line found only the other way: a sure read of a whole name, or none
                     ocr = [c for c in ocr if _whole_name_read(c) or self._decisive(c)]
                 agreed = (
-                    _agreed(small.candidate if small is not None else None, ocr) if sure is None else None
+                    _agreed(small.candidate if small is not None else None, ocr) or _fellows_agreed(ocr)
+                    if sure is None
+                    else None
                 )
                 entry.candidates.extend([agreed] if agreed is not None else ocr)
                 if (

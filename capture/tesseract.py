@@ -44,16 +44,17 @@ MODEL_ORDER: tuple[str, ...] = (
     "Greek",
     "Japanese",
     "kor",
+    "chi_sim",
     "ara",
     "Hebrew",
     "Thai",
     "Hangul",
 )
-# Models that also read a script, after its own script model, when installed: Tesseract's Korean
-# and Arabic language models (Debian tesseract-ocr-kor, -ara) read small labels of their script
-# the script model cuts short or misreads.
+# Models that also read a script, after its own script model, when installed: Tesseract's Korean,
+# Chinese and Arabic language models (Debian tesseract-ocr-kor, -chi-sim, -ara) read small labels of
+# their script the script model cuts short or misreads.
 ALSO_READ_BY: dict[str, tuple[tuple[str, float], ...]] = {
-    "HanS": (("Japanese", 0.5),),
+    "HanS": (("Japanese", 0.5), ("chi_sim", 0.9)),
     "Hangul": (("kor", 0.9),),
     "Arabic": (("ara", 0.9),),
 }

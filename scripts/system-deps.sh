@@ -9,7 +9,7 @@ packages=(
   tesseract-ocr
   tesseract-ocr-script-latn tesseract-ocr-script-cyrl tesseract-ocr-script-grek tesseract-ocr-script-arab
   tesseract-ocr-script-deva tesseract-ocr-script-hebr tesseract-ocr-script-thai tesseract-ocr-script-hans
-  tesseract-ocr-script-jpan tesseract-ocr-script-hang tesseract-ocr-kor tesseract-ocr-ara
+  tesseract-ocr-script-jpan tesseract-ocr-script-hang tesseract-ocr-kor tesseract-ocr-chi-sim tesseract-ocr-ara
   chromium chromium-driver postgresql
   ffmpeg
 )

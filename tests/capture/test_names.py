@@ -591,6 +591,24 @@ def test_a_dark_patch_of_video_ending_mid_name_is_no_plate(faces_dir: Path, read
     assert reader.read_frame([(crop, core)], tile_heights=[tile.box[3]])[0].name == name
 
 
+def test_a_small_chinese_label_two_models_read_alike_is_taken(faces_dir: Path) -> None:
+    """A small label's OCR read needs the recogniser's agreement or a high confidence, as Tesseract
+    misreads 5-8 px letters; the recogniser reads Latin letters only, so the two-letter Chinese
+    names of a 1080p Teams call (letters of 14 px) went unread at 45-75. HanS and the Chinese
+    language model (chi_sim) reading the same text stand for that agreement."""
+    image, truth = next(
+        render_lecture(faces_dir, students=25, frames=1, seed=1025, client="teams", realistic=True)
+    )
+    tiles = parse_gallery(image).tiles
+    for name in ("赵静", "黄敏", "黄娜"):
+        student = next(s for s in truth.students if s.name == name)
+        tile = max(tiles, key=lambda t: intersection(t.box, student.box))
+        assert tile.name_box is not None
+        with NameReader() as reader:
+            crop, core = label_region(image, tile.box, tile.name_box)
+            assert reader.read_frame([(crop, core)], tile_heights=[tile.box[3]])[0].name == name
+
+
 def test_white_letters_over_light_video_found_too_tall_are_read_taken_the_other_way(
     faces_dir: Path, reader: NameReader
 ) -> None:
