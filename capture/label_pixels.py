@@ -32,6 +32,13 @@ TIGHT_SHARE = (0.4, 0.6)
 STROKE_GOES_ON = 0.5  # share of a row's ink on the line's strokes for the row to be the line's
 SPLIT_STROKE = 0.5  # share of a line's rows grey and half lit in a column of a stroke split over two
 BOX_TOLERANCE = 30  # a label box's background varies this much (0..255) around its median
+MAX_STEPS = 2  # steps in the video behind a line's text that the line is followed across (_past_step)
+# ... where the line's rows past the step are this share ink, and the rows round them at most this
+# share of that (_text_goes_on)
+STEP_INK = (0.1, 0.5)
+STEP_AROUND = 0.2
+STEP_STROKES = 2  # ... crossing this many strokes along a row (median), a line's height of columns past it
+STEP_GAP = 0.5  # ... and the ink either side of the step is at most this share of the line's height apart
 GREY_SPREAD = 50  # anti-aliased edges of white or black text are this close to grey
 EXTREME_DARK, EXTREME_LIGHT = 55, 200  # gray levels of white or black label text, not of the video behind
 EXTREME_SHARE = 0.03  # share of a core's pixels that must be extreme for them alone to stand for the crop
@@ -324,6 +331,12 @@ def _found_line(
     boxlike, edge_level = label_like
     soft = found.chan > edge_level  # ink with its anti-aliased edges: for the line's extent
     top, bottom, x0, x1 = _line_extent(found, boxlike, soft, seeds, reach)
+    for _ in range(MAX_STEPS):  # past a step the line keeps the rows found before it
+        stepped = _past_step(found, boxlike, soft, (top, bottom, x0, x1))
+        if stepped is None:
+            break
+        boxlike, soft = stepped
+        _, _, x0, x1 = _line_extent(found, boxlike, soft, seeds, reach, (top, bottom))
     rows, cols = slice(top, bottom + 1), slice(x0, x1 + 1)
     text = found.ink[rows, cols]
     coverage = _coverage(found.chan[rows, cols].astype(np.float32), text)
@@ -444,13 +457,107 @@ def _label_like(found: _Ink) -> tuple[np.ndarray, float] | None:
     (back_chan,) = _percentiles(chan[rows_slice, cols_slice][back], (50,))
     (back_other,) = _percentiles(other[rows_slice, cols_slice][back], (50,))
     edge_level = back_chan + 0.3 * (found.threshold - back_chan)
+    return _boxlike(found, slice(None), back_chan, back_other), edge_level
+
+
+def _boxlike(
+    found: _Ink, cols: slice, back_chan: float | np.ndarray, back_other: float | np.ndarray
+) -> np.ndarray:
+    """Label-like pixels of the crop's ``cols`` on a box whose background is ``back_chan`` and
+    ``back_other`` (see :func:`_label_like`; one level, or one per column)."""
+    chan, other, ink = found.chan[:, cols], found.other[:, cols], found.ink[:, cols]
+    edge_level = back_chan + 0.3 * (found.threshold - back_chan)
     near_ink = cv2.dilate(ink.view(np.uint8), np.ones((3, 3), np.uint8)).view(bool)
-    boxlike = (
+    boxlike: np.ndarray = (
         ink
         | (other <= back_other + BOX_TOLERANCE)
         | (near_ink & (chan > edge_level) & (other.astype(np.int16) - chan <= GREY_SPREAD))
     )
-    return boxlike, edge_level
+    return boxlike
+
+
+def _past_step(
+    found: _Ink, boxlike: np.ndarray, soft: np.ndarray, extent: tuple[int, int, int, int]
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """``boxlike`` and ``soft`` taken again past a step in what lies behind the text at either end
+    of the line found (``extent``: top, bottom, left, right), where the text's ink goes on across
+    it within a letter's gap (:data:`STEP_GAP`) and holds text (:func:`_text_goes_on`): a name
+    without a plate, or on a see-through one, over video that changes colour behind a word. Past
+    the step each column's background is its own (the median of the crop's pixels away from ink,
+    over a letter's width round it), as video behind a label changes; None without such a step."""
+    top, bottom, x0, x1 = extent
+    height, width = bottom - top + 1, boxlike.shape[1]
+    band = slice(top, bottom + 1)
+    unlike = boxlike[band].mean(axis=0) < 0.7
+    inked = np.flatnonzero(found.ink[band].any(axis=0))
+    for step in (1, -1):
+        edge = x1 if step == 1 else x0
+        near = (
+            range(edge, min(width, edge + height // 2))
+            if step == 1
+            else range(edge, max(-1, edge - height // 2), -1)
+        )
+        start = next((c for c in near if unlike[c]), None)
+        if start is None:
+            continue
+        before, after = (
+            (inked[inked < start], inked[inked >= start])
+            if step == 1
+            else (
+                inked[inked > start],
+                inked[inked <= start],
+            )
+        )
+        if before.size == 0 or after.size == 0:
+            continue
+        gap = after[0] - before[-1] if step == 1 else before[0] - after[-1]
+        if gap > STEP_GAP * height:
+            continue
+        cols = slice(start, width) if step == 1 else slice(0, start + 1)
+        past = slice(start, start + height) if step == 1 else slice(max(0, start - height + 1), start + 1)
+        if not _text_goes_on(found.ink[:, past], top, bottom):
+            continue
+        # the crop's rows, not the ink's anti-aliased edges nor a shadow drawn round the letters
+        near_ink = cv2.dilate(found.ink[:, cols].view(np.uint8), np.ones((5, 5), np.uint8)).view(bool)
+        back_chan = _column_backs(found.chan[:, cols], near_ink, height // 2)
+        back_other = _column_backs(found.other[:, cols], near_ink, height // 2)
+        out, out_soft = boxlike.copy(), soft.copy()
+        out[:, cols] = _boxlike(found, cols, back_chan, back_other)
+        out_soft[:, cols] = found.chan[:, cols] > back_chan + 0.3 * (found.threshold - back_chan)
+        return out, out_soft
+    return None
+
+
+def _text_goes_on(ink: np.ndarray, top: int, bottom: int) -> bool:
+    """Whether ``ink`` (columns past a step) holds text on the line's rows ``top`` to ``bottom``:
+    next to none above and below them, and strokes across each row (:data:`STEP_STROKES`), not a
+    bright patch of video past a plate's end."""
+    height = bottom - top + 1
+    inside = float(ink[top : bottom + 1].mean())
+    around = np.concatenate(
+        (ink[max(0, top - height // 2) : top], ink[bottom + 1 : bottom + 1 + height // 2])
+    )
+    outside = float(around.mean()) if around.size else 0.0
+    if not (STEP_INK[0] <= inside <= STEP_INK[1] and outside <= STEP_AROUND * inside):
+        return False
+    line = ink[top : bottom + 1].astype(np.int8)
+    crossings = (np.diff(line, axis=1) == 1).sum(axis=1) + line[:, 0]  # runs of ink along each row
+    return float(np.median(crossings[crossings > 0])) >= STEP_STROKES
+
+
+def _column_backs(values: np.ndarray, inked: np.ndarray, reach: int) -> np.ndarray:
+    """Each column's background level: the median of ``values`` not ``inked`` in it and the
+    ``reach`` columns either side (columns all inked take their neighbours')."""
+    plain = np.where(inked, np.nan, values.astype(np.float32))
+    width = plain.shape[1]
+    out = np.empty(width, np.float32)
+    for c in range(width):
+        near = plain[:, max(0, c - reach) : c + reach + 1]
+        out[c] = np.nanmedian(near) if not np.isnan(near).all() else np.nan
+    if np.isnan(out).all():
+        return np.full(width, np.nan, np.float32)
+    known = np.flatnonzero(~np.isnan(out))
+    return np.interp(np.arange(width), known, out[known]).astype(np.float32)
 
 
 def _seed_columns(found: _Ink) -> tuple[int, int] | None:
@@ -466,18 +573,27 @@ def _seed_columns(found: _Ink) -> tuple[int, int] | None:
 
 
 def _line_extent(
-    found: _Ink, boxlike: np.ndarray, soft: np.ndarray, seeds: tuple[int, int], reach: float | None = None
+    found: _Ink,
+    boxlike: np.ndarray,
+    soft: np.ndarray,
+    seeds: tuple[int, int],
+    reach: float | None = None,
+    rows: tuple[int, int] | None = None,
 ) -> tuple[int, int, int, int]:
     """Top, bottom, left and right (inclusive) of the text line: from the core's inked rows and the
     seed columns, rows seen over the columns found (with ``reach``, no further above or below those
     rows than that share of their height), then columns over those rows, twice, then the rows above
-    whose ink goes on the line's strokes (:func:`_stroke_ends`), and a pixel more on each side."""
+    whose ink goes on the line's strokes (:func:`_stroke_ends`), and a pixel more on each side.
+    With ``rows`` (top and bottom as found before), the columns over those rows only."""
     ink = found.ink
     grey = found.other.astype(np.int16) - found.chan <= GREY_SPREAD
     seed_rows = np.flatnonzero(found.core_ink.any(axis=1)) + found.core[1]
     top, bottom, (x0, x1) = int(seed_rows[0]), int(seed_rows[-1]), seeds
-    rows = round(reach * (bottom - top + 1)) if reach is not None else ink.shape[0]
-    highest, lowest = top - rows, bottom + rows
+    if rows is not None:
+        (top, bottom), highest, lowest = rows, rows[0], rows[1]
+    else:
+        more = round(reach * (bottom - top + 1)) if reach is not None else ink.shape[0]
+        highest, lowest = top - more, bottom + more
     for _ in range(2):
         row_blocked = (ink[:, x0 : x1 + 1].mean(axis=1) > 0.6) | (boxlike[:, x0 : x1 + 1].mean(axis=1) < 0.7)
         row_ink = soft[:, x0 : x1 + 1].any(axis=1) & ~row_blocked
@@ -497,9 +613,11 @@ def _line_extent(
         gap_cols = max(4, (bottom - top + 1) * 3 // 4)
         x0 = _grow(col_ink, col_blocked, x0, -1, gap_cols)
         x1 = _grow(col_ink, col_blocked, x1, 1, gap_cols)
+    x0, x1 = max(x0 - 1, 0), min(x1 + 1, ink.shape[1] - 1)
+    if rows is not None:
+        return rows[0], rows[1], x0, x1
     top = max(_stroke_ends(ink[:, x0 : x1 + 1], top, bottom), highest)
     top, bottom = max(top - 1, 0), min(bottom + 1, ink.shape[0] - 1)
-    x0, x1 = max(x0 - 1, 0), min(x1 + 1, ink.shape[1] - 1)
     return top, bottom, x0, x1
 
 

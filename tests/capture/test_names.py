@@ -591,6 +591,26 @@ def test_a_dark_patch_of_video_ending_mid_name_is_no_plate(faces_dir: Path, read
     assert reader.read_frame([(crop, core)], tile_heights=[tile.box[3]])[0].name == name
 
 
+def test_a_line_goes_on_across_a_step_in_the_video_behind_its_text(
+    faces_dir: Path, reader: NameReader
+) -> None:
+    """Meet writes names straight on the video, and the video behind a name changes colour: the
+    line stopped where a brown wall met a green one behind "Sullivan" ("Xavier Sulli"). Where the
+    text's strokes go on past such a step within a letter's gap, the line does too, the video past
+    it judged by its own colour."""
+    image, truth = next(
+        render_lecture(faces_dir, students=25, frames=1, seed=2025, client="meet", realistic=True)
+    )
+    student = next(s for s in truth.students if s.name == "Xavier Sullivan")
+    tile = max(parse_gallery(image).tiles, key=lambda t: intersection(t.box, student.box))
+    assert tile.name_box is not None
+    crop, core = label_region(image, tile.box, tile.name_box)
+    found, whole = text_line_box(crop, core), text_line_box(*label_region(image, tile.box, student.label_box))
+    assert found is not None and whole is not None
+    assert found[0] + found[2] >= whole[0] + whole[2] - 2 and found[3] <= whole[3] + 2
+    assert reader.read_frame([(crop, core)], tile_heights=[tile.box[3]])[0].name == "Xavier Sullivan"
+
+
 def test_a_small_chinese_label_two_models_read_alike_is_taken(faces_dir: Path) -> None:
     """A small label's OCR read needs the recogniser's agreement or a high confidence, as Tesseract
     misreads 5-8 px letters; the recogniser reads Latin letters only, so the two-letter Chinese
