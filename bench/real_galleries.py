@@ -6,13 +6,15 @@ compared with ``truth.json`` there: participant tiles, live faces recorded with 
 names read (exactly the label's text after Unicode NFC and whitespace normalisation), without and
 with the class list as roster.
 
-    .venv/bin/python bench/real_galleries.py [--galleries DIR] [--scale S] [--json]
+    .venv/bin/python bench/real_galleries.py [--galleries DIR] [--scale S] [--jpeg Q] [--json]
     .venv/bin/python bench/capture_accuracy.py --real [DIR] [--json]      # the same
 
 The time is that of the first frame of a lecture: every label is read for the first time and the
 whole-frame face search runs (later frames reuse both). ``--scale`` scales each screenshot first
 (INTER_AREA down, INTER_CUBIC up): the same calls as another screen or a resized picture shows
-them, a check that nothing read holds at one pixel size only.
+them, a check that nothing read holds at one pixel size only. ``--jpeg`` saves each (scaled)
+screenshot as a JPEG of that quality and reads that: screenshots are shared as JPEGs, whose
+ringing and colour bleed blur the few grey levels that part a tile from the app's background.
 """
 
 from __future__ import annotations
@@ -94,15 +96,30 @@ def scaled(image: np.ndarray, scale: float) -> np.ndarray:
     return np.asarray(cv2.resize(image, None, fx=scale, fy=scale, interpolation=shrink))
 
 
+def as_jpeg(image: np.ndarray, quality: int | None) -> np.ndarray:
+    """``image`` saved as a JPEG of ``quality`` (OpenCV's 4:2:0) and read back; as it is for None."""
+    if quality is None:
+        return image
+    ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    if not ok:
+        raise ValueError("the image cannot be encoded as JPEG")
+    return np.asarray(cv2.imdecode(encoded, cv2.IMREAD_COLOR))
+
+
 def analyse_once(
-    image_path: Path, classifier: EmotionClassifier, roster: Iterable[str] = (), scale: float = 1.0
+    image_path: Path,
+    classifier: EmotionClassifier,
+    roster: Iterable[str] = (),
+    scale: float = 1.0,
+    jpeg: int | None = None,
 ) -> tuple[FrameAnalysis, float]:
-    """One screenshot (scaled by ``scale``) through a fresh analyser, as the first frame of a
-    lecture, and the milliseconds the frame took (the analyser's start-up not counted)."""
+    """One screenshot (scaled by ``scale``, then saved as a JPEG of quality ``jpeg``) through a
+    fresh analyser, as the first frame of a lecture, and the milliseconds the frame took (the
+    analyser's start-up not counted)."""
     image = cv2.imread(str(image_path), cv2.IMREAD_COLOR)
     if image is None:
         raise ValueError(f"{image_path}: not a readable image")
-    image = scaled(image, scale)
+    image = as_jpeg(scaled(image, scale), jpeg)
     with FrameAnalyser.create(classifier, roster=roster, smoothing_window=1) as analyser:
         start = time.perf_counter()
         analysis = analyser.analyse(Frame(0, datetime(2025, 1, 1, tzinfo=UTC), image))
@@ -110,10 +127,15 @@ def analyse_once(
 
 
 def score_gallery(
-    folder: Path, name: str, truth: dict[str, Any], classifier: EmotionClassifier, scale: float = 1.0
+    folder: Path,
+    name: str,
+    truth: dict[str, Any],
+    classifier: EmotionClassifier,
+    scale: float = 1.0,
+    jpeg: int | None = None,
 ) -> GalleryScore:
-    plain, ms = analyse_once(folder / name, classifier, scale=scale)
-    with_roster, _ = analyse_once(folder / name, classifier, roster=truth["names"], scale=scale)
+    plain, ms = analyse_once(folder / name, classifier, scale=scale, jpeg=jpeg)
+    with_roster, _ = analyse_once(folder / name, classifier, roster=truth["names"], scale=scale, jpeg=jpeg)
     return GalleryScore(
         image=name,
         client=truth["client"],
@@ -129,10 +151,12 @@ def score_gallery(
     )
 
 
-def score_all(folder: Path, classifier: EmotionClassifier, scale: float = 1.0) -> list[GalleryScore]:
+def score_all(
+    folder: Path, classifier: EmotionClassifier, scale: float = 1.0, jpeg: int | None = None
+) -> list[GalleryScore]:
     truth = json.loads((folder / "truth.json").read_text())
     return [
-        score_gallery(folder, name, entry, classifier, scale)
+        score_gallery(folder, name, entry, classifier, scale, jpeg)
         for name, entry in truth.items()
         if not name.startswith("_")
     ]
@@ -163,6 +187,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--scale", type=float, default=1.0, help="scale each screenshot by this first (0.8: a smaller screen)"
     )
+    parser.add_argument(
+        "--jpeg",
+        type=int,
+        default=None,
+        metavar="Q",
+        help="read each screenshot saved as a JPEG of quality Q (1-100)",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     if not (args.galleries / "truth.json").is_file():
@@ -171,7 +202,10 @@ def main(argv: list[str] | None = None) -> int:
     if not 0.25 <= args.scale <= 4:
         print(f"--scale {args.scale}: give a factor from 0.25 to 4", file=sys.stderr)
         return 2
-    scores = score_all(args.galleries, EmotionClassifier.load(None, threads=2), args.scale)
+    if args.jpeg is not None and not 1 <= args.jpeg <= 100:
+        print(f"--jpeg {args.jpeg}: give a quality from 1 to 100", file=sys.stderr)
+        return 2
+    scores = score_all(args.galleries, EmotionClassifier.load(None, threads=2), args.scale, args.jpeg)
     summary = totals(scores)
     if args.json:
         print(json.dumps({"images": [asdict(s) for s in scores], "totals": summary}, indent=1))
