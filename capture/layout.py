@@ -602,6 +602,56 @@ def _on_grid(box: Box, tiles: Sequence[Box]) -> Box:
     )
 
 
+def _strip_gaps(big: Box, strip: Sequence[Box], size: tuple[int, int]) -> tuple[float, float]:
+    """The gaps across and down between tiles of ``size``, seen round a big tile and its ``strip``:
+    along the strip, between its tiles; across it, between the strip and the big tile."""
+    w, h = size
+    if all(b[1] + b[3] <= big[1] + 2 or b[1] >= big[1] + big[3] - 2 for b in strip):  # above or below
+        between = min(b[1] - big[1] - big[3] if b[1] > big[1] else big[1] - b[1] - b[3] for b in strip)
+        return _tile_gap(strip, w, h), float(max(between, 0))
+    between = min(b[0] - big[0] - big[2] if b[0] > big[0] else big[0] - b[0] - b[2] for b in strip)
+    turned = [(b[1], b[0], b[3], b[2]) for b in strip]  # stacked tiles, read as side by side
+    return float(max(between, 0)), _tile_gap(turned, h, w)
+
+
+def _merged_speaker(big: Box, strip: Sequence[Box], parted: Parting) -> list[Box] | None:
+    """The tiles a speaker view's ``big`` tile is when it is tiles of its ``strip``'s size whose gaps
+    were lost (:func:`_split_merged`: a speaking border and a JPEG's colour bleed over a thin gap),
+    the strip's gaps apart from its top left (a border spills past the tiles' far edges) and on the
+    strip's grid; None for a speaker's tile."""
+    if len(strip) < 2:
+        return None
+    w, h = int(np.median([b[2] for b in strip])), int(np.median([b[3] for b in strip]))
+    gap_x, gap_y = _strip_gaps(big, strip, (w, h))
+    parts = _split_merged(big, w, h, (gap_x + gap_y) / 2, parted)
+    if parts is None:
+        return None
+    pitch = (w + gap_x, h + gap_y)
+    return [
+        _on_grid(
+            (
+                big[0] + round(round((x - big[0]) / pitch[0]) * pitch[0]),
+                big[1] + round(round((y - big[1]) / pitch[1]) * pitch[1]),
+                w,
+                h,
+            ),
+            strip,
+        )
+        for x, y, _, _ in parts
+    ]
+
+
+def _tile_gap(group: Sequence[Box], w: int, h: int) -> float:
+    """The gap between tiles of size (w, h) side by side in ``group`` (the median), else 3 % of w."""
+    spacings = sorted(
+        b[0] - (a[0] + a[2])
+        for a in group
+        for b in group
+        if abs(a[1] - b[1]) < h / 2 and 0 <= b[0] - (a[0] + a[2]) < w / 2
+    )
+    return float(spacings[len(spacings) // 2]) if spacings else 0.03 * w
+
+
 def _split_merged(box: Box, w: int, h: int, gap: float, parted: Parting) -> list[Box] | None:
     """Split a leaf that is k x m tiles of size (w, h) whose separating gaps were lost, where each
     line between them shows (``parted``)."""
@@ -656,13 +706,7 @@ def _gallery(
     group = [b for b, same in zip(leaves, similar[main], strict=True) if same]
     w = int(np.median([b[2] for b in group]))
     h = int(np.median([b[3] for b in group]))
-    spacings = sorted(
-        b[0] - (a[0] + a[2])
-        for a in group
-        for b in group
-        if abs(a[1] - b[1]) < h / 2 and 0 <= b[0] - (a[0] + a[2]) < w / 2
-    )
-    gap = float(spacings[len(spacings) // 2]) if spacings else 0.03 * w
+    gap = _tile_gap(group, w, h)
     exact = [leaf for leaf in leaves if _similar(leaf, (0, 0, w, h), 0.02)]  # the grid's evidence
     tiles: list[Box] = []
     others: list[Box] = []  # leaves not of the tiles' size: tiles cut or joined by something over them
@@ -1583,7 +1627,13 @@ def _read(
                     wins = score > best.score or (
                         _restates(best.boxes, piece_area) and _equal_gallery(tiles, kind)
                     )
-                if wins or _divides(tiles, kind, score, best):
+                if _divides(tiles, kind, score, best) and (
+                    merged := _merged_gallery(
+                        best, [t for t in tiles if _overlap(t, best.boxes[0]) > 0.5], small, step
+                    )
+                ):
+                    best = merged  # the tiles dividing the speaker's are the videos inside the gallery's
+                elif wins or _divides(tiles, kind, score, best):
                     share = cv2.countNonZero(mask[y0:y1, x0:x1]) / max((x1 - x0) * (y1 - y0), 1)
                     best = _Reading(leaves, tiles, kind, area, colour, score, share)
                     if _sure(best):
@@ -2259,6 +2309,8 @@ def _nested_reading(
             and _mostly_equal(inner.boxes, inner.kind)
             and inner.score >= DIVIDING_COVER
         )
+        if divided and (merged := _merged_gallery(reading, inner.boxes, small, step)) is not None:
+            return merged
         if len(inner.boxes) <= len(reading.boxes) and not divided:
             if len(inner.boxes) == len(reading.boxes) == 1:
                 probe = inner  # a window inside the window read: the call may be inside it
@@ -2271,6 +2323,22 @@ def _nested_reading(
         outside = tuple(leaf for leaf in reading.leaves if not intersection(leaf, (x, y, w, h)))
         reading = probe = replace(inner, beside=reading.beside + outside)
     return reading
+
+
+def _merged_gallery(
+    reading: _Reading, inside: Sequence[Box], small: np.ndarray, step: int
+) -> _Reading | None:
+    """A speaker ``reading`` as the gallery it is when its big tile splits into tiles of its strip's
+    size (:func:`_merged_speaker`, parted by the reading's background colour) and none of the tiles
+    read ``inside`` it is of that size (they are the videos pillarboxed in those tiles); None
+    otherwise."""
+    big, strip = reading.boxes[0], reading.boxes[1:]
+    size = (0, 0, int(np.median([b[2] for b in strip])), int(np.median([b[3] for b in strip])))
+    if any(_similar(tile, size) for tile in inside):
+        return None
+    background = _background_mask(small, reading.background)
+    parts = _merged_speaker(big, strip, functools.partial(_parted, small, background, step))
+    return None if parts is None else replace(reading, boxes=strip + parts, kind="gallery")
 
 
 def find_tiles(image: np.ndarray) -> TileGrid:

@@ -1175,3 +1175,32 @@ def test_a_tile_read_over_two_tiles_whose_faces_show_their_edges_gives_way_thoug
     left, right = (0, 0, 400, 450), (400, 0, 400, 450)
     kept = layout_module._mend_tiles(gallery, gallery, [left, right], {left, right}, [])
     assert gallery[0] in kept
+
+
+def test_pillarboxed_tiles_whose_gap_a_speaking_border_fills_are_the_tiles_not_their_videos() -> None:
+    """Zoom draws a 4:3 camera inside its 16:9 tile on bars a few grey levels off the gallery's
+    background, and the active speaker's border fills most of the thin gap beside its tile; a JPEG
+    bleeds the border's colour over the rest. The four tiles round that gap were read as one
+    speaker's tile over the two above, then as the four videos inside it: the labels at the tiles'
+    bottom left, in the bars, were cut. A speaker's tile that splits into tiles of its strip's size,
+    where no tile of that size is read inside it, is those tiles."""
+    rng = np.random.default_rng(5)
+    w, h, gap, left, top = 384, 216, 6, 40, 12
+    frame = np.full((3 * h + 2 * gap + 2 * top, 2 * w + gap + 2 * left, 3), 26, np.uint8)
+    boxes = [(left + c * (w + gap), top + r * (h + gap), w, h) for r in range(3) for c in range(2)]
+    for x, y, bw, bh in boxes:
+        frame[y : y + bh, x : x + bw] = 34
+        video_w = bh * 4 // 3
+        vx = x + (bw - video_w) // 2
+        shade = rng.integers(60, 200, 3).astype(np.float32)
+        ramp = np.linspace(0.6, 1.2, video_w, dtype=np.float32)[None, :, None]
+        video = np.clip(shade * ramp + rng.normal(0, 6, (bh, video_w, 3)), 0, 255)
+        frame[y : y + bh, vx : vx + video_w] = video.astype(np.uint8)
+    sx, sy, _, _ = boxes[5]  # the speaker, bottom right: a yellow border over its tile's edge and the gap
+    cv2.rectangle(frame, (sx - 4, sy - 4), (sx + w + 3, sy + h + 3), (0, 215, 255), 6)
+    ok, encoded = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, 95])
+    assert ok
+    image = cv2.imdecode(encoded, cv2.IMREAD_COLOR)
+    found = [t.box for t in parse_gallery(image).tiles]
+    assert len(found) == 6
+    assert all(max(iou(box, tile) for tile in found) >= 0.9 for box in boxes)
