@@ -25,6 +25,7 @@ from capture.label_pixels import (
 )
 from capture.name_reader import NameReader, _agreed_digits
 from capture.name_text import closed_brackets, display_form, normalise, trimmed_words, without_edge_capital
+from capture.synth.looks import Client
 from capture.synth.text import TextRenderer
 from capture.tesseract import Candidate, compatible, scripts_of
 from model.names import name_key
@@ -185,6 +186,19 @@ def _tile(name: str, script: str, seed: int, size: tuple[int, int] = (262, 147))
         emotion="neutral",
         size=size,
     )
+
+
+def _generated_label(faces_dir: Path, seed: int, name: str, client: Client = "meet"):  # type: ignore[no-untyped-def]
+    """A realistic generated call of 25 students (``seed``, ``client``): the frame, the truth of the
+    student named ``name``, the tile read over theirs, and their label's crop and name box in it
+    (``label_region`` of the tile's name box)."""
+    image, truth = next(
+        render_lecture(faces_dir, students=25, frames=1, seed=seed, client=client, realistic=True)
+    )
+    student = next(s for s in truth.students if s.name == name)
+    tile = max(parse_gallery(image).tiles, key=lambda t: intersection(t.box, student.box))
+    assert tile.name_box is not None
+    return image, student, tile, label_region(image, tile.box, tile.name_box)
 
 
 def test_a_label_box_cut_short_by_the_layout_is_read_whole() -> None:
@@ -598,13 +612,7 @@ def test_a_line_goes_on_across_a_step_in_the_video_behind_its_text(
     line stopped where a brown wall met a green one behind "Sullivan" ("Xavier Sulli"). Where the
     text's strokes go on past such a step within a letter's gap, the line does too, the video past
     it judged by its own colour."""
-    image, truth = next(
-        render_lecture(faces_dir, students=25, frames=1, seed=2025, client="meet", realistic=True)
-    )
-    student = next(s for s in truth.students if s.name == "Xavier Sullivan")
-    tile = max(parse_gallery(image).tiles, key=lambda t: intersection(t.box, student.box))
-    assert tile.name_box is not None
-    crop, core = label_region(image, tile.box, tile.name_box)
+    image, student, tile, (crop, core) = _generated_label(faces_dir, 2025, "Xavier Sullivan")
     found, whole = text_line_box(crop, core), text_line_box(*label_region(image, tile.box, student.label_box))
     assert found is not None and whole is not None
     assert found[0] + found[2] >= whole[0] + whole[2] - 2 and found[3] <= whole[3] + 2
@@ -616,16 +624,9 @@ def test_a_small_chinese_label_two_models_read_alike_is_taken(faces_dir: Path) -
     misreads 5-8 px letters; the recogniser reads Latin letters only, so the two-letter Chinese
     names of a 1080p Teams call (letters of 14 px) went unread at 45-75. HanS and the Chinese
     language model (chi_sim) reading the same text stand for that agreement."""
-    image, truth = next(
-        render_lecture(faces_dir, students=25, frames=1, seed=1025, client="teams", realistic=True)
-    )
-    tiles = parse_gallery(image).tiles
     for name in ("赵静", "黄敏", "黄娜"):
-        student = next(s for s in truth.students if s.name == name)
-        tile = max(tiles, key=lambda t: intersection(t.box, student.box))
-        assert tile.name_box is not None
+        _, _, tile, (crop, core) = _generated_label(faces_dir, 1025, name, "teams")
         with NameReader() as reader:
-            crop, core = label_region(image, tile.box, tile.name_box)
             assert reader.read_frame([(crop, core)], tile_heights=[tile.box[3]])[0].name == name
 
 
@@ -653,13 +654,7 @@ def test_the_tops_of_tall_letters_over_video_unlike_the_lines_rows_are_the_lines
     "i"'s dot cross video of another tone than the rows of the rest of the line, and the line
     stopped below them ("Daniela Young" read with a dotless i: the dot lost). Rows whose
     ink goes on the line's strokes are the line's."""
-    image, truth = next(
-        render_lecture(faces_dir, students=25, frames=1, seed=1025, client="meet", realistic=True)
-    )
-    student = next(s for s in truth.students if s.name == "Daniela Young")
-    tile = max(parse_gallery(image).tiles, key=lambda t: intersection(t.box, student.box))
-    assert tile.name_box is not None
-    crop, core = label_region(image, tile.box, tile.name_box)
+    _, _, tile, (crop, core) = _generated_label(faces_dir, 1025, "Daniela Young")
     assert reader.read_frame([(crop, core)], tile_heights=[tile.box[3]])[0].name == "Daniela Young"
 
 
