@@ -1627,13 +1627,14 @@ def _read(
                     wins = score > best.score or (
                         _restates(best.boxes, piece_area) and _equal_gallery(tiles, kind)
                     )
-                if _divides(tiles, kind, score, best) and (
+                divides = _divides(tiles, kind, score, best)
+                if divides and (
                     merged := _merged_gallery(
                         best, [t for t in tiles if _overlap(t, best.boxes[0]) > 0.5], small, step
                     )
                 ):
                     best = merged  # the tiles dividing the speaker's are the videos inside the gallery's
-                elif wins or _divides(tiles, kind, score, best):
+                elif wins or divides:
                     share = cv2.countNonZero(mask[y0:y1, x0:x1]) / max((x1 - x0) * (y1 - y0), 1)
                     best = _Reading(leaves, tiles, kind, area, colour, score, share)
                     if _sure(best):

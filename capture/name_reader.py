@@ -192,12 +192,17 @@ def _check_lengths(
         raise CaptureError(f"name reader: {len(look_labels)} look-up crops for {count} labels")
 
 
+def _line_text(candidate: Candidate) -> str:
+    """A read's text as reads are compared: in line form, runs of white space as one space."""
+    return " ".join(line_form(candidate.text).split())
+
+
 def _agreed(line: Candidate | None, read: Sequence[Candidate]) -> Candidate | None:
     """The recogniser's unsure read of a small label when an OCR model reads the very same text:
     two readers that err differently agreeing are a sure read (with the surer one's confidence)."""
     if line is None:
         return None
-    same = [c.confidence for c in read if " ".join(line_form(c.text).split()) == line.text]
+    same = [c.confidence for c in read if _line_text(c) == line.text]
     return Candidate(line.text, max([line.confidence, *same]), LINE_MODEL) if same else None
 
 
@@ -206,11 +211,11 @@ def _fellows_agreed(read: Sequence[Candidate]) -> Candidate | None:
     (HanS and chi_sim on a Chinese name): for the scripts the recogniser does not read, two models
     agreeing stand for its agreement (:func:`_agreed`)."""
     for candidate in sorted(read, key=lambda c: -c.confidence):
-        text = " ".join(line_form(candidate.text).split())
+        text = _line_text(candidate)
         if compatible(text, candidate.model) and any(
             other.model in fellow_readers(text, candidate.model)
             and compatible(text, other.model)
-            and " ".join(line_form(other.text).split()) == text
+            and _line_text(other) == text
             for other in read
         ):
             return candidate
