@@ -60,6 +60,9 @@ MIN_CONFIDENCE = 55  # below this (and matching no known name) a read counts as 
 SMALL_OCR_CONFIDENCE = 75
 AGREEING_MODELS = 3  # script models reading a label's text alike make it a candidate (_consensus)
 NUMBER_DIGITS = 4  # ... or a number of this many digits or more in it (_agreed_digits)
+VOTED_LETTERS = (
+    2  # a read of a label's script differing from the surest in this many letters or fewer votes on them
+)
 SURE_MATCH = 90.0  # a read matching a known name this well ends the search over models
 MAX_LINE_SHARE = 0.25  # a name's text line alone is at most this share of its tile's height (measured: 0.10 median, 0.14 at the 95th percentile)
 LINE_REACH = 0.3  # ... a taller one is found again at most this share of its text rows above and below
@@ -294,6 +297,41 @@ def _agreed_digits(best: Candidate, candidates: Sequence[Candidate]) -> Candidat
     if count < AGREEING_MODELS or count <= len(readers.get(numbers[0], ())):
         return best
     return Candidate(best.text.replace(numbers[0], number, 1), best.confidence, best.model)
+
+
+def _voted_letters(best: Candidate, candidates: Sequence[Candidate]) -> Candidate:
+    """``best`` with each letter the reads of its script outvote: the reads by models of its script
+    (both passes) whose text, white space aside, is as long and differs in :data:`VOTED_LETTERS`
+    letters or fewer vote for their letters, ``best`` for its own; a letter read by more of them (as
+    many: with more summed confidence), and by two at least, is taken. Two models of a script slip
+    on different letters of a compressed or rescaled label ("(초글)강 미숙" against the "(초급)" of
+    two other reads)."""
+    letters = "".join(best.text.split())
+    votes: list[dict[str, list[float]]] = [{ch: [best.confidence]} for ch in letters]
+    for voter in candidates:
+        text = "".join(voter.text.split())
+        if (
+            voter is best
+            or not (compatible(voter.text, voter.model) and compatible(best.text, voter.model))
+            or len(text) != len(letters)
+            or sum(a != b for a, b in zip(text, letters, strict=True)) > VOTED_LETTERS
+        ):
+            continue
+        for vote, ch in zip(votes, text, strict=True):
+            vote.setdefault(ch, []).append(voter.confidence)
+
+    def chosen(vote: dict[str, list[float]], own: str) -> str:
+        rival = max(vote, key=lambda ch: (len(vote[ch]), sum(vote[ch])))
+        return (
+            rival
+            if len(vote[rival]) >= 2
+            and (len(vote[rival]), sum(vote[rival])) > (len(vote[own]), sum(vote[own]))
+            else own
+        )
+
+    picks = iter(chosen(vote, own) for vote, own in zip(votes, letters, strict=True))
+    text = "".join(ch if ch.isspace() else next(picks) for ch in best.text)
+    return best if text == best.text else Candidate(text, best.confidence, best.model)
 
 
 def sure_line(spelled: Spelling) -> bool:
@@ -798,7 +836,9 @@ class NameReader:
             and c.model in fellow_readers(best.text, best.model)
             and c.confidence >= best.confidence - LANGUAGE_MARGIN
         ]
-        best = _agreed_digits(max(language, key=lambda c: c.confidence, default=best), candidates)
+        best = _agreed_digits(
+            _voted_letters(max(language, key=lambda c: c.confidence, default=best), candidates), candidates
+        )
         letters = sum(ch.isalpha() for ch in best.text)
         if not self._names.roster and best.confidence >= floor and letters >= 2:
             self.add_known(best.text, roster=False)

@@ -23,7 +23,7 @@ from capture.label_pixels import (
     text_line,
     text_line_box,
 )
-from capture.name_reader import NameReader, _agreed_digits
+from capture.name_reader import NameReader, _agreed_digits, _voted_letters
 from capture.name_text import closed_brackets, display_form, normalise, trimmed_words, without_edge_capital
 from capture.synth.looks import Client
 from capture.synth.text import TextRenderer
@@ -958,6 +958,31 @@ def test_a_name_box_under_half_the_gallerys_label_height_is_read_where_the_label
     alone = Tile(2, (0, 0, 300, 170), image, (0, 150, 60, 8), False)
     assert _read_box(cut) == band
     assert _read_box(near) == near.name_box and _read_box(alone) == alone.name_box
+
+
+def test_a_letter_the_models_of_its_script_read_otherwise_is_outvoted() -> None:
+    """Two models of a script slip on different letters of a compressed label: the surest read's
+    letter gives way to one that more reads of its script (of as many letters) read alike, and to
+    one read by as many but with more confidence (the 5x5 Korean contest call saved as a JPEG)."""
+    best = Candidate("(초글)강 미숙", 80.0, "kor")
+    reads = [
+        best,
+        Candidate("(초급) 강미숙", 78.0, "Hangul"),
+        Candidate("(초급)강미숙", 67.0, "kor"),
+        Candidate("(22 1S ~a)", 39.0, "Latin"),
+    ]
+    assert _voted_letters(best, reads).text == "(초급)강 미숙"
+    tied = Candidate("(조급)이미경", 84.0, "kor")
+    others = [Candidate("(조금) 이미경", 59.0, "Hangul"), Candidate("(초급) 이미경", 77.0, "Hangul")]
+    assert (
+        _voted_letters(tied, [tied, *others, Candidate("-초급)이미경", 82.0, "kor")]).text == "(초급)이미경"
+    )
+    # one read against the other, a read of other length or other script, many letters apart: as read
+    language = Candidate("(초급)심희국", 73.0, "kor")
+    assert _voted_letters(language, [language, Candidate("(소급) 심희국", 82.0, "Hangul")]) == language
+    assert _voted_letters(best, [best, Candidate("(초급)강 미숙숙", 90.0, "kor")] * 2) == best
+    assert _voted_letters(best, [best, Candidate("(초급)강 미숙", 90.0, "Latin")] * 2) == best
+    assert _voted_letters(best, [best, Candidate("(초급)감 머숙", 90.0, "kor")] * 2) == best
 
 
 def test_a_student_number_the_chosen_model_misread_is_written_as_the_other_models_read_it() -> None:
