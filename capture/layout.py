@@ -34,6 +34,7 @@ EXACT_BACKGROUND_SHARE = 0.75
 LOSSY_TOLERANCE = 20
 LOSSY_GAP_SHARE = 0.92
 MIN_LOSSY_COVER = 0.25
+NEAR_GAP_EXACT = 0.9  # share of a gap line the exact background colour, the rest within LOSSY_TOLERANCE
 # Where tiles touch (or a gap is thinner than the subsampling) a tile's edge is a straight colour step:
 # a row or column is a separator when this share of it steps by more than EDGE_STEP in some channel.
 EDGE_STEP = 40
@@ -465,6 +466,9 @@ class _Separators:
     # (_phase_backgrounds): a row of gap in any of them parts two tiles where ``background`` shows none
     row_phases: tuple[np.ndarray, ...] = ()
     column_phases: tuple[np.ndarray, ...] = ()
+    # the background within LOSSY_TOLERANCE: a line nearly all of it the exact colour (NEAR_GAP_EXACT)
+    # and the rest near it parts two tiles (a JPEG's noise in a few pixels of a thin gap)
+    near: np.ndarray | None = None
 
     def between_rows(self, box: tuple[int, int, int, int]) -> np.ndarray:
         """Per row of ``box``: True where it parts what is above from what is below."""
@@ -488,7 +492,11 @@ class _Separators:
         x0, y0, x1, y1 = box
         background = self.background[y0:y1, x0:x1]
         share = self.gap_share * 255
-        gap = cv2.reduce(background, axis, cv2.REDUCE_AVG, dtype=cv2.CV_32F).ravel() >= share
+        exact = cv2.reduce(background, axis, cv2.REDUCE_AVG, dtype=cv2.CV_32F).ravel()
+        gap = exact >= share
+        if self.near is not None:
+            close = cv2.reduce(self.near[y0:y1, x0:x1], axis, cv2.REDUCE_AVG, dtype=cv2.CV_32F).ravel()
+            gap |= (exact >= NEAR_GAP_EXACT * 255) & (close >= share)
         if phases:
             # a gap the sampled rows skipped: where no gap shows in them or beside them, in the box or
             # just outside it (a gap they show is as wide as they show it: a phase's row beside it
@@ -1606,9 +1614,12 @@ def _read(
                 if step > 1 and whole and background is mask
                 else ((), ())
             )
+            near = within(_background_mask(small, colour, LOSSY_TOLERANCE)) if background is mask else None
             for stepped in (False, True) if plain else (True,):
                 rows, columns = steps() if stepped else (None, None)
-                separators = _Separators(background, rows, columns, gap_share, row_phases, column_phases)
+                separators = _Separators(
+                    background, rows, columns, gap_share, row_phases, column_phases, near
+                )
                 cut = _cut(
                     separators, small, area, step, (frame_w, frame_h), region, strict=background is mask
                 )
@@ -2318,7 +2329,10 @@ def _nested_reading(
                 continue
             break
         # a window of the app round tiles (its own background between them), not one participant's video
-        app_window = len(reading.boxes) == 1 and inner.background_share >= APP_BACKGROUND_SHARE
+        # (with tiles of a participant's size: letters on an app's panel parted by its colour are none)
+        app_window = (
+            len(reading.boxes) == 1 and inner.background_share >= APP_BACKGROUND_SHARE and inner.score > 0
+        )
         if inner.score * inner_share < reading.score / 2 and not (app_window or divided):
             break
         outside = tuple(leaf for leaf in reading.leaves if not intersection(leaf, (x, y, w, h)))

@@ -652,12 +652,14 @@ def test_a_named_disc_beside_tiles_mended_by_faces_stays_a_camera_off_tile(faces
     """A realistic 3-student Teams call in the light theme: two video tiles and a camera-off
     participant's disc with the name under it beside them. Mended by the faces found, the disc's
     tile has no face and is no other tile's size, yet it is an avatar (camera off), not a piece of
-    the app: it stays, and is recorded as camera off."""
+    the app: it stays, and is recorded as camera off. (A disc's tile is guessed from the disc's
+    size, a few pixels less where its anti-aliased rim is read as background: IoU 0.8 with the
+    drawn one, 0.75 at least.)"""
     image, truth = _realistic_call(faces_dir, "teams", 3, 1003)
     (off,) = [s.box for s in truth.students if not s.camera]
     faces = [s.face_box for s in truth.students if s.face_box is not None]
     layout = tiles_with_faces(image, find_tiles(image), faces).layout()
-    (tile,) = [t for t in layout.tiles if iou(t.box, off) >= 0.8]
+    (tile,) = [t for t in layout.tiles if iou(t.box, off) >= 0.75]
     assert tile.disc
 
 
@@ -1204,3 +1206,32 @@ def test_pillarboxed_tiles_whose_gap_a_speaking_border_fills_are_the_tiles_not_t
     found = [t.box for t in parse_gallery(image).tiles]
     assert len(found) == 6
     assert all(max(iou(box, tile) for tile in found) >= 0.9 for box in boxes)
+
+
+def test_a_gap_with_a_few_pixels_near_the_background_still_parts_pillarboxed_tiles() -> None:
+    """Saved as a JPEG, a thin gap shares its 8x8 blocks with the videos' edges, and their ringing
+    moves a few of its pixels off the exact background colour: no line of the gap was the background
+    along 98 % of it, and the tiles read were the videos inside their pillarbox bars (a 3 + 2 Zoom
+    call at quality 95 lost the tile whose label is in its bar). A line mostly of the exact colour
+    and the rest near it parts two tiles; the bars, near the background too but not of it, stay in
+    their tiles."""
+    rng = np.random.default_rng(3)
+    w, h, gap, left, top = 440, 248, 3, 40, 30
+    frame = np.full((2 * h + gap + 2 * top, 2 * w + gap + 2 * left, 3), 26, np.uint8)
+    boxes = [(left + c * (w + gap), top + r * (h + gap), w, h) for r in range(2) for c in range(2)]
+    for x, y, bw, bh in boxes:
+        frame[y : y + bh, x : x + bw] = 34
+        video_w = bh * 4 // 3
+        vx = x + (bw - video_w) // 2
+        shade = rng.integers(90, 200, 3).astype(np.float32)
+        ramp = np.linspace(0.6, 1.2, video_w, dtype=np.float32)[None, :, None]
+        video = np.clip(shade * ramp + rng.normal(0, 6, (bh, video_w, 3)), 0, 255)
+        frame[y : y + bh, vx : vx + video_w] = video.astype(np.uint8)
+    gaps = np.zeros(frame.shape[:2], bool)
+    gaps[top + h : top + h + gap, left : left + 2 * w + gap] = True
+    gaps[top : top + 2 * h + gap, left + w : left + w + gap] = True
+    specks = gaps & (rng.random(gaps.shape) < 0.05)
+    frame[specks] = 26 + 12  # off the exact colour, near it
+    found = [t.box for t in parse_gallery(frame).tiles]
+    assert len(found) == 4
+    assert all(max(iou(box, tile) for tile in found) >= 0.95 for box in boxes)

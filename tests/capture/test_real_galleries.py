@@ -46,6 +46,23 @@ def test_tiles_and_live_faces_of_real_calls_are_found(scores: tuple[ModuleType, 
     assert totals["face_extra"] <= 0.03, totals
 
 
+def test_tiles_and_live_faces_of_real_calls_saved_as_jpegs_are_found(
+    bench_script: Callable[[str], ModuleType],
+) -> None:
+    """Screenshots are shared as JPEGs (two of the folder's are, at about quality 90 and 98): saved
+    at quality 85, the same calls keep issue #21's bars. The ringing moves a few pixels of a thin gap
+    off the background colour, and an app panel's letters, parted by its colour, are no tiles."""
+    _need_galleries()
+    from model import EmotionClassifier
+
+    module = bench_script("real_galleries")
+    totals = module.totals(module.score_all(GALLERIES, EmotionClassifier.load(None, threads=2), jpeg=85))
+    assert totals["tile_recall"] >= 0.98, totals
+    assert totals["tile_extra"] <= 0.03, totals
+    assert totals["face_recall"] >= 0.95, totals
+    assert totals["face_extra"] <= 0.03, totals
+
+
 def test_a_call_with_every_camera_off_records_no_live_face(scores: tuple[ModuleType, list]) -> None:
     _, per_image = scores
     off = [s for s in per_image if s.live_faces == 0]
@@ -57,7 +74,7 @@ def test_a_call_with_every_camera_off_records_no_live_face(scores: tuple[ModuleT
 def test_names_on_real_labels_do_not_fall_below_todays_level(scores: tuple[ModuleType, list]) -> None:
     module, per_image = scores
     totals = module.totals(per_image)
-    assert totals["names_exact"] >= 0.79, totals
+    assert totals["names_exact"] >= 0.81, totals
     assert totals["names_exact_roster"] >= 0.98, totals
     assert totals["names_wrong"] <= 0.05, totals  # a wrong name is worse than "Participant N"
 
