@@ -1179,6 +1179,32 @@ def test_a_tile_read_over_two_tiles_whose_faces_show_their_edges_gives_way_thoug
     assert gallery[0] in kept
 
 
+def _pillarboxed_gallery(
+    rng: np.random.Generator,
+    tile: tuple[int, int],
+    grid: tuple[int, int],
+    gap: int,
+    margin: tuple[int, int],
+    shades: tuple[int, int],
+) -> tuple[np.ndarray, list[Box]]:
+    """A Zoom gallery of ``grid`` (columns, rows) 16:9 ``tile`` s on #1a1a1a, each a 4:3 video (a
+    shaded ramp with noise) between bars of #222222, and the tiles' boxes."""
+    (w, h), (columns, rows), (left, top) = tile, grid, margin
+    frame = np.full(
+        (rows * h + (rows - 1) * gap + 2 * top, columns * w + (columns - 1) * gap + 2 * left, 3), 26, np.uint8
+    )
+    boxes = [(left + c * (w + gap), top + r * (h + gap), w, h) for r in range(rows) for c in range(columns)]
+    for x, y, bw, bh in boxes:
+        frame[y : y + bh, x : x + bw] = 34
+        video_w = bh * 4 // 3
+        vx = x + (bw - video_w) // 2
+        shade = rng.integers(*shades, 3).astype(np.float32)
+        ramp = np.linspace(0.6, 1.2, video_w, dtype=np.float32)[None, :, None]
+        video = np.clip(shade * ramp + rng.normal(0, 6, (bh, video_w, 3)), 0, 255)
+        frame[y : y + bh, vx : vx + video_w] = video.astype(np.uint8)
+    return frame, boxes
+
+
 def test_pillarboxed_tiles_whose_gap_a_speaking_border_fills_are_the_tiles_not_their_videos() -> None:
     """Zoom draws a 4:3 camera inside its 16:9 tile on bars a few grey levels off the gallery's
     background, and the active speaker's border fills most of the thin gap beside its tile; a JPEG
@@ -1186,18 +1212,8 @@ def test_pillarboxed_tiles_whose_gap_a_speaking_border_fills_are_the_tiles_not_t
     speaker's tile over the two above, then as the four videos inside it: the labels at the tiles'
     bottom left, in the bars, were cut. A speaker's tile that splits into tiles of its strip's size,
     where no tile of that size is read inside it, is those tiles."""
-    rng = np.random.default_rng(5)
-    w, h, gap, left, top = 384, 216, 6, 40, 12
-    frame = np.full((3 * h + 2 * gap + 2 * top, 2 * w + gap + 2 * left, 3), 26, np.uint8)
-    boxes = [(left + c * (w + gap), top + r * (h + gap), w, h) for r in range(3) for c in range(2)]
-    for x, y, bw, bh in boxes:
-        frame[y : y + bh, x : x + bw] = 34
-        video_w = bh * 4 // 3
-        vx = x + (bw - video_w) // 2
-        shade = rng.integers(60, 200, 3).astype(np.float32)
-        ramp = np.linspace(0.6, 1.2, video_w, dtype=np.float32)[None, :, None]
-        video = np.clip(shade * ramp + rng.normal(0, 6, (bh, video_w, 3)), 0, 255)
-        frame[y : y + bh, vx : vx + video_w] = video.astype(np.uint8)
+    w, h = 384, 216
+    frame, boxes = _pillarboxed_gallery(np.random.default_rng(5), (w, h), (2, 3), 6, (40, 12), (60, 200))
     sx, sy, _, _ = boxes[5]  # the speaker, bottom right: a yellow border over its tile's edge and the gap
     cv2.rectangle(frame, (sx - 4, sy - 4), (sx + w + 3, sy + h + 3), (0, 215, 255), 6)
     ok, encoded = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, 95])
@@ -1217,16 +1233,7 @@ def test_a_gap_with_a_few_pixels_near_the_background_still_parts_pillarboxed_til
     their tiles."""
     rng = np.random.default_rng(3)
     w, h, gap, left, top = 440, 248, 3, 40, 30
-    frame = np.full((2 * h + gap + 2 * top, 2 * w + gap + 2 * left, 3), 26, np.uint8)
-    boxes = [(left + c * (w + gap), top + r * (h + gap), w, h) for r in range(2) for c in range(2)]
-    for x, y, bw, bh in boxes:
-        frame[y : y + bh, x : x + bw] = 34
-        video_w = bh * 4 // 3
-        vx = x + (bw - video_w) // 2
-        shade = rng.integers(90, 200, 3).astype(np.float32)
-        ramp = np.linspace(0.6, 1.2, video_w, dtype=np.float32)[None, :, None]
-        video = np.clip(shade * ramp + rng.normal(0, 6, (bh, video_w, 3)), 0, 255)
-        frame[y : y + bh, vx : vx + video_w] = video.astype(np.uint8)
+    frame, boxes = _pillarboxed_gallery(rng, (w, h), (2, 2), gap, (left, top), (90, 200))
     gaps = np.zeros(frame.shape[:2], bool)
     gaps[top + h : top + h + gap, left : left + 2 * w + gap] = True
     gaps[top : top + 2 * h + gap, left + w : left + w + gap] = True
