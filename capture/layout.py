@@ -494,9 +494,10 @@ class _Separators:
         share = self.gap_share * 255
         exact = cv2.reduce(background, axis, cv2.REDUCE_AVG, dtype=cv2.CV_32F).ravel()
         gap = exact >= share
-        if self.near is not None:
+        mostly = (exact >= NEAR_GAP_EXACT * 255) & ~gap
+        if self.near is not None and mostly.any():  # the near colour only where it can part
             close = cv2.reduce(self.near[y0:y1, x0:x1], axis, cv2.REDUCE_AVG, dtype=cv2.CV_32F).ravel()
-            gap |= (exact >= NEAR_GAP_EXACT * 255) & (close >= share)
+            gap |= mostly & (close >= share)
         if phases:
             # a gap the sampled rows skipped: where no gap shows in them or beside them, in the box or
             # just outside it (a gap they show is as wide as they show it: a phase's row beside it
@@ -1605,8 +1606,9 @@ def _read(
             continue
         if best is None:
             best = _Reading([], [], "empty", network[0], colour)
+        near = within(_background_mask(small, colour, LOSSY_TOLERANCE))
         for background, area, gap_share, blurred in _separations(
-            small, colour, mask, network[0], region, within, whole
+            small, mask, near, network[0], region, whole
         ):
             # the frame rows (columns) subsampling skips, on the whole frame's exact colour only
             row_phases, column_phases = (
@@ -1614,11 +1616,16 @@ def _read(
                 if step > 1 and whole and background is mask
                 else ((), ())
             )
-            near = within(_background_mask(small, colour, LOSSY_TOLERANCE)) if background is mask else None
             for stepped in (False, True) if plain else (True,):
                 rows, columns = steps() if stepped else (None, None)
                 separators = _Separators(
-                    background, rows, columns, gap_share, row_phases, column_phases, near
+                    background,
+                    rows,
+                    columns,
+                    gap_share,
+                    row_phases,
+                    column_phases,
+                    near if background is mask else None,
                 )
                 cut = _cut(
                     separators, small, area, step, (frame_w, frame_h), region, strict=background is mask
@@ -1704,15 +1711,15 @@ def _more_tiles(tiles: list[Box], kind: LayoutKind, best: _Reading) -> bool:
 
 def _separations(
     small: np.ndarray,
-    colour: np.ndarray,
     mask: np.ndarray,
+    near: np.ndarray,
     area: tuple[int, int, int, int],
     region: tuple[int, int, int, int],
-    within: Callable[[np.ndarray], np.ndarray],
     whole: bool,
 ) -> list[tuple[np.ndarray, tuple[int, int, int, int], float, bool]]:
     """What to cut along with one background colour, as (mask, area to cut, gap share, blurred): its
-    strict ``mask`` (whose network spans ``area``), and a looser one as well: on a lossy frame
+    strict ``mask`` (whose network spans ``area``), and the looser ``near`` (within
+    :data:`LOSSY_TOLERANCE` of the colour) as well: on a lossy frame
     (both cut the looser one's network when ``area`` is a piece of it), and on the whole frame when
     it is not (``whole``; ``blurred``: a screenshot scaled down blurs gaps of a few pixels into the tiles'
     edges, so that no row of the exact colour crosses the call; its reading counts only where it
@@ -1721,14 +1728,13 @@ def _separations(
     x0, y0, x1, y1 = region
     separations = [(mask, area, GAP_SHARE, False)]
     if _looks_lossy(small[y0:y1, x0:x1], mask[y0:y1, x0:x1]):
-        lossy_mask = within(_background_mask(small, colour, LOSSY_TOLERANCE))
-        lossy_network = _network(lossy_mask)
+        lossy_network = _network(near)
         if lossy_network is not None and _inside(area, lossy_network[0]):
             # a codec blurs thin gaps apart: the exact colour's network is only a piece of the call
             separations = [(mask, lossy_network[0], GAP_SHARE, False)]
-        separations.append((lossy_mask, separations[0][1], LOSSY_GAP_SHARE, False))
+        separations.append((near, separations[0][1], LOSSY_GAP_SHARE, False))
     elif whole:
-        separations.append((_background_mask(small, colour, LOSSY_TOLERANCE), area, LOSSY_GAP_SHARE, True))
+        separations.append((near, area, LOSSY_GAP_SHARE, True))
     return separations
 
 

@@ -61,7 +61,7 @@ SMALL_OCR_CONFIDENCE = 75
 AGREEING_MODELS = 3  # script models reading a label's text alike make it a candidate (_consensus)
 NUMBER_DIGITS = 4  # ... or a number of this many digits or more in it (_agreed_digits)
 VOTED_LETTERS = (
-    2  # a read of a label's script differing from the surest in this many letters or fewer votes on them
+    2  # a read of the label's script this many letters off the surest or fewer votes (_voted_letters)
 )
 SURE_MATCH = 90.0  # a read matching a known name this well ends the search over models
 MAX_LINE_SHARE = 0.25  # a name's text line alone is at most this share of its tile's height (measured: 0.10 median, 0.14 at the 95th percentile)
